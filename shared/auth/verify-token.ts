@@ -1,0 +1,76 @@
+import {
+  decodeProtectedHeader,
+  type JWTPayload,
+  type JWTVerifyGetKey,
+  errors as joseErrors,
+  jwtVerify,
+} from 'jose';
+import { DomainError } from '../domain/errors.js';
+import { normaliseUscc } from '../domain/uscc.js';
+import { GROUPS_CLAIM, isRole, ORG_CLAIM, type Principal } from './principal.js';
+
+export interface TokenVerifierConfig {
+  /** Key source: a local JWKS (local portal) or Cognito's remote JWKS. */
+  keys: JWTVerifyGetKey;
+  issuer: string;
+  audience: string;
+}
+
+export type TokenVerifier = (authorization: string | undefined) => Promise<Principal>;
+
+const unauthenticated = (detail: string) => new DomainError('unauthenticated', detail);
+
+/**
+ * Verifies a bearer JWT: RS256 only, a `kid` that names a known key, issuer, audience and expiry.
+ * Every failure is a 401 whose detail says what was wrong, never why a key did not match.
+ */
+export function createTokenVerifier(config: TokenVerifierConfig): TokenVerifier {
+  return async (authorization) => {
+    const match = /^Bearer ([A-Za-z0-9_.-]+)$/.exec(authorization?.trim() ?? '');
+    if (!match?.[1]) throw unauthenticated('A bearer token is required in the Authorization header.');
+    const token = match[1];
+    let header: ReturnType<typeof decodeProtectedHeader>;
+    try {
+      header = decodeProtectedHeader(token);
+    } catch {
+      throw unauthenticated('The bearer token is malformed.');
+    }
+    if (header.alg !== 'RS256') throw unauthenticated('The token must be signed with RS256.');
+    if (typeof header.kid !== 'string' || header.kid === '')
+      throw unauthenticated('The token has no key id.');
+    let payload: JWTPayload;
+    try {
+      ({ payload } = await jwtVerify(token, config.keys, {
+        algorithms: ['RS256'],
+        issuer: config.issuer,
+        audience: config.audience,
+        requiredClaims: ['exp', 'sub'],
+      }));
+    } catch (error) {
+      if (error instanceof joseErrors.JWTExpired) throw unauthenticated('The token has expired.');
+      if (error instanceof joseErrors.JWTClaimValidationFailed)
+        throw unauthenticated(`The token's "${error.claim}" claim is not accepted.`);
+      if (error instanceof joseErrors.JOSEError) throw unauthenticated('The token could not be verified.');
+      throw error;
+    }
+    return principalFromClaims(payload);
+  };
+}
+
+/** Maps verified claims to a principal: exactly one role group, and an organisation unless ipoffice. */
+export function principalFromClaims(payload: JWTPayload): Principal {
+  const groups = payload[GROUPS_CLAIM];
+  const roles = Array.isArray(groups) ? groups.filter(isRole) : [];
+  const role = roles[0];
+  if (!role || roles.length !== 1)
+    throw unauthenticated(
+      'The token must carry exactly one role group (enterprise, lender, insurer, ipoffice).',
+    );
+  const sub = payload.sub as string;
+  if (role === 'ipoffice') return { role, org: null, sub };
+  const rawOrg = payload[ORG_CLAIM];
+  if (typeof rawOrg !== 'string' || rawOrg === '')
+    throw unauthenticated(`A ${role} token must carry its organisation in "${ORG_CLAIM}".`);
+  const org = role === 'enterprise' ? normaliseUscc(rawOrg) : rawOrg;
+  return { role, org, sub };
+}

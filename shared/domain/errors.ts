@@ -1,0 +1,57 @@
+/**
+ * Typed domain errors. The HTTP layer maps each kind to an RFC 9457 problem in exactly one place
+ * (`http/problem.ts`); the domain itself knows nothing of HTTP.
+ */
+export interface FieldIssue {
+  path: string;
+  message: string;
+}
+
+export type DomainErrorKind =
+  | 'validation' // 400: malformed input
+  | 'unauthenticated' // 401
+  | 'forbidden' // 403
+  | 'not_found' // 404
+  | 'conflict' // 409
+  | 'invalid_state' // 409 with the current state
+  | 'precondition_failed' // 412
+  | 'unprocessable' // 422: well-formed but refused by a business rule
+  | 'unavailable'; // 503: retry later
+
+export class DomainError extends Error {
+  constructor(
+    readonly kind: DomainErrorKind,
+    message: string,
+    readonly extra: Record<string, unknown> = {},
+  ) {
+    super(message);
+    this.name = 'DomainError';
+  }
+}
+
+export const validationError = (issues: FieldIssue[], detail = 'The request is not valid.') =>
+  new DomainError('validation', detail, { errors: issues });
+
+export const notFound = (what: string) => new DomainError('not_found', `${what} was not found.`);
+
+export const forbidden = (detail = 'Your role may not perform this operation.') =>
+  new DomainError('forbidden', detail);
+
+export const conflict = (detail: string, extra: Record<string, unknown> = {}) =>
+  new DomainError('conflict', detail, extra);
+
+export const invalidState = (detail: string, currentState: string) =>
+  new DomainError('invalid_state', detail, { currentState });
+
+export const unprocessable = (detail: string, extra: Record<string, unknown> = {}) =>
+  new DomainError('unprocessable', detail, extra);
+
+export const preconditionFailed = (currentVersion: number) =>
+  new DomainError(
+    'precondition_failed',
+    `If-Match does not match the current version ${currentVersion}; reload and retry.`,
+    { currentVersion },
+  );
+
+export const unavailable = (detail = 'The database is busy; retry shortly.') =>
+  new DomainError('unavailable', detail);

@@ -1,0 +1,95 @@
+import { z } from '@hono/zod-openapi';
+import type { Context } from 'hono';
+import { preconditionFailed, validationError } from '../domain/errors.js';
+
+/** Shared request/response schemas and helpers for every route module. */
+
+export const ProblemSchema = z
+  .object({
+    type: z.string(),
+    title: z.string(),
+    status: z.number().int(),
+    detail: z.string(),
+    instance: z.string().optional(),
+    errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+    currentState: z.string().optional(),
+  })
+  .openapi('Problem');
+
+const problem = (description: string) => ({
+  description,
+  content: { 'application/problem+json': { schema: ProblemSchema } },
+});
+
+/** The error responses every authenticated route can give, for the OpenAPI document. */
+export const errorResponses = {
+  400: problem('Malformed request; `errors` names each field and reason.'),
+  401: problem('Missing, invalid or expired bearer token.'),
+  403: problem('Your role may not call this route.'),
+  404: problem('Not found, or not yours.'),
+  409: problem('Conflicts with the current state; `currentState` names it.'),
+  412: problem('`If-Match` is stale.'),
+  413: problem('Body larger than 64 KiB.'),
+  422: problem('Refused by a business rule; `errors` lists every reason.'),
+  503: problem('Busy; retry after `Retry-After` seconds.'),
+} as const;
+
+export const jsonBody = <T extends z.ZodType>(schema: T) => ({
+  required: true,
+  content: { 'application/json': { schema } },
+});
+
+export const jsonResponse = <T extends z.ZodType>(schema: T, description: string) => ({
+  description,
+  content: { 'application/json': { schema } },
+});
+
+export const PageQuerySchema = z.strictObject({
+  limit: z.coerce.number().int().min(1).max(100).default(25).openapi({ description: '1–100, default 25' }),
+  cursor: z.string().max(2048).optional().openapi({ description: 'Opaque; from `nextCursor`' }),
+});
+
+export const pageOf = <T extends z.ZodType>(item: T, name: string) =>
+  z.object({ items: z.array(item), nextCursor: z.string().nullable() }).openapi(name);
+
+/** Money: integer fen, a safe integer ≥ 0. */
+export const Fen = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
+
+export const IsoDate = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD')
+  .refine(
+    (s) =>
+      !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s),
+    'is not a real calendar date',
+  );
+
+export const IfMatchHeader = z.object({
+  'if-match': z.string().optional().openapi({ description: 'Version from the ETag; stale → 412' }),
+});
+
+/** Fields every stored resource carries. */
+export const storedFields = {
+  version: z.number().int(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+};
+
+export const etagOf = (version: number) => `"${version}"`;
+
+/**
+ * Reads `If-Match` into the version the caller expects, or undefined when absent. `*` means any version.
+ */
+export function expectedVersion(c: Context): number | undefined {
+  const raw = c.req.header('If-Match');
+  if (raw === undefined || raw.trim() === '*') return undefined;
+  const match = /^(?:W\/)?"?(\d{1,15})"?$/.exec(raw.trim());
+  if (!match) throw validationError([{ path: 'header.If-Match', message: 'must be an ETag such as "3"' }]);
+  return Number(match[1]);
+}
+
+/** Throws 412 when the caller's `If-Match` names another version than the stored one. */
+export function assertVersion(c: Context, current: number): void {
+  const expected = expectedVersion(c);
+  if (expected !== undefined && expected !== current) throw preconditionFailed(current);
+}

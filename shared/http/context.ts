@@ -1,0 +1,28 @@
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { OpenAPIHono } from '@hono/zod-openapi';
+import type { Principal } from '../auth/principal.js';
+import type { TokenVerifier } from '../auth/verify-token.js';
+
+/** Everything a request handler needs from the outside world; built once by the composition root. */
+export interface PortalDeps {
+  db: DynamoDBDocumentClient;
+  tableName: string;
+  verifyToken: TokenVerifier;
+  now: () => Date;
+  newId: () => string;
+  /** Called for unexpected faults (5xx); never receives request bodies or tokens. */
+  logFault?: (error: unknown, info: { method: string; path: string }) => void;
+  /** Called once per request with its outcome. */
+  logRequest?: (info: RequestLogEntry) => void;
+}
+
+export interface RequestLogEntry {
+  method: string;
+  route: string;
+  status: number;
+  role: string | null;
+  durationMs: number;
+}
+
+export type AppEnv = { Variables: { principal: Principal; deps: PortalDeps } };
+export type PortalApp = OpenAPIHono<AppEnv>;

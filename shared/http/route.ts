@@ -1,0 +1,130 @@
+import { createHash } from 'node:crypto';
+import type { RouteConfig, RouteHandler } from '@hono/zod-openapi';
+import type { Context, MiddlewareHandler } from 'hono';
+import type { Role } from '../auth/principal.js';
+import { tenantKey } from '../auth/principal.js';
+import { forbidden, unprocessable, validationError } from '../domain/errors.js';
+import { IdempotencyStore } from '../store/idempotency-store.js';
+import type { AppEnv, PortalApp } from './context.js';
+import { problemResponse } from './problem.js';
+
+/** Who may call a route. There is no default: every route states it, and anything else is denied. */
+export type Access = readonly Role[] | 'public';
+
+export interface RouteEntry {
+  method: string;
+  /** OpenAPI-style path, e.g. `/assets/{id}`. */
+  path: string;
+  access: Access;
+  idempotent: boolean;
+}
+
+const registries = new WeakMap<PortalApp, RouteEntry[]>();
+
+/** The route table of an app: used for 405 answers, the authorisation matrix test and the docs. */
+export const routeTable = (app: PortalApp): readonly RouteEntry[] => registries.get(app) ?? [];
+
+export interface RouteOptions {
+  /** Honour `Idempotency-Key` (creating POSTs and state-changing actions). */
+  idempotent?: boolean;
+}
+
+/**
+ * Registers a route with its access rule. Authentication and the role check run before request
+ * validation, so an anonymous caller learns nothing about the body a route expects.
+ */
+export function addRoute<R extends RouteConfig>(
+  app: PortalApp,
+  access: Access,
+  route: R,
+  handler: RouteHandler<R, AppEnv>,
+  options: RouteOptions = {},
+): void {
+  const entry: RouteEntry = {
+    method: route.method.toUpperCase(),
+    path: route.path,
+    access,
+    idempotent: !!options.idempotent,
+  };
+  registries.set(app, [...routeTable(app), entry]);
+  const middleware: MiddlewareHandler<AppEnv>[] = [];
+  if (access !== 'public') middleware.push(authorize(access));
+  if (options.idempotent) middleware.push(idempotency);
+  const documented = {
+    ...route,
+    middleware: [...middleware, ...asArray(route.middleware)],
+    security: access === 'public' ? [] : [{ bearer: [] }],
+    'x-roles': access === 'public' ? ['public'] : [...access],
+  };
+  app.openapi(documented as R, handler as never);
+}
+
+const asArray = <T>(value: T | T[] | undefined): T[] =>
+  value === undefined ? [] : Array.isArray(value) ? value : [value];
+
+const authorize =
+  (roles: readonly Role[]): MiddlewareHandler<AppEnv> =>
+  async (c, next) => {
+    const principal = await c.var.deps.verifyToken(c.req.header('Authorization'));
+    c.set('principal', principal);
+    if (!roles.includes(principal.role))
+      throw forbidden(`The ${principal.role} role may not call this route.`);
+    await next();
+  };
+
+const MAX_KEY_LENGTH = 64;
+
+/** Same key + same body from the same caller → the first response again; a different body → 422. */
+const idempotency: MiddlewareHandler<AppEnv> = async (c, next) => {
+  const key = c.req.header('Idempotency-Key');
+  if (key === undefined) return next();
+  if (key.length === 0 || key.length > MAX_KEY_LENGTH || !/^[\x21-\x7e]+$/.test(key))
+    throw validationError([
+      { path: 'header.Idempotency-Key', message: `must be 1–${MAX_KEY_LENGTH} printable ASCII characters` },
+    ]);
+  const { deps, principal } = c.var;
+  const store = new IdempotencyStore(deps.db, deps.tableName);
+  const scope = tenantKey(principal);
+  const hash = createHash('sha256')
+    .update(`${c.req.method} ${c.req.path}\n${await c.req.text()}`)
+    .digest('base64url');
+  const claim = await store.claim(scope, key, hash, deps.now());
+  if (claim.outcome !== 'claimed') {
+    if (claim.requestHash !== hash)
+      throw unprocessable('This Idempotency-Key was already used with a different request.');
+    if (claim.outcome === 'in_progress')
+      return problemResponse(
+        c,
+        409,
+        'A request with this Idempotency-Key is still being processed; retry shortly.',
+        {},
+        {
+          'Retry-After': '1',
+        },
+      );
+    const { status, headers, body } = claim.response;
+    return new Response(body, { status, headers: { ...headers, 'Idempotent-Replayed': 'true' } });
+  }
+  try {
+    await next();
+  } catch (error) {
+    await store.release(scope, key);
+    throw error;
+  }
+  if (c.res.status >= 500) return store.release(scope, key);
+  await store.complete(scope, key, await snapshot(c));
+};
+
+const REPLAYED_HEADERS = ['content-type', 'etag', 'location'];
+
+async function snapshot(
+  c: Context,
+): Promise<{ status: number; headers: Record<string, string>; body: string }> {
+  const copy = c.res.clone();
+  const headers: Record<string, string> = {};
+  for (const name of REPLAYED_HEADERS) {
+    const value = copy.headers.get(name);
+    if (value !== null) headers[name] = value;
+  }
+  return { status: copy.status, headers, body: await copy.text() };
+}

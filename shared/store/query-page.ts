@@ -1,0 +1,53 @@
+import { type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { decodeCursor, encodeCursor } from './cursor.js';
+import { GLOBAL_INDEXES, type IndexName, TABLE_KEYS } from './table-schema.js';
+
+export interface PageRequest {
+  limit: number;
+  cursor?: string | undefined;
+}
+
+export interface Page<T> {
+  items: T[];
+  nextCursor: string | null;
+}
+
+export interface PageQuery {
+  db: DynamoDBDocumentClient;
+  tableName: string;
+  /** Omit for the base table. */
+  index?: IndexName;
+  partition: string;
+  /** Restrict to sort keys starting with this prefix (e.g. a status). */
+  sortPrefix?: string;
+  newestFirst?: boolean;
+  page: PageRequest;
+}
+
+/** One Query for one page of a list; never a Scan. */
+export async function queryPage(q: PageQuery): Promise<Page<Record<string, unknown>>> {
+  const index = q.index ? GLOBAL_INDEXES.find((i) => i.name === q.index) : undefined;
+  const pkName = index?.partition ?? TABLE_KEYS.partition;
+  const skName = index?.sort ?? TABLE_KEYS.sort;
+  const keyAttributes = index
+    ? [TABLE_KEYS.partition, TABLE_KEYS.sort, index.partition, index.sort]
+    : [TABLE_KEYS.partition, TABLE_KEYS.sort];
+  const startKey = decodeCursor(q.page.cursor, { attribute: pkName, value: q.partition }, keyAttributes);
+  const out = await q.db.send(
+    new QueryCommand({
+      TableName: q.tableName,
+      IndexName: q.index,
+      KeyConditionExpression: q.sortPrefix ? '#pk = :pk AND begins_with(#sk, :prefix)' : '#pk = :pk',
+      ExpressionAttributeNames: q.sortPrefix ? { '#pk': pkName, '#sk': skName } : { '#pk': pkName },
+      ExpressionAttributeValues: q.sortPrefix
+        ? { ':pk': q.partition, ':prefix': q.sortPrefix }
+        : { ':pk': q.partition },
+      ScanIndexForward: !q.newestFirst,
+      Limit: q.page.limit,
+      ExclusiveStartKey: startKey,
+    }),
+  );
+  const items = out.Items ?? [];
+  // Only hand out a cursor when a next page can exist: DynamoDB returns a key whenever Limit was reached.
+  return { items, nextCursor: encodeCursor(out.LastEvaluatedKey as Record<string, string> | undefined) };
+}

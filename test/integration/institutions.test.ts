@@ -1,0 +1,87 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { createTestPortal, type TestPortal } from '../support/portal.js';
+
+const office = { role: 'ipoffice' as const };
+
+describe('institutions', () => {
+  let portal: TestPortal;
+  beforeAll(async () => {
+    portal = await createTestPortal();
+  });
+
+  it('creates, updates with If-Match and lists by kind', async () => {
+    const created = await portal.call('PUT', '/institutions/jinhua-bank', {
+      as: office,
+      body: { kind: 'lender', name: 'Jinhua Bank' },
+    });
+    expect(created.status).toBe(201);
+    expect(created.headers.get('etag')).toBe('"1"');
+    expect(created.body).toMatchObject({
+      id: 'jinhua-bank',
+      kind: 'lender',
+      name: 'Jinhua Bank',
+      version: 1,
+    });
+
+    const stale = await portal.call('PUT', '/institutions/jinhua-bank', {
+      as: office,
+      body: { kind: 'lender', name: 'Bank of Jinhua' },
+      headers: { 'If-Match': '"7"' },
+    });
+    expect(stale.status).toBe(412);
+    expect(stale.headers.get('content-type')).toBe('application/problem+json');
+
+    const updated = await portal.call('PUT', '/institutions/jinhua-bank', {
+      as: office,
+      body: { kind: 'lender', name: 'Bank of Jinhua' },
+      headers: { 'If-Match': '"1"' },
+    });
+    expect(updated.status).toBe(200);
+    expect(updated.body.version).toBe(2);
+
+    await portal.call('PUT', '/institutions/picc-jinhua', {
+      as: office,
+      body: { kind: 'insurer', name: 'PICC Jinhua' },
+    });
+    const lenders = await portal.call('GET', '/institutions?kind=lender', {
+      as: { role: 'enterprise', org: '91110000600037341L' },
+    });
+    expect(lenders.status).toBe(200);
+    expect(lenders.body.items.map((i: { id: string }) => i.id)).toEqual(['jinhua-bank']);
+  });
+
+  it('refuses a kind change, unknown fields and bad ids with problem+json', async () => {
+    await portal.call('PUT', '/institutions/kind-fixed', { as: office, body: { kind: 'lender', name: 'A' } });
+    const changed = await portal.call('PUT', '/institutions/kind-fixed', {
+      as: office,
+      body: { kind: 'insurer', name: 'A' },
+    });
+    expect(changed.status).toBe(409);
+
+    const extra = await portal.call('PUT', '/institutions/new-one', {
+      as: office,
+      body: { kind: 'lender', name: 'B', maxLtv: 1 },
+    });
+    expect(extra.status).toBe(400);
+    expect(extra.body.errors).toEqual([expect.objectContaining({ path: expect.stringContaining('') })]);
+
+    const badId = await portal.call('PUT', '/institutions/Bad_Id', {
+      as: office,
+      body: { kind: 'lender', name: 'B' },
+    });
+    expect(badId.status).toBe(400);
+    expect(badId.body.errors[0].path).toBe('param.id');
+  });
+
+  it('denies other roles and anonymous callers', async () => {
+    const asBank = await portal.call('PUT', '/institutions/x1', {
+      as: { role: 'lender', org: 'x1' },
+      body: { kind: 'lender', name: 'X' },
+    });
+    expect(asBank.status).toBe(403);
+    const anonymous = await portal.call('GET', '/institutions');
+    expect(anonymous.status).toBe(401);
+    const wrongMethod = await portal.call('DELETE', '/institutions/x1', { as: office });
+    expect(wrongMethod.status).toBe(405);
+  });
+});
