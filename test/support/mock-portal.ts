@@ -1,0 +1,47 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { mockClient } from 'aws-sdk-client-mock';
+import { ephemeralIssuer, LOCAL_AUDIENCE, LOCAL_ISSUER } from '../../shared/auth/local-issuer.js';
+import type { Role } from '../../shared/auth/principal.js';
+import { createTokenVerifier } from '../../shared/auth/verify-token.js';
+import { createApp } from '../../shared/http/app.js';
+
+/**
+ * The real app over a mocked DynamoDB document client, for unit tests that assert the exact commands
+ * sent and inject faults DynamoDB Local cannot produce (throttling, transaction conflicts).
+ */
+export async function createMockPortal(now = new Date('2026-11-27T04:00:00Z')) {
+  const db = DynamoDBDocumentClient.from(
+    new DynamoDBClient({ region: 'local', credentials: { accessKeyId: 'x', secretAccessKey: 'x' } }),
+    { marshallOptions: { removeUndefinedValues: true } },
+  );
+  const ddb = mockClient(db);
+  const issuer = await ephemeralIssuer();
+  let seq = 0;
+  const app = createApp({
+    db,
+    tableName: 'portal-test',
+    verifyToken: createTokenVerifier({ keys: issuer.keys, issuer: LOCAL_ISSUER, audience: LOCAL_AUDIENCE }),
+    now: () => now,
+    newId: () => `id-${++seq}`,
+  });
+  const call = async (
+    method: string,
+    path: string,
+    as: { role: Role; org?: string | null } | null,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ) => {
+    const h: Record<string, string> = { ...headers };
+    if (as) h.Authorization = `Bearer ${await issuer.sign(as.role, as.org ?? null)}`;
+    if (body !== undefined) h['Content-Type'] = 'application/json';
+    const res = await app.request(path, {
+      method,
+      headers: h,
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await res.text();
+    return { status: res.status, headers: res.headers, body: text ? JSON.parse(text) : undefined };
+  };
+  return { app, ddb, issuer, call };
+}
