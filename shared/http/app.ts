@@ -14,7 +14,7 @@ export const MAX_BODY_BYTES = 64 * 1024;
 export function createApp(deps: PortalDeps): PortalApp {
   const app: PortalApp = new OpenAPIHono<AppEnv>({
     // Validation failures become one 400 naming every field; zod's raw result never reaches a client.
-    defaultHook: (result, c) => {
+    defaultHook: (result) => {
       if (!result.success) {
         const where = (result as { target?: string }).target;
         throw validationError(
