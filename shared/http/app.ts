@@ -5,6 +5,8 @@ import { validationError } from '../domain/errors.js';
 import type { AppEnv, PortalApp, PortalDeps } from './context.js';
 import { errorToProblem, problemResponse } from './problem.js';
 import { routeTable } from './route.js';
+import { registerAssetRoutes } from './routes/assets.js';
+import { registerEnterpriseRoutes } from './routes/enterprises.js';
 import { registerInstitutionRoutes } from './routes/institutions.js';
 import { registerSystemRoutes } from './routes/system.js';
 
@@ -16,13 +18,10 @@ export function createApp(deps: PortalDeps): PortalApp {
     // Validation failures become one 400 naming every field; zod's raw result never reaches a client.
     defaultHook: (result) => {
       if (!result.success) {
-        const where = (result as { target?: string }).target;
+        const target = (result as { target?: string }).target ?? 'request';
         throw validationError(
-          result.error.issues.map((issue) => ({
-            path: [where === 'json' ? '' : `${where}.`, issue.path.join('.')].join('') || where || '',
-            message: issue.message,
-          })),
-          `The request ${where === 'json' ? 'body' : where} is not valid.`,
+          result.error.issues.map((issue) => ({ path: issuePath(target, issue), message: issue.message })),
+          `The request ${target === 'json' ? 'body' : target} is not valid.`,
         );
       }
     },
@@ -52,6 +51,8 @@ export function createApp(deps: PortalDeps): PortalApp {
 
   registerSystemRoutes(app);
   registerInstitutionRoutes(app);
+  registerEnterpriseRoutes(app);
+  registerAssetRoutes(app);
 
   app.notFound((c) => {
     const allowed = routeTable(app)
@@ -73,6 +74,16 @@ export function createApp(deps: PortalDeps): PortalApp {
     errorToProblem((error, c) => deps.logFault?.(error, { method: c.req.method, path: c.req.path })),
   );
   return app;
+}
+
+/** Body fields are named bare (`name`); others by where they came from (`query.limit`, `param.id`). */
+function issuePath(target: string, issue: { path: PropertyKey[]; code: string; keys?: string[] }): string {
+  const segments = issue.path.map(String);
+  // Unknown keys are reported on the object holding them; name the offending key instead.
+  if (issue.code === 'unrecognized_keys' && issue.keys?.length) segments.push(issue.keys.join(','));
+  const field = segments.join('.');
+  if (target === 'json') return field || 'body';
+  return field ? `${target}.${field}` : target;
 }
 
 const pathPattern = (path: string) => new RegExp(`^${path.replace(/\{[^}]+\}/g, '[^/]+')}/?$`);

@@ -17,7 +17,9 @@ export function decodeCursor(
   allowedAttributes: readonly string[],
 ): StoreKey | undefined {
   if (cursor === undefined) return undefined;
-  const invalid = validationError([{ path: 'cursor', message: 'is not a cursor this list issued to you' }]);
+  const invalid = validationError([
+    { path: 'query.cursor', message: 'is not a cursor this list issued to you' },
+  ]);
   let parsed: unknown;
   try {
     parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
