@@ -1,5 +1,6 @@
 import { z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
+import { isValidDate } from '../domain/dates.js';
 import { preconditionFailed, validationError } from '../domain/errors.js';
 
 /** Shared request/response schemas and helpers for every route module. */
@@ -55,14 +56,12 @@ export const pageOf = <T extends z.ZodType>(item: T, name: string) =>
 /** Money: integer fen, a safe integer ≥ 0. */
 export const Fen = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
 
+/** A calendar date YYYY-MM-DD in a sane range, so date arithmetic downstream cannot overflow. */
 export const IsoDate = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD')
-  .refine(
-    (s) =>
-      !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s),
-    'is not a real calendar date',
-  );
+  .refine(isValidDate, 'is not a real calendar date')
+  .refine((s) => s >= '1900-01-01' && s <= '2199-12-31', 'must lie between 1900-01-01 and 2199-12-31');
 
 export const IfMatchHeader = z.object({
   'if-match': z.string().optional().openapi({ description: 'Version from the ETag; stale → 412' }),
