@@ -1,0 +1,230 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import {
+  ASSET_STATUSES,
+  type Asset,
+  type AssetInput,
+  type AssetView,
+  assetView,
+  buildAsset,
+} from '../../domain/asset.js';
+import { todayInShanghai } from '../../domain/dates.js';
+import { isEnterprise, parseUscc } from '../../domain/enterprise.js';
+import { forbidden, notFound } from '../../domain/errors.js';
+import { PATENT_TYPES } from '../../domain/patent-number.js';
+import { MARK_TYPES, NICE_CLASS_MAX, NICE_CLASS_MIN } from '../../domain/trademark.js';
+import { counterpartyMayRead } from '../../store/asset-access.js';
+import { AssetRepository } from '../../store/asset-repository.js';
+import {
+  assertVersion,
+  errorResponses,
+  etagOf,
+  expectedVersion,
+  IfMatchHeader,
+  IsoDate,
+  jsonBody,
+  jsonResponse,
+  PageQuerySchema,
+  pageOf,
+  storedFields,
+} from '../common.js';
+import type { PortalApp, PortalDeps } from '../context.js';
+import { addRoute } from '../route.js';
+import { UsccParam } from './enterprises.js';
+
+const PatentInputSchema = z
+  .strictObject({
+    kind: z.literal('patent'),
+    number: z.string().max(40).openapi({
+      description: 'Application number in any common spelling (ZL/CN prefix, spaces, dot optional)',
+      example: 'ZL201710601862.3',
+    }),
+    title: z.string().trim().min(1).max(500),
+    filingDate: IsoDate,
+    grantDate: IsoDate.optional(),
+    coOwners: z.array(z.string().max(40)).max(20).optional().openapi({ description: 'Other owners’ USCCs' }),
+  })
+  .openapi('PatentInput');
+
+const TrademarkInputSchema = z
+  .strictObject({
+    kind: z.literal('trademark'),
+    number: z.string().max(40).openapi({ description: 'Registration number (digits)', example: '12345678' }),
+    mark: z.string().trim().min(1).max(200),
+    niceClasses: z
+      .array(z.number().int())
+      .min(1)
+      .max(NICE_CLASS_MAX)
+      .openapi({
+        description: `Nice classes, integers ${NICE_CLASS_MIN}–${NICE_CLASS_MAX}`,
+      }),
+    registrationDate: IsoDate,
+    markType: z.enum(MARK_TYPES).optional().openapi({ description: 'Default `ordinary`' }),
+  })
+  .openapi('TrademarkInput');
+
+const AssetInputSchema = z
+  .discriminatedUnion('kind', [PatentInputSchema, TrademarkInputSchema])
+  .openapi('AssetInput');
+
+const assetCommon = {
+  id: z.string(),
+  owner: z.string(),
+  number: z.string().openapi({ description: 'Canonical number' }),
+  coOwners: z.array(z.string()),
+  coOwnerConsents: z.record(z.string(), z.object({ recordedAt: z.string(), recordedBy: z.string() })),
+  status: z.enum(ASSET_STATUSES),
+  expiresOn: z.string().openapi({ description: 'Last day the right is in force' }),
+  inForce: z
+    .boolean()
+    .openapi({ description: 'Granted/registered and not expired, as of today (Asia/Shanghai)' }),
+  encumbrance: z.object({ pledgeId: z.string() }).nullable(),
+  insuredBy: z.array(z.string()).openapi({ description: 'Active policies covering the asset' }),
+  ...storedFields,
+};
+
+const AssetSchema = z
+  .discriminatedUnion('kind', [
+    z.object({
+      kind: z.literal('patent'),
+      title: z.string(),
+      patentType: z.enum(PATENT_TYPES),
+      filingDate: z.string(),
+      grantDate: z.string().optional(),
+      ...assetCommon,
+    }),
+    z.object({
+      kind: z.literal('trademark'),
+      mark: z.string(),
+      niceClasses: z.array(z.number().int()),
+      registrationDate: z.string(),
+      markType: z.enum(MARK_TYPES),
+      ...assetCommon,
+    }),
+  ])
+  .openapi('Asset');
+
+const AssetId = z
+  .string()
+  .regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be an asset id')
+  .openapi({ example: '6c1e2d3a-0f4b-4d9e-8a57-2f0f4f8f1c11' });
+
+const repoOf = (deps: PortalDeps) => new AssetRepository(deps.db, deps.tableName);
+const today = (deps: PortalDeps) => todayInShanghai(deps.now());
+
+/** The JSON a client sees (AssetView's optional internals are already made explicit). */
+const viewJson = (asset: Asset, deps: PortalDeps): z.infer<typeof AssetSchema> =>
+  assetView(asset, today(deps)) as AssetView & z.infer<typeof AssetSchema>;
+
+export function registerAssetRoutes(app: PortalApp): void {
+  addRoute(
+    app,
+    ['enterprise', 'ipoffice'],
+    createRoute({
+      method: 'post',
+      path: '/enterprises/{uscc}/assets',
+      summary: 'Register a patent or trademark in an enterprise’s portfolio',
+      description:
+        'Patent numbers are verified (check digit, type digit, filing year = year of `filingDate`) and stored ' +
+        'canonical; `patentType` follows from the type digit. A number can be held by one enterprise only (409). ' +
+        'The enterprise must be registered first (404). Honours `Idempotency-Key`.',
+      tags: ['assets'],
+      request: { params: z.object({ uscc: UsccParam }), body: jsonBody(AssetInputSchema) },
+      responses: { 201: jsonResponse(AssetSchema, 'Created'), ...errorResponses },
+    }),
+    async (c) => {
+      const { deps, principal } = c.var;
+      const { uscc } = parseUscc(c.req.valid('param').uscc, 'param.uscc');
+      if (principal.role === 'enterprise' && !isEnterprise(principal, uscc))
+        throw forbidden('An enterprise may only register assets in its own portfolio.');
+      const asset = buildAsset(c.req.valid('json') as AssetInput, {
+        id: deps.newId(),
+        owner: uscc,
+        today: today(deps),
+        now: deps.now().toISOString(),
+      });
+      await repoOf(deps).create(asset);
+      c.header('Location', `/assets/${asset.id}`);
+      c.header('ETag', etagOf(asset.version));
+      return c.json(viewJson(asset, deps), 201);
+    },
+    { idempotent: true },
+  );
+
+  addRoute(
+    app,
+    ['enterprise', 'ipoffice'],
+    createRoute({
+      method: 'get',
+      path: '/enterprises/{uscc}/assets',
+      summary: 'An enterprise’s portfolio, newest first',
+      tags: ['assets'],
+      request: { params: z.object({ uscc: UsccParam }), query: PageQuerySchema },
+      responses: { 200: jsonResponse(pageOf(AssetSchema, 'AssetPage'), 'A page'), ...errorResponses },
+    }),
+    async (c) => {
+      const { deps, principal } = c.var;
+      const { uscc } = parseUscc(c.req.valid('param').uscc, 'param.uscc');
+      if (principal.role === 'enterprise' && !isEnterprise(principal, uscc))
+        throw notFound(`Enterprise ${uscc}`);
+      const { limit, cursor } = c.req.valid('query');
+      const page = await repoOf(deps).listByOwner(uscc, { limit, cursor });
+      return c.json({ items: page.items.map((a) => viewJson(a, deps)), nextCursor: page.nextCursor }, 200);
+    },
+  );
+
+  addRoute(
+    app,
+    ['enterprise', 'lender', 'insurer', 'ipoffice'],
+    createRoute({
+      method: 'get',
+      path: '/assets/{id}',
+      summary: 'One asset with its term, status and encumbrance',
+      description:
+        'The owner and the IP office may read any asset; a lender or insurer only an asset in an application ' +
+        'or policy addressed to it. Anyone else gets 404.',
+      tags: ['assets'],
+      request: { params: z.object({ id: AssetId }) },
+      responses: { 200: jsonResponse(AssetSchema, 'The asset'), ...errorResponses },
+    }),
+    async (c) => {
+      const { deps, principal } = c.var;
+      const { id } = c.req.valid('param');
+      const asset = await repoOf(deps).get(id);
+      if (!asset || !(await mayRead(deps, principal, asset))) throw notFound(`Asset ${id}`);
+      c.header('ETag', etagOf(asset.version));
+      return c.json(viewJson(asset, deps), 200);
+    },
+  );
+
+  addRoute(
+    app,
+    ['enterprise'],
+    createRoute({
+      method: 'delete',
+      path: '/assets/{id}',
+      summary: 'Remove an asset from the owner’s portfolio',
+      description:
+        'Only the owner. 409 while a pledge application or pledge holds the asset or an active policy covers ' +
+        'it. Frees the number so that it can be registered again.',
+      tags: ['assets'],
+      request: { params: z.object({ id: AssetId }), headers: IfMatchHeader },
+      responses: { 204: { description: 'Deleted' }, ...errorResponses },
+    }),
+    async (c) => {
+      const { deps, principal } = c.var;
+      const { id } = c.req.valid('param');
+      const repo = repoOf(deps);
+      const asset = await repo.get(id);
+      if (!asset || !isEnterprise(principal, asset.owner)) throw notFound(`Asset ${id}`);
+      assertVersion(c, asset.version);
+      await repo.delete(asset, expectedVersion(c));
+      return c.body(null, 204);
+    },
+  );
+}
+
+async function mayRead(deps: PortalDeps, principal: Parameters<typeof counterpartyMayRead>[1], asset: Asset) {
+  if (principal.role === 'ipoffice') return true;
+  if (principal.role === 'enterprise') return isEnterprise(principal, asset.owner);
+  return counterpartyMayRead(deps, principal, asset);
+}
