@@ -1,0 +1,147 @@
+import { Duration, Validations } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { GLOBAL_INDEXES } from '../shared/store/table-schema.js';
+
+/** What a function may do with the portal table. Neither level includes Scan: the portal never scans. */
+export type TableAccess = 'read' | 'readWrite';
+
+const READ_ACTIONS = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query'];
+// TransactWriteItems is authorised per item through these same actions.
+const WRITE_ACTIONS = [
+  'dynamodb:PutItem',
+  'dynamodb:UpdateItem',
+  'dynamodb:DeleteItem',
+  'dynamodb:BatchWriteItem',
+  'dynamodb:ConditionCheckItem',
+];
+
+export interface PortalFunctionProps {
+  /** Absolute path of the entry module under `functions/`. */
+  entry: string;
+  /** Exported handler name; defaults to `handler`. */
+  handler?: string;
+  description: string;
+  /** Powertools service name: the `service` key of every log line. */
+  serviceName: string;
+  /** The portal table; its name is passed as `TABLE_NAME`. */
+  table: dynamodb.ITable;
+  tableAccess: TableAccess;
+  environment?: Record<string, string>;
+  timeout?: Duration;
+  memorySize?: number;
+  logRetention?: logs.RetentionDays;
+  logLevel?: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
+}
+
+/**
+ * Every portal Lambda goes through this construct, so the defaults live in one place: Node 22 on arm64,
+ * an ESM bundle with source maps, an explicit log group with retention, Powertools settings, a role
+ * with no managed policies, least-privilege table grants, and error/throttle alarms.
+ * Scheduled jobs reuse it: `new PortalFunction(this, 'Expiry', { entry, tableAccess: 'readWrite', ... })`.
+ */
+export class PortalFunction extends Construct {
+  readonly function: NodejsFunction;
+  readonly role: iam.Role;
+  readonly logGroup: logs.LogGroup;
+  readonly errorsAlarm: cloudwatch.Alarm;
+  readonly throttlesAlarm: cloudwatch.Alarm;
+
+  constructor(scope: Construct, id: string, props: PortalFunctionProps) {
+    super(scope, id);
+
+    this.logGroup = new logs.LogGroup(this, 'LogGroup', {
+      retention: props.logRetention ?? logs.RetentionDays.THREE_MONTHS,
+    });
+
+    // Our own role instead of AWSLambdaBasicExecutionRole: it may write only to this function's log group.
+    this.role = new iam.Role(this, 'Role', {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: `Execution role of ${props.description}`,
+    });
+    this.logGroup.grantWrite(this.role);
+
+    this.function = new NodejsFunction(this, 'Function', {
+      entry: props.entry,
+      handler: props.handler ?? 'handler',
+      description: props.description,
+      runtime: lambda.Runtime.NODEJS_22_X,
+      architecture: lambda.Architecture.ARM_64,
+      timeout: props.timeout ?? Duration.seconds(10),
+      memorySize: props.memorySize ?? 1024,
+      role: this.role,
+      logGroup: this.logGroup,
+      environment: {
+        NODE_OPTIONS: '--enable-source-maps',
+        POWERTOOLS_SERVICE_NAME: props.serviceName,
+        POWERTOOLS_LOG_LEVEL: props.logLevel ?? 'INFO',
+        TABLE_NAME: props.table.tableName,
+        ...props.environment,
+      },
+      bundling: {
+        format: OutputFormat.ESM,
+        target: 'node22',
+        mainFields: ['module', 'main'],
+        minify: true,
+        sourceMap: true,
+        sourcesContent: false,
+        // Bundle the SDK at the exact version the tests ran against instead of the runtime's copy, whose
+        // version AWS changes underneath us; minified and tree-shaken it also loads faster.
+        bundleAwsSDK: true,
+        // Some CommonJS dependencies call require() at run time; ESM has no require of its own.
+        banner:
+          "import { createRequire as __portalCreateRequire } from 'node:module';" +
+          'const require = __portalCreateRequire(import.meta.url);',
+      },
+    });
+
+    // Node 22 is the runtime the whole toolchain targets (ENGINEERING.md); move every function at once.
+    Validations.of(this.function).acknowledge({
+      id: 'AwsSolutions-L1',
+      reason:
+        'nodejs22.x is an AWS-supported LTS runtime and is pinned on purpose: the bundles target node22 and ' +
+        'the dependencies are tested on it. All portal functions move to a newer runtime together, in PortalFunction.',
+    });
+
+    this.grantTable(props.table, props.tableAccess);
+
+    this.errorsAlarm = new cloudwatch.Alarm(this, 'ErrorsAlarm', {
+      alarmDescription: `${props.description}: invocations failed (unhandled errors or timeouts).`,
+      metric: this.function.metricErrors({ period: Duration.minutes(5), statistic: 'Sum' }),
+      threshold: 1,
+      evaluationPeriods: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    this.throttlesAlarm = new cloudwatch.Alarm(this, 'ThrottlesAlarm', {
+      alarmDescription: `${props.description}: invocations were throttled (account or reserved concurrency).`,
+      metric: this.function.metricThrottles({ period: Duration.minutes(5), statistic: 'Sum' }),
+      threshold: 1,
+      evaluationPeriods: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+  }
+
+  /**
+   * Grants exactly the item-level actions the portal uses, on the table and on each of its named
+   * indexes (from the shared schema) — no `index/*` wildcard, no Scan, no table management.
+   */
+  grantTable(table: dynamodb.ITable, access: TableAccess): void {
+    const resources = [
+      table.tableArn,
+      ...GLOBAL_INDEXES.map((index) => `${table.tableArn}/index/${index.name}`),
+    ];
+    this.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: access === 'readWrite' ? [...READ_ACTIONS, ...WRITE_ACTIONS] : READ_ACTIONS,
+        resources,
+      }),
+    );
+  }
+}

@@ -1,0 +1,104 @@
+import { randomUUID } from 'node:crypto';
+import { Logger } from '@aws-lambda-powertools/logger';
+import { createRemoteJWKSet } from 'jose';
+import { createTokenVerifier } from '../auth/verify-token.js';
+import type { PortalDeps } from '../http/context.js';
+import { createDocumentClient } from '../store/dynamo-client.js';
+
+/** The settings a portal Lambda reads from its environment; the CDK stack sets every one. */
+export interface AwsSettings {
+  tableName: string;
+  /** `https://cognito-idp.<region>.amazonaws.com/<userPoolId>` */
+  issuer: string;
+  /** The app client id: the `aud` of the ID tokens the portal accepts. */
+  audience: string;
+}
+
+const REQUIRED = {
+  tableName: 'TABLE_NAME',
+  issuer: 'USER_POOL_ISSUER',
+  audience: 'USER_POOL_CLIENT_ID',
+} as const satisfies Record<keyof AwsSettings, string>;
+
+/** The only place that reads the environment; names every missing variable at once. */
+export function readAwsSettings(env: NodeJS.ProcessEnv = process.env): AwsSettings {
+  const missing = Object.values(REQUIRED).filter((name) => !env[name]?.trim());
+  if (missing.length > 0)
+    throw new Error(`Missing environment variable(s): ${missing.join(', ')} (set by the CDK stack).`);
+  const issuer = env[REQUIRED.issuer]!.trim().replace(/\/+$/, '');
+  if (!/^https:\/\/\S+$/.test(issuer))
+    throw new Error(`${REQUIRED.issuer} must be an https URL, got "${issuer}".`);
+  return {
+    tableName: env[REQUIRED.tableName]!.trim(),
+    issuer,
+    audience: env[REQUIRED.audience]!.trim(),
+  };
+}
+
+export interface AwsDepsOptions {
+  settings?: AwsSettings;
+  /** Powertools logger; it reads POWERTOOLS_SERVICE_NAME and POWERTOOLS_LOG_LEVEL itself. */
+  logger?: Logger;
+  now?: () => Date;
+}
+
+/**
+ * The composition root for Lambda: DynamoDB, Cognito's JWKS, the clock, ids and structured logs.
+ * Built once per container (module scope), reused by every invocation.
+ */
+export function awsDeps(options: AwsDepsOptions = {}): PortalDeps {
+  const settings = options.settings ?? readAwsSettings();
+  const logger = options.logger ?? new Logger();
+  return {
+    db: createDocumentClient(),
+    tableName: settings.tableName,
+    // jose caches the key set and refetches it only for an unknown `kid` (key rotation).
+    verifyToken: createTokenVerifier({
+      keys: createRemoteJWKSet(new URL(`${settings.issuer}/.well-known/jwks.json`)),
+      issuer: settings.issuer,
+      audience: settings.audience,
+    }),
+    now: options.now ?? (() => new Date()),
+    newId: () => randomUUID(),
+    ...requestLogging(logger),
+  };
+}
+
+/** Log sinks for the app: metadata only — never request bodies, headers or tokens. */
+export function requestLogging(logger: Logger): Pick<PortalDeps, 'logFault' | 'logRequest'> {
+  return {
+    logFault: (error, { method, path }) => logger.error('Unhandled fault', { method, path, error }),
+    // Powertools drops null keys, so an unauthenticated request is named explicitly.
+    logRequest: ({ method, route, status, role, durationMs }) =>
+      logger.info('Request handled', { method, route, status, role: role ?? 'anonymous', durationMs }),
+  };
+}
+
+interface ApiEventLike {
+  requestContext?: { requestId?: string };
+}
+
+interface LambdaContextLike {
+  awsRequestId: string;
+  functionName: string;
+  functionVersion: string;
+  invokedFunctionArn: string;
+  memoryLimitInMB: string | number;
+}
+
+type LambdaHandler = (event: never, context?: never) => Promise<unknown>;
+
+/**
+ * Wraps a Lambda handler so each invocation's log lines carry the Lambda request id (via Powertools'
+ * context) and the API Gateway request id (`apiRequestId`, the `requestId` of the access log).
+ */
+export function withRequestContext<H extends LambdaHandler>(logger: Logger, handler: H): H {
+  const wrapped = (event: ApiEventLike | undefined, context?: LambdaContextLike) => {
+    logger.resetKeys();
+    if (context) logger.addContext(context as unknown as Parameters<Logger['addContext']>[0]);
+    const apiRequestId = event?.requestContext?.requestId;
+    if (apiRequestId) logger.appendKeys({ apiRequestId });
+    return handler(event as never, context as never);
+  };
+  return wrapped as unknown as H;
+}
