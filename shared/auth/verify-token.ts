@@ -6,7 +6,7 @@ import {
   jwtVerify,
 } from 'jose';
 import { DomainError } from '../domain/errors.js';
-import { normaliseUscc } from '../domain/uscc.js';
+import { checkUscc } from '../domain/uscc.js';
 import { GROUPS_CLAIM, isRole, ORG_CLAIM, type Principal } from './principal.js';
 
 export interface TokenVerifierConfig {
@@ -71,6 +71,9 @@ export function principalFromClaims(payload: JWTPayload): Principal {
   const rawOrg = payload[ORG_CLAIM];
   if (typeof rawOrg !== 'string' || rawOrg === '')
     throw unauthenticated(`A ${role} token must carry its organisation in "${ORG_CLAIM}".`);
-  const org = role === 'enterprise' ? normaliseUscc(rawOrg) : rawOrg;
-  return { role, org, sub };
+  if (role !== 'enterprise') return { role, org: rawOrg, sub };
+  // A malformed USCC could never own anything; refusing it here keeps tenant keys well-formed.
+  const uscc = checkUscc(rawOrg);
+  if (!uscc.ok) throw unauthenticated(`The enterprise token's "${ORG_CLAIM}" is not a valid USCC.`);
+  return { role, org: uscc.uscc, sub };
 }

@@ -1,0 +1,63 @@
+/**
+ * `npm start`: the portal on http://localhost:${PORT:-3000}, backed by DynamoDB Local persisting under
+ * ${DATA_DIR:-.data}. Ctrl-C (SIGINT) or SIGTERM stops the HTTP server and the DynamoDB Local JVM.
+ */
+import type { Server } from 'node:http';
+import { serve } from '@hono/node-server';
+import { createApp } from '../shared/http/app.js';
+import { JAVA_MISSING, javaAvailable } from '../shared/local/dynamodb-local.js';
+import { dataDirFromEnv, openLocalRuntime } from '../shared/runtime/local-deps.js';
+
+// The SDK's "Node 22 needed after 2027" notice is about future SDK releases (Lambda already runs Node
+// 22); on a developer's console it would bury the one line that matters.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
+const port = Number(process.env.PORT ?? 3000);
+const host = process.env.HOST?.trim() || 'localhost';
+const dataDir = dataDirFromEnv();
+
+if (!Number.isInteger(port) || port < 1 || port > 65535) {
+  console.error(`PORT must be a TCP port number (1–65535), got "${process.env.PORT}".`);
+  process.exit(1);
+}
+if (!javaAvailable()) {
+  console.error(JAVA_MISSING);
+  process.exit(1);
+}
+
+const quiet = process.env.LOG_REQUESTS === '0';
+const runtime = await openLocalRuntime({
+  dataDir,
+  logLine: quiet ? undefined : (line) => console.log(line),
+});
+const app = createApp(runtime.deps);
+
+let stopping = false;
+async function stop(code: number): Promise<never> {
+  if (!stopping) {
+    stopping = true;
+    server.close();
+    (server as Server).closeAllConnections(); // keep-alive sockets would hold close() open
+    await runtime.close();
+  }
+  process.exit(code);
+}
+
+const server = serve({ fetch: app.fetch, port, hostname: host }, () => {
+  const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  console.log(
+    `IP finance portal on ${url} (API reference ${url}/docs, data in ${dataDir}). ` +
+      'Get a token: npm run --silent token -- <enterprise|lender|insurer|ipoffice> [org]. Ctrl-C stops.',
+  );
+});
+server.on('error', (error: NodeJS.ErrnoException) => {
+  console.error(
+    error.code === 'EADDRINUSE'
+      ? `Port ${port} is already in use; set PORT to another port.`
+      : `The HTTP server failed: ${error.message}`,
+  );
+  void stop(1);
+});
+
+process.on('SIGINT', () => void stop(0));
+process.on('SIGTERM', () => void stop(0));

@@ -1,0 +1,80 @@
+import { randomUUID } from 'node:crypto';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { LOCAL_AUDIENCE, LOCAL_ISSUER, type LocalIssuer, loadLocalIssuer } from '../auth/local-issuer.js';
+import { createTokenVerifier } from '../auth/verify-token.js';
+import type { PortalDeps } from '../http/context.js';
+import { openLocalDatabase } from '../local/local-database.js';
+import { localDocumentClient } from '../store/dynamo-client.js';
+import { ensureTable } from '../store/ensure-table.js';
+
+/**
+ * Composition root for the local portal (`npm start`) and local jobs (`npm run stats`): DynamoDB Local
+ * persisting under DATA_DIR, the table built from the shared schema, and the local token issuer.
+ */
+export const LOCAL_TABLE_NAME = 'ip-finance-portal';
+export const DEFAULT_DATA_DIR = '.data';
+
+export const dataDirFromEnv = (env: NodeJS.ProcessEnv = process.env): string =>
+  env.DATA_DIR?.trim() || DEFAULT_DATA_DIR;
+
+export interface LocalRuntime {
+  deps: PortalDeps;
+  issuer: LocalIssuer;
+  endpoint: string;
+  /** Stops DynamoDB Local if this process started it. */
+  close(): Promise<void>;
+}
+
+export interface LocalRuntimeOptions {
+  dataDir: string;
+  /** One line per request; default: none. */
+  logLine?: (line: string) => void;
+}
+
+export async function openLocalRuntime({ dataDir, logLine }: LocalRuntimeOptions): Promise<LocalRuntime> {
+  const database = await openLocalDatabase(dataDir, LOCAL_TABLE_NAME);
+  try {
+    const admin = new DynamoDBClient({
+      endpoint: database.endpoint,
+      region: 'local',
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    });
+    await ensureTable(admin, LOCAL_TABLE_NAME);
+    admin.destroy();
+    const issuer = await loadLocalIssuer(dataDir);
+    const db = localDocumentClient(database.endpoint);
+    const deps = createLocalDeps({ db, issuer, logLine });
+    return {
+      deps,
+      issuer,
+      endpoint: database.endpoint,
+      async close() {
+        db.destroy();
+        await database.close();
+      },
+    };
+  } catch (error) {
+    await database.close();
+    throw error;
+  }
+}
+
+export function createLocalDeps(options: {
+  db: PortalDeps['db'];
+  issuer: LocalIssuer;
+  logLine?: ((line: string) => void) | undefined;
+}): PortalDeps {
+  const { db, issuer, logLine } = options;
+  return {
+    db,
+    tableName: LOCAL_TABLE_NAME,
+    verifyToken: createTokenVerifier({ keys: issuer.keys, issuer: LOCAL_ISSUER, audience: LOCAL_AUDIENCE }),
+    now: () => new Date(),
+    newId: () => randomUUID(),
+    // A local developer's console: the stack helps here; it never reaches a response body.
+    logFault: (error, { method, path }) => console.error(`fault in ${method} ${path}:`, error),
+    logRequest: logLine
+      ? (r) => logLine(`${r.method} ${r.route} ${r.status} ${r.durationMs}ms ${r.role ?? 'anonymous'}`)
+      : undefined,
+  };
+}

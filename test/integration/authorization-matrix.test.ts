@@ -1,0 +1,215 @@
+/**
+ * Authorisation matrix: every route in the app's route table × every kind of caller, against the real app.
+ *
+ * HOW TO ADD A ROUTE: add one line to `EXPECTATIONS` keyed by `METHOD /path` exactly as registered, e.g.
+ *   'POST /pledges/{id}/review': { allow: ['lender1'], hide: ['lender2'], body: () => ({}) },
+ * - `allow`: callers that must get through access control: the status must be 2xx (or one of `ok`).
+ *   `'public'` means no token is needed: everyone, anonymous included, gets 2xx.
+ * - `hide`: callers whose role may call the route but who do not own/address the fixture's object:
+ *   403 or 404 (never 2xx).
+ * - every other authenticated caller must get exactly 403; an anonymous caller exactly 401.
+ * - `body`: a VALID body (ownership is checked after validation, so `hide` needs a valid body to mean anything).
+ * - `params`: only when the default filling is wrong. By default `{uscc}` is enterprise A and `{id}` is the
+ *   fixture object named by the path segment before it (see `ID_OF`; add your collection there).
+ * The test fails when a registered route has no line here, or a line names no registered route.
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Role } from '../../shared/auth/principal.js';
+import { patentCheckCharacter } from '../../shared/domain/patent-number.js';
+import { createApp } from '../../shared/http/app.js';
+import type { PortalDeps } from '../../shared/http/context.js';
+import { routeTable } from '../../shared/http/route.js';
+import { createTestPortal, type TestPortal } from '../support/portal.js';
+
+const CALLERS = {
+  entA: { role: 'enterprise', org: '91330700MA2A00001L' },
+  entB: { role: 'enterprise', org: '91330700MA2B00002A' },
+  lender1: { role: 'lender', org: 'matrix-l1' },
+  lender2: { role: 'lender', org: 'matrix-l2' },
+  insurer1: { role: 'insurer', org: 'matrix-i1' },
+  ipoffice: { role: 'ipoffice', org: null },
+  anonymous: null,
+} as const satisfies Record<string, { role: Role; org: string | null } | null>;
+type Caller = keyof typeof CALLERS;
+type Authenticated = Exclude<Caller, 'anonymous'>;
+
+const A = CALLERS.entA.org;
+const B = CALLERS.entB.org;
+const ANY_ROLE: Authenticated[] = ['entA', 'entB', 'lender1', 'lender2', 'insurer1', 'ipoffice'];
+const INSTITUTIONS: Authenticated[] = ['lender1', 'lender2', 'insurer1'];
+
+/** Objects the requests point at, all created through the API before the matrix runs. */
+interface Fixture {
+  portal: TestPortal;
+  assetOfA: string;
+  /** A new patent of A (for destructive routes, so that each caller has its own target). */
+  newAssetOfA(extra?: Record<string, unknown>): Promise<string>;
+  /** A new patent of A co-owned by B, with B's consent recorded. */
+  consentedAssetOfA(): Promise<string>;
+  /** A valid, never-used patent application number filed in 2020. */
+  nextPatentNumber(): string;
+}
+
+interface Expectation {
+  allow: Authenticated[] | 'public';
+  hide?: Authenticated[];
+  /** Statuses that count as "got through" for allowed callers; default any 2xx. */
+  ok?: number[];
+  body?: (fx: Fixture) => unknown;
+  params?: (fx: Fixture) => Promise<Record<string, string>>;
+}
+
+const patentBody = (fx: Fixture) => ({
+  kind: 'patent',
+  number: fx.nextPatentNumber(),
+  title: 'Matrix widget',
+  filingDate: '2020-03-02',
+  grantDate: '2022-05-10',
+});
+const ltv = { maxLtvBps: { invention: 3000, utility_model: 1500, design: 1500, trademark: 5000 } };
+
+const EXPECTATIONS: Record<string, Expectation> = {
+  'GET /healthz': { allow: 'public' },
+  'GET /openapi.json': { allow: 'public' },
+  'GET /docs': { allow: 'public' },
+
+  'PUT /institutions/{id}': {
+    allow: ['ipoffice'],
+    body: () => ({ kind: 'lender', name: 'Matrix Lender 1' }),
+  },
+  'PUT /institutions/{id}/lending-policy': { allow: ['ipoffice'], body: () => ltv },
+  'GET /institutions/{id}': { allow: ANY_ROLE },
+  'GET /institutions': { allow: ANY_ROLE },
+
+  'PUT /enterprises/{uscc}': { allow: ['entA', 'ipoffice'], hide: ['entB'], body: () => ({ name: 'A Co.' }) },
+  'GET /enterprises/{uscc}': { allow: ['entA', 'ipoffice'], hide: ['entB'] },
+  'GET /enterprises': { allow: ['ipoffice'] },
+
+  'POST /enterprises/{uscc}/assets': { allow: ['entA', 'ipoffice'], hide: ['entB'], body: patentBody },
+  'GET /enterprises/{uscc}/assets': { allow: ['entA', 'ipoffice'], hide: ['entB'] },
+  'GET /assets/{id}': { allow: ['entA', 'ipoffice'], hide: ['entB', ...INSTITUTIONS] },
+  'DELETE /assets/{id}': {
+    allow: ['entA'],
+    hide: ['entB'],
+    params: async (fx) => ({ id: await fx.newAssetOfA() }),
+  },
+  'PUT /assets/{id}/co-owner-consents/{uscc}': {
+    allow: ['entA', 'ipoffice'],
+    hide: ['entB'],
+    body: () => ({}),
+    params: async (fx) => ({ id: await fx.newAssetOfA({ coOwners: [B] }), uscc: B }),
+  },
+  'DELETE /assets/{id}/co-owner-consents/{uscc}': {
+    allow: ['entA', 'ipoffice'],
+    hide: ['entB'],
+    params: async (fx) => ({ id: await fx.consentedAssetOfA(), uscc: B }),
+  },
+};
+
+/** The object `{id}` means after each collection segment. */
+const ID_OF: Record<string, (fx: Fixture) => string> = {
+  institutions: () => CALLERS.lender1.org,
+  assets: (fx) => fx.assetOfA,
+};
+
+async function fillPath(path: string, expectation: Expectation, fx: Fixture): Promise<string> {
+  const given = (await expectation.params?.(fx)) ?? {};
+  const segments = path.split('/');
+  return segments
+    .map((segment, i) => {
+      const name = /^\{(.+)\}$/.exec(segment)?.[1];
+      if (!name) return segment;
+      if (given[name] !== undefined) return encodeURIComponent(given[name]);
+      if (name === 'uscc') return A;
+      const idOf = ID_OF[segments[i - 1] ?? ''];
+      if (name === 'id' && idOf) return encodeURIComponent(idOf(fx));
+      throw new Error(`No fixture value for {${name}} in ${path}: add it to ID_OF or give \`params\`.`);
+    })
+    .join('/');
+}
+
+type Outcome = 'allowed' | 'hidden' | 'forbidden' | 'unauthenticated';
+
+function outcomeFor(expectation: Expectation, caller: Caller): Outcome {
+  if (expectation.allow === 'public') return 'allowed';
+  if (caller === 'anonymous') return 'unauthenticated';
+  if (expectation.allow.includes(caller)) return 'allowed';
+  return expectation.hide?.includes(caller) ? 'hidden' : 'forbidden';
+}
+
+// The cases are generated from the route table of the same app the tests call (checked below).
+const routes = routeTable(createApp({} as PortalDeps)).map((r) => `${r.method} ${r.path}`);
+const callers = Object.keys(CALLERS) as Caller[];
+const cases = routes
+  .filter((key) => EXPECTATIONS[key])
+  .flatMap((key) =>
+    callers.map((caller) => [key, caller, outcomeFor(EXPECTATIONS[key] as Expectation, caller)]),
+  );
+
+describe('authorisation matrix', () => {
+  let fx: Fixture;
+
+  beforeAll(async () => {
+    const portal = await createTestPortal();
+    let serial = 0;
+    const nextPatentNumber = () => {
+      const digits = `20201${String(++serial).padStart(7, '0')}`;
+      return `${digits}.${patentCheckCharacter(digits)}`;
+    };
+    const office = { as: CALLERS.ipoffice };
+    const put = async (path: string, body: unknown) => {
+      const res = await portal.call('PUT', path, { ...office, body });
+      expect(res.status, `fixture PUT ${path}`).toBeLessThan(300);
+    };
+    await put(`/institutions/${CALLERS.lender1.org}`, { kind: 'lender', name: 'Matrix Lender 1' });
+    await put(`/institutions/${CALLERS.lender2.org}`, { kind: 'lender', name: 'Matrix Lender 2' });
+    await put(`/institutions/${CALLERS.insurer1.org}`, { kind: 'insurer', name: 'Matrix Insurer 1' });
+    await put(`/enterprises/${A}`, { name: 'A Co.' });
+    await put(`/enterprises/${B}`, { name: 'B Co.' });
+    const newAssetOfA = async (extra: Record<string, unknown> = {}) => {
+      const res = await portal.call('POST', `/enterprises/${A}/assets`, {
+        as: CALLERS.entA,
+        body: { ...patentBody(fx), ...extra },
+      });
+      expect(res.status, 'fixture asset').toBe(201);
+      return res.body.id as string;
+    };
+    const consentedAssetOfA = async () => {
+      const id = await newAssetOfA({ coOwners: [B] });
+      const res = await portal.call('PUT', `/assets/${id}/co-owner-consents/${B}`, {
+        as: CALLERS.entA,
+        body: {},
+      });
+      expect(res.status, 'fixture consent').toBe(201);
+      return id;
+    };
+    fx = { portal, assetOfA: '', newAssetOfA, consentedAssetOfA, nextPatentNumber };
+    fx.assetOfA = await newAssetOfA();
+  });
+
+  it('has an expectation for every registered route, and no stale ones', () => {
+    expect(routeTable(fx.portal.app).map((r) => `${r.method} ${r.path}`)).toEqual(routes);
+    const missing = routes.filter((key) => !EXPECTATIONS[key]);
+    expect(missing, 'routes without a line in EXPECTATIONS').toEqual([]);
+    const stale = Object.keys(EXPECTATIONS).filter((key) => !routes.includes(key));
+    expect(stale, 'EXPECTATIONS lines naming no registered route').toEqual([]);
+  });
+
+  it.each(cases)('%s as %s → %s', async (key, caller, outcome) => {
+    const expectation = EXPECTATIONS[key] as Expectation;
+    const [method, path] = key.split(' ') as [string, string];
+    const url = await fillPath(path, expectation, fx);
+    const body = expectation.body?.(fx);
+    const res = await fx.portal.call(method, url, {
+      as: CALLERS[caller as Caller],
+      ...(body === undefined ? {} : { body }),
+    });
+    const seen = `${method} ${url} as ${caller}: ${res.status} ${JSON.stringify(res.body)?.slice(0, 300)}`;
+    if (outcome === 'allowed') {
+      if (expectation.ok) expect(expectation.ok, seen).toContain(res.status);
+      else expect(res.status >= 200 && res.status < 300, seen).toBe(true);
+    } else if (outcome === 'hidden') expect([403, 404], seen).toContain(res.status);
+    else expect(res.status, seen).toBe(outcome === 'forbidden' ? 403 : 401);
+    if (res.status >= 400) expect(res.headers.get('content-type'), seen).toBe('application/problem+json');
+  });
+});

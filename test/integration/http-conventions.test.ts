@@ -1,0 +1,132 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { renderDocsPage } from '../../shared/http/docs-page.js';
+import { routeTable } from '../../shared/http/route.js';
+import { type CallResult, createTestPortal, type TestPortal } from '../support/portal.js';
+
+/** The contract's cross-cutting HTTP conventions, checked through the real app. */
+const office = { role: 'ipoffice' as const };
+const STACK_TRACE = /\bat .+\.(?:ts|js|mjs|cjs):\d+|node_modules|Error: /;
+
+function expectProblem(res: CallResult, status: number) {
+  expect(res.status).toBe(status);
+  expect(res.headers.get('content-type')).toBe('application/problem+json');
+  expect(res.body).toMatchObject({ type: expect.any(String), title: expect.any(String), status });
+  expect(typeof res.body.detail).toBe('string');
+  expect(JSON.stringify(res.body)).not.toMatch(STACK_TRACE);
+}
+
+describe('HTTP conventions', () => {
+  let portal: TestPortal;
+  beforeAll(async () => {
+    portal = await createTestPortal();
+  });
+
+  it('answers an unknown route with 404 problem+json', async () => {
+    expectProblem(await portal.call('GET', '/no-such-thing', { as: office }), 404);
+    expectProblem(await portal.call('GET', '/no-such-thing'), 404);
+  });
+
+  it('answers a known path with the wrong method with 405 and Allow', async () => {
+    const res = await portal.call('DELETE', '/institutions', { as: office });
+    expectProblem(res, 405);
+    expect(res.headers.get('allow')?.split(', ')).toContain('GET');
+    const onItem = await portal.call('PATCH', '/institutions/some-bank', { as: office });
+    expectProblem(onItem, 405);
+    expect(onItem.headers.get('allow')?.split(', ')).toContain('PUT');
+  });
+
+  it('refuses a body over 64 KiB with 413', async () => {
+    const body = JSON.stringify({ kind: 'lender', name: 'x'.repeat(65 * 1024) });
+    const res = await portal.call('PUT', '/institutions/big-bank', { as: office, body });
+    expectProblem(res, 413);
+  });
+
+  it('refuses malformed JSON with 400', async () => {
+    const res = await portal.call('PUT', '/institutions/broken', { as: office, body: '{"kind": "lender",' });
+    expectProblem(res, 400);
+  });
+
+  it('refuses a non-JSON content type with 400 or 415', async () => {
+    const res = await portal.call('PUT', '/institutions/texty', {
+      as: office,
+      body: 'kind=lender&name=Texty',
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+    });
+    expect([400, 415]).toContain(res.status);
+    expectProblem(res, res.status);
+    const none = await portal.call('PUT', '/institutions/texty', { as: office });
+    expectProblem(none, 400);
+    // Nothing was created by either attempt.
+    expectProblem(await portal.call('GET', '/institutions/texty', { as: office }), 404);
+  });
+
+  it.each(['0', '101', 'abc', '2.5', '-1'])('refuses limit=%s with 400 naming query.limit', async (limit) => {
+    const res = await portal.call('GET', `/institutions?limit=${limit}`, { as: office });
+    expectProblem(res, 400);
+    expect(res.body.errors).toEqual(
+      expect.arrayContaining([expect.objectContaining({ path: 'query.limit', message: expect.any(String) })]),
+    );
+  });
+
+  it('accepts limit at both ends of its range', async () => {
+    expect((await portal.call('GET', '/institutions?limit=1', { as: office })).status).toBe(200);
+    expect((await portal.call('GET', '/institutions?limit=100', { as: office })).status).toBe(200);
+  });
+
+  it('refuses unknown query parameters and a forged cursor with 400', async () => {
+    expectProblem(await portal.call('GET', '/institutions?colour=red', { as: office }), 400);
+    expectProblem(await portal.call('GET', '/institutions?cursor=bm90LWEtY3Vyc29y', { as: office }), 400);
+  });
+
+  it('answers /healthz with 200 without a token', async () => {
+    const res = await portal.call('GET', '/healthz');
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({ status: 'ok' });
+  });
+
+  it('serves an OpenAPI 3.1 document that lists every registered route', async () => {
+    const res = await portal.call('GET', '/openapi.json');
+    expect(res.status).toBe(200);
+    expect(res.body.openapi).toMatch(/^3\.1\./);
+    const routes = routeTable(portal.app);
+    expect(routes.length).toBeGreaterThan(4);
+    for (const route of routes) {
+      const operation = res.body.paths?.[route.path]?.[route.method.toLowerCase()];
+      expect(operation, `${route.method} ${route.path} in /openapi.json`).toBeDefined();
+      expect(operation['x-roles']).toEqual(route.access === 'public' ? ['public'] : [...route.access]);
+      expect(operation.responses).toBeDefined();
+    }
+  });
+
+  it('serves /docs as a self-contained HTML page naming every path', async () => {
+    const res = await portal.call('GET', '/docs');
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/^text\/html/);
+    const html = res.body as string;
+    expect(html).toMatch(/^<!doctype html>/i);
+    expect(html).not.toMatch(/<script|https?:\/\/(?!ip-finance-portal\.example)[^"'\s<]+\.(?:js|css)/i);
+    for (const route of routeTable(portal.app)) expect(html).toContain(`<code>${route.path}</code>`);
+  });
+
+  it('escapes every text of the document in /docs', () => {
+    const evil = '<script>alert(1)</script>';
+    const html = renderDocsPage({
+      info: { title: evil, version: evil, description: evil },
+      paths: {
+        [`/x/{id}${evil}`]: {
+          get: {
+            tags: [evil],
+            summary: evil,
+            'x-roles': [evil],
+            parameters: [{ name: evil, in: 'query', schema: { type: 'string', pattern: evil } }],
+            requestBody: { content: { 'application/json': { schema: { $ref: '#/components/schemas/E' } } } },
+            responses: { [evil]: { description: evil } },
+          },
+        },
+      },
+      components: { schemas: { E: { type: 'object', properties: { [evil]: { enum: [evil] } } } } },
+    });
+    expect(html).not.toContain('<script');
+    expect(html).toContain('&lt;script&gt;');
+  });
+});
