@@ -1,0 +1,326 @@
+/**
+ * The IP office's statistics as pure arithmetic: from the facts of a year (pledges registered, policies issued,
+ * claims paid) and the portfolio/designation counts of the day, build the snapshot `GET /stats` serves. The
+ * scheduled job feeds it from fact items and counters; the reconciliation feeds it from the source items; both
+ * use exactly these functions, so a difference between them is a difference in the data, never in the maths.
+ *
+ * Money is integer fen. Every sum is checked: a total beyond Number.MAX_SAFE_INTEGER would silently lose fen
+ * in a double, so it throws `StatisticsOverflow` naming the figure instead (the job fails loudly).
+ */
+import { type IsoDate, todayInShanghai } from './dates.js';
+import { DESIGNATION_LEVELS, type DesignationLevel } from './designation.js';
+import type { PatentType } from './patent-number.js';
+import { COVERAGE_LINES } from './policy.js';
+
+/** Jinhua's county-level divisions (characters 3–8 of a locally registered USCC); anything else is "other". */
+export const JINHUA_DIVISIONS = [
+  '330702',
+  '330703',
+  '330723',
+  '330726',
+  '330727',
+  '330781',
+  '330782',
+  '330783',
+  '330784',
+] as const;
+export const OTHER_DIVISION = 'other';
+const JINHUA = new Set<string>(JINHUA_DIVISIONS);
+
+export const divisionKey = (divisionCode: string): string =>
+  JINHUA.has(divisionCode) ? divisionCode : OTHER_DIVISION;
+
+/** Characters 3–8 of a USCC. */
+export const divisionOfUscc = (uscc: string): string => uscc.slice(2, 8);
+
+/** The Asia/Shanghai calendar year / month (`YYYY-MM`) of an instant. */
+export const shanghaiYear = (at: Date | string): number =>
+  Number(todayInShanghai(typeof at === 'string' ? new Date(at) : at).slice(0, 4));
+export const shanghaiMonth = (at: Date | string): string =>
+  todayInShanghai(typeof at === 'string' ? new Date(at) : at).slice(0, 7);
+
+export class StatisticsOverflow extends RangeError {
+  constructor(readonly figure: string) {
+    super(`The figure ${figure} exceeds Number.MAX_SAFE_INTEGER; it cannot be reported exactly.`);
+    this.name = 'StatisticsOverflow';
+  }
+}
+
+/** a + b, exact or thrown: both operands are safe integers, so a safe result is exact. */
+export function addExact(a: number, b: number, figure: string): number {
+  if (!Number.isSafeInteger(a) || !Number.isSafeInteger(b)) throw new StatisticsOverflow(figure);
+  const sum = a + b;
+  if (!Number.isSafeInteger(sum)) throw new StatisticsOverflow(figure);
+  return sum;
+}
+
+export const sumExact = (values: Iterable<number>, figure: string): number => {
+  let total = 0;
+  for (const v of values) total = addExact(total, v, figure);
+  return total;
+};
+
+function addTo(map: Record<string, number>, key: string, value: number, figure: string): void {
+  map[key] = addExact(map[key] ?? 0, value, `${figure}.${key}`);
+}
+
+// ---- Facts: one per counted transition, written in the same transaction as the transition -------------------
+
+export interface PledgeRegisteredFact {
+  pledgeId: string;
+  /** RFC 3339 instant of the registration by the IP office. */
+  registeredAt: string;
+  applicant: string;
+  divisionCode: string;
+  lenderId: string;
+  /** The approved amount. */
+  amountFen: number;
+}
+
+export interface PolicyIssuedFact {
+  policyId: string;
+  issuedAt: string;
+  holder: string;
+  coverages: { line: string; sumInsuredFen: number }[];
+  premiumFen: number;
+}
+
+export interface ClaimPaidFact {
+  claimId: string;
+  paidAt: string;
+  policyId: string;
+  line: string;
+  paidFen: number;
+}
+
+export type InForceType = PatentType | 'trademark';
+export const IN_FORCE_TYPES: readonly InForceType[] = ['invention', 'utility_model', 'design', 'trademark'];
+
+/** Assets in force by expiry day: the day-counter items of one type. */
+export interface ExpiryCount {
+  expiresOn: IsoDate;
+  n: number;
+}
+
+/** In force on `today` = everything whose last day is today or later. */
+export const inForceOn = (counts: Iterable<ExpiryCount>, today: IsoDate, figure: string): number =>
+  sumExact(
+    [...counts].filter((c) => c.expiresOn >= today).map((c) => c.n),
+    figure,
+  );
+
+// ---- The snapshot ---------------------------------------------------------------------------------------------
+
+export interface StatsInputs {
+  asOf: string;
+  /** The Asia/Shanghai calendar day of `asOf`. */
+  date: IsoDate;
+  year: number;
+  pledges: readonly PledgeRegisteredFact[];
+  policies: readonly PolicyIssuedFact[];
+  claims: readonly ClaimPaidFact[];
+  /** Approved amount of all pledges now `active`. */
+  outstandingFen: number;
+  inForce: Record<InForceType, number>;
+  patentsGrantedThisYear: number;
+  trademarksRegisteredThisYear: number;
+  activeDesignations: Partial<Record<DesignationLevel, number>>;
+}
+
+export interface StatsSnapshot {
+  asOf: string;
+  date: IsoDate;
+  year: number;
+  financing: {
+    registeredCount: number;
+    registeredAmountFen: number;
+    enterprisesFinanced: number;
+    outstandingAmountFen: number;
+    byDivision: Record<string, number>;
+    byLender: Record<string, number>;
+    byMonth: Record<string, number>;
+  };
+  insurance: {
+    policiesIssued: number;
+    insuredEnterprises: number;
+    sumInsuredFen: number;
+    premiumFen: number;
+    claimsPaidFen: number;
+    byLine: Record<string, number>;
+  };
+  portfolio: {
+    patentsInForce: Record<PatentType, number>;
+    trademarksInForce: number;
+    patentsGrantedThisYear: number;
+    trademarksRegisteredThisYear: number;
+  };
+  designations: Record<DesignationLevel, number>;
+}
+
+const zeros = (keys: readonly string[]): Record<string, number> =>
+  Object.fromEntries(keys.map((k) => [k, 0]));
+
+/** January through the snapshot's month, so a county report shows the quiet months as 0. */
+const monthsThrough = (year: number, date: IsoDate): string[] => {
+  const last = date.startsWith(`${year}-`) ? Number(date.slice(5, 7)) : 12;
+  return Array.from({ length: last }, (_, i) => `${year}-${String(i + 1).padStart(2, '0')}`);
+};
+
+export function financingFigures(
+  pledges: readonly PledgeRegisteredFact[],
+  outstandingFen: number,
+  year: number,
+  date: IsoDate,
+): StatsSnapshot['financing'] {
+  const byDivision = zeros([...JINHUA_DIVISIONS, OTHER_DIVISION]);
+  const byLender: Record<string, number> = {};
+  const byMonth = zeros(monthsThrough(year, date));
+  for (const p of pledges) {
+    addTo(byDivision, divisionKey(p.divisionCode), p.amountFen, 'financing.byDivision');
+    addTo(byLender, p.lenderId, p.amountFen, 'financing.byLender');
+    addTo(byMonth, shanghaiMonth(p.registeredAt), p.amountFen, 'financing.byMonth');
+  }
+  if (!Number.isSafeInteger(outstandingFen) || outstandingFen < 0)
+    throw new StatisticsOverflow('financing.outstandingAmountFen');
+  return {
+    registeredCount: pledges.length,
+    registeredAmountFen: sumExact(
+      pledges.map((p) => p.amountFen),
+      'financing.registeredAmountFen',
+    ),
+    enterprisesFinanced: new Set(pledges.map((p) => p.applicant)).size,
+    outstandingAmountFen: outstandingFen,
+    byDivision,
+    byLender: sortedKeys(byLender),
+    byMonth: sortedKeys(byMonth),
+  };
+}
+
+export function insuranceFigures(
+  policies: readonly PolicyIssuedFact[],
+  claims: readonly ClaimPaidFact[],
+): StatsSnapshot['insurance'] {
+  const byLine = zeros(COVERAGE_LINES);
+  let sumInsuredFen = 0;
+  for (const policy of policies)
+    for (const c of policy.coverages) {
+      addTo(byLine, c.line, c.sumInsuredFen, 'insurance.byLine');
+      sumInsuredFen = addExact(sumInsuredFen, c.sumInsuredFen, 'insurance.sumInsuredFen');
+    }
+  return {
+    policiesIssued: policies.length,
+    insuredEnterprises: new Set(policies.map((p) => p.holder)).size,
+    sumInsuredFen,
+    premiumFen: sumExact(
+      policies.map((p) => p.premiumFen),
+      'insurance.premiumFen',
+    ),
+    claimsPaidFen: sumExact(
+      claims.map((c) => c.paidFen),
+      'insurance.claimsPaidFen',
+    ),
+    byLine,
+  };
+}
+
+export function buildSnapshot(inputs: StatsInputs): StatsSnapshot {
+  const designations = zeros(DESIGNATION_LEVELS) as Record<DesignationLevel, number>;
+  for (const level of DESIGNATION_LEVELS) designations[level] = inputs.activeDesignations[level] ?? 0;
+  return {
+    asOf: inputs.asOf,
+    date: inputs.date,
+    year: inputs.year,
+    financing: financingFigures(inputs.pledges, inputs.outstandingFen, inputs.year, inputs.date),
+    insurance: insuranceFigures(inputs.policies, inputs.claims),
+    portfolio: {
+      patentsInForce: {
+        invention: inputs.inForce.invention,
+        utility_model: inputs.inForce.utility_model,
+        design: inputs.inForce.design,
+      },
+      trademarksInForce: inputs.inForce.trademark,
+      patentsGrantedThisYear: inputs.patentsGrantedThisYear,
+      trademarksRegisteredThisYear: inputs.trademarksRegisteredThisYear,
+    },
+    designations,
+  };
+}
+
+const sortedKeys = (map: Record<string, number>): Record<string, number> =>
+  Object.fromEntries(Object.entries(map).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+
+// ---- Flattening: CSV and field-by-field comparison -----------------------------------------------------------
+
+export interface MetricRow {
+  metric: string;
+  key: string;
+  value: string | number;
+}
+
+/**
+ * One row per figure: scalars as `metric,,value`, maps as `metric,key,value` (e.g. `financing.byDivision,330782,
+ * 123`). Row order follows the snapshot's field order, so two equal snapshots flatten identically.
+ */
+export function flattenSnapshot(snapshot: StatsSnapshot): MetricRow[] {
+  const rows: MetricRow[] = [
+    { metric: 'asOf', key: '', value: snapshot.asOf },
+    { metric: 'date', key: '', value: snapshot.date },
+    { metric: 'year', key: '', value: snapshot.year },
+  ];
+  const walk = (prefix: string, value: Record<string, unknown>) => {
+    for (const [field, v] of Object.entries(value)) {
+      const metric = `${prefix}.${field}`;
+      if (typeof v === 'number') rows.push({ metric, key: '', value: v });
+      else
+        for (const [key, n] of Object.entries(v as Record<string, number>))
+          rows.push({ metric, key, value: n });
+    }
+  };
+  walk('financing', snapshot.financing);
+  walk('insurance', snapshot.insurance);
+  walk('portfolio', snapshot.portfolio);
+  for (const [key, n] of Object.entries(snapshot.designations))
+    rows.push({ metric: 'designations', key, value: n });
+  return rows;
+}
+
+/** RFC 4180 field: quoted when it holds a comma, quote or line break; a leading formula character is neutralised. */
+function csvField(value: string | number): string {
+  if (typeof value === 'number') return String(value);
+  const safe = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+  return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
+}
+
+export function toCsv(rows: readonly MetricRow[]): string {
+  const lines = ['metric,key,value', ...rows.map((r) => [r.metric, r.key, r.value].map(csvField).join(','))];
+  return `${lines.join('\r\n')}\r\n`;
+}
+
+export interface FigureDifference {
+  /** `metric` or `metric[key]`. */
+  figure: string;
+  expected: string | number | null;
+  actual: string | number | null;
+}
+
+/**
+ * Every figure on which two snapshots disagree (`expected` from the source of truth, `actual` from the counters);
+ * the time stamps are not figures and are ignored. Empty when they agree exactly.
+ */
+export function diffSnapshots(expected: StatsSnapshot, actual: StatsSnapshot): FigureDifference[] {
+  const index = (s: StatsSnapshot) => {
+    const map = new Map<string, string | number>();
+    for (const r of flattenSnapshot(s))
+      if (r.metric !== 'asOf') map.set(r.key ? `${r.metric}[${r.key}]` : r.metric, r.value);
+    return map;
+  };
+  const a = index(expected);
+  const b = index(actual);
+  const differences: FigureDifference[] = [];
+  for (const figure of new Set([...a.keys(), ...b.keys()])) {
+    const x = a.get(figure) ?? null;
+    const y = b.get(figure) ?? null;
+    if (x !== y) differences.push({ figure, expected: x, actual: y });
+  }
+  return differences;
+}

@@ -1,0 +1,129 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import { DESIGNATION_LEVELS } from '../../domain/designation.js';
+import { DomainError, notFound } from '../../domain/errors.js';
+import { flattenSnapshot, type StatsSnapshot, toCsv } from '../../domain/statistics.js';
+import { StatsRepository } from '../../store/stats-repository.js';
+import { errorResponses, IsoDate, jsonResponse } from '../common.js';
+import type { PortalApp } from '../context.js';
+import { addRoute } from '../route.js';
+
+const FenMap = z.record(z.string(), z.number());
+
+const SnapshotSchema = z
+  .object({
+    asOf: z.string().openapi({ description: 'When the scheduled run computed the figures (RFC 3339)' }),
+    date: z.string().openapi({ description: 'The Asia/Shanghai day of the snapshot' }),
+    year: z.number().int(),
+    financing: z.object({
+      registeredCount: z.number().int(),
+      registeredAmountFen: z.number().int(),
+      enterprisesFinanced: z.number().int(),
+      outstandingAmountFen: z.number().int(),
+      byDivision: FenMap.openapi({ description: 'Jinhua county codes and "other"' }),
+      byLender: FenMap,
+      byMonth: FenMap.openapi({
+        description: '`YYYY-MM` (Asia/Shanghai), January through the snapshot month',
+      }),
+    }),
+    insurance: z.object({
+      policiesIssued: z.number().int(),
+      insuredEnterprises: z.number().int(),
+      sumInsuredFen: z.number().int(),
+      premiumFen: z.number().int(),
+      claimsPaidFen: z.number().int(),
+      byLine: FenMap,
+    }),
+    portfolio: z.object({
+      patentsInForce: z.object({
+        invention: z.number().int(),
+        utility_model: z.number().int(),
+        design: z.number().int(),
+      }),
+      trademarksInForce: z.number().int(),
+      patentsGrantedThisYear: z.number().int(),
+      trademarksRegisteredThisYear: z.number().int(),
+    }),
+    designations: z.object(
+      Object.fromEntries(DESIGNATION_LEVELS.map((l) => [l, z.number().int()])) as Record<
+        (typeof DESIGNATION_LEVELS)[number],
+        z.ZodNumber
+      >,
+    ),
+  })
+  .openapi('StatsSnapshot');
+
+const notRunYet = () =>
+  new DomainError(
+    'not_found',
+    'There is no statistics snapshot yet: the scheduled statistics job has not run.',
+  );
+
+export function registerStatsRoutes(app: PortalApp): void {
+  addRoute(
+    app,
+    ['ipoffice'],
+    createRoute({
+      method: 'get',
+      path: '/stats',
+      summary: 'The latest statistics snapshot',
+      description:
+        'Produced daily (01:00 Asia/Shanghai) by the scheduled job; 404 before its first run. Financing counts ' +
+        'pledges registered in `year` with their approved amount; insurance counts policies issued in `year`; ' +
+        'portfolio and designation counts are as of the snapshot.',
+      tags: ['statistics'],
+      responses: { 200: jsonResponse(SnapshotSchema, 'The latest snapshot'), ...errorResponses },
+    }),
+    async (c) => {
+      const { deps } = c.var;
+      const snapshot = await new StatsRepository(deps.db, deps.tableName).latestSnapshot();
+      if (!snapshot) throw notRunYet();
+      return c.json(snapshot as StatsSnapshot, 200);
+    },
+  );
+
+  addRoute(
+    app,
+    ['ipoffice'],
+    createRoute({
+      method: 'get',
+      path: '/stats.csv',
+      summary: 'The latest statistics snapshot as CSV',
+      description:
+        'One `metric,key,value` row per figure, e.g. `financing.byDivision,330782,123` (scalars have an empty key).',
+      tags: ['statistics'],
+      responses: {
+        200: { description: 'CSV (RFC 4180)', content: { 'text/csv': { schema: z.string() } } },
+        ...errorResponses,
+      },
+    }),
+    async (c) => {
+      const { deps } = c.var;
+      const snapshot = await new StatsRepository(deps.db, deps.tableName).latestSnapshot();
+      if (!snapshot) throw notRunYet();
+      return c.body(toCsv(flattenSnapshot(snapshot)), 200, {
+        'Content-Type': 'text/csv; charset=utf-8',
+        'Content-Disposition': `attachment; filename="ip-finance-stats-${snapshot.date}.csv"`,
+      });
+    },
+  );
+
+  addRoute(
+    app,
+    ['ipoffice'],
+    createRoute({
+      method: 'get',
+      path: '/stats/{date}',
+      summary: 'The statistics snapshot of one day',
+      tags: ['statistics'],
+      request: { params: z.object({ date: IsoDate.openapi({ example: '2026-03-01' }) }) },
+      responses: { 200: jsonResponse(SnapshotSchema, 'That day’s snapshot'), ...errorResponses },
+    }),
+    async (c) => {
+      const { deps } = c.var;
+      const { date } = c.req.valid('param');
+      const snapshot = await new StatsRepository(deps.db, deps.tableName).snapshotOn(date);
+      if (!snapshot) throw notFound(`The statistics snapshot of ${date}`);
+      return c.json(snapshot, 200);
+    },
+  );
+}

@@ -1,0 +1,291 @@
+/**
+ * Statistics kept exact by construction: every counted transition writes its fact item or counter delta IN THE
+ * SAME TransactWriteItems as the transition itself. The transition's own guard (pledge `status = :from AND
+ * version = :v`, asset `attribute_not_exists(pk)`, …) makes it happen once, so its fact is written once too: no
+ * stream consumer, no lag, no double count on retry. The scheduled job then reads a handful of small partitions
+ * whose size does not depend on how many enterprises, assets or past years the table holds.
+ *
+ * Items (all in the single table; `entity` 'stats-fact' / 'stats-counter'):
+ *   Facts (one per transition, never updated; the year is the Asia/Shanghai year of the instant):
+ *     pk `FACT#PLEDGE_REGISTERED#<year>`  sk `<registeredAt>#<pledgeId>`   applicant, divisionCode, lenderId, amountFen
+ *     pk `FACT#POLICY_ISSUED#<year>`      sk `<issuedAt>#<policyId>`       holder, coverages[{line,sumInsuredFen}], premiumFen
+ *     pk `FACT#CLAIM_PAID#<year>`         sk `<paidAt>#<claimId>`          policyId, line, paidFen
+ *   Counters (`n`, changed only with ADD):
+ *     pk `COUNT#IN_FORCE#<invention|utility_model|design|trademark>`  sk `<expiresOn>`   granted/registered assets by
+ *        last day in force; "in force today" = Σ n over sk ≥ today (≤ ~7,300 days per type, whatever the asset count)
+ *     pk `COUNT#GRANTED#<year>#<patent|trademark>`  sk `SHARD#<0-9>`   granted (registered) in that year
+ *     pk `COUNT#OUTSTANDING`                        sk `SHARD#<0-9>`   approved fen of pledges now `active`
+ *     pk `COUNT#DESIGNATIONS`                       sk `<level>`       active designations
+ *   Per enterprise (read by `GET /designations`, bounded by that enterprise's portfolio):
+ *     pk `ENT#<uscc>`  sk `INFORCE#<expiresOn>#<type>`  n                 its assets in force by last day
+ *     pk `ENT#<uscc>`  sk `SUMMARY`  pledgeRegisteredFen, pledgesRegistered, sumInsuredFen, policiesIssued
+ *
+ * Single hot counters are split into 10 shards chosen by a hash of a stable key (owner, pledge id), so concurrent
+ * transactions rarely touch the same item (a TransactionConflict would cost the caller a 503 and a retry); the
+ * reader sums the shards with one Query.
+ */
+import type { TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import type { Asset } from '../domain/asset.js';
+import type { IsoDate } from '../domain/dates.js';
+import type { DesignationLevel } from '../domain/designation.js';
+import type { PatentType } from '../domain/patent-number.js';
+import { type InForceType, shanghaiYear } from '../domain/statistics.js';
+
+/** One element of TransactWriteItems in the document client's (unmarshalled) form. */
+export type WriteItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
+
+export const COUNTER_SHARDS = 10;
+const FACT_ENTITY = 'stats-fact';
+const COUNTER_ENTITY = 'stats-counter';
+
+export const pledgeFactsPartition = (year: number) => `FACT#PLEDGE_REGISTERED#${year}`;
+export const policyFactsPartition = (year: number) => `FACT#POLICY_ISSUED#${year}`;
+export const claimFactsPartition = (year: number) => `FACT#CLAIM_PAID#${year}`;
+export const inForcePartition = (type: InForceType) => `COUNT#IN_FORCE#${type}`;
+export const grantedPartition = (year: number, kind: 'patent' | 'trademark') =>
+  `COUNT#GRANTED#${year}#${kind}`;
+export const OUTSTANDING_PARTITION = 'COUNT#OUTSTANDING';
+export const DESIGNATIONS_COUNT_PARTITION = 'COUNT#DESIGNATIONS';
+export const enterpriseSummaryKey = (uscc: string) => ({ pk: `ENT#${uscc}`, sk: 'SUMMARY' });
+export const ENTERPRISE_IN_FORCE_PREFIX = 'INFORCE#';
+export const enterpriseInForceKey = (uscc: string, expiresOn: IsoDate, type: InForceType) => ({
+  pk: `ENT#${uscc}`,
+  sk: `${ENTERPRISE_IN_FORCE_PREFIX}${expiresOn}#${type}`,
+});
+
+/** FNV-1a over the key, so the same pledge always lands on the same shard (its repayment undoes its disbursal). */
+export function shardOf(key: string): string {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < key.length; i++) hash = Math.imul(hash ^ key.charCodeAt(i), 0x01000193) >>> 0;
+  return `SHARD#${hash % COUNTER_SHARDS}`;
+}
+
+function checkDelta(value: number, what: string): void {
+  if (!Number.isSafeInteger(value)) throw new RangeError(`${what} must be a safe integer, got ${value}`);
+}
+
+function factPut(pk: string, sk: string, fields: Record<string, unknown>, tableName: string): WriteItem {
+  return {
+    Put: {
+      TableName: tableName,
+      Item: { pk, sk, entity: FACT_ENTITY, ...fields },
+      // A fact is written once: a replayed transaction cannot count it twice.
+      ConditionExpression: 'attribute_not_exists(pk)',
+    },
+  };
+}
+
+function counterAdd(key: { pk: string; sk: string }, delta: number, tableName: string): WriteItem {
+  checkDelta(delta, `counter ${key.pk}`);
+  return {
+    Update: {
+      TableName: tableName,
+      Key: key,
+      UpdateExpression: 'SET #entity = :entity ADD #n :delta',
+      ExpressionAttributeNames: { '#entity': 'entity', '#n': 'n' },
+      ExpressionAttributeValues: { ':entity': COUNTER_ENTITY, ':delta': delta },
+    },
+  };
+}
+
+// ---- Facts ----------------------------------------------------------------------------------------------------
+
+export interface PledgeRegisteredInput {
+  pledgeId: string;
+  /** Defaults to the Asia/Shanghai year of `registeredAt`. */
+  year?: number;
+  registeredAt: string;
+  applicant: string;
+  /** Characters 3–8 of the applicant's USCC. */
+  divisionCode: string;
+  lenderId: string;
+  /** The approved amount. */
+  amountFen: number;
+}
+
+/** Add to the `register` transition's transaction (approved → registered). */
+export function pledgeRegisteredFact(input: PledgeRegisteredInput, tableName: string): WriteItem {
+  checkDelta(input.amountFen, 'amountFen');
+  const year = input.year ?? shanghaiYear(input.registeredAt);
+  return factPut(
+    pledgeFactsPartition(year),
+    `${input.registeredAt}#${input.pledgeId}`,
+    {
+      pledgeId: input.pledgeId,
+      registeredAt: input.registeredAt,
+      applicant: input.applicant,
+      divisionCode: input.divisionCode,
+      lenderId: input.lenderId,
+      amountFen: input.amountFen,
+    },
+    tableName,
+  );
+}
+
+export interface PolicyIssuedInput {
+  policyId: string;
+  year?: number;
+  issuedAt: string;
+  holder: string;
+  coverages: readonly { line: string; sumInsuredFen: number }[];
+  premiumFen: number;
+}
+
+/** Add to the `issue` transition's transaction (applied → active). */
+export function policyIssuedFact(input: PolicyIssuedInput, tableName: string): WriteItem {
+  checkDelta(input.premiumFen, 'premiumFen');
+  const year = input.year ?? shanghaiYear(input.issuedAt);
+  return factPut(
+    policyFactsPartition(year),
+    `${input.issuedAt}#${input.policyId}`,
+    {
+      policyId: input.policyId,
+      issuedAt: input.issuedAt,
+      holder: input.holder,
+      coverages: input.coverages.map((c) => ({ line: c.line, sumInsuredFen: c.sumInsuredFen })),
+      premiumFen: input.premiumFen,
+    },
+    tableName,
+  );
+}
+
+export interface ClaimPaidInput {
+  claimId: string;
+  year?: number;
+  paidAt: string;
+  policyId: string;
+  line: string;
+  paidFen: number;
+}
+
+/** Add to the `settle` transaction (filed → paid). */
+export function claimPaidFact(input: ClaimPaidInput, tableName: string): WriteItem {
+  checkDelta(input.paidFen, 'paidFen');
+  const year = input.year ?? shanghaiYear(input.paidAt);
+  return factPut(
+    claimFactsPartition(year),
+    `${input.paidAt}#${input.claimId}`,
+    {
+      claimId: input.claimId,
+      paidAt: input.paidAt,
+      policyId: input.policyId,
+      line: input.line,
+      paidFen: input.paidFen,
+    },
+    tableName,
+  );
+}
+
+// ---- Counters -------------------------------------------------------------------------------------------------
+
+export interface PortfolioDeltaInput {
+  kind: 'patent' | 'trademark';
+  patentType?: PatentType;
+  status: string;
+  expiresOn: IsoDate;
+  /** Year of grantDate (patent) / registrationDate (trademark); required when granted/registered. */
+  grantYear?: number;
+  /** USCC of the owner: the per-enterprise in-force counter and the shard of the granted counter. */
+  owner: string;
+  delta: 1 | -1;
+}
+
+const COUNTED_STATUSES = new Set(['granted', 'registered']);
+
+/**
+ * The counter updates for an asset entering (+1, on creation) or leaving (−1, on deletion) the portfolio. Empty
+ * for a pending application: only granted patents and registered trademarks are counted.
+ */
+export function portfolioDelta(input: PortfolioDeltaInput, tableName: string): WriteItem[] {
+  if (!COUNTED_STATUSES.has(input.status)) return [];
+  const type: InForceType = input.kind === 'trademark' ? 'trademark' : requirePatentType(input.patentType);
+  if (input.grantYear === undefined)
+    throw new Error('portfolioDelta: grantYear is required for a granted asset');
+  return [
+    counterAdd({ pk: inForcePartition(type), sk: input.expiresOn }, input.delta, tableName),
+    counterAdd(enterpriseInForceKey(input.owner, input.expiresOn, type), input.delta, tableName),
+    counterAdd(
+      { pk: grantedPartition(input.grantYear, input.kind), sk: shardOf(input.owner) },
+      input.delta,
+      tableName,
+    ),
+  ];
+}
+
+function requirePatentType(patentType: PatentType | undefined): PatentType {
+  if (!patentType) throw new Error('portfolioDelta: patentType is required for a patent');
+  return patentType;
+}
+
+/** `portfolioDelta` for a stored asset: add `(asset, 1)` to its creation, `(asset, -1)` to its deletion. */
+export function portfolioDeltaOfAsset(asset: Asset, delta: 1 | -1, tableName: string): WriteItem[] {
+  const grantDate = asset.kind === 'patent' ? asset.grantDate : asset.registrationDate;
+  return portfolioDelta(
+    {
+      kind: asset.kind,
+      ...(asset.kind === 'patent' ? { patentType: asset.patentType } : {}),
+      status: asset.status,
+      expiresOn: asset.expiresOn,
+      ...(grantDate ? { grantYear: Number(grantDate.slice(0, 4)) } : {}),
+      owner: asset.owner,
+      delta,
+    },
+    tableName,
+  );
+}
+
+/**
+ * Outstanding financing: `+approvedAmountFen` in the `disburse` transaction (registered → active),
+ * `-approvedAmountFen` in `repay` / `default` (active → repaid | defaulted). Pass the pledge id so both land on
+ * the same shard.
+ */
+export function outstandingDelta(amountFen: number, pledgeId: string, tableName: string): WriteItem {
+  return counterAdd({ pk: OUTSTANDING_PARTITION, sk: shardOf(pledgeId) }, amountFen, tableName);
+}
+
+/** Active designations per level: +1 on designate, −1 when one is revoked (by a failed review or revoke). */
+export function designationCountDelta(level: DesignationLevel, delta: 1 | -1, tableName: string): WriteItem {
+  return counterAdd({ pk: DESIGNATIONS_COUNT_PARTITION, sk: level }, delta, tableName);
+}
+
+export interface EnterpriseSummaryChange {
+  /** Approved amount of a pledge just registered. */
+  pledgeRegisteredFen?: number;
+  /** Σ sumInsuredFen of a policy just issued. */
+  sumInsuredFen?: number;
+}
+
+/**
+ * The enterprise's running totals shown with its designations: add `{ pledgeRegisteredFen }` to the pledge
+ * `register` transaction and `{ sumInsuredFen }` to the policy `issue` transaction (at most once per enterprise
+ * per transaction: DynamoDB refuses two operations on one item). In-force counts are NOT kept here — they change
+ * with the calendar — but by `portfolioDelta`'s per-enterprise day counters.
+ */
+export function enterpriseSummaryDelta(
+  uscc: string,
+  change: EnterpriseSummaryChange,
+  tableName: string,
+): WriteItem {
+  const adds: string[] = [];
+  const values: Record<string, unknown> = { ':entity': 'enterprise-summary', ':one': 1 };
+  if (change.pledgeRegisteredFen !== undefined) {
+    checkDelta(change.pledgeRegisteredFen, 'pledgeRegisteredFen');
+    adds.push('pledgeRegisteredFen :pledged', 'pledgesRegistered :one');
+    values[':pledged'] = change.pledgeRegisteredFen;
+  }
+  if (change.sumInsuredFen !== undefined) {
+    checkDelta(change.sumInsuredFen, 'sumInsuredFen');
+    adds.push('sumInsuredFen :insured', 'policiesIssued :one');
+    values[':insured'] = change.sumInsuredFen;
+  }
+  if (adds.length === 0) throw new Error('enterpriseSummaryDelta: nothing to add');
+  return {
+    Update: {
+      TableName: tableName,
+      Key: enterpriseSummaryKey(uscc),
+      UpdateExpression: `SET #entity = :entity ADD ${adds.join(', ')}`,
+      ExpressionAttributeNames: { '#entity': 'entity' },
+      ExpressionAttributeValues: values,
+    },
+  };
+}

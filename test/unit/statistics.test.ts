@@ -1,0 +1,319 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { designationTransition, lockEffect, reviewRefusal } from '../../shared/domain/designation.js';
+import {
+  addExact,
+  buildSnapshot,
+  diffSnapshots,
+  divisionKey,
+  flattenSnapshot,
+  inForceOn,
+  JINHUA_DIVISIONS,
+  type PledgeRegisteredFact,
+  StatisticsOverflow,
+  type StatsInputs,
+  shanghaiMonth,
+  shanghaiYear,
+  sumExact,
+  toCsv,
+} from '../../shared/domain/statistics.js';
+
+const MAX = Number.MAX_SAFE_INTEGER;
+
+const pledge = (over: Partial<PledgeRegisteredFact>): PledgeRegisteredFact => ({
+  pledgeId: 'p1',
+  registeredAt: '2026-03-01T02:00:00.000Z',
+  applicant: '91330782MA2A00001X',
+  divisionCode: '330782',
+  lenderId: 'bank-a',
+  amountFen: 100,
+  ...over,
+});
+
+const inputs = (over: Partial<StatsInputs> = {}): StatsInputs => ({
+  asOf: '2026-06-15T17:00:00.000Z',
+  date: '2026-06-16',
+  year: 2026,
+  pledges: [],
+  policies: [],
+  claims: [],
+  outstandingFen: 0,
+  inForce: { invention: 0, utility_model: 0, design: 0, trademark: 0 },
+  patentsGrantedThisYear: 0,
+  trademarksRegisteredThisYear: 0,
+  activeDesignations: {},
+  ...over,
+});
+
+describe('division keys', () => {
+  it('keeps each of Jinhua’s nine county codes and reports everything else as "other"', () => {
+    for (const code of JINHUA_DIVISIONS) expect(divisionKey(code)).toBe(code);
+    expect(JINHUA_DIVISIONS).toHaveLength(9);
+    for (const code of ['330700', '110000', '330701', '440300', '']) expect(divisionKey(code)).toBe('other');
+  });
+
+  it('byDivision always lists the nine counties and "other", summing amounts per key', () => {
+    const s = buildSnapshot(
+      inputs({
+        pledges: [
+          pledge({ pledgeId: 'a', divisionCode: '330782', amountFen: 5 }),
+          pledge({ pledgeId: 'b', divisionCode: '330782', amountFen: 7 }),
+          pledge({ pledgeId: 'c', divisionCode: '110000', amountFen: 11 }),
+          pledge({ pledgeId: 'd', divisionCode: '440300', amountFen: 13 }),
+        ],
+      }),
+    );
+    expect(Object.keys(s.financing.byDivision).sort()).toEqual([...JINHUA_DIVISIONS, 'other'].sort());
+    expect(s.financing.byDivision['330782']).toBe(12);
+    expect(s.financing.byDivision.other).toBe(24);
+    expect(s.financing.byDivision['330702']).toBe(0);
+  });
+});
+
+describe('financing figures', () => {
+  it('counts distinct applicants, sums by lender, and keys months in Asia/Shanghai', () => {
+    const s = buildSnapshot(
+      inputs({
+        pledges: [
+          // 2026-01-31 16:30 UTC is already 1 February in Shanghai.
+          pledge({ pledgeId: 'a', applicant: 'X', lenderId: 'l1', registeredAt: '2026-01-31T16:30:00.000Z' }),
+          pledge({ pledgeId: 'b', applicant: 'X', lenderId: 'l2', registeredAt: '2026-01-31T15:59:59.999Z' }),
+          pledge({ pledgeId: 'c', applicant: 'Y', lenderId: 'l1', registeredAt: '2026-06-01T00:00:00.000Z' }),
+        ],
+        outstandingFen: 42,
+      }),
+    );
+    expect(s.financing.registeredCount).toBe(3);
+    expect(s.financing.registeredAmountFen).toBe(300);
+    expect(s.financing.enterprisesFinanced).toBe(2);
+    expect(s.financing.outstandingAmountFen).toBe(42);
+    expect(s.financing.byLender).toEqual({ l1: 200, l2: 100 });
+    expect(s.financing.byMonth).toEqual({
+      '2026-01': 100,
+      '2026-02': 100,
+      '2026-03': 0,
+      '2026-04': 0,
+      '2026-05': 0,
+      '2026-06': 100,
+    });
+  });
+
+  it('the Shanghai year and month of an instant', () => {
+    expect(shanghaiYear('2025-12-31T16:00:00.000Z')).toBe(2026);
+    expect(shanghaiYear('2025-12-31T15:59:59.999Z')).toBe(2025);
+    expect(shanghaiMonth('2026-02-28T16:00:00.000Z')).toBe('2026-03');
+  });
+
+  it('sums big amounts exactly to the fen near 2^53', () => {
+    const big = 2 ** 52 + 1;
+    const s = buildSnapshot(
+      inputs({
+        pledges: [
+          pledge({ pledgeId: 'a', amountFen: big }),
+          pledge({ pledgeId: 'b', amountFen: MAX - big - 3 }),
+          pledge({ pledgeId: 'c', amountFen: 3 }),
+        ],
+      }),
+    );
+    expect(s.financing.registeredAmountFen).toBe(MAX);
+    expect(s.financing.byDivision['330782']).toBe(MAX);
+  });
+
+  it('refuses a total beyond Number.MAX_SAFE_INTEGER, naming the figure', () => {
+    expect(() =>
+      buildSnapshot(
+        inputs({
+          pledges: [pledge({ pledgeId: 'a', amountFen: MAX }), pledge({ pledgeId: 'b', amountFen: 1 })],
+        }),
+      ),
+    ).toThrow(StatisticsOverflow);
+    expect(() => sumExact([MAX, 1], 'x')).toThrow(/x exceeds Number.MAX_SAFE_INTEGER/);
+    expect(() => addExact(MAX - 1, 2, 'y')).toThrow(StatisticsOverflow);
+    expect(() => addExact(2 ** 53, 0, 'z')).toThrow(StatisticsOverflow);
+    expect(addExact(MAX - 1, 1, 'ok')).toBe(MAX);
+    expect(() => buildSnapshot(inputs({ outstandingFen: -1 }))).toThrow(StatisticsOverflow);
+  });
+
+  it('property: registeredAmountFen = Σ byDivision = Σ byLender = Σ byMonth, and distinct counts are exact', () => {
+    const fact = fc.record({
+      pledgeId: fc.uuid(),
+      registeredAt: fc
+        .integer({ min: Date.UTC(2025, 11, 31, 16), max: Date.UTC(2026, 11, 31, 15, 59, 59) })
+        .map((t) => new Date(t).toISOString()),
+      applicant: fc.constantFrom('A', 'B', 'C', 'D'),
+      divisionCode: fc.constantFrom(...JINHUA_DIVISIONS, '110000', '440300'),
+      lenderId: fc.constantFrom('l1', 'l2', 'l3'),
+      amountFen: fc.integer({ min: 0, max: 2 ** 40 }),
+    });
+    fc.assert(
+      fc.property(fc.array(fact, { maxLength: 40 }), (pledges) => {
+        const s = buildSnapshot(inputs({ date: '2026-12-31', pledges }));
+        const total = pledges.reduce((sum, p) => sum + p.amountFen, 0);
+        const sum = (m: Record<string, number>) => Object.values(m).reduce((a, b) => a + b, 0);
+        expect(s.financing.registeredAmountFen).toBe(total);
+        expect(sum(s.financing.byDivision)).toBe(total);
+        expect(sum(s.financing.byLender)).toBe(total);
+        expect(sum(s.financing.byMonth)).toBe(total);
+        expect(s.financing.enterprisesFinanced).toBe(new Set(pledges.map((p) => p.applicant)).size);
+        expect(Object.keys(s.financing.byMonth)).toHaveLength(12);
+      }),
+    );
+  });
+});
+
+describe('insurance, portfolio and designations', () => {
+  it('sums coverages per line, counts distinct holders, premiums and claims', () => {
+    const s = buildSnapshot(
+      inputs({
+        policies: [
+          {
+            policyId: 'p1',
+            issuedAt: '2026-04-01T00:00:00Z',
+            holder: 'X',
+            coverages: [
+              { line: 'enforcement_cost', sumInsuredFen: 1_000 },
+              { line: 'infringement_loss', sumInsuredFen: 2_000 },
+            ],
+            premiumFen: 30,
+          },
+          {
+            policyId: 'p2',
+            issuedAt: '2026-05-01T00:00:00Z',
+            holder: 'X',
+            coverages: [{ line: 'enforcement_cost', sumInsuredFen: 500 }],
+            premiumFen: 5,
+          },
+        ],
+        claims: [
+          {
+            claimId: 'c1',
+            paidAt: '2026-05-02T00:00:00Z',
+            policyId: 'p1',
+            line: 'enforcement_cost',
+            paidFen: 70,
+          },
+        ],
+      }),
+    );
+    expect(s.insurance).toEqual({
+      policiesIssued: 2,
+      insuredEnterprises: 1,
+      sumInsuredFen: 3_500,
+      premiumFen: 35,
+      claimsPaidFen: 70,
+      byLine: {
+        application_cost: 0,
+        enforcement_cost: 1_500,
+        infringement_loss: 2_000,
+        infringement_liability: 0,
+        overseas_enforcement: 0,
+        pledge_guarantee: 0,
+      },
+    });
+  });
+
+  it('in force today = Σ day counters with expiry on or after today', () => {
+    const counts = [
+      { expiresOn: '2026-06-15', n: 4 },
+      { expiresOn: '2026-06-16', n: 2 },
+      { expiresOn: '2040-01-01', n: 3 },
+      { expiresOn: '2041-01-01', n: 0 },
+    ];
+    expect(inForceOn(counts, '2026-06-16', 'x')).toBe(5);
+    expect(inForceOn(counts, '2026-06-15', 'x')).toBe(9);
+  });
+
+  it('lists every designation level, 0 when none is active', () => {
+    const s = buildSnapshot(inputs({ activeDesignations: { national_demonstration: 9 } }));
+    expect(s.designations).toEqual({
+      national_demonstration: 9,
+      national_advantage: 0,
+      provincial_demonstration: 0,
+      provincial_advantage: 0,
+    });
+  });
+});
+
+describe('CSV flattening and field-by-field comparison', () => {
+  const snapshot = buildSnapshot(
+    inputs({
+      pledges: [pledge({ pledgeId: 'a', amountFen: 123, lenderId: 'bank,"quoted"' })],
+      activeDesignations: { provincial_advantage: 2 },
+    }),
+  );
+
+  it('writes metric,key,value rows with a header and RFC 4180 quoting', () => {
+    const csv = toCsv(flattenSnapshot(snapshot));
+    const lines = csv.split('\r\n');
+    expect(lines[0]).toBe('metric,key,value');
+    expect(lines).toContain('financing.byDivision,330782,123');
+    expect(lines).toContain('financing.registeredAmountFen,,123');
+    expect(lines).toContain('portfolio.patentsInForce,utility_model,0');
+    expect(lines).toContain('designations,provincial_advantage,2');
+    expect(lines).toContain('year,,2026');
+    expect(lines).toContain('financing.byLender,"bank,""quoted""",123');
+    expect(csv.endsWith('\r\n')).toBe(true);
+  });
+
+  it('neutralises spreadsheet formulas in keys', () => {
+    const rows = toCsv([{ metric: 'financing.byLender', key: '=cmd', value: 1 }]);
+    expect(rows).toContain("financing.byLender,'=cmd,1");
+  });
+
+  it('finds no difference between equal snapshots (time stamps aside) and names each differing figure', () => {
+    expect(diffSnapshots(snapshot, { ...snapshot, asOf: 'later' })).toEqual([]);
+    const other = structuredClone(snapshot);
+    other.financing.byDivision['330782'] = 122;
+    other.designations.national_advantage = 1;
+    expect(diffSnapshots(snapshot, other)).toEqual([
+      { figure: 'financing.byDivision[330782]', expected: 123, actual: 122 },
+      { figure: 'designations[national_advantage]', expected: 0, actual: 1 },
+    ]);
+  });
+});
+
+describe('designation state machine', () => {
+  it('is table-driven: review pass keeps active, fail and revoke end it, revoked is final', () => {
+    expect(designationTransition(null, 'designate', 'ipoffice')).toEqual({ ok: true, to: 'active' });
+    expect(designationTransition('active', 'review_pass', 'ipoffice')).toEqual({ ok: true, to: 'active' });
+    expect(designationTransition('active', 'review_fail', 'ipoffice')).toEqual({ ok: true, to: 'revoked' });
+    expect(designationTransition('active', 'revoke', 'ipoffice')).toEqual({ ok: true, to: 'revoked' });
+    for (const action of ['review_pass', 'review_fail', 'revoke'] as const)
+      expect(designationTransition('revoked', action, 'ipoffice')).toEqual({
+        ok: false,
+        error: 'invalid_state',
+      });
+    expect(designationTransition('active', 'revoke', 'enterprise')).toEqual({
+      ok: false,
+      error: 'forbidden',
+    });
+    expect(lockEffect(null, 'active')).toBe('take');
+    expect(lockEffect('active', 'active')).toBe('keep');
+    expect(lockEffect('active', 'revoked')).toBe('free');
+  });
+
+  it('a review assesses a year at or after the designation, once', () => {
+    const d = {
+      id: 'd',
+      uscc: 'U',
+      level: 'national_advantage' as const,
+      year: 2023,
+      status: 'active' as const,
+      reviews: [
+        {
+          year: 2024,
+          outcome: 'pass' as const,
+          at: 't',
+          by: { role: 'ipoffice' as const, org: null, sub: 's' },
+        },
+      ],
+      history: [],
+      version: 2,
+      createdAt: 't',
+      updatedAt: 't',
+    };
+    expect(reviewRefusal(d, 2022)?.kind).toBe('predates');
+    expect(reviewRefusal(d, 2024)?.kind).toBe('duplicate');
+    expect(reviewRefusal(d, 2025)).toBeUndefined();
+  });
+});
