@@ -4,6 +4,7 @@ import { conflict, DomainError, preconditionFailed } from '../domain/errors.js';
 import { enterpriseKey } from './enterprise-repository.js';
 import { type Page, type PageRequest, queryPage } from './query-page.js';
 import { toResource } from './records.js';
+import { portfolioDeltaOfAsset } from './stats-facts.js';
 import { cancellationReasons, isTransactionCancelled, retryableStoreError } from './store-errors.js';
 
 export const assetKey = (id: string) => ({ pk: `ASSET#${id}`, sk: 'ASSET' });
@@ -75,6 +76,8 @@ export class AssetRepository {
                 ConditionExpression: 'attribute_exists(pk)',
               },
             },
+            // Portfolio statistics move in the same transaction, so they are exact by construction.
+            ...portfolioDeltaOfAsset(asset, 1, this.tableName),
           ],
         }),
       );
@@ -135,6 +138,7 @@ export class AssetRepository {
                 ExpressionAttributeValues: { ':id': asset.id },
               },
             },
+            ...portfolioDeltaOfAsset(asset, -1, this.tableName),
           ],
         }),
       );

@@ -54,7 +54,13 @@ describe('asset store commands', () => {
     const calls = portal.ddb.commandCalls(TransactWriteCommand);
     expect(calls).toHaveLength(1);
     const items = calls[0]?.args[0].input.TransactItems ?? [];
-    expect(items).toHaveLength(3);
+    // asset, number claim, owner check, then the portfolio counters (in force globally and per owner, granted in 2019).
+    expect(items).toHaveLength(6);
+    expect(items.slice(3).map((i) => i.Update?.Key)).toEqual([
+      { pk: 'COUNT#IN_FORCE#invention', sk: '2037-05-03' },
+      { pk: `ENT#${OWNER}`, sk: 'INFORCE#2037-05-03#invention' },
+      { pk: 'COUNT#GRANTED#2019#patent', sk: expect.stringMatching(/^SHARD#\d$/) },
+    ]);
     expect(items[0]?.Put).toMatchObject({
       TableName: 'portal-test',
       ConditionExpression: 'attribute_not_exists(pk)',

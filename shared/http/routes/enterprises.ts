@@ -1,6 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { type Enterprise, isEnterprise, parseUscc } from '../../domain/enterprise.js';
 import { forbidden, notFound } from '../../domain/errors.js';
+import { activeDesignationsOf } from '../../store/designation-repository.js';
 import { EnterpriseRepository } from '../../store/enterprise-repository.js';
 import {
   assertVersion,
@@ -116,8 +117,7 @@ export function registerEnterpriseRoutes(app: PortalApp): void {
       const enterprise = await new EnterpriseRepository(deps.db, deps.tableName).get(uscc);
       if (!enterprise) throw notFound(`Enterprise ${uscc}`);
       c.header('ETag', etagOf(enterprise.version));
-      // Designations are added by the designations module; until then an enterprise has none.
-      return c.json({ ...enterprise, designations: [] }, 200);
+      return c.json({ ...enterprise, designations: await activeDesignationsOf(deps, uscc) }, 200);
     },
   );
 
