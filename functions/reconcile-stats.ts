@@ -1,22 +1,18 @@
-import { Logger } from '@aws-lambda-powertools/logger';
 import { reconcileStats } from '../shared/jobs/reconcile-stats.js';
-import { createDocumentClient } from '../shared/store/dynamo-client.js';
+import { jobDeps } from '../shared/runtime/job-deps.js';
 
 /**
- * Lambda entry for the weekly statistics audit. Differences are logged as an error (alarm on it) and returned;
- * the run itself succeeds, so a disagreement is reported once, not retried.
+ * Weekly statistics audit. Differences are logged as an error (an alarm watches for it) and returned; the run
+ * itself succeeds, so a disagreement is reported once, not retried.
  */
-const logger = new Logger();
-const tableName = process.env.TABLE_NAME?.trim();
-if (!tableName) throw new Error('Missing environment variable TABLE_NAME (set by the CDK stack).');
-const deps = {
-  db: createDocumentClient(),
-  tableName,
+const { logger, ...deps } = jobDeps();
+const audit = {
+  ...deps,
   log: (message: string, details: Record<string, unknown>) => logger.error(message, details),
 };
 
 export const handler = async () => {
-  const result = await reconcileStats(deps, new Date());
+  const result = await reconcileStats(audit, new Date());
   logger.info('Statistics reconciled', {
     date: result.date,
     scannedItems: result.scannedItems,

@@ -12,6 +12,7 @@ import type { Construct } from 'constructs';
 import { ROLES } from '../shared/auth/principal.js';
 import { GLOBAL_INDEXES, TABLE_KEYS, TTL_ATTRIBUTE } from '../shared/store/table-schema.js';
 import { PortalFunction } from './portal-function.js';
+import { ScheduledJobs } from './scheduled-jobs.js';
 
 export interface PortalStackProps extends StackProps {
   /** Deployment stage (dev, test, prod…). Only tags and outputs use it: physical names are generated. */
@@ -57,6 +58,8 @@ export class PortalStack extends Stack {
       },
     });
     this.alarms.push(this.apiFunction.errorsAlarm, this.apiFunction.throttlesAlarm);
+    const jobs = new ScheduledJobs(this, 'Jobs', { table: this.table, functionEntry });
+    this.alarms.push(...jobs.alarms);
 
     this.api = this.createApi(issuer);
     this.createTableAlarms();

@@ -1,3 +1,5 @@
+import type { LendingPolicy } from './lending-policy.js';
+
 /** Banks (lenders, 质权人) and insurers the portal addresses applications to. */
 export const INSTITUTION_KINDS = ['lender', 'insurer'] as const;
 export type InstitutionKind = (typeof INSTITUTION_KINDS)[number];
@@ -8,6 +10,8 @@ export interface Institution {
   id: string;
   kind: InstitutionKind;
   name: string;
+  /** Lenders only; absent until the IP office sets one (the defaults of `lending-policy.ts` then apply). */
+  lendingPolicy?: LendingPolicy;
   version: number;
   createdAt: string;
   updatedAt: string;

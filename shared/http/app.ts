@@ -6,8 +6,14 @@ import type { AppEnv, PortalApp, PortalDeps } from './context.js';
 import { errorToProblem, problemResponse } from './problem.js';
 import { routeTable } from './route.js';
 import { registerAssetRoutes } from './routes/assets.js';
+import { registerClaimRoutes } from './routes/claims.js';
+import { registerCoOwnerConsentRoutes } from './routes/co-owner-consents.js';
+import { registerDesignationRoutes } from './routes/designations.js';
 import { registerEnterpriseRoutes } from './routes/enterprises.js';
 import { registerInstitutionRoutes } from './routes/institutions.js';
+import { registerPledgeRoutes } from './routes/pledges.js';
+import { registerPolicyRoutes } from './routes/policies.js';
+import { registerStatsRoutes } from './routes/stats.js';
 import { registerSystemRoutes } from './routes/system.js';
 
 export const MAX_BODY_BYTES = 64 * 1024;
@@ -39,6 +45,17 @@ export function createApp(deps: PortalDeps): PortalApp {
       durationMs: Math.round(performance.now() - started),
     });
   });
+  // hono's bodyLimit believes a Content-Length header and then never counts; a header that understates
+  // the body would let any size through. Drop it so the bytes actually sent are counted.
+  app.use('*', async (c, next) => {
+    const raw = c.req.raw;
+    if (raw.body && raw.headers.has('content-length')) {
+      const headers = new Headers(raw.headers);
+      headers.delete('content-length');
+      c.req.raw = new Request(raw, { headers, duplex: 'half' } as RequestInit);
+    }
+    await next();
+  });
   app.use(
     '*',
     bodyLimit({
@@ -53,6 +70,12 @@ export function createApp(deps: PortalDeps): PortalApp {
   registerInstitutionRoutes(app);
   registerEnterpriseRoutes(app);
   registerAssetRoutes(app);
+  registerPledgeRoutes(app);
+  registerCoOwnerConsentRoutes(app);
+  registerPolicyRoutes(app);
+  registerClaimRoutes(app);
+  registerDesignationRoutes(app);
+  registerStatsRoutes(app);
 
   app.notFound((c) => {
     const allowed = routeTable(app)

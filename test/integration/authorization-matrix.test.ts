@@ -68,6 +68,91 @@ const patentBody = (fx: Fixture) => ({
 });
 const ltv = { maxLtvBps: { invention: 3000, utility_model: 1500, design: 1500, trademark: 5000 } };
 
+/** Pledge fixtures: a pledge of A to lender1 on a fresh asset, driven through the API to `state`. */
+const PLEDGE_PATH: [string, Authenticated, unknown?][] = [
+  ['review', 'lender1'],
+  ['approve', 'lender1', { approvedAmountFen: 100_000, annualRateBps: 400 }],
+  ['register', 'ipoffice'],
+  ['disburse', 'lender1'],
+  ['repay', 'lender1'],
+];
+const PLEDGE_STATES = ['submitted', 'under_review', 'approved', 'registered', 'active', 'repaid'];
+const pledgeBody = (assetId: string) => ({
+  lenderId: CALLERS.lender1.org,
+  assetIds: [assetId],
+  appraisedValueFen: 1_000_000,
+  requestedAmountFen: 100_000,
+  termMonths: 12,
+});
+let pledgeAssetOfA = '';
+async function pledgeOfA(fx: Fixture, state: string): Promise<string> {
+  const applied = await fx.portal.call('POST', '/pledges', {
+    as: CALLERS.entA,
+    body: pledgeBody(await fx.newAssetOfA()),
+  });
+  expect(applied.status, 'fixture pledge').toBe(201);
+  const id = applied.body.id as string;
+  for (const [action, caller, body] of PLEDGE_PATH.slice(0, PLEDGE_STATES.indexOf(state))) {
+    const res = await fx.portal.call('POST', `/pledges/${id}/${action}`, {
+      as: CALLERS[caller],
+      ...(body === undefined ? {} : { body }),
+    });
+    expect(res.status, `fixture pledge ${action}`).toBe(200);
+  }
+  return id;
+}
+const pledgeAction = (
+  allow: Authenticated[],
+  hide: Authenticated[],
+  state: string,
+  body?: unknown,
+): Expectation => ({
+  allow,
+  hide,
+  params: async (fx) => ({ id: await pledgeOfA(fx, state) }),
+  ...(body === undefined ? {} : { body: () => body }),
+});
+
+/** Insurance fixtures: a policy of A addressed to insurer1 on a fresh asset (period: today + 1 year), and claims. */
+const insuranceToday = () => new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10);
+const policyBody = (assetId: string) => ({
+  insurerId: CALLERS.insurer1.org,
+  assetIds: [assetId],
+  coverages: [{ line: 'enforcement_cost', sumInsuredFen: 1_000_000 }],
+  periodStart: insuranceToday(),
+  periodEnd: `${Number(insuranceToday().slice(0, 4)) + 1}-01-01`,
+});
+let policyAssetOfA = '';
+async function policyOfA(fx: Fixture, state: 'applied' | 'active'): Promise<string> {
+  const applied = await fx.portal.call('POST', '/policies', {
+    as: CALLERS.entA,
+    body: policyBody(await fx.newAssetOfA()),
+  });
+  expect(applied.status, 'fixture policy').toBe(201);
+  if (state === 'active') {
+    const issued = await fx.portal.call('POST', `/policies/${applied.body.id}/issue`, {
+      as: CALLERS.insurer1,
+      body: { premiumFen: 100 },
+    });
+    expect(issued.status, 'fixture policy issue').toBe(200);
+  }
+  return applied.body.id as string;
+}
+const claimBody = () => ({
+  line: 'enforcement_cost',
+  claimedFen: 100,
+  incidentDate: insuranceToday(),
+  description: 'x',
+});
+async function claimOfA(fx: Fixture): Promise<string> {
+  const filed = await fx.portal.call('POST', `/policies/${await policyOfA(fx, 'active')}/claims`, {
+    as: CALLERS.entA,
+    body: claimBody(),
+  });
+  expect(filed.status, 'fixture claim').toBe(201);
+  return filed.body.id as string;
+}
+
 const EXPECTATIONS: Record<string, Expectation> = {
   'GET /healthz': { allow: 'public' },
   'GET /openapi.json': { allow: 'public' },
@@ -103,6 +188,92 @@ const EXPECTATIONS: Record<string, Expectation> = {
     allow: ['entA', 'ipoffice'],
     hide: ['entB'],
     params: async (fx) => ({ id: await fx.consentedAssetOfA(), uscc: B }),
+  },
+
+  // Pledges: each action gets a fresh pledge of A addressed to lender1 in the state the action needs.
+  'POST /pledges': {
+    // Another enterprise may apply, but pledging A's asset is refused by the business rule (422, API.md).
+    allow: ['entA', 'entB'],
+    ok: [201, 422],
+    params: async (fx) => {
+      pledgeAssetOfA = await fx.newAssetOfA(); // a fresh asset per call; `body` below pledges it
+      return {};
+    },
+    body: () => pledgeBody(pledgeAssetOfA),
+  },
+  'GET /pledges': { allow: ['entA', 'entB', 'lender1', 'lender2', 'ipoffice'] },
+  'GET /pledges/{id}': {
+    allow: ['entA', 'lender1', 'ipoffice'],
+    hide: ['entB', 'lender2'],
+    params: async (fx) => ({ id: await pledgeOfA(fx, 'submitted') }),
+  },
+  'POST /pledges/{id}/review': pledgeAction(['lender1'], ['lender2'], 'submitted'),
+  'POST /pledges/{id}/approve': pledgeAction(['lender1'], ['lender2'], 'under_review', {
+    approvedAmountFen: 100_000,
+    annualRateBps: 400,
+  }),
+  'POST /pledges/{id}/reject': pledgeAction(['lender1'], ['lender2'], 'under_review', { reason: 'No.' }),
+  'POST /pledges/{id}/withdraw': pledgeAction(['entA'], ['entB'], 'submitted'),
+  'POST /pledges/{id}/register': pledgeAction(['ipoffice'], [], 'approved'),
+  'POST /pledges/{id}/refuse': pledgeAction(['ipoffice'], [], 'approved', { reason: 'No.' }),
+  'POST /pledges/{id}/disburse': pledgeAction(['lender1'], ['lender2'], 'registered'),
+  'POST /pledges/{id}/repay': pledgeAction(['lender1'], ['lender2'], 'active'),
+  'POST /pledges/{id}/default': pledgeAction(['lender1'], ['lender2'], 'active'),
+  'POST /pledges/{id}/release': pledgeAction(['ipoffice'], [], 'repaid'),
+
+  // Insurance: each action gets a fresh policy of A addressed to insurer1 (the only insurer) in the state it needs.
+  'POST /policies': {
+    // Another enterprise may apply, but insuring A's asset is refused by underwriting (422).
+    allow: ['entA', 'entB'],
+    ok: [201, 422],
+    params: async (fx) => {
+      policyAssetOfA = await fx.newAssetOfA();
+      return {};
+    },
+    body: () => policyBody(policyAssetOfA),
+  },
+  'GET /policies': { allow: ['entA', 'entB', 'insurer1', 'ipoffice'] },
+  'GET /policies/{id}': {
+    allow: ['entA', 'insurer1', 'ipoffice'],
+    hide: ['entB'],
+    params: async (fx) => ({ id: await policyOfA(fx, 'applied') }),
+  },
+  'POST /policies/{id}/issue': {
+    allow: ['insurer1'],
+    params: async (fx) => ({ id: await policyOfA(fx, 'applied') }),
+    body: () => ({ premiumFen: 100 }),
+  },
+  'POST /policies/{id}/decline': {
+    allow: ['insurer1'],
+    params: async (fx) => ({ id: await policyOfA(fx, 'applied') }),
+    body: () => ({ reason: 'No.' }),
+  },
+  'POST /policies/{id}/cancel': {
+    allow: ['entA'],
+    hide: ['entB'],
+    params: async (fx) => ({ id: await policyOfA(fx, 'applied') }),
+  },
+  'POST /policies/{id}/claims': {
+    allow: ['entA'],
+    hide: ['entB'],
+    params: async (fx) => ({ id: await policyOfA(fx, 'active') }),
+    body: claimBody,
+  },
+  'GET /claims': { allow: ['entA', 'entB', 'insurer1', 'ipoffice'] },
+  'GET /claims/{id}': {
+    allow: ['entA', 'insurer1', 'ipoffice'],
+    hide: ['entB'],
+    params: async (fx) => ({ id: await claimOfA(fx) }),
+  },
+  'POST /claims/{id}/settle': {
+    allow: ['insurer1'],
+    params: async (fx) => ({ id: await claimOfA(fx) }),
+    body: () => ({ paidFen: 100 }),
+  },
+  'POST /claims/{id}/deny': {
+    allow: ['insurer1'],
+    params: async (fx) => ({ id: await claimOfA(fx) }),
+    body: () => ({ reason: 'No.' }),
   },
 };
 

@@ -1,0 +1,127 @@
+import { type CfnElement, Duration, Stack, TimeZone, Validations } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { Schedule, ScheduleExpression } from 'aws-cdk-lib/aws-scheduler';
+import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
+import { Construct } from 'constructs';
+import { PortalFunction, type TableAccess } from './portal-function.js';
+
+interface JobSpec {
+  id: string;
+  entry: string;
+  description: string;
+  serviceName: string;
+  tableAccess: TableAccess;
+  /** Cron fields in Asia/Shanghai time: the city's calendar decides when a day ends. */
+  cron: { minute: string; hour: string; weekDay?: string };
+  timeout: Duration;
+}
+
+export interface ScheduledJobsProps {
+  table: dynamodb.ITable;
+  functionEntry: (name: string) => string;
+}
+
+/**
+ * The scheduled functions: policy expiry and the statistics snapshot daily, the statistics audit weekly.
+ * Each is idempotent, so EventBridge Scheduler's retries are safe.
+ */
+export class ScheduledJobs extends Construct {
+  readonly functions: Record<'expirePolicies' | 'computeStats' | 'reconcileStats', PortalFunction>;
+  readonly alarms: cloudwatch.Alarm[] = [];
+
+  constructor(scope: Construct, id: string, props: ScheduledJobsProps) {
+    super(scope, id);
+    const job = (spec: JobSpec): PortalFunction => {
+      const fn = new PortalFunction(this, spec.id, {
+        entry: props.functionEntry(spec.entry),
+        description: spec.description,
+        serviceName: spec.serviceName,
+        table: props.table,
+        tableAccess: spec.tableAccess,
+        timeout: spec.timeout,
+      });
+      new Schedule(this, `${spec.id}Schedule`, {
+        description: `${spec.description} (Asia/Shanghai)`,
+        schedule: ScheduleExpression.cron({ ...spec.cron, timeZone: TimeZone.ASIA_SHANGHAI }),
+        target: new LambdaInvoke(fn.function, { retryAttempts: 2, role: this.schedulerRole(spec.id, fn) }),
+      });
+      this.alarms.push(fn.errorsAlarm, fn.throttlesAlarm);
+      return fn;
+    };
+
+    this.functions = {
+      expirePolicies: job({
+        id: 'ExpirePolicies',
+        entry: 'expire-policies',
+        description: 'Moves active policies past their period to expired',
+        serviceName: 'expire-policies',
+        tableAccess: 'readWrite',
+        cron: { minute: '5', hour: '0' },
+        timeout: Duration.minutes(5),
+      }),
+      computeStats: job({
+        id: 'ComputeStats',
+        entry: 'compute-stats',
+        description: 'Daily IP-finance statistics snapshot',
+        serviceName: 'compute-stats',
+        tableAccess: 'readWrite',
+        cron: { minute: '0', hour: '1' },
+        timeout: Duration.minutes(2),
+      }),
+      reconcileStats: job({
+        id: 'ReconcileStats',
+        entry: 'reconcile-stats',
+        description: 'Weekly audit of the statistics counters against the source items',
+        serviceName: 'reconcile-stats',
+        tableAccess: 'read',
+        cron: { minute: '0', hour: '2', weekDay: 'MON' },
+        timeout: Duration.minutes(15),
+      }),
+    };
+
+    // The audit recomputes from every source item, so it alone may Scan (offline, never on a request path).
+    this.functions.reconcileStats.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({ actions: ['dynamodb:Scan'], resources: [props.table.tableArn] }),
+    );
+    const disagreements = new logs.MetricFilter(this, 'StatsDisagreementFilter', {
+      logGroup: this.functions.reconcileStats.logGroup,
+      filterPattern: logs.FilterPattern.stringValue(
+        '$.message',
+        '=',
+        'Statistics counters disagree with the source items',
+      ),
+      metricNamespace: 'IpFinancePortal',
+      metricName: 'StatisticsDisagreements',
+      metricValue: '1',
+    });
+    this.alarms.push(
+      new cloudwatch.Alarm(this, 'StatsDisagreementAlarm', {
+        alarmDescription: 'The weekly audit found statistics that differ from the source items.',
+        metric: disagreements.metric({ period: Duration.days(1), statistic: 'Sum' }),
+        threshold: 1,
+        evaluationPeriods: 1,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      }),
+    );
+  }
+
+  /** One invoking role per schedule, so each may call exactly its own function. */
+  private schedulerRole(jobId: string, fn: PortalFunction): iam.Role {
+    const role = new iam.Role(this, `${jobId}SchedulerRole`, {
+      assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com'),
+      description: `EventBridge Scheduler invoking the ${jobId} job`,
+    });
+    const functionLogicalId = Stack.of(this).getLogicalId(fn.function.node.defaultChild as CfnElement);
+    Validations.of(role).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::<${functionLogicalId}.Arn>:*]`,
+      reason:
+        'lambda:InvokeFunction on "<function arn>:*" is how CDK grants invoking one function\'s versions and ' +
+        'aliases; the wildcard cannot reach any other function and this role is assumed only by the scheduler.',
+    });
+    return role;
+  }
+}

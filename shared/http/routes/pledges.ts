@@ -1,0 +1,385 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import { todayInShanghai } from '../../domain/dates.js';
+import { forbidden, invalidState, notFound, unprocessable } from '../../domain/errors.js';
+import { effectivePolicy } from '../../domain/lending-policy.js';
+import {
+  type ActionBody,
+  actionChanges,
+  actorOf,
+  MAX_PLEDGE_ASSETS,
+  MAX_TERM_MONTHS,
+  maySee,
+  newPledge,
+  type Pledge,
+  type PledgeEvent,
+  submissionRefusals,
+} from '../../domain/pledge.js';
+import {
+  PLEDGE_ACTIONS,
+  PLEDGE_STATUSES,
+  PLEDGE_TRANSITIONS,
+  type PledgeAction,
+  type TransitionRow,
+  transition,
+} from '../../domain/pledge-state-machine.js';
+import { InstitutionRepository } from '../../store/institution-repository.js';
+import { type PledgeListScope, PledgeRepository } from '../../store/pledge-repository.js';
+import {
+  assertVersion,
+  errorResponses,
+  etagOf,
+  Fen,
+  IfMatchHeader,
+  IsoDate,
+  jsonBody,
+  jsonResponse,
+  PageQuerySchema,
+  pageOf,
+  storedFields,
+} from '../common.js';
+import type { PortalApp } from '../context.js';
+import { addRoute } from '../route.js';
+
+const PositiveFen = Fen.min(1);
+
+const PledgeInput = z
+  .strictObject({
+    lenderId: z
+      .string()
+      .min(1)
+      .max(40)
+      .openapi({ description: 'Id of a lender institution', example: 'jinhua-bank' }),
+    assetIds: z
+      .array(z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be an asset id'))
+      .min(1)
+      .max(MAX_PLEDGE_ASSETS)
+      .superRefine((ids, ctx) => {
+        ids.forEach((id, i) => {
+          if (ids.indexOf(id) !== i)
+            ctx.addIssue({ code: 'custom', path: [i], message: `${id} is listed twice` });
+        });
+      })
+      .openapi({ description: '1–20 distinct assets of the caller' }),
+    appraisedValueFen: PositiveFen,
+    requestedAmountFen: PositiveFen.openapi({ description: 'At most the appraised value' }),
+    termMonths: z.number().int().min(1).max(MAX_TERM_MONTHS),
+    purpose: z.string().trim().min(1).max(500).optional(),
+  })
+  .openapi('PledgeInput');
+
+const StatusSchema = z.enum(PLEDGE_STATUSES);
+
+const PledgedAssetSchema = z.object({
+  id: z.string(),
+  kind: z.enum(['patent', 'trademark']),
+  number: z.string(),
+  patentType: z.enum(['invention', 'utility_model', 'design']).optional(),
+  ltvKind: z.enum(['invention', 'utility_model', 'design', 'trademark']),
+  expiresOn: z.string(),
+});
+
+const PledgeSchema = z
+  .object({
+    id: z.string(),
+    applicant: z.string().openapi({ description: 'USCC of the pledgor' }),
+    lenderId: z.string(),
+    assetIds: z.array(z.string()),
+    assets: z.array(PledgedAssetSchema).openapi({ description: 'The pledged assets as of the application' }),
+    appraisedValueFen: z.number().int(),
+    requestedAmountFen: z.number().int(),
+    termMonths: z.number().int(),
+    purpose: z.string().optional(),
+    maturesOn: z
+      .string()
+      .openapi({ description: 'Application date + termMonths; every asset is in force through it' }),
+    status: StatusSchema,
+    approvedAmountFen: z.number().int().optional(),
+    annualRateBps: z.number().int().optional(),
+    approvedAt: z.string().optional(),
+    rejectionReason: z.string().optional(),
+    registrationNumber: z.string().optional(),
+    registeredAt: z.string().optional(),
+    registrationRefusalReason: z.string().optional(),
+    disbursedOn: z.string().optional(),
+    ...storedFields,
+  })
+  .openapi('Pledge');
+
+const PledgeEventSchema = z
+  .object({
+    version: z.number().int().openapi({ description: 'The pledge version this event produced' }),
+    at: z.string(),
+    action: z.enum(PLEDGE_ACTIONS),
+    from: StatusSchema.nullable(),
+    to: StatusSchema,
+    actor: z.object({ role: z.string(), org: z.string().nullable(), sub: z.string() }),
+    data: z.record(z.string(), z.unknown()),
+  })
+  .openapi('PledgeEvent');
+
+const PledgeDetailSchema = PledgeSchema.extend({
+  history: z.array(PledgeEventSchema),
+  allowedActions: z
+    .array(z.enum(PLEDGE_ACTIONS))
+    .openapi({ description: 'Actions the caller’s role may take from the current state' }),
+}).openapi('PledgeDetail');
+
+const PledgeId = z.object({ id: z.string().min(1).max(100) });
+
+const Reason = z.string().trim().min(1).max(1000);
+
+/** Request bodies per action; actions without a body accept `{}` or no body at all. */
+const ACTION_BODIES: Record<Exclude<PledgeAction, 'submit'>, { schema: z.ZodType; required: boolean }> = {
+  review: { schema: z.strictObject({}), required: false },
+  approve: {
+    schema: z.strictObject({
+      approvedAmountFen: PositiveFen.openapi({
+        description:
+          "≤ requestedAmountFen and ≤ appraisedValueFen × the lender's lowest cap among the pledged kinds",
+      }),
+      annualRateBps: z
+        .number()
+        .int()
+        .min(0)
+        .max(10_000)
+        .openapi({ description: 'Annual interest rate, basis points' }),
+    }),
+    required: true,
+  },
+  reject: { schema: z.strictObject({ reason: Reason }), required: true },
+  withdraw: { schema: z.strictObject({}), required: false },
+  register: {
+    schema: z.strictObject({
+      registrationNumber: z
+        .string()
+        .trim()
+        .regex(/^[A-Za-z0-9-]{4,40}$/, 'must be 4–40 letters, digits or -')
+        .optional()
+        .openapi({ description: 'Generated (ZY<year>…) when omitted' }),
+    }),
+    required: false,
+  },
+  refuse: { schema: z.strictObject({ reason: Reason }), required: true },
+  disburse: {
+    schema: z.strictObject({
+      disbursedOn: IsoDate.optional().openapi({
+        description: 'Default today (Asia/Shanghai); not before registration',
+      }),
+    }),
+    required: false,
+  },
+  repay: { schema: z.strictObject({}), required: false },
+  default: { schema: z.strictObject({}), required: false },
+  release: { schema: z.strictObject({}), required: false },
+};
+
+const describeRow = (row: TransitionRow) =>
+  `${row.roles.join(', ')}: ${row.from.join(', ')} → ${row.to}. ` +
+  (row.holdsAssets === 'free' ? 'Frees the pledged assets. ' : '') +
+  'Wrong role → 403; not the applicant / addressed lender → 404; wrong state → 409 with `currentState`; ' +
+  'stale If-Match → 412. Honours Idempotency-Key.';
+
+export function registerPledgeRoutes(app: PortalApp): void {
+  addRoute(
+    app,
+    ['enterprise'],
+    createRoute({
+      method: 'post',
+      path: '/pledges',
+      summary: 'Apply for a pledge loan',
+      description:
+        'Pledges 1–20 of the caller’s assets to a lender. Refused with ONE 422 listing every reason ' +
+        '(`errors[].path` = `assetIds.<i>`, `lenderId`, `requestedAmountFen`): asset not the caller’s, not ' +
+        'granted/registered, not in force, expiring before the loan matures (today + termMonths), co-owner ' +
+        'consent missing, already held by an open application or unreleased pledge. An asset is held by at ' +
+        'most one pledge even under concurrent requests: a lost race → 409. Honours Idempotency-Key.',
+      tags: ['pledges'],
+      request: { body: jsonBody(PledgeInput) },
+      responses: { 201: jsonResponse(PledgeSchema, 'Submitted'), ...errorResponses },
+    }),
+    async (c) => {
+      const { deps, principal } = c.var;
+      const input = c.req.valid('json');
+      const applicant = (principal.org ?? '').toUpperCase();
+      const repo = new PledgeRepository(deps.db, deps.tableName);
+      const reads = await repo.readForSubmission(input.lenderId, input.assetIds);
+      const now = deps.now();
+      const issues = submissionRefusals(input, reads.assets, {
+        applicant,
+        today: todayInShanghai(now),
+        lenderExists: reads.lender?.kind === 'lender',
+      });
+      if (issues.length > 0)
+        throw unprocessable(
+          `The application was refused: ${issues.map((i) => `${i.path} ${i.message}`).join('; ')}.`,
+          { errors: issues },
+        );
+      const pledge = newPledge(input, reads.assets, { id: deps.newId(), applicant, now });
+      const event: PledgeEvent = {
+        version: 1,
+        at: pledge.createdAt,
+        action: 'submit',
+        from: null,
+        to: 'submitted',
+        actor: actorOf(principal),
+        data: {
+          lenderId: pledge.lenderId,
+          assetIds: pledge.assetIds,
+          appraisedValueFen: pledge.appraisedValueFen,
+          requestedAmountFen: pledge.requestedAmountFen,
+          termMonths: pledge.termMonths,
+        },
+      };
+      await repo.create(
+        pledge,
+        event,
+        input.assetIds.map((id) => reads.assets.get(id)!),
+      );
+      c.header('ETag', etagOf(pledge.version));
+      c.header('Location', `/pledges/${pledge.id}`);
+      return c.json(pledge, 201);
+    },
+    { idempotent: true },
+  );
+
+  addRoute(
+    app,
+    ['enterprise', 'lender', 'ipoffice'],
+    createRoute({
+      method: 'get',
+      path: '/pledges',
+      summary: 'List the pledges the caller may see, newest first',
+      description:
+        'An enterprise sees its own applications, a lender those addressed to it, the IP office all (its ' +
+        'registration queue is `?status=approved`). With `status`, one status newest first. Without it, the ' +
+        'enterprise’s list is newest first; lender and office lists are grouped by status, newest first ' +
+        'within each. An enterprise’s filtered page may hold fewer than `limit` items while `nextCursor` is set.',
+      tags: ['pledges'],
+      request: { query: PageQuerySchema.extend({ status: StatusSchema.optional() }) },
+      responses: { 200: jsonResponse(pageOf(PledgeSchema, 'PledgePage'), 'A page'), ...errorResponses },
+    }),
+    async (c) => {
+      const { deps, principal } = c.var;
+      const { status, limit, cursor } = c.req.valid('query');
+      const scope: PledgeListScope =
+        principal.role === 'enterprise'
+          ? { role: 'enterprise', uscc: (principal.org ?? '').toUpperCase() }
+          : principal.role === 'lender'
+            ? { role: 'lender', lenderId: principal.org ?? '' }
+            : { role: 'ipoffice' };
+      const repo = new PledgeRepository(deps.db, deps.tableName);
+      return c.json(await repo.list(scope, status, { limit, cursor }), 200);
+    },
+  );
+
+  addRoute(
+    app,
+    ['enterprise', 'lender', 'ipoffice'],
+    createRoute({
+      method: 'get',
+      path: '/pledges/{id}',
+      summary: 'One pledge with its full history',
+      description: 'For its applicant, its addressed lender and the IP office; anyone else gets 404.',
+      tags: ['pledges'],
+      request: { params: PledgeId },
+      responses: { 200: jsonResponse(PledgeDetailSchema, 'The pledge'), ...errorResponses },
+    }),
+    async (c) => {
+      const { deps, principal } = c.var;
+      const { id } = c.req.valid('param');
+      const found = await new PledgeRepository(deps.db, deps.tableName).getWithHistory(id);
+      if (!found || !maySee(principal, found.pledge)) throw notFound(`Pledge ${id}`);
+      const allowedActions = PLEDGE_TRANSITIONS.filter(
+        (row) => row.roles.includes(principal.role) && row.from.includes(found.pledge.status),
+      ).map((row) => row.action);
+      c.header('ETag', etagOf(found.pledge.version));
+      return c.json({ ...found.pledge, history: found.history, allowedActions }, 200);
+    },
+  );
+
+  for (const row of PLEDGE_TRANSITIONS) {
+    if (row.action === 'submit') continue;
+    const action = row.action;
+    const body = ACTION_BODIES[action];
+    addRoute(
+      app,
+      row.roles,
+      createRoute({
+        method: 'post',
+        path: `/pledges/{id}/${action}`,
+        summary: `${action[0]!.toUpperCase()}${action.slice(1)} a pledge (→ ${row.to})`,
+        description: describeRow(row),
+        tags: ['pledges'],
+        request: {
+          params: PledgeId,
+          headers: IfMatchHeader,
+          body: { required: body.required, content: { 'application/json': { schema: body.schema } } },
+        },
+        responses: { 200: jsonResponse(PledgeSchema, 'The pledge after the action'), ...errorResponses },
+      }),
+      async (c) => {
+        const { deps, principal } = c.var;
+        const { id } = c.req.valid('param');
+        const input = c.req.valid('json') as ActionBody;
+        const repo = new PledgeRepository(deps.db, deps.tableName);
+        const pledge = await repo.get(id);
+        if (!pledge || !maySee(principal, pledge)) throw notFound(`Pledge ${id}`);
+        assertVersion(c, pledge.version);
+        const step = transition(pledge.status, action, principal.role);
+        if (!step.ok) {
+          if (step.error === 'forbidden')
+            throw forbidden(`The ${principal.role} role may not ${action} a pledge.`);
+          throw invalidState(
+            `A pledge that is ${pledge.status} cannot be ${pastTense(action)}.`,
+            pledge.status,
+          );
+        }
+        const now = deps.now();
+        const policy =
+          action === 'approve'
+            ? effectivePolicy(
+                (await new InstitutionRepository(deps.db, deps.tableName).get(pledge.lenderId))
+                  ?.lendingPolicy,
+              )
+            : undefined;
+        const changes = actionChanges(pledge, action, input, { now, ...(policy ? { policy } : {}) });
+        const at = now.toISOString();
+        const after: Pledge = {
+          ...pledge,
+          ...changes.fields,
+          status: step.to,
+          version: pledge.version + 1,
+          updatedAt: at,
+        };
+        const event: PledgeEvent = {
+          version: after.version,
+          at,
+          action,
+          from: pledge.status,
+          to: step.to,
+          actor: actorOf(principal),
+          data: changes.data,
+        };
+        await repo.transition(pledge, after, event, { freeAssets: step.holdsAssets === 'free' });
+        c.header('ETag', etagOf(after.version));
+        return c.json(after, 200);
+      },
+      { idempotent: true },
+    );
+  }
+}
+
+const PAST: Partial<Record<PledgeAction, string>> = {
+  review: 'reviewed',
+  approve: 'approved',
+  reject: 'rejected',
+  withdraw: 'withdrawn',
+  register: 'registered',
+  refuse: 'refused registration',
+  disburse: 'disbursed',
+  repay: 'repaid',
+  default: 'defaulted',
+  release: 'released',
+};
+
+const pastTense = (action: PledgeAction) => PAST[action] ?? action;

@@ -1,0 +1,114 @@
+import { expect } from 'vitest';
+import { patentCheckCharacter } from '../../shared/domain/patent-number.js';
+import { usccCheckCharacter } from '../../shared/domain/uscc.js';
+import type { TestPortal } from './portal.js';
+
+/** Fixtures for the pledge tests, created through the public API as a client would. */
+
+export const office = { role: 'ipoffice' as const };
+export const asEnterprise = (uscc: string) => ({ role: 'enterprise' as const, org: uscc });
+export const asLender = (id: string) => ({ role: 'lender' as const, org: id });
+
+/** A valid USCC in Yiwu (330782) with the given 9-character organisation code. */
+export const yiwu = (org: string) => {
+  const first17 = `91330782${org}`;
+  return `${first17}${usccCheckCharacter(first17)}`;
+};
+
+/** A valid post-2003 application number (year, type digit, serial), canonical form. */
+export const patentNo = (year: number, type: number, serial: number) => {
+  const body = `${year}${type}${String(serial).padStart(7, '0')}`;
+  return `${body}.${patentCheckCharacter(body)}`;
+};
+
+/** The tests' "today": 2026-11-27 in Shanghai. */
+export const FIXED_NOW = new Date('2026-11-27T04:00:00Z');
+
+export function pledgeFixtures(portal: TestPortal) {
+  let serial = 0;
+  const nextSerial = () => ++serial;
+
+  const enterprise = async (uscc: string) => {
+    const res = await portal.call('PUT', `/enterprises/${uscc}`, {
+      as: office,
+      body: { name: `Enterprise ${uscc}` },
+    });
+    expect([200, 201]).toContain(res.status);
+  };
+
+  const institution = async (id: string, kind: 'lender' | 'insurer' = 'lender') => {
+    const res = await portal.call('PUT', `/institutions/${id}`, { as: office, body: { kind, name: id } });
+    expect([200, 201]).toContain(res.status);
+  };
+
+  /** A patent of `owner`; defaults: a granted invention filed 2020-03-01 (in force until 2040-02-29). */
+  const patent = async (
+    owner: string,
+    opts: { type?: 1 | 2 | 3; year?: number; granted?: boolean; coOwners?: string[] } = {},
+  ): Promise<string> => {
+    const year = opts.year ?? 2020;
+    const res = await portal.call('POST', `/enterprises/${owner}/assets`, {
+      as: asEnterprise(owner),
+      body: {
+        kind: 'patent',
+        number: patentNo(year, opts.type ?? 1, nextSerial()),
+        title: 'A vacuum flask',
+        filingDate: `${year}-03-01`,
+        ...(opts.granted === false ? {} : { grantDate: `${year}-12-01` }),
+        ...(opts.coOwners ? { coOwners: opts.coOwners } : {}),
+      },
+    });
+    expect(res.status, JSON.stringify(res.body)).toBe(201);
+    return res.body.id as string;
+  };
+
+  /** A trademark of `owner` registered 2020-05-01 (in force until 2030-04-30). */
+  const trademark = async (owner: string): Promise<string> => {
+    const res = await portal.call('POST', `/enterprises/${owner}/assets`, {
+      as: asEnterprise(owner),
+      body: {
+        kind: 'trademark',
+        number: String(30_000_000 + nextSerial()),
+        mark: '金华火腿',
+        niceClasses: [29],
+        registrationDate: '2020-05-01',
+      },
+    });
+    expect(res.status, JSON.stringify(res.body)).toBe(201);
+    return res.body.id as string;
+  };
+
+  const apply = (
+    applicant: string,
+    body: Partial<{
+      lenderId: string;
+      assetIds: string[];
+      appraisedValueFen: number;
+      requestedAmountFen: number;
+      termMonths: number;
+      purpose: string;
+    }>,
+    headers: Record<string, string> = {},
+  ) =>
+    portal.call('POST', '/pledges', {
+      as: asEnterprise(applicant),
+      headers,
+      body: {
+        lenderId: 'jinhua-bank',
+        appraisedValueFen: 1_000_000_00,
+        requestedAmountFen: 200_000_00,
+        termMonths: 12,
+        ...body,
+      },
+    });
+
+  const act = (
+    id: string,
+    action: string,
+    as: { role: 'enterprise' | 'lender' | 'ipoffice' | 'insurer'; org?: string },
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ) => portal.call('POST', `/pledges/${id}/${action}`, { as, body, headers });
+
+  return { enterprise, institution, patent, trademark, apply, act };
+}

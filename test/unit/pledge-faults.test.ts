@@ -1,0 +1,328 @@
+import {
+  ThrottlingException,
+  TransactionCanceledException,
+  TransactionConflictException,
+} from '@aws-sdk/client-dynamodb';
+import {
+  BatchGetCommand,
+  BatchWriteCommand,
+  DeleteCommand,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  TransactWriteCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { createMockPortal } from '../support/mock-portal.js';
+
+/**
+ * The pledge handlers over a mocked DynamoDB: the exact requests each operation sends, and what happens when
+ * DynamoDB is busy (faults DynamoDB Local cannot produce). A busy database must give 503 + Retry-After after
+ * exactly one transaction attempt, with no other write sent: no partial state.
+ */
+const TABLE = 'portal-test';
+const ME = '91330784147123451K';
+const BANK = 'jinhua-bank';
+const enterprise = { role: 'enterprise' as const, org: ME };
+const lender = { role: 'lender' as const, org: BANK };
+
+const lenderItem = {
+  pk: `INST#${BANK}`,
+  sk: 'INST',
+  entity: 'institution',
+  id: BANK,
+  kind: 'lender',
+  name: 'B',
+  version: 1,
+};
+const assetItem = (id: string, extra: Record<string, unknown> = {}) => ({
+  pk: `ASSET#${id}`,
+  sk: 'ASSET',
+  entity: 'asset',
+  id,
+  owner: ME,
+  kind: 'patent',
+  number: `20201000000${id.slice(-1)}.X`,
+  title: 'T',
+  patentType: 'invention',
+  filingDate: '2020-03-01',
+  grantDate: '2020-12-01',
+  coOwners: [],
+  status: 'granted',
+  expiresOn: '2040-02-29',
+  version: 4,
+  createdAt: '2026-01-01T00:00:00.000Z',
+  updatedAt: '2026-01-01T00:00:00.000Z',
+  ...extra,
+});
+const pledgeItem = (status: string, assetIds = ['a1', 'a2']) => ({
+  pk: 'PLEDGE#p1',
+  sk: 'PLEDGE',
+  entity: 'pledge',
+  id: 'p1',
+  applicant: ME,
+  lenderId: BANK,
+  assetIds,
+  assets: assetIds.map((id) => ({
+    id,
+    kind: 'patent',
+    number: 'n',
+    patentType: 'invention',
+    ltvKind: 'invention',
+    expiresOn: '2040-02-29',
+  })),
+  appraisedValueFen: 1_000_000,
+  requestedAmountFen: 200_000,
+  termMonths: 12,
+  maturesOn: '2027-11-27',
+  status,
+  version: 2,
+  createdAt: '2026-11-01T00:00:00.000Z',
+  updatedAt: '2026-11-01T00:00:00.000Z',
+});
+const application = {
+  lenderId: BANK,
+  assetIds: ['a1', 'a2'],
+  appraisedValueFen: 1_000_000,
+  requestedAmountFen: 200_000,
+  termMonths: 12,
+};
+
+const cancelled = (...codes: string[]) =>
+  new TransactionCanceledException({
+    message: 'Transaction cancelled',
+    $metadata: {},
+    CancellationReasons: codes.map((Code) => ({ Code })),
+  });
+const throttled = () => new ThrottlingException({ message: 'Rate exceeded', $metadata: {} });
+
+describe('pledge requests and faults (mocked DynamoDB)', () => {
+  let portal: Awaited<ReturnType<typeof createMockPortal>>;
+  beforeEach(async () => {
+    portal = await createMockPortal();
+    portal.ddb
+      .on(BatchGetCommand)
+      .resolves({ Responses: { [TABLE]: [lenderItem, assetItem('a1'), assetItem('a2')] } });
+  });
+
+  const noOtherWrites = () => {
+    expect(portal.ddb.commandCalls(PutCommand)).toHaveLength(0);
+    expect(portal.ddb.commandCalls(UpdateCommand)).toHaveLength(0);
+    expect(portal.ddb.commandCalls(DeleteCommand)).toHaveLength(0);
+    expect(portal.ddb.commandCalls(BatchWriteCommand)).toHaveLength(0);
+  };
+
+  it('submits with exactly one BatchGet and one TransactWrite of k+2 items guarded by the encumbrance', async () => {
+    portal.ddb.on(TransactWriteCommand).resolves({});
+    const res = await portal.call('POST', '/pledges', enterprise, application);
+    expect(res.status, JSON.stringify(res.body)).toBe(201);
+
+    const batch = portal.ddb.commandCalls(BatchGetCommand);
+    expect(batch).toHaveLength(1);
+    expect(batch[0]!.args[0].input.RequestItems?.[TABLE]).toMatchObject({
+      ConsistentRead: true,
+      Keys: [{ pk: `INST#${BANK}` }, { pk: 'ASSET#a1' }, { pk: 'ASSET#a2' }],
+    });
+    const tx = portal.ddb.commandCalls(TransactWriteCommand);
+    expect(tx).toHaveLength(1);
+    const items = tx[0]!.args[0].input.TransactItems!;
+    expect(items).toHaveLength(2 + 2);
+    expect(items[0]!.Put).toMatchObject({
+      Item: { pk: 'PLEDGE#id-1', sk: 'PLEDGE', status: 'submitted' },
+      ConditionExpression: 'attribute_not_exists(pk)',
+    });
+    expect(items[1]!.Put).toMatchObject({
+      Item: { pk: 'PLEDGE#id-1', sk: 'EVENT#000001', action: 'submit' },
+      ConditionExpression: 'attribute_not_exists(pk)',
+    });
+    for (const [i, id] of ['a1', 'a2'].entries()) {
+      const update = items[2 + i]!.Update!;
+      expect(update.Key).toEqual({ pk: `ASSET#${id}`, sk: 'ASSET' });
+      expect(update.ConditionExpression).toContain('attribute_not_exists(encumbrance)');
+      expect(update.ConditionExpression).toContain('#owner = :me');
+      expect(update.ConditionExpression).toContain('version = :v');
+      expect(update.ExpressionAttributeValues).toMatchObject({
+        ':hold': { pledgeId: 'id-1' },
+        ':me': ME,
+        ':v': 4,
+        ':next': 5,
+      });
+    }
+    expect(portal.ddb.calls()).toHaveLength(2); // nothing else at all
+  });
+
+  for (const [name, fault] of [
+    ['a TransactionConflict cancellation', () => cancelled('None', 'None', 'TransactionConflict', 'None')],
+    [
+      'TransactionConflictException',
+      () => new TransactionConflictException({ message: 'conflict', $metadata: {} }),
+    ],
+    ['ThrottlingException', throttled],
+  ] as const) {
+    it(`answers 503 with Retry-After on ${name} during submission, after one attempt and no other write`, async () => {
+      portal.ddb.on(TransactWriteCommand).rejects(fault());
+      const res = await portal.call('POST', '/pledges', enterprise, application);
+      expect(res.status).toBe(503);
+      expect(res.headers.get('retry-after')).toBe('1');
+      expect(res.headers.get('content-type')).toBe('application/problem+json');
+      expect(portal.ddb.commandCalls(TransactWriteCommand)).toHaveLength(1);
+      noOtherWrites();
+    });
+
+    it(`answers 503 with Retry-After on ${name} during an action, after one attempt and no other write`, async () => {
+      portal.ddb.on(GetCommand).resolves({ Item: pledgeItem('under_review') });
+      portal.ddb.on(TransactWriteCommand).rejects(fault());
+      const res = await portal.call('POST', '/pledges/p1/reject', lender, { reason: 'no' });
+      expect(res.status).toBe(503);
+      expect(res.headers.get('retry-after')).toBe('1');
+      expect(portal.ddb.commandCalls(TransactWriteCommand)).toHaveLength(1);
+      noOtherWrites();
+    });
+  }
+
+  it('maps a lost hold race to 409 naming the asset, after one attempt', async () => {
+    const lost = new TransactionCanceledException({
+      message: 'cancelled',
+      $metadata: {},
+      CancellationReasons: [
+        { Code: 'None' },
+        { Code: 'None' },
+        { Code: 'None' },
+        {
+          Code: 'ConditionalCheckFailed',
+          Item: { owner: { S: ME }, encumbrance: { M: { pledgeId: { S: 'other' } } } },
+        },
+      ],
+    });
+    portal.ddb.on(TransactWriteCommand).rejects(lost);
+    const res = await portal.call('POST', '/pledges', enterprise, application);
+    expect(res.status).toBe(409);
+    expect(res.body.errors).toEqual([{ path: 'assetIds.1', message: expect.stringMatching(/already held/) }]);
+    expect(portal.ddb.commandCalls(TransactWriteCommand)).toHaveLength(1);
+    noOtherWrites();
+  });
+
+  it('never writes when a refusal rule applies (one BatchGet, no write)', async () => {
+    portal.ddb.on(BatchGetCommand).resolves({
+      Responses: {
+        [TABLE]: [lenderItem, assetItem('a1', { encumbrance: { pledgeId: 'p0' } }), assetItem('a2')],
+      },
+    });
+    const res = await portal.call('POST', '/pledges', enterprise, application);
+    expect(res.status).toBe(422);
+    expect(portal.ddb.calls()).toHaveLength(1);
+  });
+
+  it('an action costs one GetItem and one TransactWrite; a freeing one releases every asset conditionally', async () => {
+    portal.ddb.on(GetCommand).resolves({ Item: pledgeItem('approved') });
+    portal.ddb.on(TransactWriteCommand).resolves({});
+    const res = await portal.call('POST', '/pledges/p1/withdraw', enterprise);
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ status: 'withdrawn', version: 3 });
+    expect(portal.ddb.commandCalls(GetCommand)).toHaveLength(1);
+    const tx = portal.ddb.commandCalls(TransactWriteCommand);
+    expect(tx).toHaveLength(1);
+    const [pledge, event, ...assets] = tx[0]!.args[0].input.TransactItems!;
+    expect(pledge!.Update).toMatchObject({
+      Key: { pk: 'PLEDGE#p1', sk: 'PLEDGE' },
+      ConditionExpression: '#status = :from AND version = :v',
+      ExpressionAttributeValues: {
+        ':from': 'approved',
+        ':to': 'withdrawn',
+        ':v': 2,
+        ':next': 3,
+        ':statusKey': expect.stringMatching(/^withdrawn#/),
+      },
+    });
+    expect(event!.Put).toMatchObject({
+      Item: {
+        pk: 'PLEDGE#p1',
+        sk: 'EVENT#000003',
+        from: 'approved',
+        to: 'withdrawn',
+        actor: { role: 'enterprise', org: ME },
+      },
+      ConditionExpression: 'attribute_not_exists(pk)',
+    });
+    expect(assets.map((a) => a.Update!.Key)).toEqual([
+      { pk: 'ASSET#a1', sk: 'ASSET' },
+      { pk: 'ASSET#a2', sk: 'ASSET' },
+    ]);
+    for (const a of assets) {
+      expect(a.Update!.UpdateExpression).toContain('REMOVE encumbrance');
+      expect(a.Update!.ConditionExpression).toBe('encumbrance.pledgeId = :id');
+    }
+    expect(portal.ddb.calls()).toHaveLength(2);
+  });
+
+  it('a keeping action touches only the pledge and its event; approve also reads the lender policy', async () => {
+    portal.ddb
+      .on(GetCommand, { Key: { pk: 'PLEDGE#p1', sk: 'PLEDGE' } })
+      .resolves({ Item: pledgeItem('under_review') });
+    portal.ddb.on(GetCommand, { Key: { pk: `INST#${BANK}`, sk: 'INST' } }).resolves({ Item: lenderItem });
+    portal.ddb.on(TransactWriteCommand).resolves({});
+    const res = await portal.call('POST', '/pledges/p1/approve', lender, {
+      approvedAmountFen: 200_000,
+      annualRateBps: 400,
+    });
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    expect(portal.ddb.commandCalls(GetCommand)).toHaveLength(2);
+    expect(portal.ddb.commandCalls(TransactWriteCommand)[0]!.args[0].input.TransactItems).toHaveLength(2);
+    expect(portal.ddb.calls()).toHaveLength(3);
+  });
+
+  it('reads a pledge with its history in one Query, and a page of a list in one Query', async () => {
+    portal.ddb.on(QueryCommand).resolves({
+      Items: [
+        {
+          pk: 'PLEDGE#p1',
+          sk: 'EVENT#000001',
+          entity: 'pledge-event',
+          pledgeId: 'p1',
+          version: 1,
+          action: 'submit',
+          from: null,
+          to: 'submitted',
+          at: 'x',
+          actor: { role: 'enterprise', org: ME, sub: 's' },
+          data: {},
+        },
+        { ...pledgeItem('submitted'), version: 1 },
+      ],
+    });
+    const one = await portal.call('GET', '/pledges/p1', lender);
+    expect(one.status).toBe(200);
+    expect(one.body.history).toHaveLength(1);
+    expect(one.body.allowedActions).toEqual(['review']);
+    expect(portal.ddb.calls()).toHaveLength(1);
+    expect(portal.ddb.commandCalls(QueryCommand)[0]!.args[0].input).toMatchObject({
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': 'PLEDGE#p1' },
+    });
+
+    portal.ddb.resetHistory();
+    const queue = await portal.call('GET', '/pledges?status=submitted&limit=10', lender);
+    expect(queue.status).toBe(200);
+    expect(portal.ddb.calls()).toHaveLength(1);
+    expect(portal.ddb.commandCalls(QueryCommand)[0]!.args[0].input).toMatchObject({
+      IndexName: 'gsi2',
+      ExpressionAttributeValues: { ':pk': `LENDER#${BANK}#PLEDGES`, ':prefix': 'submitted#' },
+      ScanIndexForward: false,
+      Limit: 10,
+    });
+  });
+
+  it('answers a transition that lost to a concurrent one with 409 and the state it left', async () => {
+    portal.ddb
+      .on(GetCommand)
+      .resolvesOnce({ Item: pledgeItem('under_review') })
+      .resolves({ Item: { ...pledgeItem('rejected'), version: 3 } });
+    portal.ddb.on(TransactWriteCommand).rejects(cancelled('ConditionalCheckFailed', 'None'));
+    const legal = await portal.call('POST', '/pledges/p1/reject', lender, { reason: 'x' });
+    expect(legal.status).toBe(409);
+    expect(legal.body.currentState).toBe('rejected');
+    expect(portal.ddb.commandCalls(TransactWriteCommand)).toHaveLength(1);
+    noOtherWrites();
+  });
+});
