@@ -1,10 +1,9 @@
-import { type CfnElement, Duration, Stack, TimeZone, Validations } from 'aws-cdk-lib';
+import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import { Schedule, ScheduleExpression } from 'aws-cdk-lib/aws-scheduler';
-import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
+import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import { Construct } from 'constructs';
 import { PortalFunction, type TableAccess } from './portal-function.js';
 
@@ -43,11 +42,7 @@ export class ScheduledJobs extends Construct {
         tableAccess: spec.tableAccess,
         timeout: spec.timeout,
       });
-      new Schedule(this, `${spec.id}Schedule`, {
-        description: `${spec.description} (Asia/Shanghai)`,
-        schedule: ScheduleExpression.cron({ ...spec.cron, timeZone: TimeZone.ASIA_SHANGHAI }),
-        target: new LambdaInvoke(fn.function, { retryAttempts: 2, role: this.schedulerRole(spec.id, fn) }),
-      });
+      this.schedule(spec, fn);
       this.alarms.push(fn.errorsAlarm, fn.throttlesAlarm);
       return fn;
     };
@@ -109,19 +104,29 @@ export class ScheduledJobs extends Construct {
     );
   }
 
-  /** One invoking role per schedule, so each may call exactly its own function. */
-  private schedulerRole(jobId: string, fn: PortalFunction): iam.Role {
-    const role = new iam.Role(this, `${jobId}SchedulerRole`, {
+  /**
+   * An EventBridge Scheduler schedule in Asia/Shanghai time, with a role that may invoke exactly this
+   * function (the L2 target would also grant `<arn>:*`, a wildcard we do not need).
+   */
+  private schedule(spec: JobSpec, fn: PortalFunction): void {
+    const role = new iam.Role(this, `${spec.id}SchedulerRole`, {
       assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com'),
-      description: `EventBridge Scheduler invoking the ${jobId} job`,
+      description: `EventBridge Scheduler invoking the ${spec.id} job`,
     });
-    const functionLogicalId = Stack.of(this).getLogicalId(fn.function.node.defaultChild as CfnElement);
-    Validations.of(role).acknowledge({
-      id: `AwsSolutions-IAM5[Resource::<${functionLogicalId}.Arn>:*]`,
-      reason:
-        'lambda:InvokeFunction on "<function arn>:*" is how CDK grants invoking one function\'s versions and ' +
-        'aliases; the wildcard cannot reach any other function and this role is assumed only by the scheduler.',
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [fn.function.functionArn] }),
+    );
+    const { minute, hour, weekDay } = spec.cron;
+    new scheduler.CfnSchedule(this, `${spec.id}Schedule`, {
+      description: `${spec.description} (Asia/Shanghai)`,
+      scheduleExpression: `cron(${minute} ${hour} ${weekDay ? '?' : '*'} * ${weekDay ?? '?'} *)`,
+      scheduleExpressionTimezone: 'Asia/Shanghai',
+      flexibleTimeWindow: { mode: 'OFF' },
+      target: {
+        arn: fn.function.functionArn,
+        roleArn: role.roleArn,
+        retryPolicy: { maximumRetryAttempts: 2 },
+      },
     });
-    return role;
   }
 }

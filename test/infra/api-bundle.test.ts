@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -29,9 +29,24 @@ describe('the bundled API function', () => {
     const app = new App({ outdir });
     new PortalStack(app, 'BundleTest', { stage: 'test' });
     app.synth();
-    const assetDirs = readdirSync(outdir).filter((d) => d.startsWith('asset.'));
-    expect(assetDirs).toHaveLength(1);
-    const entry = join(outdir, assetDirs[0]!, 'index.mjs');
+    // The API function's asset directory is named by the hash its Code points at.
+    const template = JSON.parse(readFileSync(join(outdir, 'BundleTest.template.json'), 'utf8')) as {
+      Resources: Record<
+        string,
+        {
+          Type: string;
+          Properties: { Code?: { S3Key?: string }; Environment?: { Variables?: Record<string, string> } };
+        }
+      >;
+    };
+    const api = Object.values(template.Resources).find(
+      (r) =>
+        r.Type === 'AWS::Lambda::Function' &&
+        r.Properties.Environment?.Variables?.POWERTOOLS_SERVICE_NAME === 'portal-api',
+    );
+    const assetHash = String(api?.Properties.Code?.S3Key).replace(/\.zip$/, '');
+    expect(readdirSync(outdir)).toContain(`asset.${assetHash}`);
+    const entry = join(outdir, `asset.${assetHash}`, 'index.mjs');
     bundleBytes = statSync(entry).size;
 
     const endpoint = inject('dynamoEndpoint');
