@@ -13,6 +13,7 @@ import { ROLES } from '../shared/auth/principal.js';
 import { GLOBAL_INDEXES, TABLE_KEYS, TTL_ATTRIBUTE } from '../shared/store/table-schema.js';
 import { PortalFunction } from './portal-function.js';
 import { ScheduledJobs } from './scheduled-jobs.js';
+import { WebHosting } from './web-hosting.js';
 
 export interface PortalStackProps extends StackProps {
   /** Deployment stage (dev, test, prod…). Only tags and outputs use it: physical names are generated. */
@@ -37,6 +38,7 @@ export class PortalStack extends Stack {
   readonly userPoolClient: cognito.UserPoolClient;
   readonly api: apigw.HttpApi;
   readonly apiFunction: PortalFunction;
+  readonly web: WebHosting;
   readonly alarms: cloudwatch.Alarm[] = [];
 
   constructor(scope: Construct, id: string, props: PortalStackProps) {
@@ -62,6 +64,8 @@ export class PortalStack extends Stack {
     this.alarms.push(...jobs.alarms);
 
     this.api = this.createApi(issuer);
+    // The web portal: static pages on S3 behind CloudFront, reaching this API under /api/*.
+    this.web = new WebHosting(this, 'Web', { api: this.api });
     this.createTableAlarms();
 
     new CfnOutput(this, 'Stage', { value: props.stage });

@@ -7,6 +7,7 @@ import { serve } from '@hono/node-server';
 import { createApp } from '../shared/http/app.js';
 import { JAVA_MISSING, javaAvailable } from '../shared/local/dynamodb-local.js';
 import { dataDirFromEnv, openLocalRuntime } from '../shared/runtime/local-deps.js';
+import { withLocalWeb } from './local-web.js';
 
 // The SDK's "Node 22 needed after 2027" notice is about future SDK releases (Lambda already runs Node
 // 22); on a developer's console it would bury the one line that matters.
@@ -30,7 +31,8 @@ const runtime = await openLocalRuntime({
   dataDir,
   logLine: quiet ? undefined : (line) => console.log(line),
 });
-const app = createApp(runtime.deps);
+// The web portal and local sign-in wrap the API app here only; the Lambda app never serves them.
+const app = withLocalWeb(createApp(runtime.deps), runtime.issuer);
 
 let stopping = false;
 async function stop(code: number): Promise<never> {

@@ -1,0 +1,333 @@
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Locator, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildWeb } from '../../scripts/build-web.js';
+import { patentCheckCharacter } from '../../shared/domain/patent-number.js';
+import { usccCheckCharacter } from '../../shared/domain/uscc.js';
+import { type Harness, screenshot, signIn, startHarness } from './portal-harness.js';
+
+/**
+ * Every role's whole job, clicked through the local portal in headless Chromium: the IP office sets up a
+ * bank and an insurer; a company registers itself and a patent (bad input first) and applies for a pledge
+ * loan; the bank reviews and approves within the LTV cap; the IP office registers the pledge; the bank
+ * disburses; the company — now in English — buys a policy and files a claim; the insurer issues and
+ * settles; the IP office designates the company and reads the dashboard and its CSV.
+ */
+const COMPANY_FIRST17 = '91330782MA2A00011'; // registered in 义乌市 (330782)
+const COMPANY = `${COMPANY_FIRST17}${usccCheckCharacter(COMPANY_FIRST17)}`;
+const PATENT_DIGITS = '202010000042'; // type digit 1: invention
+const PATENT = `ZL${PATENT_DIGITS}.${patentCheckCharacter(PATENT_DIGITS)}`;
+const WRONG_CHECK = patentCheckCharacter(PATENT_DIGITS) === '0' ? '1' : '0';
+
+let h: Harness;
+const pages: Partial<Record<'company' | 'bank' | 'insurer' | 'office', Page>> = {};
+
+beforeAll(async () => {
+  h = await startHarness();
+}, 180_000);
+
+afterAll(async () => {
+  await h?.close();
+});
+
+async function pageFor(who: 'company' | 'bank' | 'insurer' | 'office'): Promise<Page> {
+  const existing = pages[who];
+  if (existing) return existing;
+  const page = await (await h.context()).newPage();
+  pages[who] = page;
+  const role = { company: 'enterprise', bank: 'lender', insurer: 'insurer', office: 'ipoffice' } as const;
+  const org = { company: COMPANY, bank: 'jinhua-bank', insurer: 'jinhua-insurance', office: undefined }[who];
+  await signIn(page, h.base, role[who], org);
+  return page;
+}
+
+/** The text a user reads in an element (empty when it has none). */
+const text = async (locator: Locator): Promise<string> => (await locator.textContent()) ?? '';
+const alertText = (page: Page) => text(page.getByRole('alert').first());
+
+// Generous limits: `npm test` runs this beside every other test file on two cores.
+describe('web portal journeys (Chinese by default, English on switch)', { timeout: 60_000 }, () => {
+  it('IP office: signs in and sets up a bank and an insurer', async () => {
+    const office = await pageFor('office');
+    await expect.poll(() => office.locator('html').getAttribute('lang')).toBe('zh-CN');
+    await office.getByRole('link', { name: '金融机构' }).click();
+    // Bad id first: the API's message shows on the page.
+    await office.getByLabel('机构编号').fill('Jinhua Bank!');
+    await office.getByLabel('名称', { exact: false }).fill('金华银行');
+    await office.getByRole('button', { name: '保存' }).click();
+    expect(await alertText(office)).toMatch(/id/i);
+
+    await office.getByLabel('机构编号').fill('jinhua-bank');
+    await office.getByRole('button', { name: '保存' }).click();
+    await office.getByRole('cell', { name: 'jinhua-bank' }).waitFor();
+    await office.getByLabel('机构编号').fill('jinhua-insurance');
+    await office.getByLabel('类型').selectOption('insurer');
+    await office.getByLabel('名称', { exact: false }).fill('金华财产保险');
+    await office.getByRole('button', { name: '保存' }).click();
+    await office.getByRole('cell', { name: 'jinhua-insurance' }).waitFor();
+    // The bank's default caps are listed (invention 25%).
+    expect(await text(office.getByRole('row', { name: /jinhua-bank/ }))).toContain('25%');
+  });
+
+  it('company: registers its profile and a patent, with the API’s validation messages for bad input', async () => {
+    const company = await pageFor('company');
+    await company.getByText('企业信息尚未登记').waitFor();
+    await company.getByLabel('企业名称').fill('义乌市知识产权示范科技有限公司');
+    await company.getByRole('button', { name: '保存' }).click();
+    await company.getByText('已保存').waitFor();
+    await company.getByText('330782', { exact: true }).waitFor();
+
+    const form = company.getByRole('form', { name: '登记知识产权' });
+    // A wrong check digit: the API refuses it and the page shows why, on the field.
+    await form.getByLabel('申请号/注册号').fill(`${PATENT_DIGITS}.${WRONG_CHECK}`);
+    await form.getByLabel('名称').fill('一种火腿腌制装置');
+    await form.getByLabel('申请日').fill('2020-03-01');
+    await form.getByLabel('授权公告日').fill('2021-06-01');
+    await form.getByRole('button', { name: '登记知识产权' }).click();
+    await expect.poll(() => form.getByLabel('申请号/注册号').getAttribute('aria-invalid')).toBe('true');
+    const numberError = await text(form.locator('.field.invalid .error').first());
+    expect(numberError).toMatch(/check/i);
+    expect(await alertText(company)).toContain('请更正以下问题');
+
+    // A trademark in Nice class 46 (there are 45): the API's message again.
+    await form.locator('select[name=kind]').selectOption('trademark');
+    await form.getByLabel('申请号/注册号').fill('31234567');
+    await form.getByLabel('商标名称').fill('金华火腿');
+    await form.getByLabel('尼斯分类').fill('29, 46');
+    await form.getByLabel('注册日').fill('2020-01-15');
+    await form.getByRole('button', { name: '登记知识产权' }).click();
+    await expect.poll(() => form.getByLabel('尼斯分类').getAttribute('aria-invalid')).toBe('true');
+
+    await form.locator('select[name=kind]').selectOption('patent');
+    await form.getByLabel('申请号/注册号').fill(PATENT);
+    await form.getByLabel('名称').fill('一种火腿腌制装置');
+    await form.getByLabel('申请日').fill('2020-03-01');
+    await form.getByLabel('授权公告日').fill('2021-06-01');
+    await form.getByRole('button', { name: '登记知识产权' }).click();
+    const row = company.locator(`tr[data-asset="${PATENT_DIGITS}.${patentCheckCharacter(PATENT_DIGITS)}"]`);
+    await row.waitFor();
+    const rowText = await text(row);
+    expect(rowText).toContain('发明');
+    expect(rowText).toContain('2040年2月29日'); // 20 years from filing, last day in force
+    expect(rowText).toContain('未质押');
+    await screenshot(company, 'company-portfolio-zh');
+  });
+
+  it('company: applies for a pledge loan (bad amounts first) and sees a refusal with its reason', async () => {
+    const company = await pageFor('company');
+    await company.getByRole('link', { name: '质押融资' }).click();
+    await company.getByRole('checkbox').first().check();
+    await company.getByLabel('评估价值').fill('1000000.123');
+    await company.getByLabel('申请金额').fill('abc');
+    await company.getByRole('button', { name: '申请质押贷款' }).click();
+    expect(await alertText(company)).toContain('金额最多保留两位小数');
+    await expect.poll(() => company.getByLabel('申请金额').getAttribute('aria-invalid')).toBe('true');
+
+    await company.getByLabel('评估价值').fill('1,000,000');
+    await company.getByLabel('申请金额').fill('300000');
+    await company.getByLabel('资金用途').fill('扩大生产');
+    await company.getByRole('button', { name: '申请质押贷款' }).click();
+    await company.getByText('申请已提交').waitFor();
+    await company.getByRole('cell', { name: '已提交' }).first().waitFor();
+
+    // The same patent again: refused (422) with the reason for that asset.
+    await company.getByRole('checkbox').first().check();
+    await company.getByLabel('评估价值').fill('500000');
+    await company.getByLabel('申请金额').fill('100000');
+    await company.getByRole('button', { name: '申请质押贷款' }).click();
+    expect(await alertText(company)).toContain('申请未通过');
+    await company.locator('.check .error').first().waitFor();
+  });
+
+  it('bank: reviews, sees the LTV cap, is refused above it, then approves', async () => {
+    const bank = await pageFor('bank');
+    await bank.getByRole('cell', { name: COMPANY }).waitFor();
+    await screenshot(bank, 'bank-queue-zh');
+    await bank.getByRole('link', { name: '详情' }).first().click();
+    await bank.getByRole('button', { name: '开始审核' }).click();
+    await bank.getByRole('heading', { name: /审核中/ }).waitFor();
+    await bank.getByRole('button', { name: '批准', exact: true }).click();
+    const ltv = await text(bank.getByTestId('ltv'));
+    expect(ltv).toContain('25%');
+    expect(ltv).toContain('25万元'); // 25% of an appraised 1,000,000 元
+    await expect.poll(() => bank.getByLabel('批准金额').inputValue()).toBe('250000');
+    await bank.getByLabel('批准金额').fill('260000');
+    await bank.getByLabel('年利率').fill('3.85');
+    await bank.getByRole('button', { name: '批准 ✓' }).click();
+    expect(await alertText(bank)).toMatch(/approvedAmountFen|LTV|cap|loan-to-value/i);
+    await bank.getByLabel('批准金额').fill('250000');
+    await bank.getByRole('button', { name: '批准 ✓' }).click();
+    await bank.getByRole('heading', { name: /已批准/ }).waitFor();
+    expect(await text(bank.locator('.facts').first())).toContain('3.85%');
+  });
+
+  it('IP office: registers the approved pledge from its queue', async () => {
+    const office = await pageFor('office');
+    await office.getByRole('link', { name: '质押登记' }).click();
+    await office.getByRole('button', { name: '已批准', pressed: true }).waitFor();
+    await office.getByRole('cell', { name: COMPANY }).waitFor();
+    await screenshot(office, 'ipoffice-registration-zh');
+    await office.getByRole('link', { name: '详情' }).first().click();
+    await office.getByRole('button', { name: '办理质押登记' }).click();
+    await office.getByRole('button', { name: '办理质押登记 ✓' }).click();
+    await office.getByRole('heading', { name: /已登记/ }).waitFor();
+    expect(await text(office.locator('.facts').first())).toMatch(/ZY/);
+  });
+
+  it('bank: disburses the registered loan', async () => {
+    const bank = await pageFor('bank');
+    await bank.reload();
+    await bank.getByRole('heading', { name: /已登记/ }).waitFor();
+    await bank.getByRole('button', { name: '放款' }).click();
+    await bank.getByRole('button', { name: '放款 ✓' }).click();
+    await bank.getByRole('heading', { name: /已放款/ }).waitFor();
+    const history = await text(bank.locator('.history'));
+    for (const step of ['提交申请', '开始审核', '批准', '办理质押登记', '放款'])
+      expect(history).toContain(step);
+  });
+
+  it('company (in English): follows the pledge, buys a policy', async () => {
+    const company = await pageFor('company');
+    await company.getByRole('button', { name: '切换到英文' }).click();
+    await expect.poll(() => company.locator('html').getAttribute('lang')).toBe('en');
+    await company.getByRole('link', { name: 'Pledge loans' }).click();
+    await company.getByRole('cell', { name: 'Disbursed' }).waitFor();
+
+    await company.getByRole('link', { name: 'IP insurance' }).click();
+    await company.getByRole('checkbox', { name: /一种火腿腌制装置/ }).check();
+    await company.getByRole('checkbox', { name: 'Enforcement cost' }).check();
+    await company.getByLabel('Enforcement cost · Sum insured').fill('500000');
+    await company.getByLabel('Enforcement cost · Deductible').fill('1000.5');
+    await company.getByRole('button', { name: 'Apply for insurance' }).click();
+    await company.getByText('Application submitted').waitFor();
+    await company.getByRole('cell', { name: 'Applied' }).waitFor();
+    await screenshot(company, 'company-insurance-en');
+  });
+
+  it('insurer (in English): issues the policy with a premium', async () => {
+    const insurer = await pageFor('insurer');
+    await insurer.getByRole('button', { name: '切换到英文' }).click();
+    await insurer.getByRole('cell', { name: COMPANY }).waitFor();
+    await screenshot(insurer, 'insurer-underwriting-en');
+    await insurer.getByRole('link', { name: 'Details' }).first().click();
+    await insurer.getByRole('button', { name: 'Issue policy' }).click();
+    await insurer.getByLabel('Premium').fill('-5');
+    await insurer.getByRole('button', { name: 'Issue policy ✓' }).click();
+    expect(await alertText(insurer)).toContain('Enter the amount as digits');
+    await insurer.getByLabel('Premium').fill('5000');
+    await insurer.getByRole('button', { name: 'Issue policy ✓' }).click();
+    await insurer.getByRole('heading', { name: /Active/ }).waitFor();
+  });
+
+  it('company (in English): files a claim on the active policy', async () => {
+    const company = await pageFor('company');
+    await company.reload();
+    await company.getByRole('link', { name: 'Details' }).first().click();
+    await company.getByRole('heading', { name: /Active/ }).waitFor();
+    await company.getByText('File a claim').first().click();
+    await company.getByLabel('Amount claimed').fill('20000');
+    await company
+      .getByLabel('What happened')
+      .fill('A competitor copied the device; enforcement costs incurred.');
+    await company.getByRole('button', { name: 'File a claim' }).click();
+    await company.getByText('Claim filed').waitFor();
+    await company.locator('article.claim').getByText('Filed').waitFor();
+  });
+
+  it('insurer: settles the claim from its claims queue', async () => {
+    const insurer = await pageFor('insurer');
+    await insurer.getByRole('link', { name: 'Claims', exact: true }).click();
+    await insurer.getByRole('cell', { name: COMPANY }).waitFor();
+    await insurer.getByRole('link', { name: 'Details' }).first().click();
+    await expect.poll(() => insurer.getByLabel('Amount paid').inputValue()).toBe('20000');
+    await insurer.getByRole('button', { name: 'Settle' }).click();
+    await insurer.locator('article.claim').getByText('Paid', { exact: true }).waitFor();
+    expect(await text(insurer.locator('article.claim'))).toContain('CNY 20,000.00');
+  });
+
+  it('IP office: designates the company, then reads the dashboard and downloads the CSV', async () => {
+    const office = await pageFor('office');
+    await office.getByRole('link', { name: '示范优势企业' }).click();
+    await office.getByLabel('企业统一社会信用代码').fill(COMPANY);
+    await office.getByRole('button', { name: '新增认定' }).click();
+    await office.getByText('认定已创建').waitFor();
+    await office.locator('article.designation').getByText('国家知识产权示范企业').waitFor();
+
+    await h.runStatsJob();
+    await office.getByRole('link', { name: '统计分析' }).click();
+    const tiles = await text(office.locator('.tiles'));
+    expect(tiles).toContain('25万元'); // new pledge financing
+    expect(tiles).toContain('50万元'); // sum insured
+    expect(tiles).toContain('2万元'); // claims paid: 20,000 元
+    const county = await text(office.locator('figure', { hasText: '按县市区' }));
+    expect(county).toContain('义乌市');
+    const byLine = await text(office.locator('figure', { hasText: '按险种' }));
+    expect(byLine).toContain('维权费用');
+    expect(await office.locator('figure svg').count()).toBe(4);
+    await screenshot(office, 'ipoffice-dashboard-zh');
+
+    const [download] = await Promise.all([
+      office.waitForEvent('download'),
+      office.getByRole('button', { name: '下载 CSV' }).click(),
+    ]);
+    const csv = await readFile((await download.path())!, 'utf8');
+    expect(download.suggestedFilename()).toMatch(/\.csv$/);
+    expect(csv).toMatch(/25000000/); // 250,000 元 in fen
+  });
+
+  it('is usable on a phone: the dashboard in English at 390 px wide', async () => {
+    const context = await h.context({ phone: true });
+    const phone = await context.newPage();
+    await signIn(phone, h.base, 'ipoffice');
+    await phone.getByRole('button', { name: '切换到英文' }).click();
+    await phone.getByRole('link', { name: 'Statistics' }).click();
+    await phone.getByText('New pledge financing').waitFor();
+    const overflow = Number(
+      // A string: this file is type-checked without the DOM library.
+      await phone.evaluate('document.documentElement.scrollWidth - window.innerWidth'),
+    );
+    expect(overflow).toBeLessThanOrEqual(0);
+    await screenshot(phone, 'ipoffice-dashboard-phone-en');
+    await context.close();
+  });
+
+  it('shows the Cognito sign-in placeholder when config.json says so (the deployed configuration)', async () => {
+    const context = await h.context();
+    await context.route('**/config.json', (route) =>
+      route.fulfill({
+        json: {
+          auth: 'cognito',
+          apiBaseUrl: '/api',
+          cognito: { region: 'ap-east-1', userPoolId: 'pool-1', clientId: 'client-1' },
+        },
+      }),
+    );
+    const page = await context.newPage();
+    await page.goto(`${h.base}/#/`);
+    await page.getByRole('heading', { name: '统一身份认证登录' }).waitFor();
+    expect(await page.getByLabel('角色').count()).toBe(0);
+    expect(await text(page.locator('main'))).toContain('pool-1');
+    await context.close();
+  });
+});
+
+describe('the AWS build of the web portal', () => {
+  it('contains no local sign-in: the token endpoint is never called from a deployed page', async () => {
+    const outDir = await mkdtemp(join(tmpdir(), 'web-aws-'));
+    try {
+      await buildWeb({ target: 'aws', outDir, log: () => {} });
+      const assets = await readdir(join(outDir, 'web-assets'));
+      const bundles = assets.filter((f) => f.endsWith('.js'));
+      expect(bundles.length).toBeGreaterThan(0);
+      for (const file of bundles) {
+        const code = await readFile(join(outDir, 'web-assets', file), 'utf8');
+        expect(code).not.toContain('local/token');
+        expect(code).toContain('config.json');
+      }
+    } finally {
+      await rm(outDir, { recursive: true, force: true });
+    }
+  }, 180_000);
+});

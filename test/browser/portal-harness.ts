@@ -1,0 +1,132 @@
+/**
+ * The web portal as a user meets it: the local build, `npx tsx scripts/start.ts` (what `npm start` runs)
+ * with its own DATA_DIR and PORT, and Debian's headless Chromium driven by playwright-core.
+ */
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import { buildWeb } from '../../scripts/build-web.js';
+import { freePort } from '../../shared/local/dynamodb-local.js';
+
+const run = promisify(execFile);
+
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+export const SCREENSHOTS = join(process.cwd(), 'test-results', 'screenshots');
+
+/** The flags this machine's closed network needs (see ENGINEERING.md). */
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+export interface Harness {
+  base: string;
+  dataDir: string;
+  browser: Browser;
+  /** A fresh browser profile (own session storage), optionally with a phone-sized viewport. */
+  context(options?: { phone?: boolean }): Promise<BrowserContext>;
+  /** Runs `scripts/stats.ts` (what `npm run stats` runs) against the running portal's data. */
+  runStatsJob(): Promise<string>;
+  output(): string;
+  close(): Promise<void>;
+}
+
+export async function startHarness(): Promise<Harness> {
+  if (!existsSync(CHROMIUM))
+    throw new Error(`Chromium not found at ${CHROMIUM}: apt-get install -y chromium (.ci/run does this).`);
+  await buildWeb({ log: () => {} });
+  await mkdir(SCREENSHOTS, { recursive: true });
+  const dataDir = await mkdtemp(join(tmpdir(), 'portal-browser-'));
+  const port = await freePort();
+  const child: ChildProcess = spawn('npx', ['tsx', 'scripts/start.ts'], {
+    env: { ...process.env, DATA_DIR: dataDir, PORT: String(port), LOG_REQUESTS: '0' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  });
+  let output = '';
+  child.stdout?.on('data', (c: Buffer) => {
+    output += c.toString();
+  });
+  child.stderr?.on('data', (c: Buffer) => {
+    output += c.toString();
+  });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const base = `http://localhost:${port}`;
+  const stopServer = async () => {
+    if (child.exitCode === null && child.pid) {
+      process.kill(-child.pid, 'SIGINT');
+      await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
+    }
+  };
+  let browser: Browser | undefined;
+  try {
+    for (let attempt = 0; ; attempt++) {
+      if (child.exitCode !== null) throw new Error(`The portal exited during start-up:\n${output}`);
+      const ready = await fetch(`${base}/healthz`).then(
+        (r) => r.ok,
+        () => false,
+      );
+      if (ready) break;
+      if (attempt > 300) throw new Error(`The portal did not become ready:\n${output}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  } catch (error) {
+    await stopServer();
+    await rm(dataDir, { recursive: true, force: true });
+    throw error;
+  }
+  const open = browser;
+  return {
+    base,
+    dataDir,
+    browser: open,
+    context: async ({ phone = false } = {}) => {
+      const context = await open.newContext({
+        viewport: phone ? { width: 390, height: 844 } : { width: 1280, height: 900 },
+        acceptDownloads: true,
+        locale: 'zh-CN',
+        ...(phone ? { isMobile: true, hasTouch: true } : {}),
+      });
+      // Fail a step with its own message well before the test's timeout.
+      context.setDefaultTimeout(15_000);
+      return context;
+    },
+    async runStatsJob() {
+      const { stdout } = await run('npx', ['tsx', 'scripts/stats.ts'], {
+        env: { ...process.env, DATA_DIR: dataDir },
+      });
+      return stdout;
+    },
+    output: () => output,
+    async close() {
+      await open.close().catch(() => {});
+      await stopServer();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export type Role = 'enterprise' | 'lender' | 'insurer' | 'ipoffice';
+
+/** Signs in on the local sign-in page (Chinese labels: the default language). */
+export async function signIn(page: Page, base: string, role: Role, org?: string): Promise<void> {
+  await page.goto(`${base}/#/`);
+  await page.getByLabel('角色').selectOption(role);
+  if (org) await page.getByLabel(role === 'enterprise' ? '统一社会信用代码' : '机构编号').fill(org);
+  await page.getByRole('button', { name: '登录' }).click();
+  await page.getByTestId('who').waitFor();
+}
+
+export const screenshot = (page: Page, name: string) =>
+  page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });

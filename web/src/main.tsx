@@ -1,0 +1,195 @@
+import { render } from 'preact';
+import { useEffect, useMemo, useState } from 'preact/hooks';
+import {
+  createApi,
+  loadConfig,
+  loadSession,
+  type PortalConfig,
+  type Role,
+  type Session,
+  storeSession,
+} from './api';
+import { I18nContext, makeI18n, storedLang, storeLang, type TextKey, useI18n } from './i18n';
+import type { Lang } from './money';
+import { CompanyPage } from './pages/company';
+import { DesignationsPage } from './pages/designations';
+import { InstitutionsPage } from './pages/institutions';
+import { ClaimsQueue, InsurancePage, PolicyDetailPage, UnderwritingQueue } from './pages/insurance';
+import { BankQueue, CompanyPledgesPage, PledgeDetailPage, RegistrationQueue } from './pages/pledges';
+import { SignInPage } from './pages/signin';
+import { StatsPage } from './pages/stats';
+import { Link, PortalContext, useRoute } from './ui';
+import './styles.css';
+
+const NAV: Record<Role, { to: string; label: TextKey }[]> = {
+  enterprise: [
+    { to: 'company', label: 'nav.profile' },
+    { to: 'pledges', label: 'nav.pledges' },
+    { to: 'insurance', label: 'nav.insurance' },
+  ],
+  lender: [{ to: 'pledges', label: 'nav.bankQueue' }],
+  insurer: [
+    { to: 'policies', label: 'nav.underwriting' },
+    { to: 'claims', label: 'nav.claims' },
+  ],
+  ipoffice: [
+    { to: 'registration', label: 'nav.registration' },
+    { to: 'designations', label: 'nav.designations' },
+    { to: 'stats', label: 'nav.stats' },
+    { to: 'institutions', label: 'nav.institutions' },
+  ],
+};
+
+function Page({ role }: { role: Role }) {
+  const { t } = useI18n();
+  const [section, id] = useRoute();
+  const home = NAV[role][0]!.to;
+  const key = `${section ?? home}${id ? '/:id' : ''}`;
+  switch (`${role}:${key}`) {
+    case 'enterprise:company':
+      return <CompanyPage />;
+    case 'enterprise:pledges':
+      return <CompanyPledgesPage />;
+    case 'lender:pledges':
+      return <BankQueue />;
+    case 'ipoffice:registration':
+      return <RegistrationQueue />;
+    case 'enterprise:pledges/:id':
+    case 'lender:pledges/:id':
+    case 'ipoffice:pledges/:id':
+      return <PledgeDetailPage id={id!} />;
+    case 'enterprise:insurance':
+      return <InsurancePage />;
+    case 'insurer:policies':
+      return <UnderwritingQueue />;
+    case 'insurer:claims':
+      return <ClaimsQueue />;
+    case 'enterprise:policies/:id':
+    case 'insurer:policies/:id':
+    case 'ipoffice:policies/:id':
+      return <PolicyDetailPage id={id!} />;
+    case 'ipoffice:designations':
+      return <DesignationsPage />;
+    case 'ipoffice:stats':
+      return <StatsPage />;
+    case 'ipoffice:institutions':
+      return <InstitutionsPage />;
+    default:
+      return <h1>{t('app.notFound')}</h1>;
+  }
+}
+
+function Shell({
+  session,
+  onSignOut,
+  onNavigate,
+  children,
+}: {
+  session: Session | null;
+  onSignOut: () => void;
+  onNavigate: () => void;
+  children: preact.ComponentChildren;
+}) {
+  const { t, lang, setLang } = useI18n();
+  const [section] = useRoute();
+  return (
+    <>
+      <button type="button" class="skip" onClick={() => document.getElementById('main')?.focus()}>
+        {t('app.skip')}
+      </button>
+      <header class="top">
+        <span class="brand">{t('app.title')}</span>
+        {session && (
+          <nav aria-label={t('app.title')}>
+            {NAV[session.role].map((n) => (
+              <Link
+                key={n.to}
+                to={n.to}
+                onClick={onNavigate}
+                aria-current={(section ?? NAV[session.role][0]!.to) === n.to ? 'page' : undefined}
+              >
+                {t(n.label)}
+              </Link>
+            ))}
+          </nav>
+        )}
+        <div class="who">
+          {session && (
+            <span class="muted" data-testid="who">
+              {t('app.signedInAs')}: {t(`role.${session.role}`)}
+              {session.org ? ` · ${session.org}` : ''}
+            </span>
+          )}
+          <button
+            type="button"
+            class="link"
+            lang={lang === 'zh' ? 'en' : 'zh'}
+            aria-label={t('app.languageLabel')}
+            onClick={() => setLang(lang === 'zh' ? 'en' : 'zh')}
+          >
+            {t('app.language')}
+          </button>
+          {session && (
+            <button type="button" class="link" onClick={onSignOut}>
+              {t('app.signOut')}
+            </button>
+          )}
+        </div>
+      </header>
+      <main id="main" tabIndex={-1}>
+        {children}
+      </main>
+    </>
+  );
+}
+
+function App({ config }: { config: PortalConfig }) {
+  const [lang, setLangState] = useState<Lang>(storedLang());
+  const [session, setSession] = useState<Session | null>(loadSession());
+  // Clicking a menu entry shows fresh data even when it is the page already open.
+  const [visit, setVisit] = useState(0);
+  const i18n = useMemo(
+    () =>
+      makeI18n(lang, (next) => {
+        storeLang(next);
+        setLangState(next);
+      }),
+    [lang],
+  );
+  useEffect(() => {
+    document.documentElement.lang = lang === 'zh' ? 'zh-CN' : 'en';
+    document.title = i18n.t('app.title');
+  }, [lang, i18n]);
+
+  const signIn = (next: Session | null) => {
+    storeSession(next);
+    setSession(next);
+    if (!next) location.hash = '';
+  };
+  const portal = useMemo(
+    () => (session ? { api: createApi(config, session, () => signIn(null)), session, config } : null),
+    [session, config],
+  );
+
+  return (
+    <I18nContext.Provider value={i18n}>
+      <Shell session={session} onSignOut={() => signIn(null)} onNavigate={() => setVisit((v) => v + 1)}>
+        {portal ? (
+          <PortalContext.Provider value={portal}>
+            <Page key={visit} role={portal.session.role} />
+          </PortalContext.Provider>
+        ) : (
+          <SignInPage config={config} local={config.auth === 'local'} onSignedIn={signIn} />
+        )}
+      </Shell>
+    </I18nContext.Provider>
+  );
+}
+
+const root = document.getElementById('app')!;
+loadConfig().then(
+  (config) => render(<App config={config} />, root),
+  (error) => {
+    root.textContent = `The portal could not load its configuration (${String(error)}).`;
+  },
+);

@@ -1,0 +1,867 @@
+/**
+ * Full-chain IP insurance: a company applies, follows its policies and files claims; an insurer
+ * underwrites (issue with premium / decline) and settles or denies claims.
+ */
+import { useEffect, useState } from 'preact/hooks';
+import { ifMatch, type Schemas } from '../api';
+import { type TextKey, useI18n } from '../i18n';
+import { fenToYuanText } from '../money';
+import {
+  BackButton,
+  DateText,
+  DateTimeText,
+  fieldError,
+  Link,
+  ListState,
+  Loading,
+  localProblem,
+  Money,
+  MoneyField,
+  MoreButton,
+  Notice,
+  ProblemBox,
+  readYuan,
+  SelectField,
+  Status,
+  StatusTabs,
+  TextField,
+  today,
+  useLoad,
+  usePaged,
+  usePortal,
+  useSubmit,
+} from '../ui';
+import { assetTitle } from './company';
+import { History } from './pledges';
+
+type Policy = Schemas['Policy'];
+type Claim = Schemas['Claim'];
+type Line = Policy['coverages'][number]['line'];
+
+export const LINES: Line[] = [
+  'application_cost',
+  'enforcement_cost',
+  'infringement_loss',
+  'infringement_liability',
+  'overseas_enforcement',
+  'pledge_guarantee',
+];
+const POLICY_STATUSES: Policy['status'][] = ['applied', 'active', 'declined', 'cancelled', 'expired'];
+const CLAIM_STATUSES: Claim['status'][] = ['filed', 'paid', 'denied'];
+
+const sumInsured = (p: Policy) => p.coverages.reduce((s, c) => s + c.sumInsuredFen, 0);
+
+function PolicyTable({ items, showHolder }: { items: Policy[]; showHolder: boolean }) {
+  const { t } = useI18n();
+  return (
+    <div class="table-wrap">
+      <table>
+        <thead>
+          <tr>
+            {showHolder && <th scope="col">{t('policy.holder')}</th>}
+            <th scope="col">{t('policy.insurer')}</th>
+            <th scope="col">{t('policy.coverages')}</th>
+            <th scope="col">{t('policy.sumInsured')}</th>
+            <th scope="col">{t('policy.periodEnd')}</th>
+            <th scope="col">{t('app.status')}</th>
+            <th scope="col">
+              <span class="sr-only">{t('app.details')}</span>
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {items.map((p) => (
+            <tr key={p.id} data-policy={p.id}>
+              {showHolder && <td>{p.holder}</td>}
+              <td>{p.insurerId}</td>
+              <td>{p.coverages.map((c) => t(`line.${c.line}`)).join('、')}</td>
+              <td>
+                <Money fen={sumInsured(p)} />
+              </td>
+              <td>
+                <DateText value={p.periodEnd} />
+              </td>
+              <td>
+                <Status kind="policyStatus" value={p.status} />
+              </td>
+              <td>
+                <Link to={`policies/${p.id}`}>{t('app.details')}</Link>
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+function PolicyQueue({
+  title,
+  initial,
+  showHolder,
+}: {
+  title: TextKey;
+  initial: string;
+  showHolder: boolean;
+}) {
+  const { t } = useI18n();
+  const { api } = usePortal();
+  const [status, setStatus] = useState(initial);
+  const list = usePaged(
+    (cursor) =>
+      api.GET('/policies', {
+        params: {
+          query: {
+            limit: 50,
+            ...(status ? { status: status as Policy['status'] } : {}),
+            ...(cursor ? { cursor } : {}),
+          },
+        },
+      }),
+    [status],
+  );
+  return (
+    <section class="card" aria-labelledby="policies-h">
+      <h2 id="policies-h">{t(title)}</h2>
+      <StatusTabs kind="policyStatus" statuses={POLICY_STATUSES} value={status} onChange={setStatus} />
+      <ListState loading={list.loading} problem={list.problem} empty={list.items.length === 0} />
+      {list.items.length > 0 && <PolicyTable items={list.items} showHolder={showHolder} />}
+      <MoreButton more={list.more} />
+    </section>
+  );
+}
+
+export const UnderwritingQueue = () => {
+  const { t } = useI18n();
+  return (
+    <>
+      <h1>{t('nav.underwriting')}</h1>
+      <PolicyQueue title="queue.title" initial="applied" showHolder />
+    </>
+  );
+};
+
+export function ClaimsQueue() {
+  const { t, tx } = useI18n();
+  const { api } = usePortal();
+  const [status, setStatus] = useState('filed');
+  const list = usePaged(
+    (cursor) =>
+      api.GET('/claims', {
+        params: {
+          query: {
+            limit: 50,
+            ...(status ? { status: status as Claim['status'] } : {}),
+            ...(cursor ? { cursor } : {}),
+          },
+        },
+      }),
+    [status],
+  );
+  return (
+    <>
+      <h1>{t('nav.claims')}</h1>
+      <section class="card" aria-labelledby="claims-h">
+        <h2 id="claims-h">{t('claim.queue')}</h2>
+        <StatusTabs kind="claimStatus" statuses={CLAIM_STATUSES} value={status} onChange={setStatus} />
+        <ListState loading={list.loading} problem={list.problem} empty={list.items.length === 0} />
+        {list.items.length > 0 && (
+          <div class="table-wrap">
+            <table>
+              <thead>
+                <tr>
+                  <th scope="col">{t('policy.holder')}</th>
+                  <th scope="col">{t('policy.line')}</th>
+                  <th scope="col">{t('claim.claimed')}</th>
+                  <th scope="col">{t('claim.incidentDate')}</th>
+                  <th scope="col">{t('app.status')}</th>
+                  <th scope="col">
+                    <span class="sr-only">{t('app.details')}</span>
+                  </th>
+                </tr>
+              </thead>
+              <tbody>
+                {list.items.map((c) => (
+                  <tr key={c.id} data-claim={c.id}>
+                    <td>{c.holder}</td>
+                    <td>{tx('line', c.line)}</td>
+                    <td>
+                      <Money fen={c.claimedFen} />
+                    </td>
+                    <td>
+                      <DateText value={c.incidentDate} />
+                    </td>
+                    <td>
+                      <Status kind="claimStatus" value={c.status} />
+                    </td>
+                    <td>
+                      <Link to={`policies/${c.policyId}`}>{t('app.details')}</Link>
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+        <MoreButton more={list.more} />
+      </section>
+    </>
+  );
+}
+
+export function InsurancePage() {
+  const { t } = useI18n();
+  const [round, setRound] = useState(0);
+  return (
+    <>
+      <h1>{t('nav.insurance')}</h1>
+      <ApplyForPolicy onApplied={() => setRound((r) => r + 1)} />
+      <PolicyQueue key={round} title="policy.list" initial="" showHolder={false} />
+    </>
+  );
+}
+
+const oneYearLater = (from: string): string => {
+  const [y, m, d] = from.split('-').map(Number);
+  const end = new Date(y! + 1, m! - 1, d! - 1);
+  return `${end.getFullYear()}-${String(end.getMonth() + 1).padStart(2, '0')}-${String(end.getDate()).padStart(2, '0')}`;
+};
+
+function ApplyForPolicy({ onApplied }: { onApplied: () => void }) {
+  const { t, tx } = useI18n();
+  const { api, session } = usePortal();
+  const uscc = session.org!;
+  const insurers = useLoad(
+    () => api.GET('/institutions', { params: { query: { kind: 'insurer', limit: 100 } } }),
+    [],
+  );
+  const assets = useLoad(
+    () => api.GET('/enterprises/{uscc}/assets', { params: { path: { uscc }, query: { limit: 100 } } }),
+    [uscc],
+  );
+  const pledges = useLoad(() => api.GET('/pledges', { params: { query: { limit: 100 } } }), []);
+  const [insurerId, setInsurerId] = useState('');
+  const [chosen, setChosen] = useState<string[]>([]);
+  const [lines, setLines] = useState<Record<string, { on: boolean; sum: string; deductible: string }>>({});
+  const start = today();
+  const [period, setPeriod] = useState({ periodStart: start, periodEnd: oneYearLater(start) });
+  const [pledgeId, setPledgeId] = useState('');
+  const submit = useSubmit();
+  const [submittedLines, setSubmittedLines] = useState<Line[]>([]);
+  const [submittedAssets, setSubmittedAssets] = useState<string[]>([]);
+
+  const insurer = insurerId || insurers.data?.items[0]?.id || '';
+  const lineState = (l: Line) => lines[l] ?? { on: false, sum: '', deductible: '' };
+  const setLine = (l: Line, patch: Partial<{ on: boolean; sum: string; deductible: string }>) =>
+    setLines((prev) => ({ ...prev, [l]: { ...lineState(l), ...patch } }));
+  const lineError = (l: Line, field: string) => {
+    const i = submittedLines.indexOf(l);
+    return i >= 0 ? fieldError(submit.problem, `coverages.${i}.${field}`) : undefined;
+  };
+  const assetError = (id: string) => {
+    const i = submittedAssets.indexOf(id);
+    return i >= 0 ? fieldError(submit.problem, `assetIds.${i}`) : undefined;
+  };
+  const chosenLines = LINES.filter((l) => lineState(l).on);
+
+  const apply = (e: Event) => {
+    e.preventDefault();
+    const errors: { path: string; message: string }[] = [];
+    const coverages: { line: Line; sumInsuredFen: number; deductibleFen?: number }[] = [];
+    chosenLines.forEach((line, i) => {
+      const money = readYuan(
+        { sumInsuredFen: lineState(line).sum, deductibleFen: lineState(line).deductible },
+        t,
+        ['deductibleFen'],
+      );
+      if (!money.ok)
+        for (const err of money.problem.errors ?? [])
+          errors.push({ ...err, path: `coverages.${i}.${err.path}` });
+      else
+        coverages.push({
+          line,
+          sumInsuredFen: money.fen.sumInsuredFen!,
+          ...(money.fen.deductibleFen !== undefined ? { deductibleFen: money.fen.deductibleFen } : {}),
+        });
+    });
+    if (chosenLines.length === 0) errors.push({ path: 'coverages', message: t('policy.chooseLines') });
+    if (chosen.length === 0) errors.push({ path: 'assetIds', message: t('pledge.chooseAssets') });
+    setSubmittedLines(chosenLines);
+    setSubmittedAssets(chosen);
+    if (errors.length) return submit.setProblem(localProblem(errors));
+    void submit.run(
+      () =>
+        api.POST('/policies', {
+          body: {
+            insurerId: insurer,
+            assetIds: chosen,
+            coverages,
+            periodStart: period.periodStart,
+            periodEnd: period.periodEnd,
+            ...(pledgeId ? { pledgeId } : {}),
+          },
+        }),
+      () => {
+        setChosen([]);
+        setLines({});
+        onApplied();
+      },
+      t('policy.submitted'),
+    );
+  };
+
+  const labels: Record<string, string> = {
+    insurerId: t('policy.insurer'),
+    assetIds: t('policy.assets'),
+    coverages: t('policy.coverages'),
+    periodStart: t('policy.periodStart'),
+    periodEnd: t('policy.periodEnd'),
+    pledgeId: t('policy.pledge'),
+  };
+  return (
+    <section class="card" aria-labelledby="apply-policy-h">
+      <h2 id="apply-policy-h">{t('policy.apply')}</h2>
+      <form onSubmit={apply} noValidate class="grid" aria-labelledby="apply-policy-h">
+        <ProblemBox problem={submit.problem} labels={labels} />
+        <SelectField
+          name="insurerId"
+          label={labels.insurerId!}
+          required
+          value={insurer}
+          onChange={setInsurerId}
+          error={fieldError(submit.problem, 'insurerId')}
+          options={(insurers.data?.items ?? []).map((i) => ({ value: i.id, label: `${i.name} (${i.id})` }))}
+        />
+        <fieldset class="wide">
+          <legend>{labels.assetIds} *</legend>
+          {assets.loading && <Loading />}
+          {(assets.data?.items ?? [])
+            .filter((a) => a.inForce)
+            .map((a) => (
+              <div key={a.id} class="check">
+                <label>
+                  <input
+                    type="checkbox"
+                    name="policyAssetIds"
+                    value={a.id}
+                    checked={chosen.includes(a.id)}
+                    onChange={(e) =>
+                      setChosen((prev) =>
+                        (e.currentTarget as HTMLInputElement).checked
+                          ? [...prev, a.id]
+                          : prev.filter((x) => x !== a.id),
+                      )
+                    }
+                  />{' '}
+                  {a.number} · {assetTitle(a)} · {t('portfolio.expiresOn')} <DateText value={a.expiresOn} />
+                </label>
+                {assetError(a.id) && <small class="error">{assetError(a.id)}</small>}
+              </div>
+            ))}
+        </fieldset>
+        <fieldset class="wide">
+          <legend>{labels.coverages} *</legend>
+          {LINES.map((l) => (
+            <div key={l} class="coverage">
+              <label class="check">
+                <input
+                  type="checkbox"
+                  name="line"
+                  value={l}
+                  checked={lineState(l).on}
+                  onChange={(e) => setLine(l, { on: (e.currentTarget as HTMLInputElement).checked })}
+                />{' '}
+                {tx('line', l)}
+              </label>
+              {lineState(l).on && (
+                <div class="grid inner">
+                  <MoneyField
+                    name={`sum-${l}`}
+                    label={`${tx('line', l)} · ${t('policy.sumInsured')}`}
+                    required
+                    value={lineState(l).sum}
+                    onInput={(sum) => setLine(l, { sum })}
+                    error={lineError(l, 'sumInsuredFen')}
+                  />
+                  <MoneyField
+                    name={`deductible-${l}`}
+                    label={`${tx('line', l)} · ${t('policy.deductible')}`}
+                    value={lineState(l).deductible}
+                    onInput={(deductible) => setLine(l, { deductible })}
+                    error={lineError(l, 'deductibleFen')}
+                  />
+                </div>
+              )}
+            </div>
+          ))}
+          {fieldError(submit.problem, 'coverages') && !submittedLines.length && (
+            <small class="error">{fieldError(submit.problem, 'coverages')}</small>
+          )}
+        </fieldset>
+        <TextField
+          name="periodStart"
+          type="date"
+          label={labels.periodStart!}
+          required
+          value={period.periodStart}
+          onInput={(periodStart) => setPeriod((p) => ({ ...p, periodStart }))}
+          error={fieldError(submit.problem, 'periodStart')}
+        />
+        <TextField
+          name="periodEnd"
+          type="date"
+          label={labels.periodEnd!}
+          required
+          value={period.periodEnd}
+          onInput={(periodEnd) => setPeriod((p) => ({ ...p, periodEnd }))}
+          error={fieldError(submit.problem, 'periodEnd')}
+        />
+        {lineState('pledge_guarantee').on && (
+          <SelectField
+            name="pledgeId"
+            label={labels.pledgeId!}
+            required
+            value={pledgeId}
+            onChange={setPledgeId}
+            error={fieldError(submit.problem, 'pledgeId')}
+            options={[
+              { value: '', label: '—' },
+              ...(pledges.data?.items ?? []).map((p) => ({
+                value: p.id,
+                label: `${p.lenderId} · ${fenToYuanText(p.requestedAmountFen)} 元 · ${tx('pledgeStatus', p.status)}`,
+              })),
+            ]}
+          />
+        )}
+        <div class="buttons">
+          <button type="submit" disabled={submit.busy}>
+            {t('policy.apply')}
+          </button>
+          <Notice text={submit.done} />
+        </div>
+      </form>
+    </section>
+  );
+}
+
+export function PolicyDetailPage({ id }: { id: string }) {
+  const { t, tx } = useI18n();
+  const { api, session } = usePortal();
+  const policy = useLoad(() => api.GET('/policies/{id}', { params: { path: { id } } }), [id]);
+  const p = policy.data;
+  if (!p) return policy.loading ? <Loading /> : <ProblemBox problem={policy.problem} />;
+  return (
+    <>
+      <BackButton />
+      <h1>
+        {t('policy.detail')} <Status kind="policyStatus" value={p.status} />
+      </h1>
+      <section class="card" aria-label={t('policy.detail')}>
+        <dl class="facts">
+          <dt>{t('policy.holder')}</dt>
+          <dd>{p.holder}</dd>
+          <dt>{t('policy.insurer')}</dt>
+          <dd>{p.insurerId}</dd>
+          <dt>{t('policy.periodStart')}</dt>
+          <dd>
+            <DateText value={p.periodStart} />
+          </dd>
+          <dt>{t('policy.periodEnd')}</dt>
+          <dd>
+            <DateText value={p.periodEnd} />
+          </dd>
+          {p.policyNumber && (
+            <>
+              <dt>{t('policy.policyNumber')}</dt>
+              <dd>{p.policyNumber}</dd>
+            </>
+          )}
+          {p.premiumFen !== undefined && (
+            <>
+              <dt>{t('policy.premium')}</dt>
+              <dd>
+                <Money fen={p.premiumFen} />
+              </dd>
+            </>
+          )}
+          {p.pledgeId && (
+            <>
+              <dt>{t('policy.pledge')}</dt>
+              <dd>
+                <Link to={`pledges/${p.pledgeId}`}>{p.pledgeId}</Link>
+              </dd>
+            </>
+          )}
+          <dt>{t('policy.assets')}</dt>
+          <dd>{p.assetIds.length}</dd>
+        </dl>
+        {p.declineReason && (
+          <p class="problem" data-testid="decline">
+            <strong>{t('policy.declineReason')}:</strong> {p.declineReason}
+          </p>
+        )}
+        <h2>{t('policy.coverages')}</h2>
+        <div class="table-wrap">
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">{t('policy.line')}</th>
+                <th scope="col">{t('policy.sumInsured')}</th>
+                <th scope="col">{t('policy.deductible')}</th>
+                <th scope="col">{t('policy.paid')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {p.coverages.map((c) => (
+                <tr key={c.line}>
+                  <td>{tx('line', c.line)}</td>
+                  <td>
+                    <Money fen={c.sumInsuredFen} />
+                  </td>
+                  <td>
+                    <Money fen={c.deductibleFen} />
+                  </td>
+                  <td>
+                    <Money fen={c.paidFen} />
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      </section>
+      <PolicyActions policy={p} role={session.role} onDone={policy.reload} />
+      <Claims policy={p} role={session.role} onDone={policy.reload} />
+      {p.history && (
+        <History
+          events={p.history.map((h) => ({ ...h, label: h.action, reason: h.reason }))}
+          statusKind={'policyStatus'}
+        />
+      )}
+    </>
+  );
+}
+
+function PolicyActions({ policy: p, role, onDone }: { policy: Policy; role: string; onDone: () => void }) {
+  const { t } = useI18n();
+  const { api } = usePortal();
+  const submit = useSubmit();
+  const [open, setOpen] = useState<'issue' | 'decline' | null>(null);
+  const [f, setF] = useState<Record<string, string>>({});
+  const set = (name: string) => (value: string) => setF((prev) => ({ ...prev, [name]: value }));
+  useEffect(() => {
+    if (submit.problem?.status === 412) onDone();
+  }, [submit.problem, onDone]);
+  const opts = { params: { path: { id: p.id }, header: ifMatch(p.version) } };
+  const after = () => {
+    setOpen(null);
+    onDone();
+  };
+  const insurerMay = role === 'insurer' && p.status === 'applied';
+  const holderMay = role === 'enterprise' && (p.status === 'applied' || p.status === 'active');
+  if (!insurerMay && !holderMay) return null;
+
+  const issue = (e: Event) => {
+    e.preventDefault();
+    const money = readYuan({ premiumFen: f.premiumFen ?? '' }, t);
+    if (!money.ok) return submit.setProblem(money.problem);
+    void submit.run(
+      () =>
+        api.POST('/policies/{id}/issue', {
+          ...opts,
+          body: {
+            premiumFen: money.fen.premiumFen!,
+            ...(f.policyNumber?.trim() ? { policyNumber: f.policyNumber.trim() } : {}),
+          },
+        }),
+      after,
+      t('app.done'),
+    );
+  };
+  const decline = (e: Event) => {
+    e.preventDefault();
+    void submit.run(
+      () => api.POST('/policies/{id}/decline', { ...opts, body: { reason: f.reason ?? '' } }),
+      after,
+      t('app.done'),
+    );
+  };
+  const labels = {
+    premiumFen: t('policy.premium'),
+    policyNumber: t('policy.policyNumber'),
+    reason: t('policy.declineReason'),
+  };
+  const err = (path: string) => fieldError(submit.problem, path);
+  return (
+    <section class="card" aria-labelledby="policy-actions-h">
+      <h2 id="policy-actions-h">{t('app.actions')}</h2>
+      <ProblemBox problem={submit.problem} labels={labels} />
+      <Notice text={submit.done} />
+      <div class="buttons">
+        {insurerMay && (
+          <>
+            <button type="button" aria-expanded={open === 'issue'} onClick={() => setOpen('issue')}>
+              {t('policy.issue')}
+            </button>
+            <button
+              type="button"
+              class="danger"
+              aria-expanded={open === 'decline'}
+              onClick={() => setOpen('decline')}
+            >
+              {t('policy.decline')}
+            </button>
+          </>
+        )}
+        {holderMay && (
+          <button
+            type="button"
+            class="danger"
+            disabled={submit.busy}
+            onClick={() =>
+              void submit.run(
+                () => api.POST('/policies/{id}/cancel', { ...opts, body: {} }),
+                after,
+                t('app.done'),
+              )
+            }
+          >
+            {t('policy.cancel')}
+          </button>
+        )}
+      </div>
+      {open === 'issue' && (
+        <form class="grid" noValidate onSubmit={issue} aria-label={t('policy.issue')}>
+          <MoneyField
+            name="premiumFen"
+            label={labels.premiumFen}
+            required
+            value={f.premiumFen ?? ''}
+            onInput={set('premiumFen')}
+            error={err('premiumFen')}
+          />
+          <TextField
+            name="policyNumber"
+            label={labels.policyNumber}
+            value={f.policyNumber ?? ''}
+            onInput={set('policyNumber')}
+            error={err('policyNumber')}
+          />
+          <div class="buttons">
+            <button type="submit" disabled={submit.busy}>
+              {t('policy.issue')} ✓
+            </button>
+          </div>
+        </form>
+      )}
+      {open === 'decline' && (
+        <form class="grid" noValidate onSubmit={decline} aria-label={t('policy.decline')}>
+          <TextField
+            name="reason"
+            label={labels.reason}
+            required
+            multiline
+            value={f.reason ?? ''}
+            onInput={set('reason')}
+            error={err('reason')}
+          />
+          <div class="buttons">
+            <button type="submit" class="danger" disabled={submit.busy}>
+              {t('policy.decline')} ✓
+            </button>
+          </div>
+        </form>
+      )}
+    </section>
+  );
+}
+
+function Claims({ policy: p, role, onDone }: { policy: Policy; role: string; onDone: () => void }) {
+  const { t, tx } = useI18n();
+  const claims = p.claims ?? [];
+  return (
+    <section class="card" aria-labelledby="claims-list-h">
+      <h2 id="claims-list-h">{t('policy.claims')}</h2>
+      {role === 'enterprise' && p.status === 'active' && <FileClaim policy={p} onFiled={onDone} />}
+      {claims.length === 0 && <p class="muted">{t('app.empty')}</p>}
+      {claims.map((c) => (
+        <article key={c.id} class="claim" data-claim={c.id}>
+          <h3>
+            {tx('line', c.line)} · <Money fen={c.claimedFen} /> <Status kind="claimStatus" value={c.status} />
+          </h3>
+          <p>
+            {t('claim.incidentDate')}: <DateText value={c.incidentDate} /> · {t('app.createdAt')}:{' '}
+            <DateTimeText value={c.createdAt} />
+          </p>
+          <p>{c.description}</p>
+          {c.paidFen !== undefined && (
+            <p>
+              {t('claim.paid')}: <Money fen={c.paidFen} />
+            </p>
+          )}
+          {c.denyReason && (
+            <p class="problem">
+              <strong>{t('claim.denyReason')}:</strong> {c.denyReason}
+            </p>
+          )}
+          {role === 'insurer' && c.status === 'filed' && <SettleClaim claim={c} policy={p} onDone={onDone} />}
+        </article>
+      ))}
+    </section>
+  );
+}
+
+function FileClaim({ policy: p, onFiled }: { policy: Policy; onFiled: () => void }) {
+  const { t, tx } = useI18n();
+  const { api } = usePortal();
+  const submit = useSubmit();
+  const [f, setF] = useState({
+    line: p.coverages[0]?.line ?? '',
+    claimedFen: '',
+    incidentDate: today(),
+    description: '',
+  });
+  const set = (name: keyof typeof f) => (value: string) => setF((prev) => ({ ...prev, [name]: value }));
+  const labels = {
+    line: t('policy.line'),
+    claimedFen: t('claim.claimed'),
+    incidentDate: t('claim.incidentDate'),
+    description: t('claim.description'),
+  };
+  const file = (e: Event) => {
+    e.preventDefault();
+    const money = readYuan({ claimedFen: f.claimedFen }, t);
+    if (!money.ok) return submit.setProblem(money.problem);
+    void submit.run(
+      () =>
+        api.POST('/policies/{id}/claims', {
+          params: { path: { id: p.id } },
+          body: {
+            line: f.line as Line,
+            claimedFen: money.fen.claimedFen!,
+            incidentDate: f.incidentDate,
+            description: f.description,
+          },
+        }),
+      () => {
+        setF((prev) => ({ ...prev, claimedFen: '', description: '' }));
+        onFiled();
+      },
+      t('claim.filed'),
+    );
+  };
+  const err = (path: string) => fieldError(submit.problem, path);
+  return (
+    <details class="form-panel">
+      <summary>{t('claim.file')}</summary>
+      <form class="grid" noValidate onSubmit={file} aria-label={t('claim.file')}>
+        <ProblemBox problem={submit.problem} labels={labels} />
+        <SelectField
+          name="line"
+          label={labels.line}
+          required
+          value={f.line}
+          onChange={set('line')}
+          error={err('line')}
+          options={p.coverages.map((c) => ({ value: c.line, label: tx('line', c.line) }))}
+        />
+        <MoneyField
+          name="claimedFen"
+          label={labels.claimedFen}
+          required
+          value={f.claimedFen}
+          onInput={set('claimedFen')}
+          error={err('claimedFen')}
+        />
+        <TextField
+          name="incidentDate"
+          type="date"
+          label={labels.incidentDate}
+          required
+          value={f.incidentDate}
+          onInput={set('incidentDate')}
+          error={err('incidentDate')}
+        />
+        <TextField
+          name="description"
+          label={labels.description}
+          required
+          multiline
+          value={f.description}
+          onInput={set('description')}
+          error={err('description')}
+        />
+        <div class="buttons">
+          <button type="submit" disabled={submit.busy}>
+            {t('claim.file')}
+          </button>
+          <Notice text={submit.done} />
+        </div>
+      </form>
+    </details>
+  );
+}
+
+function SettleClaim({ claim: c, policy: p, onDone }: { claim: Claim; policy: Policy; onDone: () => void }) {
+  const { t } = useI18n();
+  const { api } = usePortal();
+  const submit = useSubmit();
+  const coverage = p.coverages.find((x) => x.line === c.line);
+  const remaining = coverage
+    ? Math.max(0, coverage.sumInsuredFen - coverage.deductibleFen - coverage.paidFen)
+    : 0;
+  const [paid, setPaid] = useState(fenToYuanText(Math.min(c.claimedFen, remaining)));
+  const [reason, setReason] = useState('');
+  const opts = { params: { path: { id: c.id }, header: { 'if-match': `"${c.version}"` } } };
+  const settle = (e: Event) => {
+    e.preventDefault();
+    const money = readYuan({ paidFen: paid }, t);
+    if (!money.ok) return submit.setProblem(money.problem);
+    void submit.run(
+      () => api.POST('/claims/{id}/settle', { ...opts, body: { paidFen: money.fen.paidFen! } }),
+      onDone,
+      t('app.done'),
+    );
+  };
+  const deny = () =>
+    void submit.run(
+      () => api.POST('/claims/{id}/deny', { ...opts, body: { reason } }),
+      onDone,
+      t('app.done'),
+    );
+  return (
+    <form class="grid" noValidate onSubmit={settle} aria-label={t('claim.settle')}>
+      <ProblemBox
+        problem={submit.problem}
+        labels={{ paidFen: t('claim.paid'), reason: t('claim.denyReason') }}
+      />
+      <p class="wide">
+        {t('claim.remaining')}: <Money fen={remaining} />
+      </p>
+      <MoneyField
+        name="paidFen"
+        label={t('claim.paid')}
+        required
+        value={paid}
+        onInput={setPaid}
+        error={fieldError(submit.problem, 'paidFen')}
+      />
+      <TextField
+        name="reason"
+        label={t('claim.denyReason')}
+        multiline
+        value={reason}
+        onInput={setReason}
+        error={fieldError(submit.problem, 'reason')}
+      />
+      <div class="buttons">
+        <button type="submit" disabled={submit.busy}>
+          {t('claim.settle')}
+        </button>
+        <button type="button" class="danger" disabled={submit.busy} onClick={deny}>
+          {t('claim.deny')}
+        </button>
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,12 @@
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vite';
+
+/** Preact with the automatic JSX runtime; no framework plugin needed. Hash routing: any base works. */
+export default defineConfig({
+  root: fileURLToPath(new URL('.', import.meta.url)),
+  base: './',
+  // The local sign-in page exists only in the local build; the AWS build signs in through Cognito.
+  define: { __LOCAL_SIGN_IN__: JSON.stringify(process.env.WEB_TARGET !== 'aws') },
+  oxc: { jsx: { runtime: 'automatic', importSource: 'preact' } },
+  build: { outDir: 'dist', assetsDir: 'web-assets', emptyOutDir: true, target: 'es2022', sourcemap: true },
+});
