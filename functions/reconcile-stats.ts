@@ -17,6 +17,11 @@ export const handler = async () => {
     date: result.date,
     scannedItems: result.scannedItems,
     differences: result.differences.length,
+    enterpriseDifferences: result.enterpriseDifferences.length,
   });
-  return { date: result.date, differences: result.differences };
+  return {
+    date: result.date,
+    differences: result.differences,
+    enterpriseDifferences: result.enterpriseDifferences.length,
+  };
 };

@@ -14,6 +14,13 @@
  *   claim   `CLAIM#<id>`/`CLAIM`    entity 'claim'   { policyId, line, status, paidFen, settledAt }
  *   asset   `ASSET#<id>`/`ASSET`    entity 'asset'   { kind, patentType, status, expiresOn, grantDate, registrationDate }
  *   designation `DESIG#<id>`/`DESIG` entity 'designation' { level, status }
+ *
+ * It also audits the per-enterprise items `GET /designations` shows (stats-facts.ts), all years:
+ *   `ENT#<uscc>`/`SUMMARY` (entity 'enterprise-summary') against Σ approvedAmountFen / count of the enterprise's
+ *   registered pledges and Σ sum insured / count of its issued policies; `ENT#<uscc>`/`INFORCE#<expiresOn>#<type>`
+ *   (entity 'stats-counter') against the count of its granted/registered assets by last day and type.
+ * Those differences are reported apart (`enterpriseDifferences`, figures named `enterprise[<uscc>].<field>`), so
+ * the snapshot's own differences stay one list of snapshot figures.
  */
 import { type DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { todayInShanghai } from '../domain/dates.js';
@@ -31,7 +38,9 @@ import {
   type StatsInputs,
   type StatsSnapshot,
   shanghaiYear,
+  sumExact,
 } from '../domain/statistics.js';
+import { ENTERPRISE_IN_FORCE_PREFIX } from '../store/stats-facts.js';
 import { buildStatsSnapshot } from './compute-stats.js';
 
 export interface ReconcileDeps {
@@ -47,10 +56,18 @@ export interface ReconcileResult {
   /** Figures from the facts and counters. */
   actual: StatsSnapshot;
   differences: FigureDifference[];
+  /** Per-enterprise running totals and in-force day counters that disagree with the source items. */
+  enterpriseDifferences: FigureDifference[];
   scannedItems: number;
 }
 
 const SOURCE_ENTITIES = ['pledge', 'policy', 'claim', 'asset', 'designation'];
+/** The per-enterprise statistics items (only those under `ENT#` are used of the counters). */
+const ENTERPRISE_STATS_ENTITIES = ['enterprise-summary', 'stats-counter'];
+const SCANNED_ENTITIES = [...SOURCE_ENTITIES, ...ENTERPRISE_STATS_ENTITIES];
+
+/** One enterprise's figures, by name: `pledgeRegisteredFen`, …, `inForce[<expiresOn>#<type>]`. */
+type EnterpriseFigures = Map<string, number>;
 
 type Item = Record<string, unknown>;
 
@@ -61,9 +78,9 @@ async function* scanSources(deps: ReconcileDeps): AsyncGenerator<Item> {
     const out = await deps.db.send(
       new ScanCommand({
         TableName: deps.tableName,
-        FilterExpression: `#entity IN (${SOURCE_ENTITIES.map((_, i) => `:e${i}`).join(', ')})`,
+        FilterExpression: `#entity IN (${SCANNED_ENTITIES.map((_, i) => `:e${i}`).join(', ')})`,
         ExpressionAttributeNames: { '#entity': 'entity' },
-        ExpressionAttributeValues: Object.fromEntries(SOURCE_ENTITIES.map((e, i) => [`:e${i}`, e])),
+        ExpressionAttributeValues: Object.fromEntries(SCANNED_ENTITIES.map((e, i) => [`:e${i}`, e])),
         ConsistentRead: true,
         ExclusiveStartKey: startKey,
       }),
@@ -73,11 +90,30 @@ async function* scanSources(deps: ReconcileDeps): AsyncGenerator<Item> {
   } while (startKey);
 }
 
-/** The snapshot inputs as of `now`, from the source items. */
+/** Adds `value` to one enterprise's figure (exactly). */
+function addFigure(
+  figures: Map<string, EnterpriseFigures>,
+  uscc: string,
+  figure: string,
+  value: number,
+): void {
+  let mine = figures.get(uscc);
+  if (!mine) {
+    mine = new Map();
+    figures.set(uscc, mine);
+  }
+  mine.set(figure, addExact(mine.get(figure) ?? 0, value, `enterprise[${uscc}].${figure}`));
+}
+
+/** The snapshot inputs as of `now` from the source items, and each enterprise's expected and stored figures. */
 export async function sourceStatsInputs(
   deps: ReconcileDeps,
   now: Date,
-): Promise<{ inputs: StatsInputs; scanned: number }> {
+): Promise<{
+  inputs: StatsInputs;
+  scanned: number;
+  enterprises: { expected: Map<string, EnterpriseFigures>; stored: Map<string, EnterpriseFigures> };
+}> {
   const date = todayInShanghai(now);
   const year = shanghaiYear(now);
   const pledges: PledgeRegisteredFact[] = [];
@@ -89,6 +125,8 @@ export async function sourceStatsInputs(
   let patentsGranted = 0;
   let trademarksRegistered = 0;
   let scanned = 0;
+  const expectedOf = new Map<string, EnterpriseFigures>();
+  const storedOf = new Map<string, EnterpriseFigures>();
   const inYear = (at: unknown) => typeof at === 'string' && shanghaiYear(at) === year;
 
   for await (const item of scanSources(deps)) {
@@ -106,6 +144,10 @@ export async function sourceStatsInputs(
           });
         if (item.status === 'active')
           outstandingFen = addExact(outstandingFen, Number(item.approvedAmountFen ?? 0), 'outstanding');
+        if (typeof item.registeredAt === 'string' && typeof item.approvedAmountFen === 'number') {
+          addFigure(expectedOf, String(item.applicant), 'pledgeRegisteredFen', item.approvedAmountFen);
+          addFigure(expectedOf, String(item.applicant), 'pledgesRegistered', 1);
+        }
         break;
       case 'policy':
         if (inYear(item.issuedAt))
@@ -119,6 +161,11 @@ export async function sourceStatsInputs(
             })),
             premiumFen: Number(item.premiumFen ?? 0),
           });
+        if (typeof item.issuedAt === 'string') {
+          const insured = (item.coverages as { sumInsuredFen: number }[]).map((c) => c.sumInsuredFen);
+          addFigure(expectedOf, String(item.holder), 'sumInsuredFen', sumExact(insured, 'sumInsuredFen'));
+          addFigure(expectedOf, String(item.holder), 'policiesIssued', 1);
+        }
         break;
       case 'claim':
         if (item.status === 'paid' && inYear(item.settledAt))
@@ -134,6 +181,7 @@ export async function sourceStatsInputs(
         if (item.status !== 'granted' && item.status !== 'registered') break;
         const type = (item.kind === 'trademark' ? 'trademark' : item.patentType) as InForceType;
         if (String(item.expiresOn) >= date) inForce[type]++;
+        addFigure(expectedOf, String(item.owner), `inForce[${item.expiresOn}#${type}]`, 1);
         const grantDate = item.kind === 'trademark' ? item.registrationDate : item.grantDate;
         if (typeof grantDate === 'string' && Number(grantDate.slice(0, 4)) === year) {
           if (item.kind === 'trademark') trademarksRegistered++;
@@ -147,6 +195,24 @@ export async function sourceStatsInputs(
           activeDesignations[level] = (activeDesignations[level] ?? 0) + 1;
         }
         break;
+      case 'enterprise-summary': {
+        const uscc = String(item.pk).slice('ENT#'.length);
+        for (const field of ['pledgeRegisteredFen', 'pledgesRegistered', 'sumInsuredFen', 'policiesIssued'])
+          if (typeof item[field] === 'number') addFigure(storedOf, uscc, field, item[field]);
+        break;
+      }
+      case 'stats-counter': {
+        const pk = String(item.pk);
+        const sk = String(item.sk);
+        if (pk.startsWith('ENT#') && sk.startsWith(ENTERPRISE_IN_FORCE_PREFIX))
+          addFigure(
+            storedOf,
+            pk.slice('ENT#'.length),
+            `inForce[${sk.slice(ENTERPRISE_IN_FORCE_PREFIX.length)}]`,
+            Number(item.n ?? 0),
+          );
+        break;
+      }
     }
   }
   return {
@@ -164,17 +230,48 @@ export async function sourceStatsInputs(
       activeDesignations,
     },
     scanned,
+    enterprises: { expected: expectedOf, stored: storedOf },
   };
+}
+
+/** Every per-enterprise figure on which the source items and the stored items disagree (absent = 0). */
+export function diffEnterpriseFigures(
+  expected: Map<string, EnterpriseFigures>,
+  stored: Map<string, EnterpriseFigures>,
+): FigureDifference[] {
+  const differences: FigureDifference[] = [];
+  for (const uscc of [...new Set([...expected.keys(), ...stored.keys()])].sort()) {
+    const want = expected.get(uscc) ?? new Map<string, number>();
+    const have = stored.get(uscc) ?? new Map<string, number>();
+    for (const figure of [...new Set([...want.keys(), ...have.keys()])].sort()) {
+      const x = want.get(figure) ?? 0;
+      const y = have.get(figure) ?? 0;
+      if (x !== y) differences.push({ figure: `enterprise[${uscc}].${figure}`, expected: x, actual: y });
+    }
+  }
+  return differences;
 }
 
 export async function reconcileStats(deps: ReconcileDeps, now: Date): Promise<ReconcileResult> {
   const [actual, source] = await Promise.all([buildStatsSnapshot(deps, now), sourceStatsInputs(deps, now)]);
   const expected = buildSnapshot(source.inputs);
   const differences = diffSnapshots(expected, actual);
-  if (differences.length > 0)
+  const enterpriseDifferences = diffEnterpriseFigures(source.enterprises.expected, source.enterprises.stored);
+  // One log entry per run that found anything (an alarm counts them).
+  if (differences.length > 0 || enterpriseDifferences.length > 0)
     deps.log?.('Statistics counters disagree with the source items', {
       date: expected.date,
       differences,
+      // The first few name the pattern; the count says how widespread it is.
+      enterpriseDifferenceCount: enterpriseDifferences.length,
+      enterpriseDifferences: enterpriseDifferences.slice(0, 50),
     });
-  return { date: expected.date, expected, actual, differences, scannedItems: source.scanned };
+  return {
+    date: expected.date,
+    expected,
+    actual,
+    differences,
+    enterpriseDifferences,
+    scannedItems: source.scanned,
+  };
 }

@@ -48,6 +48,12 @@ import { decodeCursor, encodeCursor } from './cursor.js';
 import { institutionKey } from './institution-repository.js';
 import { type Page, type PageRequest, queryPage } from './query-page.js';
 import { toResource } from './records.js';
+import {
+  enterpriseSummaryDelta,
+  outstandingDelta,
+  pledgeRegisteredFact,
+  type WriteItem,
+} from './stats-facts.js';
 import { cancellationReasons, isTransactionCancelled, retryableStoreError } from './store-errors.js';
 
 export const pledgeKey = (id: string) => ({ pk: `PLEDGE#${id}`, sk: 'PLEDGE' });
@@ -228,7 +234,9 @@ export class PledgeRepository {
 
   /**
    * ONE TransactWriteItems for a transition: the pledge update guarded by `status = :from AND version = :v`,
-   * the event put, and — for a freeing action — a `REMOVE encumbrance` on every asset still held by this pledge.
+   * the event put, for a freeing action a `REMOVE encumbrance` on every asset still held by this pledge, and
+   * LAST the statistics items the transition counts (`pledgeStatsItems`). Cancellation reasons are read by
+   * position: [0] pledge, [1] event, [2 … 2+k) assets, then the statistics items.
    * A concurrent transition that got there first makes this a 409 naming the state it left the pledge in.
    */
   async transition(
@@ -293,12 +301,14 @@ export class PledgeRepository {
                   },
                 }))
               : []),
+            ...pledgeStatsItems(before, after, this.tableName),
           ],
         }),
       );
     } catch (error) {
       if (!isTransactionCancelled(error) || retryableStoreError(error)) throw error;
       const reasons = cancellationReasons(error);
+      const heldCount = options.freeAssets ? before.assetIds.length : 0;
       if (reasons[0] === CONDITION_FAILED || reasons[1] === CONDITION_FAILED) {
         const current = await this.get(before.id);
         const state = current?.status ?? before.status;
@@ -307,8 +317,10 @@ export class PledgeRepository {
           state,
         );
       }
-      if (reasons.slice(2).includes(CONDITION_FAILED))
+      if (reasons.slice(2, 2 + heldCount).includes(CONDITION_FAILED))
         throw conflict('An asset of this pledge is no longer held by it; the IP office must reconcile it.');
+      if (reasons.slice(2 + heldCount).includes(CONDITION_FAILED))
+        throw conflict('The pledge was registered concurrently; reload.');
       throw error;
     }
   }
@@ -367,6 +379,37 @@ export class PledgeRepository {
       nextCursor: encodeCursor(out.LastEvaluatedKey as Record<string, string> | undefined),
     };
   }
+}
+
+/**
+ * The statistics a transition counts, written in its own transaction so they happen exactly once with it
+ * (see stats-facts.ts): registration (approved → registered) records the year's financing fact and the
+ * applicant's running total; disbursal (→ active) adds the approved amount to the outstanding counter; repayment
+ * or default (active → repaid | defaulted) takes it off again. Every other transition counts nothing.
+ */
+export function pledgeStatsItems(before: Pledge, after: Pledge, tableName: string): WriteItem[] {
+  const amountFen = after.approvedAmountFen;
+  if (amountFen === undefined) return [];
+  if (before.status === 'approved' && after.status === 'registered')
+    return [
+      pledgeRegisteredFact(
+        {
+          pledgeId: after.id,
+          registeredAt: after.registeredAt ?? after.updatedAt,
+          applicant: after.applicant,
+          divisionCode: after.applicant.slice(2, 8),
+          lenderId: after.lenderId,
+          amountFen,
+        },
+        tableName,
+      ),
+      enterpriseSummaryDelta(after.applicant, { pledgeRegisteredFen: amountFen }, tableName),
+    ];
+  if (before.status === 'registered' && after.status === 'active')
+    return [outstandingDelta(amountFen, after.id, tableName)];
+  if (before.status === 'active' && (after.status === 'repaid' || after.status === 'defaulted'))
+    return [outstandingDelta(-amountFen, after.id, tableName)];
+  return [];
 }
 
 interface RawItem {

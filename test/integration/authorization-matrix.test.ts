@@ -16,6 +16,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Role } from '../../shared/auth/principal.js';
 import { patentCheckCharacter } from '../../shared/domain/patent-number.js';
+import { usccCheckCharacter } from '../../shared/domain/uscc.js';
 import { createApp } from '../../shared/http/app.js';
 import type { PortalDeps } from '../../shared/http/context.js';
 import { routeTable } from '../../shared/http/route.js';
@@ -153,6 +154,26 @@ async function claimOfA(fx: Fixture): Promise<string> {
   return filed.body.id as string;
 }
 
+/** Designation fixtures: a fresh enterprise designated (so each case can review or revoke its own). */
+let designationSerial = 0;
+async function designationOfFreshEnterprise(fx: Fixture): Promise<string> {
+  const first17 = `91330782MD${String(++designationSerial).padStart(7, '0')}`;
+  const uscc = `${first17}${usccCheckCharacter(first17)}`;
+  const registered = await fx.portal.call('PUT', `/enterprises/${uscc}`, {
+    as: CALLERS.ipoffice,
+    body: { name: `Designated ${designationSerial}` },
+  });
+  expect(registered.status, 'fixture enterprise').toBe(201);
+  const designated = await fx.portal.call('POST', '/designations', {
+    as: CALLERS.ipoffice,
+    body: { uscc, level: 'provincial_demonstration', year: 2024 },
+  });
+  expect(designated.status, 'fixture designation').toBe(201);
+  return designated.body.id as string;
+}
+let sharedDesignation: Promise<string> | undefined;
+const ipofficeOnly = (extra: Partial<Expectation> = {}): Expectation => ({ allow: ['ipoffice'], ...extra });
+
 const EXPECTATIONS: Record<string, Expectation> = {
   'GET /healthz': { allow: 'public' },
   'GET /openapi.json': { allow: 'public' },
@@ -275,6 +296,31 @@ const EXPECTATIONS: Record<string, Expectation> = {
     params: async (fx) => ({ id: await claimOfA(fx) }),
     body: () => ({ reason: 'No.' }),
   },
+
+  // Designations and statistics: the IP office only.
+  'POST /designations': ipofficeOnly({
+    ok: [201, 409], // one active designation per enterprise and level: a repeat is refused
+    body: () => ({ uscc: A, level: 'national_advantage', year: 2025 }),
+  }),
+  'GET /designations': ipofficeOnly(),
+  'GET /designations/{id}': ipofficeOnly({
+    params: async (fx) => {
+      sharedDesignation ??= designationOfFreshEnterprise(fx);
+      return { id: await sharedDesignation };
+    },
+  }),
+  'POST /designations/{id}/reviews': ipofficeOnly({
+    params: async (fx) => ({ id: await designationOfFreshEnterprise(fx) }),
+    body: () => ({ year: 2025, outcome: 'pass' }),
+  }),
+  'POST /designations/{id}/revoke': ipofficeOnly({
+    params: async (fx) => ({ id: await designationOfFreshEnterprise(fx) }),
+    body: () => ({ reason: 'Matrix.' }),
+  }),
+  // 404 until the first statistics run; either way the caller got through access control.
+  'GET /stats': ipofficeOnly({ ok: [200, 404] }),
+  'GET /stats/{date}': ipofficeOnly({ ok: [200, 404], params: async () => ({ date: '2026-01-15' }) }),
+  'GET /stats.csv': ipofficeOnly({ ok: [200, 404] }),
 };
 
 /** The object `{id}` means after each collection segment. */

@@ -14,6 +14,7 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { shardOf } from '../../shared/store/stats-facts.js';
 import { createMockPortal } from '../support/mock-portal.js';
 
 /**
@@ -26,6 +27,7 @@ const ME = '91330784147123451K';
 const BANK = 'jinhua-bank';
 const enterprise = { role: 'enterprise' as const, org: ME };
 const lender = { role: 'lender' as const, org: BANK };
+const office = { role: 'ipoffice' as const, org: null };
 
 const lenderItem = {
   pk: `INST#${BANK}`,
@@ -270,6 +272,96 @@ describe('pledge requests and faults (mocked DynamoDB)', () => {
     expect(portal.ddb.commandCalls(GetCommand)).toHaveLength(2);
     expect(portal.ddb.commandCalls(TransactWriteCommand)[0]!.args[0].input.TransactItems).toHaveLength(2);
     expect(portal.ddb.calls()).toHaveLength(3);
+  });
+
+  it('registration writes, last in its transaction, the year’s financing fact and the applicant’s total', async () => {
+    portal.ddb.on(GetCommand).resolves({ Item: { ...pledgeItem('approved'), approvedAmountFen: 150_000 } });
+    portal.ddb.on(TransactWriteCommand).resolves({});
+    const res = await portal.call('POST', '/pledges/p1/register', office, { registrationNumber: 'ZY-1' });
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    const registeredAt = res.body.registeredAt as string;
+    const year = Number(new Date(new Date(registeredAt).getTime() + 8 * 3_600_000).toISOString().slice(0, 4));
+    const items = portal.ddb.commandCalls(TransactWriteCommand)[0]!.args[0].input.TransactItems!;
+    expect(items).toHaveLength(4);
+    expect(items[0]!.Update).toMatchObject({
+      Key: { pk: 'PLEDGE#p1', sk: 'PLEDGE' },
+      ExpressionAttributeValues: { ':from': 'approved', ':to': 'registered' },
+    });
+    expect(items[1]!.Put?.Item).toMatchObject({ sk: 'EVENT#000003', action: 'register' });
+    expect(items[2]).toEqual({
+      Put: {
+        TableName: TABLE,
+        Item: {
+          pk: `FACT#PLEDGE_REGISTERED#${year}`,
+          sk: `${registeredAt}#p1`,
+          entity: 'stats-fact',
+          pledgeId: 'p1',
+          registeredAt,
+          applicant: ME,
+          divisionCode: '330784',
+          lenderId: BANK,
+          amountFen: 150_000,
+        },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      },
+    });
+    expect(items[3]).toEqual({
+      Update: {
+        TableName: TABLE,
+        Key: { pk: `ENT#${ME}`, sk: 'SUMMARY' },
+        UpdateExpression: 'SET #entity = :entity ADD pledgeRegisteredFen :pledged, pledgesRegistered :one',
+        ExpressionAttributeNames: { '#entity': 'entity' },
+        ExpressionAttributeValues: { ':entity': 'enterprise-summary', ':one': 1, ':pledged': 150_000 },
+      },
+    });
+    expect(portal.ddb.calls()).toHaveLength(2);
+  });
+
+  for (const [action, from, delta] of [
+    ['disburse', 'registered', 150_000],
+    ['repay', 'active', -150_000],
+    ['default', 'active', -150_000],
+  ] as const) {
+    it(`${action} moves the outstanding counter by ${delta} fen on the pledge's shard, last in its transaction`, async () => {
+      portal.ddb.on(GetCommand).resolves({
+        Item: {
+          ...pledgeItem(from),
+          approvedAmountFen: 150_000,
+          registeredAt: '2026-11-01T00:00:00.000Z',
+        },
+      });
+      portal.ddb.on(TransactWriteCommand).resolves({});
+      const res = await portal.call('POST', `/pledges/p1/${action}`, lender);
+      expect(res.status, JSON.stringify(res.body)).toBe(200);
+      const items = portal.ddb.commandCalls(TransactWriteCommand)[0]!.args[0].input.TransactItems!;
+      expect(items).toHaveLength(3);
+      expect(items[0]!.Update?.ExpressionAttributeValues).toMatchObject({ ':from': from });
+      expect(items[1]!.Put?.Item).toMatchObject({ action });
+      expect(items[2]).toEqual({
+        Update: {
+          TableName: TABLE,
+          Key: { pk: 'COUNT#OUTSTANDING', sk: shardOf('p1') },
+          UpdateExpression: 'SET #entity = :entity ADD #n :delta',
+          ExpressionAttributeNames: { '#entity': 'entity', '#n': 'n' },
+          ExpressionAttributeValues: { ':entity': 'stats-counter', ':delta': delta },
+        },
+      });
+      expect(portal.ddb.calls()).toHaveLength(2);
+    });
+  }
+
+  it('release, after repayment, frees the assets and counts nothing more', async () => {
+    portal.ddb.on(GetCommand).resolves({ Item: { ...pledgeItem('repaid'), approvedAmountFen: 150_000 } });
+    portal.ddb.on(TransactWriteCommand).resolves({});
+    const res = await portal.call('POST', '/pledges/p1/release', office);
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    const items = portal.ddb.commandCalls(TransactWriteCommand)[0]!.args[0].input.TransactItems!;
+    expect(items.map((i) => i.Update?.Key?.pk ?? i.Put?.Item?.pk)).toEqual([
+      'PLEDGE#p1',
+      'PLEDGE#p1',
+      'ASSET#a1',
+      'ASSET#a2',
+    ]);
   });
 
   it('reads a pledge with its history in one Query, and a page of a list in one Query', async () => {

@@ -1,0 +1,57 @@
+import { describe, expect, it } from 'vitest';
+import { PUBLISHED, planCity, SeedRefused, seedCity } from '../../scripts/seed-city.js';
+import { YI_YUAN_FEN } from '../../shared/domain/money.js';
+import { computeStats } from '../../shared/jobs/compute-stats.js';
+import { reconcileStats } from '../../shared/jobs/reconcile-stats.js';
+import { createTestPortal } from '../support/portal.js';
+
+/**
+ * `npm run seed`'s core, loaded through the real app (in-process `portal.call` instead of HTTP): the daily
+ * statistics job must then show exactly the figures Jinhua published (DOMAIN.md), and the reconciliation must
+ * agree with them item by item.
+ */
+describe('the demonstration data set', () => {
+  it('is the same plan on every run (fixed seed)', () => {
+    const now = new Date('2026-10-15T04:00:00Z');
+    expect(JSON.stringify(planCity(now))).toBe(JSON.stringify(planCity(now)));
+  });
+
+  it('yields exactly the published figures, and refuses to load twice', async () => {
+    const portal = await createTestPortal();
+    const result = await seedCity(portal.call, { concurrency: 12 });
+    expect(result.retries).toBe(0);
+
+    const now = new Date();
+    const s = await computeStats(portal.deps, now);
+    expect(s.insurance.policiesIssued).toBe(440);
+    expect(s.insurance.insuredEnterprises).toBe(137);
+    expect(s.insurance.sumInsuredFen).toBe(21_500_000_000); // 2.15亿元
+    // 210亿元 = 210 × 10^8 yuan = 2.1 × 10^12 fen.
+    expect(s.financing.registeredAmountFen).toBe(2_100_000_000_000);
+    expect(s.financing.registeredAmountFen).toBe(210 * YI_YUAN_FEN);
+    expect(s.designations).toMatchObject({
+      national_demonstration: 9,
+      national_advantage: 8,
+      provincial_demonstration: 28,
+    });
+    expect(s.insurance.sumInsuredFen).toBe(PUBLISHED.sumInsuredFen);
+
+    // Spread over Jinhua's nine counties, several banks and insurers.
+    expect(Object.entries(s.financing.byDivision).filter(([, fen]) => fen > 0).length).toBeGreaterThanOrEqual(
+      9,
+    );
+    expect(Object.keys(s.financing.byLender).length).toBeGreaterThanOrEqual(5);
+    expect(s.financing.registeredCount).toBe(result.plan.expected.registeredCount);
+    expect(s.financing.enterprisesFinanced).toBe(result.plan.expected.enterprisesFinanced);
+    expect(s.financing.outstandingAmountFen).toBeGreaterThan(0);
+    expect(s.insurance.claimsPaidFen).toBeGreaterThan(0);
+    expect(s.portfolio.patentsInForce.invention).toBeGreaterThan(0);
+    expect(s.portfolio.trademarksInForce).toBeGreaterThan(0);
+
+    const audit = await reconcileStats(portal.deps, now);
+    expect(audit.differences).toEqual([]);
+    expect(audit.enterpriseDifferences).toEqual([]);
+
+    await expect(seedCity(portal.call)).rejects.toBeInstanceOf(SeedRefused);
+  }, 180_000);
+});
