@@ -48,6 +48,7 @@ const DesignationInput = z
   .strictObject({
     uscc: z
       .string()
+      .max(40)
       .openapi({ description: 'USCC of a registered enterprise', example: '91330784147123451K' }),
     level: Level,
     year: Year.openapi({ description: 'The year of the designation list', example: 2023 }),

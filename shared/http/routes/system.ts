@@ -17,6 +17,10 @@ export function openApiDocument(app: PortalApp) {
 }
 
 export function registerSystemRoutes(app: PortalApp): void {
+  // Every route is registered before the first request, so the document is built once, on first use.
+  let document: ReturnType<typeof openApiDocument> | undefined;
+  let docsPage: string | undefined;
+  const documentOnce = () => (document ??= openApiDocument(app));
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', {
     type: 'http',
     scheme: 'bearer',
@@ -65,7 +69,7 @@ export function registerSystemRoutes(app: PortalApp): void {
         },
       },
     }),
-    (c) => c.json(openApiDocument(app) as unknown as Record<string, unknown>, 200),
+    (c) => c.json(documentOnce() as unknown as Record<string, unknown>, 200),
   );
 
   addRoute(
@@ -78,6 +82,6 @@ export function registerSystemRoutes(app: PortalApp): void {
       tags: ['system'],
       responses: { 200: { description: 'HTML page', content: { 'text/html': { schema: z.string() } } } },
     }),
-    (c) => c.html(renderDocsPage(openApiDocument(app))),
+    (c) => c.html((docsPage ??= renderDocsPage(documentOnce()))),
   );
 }

@@ -1,0 +1,96 @@
+import { randomUUID } from 'node:crypto';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import {
+  ephemeralIssuer,
+  LOCAL_AUDIENCE,
+  LOCAL_ISSUER,
+  type LocalIssuer,
+} from '../../shared/auth/local-issuer.js';
+import type { Role } from '../../shared/auth/principal.js';
+import { createTokenVerifier } from '../../shared/auth/verify-token.js';
+import { createApp } from '../../shared/http/app.js';
+import type { PortalApp, PortalDeps } from '../../shared/http/context.js';
+import { ensureTable } from '../../shared/store/ensure-table.js';
+import { countingDocumentClient, type DynamoCost } from './counting-client.js';
+
+export type Caller = { role: Role; org?: string | null } | null;
+
+export interface Exchange {
+  status: number;
+  // biome-ignore lint/suspicious/noExplicitAny: benchmark scenarios read responses freely
+  body: any;
+  cost: DynamoCost;
+}
+
+/** The real app on a fresh table in DynamoDB Local, with a capacity-counting client and real tokens. */
+export interface BenchPortal {
+  app: PortalApp;
+  deps: PortalDeps;
+  issuer: LocalIssuer;
+  tableName: string;
+  call(
+    method: string,
+    path: string,
+    as: Caller,
+    body?: unknown,
+    headers?: Record<string, string>,
+  ): Promise<Exchange>;
+  counter: ReturnType<typeof countingDocumentClient>;
+}
+
+export async function benchPortal(
+  endpoint: string,
+  tableName = `bench-${randomUUID()}`,
+): Promise<BenchPortal> {
+  const admin = new DynamoDBClient({
+    endpoint,
+    region: 'local',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
+  await ensureTable(admin, tableName);
+  admin.destroy();
+  const issuer = await ephemeralIssuer();
+  const counter = countingDocumentClient(endpoint);
+  const deps: PortalDeps = {
+    db: counter.db,
+    tableName,
+    verifyToken: createTokenVerifier({ keys: issuer.keys, issuer: LOCAL_ISSUER, audience: LOCAL_AUDIENCE }),
+    now: () => new Date(),
+    newId: () => randomUUID(),
+    logFault: (error, { method, path }) =>
+      process.stderr.write(`fault in ${method} ${path}: ${String(error)}\n`),
+  };
+  const app = createApp(deps);
+  const tokens = new Map<string, string>();
+  return {
+    app,
+    deps,
+    issuer,
+    tableName,
+    counter,
+    async call(method, path, as, body, headers = {}) {
+      const h: Record<string, string> = { ...headers };
+      if (as) {
+        const key = `${as.role}:${as.org ?? ''}`;
+        if (!tokens.has(key)) tokens.set(key, await issuer.sign(as.role, as.org ?? null));
+        h.Authorization = `Bearer ${tokens.get(key)}`;
+      }
+      if (body !== undefined) h['Content-Type'] = 'application/json';
+      counter.reset();
+      const res = await app.request(path, {
+        method,
+        headers: h,
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      const text = await res.text();
+      const cost = counter.reset();
+      let parsed: unknown = text;
+      try {
+        parsed = text ? JSON.parse(text) : undefined;
+      } catch {
+        // CSV, HTML
+      }
+      return { status: res.status, body: parsed, cost };
+    },
+  };
+}

@@ -1,0 +1,213 @@
+import { spawn } from 'node:child_process';
+import { mkdir, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { basename, join, resolve } from 'node:path';
+import { build, type Metafile } from 'esbuild';
+import { median, round, table } from '../lib/util.js';
+
+/**
+ * Cold start: every entry in functions/ bundled with esbuild exactly as the PortalFunction construct
+ * (infra/portal-function.ts) bundles it — ESM, minified, node22, main fields module/main, the AWS SDK
+ * bundled, source maps without sources, the createRequire banner — then imported in fresh Node processes
+ * with the construct's `NODE_OPTIONS=--enable-source-maps`. The baseline is a bundle of bare Hono + the
+ * DynamoDB document client built the same way.
+ */
+const BANNER =
+  "import { createRequire as __portalCreateRequire } from 'node:module';" +
+  'const require = __portalCreateRequire(import.meta.url);';
+
+const BASELINE = `
+import { Hono } from 'hono';
+import { handle } from 'hono/aws-lambda';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+const db = DynamoDBDocumentClient.from(new DynamoDBClient({}));
+const app = new Hono().get('/assets/:id', async (c) =>
+  c.json((await db.send(new GetCommand({ TableName: process.env.TABLE_NAME, Key: { pk: c.req.param('id'), sk: 'ASSET' } }))).Item ?? null));
+export const handler = handle(app);
+`;
+
+/** Diagnostic bundles: the baseline plus one more layer of the portal each, to show where import time goes. */
+const DIAGNOSTICS: Record<string, string> = {
+  'diag: baseline + @hono/zod-openapi & zod (no routes)': `
+import { OpenAPIHono, z } from '@hono/zod-openapi';
+import { handle } from 'hono/aws-lambda';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+const db = DynamoDBDocumentClient.from(new DynamoDBClient({}));
+const Out = z.object({ ok: z.boolean() });
+export const handler = handle(new OpenAPIHono().get('/', (c) => c.json(Out.parse({ ok: !!db }))));
+`,
+  'diag: portal module graph loaded, createApp() not called': `
+import { createApp } from '../../shared/http/app.js';
+import { awsDeps } from '../../shared/runtime/aws-deps.js';
+export const handler = async () => [createApp, awsDeps];
+`,
+};
+
+/** Imports the bundle and reports how long the import (module evaluation included) took. */
+const RUNNER = `
+const started = performance.now();
+const mod = await import(process.argv[2]);
+const importMs = performance.now() - started;
+if (typeof mod.handler !== 'function') throw new Error('no handler export');
+process.stdout.write(JSON.stringify({ importMs }));
+`;
+
+const ENV = {
+  TABLE_NAME: 'bench-table',
+  USER_POOL_ISSUER: 'https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_bench',
+  USER_POOL_CLIENT_ID: 'bench-client',
+  AWS_REGION: 'eu-west-1',
+  AWS_ACCESS_KEY_ID: 'bench',
+  AWS_SECRET_ACCESS_KEY: 'bench',
+  POWERTOOLS_SERVICE_NAME: 'bench',
+  POWERTOOLS_LOG_LEVEL: 'SILENT',
+  AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+};
+
+async function bundle(entry: string, outdir: string) {
+  await mkdir(outdir, { recursive: true });
+  const outfile = join(outdir, 'index.mjs');
+  const result = await build({
+    entryPoints: [entry],
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node22',
+    mainFields: ['module', 'main'],
+    minify: true,
+    sourcemap: true,
+    sourcesContent: false,
+    banner: { js: BANNER },
+    outfile,
+    metafile: true,
+    logLevel: 'silent',
+  });
+  return { outfile, bytes: (await stat(outfile)).size, metafile: result.metafile };
+}
+
+/** The largest contributors to a bundle, by package (or source folder). */
+function contributors(metafile: Metafile, top = 6): string {
+  const output = Object.values(metafile.outputs).find((o) => o.entryPoint);
+  const sizes = new Map<string, number>();
+  for (const [path, { bytesInOutput }] of Object.entries(output?.inputs ?? {})) {
+    const m = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(path);
+    const key = m?.[1] ?? path.split('/').slice(0, 2).join('/');
+    sizes.set(key, (sizes.get(key) ?? 0) + bytesInOutput);
+  }
+  return [...sizes]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, top)
+    .map(([k, v]) => `${k} ${Math.round(v / 1024)} KiB`)
+    .join(', ');
+}
+
+function timeImport(
+  runner: string,
+  file: string,
+  sourceMaps: boolean,
+): Promise<{ importMs: number; processMs: number }> {
+  return new Promise((resolvePromise, reject) => {
+    const started = performance.now();
+    const child = spawn(process.execPath, [runner, file], {
+      env: { ...process.env, ...ENV, NODE_OPTIONS: sourceMaps ? '--enable-source-maps' : '' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d) => {
+      out += d;
+    });
+    child.stderr.on('data', (d) => {
+      err += d;
+    });
+    child.on('exit', (code) => {
+      const processMs = performance.now() - started;
+      if (code !== 0) return reject(new Error(`import of ${file} failed (${code}): ${err.slice(0, 500)}`));
+      resolvePromise({ importMs: JSON.parse(out).importMs, processMs });
+    });
+  });
+}
+
+export interface ColdStartRow {
+  bundle: string;
+  kib: number;
+  importMs: number;
+  processMs: number;
+  importMsNoSourceMaps: number;
+  vsBaseline: number;
+  contributors: string;
+}
+
+export async function coldStart(options: { spawns: number }) {
+  const root = resolve(import.meta.dirname, '../..');
+  const work = join(tmpdir(), `portal-bench-cold-${process.pid}`);
+  await mkdir(work, { recursive: true });
+  const runner = join(work, 'runner.mjs');
+  await writeFile(runner, RUNNER);
+  // The baseline sits inside the project so that it resolves the same node_modules.
+  const baselineEntry = join(root, 'bench', 'results', 'baseline-entry.ts');
+  await mkdir(join(root, 'bench', 'results'), { recursive: true });
+  await writeFile(baselineEntry, BASELINE);
+  const diagnostics = [];
+  for (const [i, [name, source]] of Object.entries(DIAGNOSTICS).entries()) {
+    const entry = join(root, 'bench', 'results', `diagnostic-${i}.ts`);
+    await writeFile(entry, source);
+    diagnostics.push({ name, entry });
+  }
+  const entries = [
+    { name: 'baseline: bare Hono + DynamoDB document client', entry: baselineEntry },
+    ...diagnostics,
+    ...(await readdir(join(root, 'functions')))
+      .filter((f) => f.endsWith('.ts'))
+      .sort((a, b) => (a === 'api.ts' ? -1 : b === 'api.ts' ? 1 : a.localeCompare(b)))
+      .map((f) => ({ name: `functions/${f}`, entry: join(root, 'functions', f) })),
+  ];
+  const bundles = [];
+  for (const e of entries)
+    bundles.push({ ...e, ...(await bundle(e.entry, join(work, basename(e.entry, '.ts')))) });
+  // The generated entries live in the project only to resolve its node_modules; tsc must not see them.
+  for (const e of [{ entry: baselineEntry }, ...diagnostics]) await rm(e.entry, { force: true });
+
+  // Interleaved spawns, so that machine noise hits every bundle alike.
+  const samples = new Map<string, { importMs: number[]; processMs: number[]; plain: number[] }>(
+    bundles.map((b) => [b.name, { importMs: [], processMs: [], plain: [] }]),
+  );
+  for (let i = 0; i < options.spawns; i++)
+    for (const b of bundles) {
+      const s = samples.get(b.name);
+      const withMaps = await timeImport(runner, b.outfile, true);
+      const without = await timeImport(runner, b.outfile, false);
+      s?.importMs.push(withMaps.importMs);
+      s?.processMs.push(withMaps.processMs);
+      s?.plain.push(without.importMs);
+    }
+  const baselineMs = median(samples.get(entries[0]?.name ?? '')?.importMs ?? []);
+  const rows: ColdStartRow[] = bundles.map((b) => {
+    const s = samples.get(b.name);
+    const importMs = median(s?.importMs ?? []);
+    return {
+      bundle: b.name,
+      kib: Math.round(b.bytes / 1024),
+      importMs: round(importMs, 1),
+      processMs: round(median(s?.processMs ?? []), 1),
+      importMsNoSourceMaps: round(median(s?.plain ?? []), 1),
+      vsBaseline: round(importMs / baselineMs, 2),
+      contributors: contributors(b.metafile),
+    };
+  });
+  const api = rows.find((r) => r.bundle === 'functions/api.ts');
+  const verdict = api
+    ? `functions/api.ts import vs baseline: ${api.vsBaseline}× (target ≤ 1.5×) — ${api.vsBaseline <= 1.5 ? 'met' : 'NOT met'}`
+    : 'functions/api.ts not found';
+  const text = [
+    table([
+      ['bundle', 'KiB', 'import ms', 'process ms', 'import ms (no maps)', '× baseline'],
+      ...rows.map((r) => [r.bundle, r.kib, r.importMs, r.processMs, r.importMsNoSourceMaps, r.vsBaseline]),
+    ]),
+    verdict,
+    ...rows.map((r) => `  ${r.bundle}: largest parts ${r.contributors}`),
+  ].join('\n');
+  return { rows, verdict, spawns: options.spawns, text, bundleDir: work };
+}

@@ -1,0 +1,188 @@
+import { randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { DeleteTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { ensureTable } from '../../shared/store/ensure-table.js';
+import { countingDocumentClient } from '../lib/counting-client.js';
+import { log, median, round, table, usccOf } from '../lib/util.js';
+
+/**
+ * Statistics job scale: the daily job (shared/jobs/compute-stats.ts) timed, and the items it reads counted,
+ * on tables holding 10^4 and 10^5 (optionally 10^6) items of data unrelated to this year's facts — enterprises
+ * and expired assets written straight into DynamoDB Local with BatchWrite. The daily job must not grow with the
+ * table; the weekly reconciliation (a deliberate Scan) is timed alongside for contrast when present.
+ */
+interface JobModule {
+  computeStats?: (deps: { db: unknown; tableName: string }, now: Date) => Promise<unknown>;
+  reconcileStats?: (deps: { db: unknown; tableName: string }, now: Date) => Promise<unknown>;
+}
+
+const ORG_ALPHABET = '0123456789ABCDEFGHJKLMNPQRTUWXY';
+
+function unrelatedItem(i: number): Record<string, unknown> {
+  const created = new Date(Date.UTC(2005, 0, 1) + i * 1000).toISOString();
+  if (i % 3 === 0) {
+    let org = '';
+    for (let n = i, k = 0; k < 7; k++, n = Math.floor(n / 31)) org = ORG_ALPHABET[n % 31] + org;
+    const uscc = usccOf(`MB${org}`);
+    return {
+      pk: `ENT#${uscc}`,
+      sk: 'ENT',
+      entity: 'enterprise',
+      uscc,
+      name: `Scale Co. ${i}`,
+      divisionCode: '330782',
+      gsi3pk: 'ENTERPRISES',
+      gsi3sk: uscc,
+      version: 1,
+      createdAt: created,
+      updatedAt: created,
+    };
+  }
+  const id = randomUUID();
+  return {
+    pk: `ASSET#${id}`,
+    sk: 'ASSET',
+    entity: 'asset',
+    id,
+    owner: `scale-${i % 1000}`,
+    kind: 'patent',
+    number: `2004${String(i).padStart(8, '0')}`,
+    title: 'An expired utility model',
+    patentType: 'utility_model',
+    filingDate: '2004-01-01',
+    grantDate: '2004-10-01',
+    status: 'granted',
+    expiresOn: '2013-12-31',
+    coOwners: [],
+    gsi1pk: `ENT#scale-${i % 1000}#ASSETS`,
+    gsi1sk: `${created}#${id}`,
+    version: 1,
+    createdAt: created,
+    updatedAt: created,
+  };
+}
+
+export async function statsScale(
+  endpoint: string,
+  options: { sizes: number[]; runs: number; maxLoadSeconds: number },
+) {
+  const path = resolve(import.meta.dirname, '../../shared/jobs/compute-stats.ts');
+  if (!existsSync(path))
+    return {
+      available: false,
+      rows: [],
+      text: 'Statistics job scale: not available yet (shared/jobs/compute-stats.ts does not exist).',
+    };
+  const jobs = (await import('../../shared/jobs/compute-stats.js')) as JobModule;
+  const reconcilePath = resolve(import.meta.dirname, '../../shared/jobs/reconcile-stats.ts');
+  const reconcile = existsSync(reconcilePath)
+    ? ((await import('../../shared/jobs/reconcile-stats.js')) as JobModule).reconcileStats
+    : undefined;
+  if (!jobs.computeStats)
+    return { available: false, rows: [], text: 'Statistics job scale: computeStats is not exported yet.' };
+
+  type Timing = { ms: number; itemsRead: number; scans: number };
+  const rows: { items: number; loadSeconds: number; daily: Timing; weekly: Timing | undefined }[] = [];
+  const admin = new DynamoDBClient({
+    endpoint,
+    region: 'local',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
+  const skipped: string[] = [];
+  let itemsPerSecond = Number.POSITIVE_INFINITY;
+  for (const size of options.sizes) {
+    // The harness must end in minutes: a size whose loading would take too long, at the rate just measured, is skipped.
+    const estimate = size / itemsPerSecond;
+    if (estimate > options.maxLoadSeconds) {
+      skipped.push(
+        `${size} items skipped: loading would take about ${Math.round(estimate)} s at ${Math.round(itemsPerSecond)} items/s (budget ${options.maxLoadSeconds} s)`,
+      );
+      continue;
+    }
+    const tableName = `bench-stats-${size}-${randomUUID().slice(0, 8)}`;
+    await ensureTable(admin, tableName);
+    const counter = countingDocumentClient(endpoint);
+    const loadStarted = performance.now();
+    const batches = Math.ceil(size / 25);
+    const deadline = loadStarted + options.maxLoadSeconds * 1000;
+    let next = 0;
+    let written = 0;
+    const worker = async () => {
+      // DynamoDB Local slows down as its table grows: stop at the deadline and measure what was loaded.
+      for (let b = next++; b < batches && performance.now() < deadline; b = next++) {
+        const items = Array.from({ length: Math.min(25, size - b * 25) }, (_, k) =>
+          unrelatedItem(b * 25 + k),
+        );
+        let request: Record<string, unknown[]> | undefined = {
+          [tableName]: items.map((Item) => ({ PutRequest: { Item } })),
+        };
+        while (request && Object.keys(request).length) {
+          const out = await counter.db.send(new BatchWriteCommand({ RequestItems: request as never }));
+          request = out.UnprocessedItems as Record<string, unknown[]> | undefined;
+        }
+        written += items.length;
+      }
+    };
+    await Promise.all(Array.from({ length: 8 }, worker));
+    const loadSeconds = (performance.now() - loadStarted) / 1000;
+    itemsPerSecond = written / loadSeconds;
+    log(`  stats scale: ${written} of ${size} items loaded in ${round(loadSeconds, 1)} s`);
+    if (written < size)
+      skipped.push(
+        `${size} items not reached: loading stopped at the ${options.maxLoadSeconds} s budget after ${written} items`,
+      );
+    const time = async (job: NonNullable<JobModule['computeStats']>, runs: number) => {
+      const ms: number[] = [];
+      let read = 0;
+      let scans = 0;
+      for (let r = 0; r < runs; r++) {
+        counter.reset();
+        const started = performance.now();
+        await job({ db: counter.db, tableName }, new Date());
+        ms.push(performance.now() - started);
+        const cost = counter.reset();
+        read = cost.itemsRead;
+        scans = cost.scans;
+      }
+      return { ms: round(median(ms), 1), itemsRead: read, scans };
+    };
+    const daily = await time(jobs.computeStats, options.runs);
+    // The reconciliation scans everything: one run is enough to show how it grows.
+    log(`  stats scale: daily job on ${size} items: ${daily.ms} ms`);
+    const weekly = reconcile ? await time(reconcile, 1) : undefined;
+    rows.push({ items: written, loadSeconds: round(loadSeconds, 1), daily, weekly });
+    counter.db.destroy();
+    // DynamoDB Local keeps every table in one JVM heap: free this one before loading a bigger one.
+    await admin.send(new DeleteTableCommand({ TableName: tableName }));
+  }
+  admin.destroy();
+  const text = [
+    table([
+      [
+        'table items',
+        'load s',
+        'daily job ms',
+        'daily items read',
+        'daily Scans',
+        'weekly reconcile ms',
+        'reconcile items read',
+      ],
+      ...rows.map((r) => [
+        r.items,
+        r.loadSeconds,
+        r.daily.ms,
+        r.daily.itemsRead,
+        r.daily.scans,
+        r.weekly?.ms ?? '-',
+        r.weekly?.itemsRead ?? '-',
+      ]),
+    ]),
+    rows.every((r) => r.daily.itemsRead === rows[0]?.daily.itemsRead && r.daily.scans === 0)
+      ? 'The daily job reads the same number of items whatever the table size, and never Scans.'
+      : '⚠ The daily job reads more items as the table grows, or Scans.',
+    ...skipped,
+  ].join('\n');
+  return { available: true, rows, skipped, text };
+}
