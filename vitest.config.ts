@@ -8,6 +8,9 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // Most test time is spent waiting on DynamoDB Local, Chromium or child processes, not on this process's CPU,
+    // so more files than cores run at once (vitest's default is cores − 1, i.e. one file at a time here).
+    maxWorkers: 3,
     env: { POWERTOOLS_LOG_LEVEL: 'SILENT', AWS_REGION: 'local' },
   },
 });

@@ -45,8 +45,8 @@ const SEED = 20231027;
 /** Bumped when the plan changes, so idempotency keys of an older plan can never replay into a newer one. */
 const PLAN_VERSION = 'v1';
 
-const ENTERPRISES = 300;
-const REGISTERED_PLEDGES = 300;
+const ENTERPRISES = 180;
+const REGISTERED_PLEDGES = 150;
 
 // ---- Deterministic randomness ----------------------------------------------------------------------------------
 

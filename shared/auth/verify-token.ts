@@ -14,6 +14,8 @@ export interface TokenVerifierConfig {
   keys: JWTVerifyGetKey;
   issuer: string;
   audience: string;
+  /** How many verified tokens to remember until they expire (0 turns the cache off). */
+  cacheSize?: number;
 }
 
 export type TokenVerifier = (authorization: string | undefined) => Promise<Principal>;
@@ -25,10 +27,13 @@ const unauthenticated = (detail: string) => new DomainError('unauthenticated', d
  * Every failure is a 401 whose detail says what was wrong, never why a key did not match.
  */
 export function createTokenVerifier(config: TokenVerifierConfig): TokenVerifier {
+  const verified = new VerifiedTokens(config.cacheSize ?? 1000);
   return async (authorization) => {
     const match = /^Bearer ([A-Za-z0-9_.-]+)$/.exec(authorization?.trim() ?? '');
     if (!match?.[1]) throw unauthenticated('A bearer token is required in the Authorization header.');
     const token = match[1];
+    const known = verified.get(token);
+    if (known) return known;
     let header: ReturnType<typeof decodeProtectedHeader>;
     try {
       header = decodeProtectedHeader(token);
@@ -53,8 +58,35 @@ export function createTokenVerifier(config: TokenVerifierConfig): TokenVerifier 
       if (error instanceof joseErrors.JOSEError) throw unauthenticated('The token could not be verified.');
       throw error;
     }
-    return principalFromClaims(payload);
+    const principal = principalFromClaims(payload);
+    verified.remember(token, principal, payload.exp as number);
+    return principal;
   };
+}
+
+/**
+ * Tokens already verified, until their own expiry. A client sends the same token on every request for up to an
+ * hour, and an RS256 check costs several times a whole cheap request; the exact token string is the key, so a
+ * changed byte is a cache miss and is verified afresh. Oldest entries are dropped first.
+ */
+class VerifiedTokens {
+  private readonly entries = new Map<string, { principal: Principal; expiresAtMs: number }>();
+
+  constructor(private readonly capacity: number) {}
+
+  get(token: string): Principal | undefined {
+    const entry = this.entries.get(token);
+    if (!entry) return undefined;
+    if (entry.expiresAtMs > Date.now()) return entry.principal;
+    this.entries.delete(token);
+    return undefined;
+  }
+
+  remember(token: string, principal: Principal, expSeconds: number): void {
+    if (this.capacity === 0) return;
+    if (this.entries.size >= this.capacity) this.entries.delete(this.entries.keys().next().value as string);
+    this.entries.set(token, { principal, expiresAtMs: expSeconds * 1000 });
+  }
 }
 
 /** Maps verified claims to a principal: exactly one role group, and an organisation unless ipoffice. */
