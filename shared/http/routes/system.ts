@@ -20,7 +20,14 @@ export function registerSystemRoutes(app: PortalApp): void {
   // Every route is registered before the first request, so the document is built once, on first use.
   let document: ReturnType<typeof openApiDocument> | undefined;
   let docsPage: string | undefined;
-  const documentOnce = () => (document ??= openApiDocument(app));
+  const documentOnce = () => {
+    document ??= openApiDocument(app);
+    return document;
+  };
+  const docsPageOnce = () => {
+    docsPage ??= renderDocsPage(documentOnce());
+    return docsPage;
+  };
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', {
     type: 'http',
     scheme: 'bearer',
@@ -82,6 +89,6 @@ export function registerSystemRoutes(app: PortalApp): void {
       tags: ['system'],
       responses: { 200: { description: 'HTML page', content: { 'text/html': { schema: z.string() } } } },
     }),
-    (c) => c.html((docsPage ??= renderDocsPage(documentOnce()))),
+    (c) => c.html(docsPageOnce()),
   );
 }
