@@ -1,4 +1,5 @@
 import { defineConfig } from 'vitest/config';
+import SlowFirstSequencer from './test/support/slow-first-sequencer.js';
 
 export default defineConfig({
   test: {
@@ -11,6 +12,7 @@ export default defineConfig({
     // Most test time is spent waiting on DynamoDB Local, Chromium or child processes, not on this process's CPU,
     // so more files than cores run at once (vitest's default is cores − 1, i.e. one file at a time here).
     maxWorkers: 3,
+    sequence: { sequencer: SlowFirstSequencer },
     env: { POWERTOOLS_LOG_LEVEL: 'SILENT', AWS_REGION: 'local' },
   },
 });

@@ -41,8 +41,11 @@ export interface CallResult {
   body: any;
 }
 
-export async function createTestPortal(overrides: Partial<PortalDeps> = {}): Promise<TestPortal> {
-  const endpoint = inject('dynamoEndpoint');
+/** `endpoint`: a DynamoDB Local of the test file's own instead of the run's shared one. */
+export async function createTestPortal(
+  overrides: Partial<PortalDeps> = {},
+  endpoint: string = inject('dynamoEndpoint'),
+): Promise<TestPortal> {
   const tableName = `test-${randomUUID()}`;
   await ensureTable(
     new DynamoDBClient({
