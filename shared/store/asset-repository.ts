@@ -100,7 +100,7 @@ export class AssetRepository {
 
   /** Newest first. */
   async listByOwner(owner: string, page: PageRequest): Promise<Page<Asset>> {
-    const result = await queryPage({
+    const result = await queryPage<Asset>({
       db: this.db,
       tableName: this.tableName,
       index: 'gsi1',
@@ -108,7 +108,7 @@ export class AssetRepository {
       newestFirst: true,
       page,
     });
-    return { items: result.items.map((i) => toResource<Asset>(i)), nextCursor: result.nextCursor };
+    return result;
   }
 
   /**

@@ -237,8 +237,8 @@ export class DesignationRepository {
     const plan = listPlan(filters);
     if (page.cursor !== undefined && plan.sortPrefix)
       assertCursorInRange(page.cursor, plan.index, plan.sortPrefix);
-    const result = await queryPage({ db: this.db, tableName: this.tableName, ...plan, page });
-    return { items: result.items.map((i) => toResource<Designation>(i)), nextCursor: result.nextCursor };
+    const result = await queryPage<Designation>({ db: this.db, tableName: this.tableName, ...plan, page });
+    return result;
   }
 
   /** The enterprise's current (active) designations: one Query on the lock items' index. */

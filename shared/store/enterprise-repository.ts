@@ -50,13 +50,13 @@ export class EnterpriseRepository {
   }
 
   async list(page: PageRequest): Promise<Page<Enterprise>> {
-    const result = await queryPage({
+    const result = await queryPage<Enterprise>({
       db: this.db,
       tableName: this.tableName,
       index: 'gsi3',
       partition: ENTERPRISES_PARTITION,
       page,
     });
-    return { items: result.items.map((i) => toResource<Enterprise>(i)), nextCursor: result.nextCursor };
+    return result;
   }
 }

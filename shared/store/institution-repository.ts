@@ -53,7 +53,7 @@ export class InstitutionRepository {
   }
 
   async list(kind: InstitutionKind | undefined, page: PageRequest): Promise<Page<Institution>> {
-    const result = await queryPage({
+    const result = await queryPage<Institution>({
       db: this.db,
       tableName: this.tableName,
       ...(kind
@@ -61,6 +61,6 @@ export class InstitutionRepository {
         : { index: 'gsi3', partition: 'INSTITUTIONS' }),
       page,
     });
-    return { items: result.items.map((i) => toResource<Institution>(i)), nextCursor: result.nextCursor };
+    return result;
   }
 }

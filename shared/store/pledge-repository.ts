@@ -332,7 +332,7 @@ export class PledgeRepository {
     page: PageRequest,
   ): Promise<Page<Pledge>> {
     if (scope.role === 'enterprise') return this.listForEnterprise(scope.uscc, status, page);
-    const result = await queryPage({
+    const result = await queryPage<Pledge>({
       db: this.db,
       tableName: this.tableName,
       ...(scope.role === 'lender'
@@ -342,7 +342,7 @@ export class PledgeRepository {
       newestFirst: true,
       page,
     });
-    return { items: result.items.map((i) => toResource<Pledge>(i)), nextCursor: result.nextCursor };
+    return result;
   }
 
   private async listForEnterprise(

@@ -545,7 +545,7 @@ export class PolicyRepository {
         : scope.kind === 'insurer'
           ? { index: 'gsi2' as const, partition: insurerPoliciesPartition(scope.insurerId) }
           : { index: 'gsi3' as const, partition: ALL_POLICIES_PARTITION };
-    const result = await queryPage({
+    const result = await queryPage<Policy>({
       db: this.db,
       tableName: this.tableName,
       ...where,
@@ -553,7 +553,7 @@ export class PolicyRepository {
       newestFirst: true,
       page,
     });
-    return { items: result.items.map((i) => toResource<Policy>(i)), nextCursor: result.nextCursor };
+    return result;
   }
 
   async listClaims(
@@ -567,7 +567,7 @@ export class PolicyRepository {
         : scope.kind === 'insurer'
           ? { index: 'gsi2' as const, partition: insurerClaimsPartition(scope.insurerId) }
           : { index: 'gsi3' as const, partition: ALL_CLAIMS_PARTITION };
-    const result = await queryPage({
+    const result = await queryPage<Claim>({
       db: this.db,
       tableName: this.tableName,
       ...where,
@@ -575,7 +575,7 @@ export class PolicyRepository {
       newestFirst: true,
       page,
     });
-    return { items: result.items.map((i) => toResource<Claim>(i)), nextCursor: result.nextCursor };
+    return result;
   }
 
   /** One page of active policies whose period ended before `today` (gsi3 sort key range; eventually consistent). */

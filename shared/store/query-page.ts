@@ -1,5 +1,6 @@
 import { type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { decodeCursor, encodeCursor } from './cursor.js';
+import { toResource } from './records.js';
 import { GLOBAL_INDEXES, type IndexName, TABLE_KEYS } from './table-schema.js';
 
 export interface PageRequest {
@@ -24,8 +25,8 @@ export interface PageQuery {
   page: PageRequest;
 }
 
-/** One Query for one page of a list; never a Scan. */
-export async function queryPage(q: PageQuery): Promise<Page<Record<string, unknown>>> {
+/** One Query for one page of a list, as resources (key attributes stripped); never a Scan. */
+export async function queryPage<T>(q: PageQuery): Promise<Page<T>> {
   const index = q.index ? GLOBAL_INDEXES.find((i) => i.name === q.index) : undefined;
   const pkName = index?.partition ?? TABLE_KEYS.partition;
   const skName = index?.sort ?? TABLE_KEYS.sort;
@@ -47,7 +48,7 @@ export async function queryPage(q: PageQuery): Promise<Page<Record<string, unkno
       ExclusiveStartKey: startKey,
     }),
   );
-  const items = out.Items ?? [];
+  const items = (out.Items ?? []).map((item) => toResource<T>(item));
   // Only hand out a cursor when a next page can exist: DynamoDB returns a key whenever Limit was reached.
   return { items, nextCursor: encodeCursor(out.LastEvaluatedKey as Record<string, string> | undefined) };
 }
