@@ -1,15 +1,13 @@
 /** Company: its profile and its IP portfolio (register patents and trademarks, see expiry and encumbrance). */
 import { useEffect, useState } from 'preact/hooks';
 import type { Schemas } from '../api';
+import { columns, DataTable, ListSection, SubmitButtons } from '../components';
 import { useI18n } from '../i18n';
 import {
   DateText,
   fieldError,
   Link,
-  ListState,
   localProblem,
-  MoreButton,
-  Notice,
   ProblemBox,
   SelectField,
   Status,
@@ -109,12 +107,7 @@ function Profile({ onSaved }: { onSaved: () => void }) {
           onInput={setIndustry}
           error={fieldError(submit.problem, 'industry')}
         />
-        <div class="buttons">
-          <button type="submit" disabled={submit.busy}>
-            {t('app.save')}
-          </button>
-          <Notice text={submit.done} />
-        </div>
+        <SubmitButtons busy={submit.busy} label={t('app.save')} done={submit.done} />
       </form>
     </section>
   );
@@ -137,80 +130,81 @@ function Portfolio() {
   );
   const remove = useSubmit();
   return (
-    <section class="card" aria-labelledby="portfolio-h">
-      <h2 id="portfolio-h">{t('portfolio.title')}</h2>
-      <AddAsset uscc={uscc} onAdded={list.reload} />
-      <ProblemBox problem={remove.problem} />
-      <ListState
-        loading={list.loading}
-        problem={list.problem?.status === 404 ? null : list.problem}
-        empty={list.items.length === 0}
-      />
-      {list.items.length > 0 && (
-        <div class="table-wrap">
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">{t('portfolio.number')}</th>
-                <th scope="col">{t('portfolio.kind')}</th>
-                <th scope="col">{t('portfolio.title_')}</th>
-                <th scope="col">{t('app.status')}</th>
-                <th scope="col">{t('portfolio.expiresOn')}</th>
-                <th scope="col">{t('portfolio.encumbrance')}</th>
-                <th scope="col">{t('app.actions')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {list.items.map((a) => (
-                <tr key={a.id} data-asset={a.number}>
-                  <td>{a.number}</td>
-                  <td>
-                    {a.kind === 'patent'
-                      ? tx('patentType', a.patentType)
-                      : `${t('portfolio.trademark')} · ${a.niceClasses.join(',')}`}
-                  </td>
-                  <td>{assetTitle(a)}</td>
-                  <td>
-                    <Status kind="assetStatus" value={a.status} />{' '}
-                    {a.inForce ? t('portfolio.inForce') : <strong>{t('portfolio.notInForce')}</strong>}
-                  </td>
-                  <td>
-                    <DateText value={a.expiresOn} />
-                  </td>
-                  <td>
-                    {a.encumbrance ? (
-                      <Link to={`pledges/${a.encumbrance.pledgeId}`}>{t('portfolio.pledged')}</Link>
-                    ) : (
-                      t('portfolio.free')
-                    )}
-                    {a.insuredBy.length > 0 && ` · ${t('portfolio.insured')}`}
-                  </td>
-                  <td>
-                    {!a.encumbrance && a.insuredBy.length === 0 && (
-                      <button
-                        type="button"
-                        class="secondary small"
-                        disabled={remove.busy}
-                        aria-label={`${t('portfolio.delete')} ${a.number}`}
-                        onClick={() =>
-                          void remove.run(
-                            () => api.DELETE('/assets/{id}', { params: { path: { id: a.id } } }),
-                            list.reload,
-                          )
-                        }
-                      >
-                        {t('portfolio.delete')}
-                      </button>
-                    )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+    <ListSection
+      id="portfolio-h"
+      title={t('portfolio.title')}
+      intro={
+        <>
+          <AddAsset uscc={uscc} onAdded={list.reload} />
+          <ProblemBox problem={remove.problem} />
+        </>
+      }
+      list={list}
+      problem={list.problem?.status === 404 ? null : list.problem}
+    >
+      {(items) => (
+        <DataTable
+          items={items}
+          rowKey={(a) => a.id}
+          rowProps={(a) => ({ 'data-asset': a.number })}
+          cols={columns<Asset>(
+            { head: t('portfolio.number'), cell: (a) => a.number },
+            {
+              head: t('portfolio.kind'),
+              cell: (a) =>
+                a.kind === 'patent'
+                  ? tx('patentType', a.patentType)
+                  : `${t('portfolio.trademark')} · ${a.niceClasses.join(',')}`,
+            },
+            { head: t('portfolio.title_'), cell: assetTitle },
+            {
+              head: t('app.status'),
+              cell: (a) => (
+                <>
+                  <Status kind="assetStatus" value={a.status} />{' '}
+                  {a.inForce ? t('portfolio.inForce') : <strong>{t('portfolio.notInForce')}</strong>}
+                </>
+              ),
+            },
+            { head: t('portfolio.expiresOn'), cell: (a) => <DateText value={a.expiresOn} /> },
+            {
+              head: t('portfolio.encumbrance'),
+              cell: (a) => (
+                <>
+                  {a.encumbrance ? (
+                    <Link to={`pledges/${a.encumbrance.pledgeId}`}>{t('portfolio.pledged')}</Link>
+                  ) : (
+                    t('portfolio.free')
+                  )}
+                  {a.insuredBy.length > 0 && ` · ${t('portfolio.insured')}`}
+                </>
+              ),
+            },
+            {
+              head: t('app.actions'),
+              cell: (a) =>
+                !a.encumbrance &&
+                a.insuredBy.length === 0 && (
+                  <button
+                    type="button"
+                    class="secondary small"
+                    disabled={remove.busy}
+                    aria-label={`${t('portfolio.delete')} ${a.number}`}
+                    onClick={() =>
+                      void remove.run(
+                        () => api.DELETE('/assets/{id}', { params: { path: { id: a.id } } }),
+                        list.reload,
+                      )
+                    }
+                  >
+                    {t('portfolio.delete')}
+                  </button>
+                ),
+            },
+          )}
+        />
       )}
-      <MoreButton more={list.more} />
-    </section>
+    </ListSection>
   );
 }
 
@@ -398,12 +392,7 @@ function AddAsset({ uscc, onAdded }: { uscc: string; onAdded: () => void }) {
             />
           </>
         )}
-        <div class="buttons">
-          <button type="submit" disabled={submit.busy}>
-            {t('portfolio.add')}
-          </button>
-          <Notice text={submit.done} />
-        </div>
+        <SubmitButtons busy={submit.busy} label={t('portfolio.add')} done={submit.done} />
       </form>
     </details>
   );

@@ -1,6 +1,7 @@
 /** IP office: demonstration and advantage enterprises — designate, review annually, revoke. */
 import { useState } from 'preact/hooks';
 import type { Schemas } from '../api';
+import { SubmitButtons } from '../components';
 import { useI18n } from '../i18n';
 import {
   DateText,
@@ -146,12 +147,7 @@ function CreateDesignation({ onCreated }: { onCreated: () => void }) {
           onInput={set('validUntil')}
           error={err('validUntil')}
         />
-        <div class="buttons">
-          <button type="submit" disabled={submit.busy}>
-            {t('designation.create')}
-          </button>
-          <Notice text={submit.done} />
-        </div>
+        <SubmitButtons busy={submit.busy} label={t('designation.create')} done={submit.done} />
       </form>
     </section>
   );

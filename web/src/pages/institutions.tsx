@@ -1,11 +1,11 @@
 /** IP office: the banks and insurers that users sign in for (and each bank's loan-to-value caps). */
 import { useState } from 'preact/hooks';
+import { columns, DataTable, SubmitButtons } from '../components';
 import { useI18n } from '../i18n';
 import { formatBps } from '../money';
 import {
   fieldError,
   ListState,
-  Notice,
   ProblemBox,
   SelectField,
   TextField,
@@ -75,46 +75,34 @@ export function InstitutionsPage() {
             onInput={set('name')}
             error={fieldError(submit.problem, 'name')}
           />
-          <div class="buttons">
-            <button type="submit" disabled={submit.busy}>
-              {t('app.save')}
-            </button>
-            <Notice text={submit.done} />
-          </div>
+          <SubmitButtons busy={submit.busy} label={t('app.save')} done={submit.done} />
         </form>
         <ListState loading={list.loading} problem={list.problem} empty={list.items.length === 0} />
         {list.items.length > 0 && (
-          <div class="table-wrap">
-            <table>
-              <thead>
-                <tr>
-                  <th scope="col">{labels.id}</th>
-                  <th scope="col">{labels.kind}</th>
-                  <th scope="col">{labels.name}</th>
-                  <th scope="col">{t('institution.ltv')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {list.items.map((i) => (
-                  <tr key={i.id}>
-                    <td>{i.id}</td>
-                    <td>{t(i.kind === 'lender' ? 'institution.lender' : 'institution.insurer')}</td>
-                    <td>{i.name}</td>
-                    <td>
-                      {i.lendingPolicy
-                        ? Object.entries(i.lendingPolicy.maxLtvBps)
-                            .map(
-                              ([k, bps]) =>
-                                `${k === 'trademark' ? t('ltvKind.trademark') : tx('patentType', k)} ${formatBps(bps)}`,
-                            )
-                            .join(' · ')
-                        : '—'}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <DataTable
+            items={list.items}
+            rowKey={(i) => i.id}
+            cols={columns<(typeof list.items)[number]>(
+              { head: labels.id, cell: (i) => i.id },
+              {
+                head: labels.kind,
+                cell: (i) => t(i.kind === 'lender' ? 'institution.lender' : 'institution.insurer'),
+              },
+              { head: labels.name, cell: (i) => i.name },
+              {
+                head: t('institution.ltv'),
+                cell: (i) =>
+                  i.lendingPolicy
+                    ? Object.entries(i.lendingPolicy.maxLtvBps)
+                        .map(
+                          ([k, bps]) =>
+                            `${k === 'trademark' ? t('ltvKind.trademark') : tx('patentType', k)} ${formatBps(bps)}`,
+                        )
+                        .join(' · ')
+                    : '—',
+              },
+            )}
+          />
         )}
       </section>
     </>

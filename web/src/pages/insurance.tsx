@@ -4,26 +4,32 @@
  */
 import { useEffect, useState } from 'preact/hooks';
 import { ifMatch, type Schemas } from '../api';
+import {
+  columns,
+  DataTable,
+  DetailHeader,
+  DetailsHead,
+  Fact,
+  ListSection,
+  pageQuery,
+  SubmitButtons,
+} from '../components';
 import { type TextKey, useI18n } from '../i18n';
 import { fenToYuanText } from '../money';
 import {
-  BackButton,
   DateText,
   DateTimeText,
   fieldError,
   Link,
-  ListState,
   Loading,
   localProblem,
   Money,
   MoneyField,
-  MoreButton,
   Notice,
   ProblemBox,
   readYuan,
   SelectField,
   Status,
-  StatusTabs,
   TextField,
   today,
   useLoad,
@@ -54,44 +60,20 @@ const sumInsured = (p: Policy) => p.coverages.reduce((s, c) => s + c.sumInsuredF
 function PolicyTable({ items, showHolder }: { items: Policy[]; showHolder: boolean }) {
   const { t } = useI18n();
   return (
-    <div class="table-wrap">
-      <table>
-        <thead>
-          <tr>
-            {showHolder && <th scope="col">{t('policy.holder')}</th>}
-            <th scope="col">{t('policy.insurer')}</th>
-            <th scope="col">{t('policy.coverages')}</th>
-            <th scope="col">{t('policy.sumInsured')}</th>
-            <th scope="col">{t('policy.periodEnd')}</th>
-            <th scope="col">{t('app.status')}</th>
-            <th scope="col">
-              <span class="sr-only">{t('app.details')}</span>
-            </th>
-          </tr>
-        </thead>
-        <tbody>
-          {items.map((p) => (
-            <tr key={p.id} data-policy={p.id}>
-              {showHolder && <td>{p.holder}</td>}
-              <td>{p.insurerId}</td>
-              <td>{p.coverages.map((c) => t(`line.${c.line}`)).join('、')}</td>
-              <td>
-                <Money fen={sumInsured(p)} />
-              </td>
-              <td>
-                <DateText value={p.periodEnd} />
-              </td>
-              <td>
-                <Status kind="policyStatus" value={p.status} />
-              </td>
-              <td>
-                <Link to={`policies/${p.id}`}>{t('app.details')}</Link>
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <DataTable
+      items={items}
+      rowKey={(p) => p.id}
+      rowProps={(p) => ({ 'data-policy': p.id })}
+      cols={columns<Policy>(
+        showHolder && { head: t('policy.holder'), cell: (p) => p.holder },
+        { head: t('policy.insurer'), cell: (p) => p.insurerId },
+        { head: t('policy.coverages'), cell: (p) => p.coverages.map((c) => t(`line.${c.line}`)).join('、') },
+        { head: t('policy.sumInsured'), cell: (p) => <Money fen={sumInsured(p)} /> },
+        { head: t('policy.periodEnd'), cell: (p) => <DateText value={p.periodEnd} /> },
+        { head: t('app.status'), cell: (p) => <Status kind="policyStatus" value={p.status} /> },
+        { head: <DetailsHead />, cell: (p) => <Link to={`policies/${p.id}`}>{t('app.details')}</Link> },
+      )}
+    />
   );
 }
 
@@ -108,26 +90,18 @@ function PolicyQueue({
   const { api } = usePortal();
   const [status, setStatus] = useState(initial);
   const list = usePaged(
-    (cursor) =>
-      api.GET('/policies', {
-        params: {
-          query: {
-            limit: 50,
-            ...(status ? { status: status as Policy['status'] } : {}),
-            ...(cursor ? { cursor } : {}),
-          },
-        },
-      }),
+    (cursor) => api.GET('/policies', { params: { query: pageQuery<Policy['status']>(status, cursor) } }),
     [status],
   );
   return (
-    <section class="card" aria-labelledby="policies-h">
-      <h2 id="policies-h">{t(title)}</h2>
-      <StatusTabs kind="policyStatus" statuses={POLICY_STATUSES} value={status} onChange={setStatus} />
-      <ListState loading={list.loading} problem={list.problem} empty={list.items.length === 0} />
-      {list.items.length > 0 && <PolicyTable items={list.items} showHolder={showHolder} />}
-      <MoreButton more={list.more} />
-    </section>
+    <ListSection
+      id="policies-h"
+      title={t(title)}
+      tabs={{ kind: 'policyStatus', statuses: POLICY_STATUSES, value: status, onChange: setStatus }}
+      list={list}
+    >
+      {(items) => <PolicyTable items={items} showHolder={showHolder} />}
+    </ListSection>
   );
 }
 
@@ -146,65 +120,37 @@ export function ClaimsQueue() {
   const { api } = usePortal();
   const [status, setStatus] = useState('filed');
   const list = usePaged(
-    (cursor) =>
-      api.GET('/claims', {
-        params: {
-          query: {
-            limit: 50,
-            ...(status ? { status: status as Claim['status'] } : {}),
-            ...(cursor ? { cursor } : {}),
-          },
-        },
-      }),
+    (cursor) => api.GET('/claims', { params: { query: pageQuery<Claim['status']>(status, cursor) } }),
     [status],
   );
   return (
     <>
       <h1>{t('nav.claims')}</h1>
-      <section class="card" aria-labelledby="claims-h">
-        <h2 id="claims-h">{t('claim.queue')}</h2>
-        <StatusTabs kind="claimStatus" statuses={CLAIM_STATUSES} value={status} onChange={setStatus} />
-        <ListState loading={list.loading} problem={list.problem} empty={list.items.length === 0} />
-        {list.items.length > 0 && (
-          <div class="table-wrap">
-            <table>
-              <thead>
-                <tr>
-                  <th scope="col">{t('policy.holder')}</th>
-                  <th scope="col">{t('policy.line')}</th>
-                  <th scope="col">{t('claim.claimed')}</th>
-                  <th scope="col">{t('claim.incidentDate')}</th>
-                  <th scope="col">{t('app.status')}</th>
-                  <th scope="col">
-                    <span class="sr-only">{t('app.details')}</span>
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {list.items.map((c) => (
-                  <tr key={c.id} data-claim={c.id}>
-                    <td>{c.holder}</td>
-                    <td>{tx('line', c.line)}</td>
-                    <td>
-                      <Money fen={c.claimedFen} />
-                    </td>
-                    <td>
-                      <DateText value={c.incidentDate} />
-                    </td>
-                    <td>
-                      <Status kind="claimStatus" value={c.status} />
-                    </td>
-                    <td>
-                      <Link to={`policies/${c.policyId}`}>{t('app.details')}</Link>
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+      <ListSection
+        id="claims-h"
+        title={t('claim.queue')}
+        tabs={{ kind: 'claimStatus', statuses: CLAIM_STATUSES, value: status, onChange: setStatus }}
+        list={list}
+      >
+        {(items) => (
+          <DataTable
+            items={items}
+            rowKey={(c) => c.id}
+            rowProps={(c) => ({ 'data-claim': c.id })}
+            cols={columns<Claim>(
+              { head: t('policy.holder'), cell: (c) => c.holder },
+              { head: t('policy.line'), cell: (c) => tx('line', c.line) },
+              { head: t('claim.claimed'), cell: (c) => <Money fen={c.claimedFen} /> },
+              { head: t('claim.incidentDate'), cell: (c) => <DateText value={c.incidentDate} /> },
+              { head: t('app.status'), cell: (c) => <Status kind="claimStatus" value={c.status} /> },
+              {
+                head: <DetailsHead />,
+                cell: (c) => <Link to={`policies/${c.policyId}`}>{t('app.details')}</Link>,
+              },
+            )}
+          />
         )}
-        <MoreButton more={list.more} />
-      </section>
+      </ListSection>
     </>
   );
 }
@@ -433,12 +379,7 @@ function ApplyForPolicy({ onApplied }: { onApplied: () => void }) {
             ]}
           />
         )}
-        <div class="buttons">
-          <button type="submit" disabled={submit.busy}>
-            {t('policy.apply')}
-          </button>
-          <Notice text={submit.done} />
-        </div>
+        <SubmitButtons busy={submit.busy} label={t('policy.apply')} done={submit.done} />
       </form>
     </section>
   );
@@ -452,48 +393,29 @@ export function PolicyDetailPage({ id }: { id: string }) {
   if (!p) return policy.loading ? <Loading /> : <ProblemBox problem={policy.problem} />;
   return (
     <>
-      <BackButton />
-      <h1>
-        {t('policy.detail')} <Status kind="policyStatus" value={p.status} />
-      </h1>
+      <DetailHeader title={t('policy.detail')} kind="policyStatus" status={p.status} />
       <section class="card" aria-label={t('policy.detail')}>
         <dl class="facts">
-          <dt>{t('policy.holder')}</dt>
-          <dd>{p.holder}</dd>
-          <dt>{t('policy.insurer')}</dt>
-          <dd>{p.insurerId}</dd>
-          <dt>{t('policy.periodStart')}</dt>
-          <dd>
+          <Fact label={t('policy.holder')}>{p.holder}</Fact>
+          <Fact label={t('policy.insurer')}>{p.insurerId}</Fact>
+          <Fact label={t('policy.periodStart')}>
             <DateText value={p.periodStart} />
-          </dd>
-          <dt>{t('policy.periodEnd')}</dt>
-          <dd>
+          </Fact>
+          <Fact label={t('policy.periodEnd')}>
             <DateText value={p.periodEnd} />
-          </dd>
-          {p.policyNumber && (
-            <>
-              <dt>{t('policy.policyNumber')}</dt>
-              <dd>{p.policyNumber}</dd>
-            </>
-          )}
+          </Fact>
+          {p.policyNumber && <Fact label={t('policy.policyNumber')}>{p.policyNumber}</Fact>}
           {p.premiumFen !== undefined && (
-            <>
-              <dt>{t('policy.premium')}</dt>
-              <dd>
-                <Money fen={p.premiumFen} />
-              </dd>
-            </>
+            <Fact label={t('policy.premium')}>
+              <Money fen={p.premiumFen} />
+            </Fact>
           )}
           {p.pledgeId && (
-            <>
-              <dt>{t('policy.pledge')}</dt>
-              <dd>
-                <Link to={`pledges/${p.pledgeId}`}>{p.pledgeId}</Link>
-              </dd>
-            </>
+            <Fact label={t('policy.pledge')}>
+              <Link to={`pledges/${p.pledgeId}`}>{p.pledgeId}</Link>
+            </Fact>
           )}
-          <dt>{t('policy.assets')}</dt>
-          <dd>{p.assetIds.length}</dd>
+          <Fact label={t('policy.assets')}>{p.assetIds.length}</Fact>
         </dl>
         {p.declineReason && (
           <p class="problem" data-testid="decline">
@@ -501,34 +423,16 @@ export function PolicyDetailPage({ id }: { id: string }) {
           </p>
         )}
         <h2>{t('policy.coverages')}</h2>
-        <div class="table-wrap">
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">{t('policy.line')}</th>
-                <th scope="col">{t('policy.sumInsured')}</th>
-                <th scope="col">{t('policy.deductible')}</th>
-                <th scope="col">{t('policy.paid')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {p.coverages.map((c) => (
-                <tr key={c.line}>
-                  <td>{tx('line', c.line)}</td>
-                  <td>
-                    <Money fen={c.sumInsuredFen} />
-                  </td>
-                  <td>
-                    <Money fen={c.deductibleFen} />
-                  </td>
-                  <td>
-                    <Money fen={c.paidFen} />
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable
+          items={p.coverages}
+          rowKey={(c) => c.line}
+          cols={columns<Policy['coverages'][number]>(
+            { head: t('policy.line'), cell: (c) => tx('line', c.line) },
+            { head: t('policy.sumInsured'), cell: (c) => <Money fen={c.sumInsuredFen} /> },
+            { head: t('policy.deductible'), cell: (c) => <Money fen={c.deductibleFen} /> },
+            { head: t('policy.paid'), cell: (c) => <Money fen={c.paidFen} /> },
+          )}
+        />
       </section>
       <PolicyActions policy={p} role={session.role} onDone={policy.reload} />
       <Claims policy={p} role={session.role} onDone={policy.reload} />
@@ -791,12 +695,7 @@ function FileClaim({ policy: p, onFiled }: { policy: Policy; onFiled: () => void
           onInput={set('description')}
           error={err('description')}
         />
-        <div class="buttons">
-          <button type="submit" disabled={submit.busy}>
-            {t('claim.file')}
-          </button>
-          <Notice text={submit.done} />
-        </div>
+        <SubmitButtons busy={submit.busy} label={t('claim.file')} done={submit.done} />
       </form>
     </details>
   );

@@ -5,26 +5,32 @@
  */
 import { useEffect, useState } from 'preact/hooks';
 import { ifMatch, type Schemas } from '../api';
+import {
+  columns,
+  DataTable,
+  DetailHeader,
+  DetailsHead,
+  Fact,
+  ListSection,
+  pageQuery,
+  SubmitButtons,
+} from '../components';
 import { type TextKey, useI18n } from '../i18n';
 import { capAmountFen, fenToYuanText, formatBps, parsePercentToBps } from '../money';
 import {
-  BackButton,
   DateText,
   DateTimeText,
   fieldError,
   Link,
-  ListState,
   Loading,
   localProblem,
   Money,
   MoneyField,
-  MoreButton,
   Notice,
   ProblemBox,
   readYuan,
   SelectField,
   Status,
-  StatusTabs,
   TextField,
   useLoad,
   usePaged,
@@ -55,44 +61,20 @@ export const PLEDGE_STATUSES: PledgeStatus[] = [
 function PledgeTable({ items, showApplicant }: { items: Pledge[]; showApplicant: boolean }) {
   const { t } = useI18n();
   return (
-    <div class="table-wrap">
-      <table>
-        <thead>
-          <tr>
-            {showApplicant && <th scope="col">{t('pledge.applicant')}</th>}
-            <th scope="col">{t('pledge.lender')}</th>
-            <th scope="col">{t('pledge.requested')}</th>
-            <th scope="col">{t('pledge.term')}</th>
-            <th scope="col">{t('app.status')}</th>
-            <th scope="col">{t('app.createdAt')}</th>
-            <th scope="col">
-              <span class="sr-only">{t('app.details')}</span>
-            </th>
-          </tr>
-        </thead>
-        <tbody>
-          {items.map((p) => (
-            <tr key={p.id} data-pledge={p.id}>
-              {showApplicant && <td>{p.applicant}</td>}
-              <td>{p.lenderId}</td>
-              <td>
-                <Money fen={p.requestedAmountFen} />
-              </td>
-              <td>{p.termMonths}</td>
-              <td>
-                <Status kind="pledgeStatus" value={p.status} />
-              </td>
-              <td>
-                <DateTimeText value={p.createdAt} />
-              </td>
-              <td>
-                <Link to={`pledges/${p.id}`}>{t('app.details')}</Link>
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <DataTable
+      items={items}
+      rowKey={(p) => p.id}
+      rowProps={(p) => ({ 'data-pledge': p.id })}
+      cols={columns<Pledge>(
+        showApplicant && { head: t('pledge.applicant'), cell: (p) => p.applicant },
+        { head: t('pledge.lender'), cell: (p) => p.lenderId },
+        { head: t('pledge.requested'), cell: (p) => <Money fen={p.requestedAmountFen} /> },
+        { head: t('pledge.term'), cell: (p) => p.termMonths },
+        { head: t('app.status'), cell: (p) => <Status kind="pledgeStatus" value={p.status} /> },
+        { head: t('app.createdAt'), cell: (p) => <DateTimeText value={p.createdAt} /> },
+        { head: <DetailsHead />, cell: (p) => <Link to={`pledges/${p.id}`}>{t('app.details')}</Link> },
+      )}
+    />
   );
 }
 
@@ -111,26 +93,18 @@ function PledgeQueue({
   const { api } = usePortal();
   const [status, setStatus] = useState(initial);
   const list = usePaged(
-    (cursor) =>
-      api.GET('/pledges', {
-        params: {
-          query: {
-            limit: 50,
-            ...(status ? { status: status as PledgeStatus } : {}),
-            ...(cursor ? { cursor } : {}),
-          },
-        },
-      }),
+    (cursor) => api.GET('/pledges', { params: { query: pageQuery<PledgeStatus>(status, cursor) } }),
     [status],
   );
   return (
-    <section class="card" aria-labelledby="queue-h">
-      <h2 id="queue-h">{t(title)}</h2>
-      <StatusTabs kind="pledgeStatus" statuses={statuses} value={status} onChange={setStatus} />
-      <ListState loading={list.loading} problem={list.problem} empty={list.items.length === 0} />
-      {list.items.length > 0 && <PledgeTable items={list.items} showApplicant={showApplicant} />}
-      <MoreButton more={list.more} />
-    </section>
+    <ListSection
+      id="queue-h"
+      title={t(title)}
+      tabs={{ kind: 'pledgeStatus', statuses, value: status, onChange: setStatus }}
+      list={list}
+    >
+      {(items) => <PledgeTable items={items} showApplicant={showApplicant} />}
+    </ListSection>
   );
 }
 
@@ -344,12 +318,7 @@ function ApplyForPledge({ onApplied }: { onApplied: () => void }) {
           onInput={set('purpose')}
           error={fieldError(submit.problem, 'purpose')}
         />
-        <div class="buttons">
-          <button type="submit" disabled={submit.busy}>
-            {t('pledge.apply')}
-          </button>
-          <Notice text={submit.done} />
-        </div>
+        <SubmitButtons busy={submit.busy} label={t('pledge.apply')} done={submit.done} />
       </form>
     </section>
   );
@@ -363,58 +332,33 @@ export function PledgeDetailPage({ id }: { id: string }) {
   if (!p) return pledge.loading ? <Loading /> : <ProblemBox problem={pledge.problem} />;
   return (
     <>
-      <BackButton />
-      <h1>
-        {t('pledge.detail')} <Status kind="pledgeStatus" value={p.status} />
-      </h1>
+      <DetailHeader title={t('pledge.detail')} kind="pledgeStatus" status={p.status} />
       <section class="card" aria-label={t('pledge.detail')}>
         <dl class="facts">
-          <dt>{t('pledge.applicant')}</dt>
-          <dd>{p.applicant}</dd>
-          <dt>{t('pledge.lender')}</dt>
-          <dd>{p.lenderId}</dd>
-          <dt>{t('pledge.appraised')}</dt>
-          <dd>
+          <Fact label={t('pledge.applicant')}>{p.applicant}</Fact>
+          <Fact label={t('pledge.lender')}>{p.lenderId}</Fact>
+          <Fact label={t('pledge.appraised')}>
             <Money fen={p.appraisedValueFen} />
-          </dd>
-          <dt>{t('pledge.requested')}</dt>
-          <dd>
+          </Fact>
+          <Fact label={t('pledge.requested')}>
             <Money fen={p.requestedAmountFen} />
-          </dd>
-          <dt>{t('pledge.term')}</dt>
-          <dd>{p.termMonths}</dd>
-          <dt>{t('pledge.maturesOn')}</dt>
-          <dd>
+          </Fact>
+          <Fact label={t('pledge.term')}>{p.termMonths}</Fact>
+          <Fact label={t('pledge.maturesOn')}>
             <DateText value={p.maturesOn} />
-          </dd>
-          {p.purpose && (
-            <>
-              <dt>{t('pledge.purpose')}</dt>
-              <dd>{p.purpose}</dd>
-            </>
-          )}
+          </Fact>
+          {p.purpose && <Fact label={t('pledge.purpose')}>{p.purpose}</Fact>}
           {p.approvedAmountFen !== undefined && (
-            <>
-              <dt>{t('pledge.approved')}</dt>
-              <dd>
-                <Money fen={p.approvedAmountFen} />
-                {p.annualRateBps !== undefined && ` · ${formatBps(p.annualRateBps)}`}
-              </dd>
-            </>
+            <Fact label={t('pledge.approved')}>
+              <Money fen={p.approvedAmountFen} />
+              {p.annualRateBps !== undefined && ` · ${formatBps(p.annualRateBps)}`}
+            </Fact>
           )}
-          {p.registrationNumber && (
-            <>
-              <dt>{t('pledge.registrationNumber')}</dt>
-              <dd>{p.registrationNumber}</dd>
-            </>
-          )}
+          {p.registrationNumber && <Fact label={t('pledge.registrationNumber')}>{p.registrationNumber}</Fact>}
           {p.disbursedOn && (
-            <>
-              <dt>{t('pledge.disbursedOn')}</dt>
-              <dd>
-                <DateText value={p.disbursedOn} />
-              </dd>
-            </>
+            <Fact label={t('pledge.disbursedOn')}>
+              <DateText value={p.disbursedOn} />
+            </Fact>
           )}
         </dl>
         {p.rejectionReason && (
@@ -428,28 +372,18 @@ export function PledgeDetailPage({ id }: { id: string }) {
           </p>
         )}
         <h2>{t('pledge.assets')}</h2>
-        <div class="table-wrap">
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">{t('portfolio.number')}</th>
-                <th scope="col">{t('portfolio.kind')}</th>
-                <th scope="col">{t('portfolio.expiresOn')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {p.assets.map((a) => (
-                <tr key={a.id}>
-                  <td>{a.number}</td>
-                  <td>{a.ltvKind === 'trademark' ? t('ltvKind.trademark') : tx('patentType', a.ltvKind)}</td>
-                  <td>
-                    <DateText value={a.expiresOn} />
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable
+          items={p.assets}
+          rowKey={(a) => a.id}
+          cols={columns<PledgeDetail['assets'][number]>(
+            { head: t('portfolio.number'), cell: (a) => a.number },
+            {
+              head: t('portfolio.kind'),
+              cell: (a) => (a.ltvKind === 'trademark' ? t('ltvKind.trademark') : tx('patentType', a.ltvKind)),
+            },
+            { head: t('portfolio.expiresOn'), cell: (a) => <DateText value={a.expiresOn} /> },
+          )}
+        />
       </section>
       {p.allowedActions.length > 0 && <PledgeActions pledge={p} onDone={pledge.reload} />}
       <History
