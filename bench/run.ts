@@ -73,11 +73,7 @@ try {
       '5. Statistics job scale',
       () =>
         statsScale(dynamo.endpoint, {
-          sizes: args.includes('--million')
-            ? [1e3, 1e4, 1e5, 1e6]
-            : quick
-              ? [1e3, 1e4]
-              : [1e3, 1e4, 1e5],
+          sizes: args.includes('--million') ? [1e3, 1e4, 1e5, 1e6] : quick ? [1e3, 1e4] : [1e3, 1e4, 1e5],
           runs: 3,
           maxLoadSeconds: quick ? 60 : 150,
         }),
