@@ -1,7 +1,10 @@
 import { ScanCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { DESIGNATION_LEVELS } from '../../shared/domain/designation.js';
 import { patentCheckCharacter } from '../../shared/domain/patent-number.js';
+import { COVERAGE_LINES } from '../../shared/domain/policy.js';
+import { JINHUA_DIVISIONS } from '../../shared/domain/statistics.js';
 import { usccCheckCharacter } from '../../shared/domain/uscc.js';
 import { computeStats } from '../../shared/jobs/compute-stats.js';
 import { reconcileStats } from '../../shared/jobs/reconcile-stats.js';
@@ -27,22 +30,10 @@ const asEnterprise = (uscc: string) => ({ role: 'enterprise' as const, org: uscc
 const asLender = (id: string) => ({ role: 'lender' as const, org: id });
 const asInsurer = (id: string) => ({ role: 'insurer' as const, org: id });
 
-const COUNTIES = ['330702', '330703', '330723', '330726', '330727', '330781', '330782', '330783', '330784'];
+const COUNTIES: readonly string[] = JINHUA_DIVISIONS;
 const ELSEWHERE = ['330700', '110108', '440305'];
-const LINES = [
-  'application_cost',
-  'enforcement_cost',
-  'infringement_loss',
-  'infringement_liability',
-  'overseas_enforcement',
-  'pledge_guarantee',
-] as const;
-const LEVELS = [
-  'national_demonstration',
-  'national_advantage',
-  'provincial_demonstration',
-  'provincial_advantage',
-] as const;
+const LINES = COVERAGE_LINES;
+const LEVELS = DESIGNATION_LEVELS;
 /** Lenders with different loan-to-value caps (the default policy, a generous one, a cautious one). */
 const LENDERS = [
   { id: 'scn-bank-a', inventionBps: 2500 },

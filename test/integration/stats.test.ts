@@ -1,6 +1,9 @@
 import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { DESIGNATION_LEVELS } from '../../shared/domain/designation.js';
+import { COVERAGE_LINES } from '../../shared/domain/policy.js';
+import { JINHUA_DIVISIONS } from '../../shared/domain/statistics.js';
 import type { PortalDeps } from '../../shared/http/context.js';
 import { computeStats } from '../../shared/jobs/compute-stats.js';
 import { reconcileStats } from '../../shared/jobs/reconcile-stats.js';
@@ -21,21 +24,9 @@ const TODAY = '2026-06-16';
 const YEAR = 2026;
 const office = { role: 'ipoffice' as const };
 
-const LINES = [
-  'application_cost',
-  'enforcement_cost',
-  'infringement_loss',
-  'infringement_liability',
-  'overseas_enforcement',
-  'pledge_guarantee',
-] as const;
-const LEVELS = [
-  'national_demonstration',
-  'national_advantage',
-  'provincial_demonstration',
-  'provincial_advantage',
-] as const;
-const COUNTIES = ['330702', '330703', '330723', '330726', '330727', '330781', '330782', '330783', '330784'];
+const LINES = COVERAGE_LINES;
+const LEVELS = DESIGNATION_LEVELS;
+const COUNTIES: readonly string[] = JINHUA_DIVISIONS;
 
 // ---- A random scenario: the transitions that happened, across several years ----------------------------------
 
