@@ -77,10 +77,11 @@ export function createApp(deps: PortalDeps): PortalApp {
   registerDesignationRoutes(app);
   registerStatsRoutes(app);
 
+  // Every route is registered before the first request: compile the path patterns once, on first use.
+  let patterns: { method: string; pattern: RegExp }[] | undefined;
   app.notFound((c) => {
-    const allowed = routeTable(app)
-      .filter((r) => pathPattern(r.path).test(c.req.path))
-      .map((r) => r.method);
+    patterns ??= routeTable(app).map((r) => ({ method: r.method, pattern: pathPattern(r.path) }));
+    const allowed = patterns.filter((r) => r.pattern.test(c.req.path)).map((r) => r.method);
     if (allowed.length > 0)
       return problemResponse(
         c,

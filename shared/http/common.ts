@@ -35,8 +35,9 @@ export const errorResponses = {
   503: problem('Busy; retry after `Retry-After` seconds.'),
 } as const;
 
-export const jsonBody = <T extends z.ZodType>(schema: T) => ({
-  required: true,
+/** A JSON request body; `required: false` lets an action accept no body at all. */
+export const jsonBody = <T extends z.ZodType>(schema: T, required = true) => ({
+  required,
   content: { 'application/json': { schema } },
 });
 
@@ -49,6 +50,12 @@ export const PageQuerySchema = z.strictObject({
   limit: z.coerce.number().int().min(1).max(100).default(25).openapi({ description: '1–100, default 25' }),
   cursor: z.string().max(2048).optional().openapi({ description: 'Opaque; from `nextCursor`' }),
 });
+
+/** `{id}` path parameter of pledges, policies and claims. */
+export const IdParam = z.object({ id: z.string().min(1).max(100) });
+
+/** Who took an action, as recorded in pledge and designation histories. */
+export const ActorSchema = z.object({ role: z.string(), org: z.string().nullable(), sub: z.string() });
 
 export const pageOf = <T extends z.ZodType>(item: T, name: string) =>
   z.object({ items: z.array(item), nextCursor: z.string().nullable() }).openapi(name);
@@ -87,8 +94,12 @@ export function expectedVersion(c: Context): number | undefined {
   return Number(match[1]);
 }
 
-/** Throws 412 when the caller's `If-Match` names another version than the stored one. */
-export function assertVersion(c: Context, current: number): void {
+/**
+ * Throws 412 when the caller's `If-Match` names another version than the stored one; otherwise returns the
+ * expected version (undefined when absent), for a conditional write.
+ */
+export function assertVersion(c: Context, current: number): number | undefined {
   const expected = expectedVersion(c);
   if (expected !== undefined && expected !== current) throw preconditionFailed(current);
+  return expected;
 }

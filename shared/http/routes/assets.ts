@@ -18,7 +18,6 @@ import {
   assertVersion,
   errorResponses,
   etagOf,
-  expectedVersion,
   IfMatchHeader,
   IsoDate,
   jsonBody,
@@ -216,8 +215,7 @@ export function registerAssetRoutes(app: PortalApp): void {
       const repo = repoOf(deps);
       const asset = await repo.get(id);
       if (!asset || !isEnterprise(principal, asset.owner)) throw notFound(`Asset ${id}`);
-      assertVersion(c, asset.version);
-      await repo.delete(asset, expectedVersion(c));
+      await repo.delete(asset, assertVersion(c, asset.version));
       return c.body(null, 204);
     },
   );

@@ -9,6 +9,7 @@ import {
   errorResponses,
   etagOf,
   Fen,
+  IdParam,
   IfMatchHeader,
   jsonBody,
   jsonResponse,
@@ -19,7 +20,6 @@ import type { PortalApp } from '../context.js';
 import { addRoute } from '../route.js';
 import { actorOf, ClaimSchema, listScope, mayReadPolicy } from './policies.js';
 
-const IdParam = z.object({ id: z.string().min(1).max(100) });
 const SettleInput = z.strictObject({ paidFen: Fen }).openapi('ClaimSettlement');
 const DenyInput = z.strictObject({ reason: z.string().trim().min(1).max(1000) }).openapi('ClaimDenial');
 

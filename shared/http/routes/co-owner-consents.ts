@@ -1,19 +1,11 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Principal } from '../../auth/principal.js';
 import type { Asset, CoOwnerConsent } from '../../domain/asset.js';
-import { parseUscc } from '../../domain/enterprise.js';
+import { isEnterprise, parseUscc } from '../../domain/enterprise.js';
 import { conflict, notFound, unprocessable } from '../../domain/errors.js';
 import { AssetRepository } from '../../store/asset-repository.js';
 import { CoOwnerConsentRepository } from '../../store/co-owner-consent-repository.js';
-import {
-  assertVersion,
-  errorResponses,
-  etagOf,
-  expectedVersion,
-  IfMatchHeader,
-  jsonBody,
-  jsonResponse,
-} from '../common.js';
+import { assertVersion, errorResponses, etagOf, IfMatchHeader, jsonBody, jsonResponse } from '../common.js';
 import type { PortalApp } from '../context.js';
 import { addRoute } from '../route.js';
 
@@ -57,7 +49,7 @@ async function manageableAsset(
   uscc: string,
 ): Promise<Asset> {
   const asset = await repo.get(id);
-  if (!asset || (principal.role === 'enterprise' && principal.org?.toUpperCase() !== asset.owner))
+  if (!asset || (principal.role === 'enterprise' && !isEnterprise(principal, asset.owner)))
     throw notFound(`Asset ${id}`);
   if (!(asset.coOwners ?? []).includes(uscc))
     throw unprocessable(`${uscc} is not a co-owner of asset ${id}.`, {
@@ -91,8 +83,7 @@ export function registerCoOwnerConsentRoutes(app: PortalApp): void {
       const { uscc } = parseUscc(rawUscc, 'param.uscc');
       const input = c.req.valid('json');
       const asset = await manageableAsset(new AssetRepository(deps.db, deps.tableName), principal, id, uscc);
-      assertVersion(c, asset.version);
-      const ifMatch = expectedVersion(c);
+      const ifMatch = assertVersion(c, asset.version);
       const consent: CoOwnerConsent & { recordedByRole: string; documentRef?: string } = {
         recordedAt: deps.now().toISOString(),
         recordedBy: principal.sub,
@@ -128,8 +119,7 @@ export function registerCoOwnerConsentRoutes(app: PortalApp): void {
       const { id, uscc: rawUscc } = c.req.valid('param');
       const { uscc } = parseUscc(rawUscc, 'param.uscc');
       const asset = await manageableAsset(new AssetRepository(deps.db, deps.tableName), principal, id, uscc);
-      assertVersion(c, asset.version);
-      const ifMatch = expectedVersion(c);
+      const ifMatch = assertVersion(c, asset.version);
       if (!asset.coOwnerConsents?.[uscc]) throw notFound(`A consent of ${uscc} on asset ${id}`);
       if (asset.encumbrance)
         throw conflict(

@@ -27,6 +27,7 @@ import {
 import { checkUscc } from '../../domain/uscc.js';
 import { DesignationRepository } from '../../store/designation-repository.js';
 import {
+  ActorSchema,
   assertVersion,
   errorResponses,
   etagOf,
@@ -67,8 +68,6 @@ const ReviewInput = z
   .openapi('ReviewInput');
 
 const RevokeInput = z.strictObject({ reason: z.string().trim().min(1).max(500) }).openapi('RevokeInput');
-
-const ActorSchema = z.object({ role: z.string(), org: z.string().nullable(), sub: z.string() });
 
 const DesignationSchema = z
   .object({
@@ -122,6 +121,7 @@ const DesignationListItem = DesignationSchema.extend({
   portfolio: PortfolioSummarySchema,
 }).openapi('DesignationListItem');
 
+/** Designation ids are at most 64 characters (the shared `IdParam` allows 100). */
 const IdParam = z.object({ id: z.string().min(1).max(64) });
 
 const actorOf = (p: Principal) => ({ role: p.role, org: p.org, sub: p.sub });

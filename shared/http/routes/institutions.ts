@@ -23,6 +23,8 @@ const InstitutionId = z
   .regex(INSTITUTION_ID_PATTERN, 'must be 2–40 characters of a-z, 0-9 and -')
   .openapi({ example: 'jinhua-bank' });
 
+const InstitutionParams = z.object({ id: InstitutionId });
+
 const InstitutionInput = z
   .strictObject({ kind: z.enum(INSTITUTION_KINDS), name: z.string().trim().min(1).max(200) })
   .openapi('InstitutionInput');
@@ -70,7 +72,7 @@ export function registerInstitutionRoutes(app: PortalApp): void {
       summary: 'Create or update a bank or insurer',
       tags: ['institutions'],
       request: {
-        params: z.object({ id: InstitutionId }),
+        params: InstitutionParams,
         headers: IfMatchHeader,
         body: jsonBody(InstitutionInput),
       },
@@ -118,7 +120,7 @@ export function registerInstitutionRoutes(app: PortalApp): void {
         'checked against the caps in force when the lender approves. Honours If-Match.',
       tags: ['institutions'],
       request: {
-        params: z.object({ id: InstitutionId }),
+        params: InstitutionParams,
         headers: IfMatchHeader,
         body: jsonBody(LendingPolicySchema),
       },
@@ -157,7 +159,7 @@ export function registerInstitutionRoutes(app: PortalApp): void {
       path: '/institutions/{id}',
       summary: 'One bank or insurer (a lender with its loan-to-value caps)',
       tags: ['institutions'],
-      request: { params: z.object({ id: InstitutionId }) },
+      request: { params: InstitutionParams },
       responses: { 200: jsonResponse(InstitutionSchema, 'The institution'), ...errorResponses },
     }),
     async (c) => {

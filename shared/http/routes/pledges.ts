@@ -25,10 +25,12 @@ import {
 import { InstitutionRepository } from '../../store/institution-repository.js';
 import { type PledgeListScope, PledgeRepository } from '../../store/pledge-repository.js';
 import {
+  ActorSchema,
   assertVersion,
   errorResponses,
   etagOf,
   Fen,
+  IdParam,
   IfMatchHeader,
   IsoDate,
   jsonBody,
@@ -112,7 +114,7 @@ const PledgeEventSchema = z
     action: z.enum(PLEDGE_ACTIONS),
     from: StatusSchema.nullable(),
     to: StatusSchema,
-    actor: z.object({ role: z.string(), org: z.string().nullable(), sub: z.string() }),
+    actor: ActorSchema,
     data: z.record(z.string(), z.unknown()),
   })
   .openapi('PledgeEvent');
@@ -123,8 +125,6 @@ const PledgeDetailSchema = PledgeSchema.extend({
     .array(z.enum(PLEDGE_ACTIONS))
     .openapi({ description: 'Actions the caller’s role may take from the current state' }),
 }).openapi('PledgeDetail');
-
-const PledgeId = z.object({ id: z.string().min(1).max(100) });
 
 const Reason = z.string().trim().min(1).max(1000);
 
@@ -281,7 +281,7 @@ export function registerPledgeRoutes(app: PortalApp): void {
       summary: 'One pledge with its full history',
       description: 'For its applicant, its addressed lender and the IP office; anyone else gets 404.',
       tags: ['pledges'],
-      request: { params: PledgeId },
+      request: { params: IdParam },
       responses: { 200: jsonResponse(PledgeDetailSchema, 'The pledge'), ...errorResponses },
     }),
     async (c) => {
@@ -311,9 +311,9 @@ export function registerPledgeRoutes(app: PortalApp): void {
         description: describeRow(row),
         tags: ['pledges'],
         request: {
-          params: PledgeId,
+          params: IdParam,
           headers: IfMatchHeader,
-          body: { required: body.required, content: { 'application/json': { schema: body.schema } } },
+          body: jsonBody(body.schema, body.required),
         },
         responses: { 200: jsonResponse(PledgeSchema, 'The pledge after the action'), ...errorResponses },
       }),

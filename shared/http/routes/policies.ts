@@ -37,6 +37,7 @@ import {
   etagOf,
   expectedVersion,
   Fen,
+  IdParam,
   IfMatchHeader,
   IsoDate,
   jsonBody,
@@ -187,10 +188,8 @@ const ClaimInput = z
   })
   .openapi('ClaimFiling');
 
-const IdParam = z.object({ id: Id });
-
 /** The policy as the API shows it: coverages with what each line has paid; the internal `paid` map hidden. */
-export function policyView(policy: Policy, extra: { claims?: Claim[]; history?: HistoryEvent[] } = {}) {
+function policyView(policy: Policy, extra: { claims?: Claim[]; history?: HistoryEvent[] } = {}) {
   const { paid: _paid, ...rest } = policy;
   return { ...rest, claimCount: policy.claimCount ?? 0, coverages: coverageViews(policy), ...extra };
 }
@@ -363,7 +362,7 @@ export function registerPolicyRoutes(app: PortalApp): void {
         request: {
           params: IdParam,
           headers: IfMatchHeader,
-          body: { required: body.required, content: { 'application/json': { schema: body.schema } } },
+          body: jsonBody(body.schema, body.required),
         },
         responses: { 200: jsonResponse(PolicySchema, 'The policy after the action'), ...errorResponses },
       }),
