@@ -154,7 +154,7 @@ describe('local portal (npm start)', { timeout: 120_000 }, () => {
   });
 
   it('keeps the data across a restart and stops cleanly on SIGTERM', async () => {
-    expect(assetId).toBeDefined();
+    expect(assetId, 'the previous test created an asset').toEqual(expect.any(String));
     const server = await startPortal(join('node_modules', '.bin', 'tsx'), ['scripts/start.ts']);
     const enterprise = await token('enterprise', ENTERPRISE);
     const read = await call(server.base, 'GET', `/assets/${assetId}`, enterprise);

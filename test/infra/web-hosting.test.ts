@@ -48,7 +48,9 @@ describe('web hosting', () => {
         IgnorePublicAcls: true,
         RestrictPublicBuckets: true,
       });
-      expect(bucket.Properties.BucketEncryption).toBeDefined();
+      expect(bucket.Properties.BucketEncryption, id).toEqual({
+        ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }],
+      });
       template.hasResourceProperties('AWS::S3::BucketPolicy', {
         Bucket: { Ref: id },
         PolicyDocument: {
@@ -84,7 +86,12 @@ describe('web hosting', () => {
   it('serves HTTPS only, with logging and security headers on every response', () => {
     const config = distributionConfig();
     expect(config.DefaultRootObject).toBe('index.html');
-    expect(config.Logging.Bucket).toBeDefined();
+    // Access logs go to one of the stack's own (private, encrypted) buckets.
+    const bucketIds = ofType('AWS::S3::Bucket').map(([id]) => id);
+    expect(config.Logging.Bucket).toEqual({ 'Fn::GetAtt': [expect.any(String), 'RegionalDomainName'] });
+    expect(bucketIds).toContain(
+      (config.Logging.Bucket as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0],
+    );
     expect(config.DefaultCacheBehavior.ViewerProtocolPolicy).toBe('redirect-to-https');
     const policyId = config.DefaultCacheBehavior.ResponseHeadersPolicyId.Ref;
     const headers = (

@@ -1,23 +1,9 @@
 import { QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { patentCheckCharacter } from '../../shared/domain/patent-number.js';
-import { usccCheckCharacter } from '../../shared/domain/uscc.js';
 import { assetKey, assetNumberKey } from '../../shared/store/asset-repository.js';
+import { asEnterprise, office, patentNo, yiwu } from '../support/pledge-fixtures.js';
 import { type CallOptions, createTestPortal, type TestPortal } from '../support/portal.js';
-
-const office = { role: 'ipoffice' as const };
-const asEnterprise = (uscc: string) => ({ role: 'enterprise' as const, org: uscc });
-
-/** A valid USCC in Jinhua's Yiwu city (330782) with the given 9-character organisation code. */
-const yiwu = (org: string) => {
-  const first17 = `91330782${org}`;
-  return `${first17}${usccCheckCharacter(first17)}`;
-};
-/** A valid post-2003 application number, canonical form. */
-const patentNo = (year: number, type: number, serial: number) => {
-  const body = `${year}${type}${String(serial).padStart(7, '0')}`;
-  return `${body}.${patentCheckCharacter(body)}`;
-};
 
 const A = yiwu('MA2C00001');
 const B = yiwu('MA2C00002');

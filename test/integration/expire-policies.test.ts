@@ -119,7 +119,9 @@ describe('scheduled policy expiry', () => {
         expect(actions).toEqual(['apply', 'issue', 'file_claim', 'expire']);
         expect(view.claims.map((c: { id: string }) => c.id)).toEqual([filing.body.id]);
       } else {
-        expect([409, 422]).toContain(filing.status);
+        // Refused because the policy is no longer active: a state refusal (409 naming the state), not a 422.
+        expect(filing.status, JSON.stringify(filing.body)).toBe(409);
+        expect(filing.body.currentState).toBe('expired');
         expect(actions).toEqual(['apply', 'issue', 'expire']);
         expect(view.claims).toEqual([]);
       }
