@@ -5,7 +5,7 @@ import { enterpriseKey } from './enterprise-repository.js';
 import { type Page, type PageRequest, queryPage } from './query-page.js';
 import { toResource } from './records.js';
 import { portfolioDeltaOfAsset } from './stats-facts.js';
-import { cancellationReasons, isTransactionCancelled, retryableStoreError } from './store-errors.js';
+import { CONDITION_FAILED, conditionCancellationReasons } from './store-errors.js';
 
 export const assetKey = (id: string) => ({ pk: `ASSET#${id}`, sk: 'ASSET' });
 
@@ -21,8 +21,6 @@ export const ownerAssetsPartition = (uscc: string) => `ENT#${uscc}#ASSETS`;
 /** The condition under which an asset may be deleted: no pledge holds it and no active policy covers it. */
 export const ASSET_DELETABLE =
   'attribute_not_exists(encumbrance) AND (attribute_not_exists(insuredBy) OR size(insuredBy) = :zero)';
-
-const CONDITION_FAILED = 'ConditionalCheckFailed';
 
 export class AssetRepository {
   constructor(
@@ -82,8 +80,7 @@ export class AssetRepository {
         }),
       );
     } catch (error) {
-      if (!isTransactionCancelled(error) || retryableStoreError(error)) throw error;
-      const [assetItem, numberItem, enterprise] = cancellationReasons(error);
+      const [assetItem, numberItem, enterprise] = conditionCancellationReasons(error);
       if (enterprise === CONDITION_FAILED)
         throw new DomainError(
           'not_found',
@@ -100,7 +97,7 @@ export class AssetRepository {
 
   /** Newest first. */
   async listByOwner(owner: string, page: PageRequest): Promise<Page<Asset>> {
-    const result = await queryPage<Asset>({
+    return queryPage<Asset>({
       db: this.db,
       tableName: this.tableName,
       index: 'gsi1',
@@ -108,7 +105,6 @@ export class AssetRepository {
       newestFirst: true,
       page,
     });
-    return result;
   }
 
   /**
@@ -143,8 +139,7 @@ export class AssetRepository {
         }),
       );
     } catch (error) {
-      if (!isTransactionCancelled(error) || retryableStoreError(error)) throw error;
-      const [assetReason] = cancellationReasons(error);
+      const [assetReason] = conditionCancellationReasons(error);
       if (assetReason !== CONDITION_FAILED) throw error;
       throw whyNotDeletable(asset, cancelledItem(error, 0), ifMatch);
     }

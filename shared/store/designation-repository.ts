@@ -42,7 +42,7 @@ import {
   enterpriseSummaryKey,
   type WriteItem,
 } from './stats-facts.js';
-import { cancellationReasons, isTransactionCancelled, retryableStoreError } from './store-errors.js';
+import { CONDITION_FAILED, conditionCancellationReasons } from './store-errors.js';
 
 export const designationKey = (id: string) => ({ pk: `DESIG#${id}`, sk: 'DESIG' });
 export const designationLockKey = (uscc: string, level: DesignationLevel) => ({
@@ -54,7 +54,6 @@ const ALL_DESIGNATIONS = 'DESIGNATIONS';
 const byYearPartition = (year: number) => `DESIGNATIONS#Y${year}`;
 const byLevelPartition = (level: DesignationLevel) => `DESIGNATIONS#L#${level}`;
 
-const CONDITION_FAILED = 'ConditionalCheckFailed';
 const MAX_BATCH_ATTEMPTS = 5;
 
 const indexKeys = (d: Designation) => ({
@@ -164,8 +163,7 @@ export class DesignationRepository {
         }),
       );
     } catch (error) {
-      if (!isTransactionCancelled(error) || retryableStoreError(error)) throw error;
-      const [designation, lock, enterprise] = cancellationReasons(error);
+      const [designation, lock, enterprise] = conditionCancellationReasons(error);
       if (enterprise === CONDITION_FAILED)
         throw unprocessable(`Enterprise ${d.uscc} is not registered in the portal.`, {
           errors: [{ path: 'uscc', message: `${d.uscc} is not a registered enterprise` }],
@@ -216,8 +214,7 @@ export class DesignationRepository {
     try {
       await this.db.send(new TransactWriteCommand({ TransactItems: items }));
     } catch (error) {
-      if (!isTransactionCancelled(error) || retryableStoreError(error)) throw error;
-      const reasons = cancellationReasons(error);
+      const reasons = conditionCancellationReasons(error);
       if (reasons[0] === CONDITION_FAILED) {
         const current = await this.get(before.id);
         const state = current?.status ?? before.status;
@@ -237,8 +234,7 @@ export class DesignationRepository {
     const plan = listPlan(filters);
     if (page.cursor !== undefined && plan.sortPrefix)
       assertCursorInRange(page.cursor, plan.index, plan.sortPrefix);
-    const result = await queryPage<Designation>({ db: this.db, tableName: this.tableName, ...plan, page });
-    return result;
+    return queryPage<Designation>({ db: this.db, tableName: this.tableName, ...plan, page });
   }
 
   /** The enterprise's current (active) designations: one Query on the lock items' index. */
@@ -266,11 +262,12 @@ export class DesignationRepository {
       this.batchGet(keys),
       Promise.all(unique.map((u) => this.inForceOf(u, today))),
     ]);
-    const byKey = new Map(items.map((i) => [`${i.pk}|${i.sk}`, i]));
+    const id = (key: Record<string, unknown>) => `${key.pk}|${key.sk}`;
+    const byKey = new Map(items.map((i) => [id(i), i]));
     const briefs = new Map<string, EnterpriseBrief>();
     unique.forEach((uscc, n) => {
-      const enterprise = byKey.get(`ENT#${uscc}|ENT`) as Enterprise | undefined;
-      const summary = byKey.get(`ENT#${uscc}|SUMMARY`);
+      const enterprise = byKey.get(id(enterpriseKey(uscc))) as Enterprise | undefined;
+      const summary = byKey.get(id(enterpriseSummaryKey(uscc)));
       const counts = inForce[n]!;
       briefs.set(uscc, {
         name: enterprise?.name ?? null,
@@ -300,7 +297,7 @@ export class DesignationRepository {
           TableName: this.tableName,
           KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
           ExpressionAttributeValues: {
-            ':pk': `ENT#${uscc}`,
+            ':pk': enterpriseKey(uscc).pk,
             ':from': `${ENTERPRISE_IN_FORCE_PREFIX}${today}`,
             // '~' sorts after every digit, so this is "every day from today on".
             ':to': `${ENTERPRISE_IN_FORCE_PREFIX}~`,

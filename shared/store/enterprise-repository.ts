@@ -50,13 +50,12 @@ export class EnterpriseRepository {
   }
 
   async list(page: PageRequest): Promise<Page<Enterprise>> {
-    const result = await queryPage<Enterprise>({
+    return queryPage<Enterprise>({
       db: this.db,
       tableName: this.tableName,
       index: 'gsi3',
       partition: ENTERPRISES_PARTITION,
       page,
     });
-    return result;
   }
 }

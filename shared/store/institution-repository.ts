@@ -53,7 +53,7 @@ export class InstitutionRepository {
   }
 
   async list(kind: InstitutionKind | undefined, page: PageRequest): Promise<Page<Institution>> {
-    const result = await queryPage<Institution>({
+    return queryPage<Institution>({
       db: this.db,
       tableName: this.tableName,
       ...(kind
@@ -61,6 +61,5 @@ export class InstitutionRepository {
         : { index: 'gsi3', partition: 'INSTITUTIONS' }),
       page,
     });
-    return result;
   }
 }

@@ -46,7 +46,7 @@ import type { PledgeStatus } from '../domain/pledge-state-machine.js';
 import { assetKey } from './asset-repository.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
 import { institutionKey } from './institution-repository.js';
-import { type Page, type PageRequest, queryPage } from './query-page.js';
+import { type Page, type PageRequest, queryPage, queryPartition } from './query-page.js';
 import { toResource } from './records.js';
 import {
   enterpriseSummaryDelta,
@@ -54,7 +54,7 @@ import {
   pledgeRegisteredFact,
   type WriteItem,
 } from './stats-facts.js';
-import { cancellationReasons, isTransactionCancelled, retryableStoreError } from './store-errors.js';
+import { CONDITION_FAILED, conditionCancellationReasons } from './store-errors.js';
 
 export const pledgeKey = (id: string) => ({ pk: `PLEDGE#${id}`, sk: 'PLEDGE' });
 export const pledgeEventKey = (id: string, version: number) => ({
@@ -85,7 +85,6 @@ const eventItem = (pledgeId: string, event: PledgeEvent) => ({
   ...event,
 });
 
-const CONDITION_FAILED = 'ConditionalCheckFailed';
 /** BatchGetItem may leave keys unprocessed under load; retry those a bounded number of times, then 503. */
 const BATCH_GET_ATTEMPTS = 3;
 
@@ -179,7 +178,7 @@ export class PledgeRepository {
         }),
       );
     } catch (error) {
-      if (!isTransactionCancelled(error) || retryableStoreError(error)) throw error;
+      conditionCancellationReasons(error);
       throw lostSubmissionRace(error, pledge, assets);
     }
   }
@@ -205,21 +204,8 @@ export class PledgeRepository {
 
   /** The pledge and its history in ONE Query on its partition (events sort before `PLEDGE`). */
   async getWithHistory(id: string): Promise<PledgeWithHistory | undefined> {
-    const items: Record<string, unknown>[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const out = await this.db.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: 'pk = :pk',
-          ExpressionAttributeValues: { ':pk': pledgeKey(id).pk },
-          ConsistentRead: true,
-          ExclusiveStartKey: startKey,
-        }),
-      );
-      items.push(...(out.Items ?? []));
-      startKey = out.LastEvaluatedKey; // a pledge has at most a dozen small events: one page in practice
-    } while (startKey);
+    // A pledge has at most a dozen small events: one page in practice.
+    const items = await queryPartition(this.db, this.tableName, pledgeKey(id).pk);
     const pledgeItem = items.find((i) => i.sk === 'PLEDGE');
     if (!pledgeItem) return undefined;
     const history = items
@@ -306,8 +292,7 @@ export class PledgeRepository {
         }),
       );
     } catch (error) {
-      if (!isTransactionCancelled(error) || retryableStoreError(error)) throw error;
-      const reasons = cancellationReasons(error);
+      const reasons = conditionCancellationReasons(error);
       const heldCount = options.freeAssets ? before.assetIds.length : 0;
       if (reasons[0] === CONDITION_FAILED || reasons[1] === CONDITION_FAILED) {
         const current = await this.get(before.id);
@@ -332,7 +317,7 @@ export class PledgeRepository {
     page: PageRequest,
   ): Promise<Page<Pledge>> {
     if (scope.role === 'enterprise') return this.listForEnterprise(scope.uscc, status, page);
-    const result = await queryPage<Pledge>({
+    return queryPage<Pledge>({
       db: this.db,
       tableName: this.tableName,
       ...(scope.role === 'lender'
@@ -342,7 +327,6 @@ export class PledgeRepository {
       newestFirst: true,
       page,
     });
-    return result;
   }
 
   private async listForEnterprise(

@@ -45,16 +45,14 @@ import type {
   PolicyStatus,
 } from '../domain/policy.js';
 import { insuredByEffect, type PolicyAction } from '../domain/policy-state-machine.js';
-import { type Page, type PageRequest, queryPage } from './query-page.js';
+import { assetKey } from './asset-repository.js';
+import { type Page, type PageRequest, queryPage, queryPartition } from './query-page.js';
 import { toResource } from './records.js';
-import { claimPaidFact } from './stats-facts.js';
-import { cancellationReasons, isTransactionCancelled, retryableStoreError } from './store-errors.js';
+import { claimPaidFact, type WriteItem } from './stats-facts.js';
+import { CONDITION_FAILED, conditionCancellationReasons } from './store-errors.js';
 
 type Item = Record<string, unknown>;
-/** A TransactWriteItem in the document client's (unmarshalled) form. */
-type WriteItem = NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']>[number];
 
-const CONDITION_FAILED = 'ConditionalCheckFailed';
 const pad = (n: number) => String(n).padStart(12, '0');
 
 export const policyKey = (id: string) => ({ pk: `POLICY#${id}`, sk: 'POLICY' });
@@ -79,7 +77,6 @@ export const policyNumberKey = (insurerId: string, number: string) => ({
   pk: `POLICYNO#${insurerId}#${number}`,
   sk: 'POLICYNO',
 });
-const assetKey = (id: string) => ({ pk: `ASSET#${id}`, sk: 'ASSET' });
 
 export const holderPoliciesPartition = (uscc: string) => `ENT#${uscc}#POLICIES`;
 export const insurerPoliciesPartition = (insurerId: string) => `INSURER#${insurerId}#POLICIES`;
@@ -203,7 +200,7 @@ export class PolicyRepository {
 
   /** The policy, its history and its claims: one Query of its partition (+ one BatchGet per 100 claims). */
   async getPolicyView(id: string): Promise<PolicyView | undefined> {
-    const items = await this.wholePartition(`POLICY#${id}`);
+    const items = await queryPartition(this.db, this.tableName, policyKey(id).pk);
     const policyItem = items.find((i) => i.sk === 'POLICY');
     if (!policyItem) return undefined;
     const history = items.filter((i) => String(i.sk).startsWith('EVENT#')).map(eventOf);
@@ -217,30 +214,11 @@ export class PolicyRepository {
   }
 
   async getClaimView(id: string): Promise<ClaimView | undefined> {
-    const items = await this.wholePartition(`CLAIM#${id}`);
+    const items = await queryPartition(this.db, this.tableName, claimKey(id).pk);
     const claimItem = items.find((i) => i.sk === 'CLAIM');
     if (!claimItem) return undefined;
     const history = items.filter((i) => String(i.sk).startsWith('EVENT#')).map(eventOf);
     return { claim: toResource<Claim>(claimItem), history };
-  }
-
-  private async wholePartition(pk: string): Promise<Item[]> {
-    const items: Item[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const out = await this.db.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: 'pk = :pk',
-          ExpressionAttributeValues: { ':pk': pk },
-          ConsistentRead: true,
-          ExclusiveStartKey: start,
-        }),
-      );
-      items.push(...(out.Items ?? []));
-      start = out.LastEvaluatedKey;
-    } while (start);
-    return items;
   }
 
   /** The application: the policy, its first history event and one asset link per covered asset. */
@@ -305,14 +283,9 @@ export class PolicyRepository {
       updatedAt: at,
       ...policyIndexKeys(next),
     };
-    const names: Record<string, string> = {};
+    const names: Record<string, string> = { '#status': 'status' };
     const values: Record<string, unknown> = { ':from': policy.status, ':v': policy.version };
-    const assignments = Object.entries(set).map(([name, value], i) => {
-      names[`#a${i}`] = name;
-      values[`:a${i}`] = value;
-      return `#a${i} = :a${i}`;
-    });
-    names['#status'] = 'status';
+    const update = setExpression(set, names, values);
     const effect = insuredByEffect(policy.status, to);
     const assetItems: WriteItem[] =
       effect === 'keep'
@@ -350,7 +323,7 @@ export class PolicyRepository {
               Update: {
                 TableName: this.tableName,
                 Key: policyKey(policy.id),
-                UpdateExpression: `SET ${assignments.join(', ')}`,
+                UpdateExpression: update,
                 ConditionExpression: '#status = :from AND version = :v',
                 ExpressionAttributeNames: names,
                 ExpressionAttributeValues: values,
@@ -363,8 +336,7 @@ export class PolicyRepository {
         }),
       );
     } catch (error) {
-      if (!isTransactionCancelled(error) || retryableStoreError(error)) throw error;
-      const reasons = cancellationReasons(error);
+      const reasons = conditionCancellationReasons(error);
       if (reasons[0] === CONDITION_FAILED || reasons[1] === CONDITION_FAILED) {
         const current = await this.getPolicy(policy.id);
         if (!current || current.status !== policy.status)
@@ -491,8 +463,7 @@ export class PolicyRepository {
         }),
       );
     } catch (error) {
-      if (!isTransactionCancelled(error) || retryableStoreError(error)) throw error;
-      const [policyReason, claimReason] = cancellationReasons(error);
+      const [policyReason, claimReason] = conditionCancellationReasons(error);
       if (claimReason === CONDITION_FAILED) throw await this.claimMoved(claim);
       if (policyReason === CONDITION_FAILED) throw await this.overCover(claim.policyId, coverage);
       throw error;
@@ -527,47 +498,56 @@ export class PolicyRepository {
         }),
       );
     } catch (error) {
-      if (!isTransactionCancelled(error) || retryableStoreError(error)) throw error;
-      if (cancellationReasons(error)[0] === CONDITION_FAILED) throw await this.claimMoved(claim);
+      if (conditionCancellationReasons(error)[0] === CONDITION_FAILED) throw await this.claimMoved(claim);
       throw error;
     }
     return next;
   }
 
-  async listPolicies(
+  listPolicies(
     scope: PolicyListScope,
     status: PolicyStatus | undefined,
     page: PageRequest,
   ): Promise<Page<Policy>> {
-    const where =
-      scope.kind === 'holder'
-        ? { index: 'gsi1' as const, partition: holderPoliciesPartition(scope.uscc) }
-        : scope.kind === 'insurer'
-          ? { index: 'gsi2' as const, partition: insurerPoliciesPartition(scope.insurerId) }
-          : { index: 'gsi3' as const, partition: ALL_POLICIES_PARTITION };
-    const result = await queryPage<Policy>({
-      db: this.db,
-      tableName: this.tableName,
-      ...where,
-      sortPrefix: status ? `${status}#` : undefined,
-      newestFirst: true,
+    return this.listByScope<Policy>(
+      scope,
+      {
+        holder: holderPoliciesPartition,
+        insurer: insurerPoliciesPartition,
+        office: ALL_POLICIES_PARTITION,
+      },
+      status,
       page,
-    });
-    return result;
+    );
   }
 
-  async listClaims(
+  listClaims(
     scope: PolicyListScope,
     status: ClaimStatus | undefined,
     page: PageRequest,
   ): Promise<Page<Claim>> {
+    return this.listByScope<Claim>(
+      scope,
+      { holder: holderClaimsPartition, insurer: insurerClaimsPartition, office: ALL_CLAIMS_PARTITION },
+      status,
+      page,
+    );
+  }
+
+  /** One page of the caller's list: holder on gsi1, insurer on gsi2, office on gsi3; status is a key prefix. */
+  private listByScope<T>(
+    scope: PolicyListScope,
+    partitions: { holder: (uscc: string) => string; insurer: (insurerId: string) => string; office: string },
+    status: string | undefined,
+    page: PageRequest,
+  ): Promise<Page<T>> {
     const where =
       scope.kind === 'holder'
-        ? { index: 'gsi1' as const, partition: holderClaimsPartition(scope.uscc) }
+        ? { index: 'gsi1' as const, partition: partitions.holder(scope.uscc) }
         : scope.kind === 'insurer'
-          ? { index: 'gsi2' as const, partition: insurerClaimsPartition(scope.insurerId) }
-          : { index: 'gsi3' as const, partition: ALL_CLAIMS_PARTITION };
-    const result = await queryPage<Claim>({
+          ? { index: 'gsi2' as const, partition: partitions.insurer(scope.insurerId) }
+          : { index: 'gsi3' as const, partition: partitions.office };
+    return queryPage<T>({
       db: this.db,
       tableName: this.tableName,
       ...where,
@@ -575,7 +555,6 @@ export class PolicyRepository {
       newestFirst: true,
       page,
     });
-    return result;
   }
 
   /** One page of active policies whose period ended before `today` (gsi3 sort key range; eventually consistent). */
@@ -609,7 +588,7 @@ export class PolicyRepository {
       new QueryCommand({
         TableName: this.tableName,
         KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-        ExpressionAttributeValues: { ':pk': `ASSET#${assetId}`, ':prefix': `POLICY#${insurerId}#` },
+        ExpressionAttributeValues: { ':pk': assetKey(assetId).pk, ':prefix': `POLICY#${insurerId}#` },
         Limit: 1,
       }),
     );
@@ -636,16 +615,11 @@ export class PolicyRepository {
     };
     const names: Record<string, string> = { '#status': 'status' };
     const values: Record<string, unknown> = { ':from': claim.status, ':v': claim.version };
-    const assignments = Object.entries(set).map(([name, value], i) => {
-      names[`#a${i}`] = name;
-      values[`:a${i}`] = value;
-      return `#a${i} = :a${i}`;
-    });
     return {
       Update: {
         TableName: this.tableName,
         Key: claimKey(claim.id),
-        UpdateExpression: `SET ${assignments.join(', ')}`,
+        UpdateExpression: setExpression(set, names, values),
         ConditionExpression: '#status = :from AND version = :v',
         ExpressionAttributeNames: names,
         ExpressionAttributeValues: values,
@@ -682,6 +656,20 @@ export class PolicyRepository {
       },
     );
   }
+}
+
+/** `SET #a0 = :a0, …` for every attribute of `set`; adds the placeholders to `names` and `values`. */
+function setExpression(
+  set: Record<string, unknown>,
+  names: Record<string, string>,
+  values: Record<string, unknown>,
+): string {
+  const assignments = Object.entries(set).map(([name, value], i) => {
+    names[`#a${i}`] = name;
+    values[`:a${i}`] = value;
+    return `#a${i} = :a${i}`;
+  });
+  return `SET ${assignments.join(', ')}`;
 }
 
 function eventOf(item: Item): HistoryEvent {

@@ -25,6 +25,30 @@ export interface PageQuery {
   page: PageRequest;
 }
 
+/** Every item of one base-table partition, strongly consistent, page after page (for small partitions). */
+export async function queryPartition(
+  db: DynamoDBDocumentClient,
+  tableName: string,
+  pk: string,
+): Promise<Record<string, unknown>[]> {
+  const items: Record<string, unknown>[] = [];
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const out = await db.send(
+      new QueryCommand({
+        TableName: tableName,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': pk },
+        ConsistentRead: true,
+        ExclusiveStartKey: startKey,
+      }),
+    );
+    items.push(...(out.Items ?? []));
+    startKey = out.LastEvaluatedKey;
+  } while (startKey);
+  return items;
+}
+
 /** One Query for one page of a list, as resources (key attributes stripped); never a Scan. */
 export async function queryPage<T>(q: PageQuery): Promise<Page<T>> {
   const index = q.index ? GLOBAL_INDEXES.find((i) => i.name === q.index) : undefined;

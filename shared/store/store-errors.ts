@@ -26,6 +26,9 @@ export const cancellationReasons = (error: unknown): string[] => {
   return reasons.map((r) => r.Code ?? 'None');
 };
 
+/** The code a transaction item reports when its own condition failed. */
+export const CONDITION_FAILED = 'ConditionalCheckFailed';
+
 export const isConditionFailure = (error: unknown): boolean =>
   error instanceof Error && error.name === 'ConditionalCheckFailedException';
 
@@ -42,4 +45,13 @@ export function retryableStoreError(error: unknown): DomainError | undefined {
   if (isTransactionCancelled(error) && cancellationReasons(error).some((code) => RETRYABLE_REASONS.has(code)))
     return unavailable();
   return undefined;
+}
+
+/**
+ * The per-item reasons of a transaction that a condition cancelled. Anything else — another error, or a
+ * cancellation for a retryable reason — is rethrown unchanged for the caller's error mapping.
+ */
+export function conditionCancellationReasons(error: unknown): string[] {
+  if (!isTransactionCancelled(error) || retryableStoreError(error)) throw error;
+  return cancellationReasons(error);
 }
