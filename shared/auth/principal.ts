@@ -18,3 +18,6 @@ export const isRole = (value: unknown): value is Role =>
 
 /** A stable string identifying the caller's tenant, used to scope idempotency keys and cursors. */
 export const tenantKey = (p: Principal): string => `${p.role}:${p.org ?? '-'}`;
+
+/** The actor a history event records: a copy of the principal, so fields added to it later never leak into events. */
+export const actorOf = (p: Principal): Principal => ({ role: p.role, org: p.org, sub: p.sub });

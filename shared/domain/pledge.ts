@@ -2,7 +2,7 @@
  * IP pledge financing (知识产权质押融资): the pledge record, its history events and the business rules that refuse
  * a submission or an action. Pure: no AWS, no HTTP. The life cycle itself is `pledge-state-machine.ts`.
  */
-import type { Principal, Role } from '../auth/principal.js';
+import type { Principal } from '../auth/principal.js';
 import type { Asset } from './asset.js';
 import { compareDates, type IsoDate, todayInShanghai } from './dates.js';
 import { type FieldIssue, unprocessable } from './errors.js';
@@ -52,11 +52,8 @@ export interface Pledge {
   updatedAt: string;
 }
 
-export interface PledgeActor {
-  role: Role;
-  org: string | null;
-  sub: string;
-}
+/** Who took an action: role, organisation and the token's subject. */
+export type PledgeActor = Principal;
 
 /** One immutable history entry; the first one is the submission (`from: null`). */
 export interface PledgeEvent {
@@ -69,8 +66,6 @@ export interface PledgeEvent {
   actor: PledgeActor;
   data: Record<string, unknown>;
 }
-
-export const actorOf = (p: Principal): PledgeActor => ({ role: p.role, org: p.org, sub: p.sub });
 
 export interface PledgeInput {
   lenderId: string;

@@ -22,11 +22,12 @@ export type PolicyStatus = (typeof POLICY_STATUSES)[number];
 export const CLAIM_STATUSES = ['filed', 'paid', 'denied'] as const;
 export type ClaimStatus = (typeof CLAIM_STATUSES)[number];
 
-/** Who did something: a token's role and tenant, or the scheduled job (`system`, no org). */
+/** Who did something: a token's role, tenant and subject, or the scheduled job (`system`, no org, no subject). */
 export type ActorRole = Role | 'system';
 export interface Actor {
   role: ActorRole;
   org: string | null;
+  sub?: string;
 }
 export const SYSTEM_ACTOR: Actor = { role: 'system', org: null };
 

@@ -1,4 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
+import { actorOf, type Principal } from '../../auth/principal.js';
 import { coverageOf, remainingCover, settlementIssues } from '../../domain/coverage.js';
 import { forbidden, invalidState, notFound, unprocessable } from '../../domain/errors.js';
 import { CLAIM_STATUSES, type Claim } from '../../domain/policy.js';
@@ -18,7 +19,7 @@ import {
 } from '../common.js';
 import type { PortalApp } from '../context.js';
 import { addRoute } from '../route.js';
-import { actorOf, ClaimSchema, listScope, mayReadPolicy } from './policies.js';
+import { ClaimSchema, listScope, mayReadPolicy } from './policies.js';
 
 const SettleInput = z.strictObject({ paidFen: Fen }).openapi('ClaimSettlement');
 const DenyInput = z.strictObject({ reason: z.string().trim().min(1).max(1000) }).openapi('ClaimDenial');
@@ -75,7 +76,7 @@ export function registerClaimRoutes(app: PortalApp): void {
   );
 
   /** Loads the claim the insurer acts on; 404 when it is not addressed to the caller, 409 from a wrong state. */
-  const claimFor = async (repo: PolicyRepository, id: string, principal: Parameters<typeof actorOf>[0]) => {
+  const claimFor = async (repo: PolicyRepository, id: string, principal: Principal) => {
     const claim = await repo.getClaim(id);
     if (!claim || !mayReadPolicy(principal, claim) || principal.role === 'ipoffice')
       throw notFound(`Claim ${id}`);

@@ -1,6 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
-import type { Principal } from '../../auth/principal.js';
+import { actorOf } from '../../auth/principal.js';
 import { todayInShanghai } from '../../domain/dates.js';
 import {
   DESIGNATION_LEVELS,
@@ -123,8 +123,6 @@ const DesignationListItem = DesignationSchema.extend({
 
 /** Designation ids are at most 64 characters (the shared `IdParam` allows 100). */
 const IdParam = z.object({ id: z.string().min(1).max(64) });
-
-const actorOf = (p: Principal) => ({ role: p.role, org: p.org, sub: p.sub });
 
 /** Reads the designation, honours If-Match and asks the state machine; throws the matching problem. */
 async function prepareTransition(c: Context<AppEnv>, id: string, action: DesignationAction) {

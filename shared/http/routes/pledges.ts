@@ -1,11 +1,11 @@
 import { createRoute, z } from '@hono/zod-openapi';
+import { actorOf } from '../../auth/principal.js';
 import { todayInShanghai } from '../../domain/dates.js';
 import { forbidden, invalidState, notFound, unprocessable } from '../../domain/errors.js';
 import { effectivePolicy } from '../../domain/lending-policy.js';
 import {
   type ActionBody,
   actionChanges,
-  actorOf,
   MAX_PLEDGE_ASSETS,
   MAX_TERM_MONTHS,
   maySee,

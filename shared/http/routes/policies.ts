@@ -1,6 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import type { Principal, Role } from '../../auth/principal.js';
+import { actorOf } from '../../auth/principal.js';
 import { claimIssues, coverageIssues, periodIssues } from '../../domain/coverage.js';
 import { compareDates, todayInShanghai } from '../../domain/dates.js';
 import {
@@ -14,7 +15,6 @@ import {
 } from '../../domain/errors.js';
 import { INSTITUTION_ID_PATTERN } from '../../domain/institution.js';
 import {
-  type Actor,
   CLAIM_STATUSES,
   type Claim,
   COVERAGE_LINES,
@@ -105,7 +105,7 @@ const HistoryEventSchema = z
     action: z.string(),
     from: z.string().nullable(),
     to: z.string(),
-    actor: z.object({ role: z.string(), org: z.string().nullable() }),
+    actor: z.object({ role: z.string(), org: z.string().nullable(), sub: z.string().optional() }),
     version: z.number().int(),
     claimId: z.string().optional(),
     reason: z.string().optional(),
@@ -193,8 +193,6 @@ function policyView(policy: Policy, extra: { claims?: Claim[]; history?: History
   const { paid: _paid, ...rest } = policy;
   return { ...rest, claimCount: policy.claimCount ?? 0, coverages: coverageViews(policy), ...extra };
 }
-
-export const actorOf = (p: Principal): Actor => ({ role: p.role, org: p.org });
 
 /** Holder, addressed insurer and the IP office see a policy; anyone else is told it does not exist. */
 export function mayReadPolicy(p: Principal, policy: Pick<Policy, 'holder' | 'insurerId'>): boolean {
