@@ -29,7 +29,7 @@ import { WAN_YUAN_FEN, YI_YUAN_FEN } from '../shared/domain/money.js';
 import { patentCheckCharacter } from '../shared/domain/patent-number.js';
 import type { CoverageLine } from '../shared/domain/policy.js';
 import { loanMaturity, patentExpiresOn, trademarkExpiresOn } from '../shared/domain/terms.js';
-import { usccCheckCharacter } from '../shared/domain/uscc.js';
+import { withUsccCheck } from '../shared/domain/uscc.js';
 
 // ---- The published figures -------------------------------------------------------------------------------------
 
@@ -508,7 +508,7 @@ export function planCity(now: Date = new Date()): CityPlan {
       assets.push(asset);
     }
     enterprises.push({
-      uscc: `${first17}${usccCheckCharacter(first17)}`,
+      uscc: withUsccCheck(first17),
       name,
       industry: trade.industry,
       assets,

@@ -1,5 +1,5 @@
 import { patentCheckCharacter } from '../../shared/domain/patent-number.js';
-import { usccCheckCharacter } from '../../shared/domain/uscc.js';
+import { withUsccCheck } from '../../shared/domain/uscc.js';
 
 /** Small helpers shared by the benchmark sections. */
 
@@ -26,10 +26,7 @@ export function table(rows: readonly (readonly (string | number)[])[]): string {
 }
 
 /** A valid USCC in Yiwu (330782) whose organisation code is `org` (9 characters of the USCC alphabet). */
-export const usccOf = (org: string): string => {
-  const first17 = `91330782${org}`;
-  return `${first17}${usccCheckCharacter(first17)}`;
-};
+export const usccOf = (org: string): string => withUsccCheck(`91330782${org}`);
 
 /** A valid application number (canonical form) of `type` (1 invention, 2 utility model, 3 design). */
 export const patentNumber = (year: number, type: number, serial: number): string => {

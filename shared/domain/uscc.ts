@@ -16,6 +16,9 @@ export function usccCheckCharacter(first17: string): string {
   return ALPHABET[(31 - (sum % 31)) % 31] as string;
 }
 
+/** The full 18-character code for 17 leading characters: appends the check character. */
+export const withUsccCheck = (first17: string): string => `${first17}${usccCheckCharacter(first17)}`;
+
 export function checkUscc(raw: string): UsccCheck {
   const uscc = normaliseUscc(raw);
   if (uscc.length !== 18) return { ok: false, reason: `must be 18 characters, got ${uscc.length}` };

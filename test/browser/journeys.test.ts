@@ -5,7 +5,7 @@ import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildWeb } from '../../scripts/build-web.js';
 import { patentCheckCharacter } from '../../shared/domain/patent-number.js';
-import { usccCheckCharacter } from '../../shared/domain/uscc.js';
+import { withUsccCheck } from '../../shared/domain/uscc.js';
 import { type Harness, screenshot, signIn, startHarness } from './portal-harness.js';
 
 /**
@@ -16,7 +16,7 @@ import { type Harness, screenshot, signIn, startHarness } from './portal-harness
  * settles; the IP office designates the company and reads the dashboard and its CSV.
  */
 const COMPANY_FIRST17 = '91330782MA2A00011'; // registered in 义乌市 (330782)
-const COMPANY = `${COMPANY_FIRST17}${usccCheckCharacter(COMPANY_FIRST17)}`;
+const COMPANY = withUsccCheck(COMPANY_FIRST17);
 const PATENT_DIGITS = '202010000042'; // type digit 1: invention
 const PATENT = `ZL${PATENT_DIGITS}.${patentCheckCharacter(PATENT_DIGITS)}`;
 const WRONG_CHECK = patentCheckCharacter(PATENT_DIGITS) === '0' ? '1' : '0';

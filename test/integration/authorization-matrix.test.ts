@@ -16,7 +16,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Role } from '../../shared/auth/principal.js';
 import { patentCheckCharacter } from '../../shared/domain/patent-number.js';
-import { usccCheckCharacter } from '../../shared/domain/uscc.js';
+import { withUsccCheck } from '../../shared/domain/uscc.js';
 import { createApp } from '../../shared/http/app.js';
 import type { PortalDeps } from '../../shared/http/context.js';
 import { routeTable } from '../../shared/http/route.js';
@@ -161,7 +161,7 @@ async function claimOfA(fx: Fixture): Promise<string> {
 let designationSerial = 0;
 async function designationOfFreshEnterprise(fx: Fixture): Promise<string> {
   const first17 = `91330782MD${String(++designationSerial).padStart(7, '0')}`;
-  const uscc = `${first17}${usccCheckCharacter(first17)}`;
+  const uscc = withUsccCheck(first17);
   const registered = await fx.portal.call('PUT', `/enterprises/${uscc}`, {
     as: CALLERS.ipoffice,
     body: { name: `Designated ${designationSerial}` },

@@ -1,6 +1,6 @@
 import { QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { usccCheckCharacter } from '../../shared/domain/uscc.js';
+import { withUsccCheck } from '../../shared/domain/uscc.js';
 import { activeDesignationsOf } from '../../shared/store/designation-repository.js';
 import {
   DESIGNATIONS_COUNT_PARTITION,
@@ -15,7 +15,7 @@ let serial = 0;
 const newUscc = (division = '330782') => {
   serial++;
   const first17 = `91${division}MA${String(serial).padStart(7, '0')}`;
-  return `${first17}${usccCheckCharacter(first17)}`;
+  return withUsccCheck(first17);
 };
 
 describe('designations', () => {

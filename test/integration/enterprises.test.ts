@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { usccCheckCharacter } from '../../shared/domain/uscc.js';
+import { withUsccCheck } from '../../shared/domain/uscc.js';
 import { createTestPortal, type TestPortal } from '../support/portal.js';
 
 const office = { role: 'ipoffice' as const };
@@ -8,10 +8,7 @@ const WUCHENG = '913307023073692596'; // Wucheng, 330702
 const asEnterprise = (uscc: string) => ({ role: 'enterprise' as const, org: uscc });
 
 /** A valid USCC in Jinhua's Wuyi county (330723) with the given 9-character organisation code. */
-const wuyi = (org: string) => {
-  const first17 = `91330723${org}`;
-  return `${first17}${usccCheckCharacter(first17)}`;
-};
+const wuyi = (org: string) => withUsccCheck(`91330723${org}`);
 
 describe('enterprises', () => {
   let portal: TestPortal;

@@ -21,7 +21,7 @@ import { ephemeralIssuer } from '../../shared/auth/local-issuer.js';
 import type { Role } from '../../shared/auth/principal.js';
 import { addDays, todayInShanghai } from '../../shared/domain/dates.js';
 import { patentCheckCharacter } from '../../shared/domain/patent-number.js';
-import { usccCheckCharacter } from '../../shared/domain/uscc.js';
+import { withUsccCheck } from '../../shared/domain/uscc.js';
 import { createApp } from '../../shared/http/app.js';
 import type { PortalDeps } from '../../shared/http/context.js';
 import { openApiDocument } from '../../shared/http/routes/system.js';
@@ -44,10 +44,7 @@ const RUNS = Number(process.env.FUZZ_RUNS ?? 20);
 const TRACE = process.env.FUZZ_TRACE;
 const STACK_TRACE = /\bat .+\.(?:ts|js|mjs|cjs):\d+|node_modules|Error: /;
 
-const yiwu = (org: string) => {
-  const first17 = `91330782${org}`;
-  return `${first17}${usccCheckCharacter(first17)}`;
-};
+const yiwu = (org: string) => withUsccCheck(`91330782${org}`);
 const A = yiwu('MA2F00001');
 const B = yiwu('MA2F00002');
 const patentNo = (type: number, serial: number) => {

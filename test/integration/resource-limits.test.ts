@@ -7,7 +7,7 @@ import { connect } from 'node:net';
 import { serve } from '@hono/node-server';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Role } from '../../shared/auth/principal.js';
-import { usccCheckCharacter } from '../../shared/domain/uscc.js';
+import { withUsccCheck } from '../../shared/domain/uscc.js';
 import { createApp, MAX_BODY_BYTES } from '../../shared/http/app.js';
 import type { PortalDeps } from '../../shared/http/context.js';
 import { openApiDocument } from '../../shared/http/routes/system.js';
@@ -26,7 +26,7 @@ import {
 import { createTestPortal, type TestPortal } from '../support/portal.js';
 
 const first17 = '91330782MA2L00001';
-const A = `${first17}${usccCheckCharacter(first17)}`;
+const A = withUsccCheck(first17);
 const ORG: Record<Role, string | null> = {
   enterprise: A,
   lender: 'rl-bank',

@@ -5,7 +5,7 @@ import { DESIGNATION_LEVELS } from '../../shared/domain/designation.js';
 import { patentCheckCharacter } from '../../shared/domain/patent-number.js';
 import { COVERAGE_LINES } from '../../shared/domain/policy.js';
 import { JINHUA_DIVISIONS } from '../../shared/domain/statistics.js';
-import { usccCheckCharacter } from '../../shared/domain/uscc.js';
+import { withUsccCheck } from '../../shared/domain/uscc.js';
 import { computeStats } from '../../shared/jobs/compute-stats.js';
 import { reconcileStats } from '../../shared/jobs/reconcile-stats.js';
 import {
@@ -219,7 +219,7 @@ async function play(portal: TestPortal, s: Scenario): Promise<Tally> {
   // Parties.
   const enterprises = s.divisions.map((division, i) => {
     const first17 = `91${division}MA${String(i + 1).padStart(7, '0')}`;
-    return `${first17}${usccCheckCharacter(first17)}`;
+    return withUsccCheck(first17);
   });
   const entOf = (n: number) => enterprises[n % enterprises.length]!;
   for (const uscc of enterprises)
@@ -709,7 +709,7 @@ describe('statistics over a random city driven through the API', () => {
         const tally = await play(portal, scenario);
         const year = Number(shanghai(new Date()).slice(0, 4));
         const pastHolder = `91${scenario.divisions[0]}MA${String(1).padStart(7, '0')}`;
-        await writePastYear(portal, `${pastHolder}${usccCheckCharacter(pastHolder)}`, year);
+        await writePastYear(portal, withUsccCheck(pastHolder), year);
 
         const now = new Date();
         const snapshot = await computeStats(portal.deps, now);
@@ -744,7 +744,7 @@ describe('statistics over a random city driven through the API', () => {
     const portal = await createTestPortal();
     const t = portal.tableName;
     const first17 = '91330782MA0000042';
-    const uscc = `${first17}${usccCheckCharacter(first17)}`;
+    const uscc = withUsccCheck(first17);
     const at = new Date().toISOString();
     const put = (Item: Record<string, unknown>) => ({ Put: { TableName: t, Item } });
     // A registration whose running total was added with one fen too many …

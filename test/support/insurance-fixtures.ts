@@ -1,6 +1,6 @@
 import { expect } from 'vitest';
 import { patentCheckCharacter } from '../../shared/domain/patent-number.js';
-import { usccCheckCharacter } from '../../shared/domain/uscc.js';
+import { withUsccCheck } from '../../shared/domain/uscc.js';
 import type { TestPortal } from './portal.js';
 
 /** Fixtures for the insurance tests, all made through the public HTTP API. */
@@ -10,10 +10,7 @@ export const asInsurer = (id: string) => ({ role: 'insurer' as const, org: id })
 export const asLender = (id: string) => ({ role: 'lender' as const, org: id });
 
 /** A valid USCC in Jinhua's Wucheng district (330702) with a 9-character organisation code. */
-export const wucheng = (org: string) => {
-  const first17 = `91330702${org}`;
-  return `${first17}${usccCheckCharacter(first17)}`;
-};
+export const wucheng = (org: string) => withUsccCheck(`91330702${org}`);
 
 let serial = Math.floor(Math.random() * 1_000_000);
 const nextSerial = () => ++serial;

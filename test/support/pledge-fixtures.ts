@@ -1,6 +1,6 @@
 import { expect } from 'vitest';
 import { patentCheckCharacter } from '../../shared/domain/patent-number.js';
-import { usccCheckCharacter } from '../../shared/domain/uscc.js';
+import { withUsccCheck } from '../../shared/domain/uscc.js';
 import type { TestPortal } from './portal.js';
 
 /** Fixtures for the pledge tests, created through the public API as a client would. */
@@ -10,10 +10,7 @@ export const asEnterprise = (uscc: string) => ({ role: 'enterprise' as const, or
 export const asLender = (id: string) => ({ role: 'lender' as const, org: id });
 
 /** A valid USCC in Yiwu (330782) with the given 9-character organisation code. */
-export const yiwu = (org: string) => {
-  const first17 = `91330782${org}`;
-  return `${first17}${usccCheckCharacter(first17)}`;
-};
+export const yiwu = (org: string) => withUsccCheck(`91330782${org}`);
 
 /** A valid post-2003 application number (year, type digit, serial), canonical form. */
 export const patentNo = (year: number, type: number, serial: number) => {

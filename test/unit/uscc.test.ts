@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { checkUscc, normaliseUscc, usccCheckCharacter } from '../../shared/domain/uscc.js';
+import { checkUscc, normaliseUscc, usccCheckCharacter, withUsccCheck } from '../../shared/domain/uscc.js';
 
 const ALPHABET = '0123456789ABCDEFGHJKLMNPQRTUWXY';
 const WEIGHTS = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28];
@@ -147,5 +147,11 @@ describe('USCC properties', () => {
         expect(checkUscc(altered).ok).toBe(false);
       }),
     );
+  });
+});
+
+describe('withUsccCheck', () => {
+  it('completes every worked example from its first 17 characters', () => {
+    for (const code of VALID) expect(withUsccCheck(code.slice(0, 17))).toBe(code);
   });
 });
