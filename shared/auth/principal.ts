@@ -1,3 +1,5 @@
+import type { Actor } from '../domain/actor.js';
+
 /** Who is calling, as established from a verified token. The tenant comes only from here. */
 export const ROLES = ['enterprise', 'lender', 'insurer', 'ipoffice'] as const;
 export type Role = (typeof ROLES)[number];
@@ -16,8 +18,5 @@ export const ORG_CLAIM = 'custom:org';
 export const isRole = (value: unknown): value is Role =>
   typeof value === 'string' && (ROLES as readonly string[]).includes(value);
 
-/** A stable string identifying the caller's tenant, used to scope idempotency keys and cursors. */
-export const tenantKey = (p: Principal): string => `${p.role}:${p.org ?? '-'}`;
-
-/** The actor a history event records: a copy of the principal, so fields added to it later never leak into events. */
-export const actorOf = (p: Principal): Principal => ({ role: p.role, org: p.org, sub: p.sub });
+/** The actor a use case records: a copy of the principal, so fields added to it later never leak into events. */
+export const actorOf = (p: Principal): Actor => ({ role: p.role, org: p.org, sub: p.sub });

@@ -1,6 +1,6 @@
 /**
- * The pledge-loan life cycle as ONE table. The HTTP layer, the repository (which assets to hold or free) and the
- * tests all read this table; nothing else encodes which role may move a pledge from which state to which.
+ * The pledge-loan life cycle as ONE table, run by the one state machine (`state-machine.ts`). The use cases, the
+ * engine's effects (which assets to hold or free) and the tests all read this table; nothing else encodes which role may move a pledge from which state to which.
  *
  *   submit → submitted → review → under_review → approve → approved → register → registered → disburse → active
  *   active → repay → repaid | default → defaulted;  repaid/defaulted → release → released
@@ -9,6 +9,8 @@
  * Assets are held from `submitted` until `withdrawn`, `rejected`, `registration_refused` or `released`.
  */
 import type { Role } from '../auth/principal.js';
+import type { ActorRole } from './actor.js';
+import { type HistoryStep, type TransitionRow as Row, StateMachine } from './state-machine.js';
 
 export const PLEDGE_STATUSES = [
   'submitted',
@@ -43,12 +45,9 @@ export type PledgeAction = (typeof PLEDGE_ACTIONS)[number];
 /** What a transition does to the pledged assets' `encumbrance`. */
 export type AssetEffect = 'hold' | 'free' | 'keep';
 
-export interface TransitionRow {
-  action: PledgeAction;
+export interface TransitionRow extends Row<PledgeAction, PledgeStatus> {
+  /** People only: no job moves a pledge. */
   roles: readonly Role[];
-  /** `null` = the pledge does not exist yet (only `submit`). */
-  from: readonly (PledgeStatus | null)[];
-  to: PledgeStatus;
   holdsAssets: AssetEffect;
 }
 
@@ -84,25 +83,25 @@ export const PLEDGE_TRANSITIONS: readonly TransitionRow[] = [
   },
 ];
 
-const ROWS = new Map(PLEDGE_TRANSITIONS.map((row) => [row.action, row]));
+const PAST: Record<PledgeAction, string> = {
+  submit: 'submitted',
+  review: 'reviewed',
+  approve: 'approved',
+  reject: 'rejected',
+  withdraw: 'withdrawn',
+  register: 'registered',
+  refuse: 'refused registration',
+  disburse: 'disbursed',
+  repay: 'repaid',
+  default: 'defaulted',
+  release: 'released',
+};
 
-export const transitionRow = (action: PledgeAction): TransitionRow => ROWS.get(action)!;
+export const PLEDGE_MACHINE = new StateMachine<PledgeAction, PledgeStatus, TransitionRow>(PLEDGE_TRANSITIONS, PAST);
 
-export type TransitionResult =
-  | { ok: true; to: PledgeStatus; holdsAssets: AssetEffect }
-  | { ok: false; error: 'forbidden' | 'invalid_state' };
-
-/**
- * Whether `role` may take `action` on a pledge in `status`. A wrong role is reported before a wrong state, so a
- * caller never learns a pledge's state from an action it may not take at all. Whether the caller is THE
- * applicant or THE addressed lender is a separate (tenant) check that answers 404.
- */
-export function transition(status: PledgeStatus | null, action: PledgeAction, role: Role): TransitionResult {
-  const row = ROWS.get(action);
-  if (!row?.roles.includes(role)) return { ok: false, error: 'forbidden' };
-  if (!row.from.includes(status)) return { ok: false, error: 'invalid_state' };
-  return { ok: true, to: row.to, holdsAssets: row.holdsAssets };
-}
+/** The domain event a pledge transition publishes: `pledge.<to>`, except disbursal (`pledge.disbursed`). */
+export const pledgeEventType = (row: TransitionRow): string =>
+  `pledge.${row.action === 'disburse' ? 'disbursed' : row.to}`;
 
 /** States in which a pledge no longer holds its assets: the targets of the freeing transitions. */
 export const FREEING_STATUSES: ReadonlySet<PledgeStatus> = new Set(
@@ -112,34 +111,12 @@ export const FREEING_STATUSES: ReadonlySet<PledgeStatus> = new Set(
 /** An open application or an unreleased pledge: its assets are encumbered. */
 export const holdsAssets = (status: PledgeStatus): boolean => !FREEING_STATUSES.has(status);
 
-/** Actions allowed from a state (for the API's `allowedActions` hint and for tests). */
-export const actionsFrom = (status: PledgeStatus): PledgeAction[] =>
-  PLEDGE_TRANSITIONS.filter((r) => r.from.includes(status)).map((r) => r.action);
-
-export interface HistoryStep {
-  action: PledgeAction;
-  actor: { role: Role };
-  from?: PledgeStatus | null;
-  to?: PledgeStatus;
+/** Whether `role` may take `action` from `status`, with the target state and the effect on the assets. */
+export function transition(status: PledgeStatus | null, action: PledgeAction, role: ActorRole) {
+  const d = PLEDGE_MACHINE.decide(status, action, role);
+  return d.ok ? { ok: true as const, to: d.row.to, holdsAssets: d.row.holdsAssets } : d;
 }
 
-/**
- * Re-runs a pledge's history through the table and returns the final status. Throws when a step is not a legal
- * transition or disagrees with the `from`/`to` it recorded: a stored history must be explainable by the table.
- */
-export function replay(history: readonly HistoryStep[]): PledgeStatus | null {
-  let status: PledgeStatus | null = null;
-  history.forEach((step, i) => {
-    const result = transition(status, step.action, step.actor.role);
-    if (!result.ok)
-      throw new Error(
-        `history step ${i} (${step.action} by ${step.actor.role} from ${status}): ${result.error}`,
-      );
-    if (step.from !== undefined && step.from !== status)
-      throw new Error(`history step ${i} records from=${step.from} but the pledge was ${status}`);
-    if (step.to !== undefined && step.to !== result.to)
-      throw new Error(`history step ${i} records to=${step.to} but ${step.action} leads to ${result.to}`);
-    status = result.to;
-  });
-  return status;
-}
+export const actionsFrom = (status: PledgeStatus): PledgeAction[] => PLEDGE_MACHINE.actionsFrom(status);
+
+export const replay = (history: readonly HistoryStep[]): PledgeStatus | null => PLEDGE_MACHINE.replay(history);

@@ -2,14 +2,15 @@
  * IP pledge financing (知识产权质押融资): the pledge record, its history events and the business rules that refuse
  * a submission or an action. Pure: no AWS, no HTTP. The life cycle itself is `pledge-state-machine.ts`.
  */
-import type { Principal } from '../auth/principal.js';
+import type { Actor } from './actor.js';
 import type { Asset } from './asset.js';
+import type { HistoryEntry } from './domain-event.js';
 import { compareDates, type IsoDate, todayInShanghai } from './dates.js';
 import { type FieldIssue, unprocessable } from './errors.js';
 import { checkApprovedAmount, type LendingPolicy, type LtvKind, ltvKindOf } from './lending-policy.js';
 import type { PatentType } from './patent-number.js';
 import type { PledgeAction, PledgeStatus } from './pledge-state-machine.js';
-import { isInForce, loanMaturity } from './terms.js';
+import { isGrantedOrRegistered, isInForce, loanMaturity } from './terms.js';
 
 export const MAX_PLEDGE_ASSETS = 20;
 export const MAX_TERM_MONTHS = 60;
@@ -52,20 +53,8 @@ export interface Pledge {
   updatedAt: string;
 }
 
-/** Who took an action: role, organisation and the token's subject. */
-export type PledgeActor = Principal;
-
 /** One immutable history entry; the first one is the submission (`from: null`). */
-export interface PledgeEvent {
-  /** The pledge version this event produced (1 = submission). */
-  version: number;
-  at: string;
-  action: PledgeAction;
-  from: PledgeStatus | null;
-  to: PledgeStatus;
-  actor: PledgeActor;
-  data: Record<string, unknown>;
-}
+export type PledgeEvent = HistoryEntry<PledgeAction, PledgeStatus>;
 
 export interface PledgeInput {
   lenderId: string;
@@ -119,7 +108,7 @@ export function assetRefusals(
 ): string[] {
   if (!asset || asset.owner !== applicant) return [NOT_YOURS];
   const reasons: string[] = [];
-  const exists = asset.status === 'granted' || asset.status === 'registered';
+  const exists = isGrantedOrRegistered(asset);
   if (!exists)
     reasons.push(`${asset.number} is ${asset.status}: only a granted or registered right can be pledged`);
   else if (!isInForce(asset, today))
@@ -258,14 +247,14 @@ export const generatedRegistrationNumber = (pledgeId: string, now: Date): string
     .slice(0, 12)}`;
 
 /** Who may see a pledge: its applicant, its lender and the IP office. Others get 404. */
-export function maySee(principal: Principal, pledge: Pick<Pledge, 'applicant' | 'lenderId'>): boolean {
-  switch (principal.role) {
+export function maySee(actor: Pick<Actor, 'role' | 'org'>, pledge: Pick<Pledge, 'applicant' | 'lenderId'>): boolean {
+  switch (actor.role) {
     case 'ipoffice':
       return true;
     case 'enterprise':
-      return principal.org?.toUpperCase() === pledge.applicant;
+      return actor.org?.toUpperCase() === pledge.applicant;
     case 'lender':
-      return principal.org === pledge.lenderId;
+      return actor.org === pledge.lenderId;
     default:
       return false;
   }

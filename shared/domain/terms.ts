@@ -5,12 +5,14 @@
 import { addDays, addMonths, compareDates, daysInMonth, type IsoDate } from './dates.js';
 import type { PatentType } from './patent-number.js';
 
+/** Whether a right exists at all: granted (patent) or registered (trademark); a pending application never is. */
+export const isGrantedOrRegistered = (asset: { status: string }): boolean =>
+  asset.status === 'granted' || asset.status === 'registered';
+
 /** Patent Law as amended 2020 (in force 2021-06-01) lengthened design terms from 10 to 15 years. */
 export const DESIGN_15_YEARS_FROM: IsoDate = '2021-06-01';
 export const TRADEMARK_TERM_YEARS = 10;
 
-/** Statuses under which a right exists at all; a pending application is never in force. */
-const IN_FORCE_STATUSES: ReadonlySet<string> = new Set(['granted', 'registered']);
 
 /**
  * The n-th anniversary of a date: the day the term has run out. A term starting on Feb 29 runs out on Mar 1 of a
@@ -48,7 +50,7 @@ export const trademarkExpiresOn = (registrationDate: IsoDate): IsoDate =>
 
 /** `today` is the caller's calendar day (use `todayInShanghai(now)`); the right holds through `expiresOn`. */
 export const isInForce = (asset: { status: string; expiresOn: IsoDate }, today: IsoDate): boolean =>
-  IN_FORCE_STATUSES.has(asset.status) && compareDates(today, asset.expiresOn) <= 0;
+  isGrantedOrRegistered(asset) && compareDates(today, asset.expiresOn) <= 0;
 
 /** The loan's repayment date; a pledge is refused when it falls after the pledged right's `expiresOn`. */
 export const loanMaturity = (today: IsoDate, termMonths: number): IsoDate => addMonths(today, termMonths);

@@ -54,8 +54,10 @@ export const PageQuerySchema = z.strictObject({
 /** `{id}` path parameter of pledges, policies and claims. */
 export const IdParam = z.object({ id: z.string().min(1).max(100) });
 
-/** Who took an action, as recorded in pledge and designation histories. */
-export const ActorSchema = z.object({ role: z.string(), org: z.string().nullable(), sub: z.string() });
+/** Who took an action, as every history records it. */
+export const ActorSchema = z
+  .object({ role: z.string(), org: z.string().nullable(), sub: z.string().optional().openapi({ description: 'Token subject; absent for jobs' }) })
+  .openapi('Actor');
 
 export const pageOf = <T extends z.ZodType>(item: T, name: string) =>
   z.object({ items: z.array(item), nextCursor: z.string().nullable() }).openapi(name);

@@ -24,5 +24,14 @@ export interface RequestLogEntry {
   durationMs: number;
 }
 
-export type AppEnv = { Variables: { principal: Principal; deps: PortalDeps } };
+/** A caller's `Idempotency-Key`, validated and scoped; the route's use case stores its answer with its write. */
+export interface IdempotencyKey {
+  tenant: string;
+  key: string;
+  requestHash: string;
+}
+
+export type AppEnv = {
+  Variables: { principal: Principal; deps: PortalDeps; idempotencyKey: IdempotencyKey | undefined };
+};
 export type PortalApp = OpenAPIHono<AppEnv>;

@@ -1,12 +1,10 @@
 import { createHash } from 'node:crypto';
 import type { RouteConfig, RouteHandler } from '@hono/zod-openapi';
-import type { Context, MiddlewareHandler } from 'hono';
+import type { MiddlewareHandler } from 'hono';
 import type { Role } from '../auth/principal.js';
-import { tenantKey } from '../auth/principal.js';
-import { forbidden, unprocessable, validationError } from '../domain/errors.js';
-import { IdempotencyStore } from '../store/idempotency-store.js';
+import { tenantOf } from '../domain/actor.js';
+import { forbidden, validationError } from '../domain/errors.js';
 import type { AppEnv, PortalApp } from './context.js';
-import { problemResponse } from './problem.js';
 
 /** Who may call a route. There is no default: every route states it, and anything else is denied. */
 export type Access = readonly Role[] | 'public';
@@ -74,57 +72,21 @@ const authorize =
 
 const MAX_KEY_LENGTH = 64;
 
-/** Same key + same body from the same caller → the first response again; a different body → 422. */
+/**
+ * Validates `Idempotency-Key` and scopes it to the caller's tenant and request. The route's use case writes the
+ * record in its own transaction (`respond`), so a retry sees the stored answer or performs the write, never both.
+ */
 const idempotency: MiddlewareHandler<AppEnv> = async (c, next) => {
   const key = c.req.header('Idempotency-Key');
-  if (key === undefined) return next();
-  if (key.length === 0 || key.length > MAX_KEY_LENGTH || !/^[\x21-\x7e]+$/.test(key))
-    throw validationError([
-      { path: 'header.Idempotency-Key', message: `must be 1–${MAX_KEY_LENGTH} printable ASCII characters` },
-    ]);
-  const { deps, principal } = c.var;
-  const store = new IdempotencyStore(deps.db, deps.tableName);
-  const scope = tenantKey(principal);
-  const hash = createHash('sha256')
-    .update(`${c.req.method} ${c.req.path}\n${await c.req.text()}`)
-    .digest('base64url');
-  const claim = await store.claim(scope, key, hash, deps.now());
-  if (claim.outcome !== 'claimed') {
-    if (claim.requestHash !== hash)
-      throw unprocessable('This Idempotency-Key was already used with a different request.');
-    if (claim.outcome === 'in_progress')
-      return problemResponse(
-        c,
-        409,
-        'A request with this Idempotency-Key is still being processed; retry shortly.',
-        {},
-        {
-          'Retry-After': '1',
-        },
-      );
-    const { status, headers, body } = claim.response;
-    return new Response(body, { status, headers: { ...headers, 'Idempotent-Replayed': 'true' } });
+  if (key !== undefined) {
+    if (key.length === 0 || key.length > MAX_KEY_LENGTH || !/^[\x21-\x7e]+$/.test(key))
+      throw validationError([
+        { path: 'header.Idempotency-Key', message: `must be 1–${MAX_KEY_LENGTH} printable ASCII characters` },
+      ]);
+    const requestHash = createHash('sha256')
+      .update(`${c.req.method} ${c.req.path}\n${await c.req.text()}`)
+      .digest('base64url');
+    c.set('idempotencyKey', { tenant: tenantOf(c.var.principal), key, requestHash });
   }
-  try {
-    await next();
-  } catch (error) {
-    await store.release(scope, key);
-    throw error;
-  }
-  if (c.res.status >= 500) return store.release(scope, key);
-  await store.complete(scope, key, await snapshot(c));
+  await next();
 };
-
-const REPLAYED_HEADERS = ['content-type', 'etag', 'location'];
-
-async function snapshot(
-  c: Context,
-): Promise<{ status: number; headers: Record<string, string>; body: string }> {
-  const copy = c.res.clone();
-  const headers: Record<string, string> = {};
-  for (const name of REPLAYED_HEADERS) {
-    const value = copy.headers.get(name);
-    if (value !== null) headers[name] = value;
-  }
-  return { status: copy.status, headers, body: await copy.text() };
-}

@@ -3,6 +3,7 @@ import type { Principal } from '../auth/principal.js';
 import type { Asset } from '../domain/asset.js';
 import { PledgeRepository } from './pledge-repository.js';
 import { PolicyRepository } from './policy-repository.js';
+import { Store } from './toolkit.js';
 
 export interface AssetAccessDeps {
   db: DynamoDBDocumentClient;
@@ -34,5 +35,5 @@ export async function counterpartyMayRead(
 async function lenderMayRead(deps: AssetAccessDeps, principal: Principal, asset: Asset): Promise<boolean> {
   const pledgeId = asset.encumbrance?.pledgeId;
   if (!pledgeId || !principal.org) return false;
-  return (await new PledgeRepository(deps.db, deps.tableName).lenderOf(pledgeId)) === principal.org;
+  return (await new PledgeRepository(new Store(deps.db, deps.tableName)).lenderOf(pledgeId)) === principal.org;
 }

@@ -1,34 +1,20 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { actorOf } from '../../auth/principal.js';
-import { todayInShanghai } from '../../domain/dates.js';
-import { forbidden, invalidState, notFound, unprocessable } from '../../domain/errors.js';
-import { effectivePolicy } from '../../domain/lending-policy.js';
-import {
-  type ActionBody,
-  actionChanges,
-  MAX_PLEDGE_ASSETS,
-  MAX_TERM_MONTHS,
-  maySee,
-  newPledge,
-  type Pledge,
-  type PledgeEvent,
-  submissionRefusals,
-} from '../../domain/pledge.js';
+import { type ActionBody, MAX_PLEDGE_ASSETS, MAX_TERM_MONTHS } from '../../domain/pledge.js';
 import {
   PLEDGE_ACTIONS,
   PLEDGE_STATUSES,
   PLEDGE_TRANSITIONS,
   type PledgeAction,
   type TransitionRow,
-  transition,
 } from '../../domain/pledge-state-machine.js';
-import { InstitutionRepository } from '../../store/institution-repository.js';
-import { type PledgeListScope, PledgeRepository } from '../../store/pledge-repository.js';
+import { useCaseContext } from '../../usecases/context.js';
+import { actOnPledge, getPledge, listPledges, submitPledge } from '../../usecases/pledges.js';
 import {
   ActorSchema,
-  assertVersion,
   errorResponses,
   etagOf,
+  expectedVersion,
   Fen,
   IdParam,
   IfMatchHeader,
@@ -40,6 +26,7 @@ import {
   storedFields,
 } from '../common.js';
 import type { PortalApp } from '../context.js';
+import { respond } from '../respond.js';
 import { addRoute } from '../route.js';
 
 const PositiveFen = Fen.min(1);
@@ -197,48 +184,12 @@ export function registerPledgeRoutes(app: PortalApp): void {
       request: { body: jsonBody(PledgeInput) },
       responses: { 201: jsonResponse(PledgeSchema, 'Submitted'), ...errorResponses },
     }),
-    async (c) => {
-      const { deps, principal } = c.var;
-      const input = c.req.valid('json');
-      const applicant = (principal.org ?? '').toUpperCase();
-      const repo = new PledgeRepository(deps.db, deps.tableName);
-      const reads = await repo.readForSubmission(input.lenderId, input.assetIds);
-      const now = deps.now();
-      const issues = submissionRefusals(input, reads.assets, {
-        applicant,
-        today: todayInShanghai(now),
-        lenderExists: reads.lender?.kind === 'lender',
-      });
-      if (issues.length > 0)
-        throw unprocessable(
-          `The application was refused: ${issues.map((i) => `${i.path} ${i.message}`).join('; ')}.`,
-          { errors: issues },
-        );
-      const pledge = newPledge(input, reads.assets, { id: deps.newId(), applicant, now });
-      const event: PledgeEvent = {
-        version: 1,
-        at: pledge.createdAt,
-        action: 'submit',
-        from: null,
-        to: 'submitted',
-        actor: actorOf(principal),
-        data: {
-          lenderId: pledge.lenderId,
-          assetIds: pledge.assetIds,
-          appraisedValueFen: pledge.appraisedValueFen,
-          requestedAmountFen: pledge.requestedAmountFen,
-          termMonths: pledge.termMonths,
-        },
-      };
-      await repo.create(
-        pledge,
-        event,
-        input.assetIds.map((id) => reads.assets.get(id)!),
-      );
-      c.header('ETag', etagOf(pledge.version));
-      c.header('Location', `/pledges/${pledge.id}`);
-      return c.json(pledge, 201);
-    },
+    async (c) =>
+      respond(
+        c,
+        (idem) => submitPledge(useCaseContext(c.var.deps), actorOf(c.var.principal), c.req.valid('json'), idem),
+        (pledge) => ({ status: 201, body: pledge, version: pledge.version, location: `/pledges/${pledge.id}` }),
+      ),
     { idempotent: true },
   );
 
@@ -259,16 +210,9 @@ export function registerPledgeRoutes(app: PortalApp): void {
       responses: { 200: jsonResponse(pageOf(PledgeSchema, 'PledgePage'), 'A page'), ...errorResponses },
     }),
     async (c) => {
-      const { deps, principal } = c.var;
       const { status, limit, cursor } = c.req.valid('query');
-      const scope: PledgeListScope =
-        principal.role === 'enterprise'
-          ? { role: 'enterprise', uscc: (principal.org ?? '').toUpperCase() }
-          : principal.role === 'lender'
-            ? { role: 'lender', lenderId: principal.org ?? '' }
-            : { role: 'ipoffice' };
-      const repo = new PledgeRepository(deps.db, deps.tableName);
-      return c.json(await repo.list(scope, status, { limit, cursor }), 200);
+      const page = await listPledges(useCaseContext(c.var.deps), actorOf(c.var.principal), status, { limit, cursor });
+      return c.json(page, 200);
     },
   );
 
@@ -285,15 +229,10 @@ export function registerPledgeRoutes(app: PortalApp): void {
       responses: { 200: jsonResponse(PledgeDetailSchema, 'The pledge'), ...errorResponses },
     }),
     async (c) => {
-      const { deps, principal } = c.var;
       const { id } = c.req.valid('param');
-      const found = await new PledgeRepository(deps.db, deps.tableName).getWithHistory(id);
-      if (!found || !maySee(principal, found.pledge)) throw notFound(`Pledge ${id}`);
-      const allowedActions = PLEDGE_TRANSITIONS.filter(
-        (row) => row.roles.includes(principal.role) && row.from.includes(found.pledge.status),
-      ).map((row) => row.action);
-      c.header('ETag', etagOf(found.pledge.version));
-      return c.json({ ...found.pledge, history: found.history, allowedActions }, 200);
+      const detail = await getPledge(useCaseContext(c.var.deps), actorOf(c.var.principal), id);
+      c.header('ETag', etagOf(detail.pledge.version));
+      return c.json({ ...detail.pledge, history: detail.history, allowedActions: detail.allowedActions }, 200);
     },
   );
 
@@ -317,69 +256,24 @@ export function registerPledgeRoutes(app: PortalApp): void {
         },
         responses: { 200: jsonResponse(PledgeSchema, 'The pledge after the action'), ...errorResponses },
       }),
-      async (c) => {
-        const { deps, principal } = c.var;
-        const { id } = c.req.valid('param');
-        const input = c.req.valid('json') as ActionBody;
-        const repo = new PledgeRepository(deps.db, deps.tableName);
-        const pledge = await repo.get(id);
-        if (!pledge || !maySee(principal, pledge)) throw notFound(`Pledge ${id}`);
-        assertVersion(c, pledge.version);
-        const step = transition(pledge.status, action, principal.role);
-        if (!step.ok) {
-          if (step.error === 'forbidden')
-            throw forbidden(`The ${principal.role} role may not ${action} a pledge.`);
-          throw invalidState(
-            `A pledge that is ${pledge.status} cannot be ${pastTense(action)}.`,
-            pledge.status,
-          );
-        }
-        const now = deps.now();
-        const policy =
-          action === 'approve'
-            ? effectivePolicy(
-                (await new InstitutionRepository(deps.db, deps.tableName).get(pledge.lenderId))
-                  ?.lendingPolicy,
-              )
-            : undefined;
-        const changes = actionChanges(pledge, action, input, { now, ...(policy ? { policy } : {}) });
-        const at = now.toISOString();
-        const after: Pledge = {
-          ...pledge,
-          ...changes.fields,
-          status: step.to,
-          version: pledge.version + 1,
-          updatedAt: at,
-        };
-        const event: PledgeEvent = {
-          version: after.version,
-          at,
-          action,
-          from: pledge.status,
-          to: step.to,
-          actor: actorOf(principal),
-          data: changes.data,
-        };
-        await repo.transition(pledge, after, event, { freeAssets: step.holdsAssets === 'free' });
-        c.header('ETag', etagOf(after.version));
-        return c.json(after, 200);
-      },
+      async (c) =>
+        respond(
+          c,
+          (idem) =>
+            actOnPledge(
+              useCaseContext(c.var.deps),
+              actorOf(c.var.principal),
+              {
+                id: c.req.valid('param').id,
+                action,
+                body: (c.req.valid('json') ?? {}) as ActionBody,
+                expectedVersion: expectedVersion(c),
+              },
+              idem,
+            ),
+          (pledge) => ({ status: 200, body: pledge, version: pledge.version }),
+        ),
       { idempotent: true },
     );
   }
 }
-
-const PAST: Partial<Record<PledgeAction, string>> = {
-  review: 'reviewed',
-  approve: 'approved',
-  reject: 'rejected',
-  withdraw: 'withdrawn',
-  register: 'registered',
-  refuse: 'refused registration',
-  disburse: 'disbursed',
-  repay: 'repaid',
-  default: 'defaulted',
-  release: 'released',
-};
-
-const pastTense = (action: PledgeAction) => PAST[action] ?? action;

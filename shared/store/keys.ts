@@ -1,0 +1,109 @@
+/**
+ * Every key of the single table, in one place: base-table keys `{ pk, sk }` of each entity, the partitions of the
+ * three global indexes, and the sort-key formats. No other module spells a prefix.
+ *
+ *   entity           pk                               sk
+ *   enterprise       ENT#<uscc>                       ENT
+ *   institution      INST#<id>                        INST
+ *   asset            ASSET#<id>                       ASSET
+ *   asset number     ASSETNO#<kind>#<number>          ASSETNO
+ *   asset→policy     ASSET#<assetId>                  POLICY#<insurerId>#<policyId>
+ *   pledge           PLEDGE#<id>                      PLEDGE
+ *   policy           POLICY#<id>                      POLICY
+ *   policy→claim     POLICY#<policyId>                CLAIM#<claimId>
+ *   policy number    POLICYNO#<insurerId>#<number>    POLICYNO
+ *   claim            CLAIM#<id>                       CLAIM
+ *   designation      DESIG#<id>                       DESIG
+ *   designation lock DESIG_ACTIVE#<uscc>#<level>      DESIG_ACTIVE
+ *   domain event     <the aggregate's pk>             EVENT#<version, 12 digits>   (history + outbox, one item)
+ *   audit feed       AUDIT#<yyyy-mm-dd>               <at>#<event id>              (written by the audit consumer)
+ *   consumed marker  CONSUMED#<consumer>#<event id>   CONSUMED
+ *   idempotency      IDEM#<tenant>#<key>              IDEM
+ */
+import type { AssetKind } from '../domain/asset.js';
+import type { DesignationLevel } from '../domain/designation.js';
+import type { Subject, SubjectKind } from '../domain/domain-event.js';
+
+export interface Key {
+  pk: string;
+  sk: string;
+}
+
+/** The sort key of an aggregate's own item, equal to its kind's prefix. */
+const ROOT: Record<SubjectKind, string> = {
+  pledge: 'PLEDGE',
+  policy: 'POLICY',
+  claim: 'CLAIM',
+  designation: 'DESIG',
+};
+
+export const aggregateKey = (kind: SubjectKind, id: string): Key => ({ pk: `${ROOT[kind]}#${id}`, sk: ROOT[kind] });
+
+export const EVENT_PREFIX = 'EVENT#';
+/** One sort-key format for every aggregate's events: zero-padded so they sort by version. */
+export const eventKey = (subject: Subject, version: number): Key => ({
+  pk: aggregateKey(subject.kind, subject.id).pk,
+  sk: `${EVENT_PREFIX}${String(version).padStart(12, '0')}`,
+});
+
+export const enterpriseKey = (uscc: string): Key => ({ pk: `ENT#${uscc}`, sk: 'ENT' });
+export const institutionKey = (id: string): Key => ({ pk: `INST#${id}`, sk: 'INST' });
+export const assetKey = (id: string): Key => ({ pk: `ASSET#${id}`, sk: 'ASSET' });
+export const assetNumberKey = (kind: AssetKind, number: string): Key => ({
+  pk: `ASSETNO#${kind}#${number}`,
+  sk: 'ASSETNO',
+});
+export const pledgeKey = (id: string): Key => aggregateKey('pledge', id);
+export const policyKey = (id: string): Key => aggregateKey('policy', id);
+export const claimKey = (id: string): Key => aggregateKey('claim', id);
+export const designationKey = (id: string): Key => aggregateKey('designation', id);
+
+export const assetPolicyLinkKey = (assetId: string, insurerId: string, policyId: string): Key => ({
+  pk: assetKey(assetId).pk,
+  sk: `POLICY#${insurerId}#${policyId}`,
+});
+export const assetPolicyLinkPrefix = (insurerId: string) => `POLICY#${insurerId}#`;
+export const CLAIM_LINK_PREFIX = 'CLAIM#';
+export const policyClaimLinkKey = (policyId: string, claimId: string): Key => ({
+  pk: policyKey(policyId).pk,
+  sk: `${CLAIM_LINK_PREFIX}${claimId}`,
+});
+export const policyNumberKey = (insurerId: string, number: string): Key => ({
+  pk: `POLICYNO#${insurerId}#${number}`,
+  sk: 'POLICYNO',
+});
+export const designationLockKey = (uscc: string, level: DesignationLevel): Key => ({
+  pk: `DESIG_ACTIVE#${uscc}#${level}`,
+  sk: 'DESIG_ACTIVE',
+});
+export const idempotencyKey = (tenant: string, key: string): Key => ({ pk: `IDEM#${tenant}#${key}`, sk: 'IDEM' });
+export const consumedKey = (consumer: string, eventId: string): Key => ({
+  pk: `CONSUMED#${consumer}#${eventId}`,
+  sk: 'CONSUMED',
+});
+export const auditFeedPartition = (day: string) => `AUDIT#${day}`;
+
+/** Index partitions (gsi1 owner lists, gsi2 counterparty queues, gsi3 office-wide views). */
+export const partitions = {
+  enterprises: 'ENTERPRISES',
+  institutions: 'INSTITUTIONS',
+  institutionsOfKind: (kind: string) => `INSTITUTIONS#${kind}`,
+  ownerAssets: (uscc: string) => `ENT#${uscc}#ASSETS`,
+  enterprisePledges: (uscc: string) => `ENT#${uscc}#PLEDGES`,
+  lenderPledges: (lenderId: string) => `LENDER#${lenderId}#PLEDGES`,
+  officePledges: 'PLEDGES',
+  holderPolicies: (uscc: string) => `ENT#${uscc}#POLICIES`,
+  insurerPolicies: (insurerId: string) => `INSURER#${insurerId}#POLICIES`,
+  officePolicies: 'POLICIES',
+  holderClaims: (uscc: string) => `ENT#${uscc}#CLAIMS`,
+  insurerClaims: (insurerId: string) => `INSURER#${insurerId}#CLAIMS`,
+  officeClaims: 'CLAIMS',
+  enterpriseDesignations: (uscc: string) => `ENT#${uscc}#DESIGNATIONS`,
+  designations: 'DESIGNATIONS',
+  designationsOfYear: (year: number) => `DESIGNATIONS#Y${year}`,
+  designationsOfLevel: (level: DesignationLevel) => `DESIGNATIONS#L#${level}`,
+} as const;
+
+/** `<status>#<createdAt>#<id>`: lists grouped by status, newest first inside a status; `?status=` is a prefix. */
+export const byStatusSortKey = (r: { status: string; createdAt: string; id: string }) =>
+  `${r.status}#${r.createdAt}#${r.id}`;

@@ -1,0 +1,286 @@
+/**
+ * The one transition engine every aggregate runs on (pledge, policy, claim, designation and those to come):
+ *
+ *   load (with the idempotency record, one BatchGet) → visibility (404) → If-Match (412) → state machine (403/409)
+ *   → compute (the use case's rule: fields, event data, extra writes) → persist in ONE TransactWrite: the guarded
+ *   aggregate update, its domain event, the extra writes, the aggregate's effects (holds, links, statistics) and
+ *   the idempotency record → when only the version moved under us, a bounded retry from the top.
+ *
+ * An action with an Idempotency-Key costs two round trips: the BatchGet and the TransactWrite.
+ */
+import { type Actor, SYSTEM_ACTOR } from '../domain/actor.js';
+import { type DomainEvent, eventId, type HistoryEntry, historyEntry, type SubjectKind } from '../domain/domain-event.js';
+import { conflict, forbidden, invalidState, notFound, preconditionFailed } from '../domain/errors.js';
+import type { StateMachine, TransitionRow } from '../domain/state-machine.js';
+import { type IdempotencyRequest, recordKey, recordWrite, storedRecord } from '../store/idempotency-store.js';
+import { aggregateKey, EVENT_PREFIX, eventKey, type Key } from '../store/keys.js';
+import { toResource } from '../store/records.js';
+import { ABSENT, ConditionsFailed, type Item, type ItemSet, type Store, type TxItem } from '../store/toolkit.js';
+import { replayIfStored } from './idempotency.js';
+
+export interface Aggregate {
+  id: string;
+  status: string;
+  version: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** What the engine needs to know about one kind of aggregate. */
+export interface AggregateSpec<T extends Aggregate, A extends string, R extends TransitionRow<A, T['status']>> {
+  kind: SubjectKind;
+  /** For messages: "A pledge that is …", "Pledge <id> was not found". */
+  noun: string;
+  machine: StateMachine<A, T['status'], R>;
+  /** The domain event type of a transition, e.g. `pledge.approved`. */
+  eventType: (row: R) => string;
+  /** Who may see the aggregate at all; anyone else is told it does not exist (404). */
+  maySee: (actor: Actor, agg: T) => boolean;
+  /** Who may act on it (default: whoever may see it); the IP office may read a policy but not act on it. */
+  mayAct?: (actor: Actor, agg: T) => boolean;
+  /** Tenant keys of the organisations that may see its events. */
+  audience: (agg: T) => string[];
+  /** Index attributes of the stored item, recomputed on every write. */
+  indexKeys: (agg: T) => Record<string, string>;
+  /** Writes a transition always brings for this kind (asset holds, links, statistics facts). */
+  effects?: (before: T | null, after: T, row: R, store: Store) => TxItem[];
+  /** The meaning of the effects' tags when their conditions fail. */
+  onEffectFailed?: (failure: ConditionsFailed, before: T | null, after: T) => Error | undefined;
+}
+
+export interface Plan<T> {
+  /** Fields that change besides status, version and updatedAt. */
+  changes?: Partial<T>;
+  /** The event's data. */
+  data?: Record<string, unknown>;
+  /** Extra writes of this operation, each tagged with what its failure means. */
+  writes?: TxItem[];
+  /** Maps a failure of one of `writes` to the caller's error. */
+  onFailed?: (failure: ConditionsFailed) => Error | undefined;
+  /** What the operation answers (default: the aggregate after the change). */
+  result?: unknown;
+}
+
+export interface ActionRequest<A> {
+  actor: Actor;
+  id: string;
+  action: A;
+  /** From If-Match: a stale version → 412. */
+  expectedVersion?: number | undefined;
+  idempotency?: IdempotencyRequest | undefined;
+}
+
+export interface Outcome<T> {
+  before: T | null;
+  after: T;
+  event: DomainEvent;
+  result: unknown;
+}
+
+/** Bounded retries when only the aggregate's version moved (e.g. a claim filed on the policy meanwhile). */
+const MAX_ATTEMPTS = 3;
+const EVENT_ENTITY = 'domain-event';
+
+export class Engine {
+  constructor(
+    readonly store: Store,
+    readonly now: () => Date,
+  ) {}
+
+  /**
+   * Reads `keys` and, with an Idempotency-Key, its record in the same BatchGet; a stored answer → `Replayed`.
+   * Creating use cases read what they check through this, so a retry replays before re-validating.
+   */
+  async read(keys: readonly Key[], idempotency?: IdempotencyRequest): Promise<ItemSet> {
+    const items = await this.store.batchGet(idempotency ? [...keys, recordKey(idempotency)] : keys);
+    if (idempotency) replayIfStored(storedRecord(items.get(recordKey(idempotency))), idempotency.requestHash);
+    return items;
+  }
+
+  async load<T extends Aggregate>(kind: SubjectKind, id: string): Promise<T | undefined> {
+    const item = await this.store.get(aggregateKey(kind, id));
+    return item ? toResource<T>(item) : undefined;
+  }
+
+  /** The aggregate, its history (oldest first) and the other items of its partition, with one Query. */
+  async loadWithHistory<T extends Aggregate>(
+    kind: SubjectKind,
+    id: string,
+  ): Promise<{ agg: T; history: HistoryEntry[]; others: Item[] } | undefined> {
+    const key = aggregateKey(kind, id);
+    const items = await this.store.queryPartition(key.pk);
+    const root = items.find((i) => i.sk === key.sk);
+    if (!root) return undefined;
+    const events = items
+      .filter((i) => i.entity === EVENT_ENTITY)
+      .map((i) => toResource<DomainEvent>(i))
+      .sort((a, b) => a.version - b.version);
+    const others = items.filter((i) => i !== root && i.entity !== EVENT_ENTITY);
+    return { agg: toResource<T>(root), history: events.map(historyEntry), others };
+  }
+
+  /** The events of one aggregate, oldest first. */
+  async events(kind: SubjectKind, id: string): Promise<DomainEvent[]> {
+    const items = await this.store.queryPartition(aggregateKey(kind, id).pk, EVENT_PREFIX);
+    return items.map((i) => toResource<DomainEvent>(i)).sort((a, b) => a.version - b.version);
+  }
+
+  /** Creates an aggregate with its first event (the machine's creating row for `action`) in one transaction. */
+  async create<T extends Aggregate, A extends string, R extends TransitionRow<A, T['status']>>(
+    spec: AggregateSpec<T, A, R>,
+    req: { actor: Actor; action: A; idempotency?: IdempotencyRequest | undefined },
+    agg: T,
+    plan: Plan<T> = {},
+  ): Promise<Outcome<T>> {
+    const decision = spec.machine.decide(null, req.action, req.actor.role);
+    if (!decision.ok) throw forbidden(`The ${req.actor.role} role may not ${req.action} a ${spec.noun}.`);
+    const event = this.eventOf(spec, decision.row, null, agg, req.actor, plan.data ?? {});
+    const result = plan.result ?? agg;
+    const items: TxItem[] = [
+      {
+        tag: spec.kind,
+        write: this.store.put(
+          { ...aggregateKey(spec.kind, agg.id), entity: spec.kind, ...spec.indexKeys(agg), ...(agg as object) },
+          ABSENT,
+        ),
+      },
+      this.eventWrite(event),
+      ...(plan.writes ?? []),
+      ...(spec.effects?.(null, agg, decision.row, this.store) ?? []),
+      ...(req.idempotency ? [recordWrite(this.store, req.idempotency, result, this.now())] : []),
+    ];
+    try {
+      await this.store.transact(items);
+    } catch (error) {
+      if (!(error instanceof ConditionsFailed)) throw error;
+      await this.replayOnRecord(error, req.idempotency);
+      throw plan.onFailed?.(error) ?? spec.onEffectFailed?.(error, null, agg) ?? conflict('The change could not be stored; retry.');
+    }
+    return { before: null, after: agg, event, result };
+  }
+
+  /** Runs one action on an existing aggregate; see the module comment for the steps. */
+  async transition<T extends Aggregate, A extends string, R extends TransitionRow<A, T['status']>>(
+    spec: AggregateSpec<T, A, R>,
+    req: ActionRequest<A>,
+    compute: (current: T, ctx: { row: R; now: Date }) => Plan<T> | Promise<Plan<T>> = () => ({}),
+  ): Promise<Outcome<T>> {
+    const key = aggregateKey(spec.kind, req.id);
+    for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+      const items = await this.read([key], attempt === 1 ? req.idempotency : undefined);
+      const item = items.get(key);
+      const before = item ? toResource<T>(item) : undefined;
+      const system = req.actor.role === SYSTEM_ACTOR.role;
+      if (!before || !(system || (spec.mayAct ?? spec.maySee)(req.actor, before)))
+        throw notFound(`${capitalise(spec.noun)} ${req.id}`);
+      if (req.expectedVersion !== undefined && req.expectedVersion !== before.version)
+        throw preconditionFailed(before.version);
+      const decision = spec.machine.decide(before.status, req.action, req.actor.role);
+      if (!decision.ok) {
+        if (decision.error === 'forbidden')
+          throw forbidden(`The ${req.actor.role} role may not ${req.action} a ${spec.noun}.`);
+        throw invalidState(
+          `A ${spec.noun} that is ${before.status} cannot be ${spec.machine.pastTense(req.action)}.`,
+          before.status,
+        );
+      }
+      const now = this.now();
+      const plan = await compute(before, { row: decision.row, now });
+      const after = {
+        ...before,
+        ...plan.changes,
+        status: decision.row.to,
+        version: before.version + 1,
+        updatedAt: now.toISOString(),
+      } as T;
+      const event = this.eventOf(spec, decision.row, before, after, req.actor, plan.data ?? {});
+      const result = plan.result ?? after;
+      const items2: TxItem[] = [
+        { tag: spec.kind, write: this.guardedUpdate(spec, before, after) },
+        this.eventWrite(event),
+        ...(plan.writes ?? []),
+        ...(spec.effects?.(before, after, decision.row, this.store) ?? []),
+        ...(req.idempotency ? [recordWrite(this.store, req.idempotency, result, now)] : []),
+      ];
+      try {
+        await this.store.transact(items2);
+        return { before, after, event, result };
+      } catch (error) {
+        if (!(error instanceof ConditionsFailed)) throw error;
+        await this.replayOnRecord(error, req.idempotency);
+        if (!error.has(spec.kind) && !error.has('event'))
+          throw plan.onFailed?.(error) ??
+            spec.onEffectFailed?.(error, before, after) ??
+            conflict('The change could not be stored; retry.');
+        const current = await this.load<T>(spec.kind, req.id);
+        if (!current) throw notFound(`${capitalise(spec.noun)} ${req.id}`);
+        if (current.status !== before.status)
+          throw invalidState(
+            `The ${spec.noun} was changed concurrently; it is now ${current.status}. Reload and retry if the action still applies.`,
+            current.status,
+          );
+        if (req.expectedVersion !== undefined) throw preconditionFailed(current.version);
+      }
+    }
+    throw conflict(`The ${spec.noun} keeps changing concurrently; retry.`);
+  }
+
+  /** The aggregate's item write, guarded by the status and version it was read at. */
+  private guardedUpdate<T extends Aggregate>(spec: { kind: SubjectKind; indexKeys: (agg: T) => Record<string, string> }, before: T, after: T) {
+    const set: Record<string, unknown> = { ...spec.indexKeys(after) };
+    const remove: string[] = [];
+    for (const [field, value] of Object.entries(after))
+      if (JSON.stringify(value) !== JSON.stringify((before as Record<string, unknown>)[field])) set[field] = value;
+    for (const field of Object.keys(before)) if (!(field in after)) remove.push(field);
+    return this.store.update(
+      aggregateKey(spec.kind, before.id),
+      { set, remove },
+      {
+        expression: '#status = :from AND #version = :v',
+        names: { '#status': 'status', '#version': 'version' },
+        values: { ':from': before.status, ':v': before.version },
+      },
+    );
+  }
+
+  private eventOf<T extends Aggregate, A extends string, R extends TransitionRow<A, T['status']>>(
+    spec: AggregateSpec<T, A, R>,
+    row: R,
+    before: T | null,
+    after: T,
+    actor: Actor,
+    data: Record<string, unknown>,
+  ): DomainEvent {
+    const subject = { kind: spec.kind, id: after.id };
+    return {
+      id: eventId(subject, after.version),
+      type: spec.eventType(row),
+      subject,
+      version: after.version,
+      at: after.updatedAt,
+      actor: { role: actor.role, org: actor.org, ...(actor.sub === undefined ? {} : { sub: actor.sub }) },
+      data,
+      audience: spec.audience(after),
+      action: row.action,
+      from: before?.status ?? null,
+      to: after.status,
+    };
+  }
+
+  /** The event item: the aggregate's history entry and the outbox record in one, written exactly once. */
+  eventWrite(event: DomainEvent): TxItem {
+    return {
+      tag: 'event',
+      write: this.store.put({ ...eventKey(event.subject, event.version), entity: EVENT_ENTITY, ...event }, ABSENT),
+    };
+  }
+
+  /** A concurrent request with the same Idempotency-Key won: answer what it answered. */
+  private async replayOnRecord(error: ConditionsFailed, idempotency: IdempotencyRequest | undefined) {
+    if (!idempotency || !error.has('idempotency')) return;
+    const item = await this.store.get(recordKey(idempotency));
+    replayIfStored(storedRecord(item), idempotency.requestHash);
+  }
+}
+
+const capitalise = (s: string) => `${s[0]!.toUpperCase()}${s.slice(1)}`;

@@ -1,0 +1,218 @@
+/**
+ * Pledge-loan use cases: apply, list, read, and every action of the pledge life cycle. Called by the HTTP routes,
+ * the seed and any future importer alike; they take the actor and validated input and return the pledge or throw
+ * a typed domain error.
+ */
+import { type Actor, tenantOf } from '../domain/actor.js';
+import type { Asset } from '../domain/asset.js';
+import { todayInShanghai } from '../domain/dates.js';
+import { conflict, type DomainError, type FieldIssue, notFound, unprocessable } from '../domain/errors.js';
+import type { Institution } from '../domain/institution.js';
+import { effectivePolicy } from '../domain/lending-policy.js';
+import {
+  type ActionBody,
+  actionChanges,
+  maySee,
+  NOT_YOURS,
+  newPledge,
+  type Pledge,
+  type PledgeEvent,
+  type PledgeInput,
+  submissionRefusals,
+} from '../domain/pledge.js';
+import {
+  PLEDGE_MACHINE,
+  type PledgeAction,
+  type PledgeStatus,
+  pledgeEventType,
+  type TransitionRow,
+} from '../domain/pledge-state-machine.js';
+import type { IdempotencyRequest } from '../store/idempotency-store.js';
+import { assetKey, institutionKey } from '../store/keys.js';
+import { type PledgeListScope, PledgeRepository, pledgeIndexKeys, pledgeStatsItems } from '../store/pledge-repository.js';
+import type { Page, PageRequest } from '../store/query-page.js';
+import { toResource } from '../store/records.js';
+import { type ConditionsFailed, increment, type Store, type TxItem } from '../store/toolkit.js';
+import type { UseCaseContext } from './context.js';
+import type { AggregateSpec } from './engine.js';
+
+/**
+ * The pledge as the engine runs it. Its effects: a freeing transition releases every asset this pledge still holds
+ * (`encumbrance.pledgeId = :id`), and the transitions that count write their statistics facts — all in the
+ * transition's own transaction.
+ */
+export const PLEDGE_SPEC: AggregateSpec<Pledge, PledgeAction, TransitionRow> = {
+  kind: 'pledge',
+  noun: 'pledge',
+  machine: PLEDGE_MACHINE,
+  eventType: pledgeEventType,
+  maySee,
+  audience: (p) => [tenantOf({ role: 'enterprise', org: p.applicant }), tenantOf({ role: 'lender', org: p.lenderId })],
+  indexKeys: pledgeIndexKeys,
+  effects: (before, after, row, store) => [
+    ...(before && row.holdsAssets === 'free' ? before.assetIds.map((id) => freeAsset(store, id, after)) : []),
+    ...(before ? pledgeStatsItems(before, after, store.tableName).map((write) => ({ tag: 'fact', write })) : []),
+  ],
+  onEffectFailed: (failure) => {
+    if (failure.has('asset'))
+      return conflict('An asset of this pledge is no longer held by it; the IP office must reconcile it.');
+    if (failure.has('fact')) return conflict('The pledge was registered concurrently; reload.');
+    return undefined;
+  },
+};
+
+const freeAsset = (store: Store, assetId: string, pledge: Pledge): TxItem => ({
+  tag: 'asset',
+  write: store.update(
+    assetKey(assetId),
+    { set: { version: increment(1), updatedAt: pledge.updatedAt }, remove: ['encumbrance'] },
+    { expression: 'encumbrance.pledgeId = :id', values: { ':id': pledge.id } },
+  ),
+});
+
+/**
+ * Files an application: ONE BatchGet (lender, every asset, the idempotency record), every refusal reason in one
+ * 422, then ONE transaction writing the pledge, its event and a hold on every asset — each hold conditional on
+ * the asset still being the applicant's, unencumbered and unchanged since it was read.
+ */
+export async function submitPledge(
+  uc: UseCaseContext,
+  actor: Actor,
+  input: PledgeInput,
+  idempotency?: IdempotencyRequest,
+): Promise<Pledge> {
+  const applicant = (actor.org ?? '').toUpperCase();
+  const items = await uc.engine.read(
+    [institutionKey(input.lenderId), ...input.assetIds.map(assetKey)],
+    idempotency,
+  );
+  const lender = items.get(institutionKey(input.lenderId));
+  const assets = new Map<string, Asset>();
+  for (const id of input.assetIds) {
+    const item = items.get(assetKey(id));
+    if (item) assets.set(id, toResource<Asset>(item));
+  }
+  const now = uc.now();
+  const issues = submissionRefusals(input, assets, {
+    applicant,
+    today: todayInShanghai(now),
+    lenderExists: (lender && toResource<Institution>(lender).kind) === 'lender',
+  });
+  if (issues.length > 0)
+    throw unprocessable(
+      `The application was refused: ${issues.map((i) => `${i.path} ${i.message}`).join('; ')}.`,
+      { errors: issues },
+    );
+  const pledge = newPledge(input, assets, { id: uc.newId(), applicant, now });
+  const held = input.assetIds.map((id) => assets.get(id)!);
+  const outcome = await uc.engine.create(PLEDGE_SPEC, { actor, action: 'submit', idempotency }, pledge, {
+    data: {
+      lenderId: pledge.lenderId,
+      assetIds: pledge.assetIds,
+      appraisedValueFen: pledge.appraisedValueFen,
+      requestedAmountFen: pledge.requestedAmountFen,
+      termMonths: pledge.termMonths,
+    },
+    writes: held.map((asset) => ({
+      tag: `asset:${asset.id}`,
+      write: uc.store.update(
+        assetKey(asset.id),
+        { set: { encumbrance: { pledgeId: pledge.id }, version: asset.version + 1, updatedAt: pledge.createdAt } },
+        {
+          expression:
+            'attribute_exists(pk) AND #owner = :me AND attribute_not_exists(encumbrance) AND #version = :v',
+          names: { '#owner': 'owner', '#version': 'version' },
+          values: { ':me': applicant, ':v': asset.version },
+        },
+        { returnOld: true },
+      ),
+    })),
+    onFailed: (failure) => lostSubmissionRace(failure, pledge, held),
+  });
+  return outcome.after;
+}
+
+export async function listPledges(
+  uc: UseCaseContext,
+  actor: Actor,
+  status: PledgeStatus | undefined,
+  page: PageRequest,
+): Promise<Page<Pledge>> {
+  const scope: PledgeListScope =
+    actor.role === 'enterprise'
+      ? { role: 'enterprise', uscc: (actor.org ?? '').toUpperCase() }
+      : actor.role === 'lender'
+        ? { role: 'lender', lenderId: actor.org ?? '' }
+        : { role: 'ipoffice' };
+  return new PledgeRepository(uc.store).list(scope, status, page);
+}
+
+export interface PledgeDetail {
+  pledge: Pledge;
+  history: PledgeEvent[];
+  /** Actions the caller's role may take from the current state. */
+  allowedActions: PledgeAction[];
+}
+
+/** The pledge with its whole history, in one Query; anyone but its applicant, lender and the office → 404. */
+export async function getPledge(uc: UseCaseContext, actor: Actor, id: string): Promise<PledgeDetail> {
+  const found = await uc.engine.loadWithHistory<Pledge>('pledge', id);
+  if (!found || !maySee(actor, found.agg)) throw notFound(`Pledge ${id}`);
+  return {
+    pledge: found.agg,
+    history: found.history as PledgeEvent[],
+    allowedActions: PLEDGE_MACHINE.actionsFrom(found.agg.status, actor.role),
+  };
+}
+
+/** Any action after the submission: the state machine decides, the pledge rules compute, the engine persists. */
+export async function actOnPledge(
+  uc: UseCaseContext,
+  actor: Actor,
+  req: { id: string; action: Exclude<PledgeAction, 'submit'>; body: ActionBody; expectedVersion?: number | undefined },
+  idempotency?: IdempotencyRequest,
+): Promise<Pledge> {
+  const outcome = await uc.engine.transition(
+    PLEDGE_SPEC,
+    { actor, id: req.id, action: req.action, expectedVersion: req.expectedVersion, idempotency },
+    async (pledge, { now }) => {
+      const policy =
+        req.action === 'approve'
+          ? effectivePolicy(lendingPolicyOf(await uc.store.get(institutionKey(pledge.lenderId))))
+          : undefined;
+      const changes = actionChanges(pledge, req.action, req.body, { now, ...(policy ? { policy } : {}) });
+      return { changes: changes.fields, data: changes.data };
+    },
+  );
+  return outcome.after;
+}
+
+const lendingPolicyOf = (item: Record<string, unknown> | undefined) =>
+  item ? toResource<Institution>(item).lendingPolicy : undefined;
+
+/**
+ * Turns a cancelled submission into the reason per asset: DynamoDB returns, for each failed hold, the asset as
+ * it was. Held by another pledge → 409; gone or not the applicant's → 422 with the same words as a refusal;
+ * merely changed since it was read → 409 to retry.
+ */
+function lostSubmissionRace(failure: ConditionsFailed, pledge: Pledge, assets: readonly Asset[]): DomainError {
+  const held: FieldIssue[] = [];
+  const gone: FieldIssue[] = [];
+  const changed: FieldIssue[] = [];
+  for (const asset of assets) {
+    const failed = failure.failed.find((f) => f.tag === `asset:${asset.id}`);
+    if (!failed) continue;
+    const path = `assetIds.${pledge.assetIds.indexOf(asset.id)}`;
+    const old = failed.old;
+    if (!old || old.owner !== pledge.applicant) gone.push({ path, message: NOT_YOURS });
+    else if (old.encumbrance !== undefined)
+      held.push({ path, message: `${asset.number} is already held by another open application or unreleased pledge` });
+    else changed.push({ path, message: `${asset.number} was changed while the application was being filed; retry` });
+  }
+  if (held.length > 0)
+    return conflict('An asset is already held by another open application.', { errors: [...held, ...gone, ...changed] });
+  if (gone.length > 0) return unprocessable('The application was refused.', { errors: [...gone, ...changed] });
+  if (changed.length > 0)
+    return conflict('An asset changed while the application was being filed; retry.', { errors: changed });
+  return conflict('The application could not be stored; retry.');
+}
