@@ -97,7 +97,10 @@ const PAST: Record<PledgeAction, string> = {
   release: 'released',
 };
 
-export const PLEDGE_MACHINE = new StateMachine<PledgeAction, PledgeStatus, TransitionRow>(PLEDGE_TRANSITIONS, PAST);
+export const PLEDGE_MACHINE = new StateMachine<PledgeAction, PledgeStatus, TransitionRow>(
+  PLEDGE_TRANSITIONS,
+  PAST,
+);
 
 /** The domain event a pledge transition publishes: `pledge.<to>`, except disbursal (`pledge.disbursed`). */
 export const pledgeEventType = (row: TransitionRow): string =>
@@ -119,4 +122,5 @@ export function transition(status: PledgeStatus | null, action: PledgeAction, ro
 
 export const actionsFrom = (status: PledgeStatus): PledgeAction[] => PLEDGE_MACHINE.actionsFrom(status);
 
-export const replay = (history: readonly HistoryStep[]): PledgeStatus | null => PLEDGE_MACHINE.replay(history);
+export const replay = (history: readonly HistoryStep[]): PledgeStatus | null =>
+  PLEDGE_MACHINE.replay(history);

@@ -4,8 +4,8 @@
  */
 import type { Actor } from './actor.js';
 import type { Asset } from './asset.js';
-import type { HistoryEntry } from './domain-event.js';
 import { compareDates, type IsoDate, todayInShanghai } from './dates.js';
+import type { HistoryEntry } from './domain-event.js';
 import { type FieldIssue, unprocessable } from './errors.js';
 import { checkApprovedAmount, type LendingPolicy, type LtvKind, ltvKindOf } from './lending-policy.js';
 import type { PatentType } from './patent-number.js';
@@ -247,7 +247,10 @@ export const generatedRegistrationNumber = (pledgeId: string, now: Date): string
     .slice(0, 12)}`;
 
 /** Who may see a pledge: its applicant, its lender and the IP office. Others get 404. */
-export function maySee(actor: Pick<Actor, 'role' | 'org'>, pledge: Pick<Pledge, 'applicant' | 'lenderId'>): boolean {
+export function maySee(
+  actor: Pick<Actor, 'role' | 'org'>,
+  pledge: Pick<Pledge, 'applicant' | 'lenderId'>,
+): boolean {
   switch (actor.role) {
     case 'ipoffice':
       return true;

@@ -22,7 +22,11 @@ export interface HistoryStep {
   to?: string;
 }
 
-export class StateMachine<A extends string, S extends string, R extends TransitionRow<A, S> = TransitionRow<A, S>> {
+export class StateMachine<
+  A extends string,
+  S extends string,
+  R extends TransitionRow<A, S> = TransitionRow<A, S>,
+> {
   private readonly byAction: Map<A, R>;
 
   constructor(
@@ -67,11 +71,15 @@ export class StateMachine<A extends string, S extends string, R extends Transiti
     history.forEach((step, i) => {
       const result = this.decide(status, step.action as A, step.actor.role);
       if (!result.ok)
-        throw new Error(`history step ${i} (${step.action} by ${step.actor.role} from ${status}): ${result.error}`);
+        throw new Error(
+          `history step ${i} (${step.action} by ${step.actor.role} from ${status}): ${result.error}`,
+        );
       if (step.from !== undefined && step.from !== status)
         throw new Error(`history step ${i} records from=${step.from} but the resource was ${status}`);
       if (step.to !== undefined && step.to !== result.row.to)
-        throw new Error(`history step ${i} records to=${step.to} but ${step.action} leads to ${result.row.to}`);
+        throw new Error(
+          `history step ${i} records to=${step.to} but ${step.action} leads to ${result.row.to}`,
+        );
       status = result.row.to;
     });
     return status;

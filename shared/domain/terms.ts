@@ -13,7 +13,6 @@ export const isGrantedOrRegistered = (asset: { status: string }): boolean =>
 export const DESIGN_15_YEARS_FROM: IsoDate = '2021-06-01';
 export const TRADEMARK_TERM_YEARS = 10;
 
-
 /**
  * The n-th anniversary of a date: the day the term has run out. A term starting on Feb 29 runs out on Mar 1 of a
  * non-leap year (the day after Feb 28), so its last day is Feb 28 — unlike `addYears`, which clamps to Feb 28.

@@ -56,7 +56,11 @@ export const IdParam = z.object({ id: z.string().min(1).max(100) });
 
 /** Who took an action, as every history records it. */
 export const ActorSchema = z
-  .object({ role: z.string(), org: z.string().nullable(), sub: z.string().optional().openapi({ description: 'Token subject; absent for jobs' }) })
+  .object({
+    role: z.string(),
+    org: z.string().nullable(),
+    sub: z.string().optional().openapi({ description: 'Token subject; absent for jobs' }),
+  })
   .openapi('Actor');
 
 export const pageOf = <T extends z.ZodType>(item: T, name: string) =>

@@ -1,8 +1,8 @@
 import type { Context } from 'hono';
 import type { IdempotencyRequest, StoredResponse } from '../usecases/idempotency.js';
 import { Replayed } from '../usecases/idempotency.js';
-import type { AppEnv } from './context.js';
 import { etagOf } from './common.js';
+import type { AppEnv } from './context.js';
 
 /** How a route answers a use case's result. */
 export interface Answer {
@@ -28,7 +28,8 @@ export async function respond<T>(
     const result = await run(key && { ...key, render });
     return toResponse(render(result)) as never;
   } catch (error) {
-    if (error instanceof Replayed) return toResponse(error.response, { 'Idempotent-Replayed': 'true' }) as never;
+    if (error instanceof Replayed)
+      return toResponse(error.response, { 'Idempotent-Replayed': 'true' }) as never;
     throw error;
   }
 }

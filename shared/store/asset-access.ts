@@ -35,5 +35,7 @@ export async function counterpartyMayRead(
 async function lenderMayRead(deps: AssetAccessDeps, principal: Principal, asset: Asset): Promise<boolean> {
   const pledgeId = asset.encumbrance?.pledgeId;
   if (!pledgeId || !principal.org) return false;
-  return (await new PledgeRepository(new Store(deps.db, deps.tableName)).lenderOf(pledgeId)) === principal.org;
+  return (
+    (await new PledgeRepository(new Store(deps.db, deps.tableName)).lenderOf(pledgeId)) === principal.org
+  );
 }

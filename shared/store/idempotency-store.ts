@@ -27,7 +27,8 @@ export interface IdempotencyRequest {
   render: (result: unknown) => StoredResponse;
 }
 
-export const recordKey = (r: Pick<IdempotencyRequest, 'tenant' | 'key'>): Key => idempotencyKey(r.tenant, r.key);
+export const recordKey = (r: Pick<IdempotencyRequest, 'tenant' | 'key'>): Key =>
+  idempotencyKey(r.tenant, r.key);
 
 export function recordWrite(store: Store, r: IdempotencyRequest, result: unknown, now: Date): TxItem {
   return {

@@ -37,7 +37,10 @@ const ROOT: Record<SubjectKind, string> = {
   designation: 'DESIG',
 };
 
-export const aggregateKey = (kind: SubjectKind, id: string): Key => ({ pk: `${ROOT[kind]}#${id}`, sk: ROOT[kind] });
+export const aggregateKey = (kind: SubjectKind, id: string): Key => ({
+  pk: `${ROOT[kind]}#${id}`,
+  sk: ROOT[kind],
+});
 
 export const EVENT_PREFIX = 'EVENT#';
 /** One sort-key format for every aggregate's events: zero-padded so they sort by version. */
@@ -76,7 +79,10 @@ export const designationLockKey = (uscc: string, level: DesignationLevel): Key =
   pk: `DESIG_ACTIVE#${uscc}#${level}`,
   sk: 'DESIG_ACTIVE',
 });
-export const idempotencyKey = (tenant: string, key: string): Key => ({ pk: `IDEM#${tenant}#${key}`, sk: 'IDEM' });
+export const idempotencyKey = (tenant: string, key: string): Key => ({
+  pk: `IDEM#${tenant}#${key}`,
+  sk: 'IDEM',
+});
 export const consumedKey = (consumer: string, eventId: string): Key => ({
   pk: `CONSUMED#${consumer}#${eventId}`,
   sk: 'CONSUMED',

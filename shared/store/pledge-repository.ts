@@ -23,16 +23,17 @@
  * removed by the freeing transition under `encumbrance.pledgeId = :id`, both in the same TransactWriteItems as
  * the pledge change, so the pledge state and the asset holds can never disagree.
  */
+
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { Pledge } from '../domain/pledge.js';
 import type { PledgeStatus } from '../domain/pledge-state-machine.js';
+import { divisionOfUscc } from '../domain/statistics.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
 import { byStatusSortKey, partitions, pledgeKey } from './keys.js';
 import { type Page, type PageRequest, queryPage } from './query-page.js';
 import { toResource } from './records.js';
 import { enterpriseSummaryDelta, outstandingDelta, pledgeRegisteredFact } from './stats-facts.js';
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { Store, WriteItem } from './toolkit.js';
-import { divisionOfUscc } from '../domain/statistics.js';
 
 /** Index attributes of the pledge item; the status sort keys change with the status, in the same guarded write. */
 export const pledgeIndexKeys = (p: Pledge) => ({
@@ -143,4 +144,3 @@ export function pledgeStatsItems(before: Pledge, after: Pledge, tableName: strin
     return [outstandingDelta(-amountFen, after.id, tableName)];
   return [];
 }
-

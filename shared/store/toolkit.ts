@@ -10,14 +10,19 @@ import {
   GetCommand,
   PutCommand,
   QueryCommand,
-  type TransactWriteCommandInput,
   TransactWriteCommand,
+  type TransactWriteCommandInput,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { unavailable } from '../domain/errors.js';
 import type { Key } from './keys.js';
-import { cancellationReasons, CONDITION_FAILED, isConditionFailure, retryableStoreError } from './store-errors.js';
+import {
+  CONDITION_FAILED,
+  cancellationReasons,
+  isConditionFailure,
+  retryableStoreError,
+} from './store-errors.js';
 
 export type Item = Record<string, unknown>;
 
@@ -107,11 +112,16 @@ export class Store {
   }
 
   /**
-   * Reads any number of keys (duplicates once) with BatchGetItem, 100 per request, strongly consistent unless told.
+   * Reads any number of keys (duplicates once) with BatchGetItem, 100 per request, strongly consistent unless told
+   * (a single key is one GetItem).
    * Unprocessed keys are retried with capped exponential backoff; still unprocessed after 5 tries → 503.
    */
   async batchGet(keys: readonly Key[], options: { consistent?: boolean } = {}): Promise<ItemSet> {
     const unique = [...new Map(keys.map((k) => [keyId(k), { pk: k.pk, sk: k.sk }])).values()];
+    if (unique.length === 1) {
+      const item = await this.get(unique[0]!, options);
+      return new ItemSet(item ? [item] : []);
+    }
     const found: Item[] = [];
     for (let i = 0; i < unique.length; i += BATCH_GET_LIMIT) {
       let pending: Key[] = unique.slice(i, i + BATCH_GET_LIMIT);
@@ -161,7 +171,12 @@ export class Store {
     };
   }
 
-  update(key: Key, changes: Changes, condition?: Condition, options: { returnOld?: boolean } = {}): WriteItem {
+  update(
+    key: Key,
+    changes: Changes,
+    condition?: Condition,
+    options: { returnOld?: boolean } = {},
+  ): WriteItem {
     const built = updateExpression(changes);
     const names = { ...built.names, ...condition?.names };
     const values = { ...built.values, ...condition?.values };
@@ -230,7 +245,8 @@ function translate(error: unknown, items: readonly TxItem[]): unknown {
   if (busy) return busy;
   const codes = cancellationReasons(error);
   if (!codes.includes(CONDITION_FAILED)) return error;
-  const reasons = (error as { CancellationReasons?: { Item?: Record<string, never> }[] }).CancellationReasons ?? [];
+  const reasons =
+    (error as { CancellationReasons?: { Item?: Record<string, never> }[] }).CancellationReasons ?? [];
   return new ConditionsFailed(
     items.flatMap((item, i) => {
       if (codes[i] !== CONDITION_FAILED) return [];
@@ -284,7 +300,8 @@ export function updateExpression(changes: Changes): {
   if (set.length > 0) clauses.push(`SET ${set.join(', ')}`);
   const add = Object.entries(changes.add ?? {}).map(([p, v]) => `${path(p)} ${value(v)}`);
   if (add.length > 0) clauses.push(`ADD ${add.join(', ')}`);
-  if (changes.remove && changes.remove.length > 0) clauses.push(`REMOVE ${changes.remove.map(path).join(', ')}`);
+  if (changes.remove && changes.remove.length > 0)
+    clauses.push(`REMOVE ${changes.remove.map(path).join(', ')}`);
   const del = Object.entries(changes.delete ?? {}).map(([p, v]) => `${path(p)} ${value(v)}`);
   if (del.length > 0) clauses.push(`DELETE ${del.join(', ')}`);
   return { expression: clauses.join(' '), names, values };

@@ -9,13 +9,26 @@
  * An action with an Idempotency-Key costs two round trips: the BatchGet and the TransactWrite.
  */
 import { type Actor, SYSTEM_ACTOR } from '../domain/actor.js';
-import { type DomainEvent, eventId, type HistoryEntry, historyEntry, type SubjectKind } from '../domain/domain-event.js';
+import {
+  type DomainEvent,
+  eventId,
+  type HistoryEntry,
+  historyEntry,
+  type SubjectKind,
+} from '../domain/domain-event.js';
 import { conflict, forbidden, invalidState, notFound, preconditionFailed } from '../domain/errors.js';
 import type { StateMachine, TransitionRow } from '../domain/state-machine.js';
 import { type IdempotencyRequest, recordKey, recordWrite, storedRecord } from '../store/idempotency-store.js';
 import { aggregateKey, EVENT_PREFIX, eventKey, type Key } from '../store/keys.js';
 import { toResource } from '../store/records.js';
-import { ABSENT, ConditionsFailed, type Item, type ItemSet, type Store, type TxItem } from '../store/toolkit.js';
+import {
+  ABSENT,
+  ConditionsFailed,
+  type Item,
+  type ItemSet,
+  type Store,
+  type TxItem,
+} from '../store/toolkit.js';
 import { replayIfStored } from './idempotency.js';
 
 export interface Aggregate {
@@ -27,7 +40,11 @@ export interface Aggregate {
 }
 
 /** What the engine needs to know about one kind of aggregate. */
-export interface AggregateSpec<T extends Aggregate, A extends string, R extends TransitionRow<A, T['status']>> {
+export interface AggregateSpec<
+  T extends Aggregate,
+  A extends string,
+  R extends TransitionRow<A, T['status']>,
+> {
   kind: SubjectKind;
   /** For messages: "A pledge that is …", "Pledge <id> was not found". */
   noun: string;
@@ -140,7 +157,12 @@ export class Engine {
       {
         tag: spec.kind,
         write: this.store.put(
-          { ...aggregateKey(spec.kind, agg.id), entity: spec.kind, ...spec.indexKeys(agg), ...(agg as object) },
+          {
+            ...aggregateKey(spec.kind, agg.id),
+            entity: spec.kind,
+            ...spec.indexKeys(agg),
+            ...(agg as object),
+          },
           ABSENT,
         ),
       },
@@ -154,7 +176,11 @@ export class Engine {
     } catch (error) {
       if (!(error instanceof ConditionsFailed)) throw error;
       await this.replayOnRecord(error, req.idempotency);
-      throw plan.onFailed?.(error) ?? spec.onEffectFailed?.(error, null, agg) ?? conflict('The change could not be stored; retry.');
+      throw (
+        plan.onFailed?.(error) ??
+        spec.onEffectFailed?.(error, null, agg) ??
+        conflict('The change could not be stored; retry.')
+      );
     }
     return { before: null, after: agg, event, result };
   }
@@ -209,9 +235,11 @@ export class Engine {
         if (!(error instanceof ConditionsFailed)) throw error;
         await this.replayOnRecord(error, req.idempotency);
         if (!error.has(spec.kind) && !error.has('event'))
-          throw plan.onFailed?.(error) ??
+          throw (
+            plan.onFailed?.(error) ??
             spec.onEffectFailed?.(error, before, after) ??
-            conflict('The change could not be stored; retry.');
+            conflict('The change could not be stored; retry.')
+          );
         const current = await this.load<T>(spec.kind, req.id);
         if (!current) throw notFound(`${capitalise(spec.noun)} ${req.id}`);
         if (current.status !== before.status)
@@ -226,11 +254,16 @@ export class Engine {
   }
 
   /** The aggregate's item write, guarded by the status and version it was read at. */
-  private guardedUpdate<T extends Aggregate>(spec: { kind: SubjectKind; indexKeys: (agg: T) => Record<string, string> }, before: T, after: T) {
+  private guardedUpdate<T extends Aggregate>(
+    spec: { kind: SubjectKind; indexKeys: (agg: T) => Record<string, string> },
+    before: T,
+    after: T,
+  ) {
     const set: Record<string, unknown> = { ...spec.indexKeys(after) };
     const remove: string[] = [];
     for (const [field, value] of Object.entries(after))
-      if (JSON.stringify(value) !== JSON.stringify((before as Record<string, unknown>)[field])) set[field] = value;
+      if (JSON.stringify(value) !== JSON.stringify((before as Record<string, unknown>)[field]))
+        set[field] = value;
     for (const field of Object.keys(before)) if (!(field in after)) remove.push(field);
     return this.store.update(
       aggregateKey(spec.kind, before.id),
@@ -271,7 +304,10 @@ export class Engine {
   eventWrite(event: DomainEvent): TxItem {
     return {
       tag: 'event',
-      write: this.store.put({ ...eventKey(event.subject, event.version), entity: EVENT_ENTITY, ...event }, ABSENT),
+      write: this.store.put(
+        { ...eventKey(event.subject, event.version), entity: EVENT_ENTITY, ...event },
+        ABSENT,
+      ),
     };
   }
 

@@ -29,7 +29,12 @@ import {
 } from '../domain/pledge-state-machine.js';
 import type { IdempotencyRequest } from '../store/idempotency-store.js';
 import { assetKey, institutionKey } from '../store/keys.js';
-import { type PledgeListScope, PledgeRepository, pledgeIndexKeys, pledgeStatsItems } from '../store/pledge-repository.js';
+import {
+  type PledgeListScope,
+  PledgeRepository,
+  pledgeIndexKeys,
+  pledgeStatsItems,
+} from '../store/pledge-repository.js';
 import type { Page, PageRequest } from '../store/query-page.js';
 import { toResource } from '../store/records.js';
 import { type ConditionsFailed, increment, type Store, type TxItem } from '../store/toolkit.js';
@@ -47,11 +52,16 @@ export const PLEDGE_SPEC: AggregateSpec<Pledge, PledgeAction, TransitionRow> = {
   machine: PLEDGE_MACHINE,
   eventType: pledgeEventType,
   maySee,
-  audience: (p) => [tenantOf({ role: 'enterprise', org: p.applicant }), tenantOf({ role: 'lender', org: p.lenderId })],
+  audience: (p) => [
+    tenantOf({ role: 'enterprise', org: p.applicant }),
+    tenantOf({ role: 'lender', org: p.lenderId }),
+  ],
   indexKeys: pledgeIndexKeys,
   effects: (before, after, row, store) => [
     ...(before && row.holdsAssets === 'free' ? before.assetIds.map((id) => freeAsset(store, id, after)) : []),
-    ...(before ? pledgeStatsItems(before, after, store.tableName).map((write) => ({ tag: 'fact', write })) : []),
+    ...(before
+      ? pledgeStatsItems(before, after, store.tableName).map((write) => ({ tag: 'fact', write }))
+      : []),
   ],
   onEffectFailed: (failure) => {
     if (failure.has('asset'))
@@ -117,7 +127,13 @@ export async function submitPledge(
       tag: `asset:${asset.id}`,
       write: uc.store.update(
         assetKey(asset.id),
-        { set: { encumbrance: { pledgeId: pledge.id }, version: asset.version + 1, updatedAt: pledge.createdAt } },
+        {
+          set: {
+            encumbrance: { pledgeId: pledge.id },
+            version: asset.version + 1,
+            updatedAt: pledge.createdAt,
+          },
+        },
         {
           expression:
             'attribute_exists(pk) AND #owner = :me AND attribute_not_exists(encumbrance) AND #version = :v',
@@ -169,7 +185,12 @@ export async function getPledge(uc: UseCaseContext, actor: Actor, id: string): P
 export async function actOnPledge(
   uc: UseCaseContext,
   actor: Actor,
-  req: { id: string; action: Exclude<PledgeAction, 'submit'>; body: ActionBody; expectedVersion?: number | undefined },
+  req: {
+    id: string;
+    action: Exclude<PledgeAction, 'submit'>;
+    body: ActionBody;
+    expectedVersion?: number | undefined;
+  },
   idempotency?: IdempotencyRequest,
 ): Promise<Pledge> {
   const outcome = await uc.engine.transition(
@@ -195,7 +216,11 @@ const lendingPolicyOf = (item: Record<string, unknown> | undefined) =>
  * it was. Held by another pledge → 409; gone or not the applicant's → 422 with the same words as a refusal;
  * merely changed since it was read → 409 to retry.
  */
-function lostSubmissionRace(failure: ConditionsFailed, pledge: Pledge, assets: readonly Asset[]): DomainError {
+function lostSubmissionRace(
+  failure: ConditionsFailed,
+  pledge: Pledge,
+  assets: readonly Asset[],
+): DomainError {
   const held: FieldIssue[] = [];
   const gone: FieldIssue[] = [];
   const changed: FieldIssue[] = [];
@@ -206,12 +231,22 @@ function lostSubmissionRace(failure: ConditionsFailed, pledge: Pledge, assets: r
     const old = failed.old;
     if (!old || old.owner !== pledge.applicant) gone.push({ path, message: NOT_YOURS });
     else if (old.encumbrance !== undefined)
-      held.push({ path, message: `${asset.number} is already held by another open application or unreleased pledge` });
-    else changed.push({ path, message: `${asset.number} was changed while the application was being filed; retry` });
+      held.push({
+        path,
+        message: `${asset.number} is already held by another open application or unreleased pledge`,
+      });
+    else
+      changed.push({
+        path,
+        message: `${asset.number} was changed while the application was being filed; retry`,
+      });
   }
   if (held.length > 0)
-    return conflict('An asset is already held by another open application.', { errors: [...held, ...gone, ...changed] });
-  if (gone.length > 0) return unprocessable('The application was refused.', { errors: [...gone, ...changed] });
+    return conflict('An asset is already held by another open application.', {
+      errors: [...held, ...gone, ...changed],
+    });
+  if (gone.length > 0)
+    return unprocessable('The application was refused.', { errors: [...gone, ...changed] });
   if (changed.length > 0)
     return conflict('An asset changed while the application was being filed; retry.', { errors: changed });
   return conflict('The application could not be stored; retry.');

@@ -187,8 +187,14 @@ export function registerPledgeRoutes(app: PortalApp): void {
     async (c) =>
       respond(
         c,
-        (idem) => submitPledge(useCaseContext(c.var.deps), actorOf(c.var.principal), c.req.valid('json'), idem),
-        (pledge) => ({ status: 201, body: pledge, version: pledge.version, location: `/pledges/${pledge.id}` }),
+        (idem) =>
+          submitPledge(useCaseContext(c.var.deps), actorOf(c.var.principal), c.req.valid('json'), idem),
+        (pledge) => ({
+          status: 201,
+          body: pledge,
+          version: pledge.version,
+          location: `/pledges/${pledge.id}`,
+        }),
       ),
     { idempotent: true },
   );
@@ -211,7 +217,10 @@ export function registerPledgeRoutes(app: PortalApp): void {
     }),
     async (c) => {
       const { status, limit, cursor } = c.req.valid('query');
-      const page = await listPledges(useCaseContext(c.var.deps), actorOf(c.var.principal), status, { limit, cursor });
+      const page = await listPledges(useCaseContext(c.var.deps), actorOf(c.var.principal), status, {
+        limit,
+        cursor,
+      });
       return c.json(page, 200);
     },
   );
@@ -232,7 +241,10 @@ export function registerPledgeRoutes(app: PortalApp): void {
       const { id } = c.req.valid('param');
       const detail = await getPledge(useCaseContext(c.var.deps), actorOf(c.var.principal), id);
       c.header('ETag', etagOf(detail.pledge.version));
-      return c.json({ ...detail.pledge, history: detail.history, allowedActions: detail.allowedActions }, 200);
+      return c.json(
+        { ...detail.pledge, history: detail.history, allowedActions: detail.allowedActions },
+        200,
+      );
     },
   );
 
