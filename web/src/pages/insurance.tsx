@@ -3,6 +3,7 @@
  * underwrites (issue with premium / decline) and settles or denies claims.
  */
 import { useEffect, useState } from 'preact/hooks';
+import { CLAIM_STATUSES, POLICY_STATUSES } from '../../../shared/domain/policy';
 import { ifMatch, type Schemas } from '../api';
 import {
   columns,
@@ -52,8 +53,6 @@ export const LINES: Line[] = [
   'overseas_enforcement',
   'pledge_guarantee',
 ];
-const POLICY_STATUSES: Policy['status'][] = ['applied', 'active', 'declined', 'cancelled', 'expired'];
-const CLAIM_STATUSES: Claim['status'][] = ['filed', 'paid', 'denied'];
 
 const sumInsured = (p: Policy) => p.coverages.reduce((s, c) => s + c.sumInsuredFen, 0);
 

@@ -4,6 +4,7 @@
  * actions the API says the caller may take (`allowedActions`).
  */
 import { useEffect, useState } from 'preact/hooks';
+import { PLEDGE_STATUSES } from '../../../shared/domain/pledge-state-machine';
 import { ifMatch, type Schemas } from '../api';
 import {
   columns,
@@ -44,20 +45,6 @@ type PledgeDetail = Schemas['PledgeDetail'];
 type PledgeStatus = Pledge['status'];
 type PledgeAction = PledgeDetail['allowedActions'][number];
 
-export const PLEDGE_STATUSES: PledgeStatus[] = [
-  'submitted',
-  'under_review',
-  'approved',
-  'rejected',
-  'withdrawn',
-  'registered',
-  'registration_refused',
-  'active',
-  'repaid',
-  'defaulted',
-  'released',
-];
-
 function PledgeTable({ items, showApplicant }: { items: Pledge[]; showApplicant: boolean }) {
   const { t } = useI18n();
   return (
@@ -86,7 +73,7 @@ function PledgeQueue({
 }: {
   title: TextKey;
   initial: string;
-  statuses: PledgeStatus[];
+  statuses: readonly PledgeStatus[];
   showApplicant: boolean;
 }) {
   const { t } = useI18n();
