@@ -1,9 +1,12 @@
 /**
- * Full-chain IP insurance (知识产权全链条保险): policies and claims as the portal stores and shows them. Pure
- * types and small helpers; the life cycles live in `policy-state-machine.ts`, the money rules in `coverage.ts`.
+ * Full-chain IP insurance (知识产权全链条保险): policies and claims as the portal stores and shows them, who may
+ * see them, and what each action stores. Pure; the life cycles live in `policy-state-machine.ts`, the money rules
+ * in `coverage.ts`, the application's checks in `underwriting.ts`.
  */
-import type { Role } from '../auth/principal.js';
-import type { IsoDate } from './dates.js';
+import type { Actor } from './actor.js';
+import { compareDates, type IsoDate, todayInShanghai } from './dates.js';
+import type { HistoryEntry } from './domain-event.js';
+import { unprocessable } from './errors.js';
 
 /** Lines across the IP life cycle: creation, protection (enforcement, infringement), use/financing. */
 export const COVERAGE_LINES = [
@@ -21,15 +24,6 @@ export type PolicyStatus = (typeof POLICY_STATUSES)[number];
 
 export const CLAIM_STATUSES = ['filed', 'paid', 'denied'] as const;
 export type ClaimStatus = (typeof CLAIM_STATUSES)[number];
-
-/** Who did something: a token's role, tenant and subject, or the scheduled job (`system`, no org, no subject). */
-export type ActorRole = Role | 'system';
-export interface Actor {
-  role: ActorRole;
-  org: string | null;
-  sub?: string;
-}
-export const SYSTEM_ACTOR: Actor = { role: 'system', org: null };
 
 export interface Coverage {
   line: CoverageLine;
@@ -89,7 +83,10 @@ export interface Claim {
   updatedAt: string;
 }
 
-/** One step of a policy's or claim's history; `version` is the resource's version after the step. */
+/**
+ * One step of a policy's or claim's history as the API shows it; `version` is the resource's version after the
+ * step. The stored domain event keeps the step's details in `data`; the API lifts the three it always showed.
+ */
 export interface HistoryEvent {
   at: string;
   action: string;
@@ -108,3 +105,103 @@ export const coverageViews = (policy: Pick<Policy, 'coverages' | 'paid'>): Cover
 /** A readable policy number when the insurer gives none: insurer, year of issue, and the id's head. */
 export const generatedPolicyNumber = (insurerId: string, issuedOn: IsoDate, policyId: string): string =>
   `${insurerId.toUpperCase()}-${issuedOn.slice(0, 4)}-${policyId.replace(/-/g, '').slice(0, 10).toUpperCase()}`;
+
+/** The history entry the API shows for a stored domain event. */
+export function policyHistoryEvent(e: HistoryEntry): HistoryEvent {
+  const { claimId, reason, paidFen } = e.data as Pick<HistoryEvent, 'claimId' | 'reason' | 'paidFen'>;
+  return {
+    at: e.at,
+    action: e.action,
+    from: e.from,
+    to: e.to,
+    actor: e.actor,
+    version: e.version,
+    ...(claimId === undefined ? {} : { claimId }),
+    ...(reason === undefined ? {} : { reason }),
+    ...(paidFen === undefined ? {} : { paidFen }),
+  };
+}
+
+/** Holder, addressed insurer and the IP office see a policy or claim; anyone else is told it does not exist. */
+export function mayReadPolicy(
+  actor: Pick<Actor, 'role' | 'org'>,
+  p: Pick<Policy, 'holder' | 'insurerId'>,
+): boolean {
+  switch (actor.role) {
+    case 'ipoffice':
+      return true;
+    case 'enterprise':
+      return actor.org?.toUpperCase() === p.holder;
+    case 'insurer':
+      return actor.org === p.insurerId;
+    default:
+      return false;
+  }
+}
+
+/** Only the parties act on a policy or claim: the IP office reads them but is told an action's target is absent. */
+export const mayActOnPolicy = (actor: Pick<Actor, 'role' | 'org'>, p: Pick<Policy, 'holder' | 'insurerId'>) =>
+  actor.role !== 'ipoffice' && mayReadPolicy(actor, p);
+
+/** Bodies of the policy actions (validated for shape at the edge). */
+export interface PolicyActionBody {
+  premiumFen?: number;
+  policyNumber?: string;
+  reason?: string | undefined;
+}
+
+/**
+ * What an insurer's or holder's action stores on the policy and records in its event; a policy whose period is
+ * over cannot be issued (422).
+ */
+export function policyActionChanges(
+  policy: Policy,
+  action: 'issue' | 'decline' | 'cancel',
+  body: PolicyActionBody,
+  now: Date,
+): { fields: Partial<Policy>; data: Record<string, unknown> } {
+  switch (action) {
+    case 'issue': {
+      const today = todayInShanghai(now);
+      if (compareDates(policy.periodEnd, today) < 0)
+        throw unprocessable('The policy period has already ended; it cannot be issued.', {
+          errors: [{ path: 'periodEnd', message: `${policy.periodEnd} is before today (${today})` }],
+        });
+      const policyNumber = body.policyNumber ?? generatedPolicyNumber(policy.insurerId, today, policy.id);
+      const premiumFen = body.premiumFen!;
+      return {
+        fields: { premiumFen, policyNumber, issuedAt: now.toISOString() },
+        data: { premiumFen, policyNumber },
+      };
+    }
+    case 'decline':
+      return { fields: { declineReason: body.reason! }, data: { reason: body.reason! } };
+    case 'cancel':
+      return body.reason
+        ? { fields: { cancelReason: body.reason }, data: { reason: body.reason } }
+        : { fields: {}, data: {} };
+  }
+}
+
+export interface ClaimInput {
+  line: CoverageLine;
+  claimedFen: number;
+  incidentDate: IsoDate;
+  description: string;
+}
+
+/** A claim as filed on `policy` (its rules are `claimIssues` in coverage.ts). */
+export const newClaim = (policy: Policy, input: ClaimInput, ctx: { id: string; now: Date }): Claim => ({
+  id: ctx.id,
+  policyId: policy.id,
+  holder: policy.holder,
+  insurerId: policy.insurerId,
+  line: input.line,
+  claimedFen: input.claimedFen,
+  incidentDate: input.incidentDate,
+  description: input.description,
+  status: 'filed',
+  version: 1,
+  createdAt: ctx.now.toISOString(),
+  updatedAt: ctx.now.toISOString(),
+});

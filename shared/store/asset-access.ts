@@ -24,7 +24,10 @@ export async function counterpartyMayRead(
   if (principal.role === 'lender') return lenderMayRead(deps, principal, asset);
   // An insurer reads the assets of any policy (applied or later) addressed to it: one Query, at most one item.
   if (principal.role === 'insurer' && principal.org)
-    return new PolicyRepository(deps.db, deps.tableName).insurerHasPolicyOnAsset(principal.org, asset.id);
+    return new PolicyRepository(new Store(deps.db, deps.tableName)).insurerHasPolicyOnAsset(
+      principal.org,
+      asset.id,
+    );
   return false;
 }
 

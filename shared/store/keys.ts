@@ -113,3 +113,11 @@ export const partitions = {
 /** `<status>#<createdAt>#<id>`: lists grouped by status, newest first inside a status; `?status=` is a prefix. */
 export const byStatusSortKey = (r: { status: string; createdAt: string; id: string }) =>
   `${r.status}#${r.createdAt}#${r.id}`;
+
+/**
+ * gsi3 sort key of an ACTIVE policy, `active#<periodEnd>#<id>`: the scheduled expiry reads the range
+ * `active#` … `active#<today>` (every end date before today) of `partitions.officePolicies` without a Scan.
+ */
+export const ACTIVE_POLICY_PREFIX = 'active#';
+export const activePolicySortKey = (periodEnd: string, id: string) =>
+  `${ACTIVE_POLICY_PREFIX}${periodEnd}#${id}`;

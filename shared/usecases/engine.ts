@@ -276,7 +276,8 @@ export class Engine {
     );
   }
 
-  private eventOf<T extends Aggregate, A extends string, R extends TransitionRow<A, T['status']>>(
+  /** The domain event of `row` taking `before` to `after` (public: an operation may create a second aggregate). */
+  eventOf<T extends Aggregate, A extends string, R extends TransitionRow<A, T['status']>>(
     spec: AggregateSpec<T, A, R>,
     row: R,
     before: T | null,

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { ActorRole } from '../../shared/domain/actor.js';
 import {
   claimIssues,
   coverageIssues,
@@ -9,12 +10,7 @@ import {
   remainingCover,
   settlementIssues,
 } from '../../shared/domain/coverage.js';
-import {
-  type ActorRole,
-  CLAIM_STATUSES,
-  type Coverage,
-  POLICY_STATUSES,
-} from '../../shared/domain/policy.js';
+import { CLAIM_STATUSES, type Coverage, POLICY_STATUSES } from '../../shared/domain/policy.js';
 import {
   CLAIM_ACTIONS,
   claimTransition,

@@ -1,14 +1,12 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { actorOf, type Principal } from '../../auth/principal.js';
-import { coverageOf, remainingCover, settlementIssues } from '../../domain/coverage.js';
-import { forbidden, invalidState, notFound, unprocessable } from '../../domain/errors.js';
-import { CLAIM_STATUSES, type Claim } from '../../domain/policy.js';
-import { type ClaimAction, claimTransition } from '../../domain/policy-state-machine.js';
-import { PolicyRepository } from '../../store/policy-repository.js';
+import { actorOf } from '../../auth/principal.js';
+import { CLAIM_STATUSES } from '../../domain/policy.js';
+import { denyClaim, getClaim, listClaims, settleClaim } from '../../usecases/claims.js';
+import { useCaseContext } from '../../usecases/context.js';
 import {
-  assertVersion,
   errorResponses,
   etagOf,
+  expectedVersion,
   Fen,
   IdParam,
   IfMatchHeader,
@@ -18,8 +16,9 @@ import {
   pageOf,
 } from '../common.js';
 import type { PortalApp } from '../context.js';
+import { respond } from '../respond.js';
 import { addRoute } from '../route.js';
-import { ClaimSchema, listScope, mayReadPolicy } from './policies.js';
+import { ClaimSchema } from './insurance-schemas.js';
 
 const SettleInput = z.strictObject({ paidFen: Fen }).openapi('ClaimSettlement');
 const DenyInput = z.strictObject({ reason: z.string().trim().min(1).max(1000) }).openapi('ClaimDenial');
@@ -40,16 +39,11 @@ export function registerClaimRoutes(app: PortalApp): void {
       responses: { 200: jsonResponse(pageOf(ClaimSchema, 'ClaimPage'), 'A page'), ...errorResponses },
     }),
     async (c) => {
-      const { deps, principal } = c.var;
       const { status, limit, cursor } = c.req.valid('query');
-      const page = await new PolicyRepository(deps.db, deps.tableName).listClaims(
-        listScope(principal),
-        status,
-        {
-          limit,
-          cursor,
-        },
-      );
+      const page = await listClaims(useCaseContext(c.var.deps), actorOf(c.var.principal), status, {
+        limit,
+        cursor,
+      });
       return c.json(page, 200);
     },
   );
@@ -66,32 +60,12 @@ export function registerClaimRoutes(app: PortalApp): void {
       responses: { 200: jsonResponse(ClaimSchema, 'The claim'), ...errorResponses },
     }),
     async (c) => {
-      const { deps, principal } = c.var;
       const { id } = c.req.valid('param');
-      const view = await new PolicyRepository(deps.db, deps.tableName).getClaimView(id);
-      if (!view || !mayReadPolicy(principal, view.claim)) throw notFound(`Claim ${id}`);
-      c.header('ETag', etagOf(view.claim.version));
-      return c.json({ ...view.claim, history: view.history }, 200);
+      const { claim, history } = await getClaim(useCaseContext(c.var.deps), actorOf(c.var.principal), id);
+      c.header('ETag', etagOf(claim.version));
+      return c.json({ ...claim, history }, 200);
     },
   );
-
-  /** Loads the claim the insurer acts on; 404 when it is not addressed to the caller, 409 from a wrong state. */
-  const claimFor = async (repo: PolicyRepository, id: string, principal: Principal) => {
-    const claim = await repo.getClaim(id);
-    if (!claim || !mayReadPolicy(principal, claim) || principal.role === 'ipoffice')
-      throw notFound(`Claim ${id}`);
-    return claim;
-  };
-  const decide = (claim: Claim, action: ClaimAction, role: Parameters<typeof claimTransition>[2]) => {
-    const decision = claimTransition(claim.status, action, role);
-    if (!decision.ok) {
-      if (decision.error === 'forbidden') throw forbidden();
-      throw invalidState(
-        `A claim that is ${claim.status} cannot be ${action === 'settle' ? 'settled' : 'denied'}.`,
-        claim.status,
-      );
-    }
-  };
 
   addRoute(
     app,
@@ -108,28 +82,22 @@ export function registerClaimRoutes(app: PortalApp): void {
       request: { params: IdParam, headers: IfMatchHeader, body: jsonBody(SettleInput) },
       responses: { 200: jsonResponse(ClaimSchema, 'Paid'), ...errorResponses },
     }),
-    async (c) => {
-      const { deps, principal } = c.var;
-      const { id } = c.req.valid('param');
-      const { paidFen } = c.req.valid('json');
-      const repo = new PolicyRepository(deps.db, deps.tableName);
-      const claim = await claimFor(repo, id, principal);
-      assertVersion(c, claim.version);
-      decide(claim, 'settle', principal.role);
-      const policy = await repo.getPolicy(claim.policyId);
-      const coverage = policy && coverageOf(policy, claim.line);
-      if (!policy || !coverage) throw notFound(`Policy ${claim.policyId}`);
-      const paidSoFar = policy.paid?.[claim.line] ?? 0;
-      const issues = settlementIssues(coverage, paidSoFar, claim, paidFen);
-      if (issues.length > 0)
-        throw unprocessable(`The settlement is refused: ${issues.map((i) => i.message).join('; ')}.`, {
-          remainingFen: remainingCover(coverage, paidSoFar),
-          errors: issues,
-        });
-      const next = await repo.settle(claim, coverage, paidFen, actorOf(principal), deps.now().toISOString());
-      c.header('ETag', etagOf(next.version));
-      return c.json(next, 200);
-    },
+    async (c) =>
+      respond(
+        c,
+        (idem) =>
+          settleClaim(
+            useCaseContext(c.var.deps),
+            actorOf(c.var.principal),
+            {
+              id: c.req.valid('param').id,
+              paidFen: c.req.valid('json').paidFen,
+              expectedVersion: expectedVersion(c),
+            },
+            idem,
+          ),
+        (claim) => ({ status: 200, body: claim, version: claim.version }),
+      ),
     { idempotent: true },
   );
 
@@ -144,18 +112,22 @@ export function registerClaimRoutes(app: PortalApp): void {
       request: { params: IdParam, headers: IfMatchHeader, body: jsonBody(DenyInput) },
       responses: { 200: jsonResponse(ClaimSchema, 'Denied'), ...errorResponses },
     }),
-    async (c) => {
-      const { deps, principal } = c.var;
-      const { id } = c.req.valid('param');
-      const { reason } = c.req.valid('json');
-      const repo = new PolicyRepository(deps.db, deps.tableName);
-      const claim = await claimFor(repo, id, principal);
-      assertVersion(c, claim.version);
-      decide(claim, 'deny', principal.role);
-      const next = await repo.deny(claim, reason, actorOf(principal), deps.now().toISOString());
-      c.header('ETag', etagOf(next.version));
-      return c.json(next, 200);
-    },
+    async (c) =>
+      respond(
+        c,
+        (idem) =>
+          denyClaim(
+            useCaseContext(c.var.deps),
+            actorOf(c.var.principal),
+            {
+              id: c.req.valid('param').id,
+              reason: c.req.valid('json').reason,
+              expectedVersion: expectedVersion(c),
+            },
+            idem,
+          ),
+        (claim) => ({ status: 200, body: claim, version: claim.version }),
+      ),
     { idempotent: true },
   );
 }

@@ -1,0 +1,167 @@
+/**
+ * Claim use cases: list, read, settle and deny. A claim is filed as a transition of its policy (see
+ * `fileClaim` in policies.ts); afterwards it runs on the engine as its own aggregate.
+ */
+import { type Actor, tenantOf } from '../domain/actor.js';
+import { coverageOf, maxPaidBefore, remainingCover, settlementIssues } from '../domain/coverage.js';
+import { conflict, notFound, unprocessable } from '../domain/errors.js';
+import {
+  type Claim,
+  type ClaimStatus,
+  type Coverage,
+  type HistoryEvent,
+  mayActOnPolicy,
+  mayReadPolicy,
+  type Policy,
+  policyHistoryEvent,
+} from '../domain/policy.js';
+import { CLAIM_MACHINE, type ClaimAction, type ClaimRow } from '../domain/policy-state-machine.js';
+import type { IdempotencyRequest } from '../store/idempotency-store.js';
+import { policyKey } from '../store/keys.js';
+import {
+  claimIndexKeys,
+  claimStatsItems,
+  listScopeOf,
+  PolicyRepository,
+} from '../store/policy-repository.js';
+import type { Page, PageRequest } from '../store/query-page.js';
+import { toResource } from '../store/records.js';
+import { type Item, increment } from '../store/toolkit.js';
+import type { UseCaseContext } from './context.js';
+import type { AggregateSpec } from './engine.js';
+
+/** The claim as the engine runs it; a settlement counts its claim-paid fact in its own transaction. */
+export const CLAIM_SPEC: AggregateSpec<Claim, ClaimAction, ClaimRow> = {
+  kind: 'claim',
+  noun: 'claim',
+  machine: CLAIM_MACHINE,
+  eventType: (row) => row.event,
+  maySee: mayReadPolicy,
+  mayAct: mayActOnPolicy,
+  audience: (c) => [
+    tenantOf({ role: 'enterprise', org: c.holder }),
+    tenantOf({ role: 'insurer', org: c.insurerId }),
+  ],
+  indexKeys: claimIndexKeys,
+  effects: (before, after, _row, store) =>
+    before ? claimStatsItems(before, after, store.tableName).map((write) => ({ tag: 'fact', write })) : [],
+  onEffectFailed: (failure) =>
+    failure.has('fact') ? conflict('The claim was settled concurrently; reload.') : undefined,
+};
+
+export function listClaims(
+  uc: UseCaseContext,
+  actor: Actor,
+  status: ClaimStatus | undefined,
+  page: PageRequest,
+): Promise<Page<Claim>> {
+  return new PolicyRepository(uc.store).listClaims(listScopeOf(actor), status, page);
+}
+
+/** The claim with its history, in one Query; anyone but the holder, the insurer and the office → 404. */
+export async function getClaim(
+  uc: UseCaseContext,
+  actor: Actor,
+  id: string,
+): Promise<{ claim: Claim; history: HistoryEvent[] }> {
+  const found = await uc.engine.loadWithHistory<Claim>('claim', id);
+  if (!found || !mayReadPolicy(actor, found.agg)) throw notFound(`Claim ${id}`);
+  return { claim: found.agg, history: found.history.map(policyHistoryEvent) };
+}
+
+interface ClaimActionRequest {
+  id: string;
+  expectedVersion?: number | undefined;
+}
+
+/**
+ * Pays a filed claim. The line's cap is enforced by DynamoDB, not by what this process read: in the settlement's
+ * transaction the policy update is conditioned on `paid.<line> <= limit − paidFen`, so concurrent settlements can
+ * never together exceed the cover. The policy's version is bumped (its `paid` changed) without a version
+ * condition, so settlements of different claims do not conflict with each other.
+ */
+export async function settleClaim(
+  uc: UseCaseContext,
+  actor: Actor,
+  req: ClaimActionRequest & { paidFen: number },
+  idempotency?: IdempotencyRequest,
+): Promise<Claim> {
+  const { paidFen } = req;
+  const outcome = await uc.engine.transition(
+    CLAIM_SPEC,
+    { actor, id: req.id, action: 'settle', expectedVersion: req.expectedVersion, idempotency },
+    async (claim, { now }) => {
+      const item = await uc.store.get(policyKey(claim.policyId));
+      const policy = item && toResource<Policy>(item);
+      const coverage = policy && coverageOf(policy, claim.line);
+      if (!policy || !coverage) throw notFound(`Policy ${claim.policyId}`);
+      const paidSoFar = policy.paid[claim.line] ?? 0;
+      const issues = settlementIssues(coverage, paidSoFar, claim, paidFen);
+      if (issues.length > 0)
+        throw unprocessable(`The settlement is refused: ${issues.map((i) => i.message).join('; ')}.`, {
+          remainingFen: remainingCover(coverage, paidSoFar),
+          errors: issues,
+        });
+      const at = now.toISOString();
+      return {
+        changes: { paidFen, settledAt: at },
+        data: { paidFen },
+        writes: [
+          {
+            tag: 'cover',
+            write: uc.store.update(
+              policyKey(claim.policyId),
+              { set: { [`paid.${claim.line}`]: increment(paidFen), updatedAt: at, version: increment(1) } },
+              {
+                expression: 'attribute_exists(pk) AND paid.#line <= :maxBefore',
+                names: { '#line': claim.line },
+                values: { ':maxBefore': maxPaidBefore(coverage, paidFen) },
+              },
+              { returnOld: true },
+            ),
+          },
+        ],
+        onFailed: (failure) => {
+          const cover = failure.failed.find((f) => f.tag === 'cover');
+          return cover ? overCover(coverage, cover.old) : undefined;
+        },
+      };
+    },
+  );
+  return outcome.after;
+}
+
+export async function denyClaim(
+  uc: UseCaseContext,
+  actor: Actor,
+  req: ClaimActionRequest & { reason: string },
+  idempotency?: IdempotencyRequest,
+): Promise<Claim> {
+  const outcome = await uc.engine.transition(
+    CLAIM_SPEC,
+    { actor, id: req.id, action: 'deny', expectedVersion: req.expectedVersion, idempotency },
+    (_claim, { now }) => ({
+      changes: { denyReason: req.reason, deniedAt: now.toISOString() },
+      data: { reason: req.reason },
+    }),
+  );
+  return outcome.after;
+}
+
+/** The 422 for a payment over the line's remaining cover, stating the remainder the policy had when refused. */
+function overCover(coverage: Coverage, policy: Item | undefined) {
+  const paid = (policy?.paid ?? {}) as Policy['paid'];
+  const remaining = remainingCover(coverage, paid[coverage.line] ?? 0);
+  return unprocessable(
+    `The payment exceeds the remaining cover of line ${coverage.line}: ${remaining} fen.`,
+    {
+      remainingFen: remaining,
+      errors: [
+        {
+          path: 'paidFen',
+          message: `exceeds the remaining cover of line ${coverage.line}: ${remaining} fen`,
+        },
+      ],
+    },
+  );
+}

@@ -1,0 +1,329 @@
+/**
+ * Full-chain IP insurance use cases: apply, list, read, issue / decline / cancel, the scheduled expiry and the
+ * filing of a claim (a transition of its policy). Called by the HTTP routes and the expiry job alike; they take
+ * the actor and validated input and return the policy (or claim) or throw a typed domain error.
+ */
+import { type Actor, SYSTEM_ACTOR, tenantOf } from '../domain/actor.js';
+import type { Asset } from '../domain/asset.js';
+import { claimIssues } from '../domain/coverage.js';
+import { compareDates, todayInShanghai } from '../domain/dates.js';
+import { conflict, invalidState, notFound, unprocessable } from '../domain/errors.js';
+import type { Institution } from '../domain/institution.js';
+import type { Pledge } from '../domain/pledge.js';
+import {
+  type Claim,
+  type ClaimInput,
+  type HistoryEvent,
+  mayActOnPolicy,
+  mayReadPolicy,
+  newClaim,
+  type Policy,
+  type PolicyActionBody,
+  type PolicyStatus,
+  policyActionChanges,
+  policyHistoryEvent,
+} from '../domain/policy.js';
+import {
+  CLAIM_MACHINE,
+  insuredByEffect,
+  POLICY_MACHINE,
+  type PolicyAction,
+  type PolicyRow,
+} from '../domain/policy-state-machine.js';
+import { newPolicy, type PolicyApplication, underwritingIssues } from '../domain/underwriting.js';
+import type { IdempotencyRequest } from '../store/idempotency-store.js';
+import {
+  assetKey,
+  assetPolicyLinkKey,
+  CLAIM_LINK_PREFIX,
+  claimKey,
+  institutionKey,
+  pledgeKey,
+  policyClaimLinkKey,
+  policyNumberKey,
+} from '../store/keys.js';
+import {
+  claimIndexKeys,
+  listScopeOf,
+  PolicyRepository,
+  policyIndexKeys,
+  policyStatsItems,
+} from '../store/policy-repository.js';
+import type { Page, PageRequest } from '../store/query-page.js';
+import { toResource } from '../store/records.js';
+import { ABSENT, type ConditionsFailed, PRESENT, type Store, type TxItem } from '../store/toolkit.js';
+import { CLAIM_SPEC } from './claims.js';
+import type { UseCaseContext } from './context.js';
+import type { AggregateSpec } from './engine.js';
+
+/**
+ * The policy as the engine runs it. Its effects: the covered assets' `insuredBy` gains the policy id when cover
+ * starts and loses it when cover ends (each asset must still exist, and to gain cover still be the holder's), and
+ * the issue counts its statistics facts — all in the transition's own transaction.
+ */
+export const POLICY_SPEC: AggregateSpec<Policy, PolicyAction, PolicyRow> = {
+  kind: 'policy',
+  noun: 'policy',
+  machine: POLICY_MACHINE,
+  eventType: (row) => row.event,
+  maySee: mayReadPolicy,
+  mayAct: mayActOnPolicy,
+  audience: (p) => [
+    tenantOf({ role: 'enterprise', org: p.holder }),
+    tenantOf({ role: 'insurer', org: p.insurerId }),
+    ...(p.beneficiaryLenderId ? [tenantOf({ role: 'lender', org: p.beneficiaryLenderId })] : []),
+  ],
+  indexKeys: policyIndexKeys,
+  effects: (before, after, _row, store) => [
+    ...coverWrites(store, before, after),
+    ...(before
+      ? policyStatsItems(before, after, store.tableName).map((write) => ({ tag: 'fact', write }))
+      : []),
+  ],
+  onEffectFailed: (failure, _before, after) => {
+    const i = after.assetIds.findIndex((id) => failure.has(`asset:${id}`));
+    if (i >= 0)
+      return unprocessable('A covered asset no longer exists or no longer belongs to the policyholder.', {
+        errors: [
+          {
+            path: `assetIds.${i}`,
+            message: `asset ${after.assetIds[i]} no longer exists or is no longer the holder's`,
+          },
+        ],
+      });
+    if (failure.has('fact')) return conflict('The policy was issued concurrently; reload.');
+    return undefined;
+  },
+};
+
+function coverWrites(store: Store, before: Policy | null, after: Policy): TxItem[] {
+  const effect = insuredByEffect(before?.status ?? null, after.status);
+  if (effect === 'keep') return [];
+  const ids = new Set([after.id]);
+  return after.assetIds.map((id) => ({
+    tag: `asset:${id}`,
+    write:
+      effect === 'add'
+        ? store.update(
+            assetKey(id),
+            { add: { insuredBy: ids } },
+            {
+              expression: 'attribute_exists(pk) AND #owner = :holder',
+              names: { '#owner': 'owner' },
+              values: { ':holder': after.holder },
+            },
+          )
+        : store.update(assetKey(id), { delete: { insuredBy: ids } }, PRESENT),
+  }));
+}
+
+/**
+ * Files an application: ONE BatchGet (insurer, every asset, the pledge, the idempotency record), every
+ * underwriting failure in one 422, then ONE transaction writing the policy, its event and one link per asset.
+ */
+export async function applyForPolicy(
+  uc: UseCaseContext,
+  actor: Actor,
+  input: PolicyApplication,
+  idempotency?: IdempotencyRequest,
+): Promise<Policy> {
+  const holder = (actor.org ?? '').toUpperCase();
+  const items = await uc.engine.read(
+    [
+      institutionKey(input.insurerId),
+      ...input.assetIds.map(assetKey),
+      ...(input.pledgeId ? [pledgeKey(input.pledgeId)] : []),
+    ],
+    idempotency,
+  );
+  const resource = <T>(item: Record<string, unknown> | undefined) => (item ? toResource<T>(item) : undefined);
+  const assets = new Map<string, Asset>();
+  for (const id of input.assetIds) {
+    const asset = resource<Asset>(items.get(assetKey(id)));
+    if (asset) assets.set(id, asset);
+  }
+  const facts = {
+    insurer: resource<Institution>(items.get(institutionKey(input.insurerId))),
+    assets,
+    pledge: input.pledgeId ? resource<Pledge>(items.get(pledgeKey(input.pledgeId))) : undefined,
+  };
+  const now = uc.now();
+  const issues = underwritingIssues(input, facts, { holder, today: todayInShanghai(now) });
+  if (issues.length > 0)
+    throw unprocessable('The application does not pass underwriting.', { errors: issues });
+  const policy = newPolicy(input, facts, { id: uc.newId(), holder, now });
+  const outcome = await uc.engine.create(POLICY_SPEC, { actor, action: 'apply', idempotency }, policy, {
+    data: {
+      insurerId: policy.insurerId,
+      assetIds: policy.assetIds,
+      coverages: policy.coverages,
+      periodStart: policy.periodStart,
+      periodEnd: policy.periodEnd,
+      ...(policy.pledgeId ? { pledgeId: policy.pledgeId } : {}),
+    },
+    writes: policy.assetIds.map((assetId) => ({
+      tag: 'asset-link',
+      write: uc.store.put({
+        ...assetPolicyLinkKey(assetId, policy.insurerId, policy.id),
+        entity: 'asset-policy',
+        assetId,
+        policyId: policy.id,
+        insurerId: policy.insurerId,
+        holder: policy.holder,
+      }),
+    })),
+  });
+  return outcome.after;
+}
+
+export function listPolicies(
+  uc: UseCaseContext,
+  actor: Actor,
+  status: PolicyStatus | undefined,
+  page: PageRequest,
+): Promise<Page<Policy>> {
+  return new PolicyRepository(uc.store).listPolicies(listScopeOf(actor), status, page);
+}
+
+export interface PolicyDetail {
+  policy: Policy;
+  /** In filing order. */
+  claims: Claim[];
+  history: HistoryEvent[];
+}
+
+/** The policy, its history and its claims: one Query of its partition and one BatchGet of its claims. */
+export async function getPolicy(uc: UseCaseContext, actor: Actor, id: string): Promise<PolicyDetail> {
+  const found = await uc.engine.loadWithHistory<Policy>('policy', id);
+  if (!found || !mayReadPolicy(actor, found.agg)) throw notFound(`Policy ${id}`);
+  const history = found.history.map(policyHistoryEvent);
+  const claimIds = found.others
+    .filter((i) => String(i.sk).startsWith(CLAIM_LINK_PREFIX))
+    .map((i) => i.claimId as string);
+  const items = await uc.store.batchGet(claimIds.map(claimKey));
+  const filedAt = new Map(history.filter((e) => e.claimId).map((e) => [e.claimId!, e.version]));
+  const claims = claimIds
+    .flatMap((claimId) => {
+      const item = items.get(claimKey(claimId));
+      return item ? [toResource<Claim>(item)] : [];
+    })
+    .sort((a, b) => (filedAt.get(a.id) ?? 0) - (filedAt.get(b.id) ?? 0));
+  return { policy: found.agg, claims, history };
+}
+
+/** Issue, decline or cancel: the state machine decides, the policy rules compute, the engine persists. */
+export async function actOnPolicy(
+  uc: UseCaseContext,
+  actor: Actor,
+  req: {
+    id: string;
+    action: 'issue' | 'decline' | 'cancel';
+    body: PolicyActionBody;
+    expectedVersion?: number | undefined;
+  },
+  idempotency?: IdempotencyRequest,
+): Promise<Policy> {
+  const outcome = await uc.engine.transition(
+    POLICY_SPEC,
+    { actor, id: req.id, action: req.action, expectedVersion: req.expectedVersion, idempotency },
+    (policy, { now }) => {
+      const changes = policyActionChanges(policy, req.action, req.body, now);
+      const number = changes.fields.policyNumber;
+      if (req.action !== 'issue' || number === undefined)
+        return { changes: changes.fields, data: changes.data };
+      return {
+        changes: changes.fields,
+        data: changes.data,
+        writes: [
+          {
+            tag: 'policy-number',
+            write: uc.store.put(
+              { ...policyNumberKey(policy.insurerId, number), entity: 'policy-number', policyId: policy.id },
+              ABSENT,
+            ),
+          },
+        ],
+        onFailed: (failure: ConditionsFailed) =>
+          failure.has('policy-number')
+            ? conflict(`Policy number ${number} is already used by another of your policies.`)
+            : undefined,
+      };
+    },
+  );
+  return outcome.after;
+}
+
+/**
+ * The scheduled expiry of one policy whose period has ended (Asia/Shanghai), by the system. A policy that is no
+ * longer active answers 409, as does one whose period has not ended.
+ */
+export async function expirePolicy(uc: UseCaseContext, id: string): Promise<Policy> {
+  const outcome = await uc.engine.transition(
+    POLICY_SPEC,
+    { actor: SYSTEM_ACTOR, id, action: 'expire' },
+    (policy, { now }) => {
+      if (compareDates(policy.periodEnd, todayInShanghai(now)) >= 0)
+        throw invalidState(
+          `The policy period runs through ${policy.periodEnd}; it cannot expire yet.`,
+          policy.status,
+        );
+      return {};
+    },
+  );
+  return outcome.after;
+}
+
+/**
+ * Files a claim: a `file_claim` transition of the policy (guarded by its status and version, which orders the
+ * filing against expiry and cancellation) whose transaction also creates the claim, the claim's first event and
+ * the policy's link to it. Answers the claim.
+ */
+export async function fileClaim(
+  uc: UseCaseContext,
+  actor: Actor,
+  req: { policyId: string; input: ClaimInput },
+  idempotency?: IdempotencyRequest,
+): Promise<Claim> {
+  const claimId = uc.newId();
+  const outcome = await uc.engine.transition(
+    POLICY_SPEC,
+    { actor, id: req.policyId, action: 'file_claim', idempotency },
+    (policy, { now }) => {
+      const issues = claimIssues(policy, req.input, todayInShanghai(now));
+      if (issues.length > 0)
+        throw unprocessable('The claim cannot be filed on this policy.', { errors: issues });
+      const claim = newClaim(policy, req.input, { id: claimId, now });
+      const filed = uc.engine.eventOf(CLAIM_SPEC, CLAIM_MACHINE.row('file'), null, claim, actor, {
+        policyId: policy.id,
+        line: claim.line,
+        claimedFen: claim.claimedFen,
+        incidentDate: claim.incidentDate,
+      });
+      const taken = () => conflict('A claim with this id already exists; retry.');
+      return {
+        changes: { claimCount: policy.claimCount + 1 },
+        data: { claimId, line: claim.line, claimedFen: claim.claimedFen },
+        writes: [
+          {
+            tag: 'claim',
+            write: uc.store.put(
+              { ...claimKey(claimId), entity: 'claim', ...claimIndexKeys(claim), ...claim },
+              ABSENT,
+            ),
+          },
+          { ...uc.engine.eventWrite(filed), tag: 'claim-event' },
+          {
+            tag: 'claim-link',
+            write: uc.store.put(
+              { ...policyClaimLinkKey(policy.id, claimId), entity: 'policy-claim', claimId },
+              ABSENT,
+            ),
+          },
+        ],
+        onFailed: taken,
+        result: claim,
+      };
+    },
+  );
+  return outcome.result as Claim;
+}
