@@ -28,7 +28,7 @@ import type { Page, PageRequest } from '../store/query-page.js';
 import { toResource } from '../store/records.js';
 import { type Item, increment } from '../store/toolkit.js';
 import type { UseCaseContext } from './context.js';
-import type { AggregateSpec } from './engine.js';
+import type { AggregateSpec, Plan } from './engine.js';
 
 /** The claim as the engine runs it; a settlement counts its claim-paid fact in its own transaction. */
 export const CLAIM_SPEC: AggregateSpec<Claim, ClaimAction, ClaimRow> = {
@@ -69,9 +69,36 @@ export async function getClaim(
   return { claim: found.agg, history: found.history.map(policyHistoryEvent) };
 }
 
-interface ClaimActionRequest {
-  id: string;
-  expectedVersion?: number | undefined;
+/** Bodies of the claim actions (validated for shape at the edge). */
+export interface ClaimActionBody {
+  paidFen?: number;
+  reason?: string;
+}
+
+/** Settle or deny a filed claim: the state machine decides, the claim rules compute, the engine persists. */
+export async function actOnClaim(
+  uc: UseCaseContext,
+  actor: Actor,
+  req: {
+    id: string;
+    action: ClaimAction & ('settle' | 'deny');
+    body: ClaimActionBody;
+    expectedVersion?: number | undefined;
+  },
+  idempotency?: IdempotencyRequest,
+): Promise<Claim> {
+  const outcome = await uc.engine.transition(
+    CLAIM_SPEC,
+    { actor, id: req.id, action: req.action, expectedVersion: req.expectedVersion, idempotency },
+    (claim, { now }) =>
+      req.action === 'settle'
+        ? settlement(uc, claim, req.body.paidFen!, now)
+        : {
+            changes: { denyReason: req.body.reason!, deniedAt: now.toISOString() },
+            data: { reason: req.body.reason! },
+          },
+  );
+  return outcome.after;
 }
 
 /**
@@ -80,72 +107,47 @@ interface ClaimActionRequest {
  * never together exceed the cover. The policy's version is bumped (its `paid` changed) without a version
  * condition, so settlements of different claims do not conflict with each other.
  */
-export async function settleClaim(
+async function settlement(
   uc: UseCaseContext,
-  actor: Actor,
-  req: ClaimActionRequest & { paidFen: number },
-  idempotency?: IdempotencyRequest,
-): Promise<Claim> {
-  const { paidFen } = req;
-  const outcome = await uc.engine.transition(
-    CLAIM_SPEC,
-    { actor, id: req.id, action: 'settle', expectedVersion: req.expectedVersion, idempotency },
-    async (claim, { now }) => {
-      const item = await uc.store.get(policyKey(claim.policyId));
-      const policy = item && toResource<Policy>(item);
-      const coverage = policy && coverageOf(policy, claim.line);
-      if (!policy || !coverage) throw notFound(`Policy ${claim.policyId}`);
-      const paidSoFar = policy.paid[claim.line] ?? 0;
-      const issues = settlementIssues(coverage, paidSoFar, claim, paidFen);
-      if (issues.length > 0)
-        throw unprocessable(`The settlement is refused: ${issues.map((i) => i.message).join('; ')}.`, {
-          remainingFen: remainingCover(coverage, paidSoFar),
-          errors: issues,
-        });
-      const at = now.toISOString();
-      return {
-        changes: { paidFen, settledAt: at },
-        data: { paidFen },
-        writes: [
+  claim: Claim,
+  paidFen: number,
+  now: Date,
+): Promise<Plan<Claim>> {
+  const item = await uc.store.get(policyKey(claim.policyId));
+  const policy = item && toResource<Policy>(item);
+  const coverage = policy && coverageOf(policy, claim.line);
+  if (!policy || !coverage) throw notFound(`Policy ${claim.policyId}`);
+  const paidSoFar = policy.paid[claim.line] ?? 0;
+  const issues = settlementIssues(coverage, paidSoFar, claim, paidFen);
+  if (issues.length > 0)
+    throw unprocessable(`The settlement is refused: ${issues.map((i) => i.message).join('; ')}.`, {
+      remainingFen: remainingCover(coverage, paidSoFar),
+      errors: issues,
+    });
+  const at = now.toISOString();
+  return {
+    changes: { paidFen, settledAt: at },
+    data: { paidFen },
+    writes: [
+      {
+        tag: 'cover',
+        write: uc.store.update(
+          policyKey(claim.policyId),
+          { set: { [`paid.${claim.line}`]: increment(paidFen), updatedAt: at, version: increment(1) } },
           {
-            tag: 'cover',
-            write: uc.store.update(
-              policyKey(claim.policyId),
-              { set: { [`paid.${claim.line}`]: increment(paidFen), updatedAt: at, version: increment(1) } },
-              {
-                expression: 'attribute_exists(pk) AND paid.#line <= :maxBefore',
-                names: { '#line': claim.line },
-                values: { ':maxBefore': maxPaidBefore(coverage, paidFen) },
-              },
-              { returnOld: true },
-            ),
+            expression: 'attribute_exists(pk) AND paid.#line <= :maxBefore',
+            names: { '#line': claim.line },
+            values: { ':maxBefore': maxPaidBefore(coverage, paidFen) },
           },
-        ],
-        onFailed: (failure) => {
-          const cover = failure.failed.find((f) => f.tag === 'cover');
-          return cover ? overCover(coverage, cover.old) : undefined;
-        },
-      };
+          { returnOld: true },
+        ),
+      },
+    ],
+    onFailed: (failure) => {
+      const cover = failure.failed.find((f) => f.tag === 'cover');
+      return cover ? overCover(coverage, cover.old) : undefined;
     },
-  );
-  return outcome.after;
-}
-
-export async function denyClaim(
-  uc: UseCaseContext,
-  actor: Actor,
-  req: ClaimActionRequest & { reason: string },
-  idempotency?: IdempotencyRequest,
-): Promise<Claim> {
-  const outcome = await uc.engine.transition(
-    CLAIM_SPEC,
-    { actor, id: req.id, action: 'deny', expectedVersion: req.expectedVersion, idempotency },
-    (_claim, { now }) => ({
-      changes: { denyReason: req.reason, deniedAt: now.toISOString() },
-      data: { reason: req.reason },
-    }),
-  );
-  return outcome.after;
+  };
 }
 
 /** The 422 for a payment over the line's remaining cover, stating the remainder the policy had when refused. */

@@ -1,7 +1,8 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { actorOf } from '../../auth/principal.js';
+import { actorOf, type Role } from '../../auth/principal.js';
 import { CLAIM_STATUSES } from '../../domain/policy.js';
-import { denyClaim, getClaim, listClaims, settleClaim } from '../../usecases/claims.js';
+import { CLAIM_MACHINE } from '../../domain/policy-state-machine.js';
+import { actOnClaim, type ClaimActionBody, getClaim, listClaims } from '../../usecases/claims.js';
 import { useCaseContext } from '../../usecases/context.js';
 import {
   errorResponses,
@@ -20,8 +21,23 @@ import { respond } from '../respond.js';
 import { addRoute } from '../route.js';
 import { ClaimSchema } from './insurance-schemas.js';
 
-const SettleInput = z.strictObject({ paidFen: Fen }).openapi('ClaimSettlement');
-const DenyInput = z.strictObject({ reason: z.string().trim().min(1).max(1000) }).openapi('ClaimDenial');
+const ACTIONS = [
+  {
+    action: 'settle',
+    summary: 'Pay a filed claim: filed → paid',
+    description:
+      "`paidFen` is 1 fen up to the claimed amount and never more than the line's sum insured minus its " +
+      'deductible minus what the line already paid — enforced atomically, so concurrent settlements cannot ' +
+      'exceed the cover; over the remaining cover → 422 stating the remainder (`remainingFen`).',
+    schema: z.strictObject({ paidFen: Fen }).openapi('ClaimSettlement'),
+  },
+  {
+    action: 'deny',
+    summary: 'Deny a filed claim: filed → denied',
+    description: undefined,
+    schema: z.strictObject({ reason: z.string().trim().min(1).max(1000) }).openapi('ClaimDenial'),
+  },
+] as const;
 
 /** Claims of policies: the holder, the addressed insurer and the IP office see one. */
 export function registerClaimRoutes(app: PortalApp): void {
@@ -67,67 +83,39 @@ export function registerClaimRoutes(app: PortalApp): void {
     },
   );
 
-  addRoute(
-    app,
-    ['insurer'],
-    createRoute({
-      method: 'post',
-      path: '/claims/{id}/settle',
-      summary: 'Pay a filed claim: filed → paid',
-      description:
-        "`paidFen` is 1 fen up to the claimed amount and never more than the line's sum insured minus its " +
-        'deductible minus what the line already paid — enforced atomically, so concurrent settlements cannot ' +
-        'exceed the cover; over the remaining cover → 422 stating the remainder (`remainingFen`).',
-      tags: ['insurance'],
-      request: { params: IdParam, headers: IfMatchHeader, body: jsonBody(SettleInput) },
-      responses: { 200: jsonResponse(ClaimSchema, 'Paid'), ...errorResponses },
-    }),
-    async (c) =>
-      respond(
-        c,
-        (idem) =>
-          settleClaim(
-            useCaseContext(c.var.deps),
-            actorOf(c.var.principal),
-            {
-              id: c.req.valid('param').id,
-              paidFen: c.req.valid('json').paidFen,
-              expectedVersion: expectedVersion(c),
-            },
-            idem,
-          ),
-        (claim) => ({ status: 200, body: claim, version: claim.version }),
-      ),
-    { idempotent: true },
-  );
-
-  addRoute(
-    app,
-    ['insurer'],
-    createRoute({
-      method: 'post',
-      path: '/claims/{id}/deny',
-      summary: 'Deny a filed claim: filed → denied',
-      tags: ['insurance'],
-      request: { params: IdParam, headers: IfMatchHeader, body: jsonBody(DenyInput) },
-      responses: { 200: jsonResponse(ClaimSchema, 'Denied'), ...errorResponses },
-    }),
-    async (c) =>
-      respond(
-        c,
-        (idem) =>
-          denyClaim(
-            useCaseContext(c.var.deps),
-            actorOf(c.var.principal),
-            {
-              id: c.req.valid('param').id,
-              reason: c.req.valid('json').reason,
-              expectedVersion: expectedVersion(c),
-            },
-            idem,
-          ),
-        (claim) => ({ status: 200, body: claim, version: claim.version }),
-      ),
-    { idempotent: true },
-  );
+  for (const { action, summary, description, schema } of ACTIONS)
+    addRoute(
+      app,
+      CLAIM_MACHINE.row(action).roles.filter((r): r is Role => r !== 'system'),
+      createRoute({
+        method: 'post',
+        path: `/claims/{id}/${action}`,
+        summary,
+        ...(description ? { description } : {}),
+        tags: ['insurance'],
+        request: { params: IdParam, headers: IfMatchHeader, body: jsonBody(schema) },
+        responses: {
+          200: jsonResponse(ClaimSchema, action === 'settle' ? 'Paid' : 'Denied'),
+          ...errorResponses,
+        },
+      }),
+      async (c) =>
+        respond(
+          c,
+          (idem) =>
+            actOnClaim(
+              useCaseContext(c.var.deps),
+              actorOf(c.var.principal),
+              {
+                id: c.req.valid('param').id,
+                action,
+                body: c.req.valid('json') as ClaimActionBody,
+                expectedVersion: expectedVersion(c),
+              },
+              idem,
+            ),
+          (claim) => ({ status: 200, body: claim, version: claim.version }),
+        ),
+      { idempotent: true },
+    );
 }
