@@ -74,6 +74,9 @@ export interface Claim {
   incidentDate: IsoDate;
   description: string;
   status: ClaimStatus;
+  /** The claimed line's cover as issued, copied at filing (cover never changes after issue), so a settlement
+   * needs no second read of the policy; absent on claims filed before it was recorded. */
+  coverage?: Coverage;
   paidFen?: number;
   settledAt?: string;
   denyReason?: string;
@@ -190,6 +193,11 @@ export interface ClaimInput {
   description: string;
 }
 
+const withCoverage = (policy: Policy, line: CoverageLine) => {
+  const coverage = policy.coverages.find((c) => c.line === line);
+  return coverage ? { coverage: { ...coverage } } : {};
+};
+
 /** A claim as filed on `policy` (its rules are `claimIssues` in coverage.ts). */
 export const newClaim = (policy: Policy, input: ClaimInput, ctx: { id: string; now: Date }): Claim => ({
   id: ctx.id,
@@ -201,6 +209,7 @@ export const newClaim = (policy: Policy, input: ClaimInput, ctx: { id: string; n
   incidentDate: input.incidentDate,
   description: input.description,
   status: 'filed',
+  ...withCoverage(policy, input.line),
   version: 1,
   createdAt: ctx.now.toISOString(),
   updatedAt: ctx.now.toISOString(),

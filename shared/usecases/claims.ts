@@ -113,16 +113,12 @@ async function settlement(
   paidFen: number,
   now: Date,
 ): Promise<Plan<Claim>> {
-  const item = await uc.store.get(policyKey(claim.policyId));
-  const policy = item && toResource<Policy>(item);
-  const coverage = policy && coverageOf(policy, claim.line);
-  if (!policy || !coverage) throw notFound(`Policy ${claim.policyId}`);
-  const paidSoFar = policy.paid[claim.line] ?? 0;
-  const issues = settlementIssues(coverage, paidSoFar, claim, paidFen);
-  if (issues.length > 0)
-    throw unprocessable(`The settlement is refused: ${issues.map((i) => i.message).join('; ')}.`, {
-      remainingFen: remainingCover(coverage, paidSoFar),
-      errors: issues,
+  const coverage = claim.coverage ?? (await coverageFromPolicy(uc, claim));
+  // What the claim alone decides is checked here; the remaining cover only DynamoDB knows for sure (below).
+  const claimIssues = settlementIssues(coverage, 0, claim, paidFen);
+  if (claimIssues.length > 0)
+    throw unprocessable(`The settlement is refused: ${claimIssues.map((i) => i.message).join('; ')}.`, {
+      errors: claimIssues,
     });
   const at = now.toISOString();
   return {
@@ -145,25 +141,27 @@ async function settlement(
     ],
     onFailed: (failure) => {
       const cover = failure.failed.find((f) => f.tag === 'cover');
-      return cover ? overCover(coverage, cover.old) : undefined;
+      if (!cover) return undefined;
+      if (!cover.old) return notFound(`Policy ${claim.policyId}`);
+      return overCover(coverage, claim, paidFen, cover.old);
     },
   };
 }
 
-/** The 422 for a payment over the line's remaining cover, stating the remainder the policy had when refused. */
-function overCover(coverage: Coverage, policy: Item | undefined) {
-  const paid = (policy?.paid ?? {}) as Policy['paid'];
-  const remaining = remainingCover(coverage, paid[coverage.line] ?? 0);
-  return unprocessable(
-    `The payment exceeds the remaining cover of line ${coverage.line}: ${remaining} fen.`,
-    {
-      remainingFen: remaining,
-      errors: [
-        {
-          path: 'paidFen',
-          message: `exceeds the remaining cover of line ${coverage.line}: ${remaining} fen`,
-        },
-      ],
-    },
-  );
+/** Claims filed before their cover was copied onto them read it from the policy (one more GetItem). */
+async function coverageFromPolicy(uc: UseCaseContext, claim: Claim): Promise<Coverage> {
+  const item = await uc.store.get(policyKey(claim.policyId));
+  const coverage = item && coverageOf(toResource<Policy>(item), claim.line);
+  if (!coverage) throw notFound(`Policy ${claim.policyId}`);
+  return coverage;
+}
+
+/** The 422 for a payment over the line's remaining cover: every reason, with the remainder the policy had. */
+function overCover(coverage: Coverage, claim: Claim, paidFen: number, policy: Item) {
+  const paidSoFar = ((policy.paid ?? {}) as Policy['paid'])[coverage.line] ?? 0;
+  const issues = settlementIssues(coverage, paidSoFar, claim, paidFen);
+  return unprocessable(`The settlement is refused: ${issues.map((i) => i.message).join('; ')}.`, {
+    remainingFen: remainingCover(coverage, paidSoFar),
+    errors: issues,
+  });
 }

@@ -227,8 +227,8 @@ describe('policy and claim writes on DynamoDB Local: what is stored, in how many
       headers: { 'Idempotency-Key': 'settle-w4' },
     });
     expect(settled.res.status, JSON.stringify(settled.res.body)).toBe(200);
-    // The claim with the record, the policy for its cover, then the transaction.
-    expect(settled.sent).toEqual([BATCH_GET, GET, TRANSACT]);
+    // The claim with the record (it carries its line's cover), then the transaction.
+    expect(settled.sent).toEqual([BATCH_GET, TRANSACT]);
     const policyAfter = await item(`POLICY#${policyId}`, 'POLICY');
     expect(policyAfter?.paid).toEqual({ enforcement_cost: 400_000, infringement_loss: 0 });
     // The version moves without an event: a settlement is the claim's transition.
@@ -257,7 +257,8 @@ describe('policy and claim writes on DynamoDB Local: what is stored, in how many
     });
     expect(over.res.status).toBe(422);
     expect(over.res.body.remainingFen).toBe(ENFORCEMENT_LIMIT - 400_000);
-    expect(over.sent).toEqual([GET, GET]);
+    // Refused by the cover guard inside the transaction; the remainder comes from the policy's old image.
+    expect(over.sent).toEqual([GET, TRANSACT]);
 
     const denied = await call('POST', `/claims/${second.body.id}/deny`, {
       as: insurer(),

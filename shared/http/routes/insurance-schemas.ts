@@ -29,6 +29,14 @@ export const ClaimSchema = z
     incidentDate: z.string(),
     description: z.string(),
     status: z.enum(CLAIM_STATUSES),
+    coverage: z
+      .object({
+        line: z.enum(COVERAGE_LINES),
+        sumInsuredFen: z.number().int(),
+        deductibleFen: z.number().int(),
+      })
+      .optional()
+      .openapi({ description: 'The claimed line’s cover as issued' }),
     paidFen: z.number().int().optional(),
     settledAt: z.string().optional(),
     denyReason: z.string().optional(),
