@@ -19,6 +19,8 @@
  *   audit feed       AUDIT#<yyyy-mm-dd>               <at>#<event id>              (written by the audit consumer)
  *   consumed marker  CONSUMED#<consumer>#<event id>   CONSUMED
  *   idempotency      IDEM#<tenant>#<key>              IDEM
+ *   stats snapshot   STATS                            <yyyy-mm-dd>
+ *   health probe     HEALTH                           HEALTH                       (never written: a read proves the table answers)
  */
 import type { AssetKind } from '../domain/asset.js';
 import type { DesignationLevel } from '../domain/designation.js';
@@ -81,6 +83,9 @@ export const consumedKey = (consumer: string, eventId: string): Key => ({
   pk: `CONSUMED#${consumer}#${eventId}`,
   sk: 'CONSUMED',
 });
+export const STATS_SNAPSHOTS = 'STATS';
+export const statsSnapshotKey = (date: string): Key => ({ pk: STATS_SNAPSHOTS, sk: date });
+export const HEALTH_KEY: Key = { pk: 'HEALTH', sk: 'HEALTH' };
 export const auditFeedPartition = (day: string) => `AUDIT#${day}`;
 
 /** Index partitions (gsi1 owner lists, gsi2 counterparty queues, gsi3 office-wide views). */
