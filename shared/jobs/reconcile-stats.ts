@@ -41,7 +41,8 @@ import {
   sumExact,
 } from '../domain/statistics.js';
 import { ENTERPRISE_IN_FORCE_PREFIX } from '../store/stats-facts.js';
-import { buildStatsSnapshot } from './compute-stats.js';
+import { jobContext } from '../usecases/context.js';
+import { buildStatsSnapshot } from '../usecases/stats.js';
 
 export interface ReconcileDeps {
   db: DynamoDBDocumentClient;
@@ -253,7 +254,7 @@ export function diffEnterpriseFigures(
 }
 
 export async function reconcileStats(deps: ReconcileDeps, now: Date): Promise<ReconcileResult> {
-  const [actual, source] = await Promise.all([buildStatsSnapshot(deps, now), sourceStatsInputs(deps, now)]);
+  const [actual, source] = await Promise.all([buildStatsSnapshot(jobContext(deps, now)), sourceStatsInputs(deps, now)]);
   const expected = buildSnapshot(source.inputs);
   const differences = diffSnapshots(expected, actual);
   const enterpriseDifferences = diffEnterpriseFigures(source.enterprises.expected, source.enterprises.stored);

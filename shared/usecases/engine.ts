@@ -278,7 +278,7 @@ export class Engine {
   }
 
   /** A concurrent request with the same Idempotency-Key won: answer what it answered. */
-  private async replayOnRecord(error: ConditionsFailed, idempotency: IdempotencyRequest | undefined) {
+  async replayOnRecord(error: ConditionsFailed, idempotency: IdempotencyRequest | undefined) {
     if (!idempotency || !error.has('idempotency')) return;
     const item = await this.store.get(recordKey(idempotency));
     replayIfStored(storedRecord(item), idempotency.requestHash);
