@@ -54,15 +54,20 @@ const PAST: Record<DesignationAction, string> = {
   revoke: 'revoked',
 };
 
-export const DESIGNATION_MACHINE = new StateMachine<DesignationAction, DesignationStatus, DesignationTransitionRow>(
-  DESIGNATION_TRANSITIONS,
-  PAST,
-);
+export const DESIGNATION_MACHINE = new StateMachine<
+  DesignationAction,
+  DesignationStatus,
+  DesignationTransitionRow
+>(DESIGNATION_TRANSITIONS, PAST);
 
 export const designationEventType = (row: DesignationTransitionRow): string => `designation.${row.event}`;
 
 /** Whether `role` may take `action` from `status`, and the target state. */
-export function designationTransition(status: DesignationStatus | null, action: DesignationAction, role: Role) {
+export function designationTransition(
+  status: DesignationStatus | null,
+  action: DesignationAction,
+  role: Role,
+) {
   const d = DESIGNATION_MACHINE.decide(status, action, role);
   return d.ok ? { ok: true as const, to: d.row.to } : d;
 }

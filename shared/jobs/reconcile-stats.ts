@@ -254,7 +254,10 @@ export function diffEnterpriseFigures(
 }
 
 export async function reconcileStats(deps: ReconcileDeps, now: Date): Promise<ReconcileResult> {
-  const [actual, source] = await Promise.all([buildStatsSnapshot(jobContext(deps, now)), sourceStatsInputs(deps, now)]);
+  const [actual, source] = await Promise.all([
+    buildStatsSnapshot(jobContext(deps, now)),
+    sourceStatsInputs(deps, now),
+  ]);
   const expected = buildSnapshot(source.inputs);
   const differences = diffSnapshots(expected, actual);
   const enterpriseDifferences = diffEnterpriseFigures(source.enterprises.expected, source.enterprises.stored);

@@ -40,7 +40,12 @@ export function creationWrites(store: Store, asset: Asset): TxItem[] {
     {
       tag: 'number',
       write: store.put(
-        { ...assetNumberKey(asset.kind, asset.number), entity: 'asset-number', assetId: asset.id, owner: asset.owner },
+        {
+          ...assetNumberKey(asset.kind, asset.number),
+          entity: 'asset-number',
+          assetId: asset.id,
+          owner: asset.owner,
+        },
         ABSENT,
       ),
     },

@@ -192,7 +192,11 @@ export class DesignationRepository {
         name: enterprise?.name ?? null,
         divisionCode: enterprise?.divisionCode ?? null,
         portfolio: {
-          patentsInForce: { invention: counts.invention, utility_model: counts.utility_model, design: counts.design },
+          patentsInForce: {
+            invention: counts.invention,
+            utility_model: counts.utility_model,
+            design: counts.design,
+          },
           trademarksInForce: counts.trademark,
           pledgeFinancingRegisteredFen: Number(summary?.pledgeRegisteredFen ?? 0),
           sumInsuredFen: Number(summary?.sumInsuredFen ?? 0),

@@ -20,7 +20,7 @@
  *   consumed marker  CONSUMED#<consumer>#<event id>   CONSUMED
  *   idempotency      IDEM#<tenant>#<key>              IDEM
  *   stats snapshot   STATS                            <yyyy-mm-dd>
- *   health probe     HEALTH                           HEALTH                       (never written: a read proves the table answers)
+ *   health probe     HEALTH                           HEALTH      (never written: reading it proves the table answers)
  */
 import type { AssetKind } from '../domain/asset.js';
 import type { DesignationLevel } from '../domain/designation.js';

@@ -59,7 +59,11 @@ export class StatsRepository {
 
   /** Assets of one type in force on `today`: the day counters with sk ≥ today. */
   async inForce(type: InForceType, today: IsoDate): Promise<number> {
-    const items = await this.store.queryPartition(inForcePartition(type), { from: today }, { attributes: ['sk', 'n'] });
+    const items = await this.store.queryPartition(
+      inForcePartition(type),
+      { from: today },
+      { attributes: ['sk', 'n'] },
+    );
     return inForceOn(
       items.map((i) => ({ expiresOn: String(i.sk), n: Number(i.n) })),
       today,
@@ -84,7 +88,9 @@ export class StatsRepository {
   }
 
   async activeDesignations(): Promise<Partial<Record<DesignationLevel, number>>> {
-    const items = await this.store.queryPartition(DESIGNATIONS_COUNT_PARTITION, undefined, { attributes: ['sk', 'n'] });
+    const items = await this.store.queryPartition(DESIGNATIONS_COUNT_PARTITION, undefined, {
+      attributes: ['sk', 'n'],
+    });
     const counts: Partial<Record<DesignationLevel, number>> = {};
     for (const item of items)
       if ((DESIGNATION_LEVELS as readonly string[]).includes(String(item.sk)))
@@ -111,7 +117,13 @@ export class StatsRepository {
   /** The newest snapshot: one Query, newest sort key first, Limit 1. */
   async latestSnapshot(): Promise<StatsSnapshot | undefined> {
     const { db, tableName } = this.store;
-    const page = await queryPage<Item>({ db, tableName, partition: STATS_SNAPSHOTS, newestFirst: true, page: { limit: 1 } });
+    const page = await queryPage<Item>({
+      db,
+      tableName,
+      partition: STATS_SNAPSHOTS,
+      newestFirst: true,
+      page: { limit: 1 },
+    });
     return parseSnapshot(page.items[0]);
   }
 }

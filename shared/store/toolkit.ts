@@ -57,7 +57,11 @@ export const PRESENT: Condition = { expression: 'attribute_exists(pk)' };
 export const atVersion = (version: number): Condition =>
   version === 0
     ? ABSENT
-    : { expression: '#version = :version', names: { '#version': 'version' }, values: { ':version': version } };
+    : {
+        expression: '#version = :version',
+        names: { '#version': 'version' },
+        values: { ':version': version },
+      };
 
 /** Adds `n` to a number attribute inside SET (works on nested paths, unlike ADD). */
 export class Increment {
@@ -137,9 +141,9 @@ export class Store {
   }
 
   /**
-   * Every item of one base-table partition, strongly consistent, page after page: all of it, the sort keys under a
-   * prefix (`'EVENT#'`), or a range (`{ from }`: sk ≥ from; `{ from, to }`: between, inclusive). `attributes`
-   * projects the items to those attributes.
+   * Every item of one base-table partition, strongly consistent, page after page: all of it, the sort keys
+   * under a prefix (`'EVENT#'`), or a range (`{ from }`: sk ≥ from; `{ from, to }`: between, inclusive).
+   * `attributes` projects the items to those attributes.
    */
   async queryPartition(
     pk: string,

@@ -3,10 +3,24 @@
  * shows it (`inForce` as of today, Asia/Shanghai).
  */
 import type { Actor } from '../domain/actor.js';
-import { type Asset, type AssetInput, type AssetView, assetReadRule, assetView, buildAsset } from '../domain/asset.js';
+import {
+  type Asset,
+  type AssetInput,
+  type AssetView,
+  assetReadRule,
+  assetView,
+  buildAsset,
+} from '../domain/asset.js';
 import { todayInShanghai } from '../domain/dates.js';
 import { isEnterprise } from '../domain/enterprise.js';
-import { checkExpectedVersion, conflict, DomainError, forbidden, notFound, preconditionFailed } from '../domain/errors.js';
+import {
+  checkExpectedVersion,
+  conflict,
+  DomainError,
+  forbidden,
+  notFound,
+  preconditionFailed,
+} from '../domain/errors.js';
 import { AssetRepository, creationWrites, deletionWrites } from '../store/asset-repository.js';
 import { type IdempotencyRequest, recordWrite } from '../store/idempotency-store.js';
 import { PledgeRepository } from '../store/pledge-repository.js';
@@ -86,7 +100,10 @@ async function mayRead(uc: UseCaseContext, actor: Actor, asset: Asset): Promise<
   if ('allowed' in rule) return rule.allowed;
   if ('ifLenderOfPledge' in rule)
     return (await new PledgeRepository(uc.store).lenderOf(rule.ifLenderOfPledge)) === rule.lenderId;
-  return new PolicyRepository(uc.store.db, uc.store.tableName).insurerHasPolicyOnAsset(rule.ifInsurerOfAPolicy, asset.id);
+  return new PolicyRepository(uc.store.db, uc.store.tableName).insurerHasPolicyOnAsset(
+    rule.ifInsurerOfAPolicy,
+    asset.id,
+  );
 }
 
 /**
@@ -106,12 +123,17 @@ export async function deleteAsset(
   } catch (error) {
     if (!(error instanceof ConditionsFailed)) throw error;
     const failed = error.failed.find((f) => f.tag === 'asset');
-    if (!failed) throw conflict('The number of this asset is claimed by another; the IP office must reconcile it.');
+    if (!failed)
+      throw conflict('The number of this asset is claimed by another; the IP office must reconcile it.');
     throw whyNotDeletable(asset, failed.old, req.expectedVersion);
   }
 }
 
-function whyNotDeletable(asset: Asset, old: Item | undefined, expectedVersion: number | undefined): DomainError {
+function whyNotDeletable(
+  asset: Asset,
+  old: Item | undefined,
+  expectedVersion: number | undefined,
+): DomainError {
   if (!old) return notFound(`Asset ${asset.id}`);
   const pledgeId = (old.encumbrance as { pledgeId?: string } | undefined)?.pledgeId;
   if (old.encumbrance)

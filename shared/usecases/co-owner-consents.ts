@@ -5,7 +5,13 @@
 import type { Actor } from '../domain/actor.js';
 import type { Asset, CoOwnerConsent } from '../domain/asset.js';
 import { isEnterprise } from '../domain/enterprise.js';
-import { checkExpectedVersion, conflict, notFound, preconditionFailed, unprocessable } from '../domain/errors.js';
+import {
+  checkExpectedVersion,
+  conflict,
+  notFound,
+  preconditionFailed,
+  unprocessable,
+} from '../domain/errors.js';
 import { AssetRepository } from '../store/asset-repository.js';
 import { consentRecord, consentRevocation } from '../store/co-owner-consent-repository.js';
 import { ConditionsFailed, type TxItem } from '../store/toolkit.js';

@@ -22,5 +22,7 @@ export function useCaseContext(deps: {
 }
 
 /** A scheduled job's context: its clock stands still at the run's instant, ids are random. */
-export const jobContext = (deps: { db: DynamoDBDocumentClient; tableName: string }, now: Date): UseCaseContext =>
-  useCaseContext({ ...deps, now: () => now, newId: () => randomUUID() });
+export const jobContext = (
+  deps: { db: DynamoDBDocumentClient; tableName: string },
+  now: Date,
+): UseCaseContext => useCaseContext({ ...deps, now: () => now, newId: () => randomUUID() });

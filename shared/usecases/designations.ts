@@ -61,7 +61,9 @@ export const DESIGNATION_SPEC: AggregateSpec<Designation, DesignationAction, Des
     const lock = failure.failed.find((f) => f.tag === 'lock');
     if (!lock) return undefined;
     if (before)
-      return conflict('The active-designation lock does not belong to this designation; the IP office must reconcile it.');
+      return conflict(
+        'The active-designation lock does not belong to this designation; the IP office must reconcile it.',
+      );
     const activeId = lockHolder(lock.old);
     return conflict(
       `Enterprise ${after.uscc} already holds an active ${after.level} designation${activeId ? ` (${activeId})` : ''}; revoke it first.`,
@@ -106,22 +108,27 @@ export async function designate(
     createdAt: at,
     updatedAt: at,
   };
-  const outcome = await uc.engine.create(DESIGNATION_SPEC, { actor, action: 'designate', idempotency }, designation, {
-    data: {
-      uscc: designation.uscc,
-      level: designation.level,
-      year: designation.year,
-      ...(designation.validUntil === undefined ? {} : { validUntil: designation.validUntil }),
+  const outcome = await uc.engine.create(
+    DESIGNATION_SPEC,
+    { actor, action: 'designate', idempotency },
+    designation,
+    {
+      data: {
+        uscc: designation.uscc,
+        level: designation.level,
+        year: designation.year,
+        ...(designation.validUntil === undefined ? {} : { validUntil: designation.validUntil }),
+      },
+      writes: [{ tag: 'enterprise', write: uc.store.check(enterpriseKey(designation.uscc), PRESENT) }],
+      onFailed: (failure) =>
+        failure.has('enterprise')
+          ? unprocessable(`Enterprise ${designation.uscc} is not registered in the portal.`, {
+              errors: [{ path: 'uscc', message: `${designation.uscc} is not a registered enterprise` }],
+            })
+          : undefined,
+      answer: (after, event) => withHistory(after, [event]),
     },
-    writes: [{ tag: 'enterprise', write: uc.store.check(enterpriseKey(designation.uscc), PRESENT) }],
-    onFailed: (failure) =>
-      failure.has('enterprise')
-        ? unprocessable(`Enterprise ${designation.uscc} is not registered in the portal.`, {
-            errors: [{ path: 'uscc', message: `${designation.uscc} is not a registered enterprise` }],
-          })
-        : undefined,
-    answer: (after, event) => withHistory(after, [event]),
-  });
+  );
   return outcome.result as DesignationDetail;
 }
 
@@ -151,7 +158,9 @@ export function recordReview(
     return {
       changes: {
         reviews: [...d.reviews, { year: input.year, outcome: input.outcome, ...notes, at, by: actor }],
-        ...(input.outcome === 'fail' ? { revokedAt: at, revocationReason: `review of ${input.year} failed` } : {}),
+        ...(input.outcome === 'fail'
+          ? { revokedAt: at, revocationReason: `review of ${input.year} failed` }
+          : {}),
       },
       data: { year: input.year, outcome: input.outcome, ...notes },
     };
@@ -200,7 +209,11 @@ const withHistory = (d: Designation, events: readonly DomainEvent[]): Designatio
   history: events.map((e) => designationEvent(historyEntry(e))),
 });
 
-export async function getDesignation(uc: UseCaseContext, actor: Actor, id: string): Promise<DesignationDetail> {
+export async function getDesignation(
+  uc: UseCaseContext,
+  actor: Actor,
+  id: string,
+): Promise<DesignationDetail> {
   const found = await uc.engine.loadWithHistory<Designation>('designation', id);
   if (!found || !DESIGNATION_SPEC.maySee(actor, found.agg)) throw notFound(`Designation ${id}`);
   return { ...found.agg, history: found.history.map(designationEvent) };

@@ -41,7 +41,8 @@ export async function saveEnterprise(
   try {
     await repo.save(enterprise, existing?.version ?? 0);
   } catch (error) {
-    if (error instanceof ConditionsFailed) throw conflict('The enterprise was changed concurrently; reload and retry.');
+    if (error instanceof ConditionsFailed)
+      throw conflict('The enterprise was changed concurrently; reload and retry.');
     throw error;
   }
   return { enterprise, created: !existing };

@@ -77,7 +77,8 @@ async function save(repo: InstitutionRepository, institution: Institution, previ
   try {
     await repo.save(institution, previousVersion);
   } catch (error) {
-    if (error instanceof ConditionsFailed) throw conflict('The institution was changed concurrently; reload and retry.');
+    if (error instanceof ConditionsFailed)
+      throw conflict('The institution was changed concurrently; reload and retry.');
     throw error;
   }
 }

@@ -72,7 +72,10 @@ export async function recordStatsSnapshot(uc: UseCaseContext): Promise<StatsSnap
 export async function latestSnapshot(uc: UseCaseContext): Promise<StatsSnapshot> {
   const snapshot = await new StatsRepository(uc.store).latestSnapshot();
   if (!snapshot)
-    throw new DomainError('not_found', 'There is no statistics snapshot yet: the scheduled statistics job has not run.');
+    throw new DomainError(
+      'not_found',
+      'There is no statistics snapshot yet: the scheduled statistics job has not run.',
+    );
   return snapshot;
 }
 

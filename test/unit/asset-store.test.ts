@@ -36,11 +36,8 @@ type TxItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
 /** The key an element of TransactItems writes or checks. */
 const keyOf = (item: TxItem) => {
-  const { pk, sk } = (item.Put?.Item ?? item.Update?.Key ?? item.Delete?.Key ?? item.ConditionCheck?.Key) as {
-    pk: string;
-    sk: string;
-  };
-  return { pk, sk };
+  const written = item.Put?.Item ?? item.Update?.Key ?? item.Delete?.Key ?? item.ConditionCheck?.Key ?? {};
+  return { pk: written.pk as string, sk: written.sk as string };
 };
 
 /**
@@ -48,13 +45,14 @@ const keyOf = (item: TxItem) => {
  * image given — found by what the item is, never by its position in the request.
  */
 const failWhere =
-  (failing: Record<string, CancellationReason['Item'] | null>) =>
-  (input: TransactWriteCommandInput) => {
+  (failing: Record<string, CancellationReason['Item'] | null>) => (input: TransactWriteCommandInput) => {
     throw cancelled(
       (input.TransactItems ?? []).map((item) => {
         const old = failing[keyOf(item).pk];
         if (old === undefined) return { Code: 'None' };
-        return old === null ? { Code: 'ConditionalCheckFailed' } : { Code: 'ConditionalCheckFailed', Item: old };
+        return old === null
+          ? { Code: 'ConditionalCheckFailed' }
+          : { Code: 'ConditionalCheckFailed', Item: old };
       }),
     );
   };
@@ -130,7 +128,9 @@ describe('asset store commands', () => {
   it('costs two round trips with an Idempotency-Key: the record read, then one transaction that stores it', async () => {
     portal.ddb.on(BatchGetCommand).resolves({ Responses: { 'portal-test': [] } });
     portal.ddb.on(TransactWriteCommand).resolves({});
-    const res = await portal.call('POST', `/enterprises/${OWNER}/assets`, owner, body, { 'Idempotency-Key': 'k-1' });
+    const res = await portal.call('POST', `/enterprises/${OWNER}/assets`, owner, body, {
+      'Idempotency-Key': 'k-1',
+    });
     expect(res.status).toBe(201);
     expect(portal.ddb.calls()).toHaveLength(2);
     const items = portal.ddb.commandCalls(TransactWriteCommand)[0]?.args[0].input.TransactItems ?? [];
@@ -209,7 +209,9 @@ describe('asset store commands', () => {
       portal.ddb
         .on(TransactWriteCommand)
         .callsFakeOnce(
-          failWhere({ 'ASSET#a-1': { version: { N: '4' }, encumbrance: { M: { pledgeId: { S: 'pl-9' } } } } }),
+          failWhere({
+            'ASSET#a-1': { version: { N: '4' }, encumbrance: { M: { pledgeId: { S: 'pl-9' } } } },
+          }),
         )
         .callsFakeOnce(failWhere({ 'ASSET#a-1': { version: { N: '4' }, insuredBy: { SS: ['po-1'] } } }))
         .callsFakeOnce(failWhere({ 'ASSET#a-1': { version: { N: '4' } } }));

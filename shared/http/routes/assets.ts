@@ -173,7 +173,11 @@ export function registerAssetRoutes(app: PortalApp): void {
       responses: { 200: jsonResponse(AssetSchema, 'The asset'), ...errorResponses },
     }),
     async (c) => {
-      const asset = await getAsset(useCaseContext(c.var.deps), actorOf(c.var.principal), c.req.valid('param').id);
+      const asset = await getAsset(
+        useCaseContext(c.var.deps),
+        actorOf(c.var.principal),
+        c.req.valid('param').id,
+      );
       c.header('ETag', etagOf(asset.version));
       return c.json(asset as AssetJson, 200);
     },

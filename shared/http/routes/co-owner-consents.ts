@@ -67,10 +67,14 @@ export function registerCoOwnerConsentRoutes(app: PortalApp): void {
       },
     }),
     async (c) => {
-      const { replaced, ...consent } = await recordConsent(useCaseContext(c.var.deps), actorOf(c.var.principal), {
-        ...consentRequest(c, c.req.valid('param')),
-        documentRef: c.req.valid('json').documentRef,
-      });
+      const { replaced, ...consent } = await recordConsent(
+        useCaseContext(c.var.deps),
+        actorOf(c.var.principal),
+        {
+          ...consentRequest(c, c.req.valid('param')),
+          documentRef: c.req.valid('json').documentRef,
+        },
+      );
       c.header('ETag', etagOf(consent.assetVersion));
       return c.json(consent, replaced ? 200 : 201);
     },

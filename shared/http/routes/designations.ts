@@ -187,7 +187,11 @@ export function registerDesignationRoutes(app: PortalApp): void {
           revokeDesignation(
             useCaseContext(c.var.deps),
             actorOf(c.var.principal),
-            { id: c.req.valid('param').id, reason: c.req.valid('json').reason, expectedVersion: expectedVersion(c) },
+            {
+              id: c.req.valid('param').id,
+              reason: c.req.valid('json').reason,
+              expectedVersion: expectedVersion(c),
+            },
             idem,
           ),
         (d) => ({ status: 200, body: d, version: d.version }),
@@ -207,7 +211,11 @@ export function registerDesignationRoutes(app: PortalApp): void {
       responses: { 200: jsonResponse(DesignationSchema, 'The designation'), ...errorResponses },
     }),
     async (c) => {
-      const d = await getDesignation(useCaseContext(c.var.deps), actorOf(c.var.principal), c.req.valid('param').id);
+      const d = await getDesignation(
+        useCaseContext(c.var.deps),
+        actorOf(c.var.principal),
+        c.req.valid('param').id,
+      );
       c.header('ETag', etagOf(d.version));
       return c.json(d, 200);
     },
@@ -239,7 +247,10 @@ export function registerDesignationRoutes(app: PortalApp): void {
     }),
     async (c) => {
       const { level, year, status, limit, cursor } = c.req.valid('query');
-      return c.json(await listDesignations(useCaseContext(c.var.deps), { level, year, status }, { limit, cursor }), 200);
+      return c.json(
+        await listDesignations(useCaseContext(c.var.deps), { level, year, status }, { limit, cursor }),
+        200,
+      );
     },
   );
 }

@@ -72,11 +72,15 @@ export function registerEnterpriseRoutes(app: PortalApp): void {
       },
     }),
     async (c) => {
-      const { enterprise, created } = await saveEnterprise(useCaseContext(c.var.deps), actorOf(c.var.principal), {
-        ...parseUscc(c.req.valid('param').uscc, 'param.uscc'),
-        input: c.req.valid('json'),
-        expectedVersion: expectedVersion(c),
-      });
+      const { enterprise, created } = await saveEnterprise(
+        useCaseContext(c.var.deps),
+        actorOf(c.var.principal),
+        {
+          ...parseUscc(c.req.valid('param').uscc, 'param.uscc'),
+          input: c.req.valid('json'),
+          expectedVersion: expectedVersion(c),
+        },
+      );
       c.header('ETag', etagOf(enterprise.version));
       if (created) c.header('Location', `/enterprises/${enterprise.uscc}`);
       return c.json(enterprise, created ? 201 : 200);

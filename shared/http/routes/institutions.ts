@@ -3,7 +3,12 @@ import { ROLES } from '../../auth/principal.js';
 import { INSTITUTION_ID_PATTERN, INSTITUTION_KINDS } from '../../domain/institution.js';
 import { LTV_KINDS, type LtvKind } from '../../domain/lending-policy.js';
 import { useCaseContext } from '../../usecases/context.js';
-import { getInstitution, listInstitutions, saveInstitution, setLendingPolicy } from '../../usecases/institutions.js';
+import {
+  getInstitution,
+  listInstitutions,
+  saveInstitution,
+  setLendingPolicy,
+} from '../../usecases/institutions.js';
 import {
   errorResponses,
   etagOf,
