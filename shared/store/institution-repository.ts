@@ -1,37 +1,31 @@
 import type { Institution, InstitutionKind } from '../domain/institution.js';
 import { institutionKey, partitions } from './keys.js';
 import { type Page, type PageRequest, queryPage } from './query-page.js';
-import { toResource } from './records.js';
-import { atVersion, type Store } from './toolkit.js';
+import type { Store } from './toolkit.js';
+import { VersionedRecords } from './versioned-records.js';
 
 // routes/policies.ts still imports the institution key from here.
 export { institutionKey } from './keys.js';
 
 /**
- * Banks and insurers: pk `INST#<id>` / sk `INST`; listed by kind on gsi2 `INSTITUTIONS#<kind>` and all together on
- * gsi3 `INSTITUTIONS`, ordered by id.
+ * Banks and insurers: pk `INST#<id>` / sk `INST`; listed by kind on gsi2 `INSTITUTIONS#<kind>` and all together
+ * on gsi3 `INSTITUTIONS`, ordered by id.
  */
-export class InstitutionRepository {
-  constructor(private readonly store: Store) {}
-
-  async get(id: string): Promise<Institution | undefined> {
-    const item = await this.store.get(institutionKey(id));
-    return item ? toResource<Institution>(item) : undefined;
-  }
-
-  /** Writes the institution if it is still at `previousVersion` (0: it must not exist yet); else `ConditionsFailed`. */
-  save(institution: Institution, previousVersion: number): Promise<void> {
-    const item = {
-      ...institutionKey(institution.id),
+export class InstitutionRepository extends VersionedRecords<Institution> {
+  constructor(store: Store) {
+    super(store, {
       entity: 'institution',
-      gsi2pk: partitions.institutionsOfKind(institution.kind),
-      gsi2sk: institution.id,
-      gsi3pk: partitions.institutions,
-      gsi3sk: institution.id,
-      ...institution,
-    };
-    return this.store.write({ tag: 'institution', write: this.store.put(item, atVersion(previousVersion)) });
+      key: (i) => institutionKey(i.id),
+      indexKeys: (i) => ({
+        gsi2pk: partitions.institutionsOfKind(i.kind),
+        gsi2sk: i.id,
+        gsi3pk: partitions.institutions,
+        gsi3sk: i.id,
+      }),
+    });
   }
+
+  get = (id: string) => this.read(institutionKey(id));
 
   list(kind: InstitutionKind | undefined, page: PageRequest): Promise<Page<Institution>> {
     const { db, tableName } = this.store;

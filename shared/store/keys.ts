@@ -48,7 +48,9 @@ export const eventKey = (subject: Subject, version: number): Key => ({
   sk: `${EVENT_PREFIX}${String(version).padStart(12, '0')}`,
 });
 
-export const enterpriseKey = (uscc: string): Key => ({ pk: `ENT#${uscc}`, sk: 'ENT' });
+/** The partition of an enterprise's own items (the enterprise, its statistics), before the USCC. */
+export const ENTERPRISE_PREFIX = 'ENT#';
+export const enterpriseKey = (uscc: string): Key => ({ pk: `${ENTERPRISE_PREFIX}${uscc}`, sk: 'ENT' });
 export const institutionKey = (id: string): Key => ({ pk: `INST#${id}`, sk: 'INST' });
 export const assetKey = (id: string): Key => ({ pk: `ASSET#${id}`, sk: 'ASSET' });
 export const assetNumberKey = (kind: AssetKind, number: string): Key => ({

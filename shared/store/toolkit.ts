@@ -193,14 +193,7 @@ export class Store {
   }
 
   put(item: Item, condition?: Condition, options: { returnOld?: boolean } = {}): WriteItem {
-    return {
-      Put: {
-        TableName: this.tableName,
-        Item: item,
-        ...conditionParts(condition),
-        ...(options.returnOld ? { ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const } : {}),
-      },
-    };
+    return { Put: { TableName: this.tableName, Item: item, ...conditionParts(condition, options) } };
   }
 
   update(key: Key, changes: Changes, condition?: Condition, options: { returnOld?: boolean } = {}): WriteItem {
@@ -221,14 +214,7 @@ export class Store {
   }
 
   remove(key: Key, condition?: Condition, options: { returnOld?: boolean } = {}): WriteItem {
-    return {
-      Delete: {
-        TableName: this.tableName,
-        Key: key,
-        ...conditionParts(condition),
-        ...(options.returnOld ? { ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const } : {}),
-      },
-    };
+    return { Delete: { TableName: this.tableName, Key: key, ...conditionParts(condition, options) } };
   }
 
   check(key: Key, condition: Condition): WriteItem {
@@ -289,12 +275,14 @@ function translate(error: unknown, items: readonly TxItem[]): unknown {
   );
 }
 
-function conditionParts(condition: Condition | undefined) {
+/** A write's condition; `returnOld`: a failure carries the item as it was. */
+function conditionParts(condition: Condition | undefined, options: { returnOld?: boolean } = {}) {
   if (!condition) return {};
   return {
     ConditionExpression: condition.expression,
     ...(condition.names ? { ExpressionAttributeNames: condition.names } : {}),
     ...(condition.values ? { ExpressionAttributeValues: condition.values } : {}),
+    ...(options.returnOld ? { ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const } : {}),
   };
 }
 
