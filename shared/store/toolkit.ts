@@ -150,26 +150,23 @@ export class Store {
     sk?: string | { from: string; to?: string },
     options: { attributes?: readonly string[] } = {},
   ): Promise<Item[]> {
-    const names: Record<string, string> = { '#pk': 'pk' };
     const values: Record<string, unknown> = { ':pk': pk };
-    let condition = '#pk = :pk';
-    if (sk !== undefined) {
-      names['#sk'] = 'sk';
-      if (typeof sk === 'string') {
-        values[':prefix'] = sk;
-        condition += ' AND begins_with(#sk, :prefix)';
-      } else {
-        values[':from'] = sk.from;
-        if (sk.to === undefined) condition += ' AND #sk >= :from';
-        else {
-          values[':to'] = sk.to;
-          condition += ' AND #sk BETWEEN :from AND :to';
-        }
+    let condition = 'pk = :pk';
+    if (typeof sk === 'string') {
+      values[':prefix'] = sk;
+      condition += ' AND begins_with(sk, :prefix)';
+    } else if (sk) {
+      values[':from'] = sk.from;
+      if (sk.to === undefined) condition += ' AND sk >= :from';
+      else {
+        values[':to'] = sk.to;
+        condition += ' AND sk BETWEEN :from AND :to';
       }
     }
-    options.attributes?.forEach((attribute, i) => {
-      names[`#a${i}`] = attribute;
-    });
+    const projection = options.attributes && {
+      ExpressionAttributeNames: Object.fromEntries(options.attributes.map((a, i) => [`#a${i}`, a])),
+      ProjectionExpression: options.attributes.map((_, i) => `#a${i}`).join(', '),
+    };
     const items: Item[] = [];
     let startKey: Record<string, unknown> | undefined;
     do {
@@ -177,11 +174,8 @@ export class Store {
         new QueryCommand({
           TableName: this.tableName,
           KeyConditionExpression: condition,
-          ExpressionAttributeNames: names,
           ExpressionAttributeValues: values,
-          ...(options.attributes
-            ? { ProjectionExpression: options.attributes.map((_, i) => `#a${i}`).join(', ') }
-            : {}),
+          ...projection,
           ConsistentRead: true,
           ExclusiveStartKey: startKey,
         }),

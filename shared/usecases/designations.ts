@@ -54,7 +54,7 @@ export const DESIGNATION_SPEC: AggregateSpec<Designation, DesignationAction, Des
   effects: (before, after, _row, store) => {
     const effect = lockEffect(before?.status ?? null, after.status);
     if (effect === 'take') return takeLock(store, after);
-    if (effect === 'free') return freeLock(store, before ?? after);
+    if (effect === 'free') return freeLock(store, after);
     return [];
   },
   onEffectFailed: (failure, before, after) => {
