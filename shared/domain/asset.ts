@@ -4,7 +4,9 @@
  * order and not in the future, co-owners are other valid USCCs, status follows from the dates given, and
  * `expiresOn` (the last day in force) is computed once from the statutory term.
  */
+import type { Actor } from './actor.js';
 import { compareDates, type IsoDate, yearOf } from './dates.js';
+import { isEnterprise } from './enterprise.js';
 import { type FieldIssue, validationError } from './errors.js';
 import { type PatentType, parsePatentNumber } from './patent-number.js';
 import { isInForce, patentExpiresOn, trademarkExpiresOn } from './terms.js';
@@ -213,4 +215,31 @@ export function assetView(asset: Asset, today: IsoDate): AssetView {
     coOwnerConsents: coOwnerConsents ?? {},
     inForce: isInForce(asset, today),
   };
+}
+
+/**
+ * Who may read an asset, the one rule: its owner and the IP office; a lender only while a pledge addressed to it
+ * holds the asset; an insurer only when a policy addressed to it covers the asset. The counterparty cases depend
+ * on another aggregate, so the rule names the question the caller must answer with a read.
+ */
+export type AssetReadRule =
+  | { allowed: boolean }
+  | { ifLenderOfPledge: string; lenderId: string }
+  | { ifInsurerOfAPolicy: string };
+
+export function assetReadRule(actor: Pick<Actor, 'role' | 'org'>, asset: Asset): AssetReadRule {
+  switch (actor.role) {
+    case 'ipoffice':
+      return { allowed: true };
+    case 'enterprise':
+      return { allowed: isEnterprise(actor, asset.owner) };
+    case 'lender':
+      return asset.encumbrance && actor.org
+        ? { ifLenderOfPledge: asset.encumbrance.pledgeId, lenderId: actor.org }
+        : { allowed: false };
+    case 'insurer':
+      return actor.org ? { ifInsurerOfAPolicy: actor.org } : { allowed: false };
+    default:
+      return { allowed: false };
+  }
 }

@@ -2,12 +2,15 @@
  * IP demonstration and advantage enterprises (知识产权示范/优势企业): designations by the IP office, their annual
  * reviews (考核/复核) and revocation. Pure: no AWS, no HTTP.
  *
- * The life cycle is ONE table:
+ * The life cycle is ONE table, run by the one state machine (`state-machine.ts`):
  *   designate → active;  active → review_pass → active;  active → review_fail → revoked;  active → revoke → revoked
  * A revoked designation stays revoked: a new title is a new designation.
  */
 import type { Role } from '../auth/principal.js';
+import type { Actor } from './actor.js';
 import type { IsoDate } from './dates.js';
+import type { HistoryEntry } from './domain-event.js';
+import { StateMachine, type TransitionRow } from './state-machine.js';
 
 export const DESIGNATION_LEVELS = [
   'national_demonstration',
@@ -30,35 +33,43 @@ export type ReviewOutcome = (typeof REVIEW_OUTCOMES)[number];
 export const MIN_DESIGNATION_YEAR = 2000;
 export const MAX_DESIGNATION_YEAR = 2100;
 
-export interface DesignationTransitionRow {
-  action: DesignationAction;
+export interface DesignationTransitionRow extends TransitionRow<DesignationAction, DesignationStatus> {
+  /** People only: no job moves a designation. */
   roles: readonly Role[];
-  /** `null` = the designation does not exist yet. */
-  from: readonly (DesignationStatus | null)[];
-  to: DesignationStatus;
+  /** The domain event it publishes: `designation.<event>`. */
+  event: 'designated' | 'reviewed' | 'revoked';
 }
 
 export const DESIGNATION_TRANSITIONS: readonly DesignationTransitionRow[] = [
-  { action: 'designate', roles: ['ipoffice'], from: [null], to: 'active' },
-  { action: 'review_pass', roles: ['ipoffice'], from: ['active'], to: 'active' },
-  { action: 'review_fail', roles: ['ipoffice'], from: ['active'], to: 'revoked' },
-  { action: 'revoke', roles: ['ipoffice'], from: ['active'], to: 'revoked' },
+  { action: 'designate', roles: ['ipoffice'], from: [null], to: 'active', event: 'designated' },
+  { action: 'review_pass', roles: ['ipoffice'], from: ['active'], to: 'active', event: 'reviewed' },
+  { action: 'review_fail', roles: ['ipoffice'], from: ['active'], to: 'revoked', event: 'reviewed' },
+  { action: 'revoke', roles: ['ipoffice'], from: ['active'], to: 'revoked', event: 'revoked' },
 ];
 
-export type DesignationTransition =
-  | { ok: true; to: DesignationStatus }
-  | { ok: false; error: 'forbidden' | 'invalid_state' };
+const PAST: Record<DesignationAction, string> = {
+  designate: 'designated',
+  review_pass: 'reviewed',
+  review_fail: 'reviewed',
+  revoke: 'revoked',
+};
 
-/** A wrong role is reported before a wrong state, so a caller never learns the state from a forbidden action. */
+export const DESIGNATION_MACHINE = new StateMachine<
+  DesignationAction,
+  DesignationStatus,
+  DesignationTransitionRow
+>(DESIGNATION_TRANSITIONS, PAST);
+
+export const designationEventType = (row: DesignationTransitionRow): string => `designation.${row.event}`;
+
+/** Whether `role` may take `action` from `status`, and the target state. */
 export function designationTransition(
   status: DesignationStatus | null,
   action: DesignationAction,
   role: Role,
-): DesignationTransition {
-  const row = DESIGNATION_TRANSITIONS.find((r) => r.action === action);
-  if (!row?.roles.includes(role)) return { ok: false, error: 'forbidden' };
-  if (!row.from.includes(status)) return { ok: false, error: 'invalid_state' };
-  return { ok: true, to: row.to };
+) {
+  const d = DESIGNATION_MACHINE.decide(status, action, role);
+  return d.ok ? { ok: true as const, to: d.row.to } : d;
 }
 
 /** Whether a status holds the "one active designation per enterprise and level" lock and counts in statistics. */
@@ -72,31 +83,36 @@ export function lockEffect(from: DesignationStatus | null, to: DesignationStatus
   return after ? 'take' : 'free';
 }
 
-export const reviewAction = (outcome: ReviewOutcome): DesignationAction =>
+export const reviewAction = (outcome: ReviewOutcome): 'review_pass' | 'review_fail' =>
   outcome === 'pass' ? 'review_pass' : 'review_fail';
-
-export interface DesignationActor {
-  role: Role;
-  org: string | null;
-  sub: string;
-}
 
 export interface Review {
   year: number;
   outcome: ReviewOutcome;
   notes?: string;
   at: string;
-  by: DesignationActor;
+  by: Actor;
 }
 
+/** One entry of `history` as the API shows it (read from the designation's domain events). */
 export interface DesignationEvent {
   at: string;
   action: DesignationAction;
   from: DesignationStatus | null;
   to: DesignationStatus;
-  actor: DesignationActor;
+  actor: Actor;
   reason?: string;
 }
+
+/** The history entry the API shows, from one event item (a revocation's reason is in its data). */
+export const designationEvent = (e: HistoryEntry): DesignationEvent => ({
+  at: e.at,
+  action: e.action as DesignationAction,
+  from: e.from as DesignationStatus | null,
+  to: e.to as DesignationStatus,
+  actor: e.actor,
+  ...(typeof e.data.reason === 'string' ? { reason: e.data.reason } : {}),
+});
 
 export interface Designation {
   id: string;
@@ -107,13 +123,15 @@ export interface Designation {
   validUntil?: IsoDate;
   status: DesignationStatus;
   reviews: Review[];
-  history: DesignationEvent[];
   revokedAt?: string;
   revocationReason?: string;
   version: number;
   createdAt: string;
   updatedAt: string;
 }
+
+/** A designation with its history, as the API answers it. */
+export type DesignationDetail = Designation & { history: DesignationEvent[] };
 
 /** The short form shown with an enterprise (`GET /enterprises/{uscc}`). */
 export interface DesignationSummary {
@@ -137,7 +155,7 @@ export const summaryOf = (d: Designation): DesignationSummary => ({
  * year (`predates`), and a year is reviewed once (`duplicate`).
  */
 export function reviewRefusal(
-  designation: Designation,
+  designation: Pick<Designation, 'year' | 'reviews'>,
   year: number,
 ): { kind: 'predates' | 'duplicate'; message: string } | undefined {
   if (year < designation.year)

@@ -1,4 +1,4 @@
-import type { Principal } from '../auth/principal.js';
+import type { Actor } from './actor.js';
 import { validationError } from './errors.js';
 import { checkUscc } from './uscc.js';
 
@@ -25,5 +25,5 @@ export function parseUscc(raw: string, path: string): { uscc: string; divisionCo
 }
 
 /** True when the caller is the enterprise with this USCC (the tenant comes from the token only). */
-export const isEnterprise = (principal: Principal, uscc: string): boolean =>
-  principal.role === 'enterprise' && principal.org?.toUpperCase() === uscc;
+export const isEnterprise = (actor: Pick<Actor, 'role' | 'org'>, uscc: string): boolean =>
+  actor.role === 'enterprise' && actor.org?.toUpperCase() === uscc;

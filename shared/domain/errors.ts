@@ -53,5 +53,10 @@ export const preconditionFailed = (currentVersion: number) =>
     { currentVersion },
   );
 
+/** If-Match: a caller who names another version than the current one (`expected`, when given) gets 412. */
+export function checkExpectedVersion(expected: number | undefined, current: number): void {
+  if (expected !== undefined && expected !== current) throw preconditionFailed(current);
+}
+
 export const unavailable = (detail = 'The database is busy; retry shortly.') =>
   new DomainError('unavailable', detail);

@@ -2,7 +2,7 @@ import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { DomainError, type DomainErrorKind } from '../domain/errors.js';
-import { retryableStoreError } from '../store/store-errors.js';
+import { busyError } from '../usecases/system.js';
 
 /**
  * The one place errors become RFC 9457 problem+json. Nothing else writes an error response.
@@ -78,7 +78,7 @@ export const errorToProblem =
       if (error.kind === 'unauthenticated') headers['WWW-Authenticate'] = 'Bearer';
       return problemResponse(c, status, error.message, error.extra, headers);
     }
-    const busy = retryableStoreError(error);
+    const busy = busyError(error);
     if (busy) return problemResponse(c, 503, busy.message, {}, { 'Retry-After': RETRY_AFTER_SECONDS });
     if (error instanceof HTTPException) {
       const status = error.status as ContentfulStatusCode;

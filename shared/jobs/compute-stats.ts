@@ -1,76 +1,22 @@
 /**
- * The scheduled statistics run (daily, 01:00 Asia/Shanghai): read the year's facts and today's counters, build
- * the snapshot with the pure functions of `domain/statistics.ts`, and store it under the day's date.
+ * The scheduled statistics run (daily, 01:00 Asia/Shanghai): build the snapshot from the year's facts and today's
+ * counters and store it under the day's date (`usecases/stats.ts`).
  *
- * Cost: 11 Queries on small partitions (3 fact partitions of this year, 4 in-force types from today on, 2 granted
- * counters, outstanding, designations) — never a Scan, and independent of how many enterprises, assets and past
+ * Cost: 11 Queries on small partitions — never a Scan, and independent of how many enterprises, assets and past
  * years the table holds (see `store/stats-facts.ts` for why the figures are exact).
  * Idempotent: the snapshot is a Put on `STATS`/`<date>`, so a retry or a second run the same day overwrites the
  * same item with the figures as of that run.
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { todayInShanghai } from '../domain/dates.js';
-import { buildSnapshot, type StatsInputs, type StatsSnapshot, shanghaiYear } from '../domain/statistics.js';
-import { StatsRepository } from '../store/stats-repository.js';
+import type { StatsSnapshot } from '../domain/statistics.js';
+import { jobContext } from '../usecases/context.js';
+import { recordStatsSnapshot } from '../usecases/stats.js';
 
 export interface StatsDeps {
   db: DynamoDBDocumentClient;
   tableName: string;
 }
 
-/** The inputs of the snapshot as of `now`, read from facts and counters. */
-export async function gatherStatsInputs(deps: StatsDeps, now: Date): Promise<StatsInputs> {
-  const repo = new StatsRepository(deps.db, deps.tableName);
-  const date = todayInShanghai(now);
-  const year = shanghaiYear(now);
-  const [
-    pledges,
-    policies,
-    claims,
-    invention,
-    utilityModel,
-    design,
-    trademark,
-    patentsGranted,
-    trademarksRegistered,
-    outstandingFen,
-    activeDesignations,
-  ] = await Promise.all([
-    repo.pledgeFacts(year),
-    repo.policyFacts(year),
-    repo.claimFacts(year),
-    repo.inForce('invention', date),
-    repo.inForce('utility_model', date),
-    repo.inForce('design', date),
-    repo.inForce('trademark', date),
-    repo.granted(year, 'patent'),
-    repo.granted(year, 'trademark'),
-    repo.outstandingFen(),
-    repo.activeDesignations(),
-  ]);
-  return {
-    asOf: now.toISOString(),
-    date,
-    year,
-    pledges,
-    policies,
-    claims,
-    outstandingFen,
-    inForce: { invention, utility_model: utilityModel, design, trademark },
-    patentsGrantedThisYear: patentsGranted,
-    trademarksRegisteredThisYear: trademarksRegistered,
-    activeDesignations,
-  };
-}
-
-/** The snapshot as of `now`, without storing it (the reconciliation compares against this). */
-export async function buildStatsSnapshot(deps: StatsDeps, now: Date): Promise<StatsSnapshot> {
-  return buildSnapshot(await gatherStatsInputs(deps, now));
-}
-
-/** Builds and stores the day's snapshot; returns it. */
-export async function computeStats(deps: StatsDeps, now: Date): Promise<StatsSnapshot> {
-  const snapshot = await buildStatsSnapshot(deps, now);
-  await new StatsRepository(deps.db, deps.tableName).putSnapshot(snapshot);
-  return snapshot;
-}
+/** Builds and stores the day's snapshot as of `now`; returns it. */
+export const computeStats = (deps: StatsDeps, now: Date): Promise<StatsSnapshot> =>
+  recordStatsSnapshot(jobContext(deps, now));

@@ -40,8 +40,10 @@ import {
   shanghaiYear,
   sumExact,
 } from '../domain/statistics.js';
+import { ENTERPRISE_PREFIX } from '../store/keys.js';
 import { ENTERPRISE_IN_FORCE_PREFIX } from '../store/stats-facts.js';
-import { buildStatsSnapshot } from './compute-stats.js';
+import { jobContext } from '../usecases/context.js';
+import { buildStatsSnapshot } from '../usecases/stats.js';
 
 export interface ReconcileDeps {
   db: DynamoDBDocumentClient;
@@ -196,7 +198,7 @@ export async function sourceStatsInputs(
         }
         break;
       case 'enterprise-summary': {
-        const uscc = String(item.pk).slice('ENT#'.length);
+        const uscc = String(item.pk).slice(ENTERPRISE_PREFIX.length);
         for (const field of ['pledgeRegisteredFen', 'pledgesRegistered', 'sumInsuredFen', 'policiesIssued'])
           if (typeof item[field] === 'number') addFigure(storedOf, uscc, field, item[field]);
         break;
@@ -204,10 +206,10 @@ export async function sourceStatsInputs(
       case 'stats-counter': {
         const pk = String(item.pk);
         const sk = String(item.sk);
-        if (pk.startsWith('ENT#') && sk.startsWith(ENTERPRISE_IN_FORCE_PREFIX))
+        if (pk.startsWith(ENTERPRISE_PREFIX) && sk.startsWith(ENTERPRISE_IN_FORCE_PREFIX))
           addFigure(
             storedOf,
-            pk.slice('ENT#'.length),
+            pk.slice(ENTERPRISE_PREFIX.length),
             `inForce[${sk.slice(ENTERPRISE_IN_FORCE_PREFIX.length)}]`,
             Number(item.n ?? 0),
           );
@@ -253,7 +255,10 @@ export function diffEnterpriseFigures(
 }
 
 export async function reconcileStats(deps: ReconcileDeps, now: Date): Promise<ReconcileResult> {
-  const [actual, source] = await Promise.all([buildStatsSnapshot(deps, now), sourceStatsInputs(deps, now)]);
+  const [actual, source] = await Promise.all([
+    buildStatsSnapshot(jobContext(deps, now)),
+    sourceStatsInputs(deps, now),
+  ]);
   const expected = buildSnapshot(source.inputs);
   const differences = diffSnapshots(expected, actual);
   const enterpriseDifferences = diffEnterpriseFigures(source.enterprises.expected, source.enterprises.stored);

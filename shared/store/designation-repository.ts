@@ -2,12 +2,13 @@
  * Demonstration/advantage designations in the single table.
  *
  * Items
- * - Designation  pk `DESIG#<id>`  sk `DESIG`  entity 'designation' (reviews and history inside: a few per year)
+ * - Designation  pk `DESIG#<id>`  sk `DESIG`  entity 'designation' (its reviews inside: a few per year)
  *     gsi1 `DESIGNATIONS#Y<year>`      / `<status>#<level>#<uscc>#<id>`          ?year, ?year&status(&level)
  *     gsi2 `DESIGNATIONS#L#<level>`    / `<year>#<status>#<uscc>#<id>`           ?level, ?level&year
  *     gsi3 `DESIGNATIONS`              / `<status>#<level>#<year>#<uscc>#<id>`   everything, ?status(&level(&year))
  *   so every combination of the three filters is one key prefix on one index — never a filter, never a Scan.
- *   The sort keys start with the status and change with it, in the same conditional write.
+ *   The sort keys start with the status and change with it, in the same guarded update (the engine's).
+ * - History  pk `DESIG#<id>`  sk `EVENT#<version>`: one domain event per transition (keys.ts), written by the engine.
  * - Active lock  pk `DESIG_ACTIVE#<uscc>#<level>`  sk `DESIG_ACTIVE`  entity 'designation-lock'
  *     { designationId, the designation's summary }; gsi1 `ENT#<uscc>#DESIGNATIONS` / `<level>`.
  *   Put under attribute_not_exists in the designating transaction and deleted (condition: it is this
@@ -15,55 +16,69 @@
  *   concurrent requests. Its gsi1 entry lists an enterprise's current designations with one Query.
  * - Counter `COUNT#DESIGNATIONS` / `<level>` (stats-facts.ts), moved in the same transactions as the lock.
  */
-import {
-  BatchGetCommand,
-  type DynamoDBDocumentClient,
-  GetCommand,
-  QueryCommand,
-  TransactWriteCommand,
-} from '@aws-sdk/lib-dynamodb';
 import type { IsoDate } from '../domain/dates.js';
-import type {
-  Designation,
-  DesignationLevel,
-  DesignationStatus,
-  DesignationSummary,
+import {
+  DESIGNATION_LEVELS,
+  type Designation,
+  type DesignationLevel,
+  type DesignationStatus,
+  type DesignationSummary,
+  summaryOf,
 } from '../domain/designation.js';
-import { lockEffect, summaryOf } from '../domain/designation.js';
+import type { DomainEvent } from '../domain/domain-event.js';
 import type { Enterprise } from '../domain/enterprise.js';
-import { conflict, invalidState, unavailable, unprocessable, validationError } from '../domain/errors.js';
+import { validationError } from '../domain/errors.js';
 import { IN_FORCE_TYPES, type InForceType } from '../domain/statistics.js';
-import { enterpriseKey } from './enterprise-repository.js';
+import { designationLockKey, enterpriseKey, eventKey, partitions } from './keys.js';
 import { type Page, type PageRequest, queryPage } from './query-page.js';
 import { toResource } from './records.js';
-import {
-  designationCountDelta,
-  ENTERPRISE_IN_FORCE_PREFIX,
-  enterpriseSummaryKey,
-  type WriteItem,
-} from './stats-facts.js';
-import { CONDITION_FAILED, conditionCancellationReasons } from './store-errors.js';
+import { designationCountDelta, ENTERPRISE_IN_FORCE_PREFIX, enterpriseSummaryKey } from './stats-facts.js';
+import { ABSENT, type Store, type TxItem } from './toolkit.js';
 
-export const designationKey = (id: string) => ({ pk: `DESIG#${id}`, sk: 'DESIG' });
-export const designationLockKey = (uscc: string, level: DesignationLevel) => ({
-  pk: `DESIG_ACTIVE#${uscc}#${level}`,
-  sk: 'DESIG_ACTIVE',
-});
-export const enterpriseDesignationsPartition = (uscc: string) => `ENT#${uscc}#DESIGNATIONS`;
-const ALL_DESIGNATIONS = 'DESIGNATIONS';
-const byYearPartition = (year: number) => `DESIGNATIONS#Y${year}`;
-const byLevelPartition = (level: DesignationLevel) => `DESIGNATIONS#L#${level}`;
-
-const MAX_BATCH_ATTEMPTS = 5;
-
-const indexKeys = (d: Designation) => ({
-  gsi1pk: byYearPartition(d.year),
+export const designationIndexKeys = (d: Designation) => ({
+  gsi1pk: partitions.designationsOfYear(d.year),
   gsi1sk: `${d.status}#${d.level}#${d.uscc}#${d.id}`,
-  gsi2pk: byLevelPartition(d.level),
+  gsi2pk: partitions.designationsOfLevel(d.level),
   gsi2sk: `${d.year}#${d.status}#${d.uscc}#${d.id}`,
-  gsi3pk: ALL_DESIGNATIONS,
+  gsi3pk: partitions.designations,
   gsi3sk: `${d.status}#${d.level}#${d.year}#${d.uscc}#${d.id}`,
 });
+
+/** Takes the enterprise-and-level lock (tag `lock`; its old image names the holder) and counts one more active. */
+export const takeLock = (store: Store, d: Designation): TxItem[] => [
+  {
+    tag: 'lock',
+    write: store.put(
+      {
+        ...designationLockKey(d.uscc, d.level),
+        entity: 'designation-lock',
+        designationId: d.id,
+        summary: summaryOf(d),
+        gsi1pk: partitions.enterpriseDesignations(d.uscc),
+        gsi1sk: d.level,
+      },
+      ABSENT,
+      { returnOld: true },
+    ),
+  },
+  { tag: 'counter', write: designationCountDelta(d.level, 1, store.tableName) },
+];
+
+/** Frees the lock this designation holds (tag `lock`: it holds none) and counts one active fewer. */
+export const freeLock = (store: Store, d: Designation): TxItem[] => [
+  {
+    tag: 'lock',
+    write: store.remove(designationLockKey(d.uscc, d.level), {
+      expression: 'designationId = :id',
+      values: { ':id': d.id },
+    }),
+  },
+  { tag: 'counter', write: designationCountDelta(d.level, -1, store.tableName) },
+];
+
+/** The id of the designation holding the lock, from the old image of a failed `takeLock`. */
+export const lockHolder = (old: Record<string, unknown> | undefined): string | undefined =>
+  typeof old?.designationId === 'string' ? old.designationId : undefined;
 
 export interface DesignationFilters {
   level?: DesignationLevel | undefined;
@@ -81,21 +96,21 @@ export function listPlan(f: DesignationFilters): {
     if (f.level)
       return {
         index: 'gsi3',
-        partition: ALL_DESIGNATIONS,
+        partition: partitions.designations,
         sortPrefix: `${f.status}#${f.level}#${f.year === undefined ? '' : `${f.year}#`}`,
       };
     if (f.year !== undefined)
-      return { index: 'gsi1', partition: byYearPartition(f.year), sortPrefix: `${f.status}#` };
-    return { index: 'gsi3', partition: ALL_DESIGNATIONS, sortPrefix: `${f.status}#` };
+      return { index: 'gsi1', partition: partitions.designationsOfYear(f.year), sortPrefix: `${f.status}#` };
+    return { index: 'gsi3', partition: partitions.designations, sortPrefix: `${f.status}#` };
   }
   if (f.level)
     return {
       index: 'gsi2',
-      partition: byLevelPartition(f.level),
+      partition: partitions.designationsOfLevel(f.level),
       ...(f.year === undefined ? {} : { sortPrefix: `${f.year}#` }),
     };
-  if (f.year !== undefined) return { index: 'gsi1', partition: byYearPartition(f.year) };
-  return { index: 'gsi3', partition: ALL_DESIGNATIONS };
+  if (f.year !== undefined) return { index: 'gsi1', partition: partitions.designationsOfYear(f.year) };
+  return { index: 'gsi3', partition: partitions.designations };
 }
 
 /** What `GET /designations` shows of the designated enterprise. */
@@ -114,160 +129,64 @@ export interface EnterpriseBrief {
   portfolio: EnterprisePortfolioSummary;
 }
 
+/** What a page of designations is shown with: each one's history and each enterprise's brief. */
+export interface ListContext {
+  /** Each designation's events, oldest first. */
+  histories: Map<string, DomainEvent[]>;
+  briefs: Map<string, EnterpriseBrief>;
+}
+
 export class DesignationRepository {
-  constructor(
-    private readonly db: DynamoDBDocumentClient,
-    private readonly tableName: string,
-  ) {}
-
-  async get(id: string): Promise<Designation | undefined> {
-    const out = await this.db.send(
-      new GetCommand({ TableName: this.tableName, Key: designationKey(id), ConsistentRead: true }),
-    );
-    return out.Item ? toResource<Designation>(out.Item) : undefined;
-  }
-
-  /**
-   * One transaction: the designation, its lock (at most one active per enterprise and level), a check that the
-   * enterprise exists, and the active counter. Concurrent duplicates race on the lock; exactly one wins.
-   */
-  async create(d: Designation): Promise<void> {
-    try {
-      await this.db.send(
-        new TransactWriteCommand({
-          TransactItems: [
-            {
-              Put: {
-                TableName: this.tableName,
-                Item: { ...designationKey(d.id), entity: 'designation', ...indexKeys(d), ...d },
-                ConditionExpression: 'attribute_not_exists(pk)',
-              },
-            },
-            {
-              Put: {
-                TableName: this.tableName,
-                Item: lockItem(d),
-                ConditionExpression: 'attribute_not_exists(pk)',
-                ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-              },
-            },
-            {
-              ConditionCheck: {
-                TableName: this.tableName,
-                Key: enterpriseKey(d.uscc),
-                ConditionExpression: 'attribute_exists(pk)',
-              },
-            },
-            designationCountDelta(d.level, 1, this.tableName),
-          ],
-        }),
-      );
-    } catch (error) {
-      const [designation, lock, enterprise] = conditionCancellationReasons(error);
-      if (enterprise === CONDITION_FAILED)
-        throw unprocessable(`Enterprise ${d.uscc} is not registered in the portal.`, {
-          errors: [{ path: 'uscc', message: `${d.uscc} is not a registered enterprise` }],
-        });
-      if (lock === CONDITION_FAILED) {
-        const activeId = lockHolder(error);
-        throw conflict(
-          `Enterprise ${d.uscc} already holds an active ${d.level} designation${activeId ? ` (${activeId})` : ''}; revoke it first.`,
-          activeId ? { activeDesignationId: activeId } : {},
-        );
-      }
-      if (designation === CONDITION_FAILED)
-        throw conflict('A designation with this id already exists; retry.');
-      throw error;
-    }
-  }
-
-  /**
-   * Stores `after` if the designation is still `before` (status and version), with the lock and counter moves the
-   * transition implies — all in one transaction.
-   */
-  async transition(before: Designation, after: Designation): Promise<void> {
-    const effect = lockEffect(before.status, after.status);
-    const items: WriteItem[] = [
-      {
-        Put: {
-          TableName: this.tableName,
-          Item: { ...designationKey(after.id), entity: 'designation', ...indexKeys(after), ...after },
-          ConditionExpression: '#status = :from AND version = :v',
-          ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: { ':from': before.status, ':v': before.version },
-        },
-      },
-    ];
-    if (effect === 'free')
-      items.push(
-        {
-          Delete: {
-            TableName: this.tableName,
-            Key: designationLockKey(before.uscc, before.level),
-            ConditionExpression: 'designationId = :id',
-            ExpressionAttributeValues: { ':id': before.id },
-          },
-        },
-        designationCountDelta(before.level, -1, this.tableName),
-      );
-    // 'take' never happens: a revoked designation stays revoked (a new title is a new designation).
-    try {
-      await this.db.send(new TransactWriteCommand({ TransactItems: items }));
-    } catch (error) {
-      const reasons = conditionCancellationReasons(error);
-      if (reasons[0] === CONDITION_FAILED) {
-        const current = await this.get(before.id);
-        const state = current?.status ?? before.status;
-        if (state !== before.status)
-          throw invalidState(`The designation was changed concurrently; it is now ${state}.`, state);
-        throw conflict('The designation was changed concurrently; reload and retry.');
-      }
-      if (reasons[1] === CONDITION_FAILED)
-        throw conflict(
-          'The active-designation lock does not belong to this designation; the IP office must reconcile it.',
-        );
-      throw error;
-    }
-  }
+  constructor(private readonly store: Store) {}
 
   async list(filters: DesignationFilters, page: PageRequest): Promise<Page<Designation>> {
     const plan = listPlan(filters);
     if (page.cursor !== undefined && plan.sortPrefix)
       assertCursorInRange(page.cursor, plan.index, plan.sortPrefix);
-    return queryPage<Designation>({ db: this.db, tableName: this.tableName, ...plan, page });
+    return queryPage<Designation>({ db: this.store.db, tableName: this.store.tableName, ...plan, page });
   }
 
-  /** The enterprise's current (active) designations: one Query on the lock items' index. */
+  /** The enterprise's current (active) designations: one Query on the lock items' index (one per level at most). */
   async activeOf(uscc: string): Promise<DesignationSummary[]> {
-    const out = await this.db.send(
-      new QueryCommand({
-        TableName: this.tableName,
-        IndexName: 'gsi1',
-        KeyConditionExpression: 'gsi1pk = :pk',
-        ExpressionAttributeValues: { ':pk': enterpriseDesignationsPartition(uscc) },
-      }),
-    );
-    return (out.Items ?? []).map((i) => (i as { summary: DesignationSummary }).summary);
+    const page = await queryPage<{ summary: DesignationSummary }>({
+      db: this.store.db,
+      tableName: this.store.tableName,
+      index: 'gsi1',
+      partition: partitions.enterpriseDesignations(uscc),
+      page: { limit: DESIGNATION_LEVELS.length },
+    });
+    return page.items.map((i) => i.summary);
   }
 
   /**
-   * Name and portfolio summary of each enterprise, without scanning: one BatchGet of the enterprise and
-   * `SUMMARY` items, and per enterprise one Query of its in-force day counters from today on (bounded by that
-   * enterprise's own portfolio, not by the table).
+   * The histories of a page of designations and the name and portfolio summary of their enterprises, without
+   * scanning: ONE BatchGet of every event (versions 1…version are known), enterprise and `SUMMARY` item, and per
+   * enterprise one Query of its in-force day counters from today on (bounded by its own portfolio).
    */
-  async enterpriseBriefs(usccs: readonly string[], today: IsoDate): Promise<Map<string, EnterpriseBrief>> {
-    const unique = [...new Set(usccs)];
-    const keys = unique.flatMap((u) => [enterpriseKey(u), enterpriseSummaryKey(u)]);
+  async listContext(designations: readonly Designation[], today: IsoDate): Promise<ListContext> {
+    const usccs = [...new Set(designations.map((d) => d.uscc))];
+    const eventKeys = (d: Designation) =>
+      Array.from({ length: d.version }, (_, i) => eventKey({ kind: 'designation', id: d.id }, i + 1));
     const [items, inForce] = await Promise.all([
-      this.batchGet(keys),
-      Promise.all(unique.map((u) => this.inForceOf(u, today))),
+      this.store.batchGet([
+        ...designations.flatMap(eventKeys),
+        ...usccs.flatMap((u) => [enterpriseKey(u), enterpriseSummaryKey(u)]),
+      ]),
+      Promise.all(usccs.map((u) => this.inForceOf(u, today))),
     ]);
-    const id = (key: Record<string, unknown>) => `${key.pk}|${key.sk}`;
-    const byKey = new Map(items.map((i) => [id(i), i]));
+    const histories = new Map(
+      designations.map((d) => [
+        d.id,
+        eventKeys(d).flatMap((key) => {
+          const item = items.get(key);
+          return item ? [toResource<DomainEvent>(item)] : [];
+        }),
+      ]),
+    );
     const briefs = new Map<string, EnterpriseBrief>();
-    unique.forEach((uscc, n) => {
-      const enterprise = byKey.get(id(enterpriseKey(uscc))) as Enterprise | undefined;
-      const summary = byKey.get(id(enterpriseSummaryKey(uscc)));
+    usccs.forEach((uscc, n) => {
+      const enterprise = items.get(enterpriseKey(uscc)) as Enterprise | undefined;
+      const summary = items.get(enterpriseSummaryKey(uscc));
       const counts = inForce[n]!;
       briefs.set(uscc, {
         name: enterprise?.name ?? null,
@@ -284,52 +203,23 @@ export class DesignationRepository {
         },
       });
     });
-    return briefs;
+    return { histories, briefs };
   }
 
   /** Σ of the enterprise's day counters with expiry ≥ today, per type. */
   private async inForceOf(uscc: string, today: IsoDate): Promise<Record<InForceType, number>> {
     const counts = Object.fromEntries(IN_FORCE_TYPES.map((t) => [t, 0])) as Record<InForceType, number>;
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const out = await this.db.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
-          ExpressionAttributeValues: {
-            ':pk': enterpriseKey(uscc).pk,
-            ':from': `${ENTERPRISE_IN_FORCE_PREFIX}${today}`,
-            // '~' sorts after every digit, so this is "every day from today on".
-            ':to': `${ENTERPRISE_IN_FORCE_PREFIX}~`,
-          },
-          ExclusiveStartKey: startKey,
-        }),
-      );
-      for (const item of out.Items ?? []) {
-        const type = String(item.sk).split('#')[2] as InForceType;
-        if (type in counts) counts[type] += Number(item.n ?? 0);
-      }
-      startKey = out.LastEvaluatedKey;
-    } while (startKey);
-    return counts;
-  }
-
-  /** BatchGet in chunks of 100, retrying unprocessed keys a bounded number of times (then 503). */
-  private async batchGet(keys: { pk: string; sk: string }[]): Promise<Record<string, unknown>[]> {
-    const found: Record<string, unknown>[] = [];
-    for (let i = 0; i < keys.length; i += 100) {
-      let pending: Record<string, unknown>[] = keys.slice(i, i + 100);
-      for (let attempt = 0; pending.length > 0; attempt++) {
-        if (attempt === MAX_BATCH_ATTEMPTS) throw unavailable();
-        if (attempt > 0) await new Promise((r) => setTimeout(r, 50 * 2 ** attempt));
-        const out = await this.db.send(
-          new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: pending } } }),
-        );
-        found.push(...(out.Responses?.[this.tableName] ?? []));
-        pending = out.UnprocessedKeys?.[this.tableName]?.Keys ?? [];
-      }
+    // '~' sorts after every digit, so this is "every day from today on".
+    const items = await this.store.queryPartition(
+      enterpriseKey(uscc).pk,
+      { from: `${ENTERPRISE_IN_FORCE_PREFIX}${today}`, to: `${ENTERPRISE_IN_FORCE_PREFIX}~` },
+      { attributes: ['sk', 'n'] },
+    );
+    for (const item of items) {
+      const type = String(item.sk).split('#')[2] as InForceType;
+      if (type in counts) counts[type] += Number(item.n ?? 0);
     }
-    return found;
+    return counts;
   }
 }
 
@@ -349,27 +239,3 @@ function assertCursorInRange(cursor: string, index: 'gsi1' | 'gsi2' | 'gsi3', pr
   if (typeof sortKey !== 'string' || !sortKey.startsWith(prefix))
     throw validationError([{ path: 'query.cursor', message: 'is not a cursor this list issued to you' }]);
 }
-
-function lockItem(d: Designation) {
-  return {
-    ...designationLockKey(d.uscc, d.level),
-    entity: 'designation-lock',
-    designationId: d.id,
-    summary: summaryOf(d),
-    gsi1pk: enterpriseDesignationsPartition(d.uscc),
-    gsi1sk: d.level,
-  };
-}
-
-/** The id of the designation holding the lock, from the item a cancelled transaction returned (ALL_OLD). */
-function lockHolder(error: unknown): string | undefined {
-  const reasons = (error as { CancellationReasons?: { Item?: Record<string, { S?: string }> }[] })
-    .CancellationReasons;
-  return reasons?.[1]?.Item?.designationId?.S;
-}
-
-/** `GET /enterprises/{uscc}`'s current designations (one Query); for the enterprises route to call. */
-export const activeDesignationsOf = (
-  deps: { db: DynamoDBDocumentClient; tableName: string },
-  uscc: string,
-): Promise<DesignationSummary[]> => new DesignationRepository(deps.db, deps.tableName).activeOf(uscc);

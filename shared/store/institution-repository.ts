@@ -1,65 +1,34 @@
-import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { conflict } from '../domain/errors.js';
 import type { Institution, InstitutionKind } from '../domain/institution.js';
+import { institutionKey, partitions } from './keys.js';
 import { type Page, type PageRequest, queryPage } from './query-page.js';
-import { toResource } from './records.js';
-import { isConditionFailure } from './store-errors.js';
+import type { Store } from './toolkit.js';
+import { VersionedRecords } from './versioned-records.js';
 
-export const institutionKey = (id: string) => ({ pk: `INST#${id}`, sk: 'INST' });
+// routes/policies.ts still imports the institution key from here.
 
-const indexKeys = (i: Institution) => ({
-  gsi2pk: `INSTITUTIONS#${i.kind}`,
-  gsi2sk: i.id,
-  gsi3pk: 'INSTITUTIONS',
-  gsi3sk: i.id,
-});
-
-export class InstitutionRepository {
-  constructor(
-    private readonly db: DynamoDBDocumentClient,
-    private readonly tableName: string,
-  ) {}
-
-  async get(id: string): Promise<Institution | undefined> {
-    const out = await this.db.send(new GetCommand({ TableName: this.tableName, Key: institutionKey(id) }));
-    return out.Item ? toResource<Institution>(out.Item) : undefined;
-  }
-
-  /**
-   * Writes the institution if it is still at `previousVersion` (0 = must not exist yet). A concurrent
-   * writer that got there first makes this a 409 rather than a lost update.
-   */
-  async save(institution: Institution, previousVersion: number): Promise<void> {
-    try {
-      await this.db.send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: {
-            ...institutionKey(institution.id),
-            entity: 'institution',
-            ...indexKeys(institution),
-            ...institution,
-          },
-          ...(previousVersion === 0
-            ? { ConditionExpression: 'attribute_not_exists(pk)' }
-            : { ConditionExpression: 'version = :v', ExpressionAttributeValues: { ':v': previousVersion } }),
-        }),
-      );
-    } catch (error) {
-      if (isConditionFailure(error))
-        throw conflict('The institution was changed concurrently; reload and retry.');
-      throw error;
-    }
-  }
-
-  async list(kind: InstitutionKind | undefined, page: PageRequest): Promise<Page<Institution>> {
-    return queryPage<Institution>({
-      db: this.db,
-      tableName: this.tableName,
-      ...(kind
-        ? { index: 'gsi2', partition: `INSTITUTIONS#${kind}` }
-        : { index: 'gsi3', partition: 'INSTITUTIONS' }),
-      page,
+/**
+ * Banks and insurers: pk `INST#<id>` / sk `INST`; listed by kind on gsi2 `INSTITUTIONS#<kind>` and all together
+ * on gsi3 `INSTITUTIONS`, ordered by id.
+ */
+export class InstitutionRepository extends VersionedRecords<Institution> {
+  constructor(store: Store) {
+    super(store, {
+      entity: 'institution',
+      key: (i) => institutionKey(i.id),
+      indexKeys: (i) => ({
+        gsi2pk: partitions.institutionsOfKind(i.kind),
+        gsi2sk: i.id,
+        gsi3pk: partitions.institutions,
+        gsi3sk: i.id,
+      }),
     });
+  }
+
+  get = (id: string) => this.read(institutionKey(id));
+
+  list(kind: InstitutionKind | undefined, page: PageRequest): Promise<Page<Institution>> {
+    const { db, tableName } = this.store;
+    const partition = kind ? partitions.institutionsOfKind(kind) : partitions.institutions;
+    return queryPage<Institution>({ db, tableName, index: kind ? 'gsi2' : 'gsi3', partition, page });
   }
 }

@@ -19,6 +19,8 @@
  *   audit feed       AUDIT#<yyyy-mm-dd>               <at>#<event id>              (written by the audit consumer)
  *   consumed marker  CONSUMED#<consumer>#<event id>   CONSUMED
  *   idempotency      IDEM#<tenant>#<key>              IDEM
+ *   stats snapshot   STATS                            <yyyy-mm-dd>
+ *   health probe     HEALTH                           HEALTH      (never written: reading it proves the table answers)
  */
 import type { AssetKind } from '../domain/asset.js';
 import type { DesignationLevel } from '../domain/designation.js';
@@ -49,7 +51,9 @@ export const eventKey = (subject: Subject, version: number): Key => ({
   sk: `${EVENT_PREFIX}${String(version).padStart(12, '0')}`,
 });
 
-export const enterpriseKey = (uscc: string): Key => ({ pk: `ENT#${uscc}`, sk: 'ENT' });
+/** The partition of an enterprise's own items (the enterprise, its statistics), before the USCC. */
+export const ENTERPRISE_PREFIX = 'ENT#';
+export const enterpriseKey = (uscc: string): Key => ({ pk: `${ENTERPRISE_PREFIX}${uscc}`, sk: 'ENT' });
 export const institutionKey = (id: string): Key => ({ pk: `INST#${id}`, sk: 'INST' });
 export const assetKey = (id: string): Key => ({ pk: `ASSET#${id}`, sk: 'ASSET' });
 export const assetNumberKey = (kind: AssetKind, number: string): Key => ({
@@ -87,6 +91,9 @@ export const consumedKey = (consumer: string, eventId: string): Key => ({
   pk: `CONSUMED#${consumer}#${eventId}`,
   sk: 'CONSUMED',
 });
+export const STATS_SNAPSHOTS = 'STATS';
+export const statsSnapshotKey = (date: string): Key => ({ pk: STATS_SNAPSHOTS, sk: date });
+export const HEALTH_KEY: Key = { pk: 'HEALTH', sk: 'HEALTH' };
 export const auditFeedPartition = (day: string) => `AUDIT#${day}`;
 
 /** Index partitions (gsi1 owner lists, gsi2 counterparty queues, gsi3 office-wide views). */

@@ -2,6 +2,7 @@ import { type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb
 import { decodeCursor, encodeCursor } from './cursor.js';
 import { toResource } from './records.js';
 import { GLOBAL_INDEXES, type IndexName, TABLE_KEYS } from './table-schema.js';
+import { Store } from './toolkit.js';
 
 export interface PageRequest {
   limit: number;
@@ -25,29 +26,9 @@ export interface PageQuery {
   page: PageRequest;
 }
 
-/** Every item of one base-table partition, strongly consistent, page after page (for small partitions). */
-export async function queryPartition(
-  db: DynamoDBDocumentClient,
-  tableName: string,
-  pk: string,
-): Promise<Record<string, unknown>[]> {
-  const items: Record<string, unknown>[] = [];
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const out = await db.send(
-      new QueryCommand({
-        TableName: tableName,
-        KeyConditionExpression: 'pk = :pk',
-        ExpressionAttributeValues: { ':pk': pk },
-        ConsistentRead: true,
-        ExclusiveStartKey: startKey,
-      }),
-    );
-    items.push(...(out.Items ?? []));
-    startKey = out.LastEvaluatedKey;
-  } while (startKey);
-  return items;
-}
+/** Every item of one base-table partition (the toolkit's; for callers not yet on `Store`). */
+export const queryPartition = (db: DynamoDBDocumentClient, tableName: string, pk: string) =>
+  new Store(db, tableName).queryPartition(pk);
 
 /** One Query for one page of a list, as resources (key attributes stripped); never a Scan. */
 export async function queryPage<T>(q: PageQuery): Promise<Page<T>> {

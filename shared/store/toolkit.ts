@@ -58,6 +58,16 @@ export const ABSENT: Condition = { expression: 'attribute_not_exists(pk)' };
 /** `attribute_exists(pk)`: the item must exist (an Update never creates a ghost item). */
 export const PRESENT: Condition = { expression: 'attribute_exists(pk)' };
 
+/** The item is still at `version` (0: it must not exist yet): a versioned overwrite never loses an update. */
+export const atVersion = (version: number): Condition =>
+  version === 0
+    ? ABSENT
+    : {
+        expression: '#version = :version',
+        names: { '#version': 'version' },
+        values: { ':version': version },
+      };
+
 /** Adds `n` to a number attribute inside SET (works on nested paths, unlike ADD). */
 export class Increment {
   constructor(readonly by: number) {}
@@ -140,16 +150,42 @@ export class Store {
     return new ItemSet(found);
   }
 
-  /** Every item of one base-table partition (optionally under a sort-key prefix), strongly consistent. */
-  async queryPartition(pk: string, skPrefix?: string): Promise<Item[]> {
+  /**
+   * Every item of one base-table partition, strongly consistent, page after page: all of it, the sort keys
+   * under a prefix (`'EVENT#'`), or a range (`{ from }`: sk ≥ from; `{ from, to }`: between, inclusive).
+   * `attributes` projects the items to those attributes.
+   */
+  async queryPartition(
+    pk: string,
+    sk?: string | { from: string; to?: string },
+    options: { attributes?: readonly string[] } = {},
+  ): Promise<Item[]> {
+    const values: Record<string, unknown> = { ':pk': pk };
+    let condition = 'pk = :pk';
+    if (typeof sk === 'string') {
+      values[':prefix'] = sk;
+      condition += ' AND begins_with(sk, :prefix)';
+    } else if (sk) {
+      values[':from'] = sk.from;
+      if (sk.to === undefined) condition += ' AND sk >= :from';
+      else {
+        values[':to'] = sk.to;
+        condition += ' AND sk BETWEEN :from AND :to';
+      }
+    }
+    const projection = options.attributes && {
+      ExpressionAttributeNames: Object.fromEntries(options.attributes.map((a, i) => [`#a${i}`, a])),
+      ProjectionExpression: options.attributes.map((_, i) => `#a${i}`).join(', '),
+    };
     const items: Item[] = [];
     let startKey: Record<string, unknown> | undefined;
     do {
       const out = await this.db.send(
         new QueryCommand({
           TableName: this.tableName,
-          KeyConditionExpression: skPrefix ? 'pk = :pk AND begins_with(sk, :prefix)' : 'pk = :pk',
-          ExpressionAttributeValues: skPrefix ? { ':pk': pk, ':prefix': skPrefix } : { ':pk': pk },
+          KeyConditionExpression: condition,
+          ExpressionAttributeValues: values,
+          ...projection,
           ConsistentRead: true,
           ExclusiveStartKey: startKey,
         }),
@@ -161,14 +197,7 @@ export class Store {
   }
 
   put(item: Item, condition?: Condition, options: { returnOld?: boolean } = {}): WriteItem {
-    return {
-      Put: {
-        TableName: this.tableName,
-        Item: item,
-        ...conditionParts(condition),
-        ...(options.returnOld ? { ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const } : {}),
-      },
-    };
+    return { Put: { TableName: this.tableName, Item: item, ...conditionParts(condition, options) } };
   }
 
   update(
@@ -193,8 +222,8 @@ export class Store {
     };
   }
 
-  remove(key: Key, condition?: Condition): WriteItem {
-    return { Delete: { TableName: this.tableName, Key: key, ...conditionParts(condition) } };
+  remove(key: Key, condition?: Condition, options: { returnOld?: boolean } = {}): WriteItem {
+    return { Delete: { TableName: this.tableName, Key: key, ...conditionParts(condition, options) } };
   }
 
   check(key: Key, condition: Condition): WriteItem {
@@ -256,12 +285,14 @@ function translate(error: unknown, items: readonly TxItem[]): unknown {
   );
 }
 
-function conditionParts(condition: Condition | undefined) {
+/** A write's condition; `returnOld`: a failure carries the item as it was. */
+function conditionParts(condition: Condition | undefined, options: { returnOld?: boolean } = {}) {
   if (!condition) return {};
   return {
     ConditionExpression: condition.expression,
     ...(condition.names ? { ExpressionAttributeNames: condition.names } : {}),
     ...(condition.values ? { ExpressionAttributeValues: condition.values } : {}),
+    ...(options.returnOld ? { ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const } : {}),
   };
 }
 

@@ -76,6 +76,8 @@ export interface Plan<T> {
   onFailed?: (failure: ConditionsFailed) => Error | undefined;
   /** What the operation answers (default: the aggregate after the change). */
   result?: unknown;
+  /** What it answers when that needs the aggregate after the change or its event (e.g. a history to show). */
+  answer?: (after: T, event: DomainEvent) => unknown;
 }
 
 export interface ActionRequest<A> {
@@ -152,7 +154,7 @@ export class Engine {
     const decision = spec.machine.decide(null, req.action, req.actor.role);
     if (!decision.ok) throw forbidden(`The ${req.actor.role} role may not ${req.action} a ${spec.noun}.`);
     const event = this.eventOf(spec, decision.row, null, agg, req.actor, plan.data ?? {});
-    const result = plan.result ?? agg;
+    const result = plan.answer ? plan.answer(agg, event) : (plan.result ?? agg);
     const items: TxItem[] = [
       {
         tag: spec.kind,
@@ -220,7 +222,7 @@ export class Engine {
         updatedAt: now.toISOString(),
       } as T;
       const event = this.eventOf(spec, decision.row, before, after, req.actor, plan.data ?? {});
-      const result = plan.result ?? after;
+      const result = plan.answer ? plan.answer(after, event) : (plan.result ?? after);
       const items2: TxItem[] = [
         { tag: spec.kind, write: this.guardedUpdate(spec, before, after) },
         this.eventWrite(event),
@@ -313,7 +315,7 @@ export class Engine {
   }
 
   /** A concurrent request with the same Idempotency-Key won: answer what it answered. */
-  private async replayOnRecord(error: ConditionsFailed, idempotency: IdempotencyRequest | undefined) {
+  async replayOnRecord(error: ConditionsFailed, idempotency: IdempotencyRequest | undefined) {
     if (!idempotency || !error.has('idempotency')) return;
     const item = await this.store.get(recordKey(idempotency));
     replayIfStored(storedRecord(item), idempotency.requestHash);

@@ -1,7 +1,7 @@
 import { QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { patentCheckCharacter } from '../../shared/domain/patent-number.js';
-import { assetKey, assetNumberKey } from '../../shared/store/asset-repository.js';
+import { assetKey, assetNumberKey } from '../../shared/store/keys.js';
 import { asEnterprise, office, patentNo, yiwu } from '../support/pledge-fixtures.js';
 import { type CallOptions, createTestPortal, type TestPortal } from '../support/portal.js';
 

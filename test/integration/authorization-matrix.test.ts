@@ -5,9 +5,10 @@
  *   'POST /pledges/{id}/review': { allow: ['lender1'], hide: ['lender2'], body: () => ({}) },
  * - `allow`: callers that must get through access control: the status must be 2xx (or one of `ok`).
  *   `'public'` means no token is needed: everyone, anonymous included, gets 2xx.
- * - `hide`: callers whose role may call the route but who do not own/address the fixture's object:
- *   403 or 404 (never 2xx).
- * - every other authenticated caller must get exactly 403; an anonymous caller exactly 401.
+ * - `hide`: callers whose role may call the route but who do not own/address the fixture's object: exactly 404
+ *   (the contract: another tenant's object is not revealed to exist).
+ * - every other authenticated caller must get exactly 403 — also an enterprise writing under another USCC, which
+ *   is a claim to be that company, not a look at an object; an anonymous caller exactly 401.
  * - `body`: a VALID body (ownership is checked after validation, so `hide` needs a valid body to mean anything).
  * - `params`: only when the default filling is wrong. By default `{uscc}` is enterprise A and `{id}` is the
  *   fixture object named by the path segment before it (see `ID_OF`; add your collection there).
@@ -194,11 +195,11 @@ const EXPECTATIONS: Record<string, Expectation> = {
   'GET /institutions/{id}': { allow: ANY_ROLE },
   'GET /institutions': { allow: ANY_ROLE },
 
-  'PUT /enterprises/{uscc}': { allow: ['entA', 'ipoffice'], hide: ['entB'], body: () => ({ name: 'A Co.' }) },
+  'PUT /enterprises/{uscc}': { allow: ['entA', 'ipoffice'], body: () => ({ name: 'A Co.' }) },
   'GET /enterprises/{uscc}': { allow: ['entA', 'ipoffice'], hide: ['entB'] },
   'GET /enterprises': { allow: ['ipoffice'] },
 
-  'POST /enterprises/{uscc}/assets': { allow: ['entA', 'ipoffice'], hide: ['entB'], body: patentBody },
+  'POST /enterprises/{uscc}/assets': { allow: ['entA', 'ipoffice'], body: patentBody },
   'GET /enterprises/{uscc}/assets': { allow: ['entA', 'ipoffice'], hide: ['entB'] },
   'GET /assets/{id}': { allow: ['entA', 'ipoffice'], hide: ['entB', ...INSTITUTIONS] },
   'DELETE /assets/{id}': {
@@ -436,8 +437,7 @@ describe('authorisation matrix', () => {
       const ok = expectation.okFor?.[caller as Authenticated] ?? expectation.ok;
       if (ok) expect(ok, seen).toContain(res.status);
       else expect(res.status >= 200 && res.status < 300, seen).toBe(true);
-    } else if (outcome === 'hidden') expect([403, 404], seen).toContain(res.status);
-    else expect(res.status, seen).toBe(outcome === 'forbidden' ? 403 : 401);
+    } else expect(res.status, seen).toBe({ hidden: 404, forbidden: 403, unauthenticated: 401 }[outcome]);
     if (res.status >= 400) expect(res.headers.get('content-type'), seen).toBe('application/problem+json');
   });
 });

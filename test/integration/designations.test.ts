@@ -1,12 +1,13 @@
 import { QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { withUsccCheck } from '../../shared/domain/uscc.js';
-import { activeDesignationsOf } from '../../shared/store/designation-repository.js';
 import {
   DESIGNATIONS_COUNT_PARTITION,
   enterpriseSummaryDelta,
   portfolioDelta,
 } from '../../shared/store/stats-facts.js';
+import { useCaseContext } from '../../shared/usecases/context.js';
+import { activeDesignationsOf as activeOf } from '../../shared/usecases/designations.js';
 import { createTestPortal, type TestPortal } from '../support/portal.js';
 
 const office = { role: 'ipoffice' as const };
@@ -20,6 +21,8 @@ const newUscc = (division = '330782') => {
 
 describe('designations', () => {
   let portal: TestPortal;
+  const activeDesignationsOf = (deps: TestPortal['deps'], uscc: string) =>
+    activeOf(useCaseContext(deps), uscc);
   const register = async (uscc: string, name = `Enterprise ${uscc}`) => {
     const res = await portal.call('PUT', `/enterprises/${uscc}`, { as: office, body: { name } });
     expect(res.status).toBe(201);

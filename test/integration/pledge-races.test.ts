@@ -1,7 +1,7 @@
 import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { holdsAssets, type PledgeStatus } from '../../shared/domain/pledge-state-machine.js';
-import { assetKey } from '../../shared/store/asset-repository.js';
+import { assetKey } from '../../shared/store/keys.js';
 import { asLender, FIXED_NOW, office, pledgeFixtures, yiwu } from '../support/pledge-fixtures.js';
 import { createTestPortal, type TestPortal } from '../support/portal.js';
 

@@ -4,10 +4,12 @@ import {
   TransactionCanceledException,
 } from '@aws-sdk/client-dynamodb';
 import {
+  BatchGetCommand,
   DeleteCommand,
   GetCommand,
   PutCommand,
   TransactWriteCommand,
+  type TransactWriteCommandInput,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { beforeEach, describe, expect, it } from 'vitest';
@@ -30,6 +32,31 @@ const cancelled = (reasons: CancellationReason[]) =>
     CancellationReasons: reasons,
   });
 
+type TxItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
+
+/** The key an element of TransactItems writes or checks. */
+const keyOf = (item: TxItem) => {
+  const written = item.Put?.Item ?? item.Update?.Key ?? item.Delete?.Key ?? item.ConditionCheck?.Key ?? {};
+  return { pk: written.pk as string, sk: written.sk as string };
+};
+
+/**
+ * A cancelled transaction in which the items at `failing` keys (pk) failed their condition, each with the old
+ * image given — found by what the item is, never by its position in the request.
+ */
+const failWhere =
+  (failing: Record<string, CancellationReason['Item'] | null>) => (input: TransactWriteCommandInput) => {
+    throw cancelled(
+      (input.TransactItems ?? []).map((item) => {
+        const old = failing[keyOf(item).pk];
+        if (old === undefined) return { Code: 'None' };
+        return old === null
+          ? { Code: 'ConditionalCheckFailed' }
+          : { Code: 'ConditionalCheckFailed', Item: old };
+      }),
+    );
+  };
+
 type MockPortal = Awaited<ReturnType<typeof createMockPortal>>;
 
 /** No write of any kind besides the one transaction under test. */
@@ -39,75 +66,83 @@ const expectNoOtherWrites = (ddb: MockPortal['ddb']) => {
   expect(ddb.commandCalls(DeleteCommand)).toHaveLength(0);
 };
 
+const NUMBER_PK = 'ASSETNO#patent#201710601862.3';
+
 describe('asset store commands', () => {
   let portal: MockPortal;
   beforeEach(async () => {
     portal = await createMockPortal();
   });
 
-  it('creates an asset in one transaction: asset and number item both attribute_not_exists, owner checked', async () => {
+  it('creates an asset in ONE transaction and reads nothing first: asset, number claim, owner check, counters', async () => {
     portal.ddb.on(TransactWriteCommand).resolves({});
     const res = await portal.call('POST', `/enterprises/${OWNER}/assets`, owner, body);
     expect(res.status).toBe(201);
     expect(res.body).toMatchObject({ id: 'id-1', number: '201710601862.3', patentType: 'invention' });
 
+    // Uniqueness is the transaction's job: no read before the write.
+    expect(portal.ddb.commandCalls(GetCommand)).toHaveLength(0);
+    expect(portal.ddb.commandCalls(BatchGetCommand)).toHaveLength(0);
     const calls = portal.ddb.commandCalls(TransactWriteCommand);
     expect(calls).toHaveLength(1);
     const items = calls[0]?.args[0].input.TransactItems ?? [];
-    // asset, number claim, owner check, then the portfolio counters (in force globally and per owner, granted in 2019).
+    // The portfolio counters: in force globally and per owner until 2037-05-03, granted in 2019.
+    expect(items.map(keyOf)).toEqual(
+      expect.arrayContaining([
+        { pk: 'ASSET#id-1', sk: 'ASSET' },
+        { pk: NUMBER_PK, sk: 'ASSETNO' },
+        { pk: `ENT#${OWNER}`, sk: 'ENT' },
+        { pk: 'COUNT#IN_FORCE#invention', sk: '2037-05-03' },
+        { pk: `ENT#${OWNER}`, sk: 'INFORCE#2037-05-03#invention' },
+        { pk: 'COUNT#GRANTED#2019#patent', sk: expect.stringMatching(/^SHARD#\d$/) },
+      ]),
+    );
     expect(items).toHaveLength(6);
-    expect(items.slice(3).map((i) => i.Update?.Key)).toEqual([
-      { pk: 'COUNT#IN_FORCE#invention', sk: '2037-05-03' },
-      { pk: `ENT#${OWNER}`, sk: 'INFORCE#2037-05-03#invention' },
-      { pk: 'COUNT#GRANTED#2019#patent', sk: expect.stringMatching(/^SHARD#\d$/) },
-    ]);
-    expect(items[0]?.Put).toMatchObject({
-      TableName: 'portal-test',
-      ConditionExpression: 'attribute_not_exists(pk)',
-      Item: {
-        pk: 'ASSET#id-1',
-        sk: 'ASSET',
-        entity: 'asset',
-        gsi1pk: `ENT#${OWNER}#ASSETS`,
-        gsi1sk: '2026-11-27T04:00:00.000Z#id-1',
-        owner: OWNER,
-        number: '201710601862.3',
-        status: 'granted',
-        expiresOn: '2037-05-03',
-        coOwners: [],
-        version: 1,
-      },
+    const stored = items.find((i) => keyOf(i).pk === 'ASSET#id-1')?.Put?.Item;
+    expect(stored).toMatchObject({
+      entity: 'asset',
+      gsi1pk: `ENT#${OWNER}#ASSETS`,
+      gsi1sk: '2026-11-27T04:00:00.000Z#id-1',
+      owner: OWNER,
+      number: '201710601862.3',
+      status: 'granted',
+      expiresOn: '2037-05-03',
+      coOwners: [],
+      version: 1,
     });
     // Free means absent: the pledge module's conditions test attribute_not_exists(encumbrance).
-    expect(items[0]?.Put?.Item).not.toHaveProperty('encumbrance');
-    expect(items[0]?.Put?.Item).not.toHaveProperty('insuredBy');
-    expect(items[0]?.Put?.Item).not.toHaveProperty('inForce');
-    expect(items[1]?.Put).toEqual({
-      TableName: 'portal-test',
-      ConditionExpression: 'attribute_not_exists(pk)',
-      Item: {
-        pk: 'ASSETNO#patent#201710601862.3',
-        sk: 'ASSETNO',
-        entity: 'asset-number',
-        assetId: 'id-1',
-        owner: OWNER,
-      },
+    expect(stored).not.toHaveProperty('encumbrance');
+    expect(stored).not.toHaveProperty('insuredBy');
+    expect(stored).not.toHaveProperty('inForce');
+    expect(items.find((i) => keyOf(i).pk === NUMBER_PK)?.Put?.Item).toEqual({
+      pk: NUMBER_PK,
+      sk: 'ASSETNO',
+      entity: 'asset-number',
+      assetId: 'id-1',
+      owner: OWNER,
     });
-    expect(items[2]?.ConditionCheck).toEqual({
-      TableName: 'portal-test',
-      Key: { pk: `ENT#${OWNER}`, sk: 'ENT' },
-      ConditionExpression: 'attribute_exists(pk)',
-    });
-    // Uniqueness is the transaction's job: no read before the write.
-    expect(portal.ddb.commandCalls(GetCommand)).toHaveLength(0);
+    expect(items.find((i) => keyOf(i).sk === 'ENT')?.ConditionCheck).toBeTruthy();
     expectNoOtherWrites(portal.ddb);
   });
 
-  it('maps cancellation reasons: number taken → 409, owner not registered → 404', async () => {
+  it('costs two round trips with an Idempotency-Key: the record read, then one transaction that stores it', async () => {
+    portal.ddb.on(BatchGetCommand).resolves({ Responses: { 'portal-test': [] } });
+    portal.ddb.on(TransactWriteCommand).resolves({});
+    const res = await portal.call('POST', `/enterprises/${OWNER}/assets`, owner, body, {
+      'Idempotency-Key': 'k-1',
+    });
+    expect(res.status).toBe(201);
+    expect(portal.ddb.calls()).toHaveLength(2);
+    const items = portal.ddb.commandCalls(TransactWriteCommand)[0]?.args[0].input.TransactItems ?? [];
+    const record = items.find((i) => keyOf(i).pk.startsWith('IDEM#'))?.Put?.Item;
+    expect(record?.response).toMatchObject({ status: 201, body: JSON.stringify(res.body) });
+  });
+
+  it('maps the failed item to its meaning: number taken → 409, owner not registered → 404', async () => {
     portal.ddb
       .on(TransactWriteCommand)
-      .rejectsOnce(cancelled([{ Code: 'None' }, { Code: 'ConditionalCheckFailed' }, { Code: 'None' }]))
-      .rejectsOnce(cancelled([{ Code: 'None' }, { Code: 'None' }, { Code: 'ConditionalCheckFailed' }]));
+      .callsFakeOnce(failWhere({ [NUMBER_PK]: null }))
+      .callsFakeOnce(failWhere({ [`ENT#${OWNER}`]: null }));
     const taken = await portal.call('POST', `/enterprises/${OWNER}/assets`, owner, body);
     expect(taken.status).toBe(409);
     expect(taken.body.detail).toContain('patent number 201710601862.3 is already registered');
@@ -152,48 +187,34 @@ describe('asset store commands', () => {
       updatedAt: '2026-01-01T00:00:00.000Z',
     };
 
-    it('deletes the asset under the deletable condition and its number item in one transaction', async () => {
+    it('deletes after one read in ONE transaction: the asset, its number item and the portfolio counters', async () => {
       portal.ddb.on(GetCommand).resolves({ Item: stored });
       portal.ddb.on(TransactWriteCommand).resolves({});
       const res = await portal.call('DELETE', '/assets/a-1', owner, undefined, { 'If-Match': '"3"' });
       expect(res.status).toBe(204);
+      expect(portal.ddb.calls()).toHaveLength(2);
       const items = portal.ddb.commandCalls(TransactWriteCommand)[0]?.args[0].input.TransactItems ?? [];
-      expect(items[0]?.Delete).toMatchObject({
-        Key: { pk: 'ASSET#a-1', sk: 'ASSET' },
-        ConditionExpression:
-          'attribute_exists(pk) AND version = :v AND attribute_not_exists(encumbrance) AND (attribute_not_exists(insuredBy) OR size(insuredBy) = :zero)',
-        ExpressionAttributeValues: { ':v': 3, ':zero': 0 },
-        ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-      });
-      expect(items[1]?.Delete).toMatchObject({
-        Key: { pk: 'ASSETNO#patent#201710601862.3', sk: 'ASSETNO' },
-        ConditionExpression: 'assetId = :id',
-        ExpressionAttributeValues: { ':id': 'a-1' },
-      });
+      expect(items.filter((i) => i.Delete).map(keyOf)).toEqual(
+        expect.arrayContaining([
+          { pk: 'ASSET#a-1', sk: 'ASSET' },
+          { pk: NUMBER_PK, sk: 'ASSETNO' },
+        ]),
+      );
+      // A pending patent is not counted, so there is nothing else to write.
+      expect(items).toHaveLength(2);
     });
 
     it('explains a refused delete from the item the cancelled transaction returned', async () => {
       portal.ddb.on(GetCommand).resolves({ Item: stored });
       portal.ddb
         .on(TransactWriteCommand)
-        .rejectsOnce(
-          cancelled([
-            {
-              Code: 'ConditionalCheckFailed',
-              Item: { version: { N: '4' }, encumbrance: { M: { pledgeId: { S: 'pl-9' } } } },
-            },
-            { Code: 'None' },
-          ]),
+        .callsFakeOnce(
+          failWhere({
+            'ASSET#a-1': { version: { N: '4' }, encumbrance: { M: { pledgeId: { S: 'pl-9' } } } },
+          }),
         )
-        .rejectsOnce(
-          cancelled([
-            { Code: 'ConditionalCheckFailed', Item: { version: { N: '4' }, insuredBy: { SS: ['po-1'] } } },
-            { Code: 'None' },
-          ]),
-        )
-        .rejectsOnce(
-          cancelled([{ Code: 'ConditionalCheckFailed', Item: { version: { N: '4' } } }, { Code: 'None' }]),
-        );
+        .callsFakeOnce(failWhere({ 'ASSET#a-1': { version: { N: '4' }, insuredBy: { SS: ['po-1'] } } }))
+        .callsFakeOnce(failWhere({ 'ASSET#a-1': { version: { N: '4' } } }));
       const pledged = await portal.call('DELETE', '/assets/a-1', owner);
       expect(pledged.status).toBe(409);
       expect(pledged.body.detail).toContain('held by pledge pl-9');

@@ -1,23 +1,15 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import {
-  ASSET_STATUSES,
-  type Asset,
-  type AssetInput,
-  type AssetView,
-  assetView,
-  buildAsset,
-} from '../../domain/asset.js';
-import { todayInShanghai } from '../../domain/dates.js';
-import { isEnterprise, parseUscc } from '../../domain/enterprise.js';
-import { forbidden, notFound } from '../../domain/errors.js';
+import { actorOf } from '../../auth/principal.js';
+import { ASSET_STATUSES, type AssetInput } from '../../domain/asset.js';
+import { parseUscc } from '../../domain/enterprise.js';
 import { PATENT_TYPES } from '../../domain/patent-number.js';
 import { MARK_TYPES, NICE_CLASS_MAX, NICE_CLASS_MIN } from '../../domain/trademark.js';
-import { counterpartyMayRead } from '../../store/asset-access.js';
-import { AssetRepository } from '../../store/asset-repository.js';
+import { deleteAsset, getAsset, listAssets, registerAsset } from '../../usecases/assets.js';
+import { useCaseContext } from '../../usecases/context.js';
 import {
-  assertVersion,
   errorResponses,
   etagOf,
+  expectedVersion,
   IfMatchHeader,
   IsoDate,
   jsonBody,
@@ -26,7 +18,8 @@ import {
   pageOf,
   storedFields,
 } from '../common.js';
-import type { PortalApp, PortalDeps } from '../context.js';
+import type { PortalApp } from '../context.js';
+import { respond } from '../respond.js';
 import { addRoute } from '../route.js';
 import { UsccParam } from './enterprises.js';
 
@@ -107,12 +100,9 @@ const AssetId = z
   .regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be an asset id')
   .openapi({ example: '6c1e2d3a-0f4b-4d9e-8a57-2f0f4f8f1c11' });
 
-const repoOf = (deps: PortalDeps) => new AssetRepository(deps.db, deps.tableName);
-const today = (deps: PortalDeps) => todayInShanghai(deps.now());
-
-/** The JSON a client sees (AssetView's optional internals are already made explicit). */
-const viewJson = (asset: Asset, deps: PortalDeps): z.infer<typeof AssetSchema> =>
-  assetView(asset, today(deps)) as AssetView & z.infer<typeof AssetSchema>;
+/** The JSON a client sees (the use cases answer `AssetView`, whose optional internals are already explicit). */
+type AssetJson = z.infer<typeof AssetSchema>;
+const ownerOf = (raw: string) => parseUscc(raw, 'param.uscc').uscc;
 
 export function registerAssetRoutes(app: PortalApp): void {
   addRoute(
@@ -130,22 +120,18 @@ export function registerAssetRoutes(app: PortalApp): void {
       request: { params: z.object({ uscc: UsccParam }), body: jsonBody(AssetInputSchema) },
       responses: { 201: jsonResponse(AssetSchema, 'Created'), ...errorResponses },
     }),
-    async (c) => {
-      const { deps, principal } = c.var;
-      const { uscc } = parseUscc(c.req.valid('param').uscc, 'param.uscc');
-      if (principal.role === 'enterprise' && !isEnterprise(principal, uscc))
-        throw forbidden('An enterprise may only register assets in its own portfolio.');
-      const asset = buildAsset(c.req.valid('json') as AssetInput, {
-        id: deps.newId(),
-        owner: uscc,
-        today: today(deps),
-        now: deps.now().toISOString(),
-      });
-      await repoOf(deps).create(asset);
-      c.header('Location', `/assets/${asset.id}`);
-      c.header('ETag', etagOf(asset.version));
-      return c.json(viewJson(asset, deps), 201);
-    },
+    async (c) =>
+      respond(
+        c,
+        (idem) =>
+          registerAsset(
+            useCaseContext(c.var.deps),
+            actorOf(c.var.principal),
+            { owner: ownerOf(c.req.valid('param').uscc), input: c.req.valid('json') as AssetInput },
+            idem,
+          ),
+        (asset) => ({ status: 201, body: asset, version: asset.version, location: `/assets/${asset.id}` }),
+      ),
     { idempotent: true },
   );
 
@@ -161,13 +147,14 @@ export function registerAssetRoutes(app: PortalApp): void {
       responses: { 200: jsonResponse(pageOf(AssetSchema, 'AssetPage'), 'A page'), ...errorResponses },
     }),
     async (c) => {
-      const { deps, principal } = c.var;
-      const { uscc } = parseUscc(c.req.valid('param').uscc, 'param.uscc');
-      if (principal.role === 'enterprise' && !isEnterprise(principal, uscc))
-        throw notFound(`Enterprise ${uscc}`);
       const { limit, cursor } = c.req.valid('query');
-      const page = await repoOf(deps).listByOwner(uscc, { limit, cursor });
-      return c.json({ items: page.items.map((a) => viewJson(a, deps)), nextCursor: page.nextCursor }, 200);
+      const page = await listAssets(
+        useCaseContext(c.var.deps),
+        actorOf(c.var.principal),
+        ownerOf(c.req.valid('param').uscc),
+        { limit, cursor },
+      );
+      return c.json(page as { items: AssetJson[]; nextCursor: string | null }, 200);
     },
   );
 
@@ -186,12 +173,13 @@ export function registerAssetRoutes(app: PortalApp): void {
       responses: { 200: jsonResponse(AssetSchema, 'The asset'), ...errorResponses },
     }),
     async (c) => {
-      const { deps, principal } = c.var;
-      const { id } = c.req.valid('param');
-      const asset = await repoOf(deps).get(id);
-      if (!asset || !(await mayRead(deps, principal, asset))) throw notFound(`Asset ${id}`);
+      const asset = await getAsset(
+        useCaseContext(c.var.deps),
+        actorOf(c.var.principal),
+        c.req.valid('param').id,
+      );
       c.header('ETag', etagOf(asset.version));
-      return c.json(viewJson(asset, deps), 200);
+      return c.json(asset as AssetJson, 200);
     },
   );
 
@@ -210,19 +198,11 @@ export function registerAssetRoutes(app: PortalApp): void {
       responses: { 204: { description: 'Deleted' }, ...errorResponses },
     }),
     async (c) => {
-      const { deps, principal } = c.var;
-      const { id } = c.req.valid('param');
-      const repo = repoOf(deps);
-      const asset = await repo.get(id);
-      if (!asset || !isEnterprise(principal, asset.owner)) throw notFound(`Asset ${id}`);
-      await repo.delete(asset, assertVersion(c, asset.version));
+      await deleteAsset(useCaseContext(c.var.deps), actorOf(c.var.principal), {
+        id: c.req.valid('param').id,
+        expectedVersion: expectedVersion(c),
+      });
       return c.body(null, 204);
     },
   );
-}
-
-async function mayRead(deps: PortalDeps, principal: Parameters<typeof counterpartyMayRead>[1], asset: Asset) {
-  if (principal.role === 'ipoffice') return true;
-  if (principal.role === 'enterprise') return isEnterprise(principal, asset.owner);
-  return counterpartyMayRead(deps, principal, asset);
 }

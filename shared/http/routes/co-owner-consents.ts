@@ -1,11 +1,10 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import type { Principal } from '../../auth/principal.js';
-import type { Asset, CoOwnerConsent } from '../../domain/asset.js';
-import { isEnterprise, parseUscc } from '../../domain/enterprise.js';
-import { conflict, notFound, unprocessable } from '../../domain/errors.js';
-import { AssetRepository } from '../../store/asset-repository.js';
-import { CoOwnerConsentRepository } from '../../store/co-owner-consent-repository.js';
-import { assertVersion, errorResponses, etagOf, IfMatchHeader, jsonBody, jsonResponse } from '../common.js';
+import type { Context } from 'hono';
+import { actorOf } from '../../auth/principal.js';
+import { parseUscc } from '../../domain/enterprise.js';
+import { recordConsent, revokeConsent } from '../../usecases/co-owner-consents.js';
+import { useCaseContext } from '../../usecases/context.js';
+import { errorResponses, etagOf, expectedVersion, IfMatchHeader, jsonBody, jsonResponse } from '../common.js';
 import type { PortalApp } from '../context.js';
 import { addRoute } from '../route.js';
 
@@ -41,22 +40,12 @@ const ConsentSchema = z
   })
   .openapi('CoOwnerConsent');
 
-/** The asset if the caller may manage its consents: its owner or the IP office (others: 404). */
-async function manageableAsset(
-  repo: AssetRepository,
-  principal: Principal,
-  id: string,
-  uscc: string,
-): Promise<Asset> {
-  const asset = await repo.get(id);
-  if (!asset || (principal.role === 'enterprise' && !isEnterprise(principal, asset.owner)))
-    throw notFound(`Asset ${id}`);
-  if (!(asset.coOwners ?? []).includes(uscc))
-    throw unprocessable(`${uscc} is not a co-owner of asset ${id}.`, {
-      errors: [{ path: 'param.uscc', message: 'is not listed in the asset’s coOwners' }],
-    });
-  return asset;
-}
+/** The asset and co-owner a request names, with the caller's If-Match. */
+const consentRequest = (c: Context, params: { id: string; uscc: string }) => ({
+  assetId: params.id,
+  uscc: parseUscc(params.uscc, 'param.uscc').uscc,
+  expectedVersion: expectedVersion(c),
+});
 
 export function registerCoOwnerConsentRoutes(app: PortalApp): void {
   addRoute(
@@ -78,27 +67,16 @@ export function registerCoOwnerConsentRoutes(app: PortalApp): void {
       },
     }),
     async (c) => {
-      const { deps, principal } = c.var;
-      const { id, uscc: rawUscc } = c.req.valid('param');
-      const { uscc } = parseUscc(rawUscc, 'param.uscc');
-      const input = c.req.valid('json');
-      const asset = await manageableAsset(new AssetRepository(deps.db, deps.tableName), principal, id, uscc);
-      const ifMatch = assertVersion(c, asset.version);
-      const consent: CoOwnerConsent & { recordedByRole: string; documentRef?: string } = {
-        recordedAt: deps.now().toISOString(),
-        recordedBy: principal.sub,
-        recordedByRole: principal.role,
-        ...(input.documentRef ? { documentRef: input.documentRef } : {}),
-      };
-      const existed = asset.coOwnerConsents?.[uscc] !== undefined;
-      const version = await new CoOwnerConsentRepository(deps.db, deps.tableName).record(
-        asset,
-        uscc,
-        consent,
-        ifMatch,
+      const { replaced, ...consent } = await recordConsent(
+        useCaseContext(c.var.deps),
+        actorOf(c.var.principal),
+        {
+          ...consentRequest(c, c.req.valid('param')),
+          documentRef: c.req.valid('json').documentRef,
+        },
       );
-      c.header('ETag', etagOf(version));
-      return c.json({ assetId: id, uscc, ...consent, assetVersion: version }, existed ? 200 : 201);
+      c.header('ETag', etagOf(consent.assetVersion));
+      return c.json(consent, replaced ? 200 : 201);
     },
   );
 
@@ -115,22 +93,10 @@ export function registerCoOwnerConsentRoutes(app: PortalApp): void {
       responses: { 204: { description: 'Revoked' }, ...errorResponses },
     }),
     async (c) => {
-      const { deps, principal } = c.var;
-      const { id, uscc: rawUscc } = c.req.valid('param');
-      const { uscc } = parseUscc(rawUscc, 'param.uscc');
-      const asset = await manageableAsset(new AssetRepository(deps.db, deps.tableName), principal, id, uscc);
-      const ifMatch = assertVersion(c, asset.version);
-      if (!asset.coOwnerConsents?.[uscc]) throw notFound(`A consent of ${uscc} on asset ${id}`);
-      if (asset.encumbrance)
-        throw conflict(
-          `Pledge ${asset.encumbrance.pledgeId} holds the asset; the consent cannot be revoked while it does.`,
-          { pledgeId: asset.encumbrance.pledgeId },
-        );
-      const version = await new CoOwnerConsentRepository(deps.db, deps.tableName).revoke(
-        asset,
-        uscc,
-        deps.now().toISOString(),
-        ifMatch,
+      const version = await revokeConsent(
+        useCaseContext(c.var.deps),
+        actorOf(c.var.principal),
+        consentRequest(c, c.req.valid('param')),
       );
       c.header('ETag', etagOf(version));
       return c.body(null, 204);

@@ -1,36 +1,25 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import type { Context } from 'hono';
 import { actorOf } from '../../auth/principal.js';
-import { todayInShanghai } from '../../domain/dates.js';
 import {
   DESIGNATION_LEVELS,
   DESIGNATION_STATUSES,
-  type Designation,
-  type DesignationAction,
-  type DesignationEvent,
-  designationTransition,
   MAX_DESIGNATION_YEAR,
   MIN_DESIGNATION_YEAR,
   REVIEW_OUTCOMES,
-  reviewAction,
-  reviewRefusal,
-  validUntilRefusal,
 } from '../../domain/designation.js';
+import { useCaseContext } from '../../usecases/context.js';
 import {
-  conflict,
-  forbidden,
-  invalidState,
-  notFound,
-  unprocessable,
-  validationError,
-} from '../../domain/errors.js';
-import { checkUscc } from '../../domain/uscc.js';
-import { DesignationRepository } from '../../store/designation-repository.js';
+  designate,
+  getDesignation,
+  listDesignations,
+  recordReview,
+  revokeDesignation,
+} from '../../usecases/designations.js';
 import {
   ActorSchema,
-  assertVersion,
   errorResponses,
   etagOf,
+  expectedVersion,
   IfMatchHeader,
   IsoDate,
   jsonBody,
@@ -39,7 +28,8 @@ import {
   pageOf,
   storedFields,
 } from '../common.js';
-import type { AppEnv, PortalApp } from '../context.js';
+import type { PortalApp } from '../context.js';
+import { respond } from '../respond.js';
 import { addRoute } from '../route.js';
 
 const Level = z.enum(DESIGNATION_LEVELS);
@@ -124,32 +114,6 @@ const DesignationListItem = DesignationSchema.extend({
 /** Designation ids are at most 64 characters (the shared `IdParam` allows 100). */
 const IdParam = z.object({ id: z.string().min(1).max(64) });
 
-/** Reads the designation, honours If-Match and asks the state machine; throws the matching problem. */
-async function prepareTransition(c: Context<AppEnv>, id: string, action: DesignationAction) {
-  const { deps, principal } = c.var;
-  const repo = new DesignationRepository(deps.db, deps.tableName);
-  const designation = await repo.get(id);
-  if (!designation) throw notFound(`Designation ${id}`);
-  assertVersion(c, designation.version);
-  const decision = designationTransition(designation.status, action, principal.role);
-  if (!decision.ok) {
-    if (decision.error === 'forbidden') throw forbidden();
-    throw invalidState(
-      `The designation is ${designation.status}; ${action.replace('_', ' ')} is not possible.`,
-      designation.status,
-    );
-  }
-  const at = deps.now().toISOString();
-  const event: DesignationEvent = {
-    at,
-    action,
-    from: designation.status,
-    to: decision.to,
-    actor: actorOf(principal),
-  };
-  return { repo, designation, to: decision.to, at, event };
-}
-
 export function registerDesignationRoutes(app: PortalApp): void {
   addRoute(
     app,
@@ -165,32 +129,12 @@ export function registerDesignationRoutes(app: PortalApp): void {
       request: { body: jsonBody(DesignationInput) },
       responses: { 201: jsonResponse(DesignationSchema, 'Designated'), ...errorResponses },
     }),
-    async (c) => {
-      const { deps, principal } = c.var;
-      const input = c.req.valid('json');
-      const check = checkUscc(input.uscc);
-      if (!check.ok) throw validationError([{ path: 'uscc', message: check.reason }]);
-      const refusal = validUntilRefusal(input.year, input.validUntil);
-      if (refusal) throw validationError([{ path: 'validUntil', message: refusal }]);
-      const at = deps.now().toISOString();
-      const designation: Designation = {
-        id: deps.newId(),
-        uscc: check.uscc,
-        level: input.level,
-        year: input.year,
-        ...(input.validUntil === undefined ? {} : { validUntil: input.validUntil }),
-        status: 'active',
-        reviews: [],
-        history: [{ at, action: 'designate', from: null, to: 'active', actor: actorOf(principal) }],
-        version: 1,
-        createdAt: at,
-        updatedAt: at,
-      };
-      await new DesignationRepository(deps.db, deps.tableName).create(designation);
-      c.header('ETag', etagOf(designation.version));
-      c.header('Location', `/designations/${designation.id}`);
-      return c.json(designation, 201);
-    },
+    async (c) =>
+      respond(
+        c,
+        (idem) => designate(useCaseContext(c.var.deps), actorOf(c.var.principal), c.req.valid('json'), idem),
+        (d) => ({ status: 201, body: d, version: d.version, location: `/designations/${d.id}` }),
+      ),
     { idempotent: true },
   );
 
@@ -208,44 +152,18 @@ export function registerDesignationRoutes(app: PortalApp): void {
       request: { params: IdParam, headers: IfMatchHeader, body: jsonBody(ReviewInput) },
       responses: { 201: jsonResponse(DesignationSchema, 'Review recorded'), ...errorResponses },
     }),
-    async (c) => {
-      const { id } = c.req.valid('param');
-      const input = c.req.valid('json');
-      const { repo, designation, to, at, event } = await prepareTransition(
+    async (c) =>
+      respond(
         c,
-        id,
-        reviewAction(input.outcome),
-      );
-      const refusal = reviewRefusal(designation, input.year);
-      if (refusal?.kind === 'duplicate')
-        throw conflict(`Designation ${id}: ${refusal.message}.`, { currentState: designation.status });
-      if (refusal)
-        throw unprocessable(`Designation ${id}: ${refusal.message}.`, {
-          errors: [{ path: 'year', message: refusal.message }],
-        });
-      const after: Designation = {
-        ...designation,
-        status: to,
-        reviews: [
-          ...designation.reviews,
-          {
-            year: input.year,
-            outcome: input.outcome,
-            ...(input.notes === undefined ? {} : { notes: input.notes }),
-            at,
-            by: event.actor,
-          },
-        ],
-        history: [...designation.history, event],
-        ...(to === 'revoked' ? { revokedAt: at, revocationReason: `review of ${input.year} failed` } : {}),
-        version: designation.version + 1,
-        updatedAt: at,
-      };
-      await repo.transition(designation, after);
-      c.header('ETag', etagOf(after.version));
-      c.header('Location', `/designations/${id}`);
-      return c.json(after, 201);
-    },
+        (idem) =>
+          recordReview(
+            useCaseContext(c.var.deps),
+            actorOf(c.var.principal),
+            { id: c.req.valid('param').id, input: c.req.valid('json'), expectedVersion: expectedVersion(c) },
+            idem,
+          ),
+        (d) => ({ status: 201, body: d, version: d.version, location: `/designations/${d.id}` }),
+      ),
     { idempotent: true },
   );
 
@@ -262,23 +180,22 @@ export function registerDesignationRoutes(app: PortalApp): void {
       request: { params: IdParam, headers: IfMatchHeader, body: jsonBody(RevokeInput) },
       responses: { 200: jsonResponse(DesignationSchema, 'Revoked'), ...errorResponses },
     }),
-    async (c) => {
-      const { id } = c.req.valid('param');
-      const { reason } = c.req.valid('json');
-      const { repo, designation, to, at, event } = await prepareTransition(c, id, 'revoke');
-      const after: Designation = {
-        ...designation,
-        status: to,
-        history: [...designation.history, { ...event, reason }],
-        revokedAt: at,
-        revocationReason: reason,
-        version: designation.version + 1,
-        updatedAt: at,
-      };
-      await repo.transition(designation, after);
-      c.header('ETag', etagOf(after.version));
-      return c.json(after, 200);
-    },
+    async (c) =>
+      respond(
+        c,
+        (idem) =>
+          revokeDesignation(
+            useCaseContext(c.var.deps),
+            actorOf(c.var.principal),
+            {
+              id: c.req.valid('param').id,
+              reason: c.req.valid('json').reason,
+              expectedVersion: expectedVersion(c),
+            },
+            idem,
+          ),
+        (d) => ({ status: 200, body: d, version: d.version }),
+      ),
     { idempotent: true },
   );
 
@@ -294,12 +211,13 @@ export function registerDesignationRoutes(app: PortalApp): void {
       responses: { 200: jsonResponse(DesignationSchema, 'The designation'), ...errorResponses },
     }),
     async (c) => {
-      const { deps } = c.var;
-      const { id } = c.req.valid('param');
-      const designation = await new DesignationRepository(deps.db, deps.tableName).get(id);
-      if (!designation) throw notFound(`Designation ${id}`);
-      c.header('ETag', etagOf(designation.version));
-      return c.json(designation, 200);
+      const d = await getDesignation(
+        useCaseContext(c.var.deps),
+        actorOf(c.var.principal),
+        c.req.valid('param').id,
+      );
+      c.header('ETag', etagOf(d.version));
+      return c.json(d, 200);
     },
   );
 
@@ -328,24 +246,11 @@ export function registerDesignationRoutes(app: PortalApp): void {
       },
     }),
     async (c) => {
-      const { deps } = c.var;
       const { level, year, status, limit, cursor } = c.req.valid('query');
-      const repo = new DesignationRepository(deps.db, deps.tableName);
-      const page = await repo.list({ level, year, status }, { limit, cursor });
-      const briefs = await repo.enterpriseBriefs(
-        page.items.map((d) => d.uscc),
-        todayInShanghai(deps.now()),
+      return c.json(
+        await listDesignations(useCaseContext(c.var.deps), { level, year, status }, { limit, cursor }),
+        200,
       );
-      const items = page.items.map((d) => {
-        const brief = briefs.get(d.uscc)!;
-        return {
-          ...d,
-          enterpriseName: brief.name,
-          divisionCode: brief.divisionCode,
-          portfolio: brief.portfolio,
-        };
-      });
-      return c.json({ items, nextCursor: page.nextCursor }, 200);
     },
   );
 }

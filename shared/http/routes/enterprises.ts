@@ -1,12 +1,12 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { type Enterprise, isEnterprise, parseUscc } from '../../domain/enterprise.js';
-import { forbidden, notFound } from '../../domain/errors.js';
-import { activeDesignationsOf } from '../../store/designation-repository.js';
-import { EnterpriseRepository } from '../../store/enterprise-repository.js';
+import { actorOf } from '../../auth/principal.js';
+import { parseUscc } from '../../domain/enterprise.js';
+import { useCaseContext } from '../../usecases/context.js';
+import { getEnterprise, listEnterprises, saveEnterprise } from '../../usecases/enterprises.js';
 import {
-  assertVersion,
   errorResponses,
   etagOf,
+  expectedVersion,
   IfMatchHeader,
   jsonBody,
   jsonResponse,
@@ -72,29 +72,18 @@ export function registerEnterpriseRoutes(app: PortalApp): void {
       },
     }),
     async (c) => {
-      const { deps, principal } = c.var;
-      const { uscc, divisionCode } = parseUscc(c.req.valid('param').uscc, 'param.uscc');
-      // Registering a USCC is a claim to be that company: an enterprise can only make it for itself.
-      if (principal.role === 'enterprise' && !isEnterprise(principal, uscc))
-        throw forbidden('An enterprise may only register or update its own USCC.');
-      const input = c.req.valid('json');
-      const repo = new EnterpriseRepository(deps.db, deps.tableName);
-      const existing = await repo.get(uscc);
-      if (existing) assertVersion(c, existing.version);
-      const now = deps.now().toISOString();
-      const enterprise: Enterprise = {
-        uscc,
-        name: input.name,
-        ...(input.industry === undefined ? {} : { industry: input.industry }),
-        divisionCode,
-        version: (existing?.version ?? 0) + 1,
-        createdAt: existing?.createdAt ?? now,
-        updatedAt: now,
-      };
-      await repo.save(enterprise, existing?.version ?? 0);
+      const { enterprise, created } = await saveEnterprise(
+        useCaseContext(c.var.deps),
+        actorOf(c.var.principal),
+        {
+          ...parseUscc(c.req.valid('param').uscc, 'param.uscc'),
+          input: c.req.valid('json'),
+          expectedVersion: expectedVersion(c),
+        },
+      );
       c.header('ETag', etagOf(enterprise.version));
-      if (!existing) c.header('Location', `/enterprises/${uscc}`);
-      return c.json(enterprise, existing ? 200 : 201);
+      if (created) c.header('Location', `/enterprises/${enterprise.uscc}`);
+      return c.json(enterprise, created ? 201 : 200);
     },
   );
 
@@ -110,14 +99,10 @@ export function registerEnterpriseRoutes(app: PortalApp): void {
       responses: { 200: jsonResponse(EnterpriseDetail, 'The enterprise'), ...errorResponses },
     }),
     async (c) => {
-      const { deps, principal } = c.var;
       const { uscc } = parseUscc(c.req.valid('param').uscc, 'param.uscc');
-      if (principal.role === 'enterprise' && !isEnterprise(principal, uscc))
-        throw notFound(`Enterprise ${uscc}`);
-      const enterprise = await new EnterpriseRepository(deps.db, deps.tableName).get(uscc);
-      if (!enterprise) throw notFound(`Enterprise ${uscc}`);
+      const enterprise = await getEnterprise(useCaseContext(c.var.deps), actorOf(c.var.principal), uscc);
       c.header('ETag', etagOf(enterprise.version));
-      return c.json({ ...enterprise, designations: await activeDesignationsOf(deps, uscc) }, 200);
+      return c.json(enterprise, 200);
     },
   );
 
@@ -136,9 +121,8 @@ export function registerEnterpriseRoutes(app: PortalApp): void {
       },
     }),
     async (c) => {
-      const { deps } = c.var;
       const { limit, cursor } = c.req.valid('query');
-      return c.json(await new EnterpriseRepository(deps.db, deps.tableName).list({ limit, cursor }), 200);
+      return c.json(await listEnterprises(useCaseContext(c.var.deps), { limit, cursor }), 200);
     },
   );
 }

@@ -1,13 +1,18 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { ROLES } from '../../auth/principal.js';
-import { conflict, notFound, unprocessable } from '../../domain/errors.js';
-import { INSTITUTION_ID_PATTERN, INSTITUTION_KINDS, type Institution } from '../../domain/institution.js';
-import { effectivePolicy, LTV_KINDS, type LtvKind } from '../../domain/lending-policy.js';
-import { InstitutionRepository } from '../../store/institution-repository.js';
+import { INSTITUTION_ID_PATTERN, INSTITUTION_KINDS } from '../../domain/institution.js';
+import { LTV_KINDS, type LtvKind } from '../../domain/lending-policy.js';
+import { useCaseContext } from '../../usecases/context.js';
 import {
-  assertVersion,
+  getInstitution,
+  listInstitutions,
+  saveInstitution,
+  setLendingPolicy,
+} from '../../usecases/institutions.js';
+import {
   errorResponses,
   etagOf,
+  expectedVersion,
   IfMatchHeader,
   jsonBody,
   jsonResponse,
@@ -58,10 +63,6 @@ const InstitutionSchema = z
   })
   .openapi('Institution');
 
-/** What clients see: a lender always shows the caps in force, defaults included. */
-const institutionView = (i: Institution): Institution =>
-  i.kind === 'lender' ? { ...i, lendingPolicy: effectivePolicy(i.lendingPolicy) } : i;
-
 export function registerInstitutionRoutes(app: PortalApp): void {
   addRoute(
     app,
@@ -83,28 +84,13 @@ export function registerInstitutionRoutes(app: PortalApp): void {
       },
     }),
     async (c) => {
-      const { deps } = c.var;
-      const { id } = c.req.valid('param');
-      const input = c.req.valid('json');
-      const repo = new InstitutionRepository(deps.db, deps.tableName);
-      const existing = await repo.get(id);
-      if (existing) assertVersion(c, existing.version);
-      if (existing && existing.kind !== input.kind)
-        throw conflict(`Institution ${id} is a ${existing.kind}; its kind cannot change.`);
-      const now = deps.now().toISOString();
-      const institution: Institution = {
-        id,
-        kind: input.kind,
-        name: input.name,
-        // The lending policy has its own route; renaming a lender keeps it.
-        ...(existing?.lendingPolicy ? { lendingPolicy: existing.lendingPolicy } : {}),
-        version: (existing?.version ?? 0) + 1,
-        createdAt: existing?.createdAt ?? now,
-        updatedAt: now,
-      };
-      await repo.save(institution, existing?.version ?? 0);
+      const { institution, created } = await saveInstitution(useCaseContext(c.var.deps), {
+        id: c.req.valid('param').id,
+        ...c.req.valid('json'),
+        expectedVersion: expectedVersion(c),
+      });
       c.header('ETag', etagOf(institution.version));
-      return c.json(institutionView(institution), existing ? 200 : 201);
+      return c.json(institution, created ? 201 : 200);
     },
   );
 
@@ -130,24 +116,13 @@ export function registerInstitutionRoutes(app: PortalApp): void {
       },
     }),
     async (c) => {
-      const { deps } = c.var;
-      const { id } = c.req.valid('param');
-      const policy = c.req.valid('json');
-      const repo = new InstitutionRepository(deps.db, deps.tableName);
-      const existing = await repo.get(id);
-      if (!existing) throw notFound(`Institution ${id}`);
-      assertVersion(c, existing.version);
-      if (existing.kind !== 'lender')
-        throw unprocessable(`Institution ${id} is an ${existing.kind}; only lenders have a lending policy.`);
-      const institution: Institution = {
-        ...existing,
-        lendingPolicy: policy,
-        version: existing.version + 1,
-        updatedAt: deps.now().toISOString(),
-      };
-      await repo.save(institution, existing.version);
+      const institution = await setLendingPolicy(useCaseContext(c.var.deps), {
+        id: c.req.valid('param').id,
+        policy: c.req.valid('json'),
+        expectedVersion: expectedVersion(c),
+      });
       c.header('ETag', etagOf(institution.version));
-      return c.json(institutionView(institution), 200);
+      return c.json(institution, 200);
     },
   );
 
@@ -163,12 +138,9 @@ export function registerInstitutionRoutes(app: PortalApp): void {
       responses: { 200: jsonResponse(InstitutionSchema, 'The institution'), ...errorResponses },
     }),
     async (c) => {
-      const { deps } = c.var;
-      const { id } = c.req.valid('param');
-      const institution = await new InstitutionRepository(deps.db, deps.tableName).get(id);
-      if (!institution) throw notFound(`Institution ${id}`);
+      const institution = await getInstitution(useCaseContext(c.var.deps), c.req.valid('param').id);
       c.header('ETag', etagOf(institution.version));
-      return c.json(institutionView(institution), 200);
+      return c.json(institution, 200);
     },
   );
 
@@ -187,11 +159,8 @@ export function registerInstitutionRoutes(app: PortalApp): void {
       },
     }),
     async (c) => {
-      const { deps } = c.var;
       const { kind, limit, cursor } = c.req.valid('query');
-      const repo = new InstitutionRepository(deps.db, deps.tableName);
-      const page = await repo.list(kind, { limit, cursor });
-      return c.json({ items: page.items.map(institutionView), nextCursor: page.nextCursor }, 200);
+      return c.json(await listInstitutions(useCaseContext(c.var.deps), kind, { limit, cursor }), 200);
     },
   );
 }

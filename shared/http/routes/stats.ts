@@ -1,8 +1,8 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { DESIGNATION_LEVELS } from '../../domain/designation.js';
-import { DomainError, notFound } from '../../domain/errors.js';
-import { flattenSnapshot, type StatsSnapshot, toCsv } from '../../domain/statistics.js';
-import { StatsRepository } from '../../store/stats-repository.js';
+import { flattenSnapshot, toCsv } from '../../domain/statistics.js';
+import { useCaseContext } from '../../usecases/context.js';
+import { latestSnapshot, snapshotOn } from '../../usecases/stats.js';
 import { errorResponses, IsoDate, jsonResponse } from '../common.js';
 import type { PortalApp } from '../context.js';
 import { addRoute } from '../route.js';
@@ -52,12 +52,6 @@ const SnapshotSchema = z
   })
   .openapi('StatsSnapshot');
 
-const notRunYet = () =>
-  new DomainError(
-    'not_found',
-    'There is no statistics snapshot yet: the scheduled statistics job has not run.',
-  );
-
 export function registerStatsRoutes(app: PortalApp): void {
   addRoute(
     app,
@@ -73,12 +67,7 @@ export function registerStatsRoutes(app: PortalApp): void {
       tags: ['statistics'],
       responses: { 200: jsonResponse(SnapshotSchema, 'The latest snapshot'), ...errorResponses },
     }),
-    async (c) => {
-      const { deps } = c.var;
-      const snapshot = await new StatsRepository(deps.db, deps.tableName).latestSnapshot();
-      if (!snapshot) throw notRunYet();
-      return c.json(snapshot as StatsSnapshot, 200);
-    },
+    async (c) => c.json(await latestSnapshot(useCaseContext(c.var.deps)), 200),
   );
 
   addRoute(
@@ -97,9 +86,7 @@ export function registerStatsRoutes(app: PortalApp): void {
       },
     }),
     async (c) => {
-      const { deps } = c.var;
-      const snapshot = await new StatsRepository(deps.db, deps.tableName).latestSnapshot();
-      if (!snapshot) throw notRunYet();
+      const snapshot = await latestSnapshot(useCaseContext(c.var.deps));
       return c.body(toCsv(flattenSnapshot(snapshot)), 200, {
         'Content-Type': 'text/csv; charset=utf-8',
         'Content-Disposition': `attachment; filename="ip-finance-stats-${snapshot.date}.csv"`,
@@ -118,12 +105,6 @@ export function registerStatsRoutes(app: PortalApp): void {
       request: { params: z.object({ date: IsoDate.openapi({ example: '2026-03-01' }) }) },
       responses: { 200: jsonResponse(SnapshotSchema, 'That day’s snapshot'), ...errorResponses },
     }),
-    async (c) => {
-      const { deps } = c.var;
-      const { date } = c.req.valid('param');
-      const snapshot = await new StatsRepository(deps.db, deps.tableName).snapshotOn(date);
-      if (!snapshot) throw notFound(`The statistics snapshot of ${date}`);
-      return c.json(snapshot, 200);
-    },
+    async (c) => c.json(await snapshotOn(useCaseContext(c.var.deps), c.req.valid('param').date), 200),
   );
 }

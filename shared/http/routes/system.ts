@@ -1,6 +1,6 @@
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { createRoute, z } from '@hono/zod-openapi';
-import { unavailable } from '../../domain/errors.js';
+import { useCaseContext } from '../../usecases/context.js';
+import { checkDatabase } from '../../usecases/system.js';
 import type { PortalApp } from '../context.js';
 import { renderDocsPage } from '../docs-page.js';
 import { addRoute } from '../route.js';
@@ -51,12 +51,7 @@ export function registerSystemRoutes(app: PortalApp): void {
       },
     }),
     async (c) => {
-      const { db, tableName } = c.var.deps;
-      try {
-        await db.send(new GetCommand({ TableName: tableName, Key: { pk: 'HEALTH', sk: 'HEALTH' } }));
-      } catch {
-        throw unavailable('The database is not reachable.');
-      }
+      await checkDatabase(useCaseContext(c.var.deps));
       return c.json({ status: 'ok' as const }, 200);
     },
   );

@@ -1,0 +1,145 @@
+/**
+ * Portfolio use cases: register, list, read and delete patents and trademarks. Each answers the asset as the API
+ * shows it (`inForce` as of today, Asia/Shanghai).
+ */
+import type { Actor } from '../domain/actor.js';
+import {
+  type Asset,
+  type AssetInput,
+  type AssetView,
+  assetReadRule,
+  assetView,
+  buildAsset,
+} from '../domain/asset.js';
+import { todayInShanghai } from '../domain/dates.js';
+import { isEnterprise } from '../domain/enterprise.js';
+import {
+  checkExpectedVersion,
+  conflict,
+  DomainError,
+  forbidden,
+  notFound,
+  preconditionFailed,
+} from '../domain/errors.js';
+import { AssetRepository, creationWrites, deletionWrites } from '../store/asset-repository.js';
+import { type IdempotencyRequest, recordWrite } from '../store/idempotency-store.js';
+import { PledgeRepository } from '../store/pledge-repository.js';
+import { PolicyRepository } from '../store/policy-repository.js';
+import type { Page, PageRequest } from '../store/query-page.js';
+import { ConditionsFailed, type Item } from '../store/toolkit.js';
+import type { UseCaseContext } from './context.js';
+
+const viewOf = (uc: UseCaseContext, asset: Asset) => assetView(asset, todayInShanghai(uc.now()));
+
+/**
+ * Registers an asset in `owner`'s portfolio (an enterprise only in its own): with an Idempotency-Key its record
+ * is read first (a retry replays), then ONE transaction writes the asset, its number claim, the owner check, the
+ * portfolio counters and the record. Concurrent registrations of one number race on the claim; one wins.
+ */
+export async function registerAsset(
+  uc: UseCaseContext,
+  actor: Actor,
+  req: { owner: string; input: AssetInput },
+  idempotency?: IdempotencyRequest,
+): Promise<AssetView> {
+  if (actor.role === 'enterprise' && !isEnterprise(actor, req.owner))
+    throw forbidden('An enterprise may only register assets in its own portfolio.');
+  await uc.engine.read([], idempotency);
+  const now = uc.now();
+  const asset = buildAsset(req.input, {
+    id: uc.newId(),
+    owner: req.owner,
+    today: todayInShanghai(now),
+    now: now.toISOString(),
+  });
+  const view = viewOf(uc, asset);
+  try {
+    await uc.store.transact([
+      ...creationWrites(uc.store, asset),
+      ...(idempotency ? [recordWrite(uc.store, idempotency, view, now)] : []),
+    ]);
+  } catch (error) {
+    if (!(error instanceof ConditionsFailed)) throw error;
+    await uc.engine.replayOnRecord(error, idempotency);
+    if (error.has('owner'))
+      throw new DomainError(
+        'not_found',
+        `Enterprise ${asset.owner} is not registered; register it with PUT /enterprises/${asset.owner} first.`,
+      );
+    if (error.has('number'))
+      throw conflict(
+        `The ${asset.kind} number ${asset.number} is already registered in the portal; a number can be held by one enterprise only.`,
+      );
+    throw conflict('An asset with this id already exists; retry.');
+  }
+  return view;
+}
+
+/** An enterprise's portfolio, newest first: for the enterprise itself and the IP office (others: 404). */
+export async function listAssets(
+  uc: UseCaseContext,
+  actor: Actor,
+  owner: string,
+  page: PageRequest,
+): Promise<Page<AssetView>> {
+  if (actor.role === 'enterprise' && !isEnterprise(actor, owner)) throw notFound(`Enterprise ${owner}`);
+  const found = await new AssetRepository(uc.store).listByOwner(owner, page);
+  return { items: found.items.map((a) => viewOf(uc, a)), nextCursor: found.nextCursor };
+}
+
+/** One asset, for whoever `assetReadRule` lets read it; anyone else is told it does not exist. */
+export async function getAsset(uc: UseCaseContext, actor: Actor, id: string): Promise<AssetView> {
+  const asset = await new AssetRepository(uc.store).get(id);
+  if (!asset || !(await mayRead(uc, actor, asset))) throw notFound(`Asset ${id}`);
+  return viewOf(uc, asset);
+}
+
+/** The rule's counterparty questions, each one small read: the holding pledge's lender, a policy of the insurer. */
+async function mayRead(uc: UseCaseContext, actor: Actor, asset: Asset): Promise<boolean> {
+  const rule = assetReadRule(actor, asset);
+  if ('allowed' in rule) return rule.allowed;
+  if ('ifLenderOfPledge' in rule)
+    return (await new PledgeRepository(uc.store).lenderOf(rule.ifLenderOfPledge)) === rule.lenderId;
+  return new PolicyRepository(uc.store).insurerHasPolicyOnAsset(rule.ifInsurerOfAPolicy, asset.id);
+}
+
+/**
+ * Deletes the owner's asset and frees its number, in one transaction guarded by the version read and by "no
+ * pledge holds it, no active policy covers it". A refusal says why from the item as it was.
+ */
+export async function deleteAsset(
+  uc: UseCaseContext,
+  actor: Actor,
+  req: { id: string; expectedVersion?: number | undefined },
+): Promise<void> {
+  const asset = await new AssetRepository(uc.store).get(req.id);
+  if (!asset || !isEnterprise(actor, asset.owner)) throw notFound(`Asset ${req.id}`);
+  checkExpectedVersion(req.expectedVersion, asset.version);
+  try {
+    await uc.store.transact(deletionWrites(uc.store, asset));
+  } catch (error) {
+    if (!(error instanceof ConditionsFailed)) throw error;
+    const failed = error.failed.find((f) => f.tag === 'asset');
+    if (!failed)
+      throw conflict('The number of this asset is claimed by another; the IP office must reconcile it.');
+    throw whyNotDeletable(asset, failed.old, req.expectedVersion);
+  }
+}
+
+function whyNotDeletable(
+  asset: Asset,
+  old: Item | undefined,
+  expectedVersion: number | undefined,
+): DomainError {
+  if (!old) return notFound(`Asset ${asset.id}`);
+  const pledgeId = (old.encumbrance as { pledgeId?: string } | undefined)?.pledgeId;
+  if (old.encumbrance)
+    return conflict(
+      `The asset is held by pledge ${pledgeId ?? '(unknown)'}; it can be deleted once the pledge is withdrawn, rejected, refused or released.`,
+      { pledgeId },
+    );
+  if ([...((old.insuredBy as Iterable<string> | undefined) ?? [])].length > 0)
+    return conflict('The asset is covered by an active policy; it can be deleted once the policy has ended.');
+  if (expectedVersion !== undefined) return preconditionFailed(Number(old.version));
+  return conflict('The asset was changed concurrently; reload and retry.');
+}

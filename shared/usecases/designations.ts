@@ -1,0 +1,251 @@
+/**
+ * Designation use cases: designate, record a review, revoke, read, list. The transitions run on the one engine;
+ * their history is the designation's event items, so an answer's `history` is read from them.
+ */
+import { type Actor, tenantOf } from '../domain/actor.js';
+import { todayInShanghai } from '../domain/dates.js';
+import {
+  DESIGNATION_MACHINE,
+  type Designation,
+  type DesignationAction,
+  type DesignationDetail,
+  type DesignationLevel,
+  type DesignationSummary,
+  type DesignationTransitionRow,
+  designationEvent,
+  designationEventType,
+  lockEffect,
+  type ReviewOutcome,
+  reviewAction,
+  reviewRefusal,
+  validUntilRefusal,
+} from '../domain/designation.js';
+import { type DomainEvent, historyEntry } from '../domain/domain-event.js';
+import { conflict, notFound, unprocessable, validationError } from '../domain/errors.js';
+import { checkUscc } from '../domain/uscc.js';
+import {
+  type DesignationFilters,
+  DesignationRepository,
+  designationIndexKeys,
+  type EnterpriseBrief,
+  freeLock,
+  lockHolder,
+  takeLock,
+} from '../store/designation-repository.js';
+import type { IdempotencyRequest } from '../store/idempotency-store.js';
+import { enterpriseKey } from '../store/keys.js';
+import type { Page, PageRequest } from '../store/query-page.js';
+import { PRESENT } from '../store/toolkit.js';
+import type { UseCaseContext } from './context.js';
+import type { AggregateSpec } from './engine.js';
+
+/**
+ * The designation as the engine runs it. Its effects: taking the active title takes the enterprise-and-level lock
+ * and counts it; losing it (a failed review, a revocation) frees both — in the transition's own transaction.
+ */
+export const DESIGNATION_SPEC: AggregateSpec<Designation, DesignationAction, DesignationTransitionRow> = {
+  kind: 'designation',
+  noun: 'designation',
+  machine: DESIGNATION_MACHINE,
+  eventType: designationEventType,
+  maySee: (actor) => actor.role === 'ipoffice',
+  audience: (d) => [tenantOf({ role: 'enterprise', org: d.uscc })],
+  indexKeys: designationIndexKeys,
+  effects: (before, after, _row, store) => {
+    const effect = lockEffect(before?.status ?? null, after.status);
+    if (effect === 'take') return takeLock(store, after);
+    if (effect === 'free') return freeLock(store, after);
+    return [];
+  },
+  onEffectFailed: (failure, before, after) => {
+    const lock = failure.failed.find((f) => f.tag === 'lock');
+    if (!lock) return undefined;
+    if (before)
+      return conflict(
+        'The active-designation lock does not belong to this designation; the IP office must reconcile it.',
+      );
+    const activeId = lockHolder(lock.old);
+    return conflict(
+      `Enterprise ${after.uscc} already holds an active ${after.level} designation${activeId ? ` (${activeId})` : ''}; revoke it first.`,
+      activeId ? { activeDesignationId: activeId } : {},
+    );
+  },
+};
+
+export interface DesignationInput {
+  uscc: string;
+  level: DesignationLevel;
+  year: number;
+  validUntil?: string | undefined;
+}
+
+/**
+ * Designates a registered enterprise: ONE transaction with the designation, its first event, a check that the
+ * enterprise exists, the lock (at most one active per enterprise and level; concurrent duplicates race on it and
+ * exactly one wins) and the active counter.
+ */
+export async function designate(
+  uc: UseCaseContext,
+  actor: Actor,
+  input: DesignationInput,
+  idempotency?: IdempotencyRequest,
+): Promise<DesignationDetail> {
+  const check = checkUscc(input.uscc);
+  if (!check.ok) throw validationError([{ path: 'uscc', message: check.reason }]);
+  const refusal = validUntilRefusal(input.year, input.validUntil);
+  if (refusal) throw validationError([{ path: 'validUntil', message: refusal }]);
+  await uc.engine.read([], idempotency);
+  const at = uc.now().toISOString();
+  const designation: Designation = {
+    id: uc.newId(),
+    uscc: check.uscc,
+    level: input.level,
+    year: input.year,
+    ...(input.validUntil === undefined ? {} : { validUntil: input.validUntil }),
+    status: 'active',
+    reviews: [],
+    version: 1,
+    createdAt: at,
+    updatedAt: at,
+  };
+  const outcome = await uc.engine.create(
+    DESIGNATION_SPEC,
+    { actor, action: 'designate', idempotency },
+    designation,
+    {
+      data: {
+        uscc: designation.uscc,
+        level: designation.level,
+        year: designation.year,
+        ...(designation.validUntil === undefined ? {} : { validUntil: designation.validUntil }),
+      },
+      writes: [{ tag: 'enterprise', write: uc.store.check(enterpriseKey(designation.uscc), PRESENT) }],
+      onFailed: (failure) =>
+        failure.has('enterprise')
+          ? unprocessable(`Enterprise ${designation.uscc} is not registered in the portal.`, {
+              errors: [{ path: 'uscc', message: `${designation.uscc} is not a registered enterprise` }],
+            })
+          : undefined,
+      answer: (after, event) => withHistory(after, [event]),
+    },
+  );
+  return outcome.result as DesignationDetail;
+}
+
+export interface ReviewInput {
+  year: number;
+  outcome: ReviewOutcome;
+  notes?: string | undefined;
+}
+
+/** Records a review: one per year, not before the designation year; `fail` revokes the designation. */
+export function recordReview(
+  uc: UseCaseContext,
+  actor: Actor,
+  req: { id: string; input: ReviewInput; expectedVersion?: number | undefined },
+  idempotency?: IdempotencyRequest,
+): Promise<DesignationDetail> {
+  const { id, input } = req;
+  return act(uc, actor, id, reviewAction(input.outcome), req.expectedVersion, idempotency, (d, at) => {
+    const refusal = reviewRefusal(d, input.year);
+    if (refusal?.kind === 'duplicate')
+      throw conflict(`Designation ${id}: ${refusal.message}.`, { currentState: d.status });
+    if (refusal)
+      throw unprocessable(`Designation ${id}: ${refusal.message}.`, {
+        errors: [{ path: 'year', message: refusal.message }],
+      });
+    const notes = input.notes === undefined ? {} : { notes: input.notes };
+    return {
+      changes: {
+        reviews: [...d.reviews, { year: input.year, outcome: input.outcome, ...notes, at, by: actor }],
+        ...(input.outcome === 'fail'
+          ? { revokedAt: at, revocationReason: `review of ${input.year} failed` }
+          : {}),
+      },
+      data: { year: input.year, outcome: input.outcome, ...notes },
+    };
+  });
+}
+
+export function revokeDesignation(
+  uc: UseCaseContext,
+  actor: Actor,
+  req: { id: string; reason: string; expectedVersion?: number | undefined },
+  idempotency?: IdempotencyRequest,
+): Promise<DesignationDetail> {
+  return act(uc, actor, req.id, 'revoke', req.expectedVersion, idempotency, (_d, at) => ({
+    changes: { revokedAt: at, revocationReason: req.reason },
+    data: { reason: req.reason },
+  }));
+}
+
+/**
+ * One action through the engine. The answer carries the whole history, so the events before this one are read
+ * (one Query) while the transition is computed, and the new event is appended.
+ */
+async function act(
+  uc: UseCaseContext,
+  actor: Actor,
+  id: string,
+  action: Exclude<DesignationAction, 'designate'>,
+  expectedVersion: number | undefined,
+  idempotency: IdempotencyRequest | undefined,
+  change: (d: Designation, at: string) => { changes: Partial<Designation>; data: Record<string, unknown> },
+): Promise<DesignationDetail> {
+  const outcome = await uc.engine.transition(
+    DESIGNATION_SPEC,
+    { actor, id, action, expectedVersion, idempotency },
+    async (d, { now }) => {
+      const { changes, data } = change(d, now.toISOString());
+      const past = await uc.engine.events('designation', id);
+      return { changes, data, answer: (after, event) => withHistory(after, [...past, event]) };
+    },
+  );
+  return outcome.result as DesignationDetail;
+}
+
+const withHistory = (d: Designation, events: readonly DomainEvent[]): DesignationDetail => ({
+  ...d,
+  history: events.map((e) => designationEvent(historyEntry(e))),
+});
+
+export async function getDesignation(
+  uc: UseCaseContext,
+  actor: Actor,
+  id: string,
+): Promise<DesignationDetail> {
+  const found = await uc.engine.loadWithHistory<Designation>('designation', id);
+  if (!found || !DESIGNATION_SPEC.maySee(actor, found.agg)) throw notFound(`Designation ${id}`);
+  return { ...found.agg, history: found.history.map(designationEvent) };
+}
+
+export type DesignationListItem = DesignationDetail & {
+  enterpriseName: string | null;
+  divisionCode: string | null;
+  portfolio: EnterpriseBrief['portfolio'];
+};
+
+/** A page of designations, each with its history and its enterprise's name and portfolio summary. */
+export async function listDesignations(
+  uc: UseCaseContext,
+  filters: DesignationFilters,
+  page: PageRequest,
+): Promise<Page<DesignationListItem>> {
+  const repo = new DesignationRepository(uc.store);
+  const found = await repo.list(filters, page);
+  const { histories, briefs } = await repo.listContext(found.items, todayInShanghai(uc.now()));
+  const items = found.items.map((d) => {
+    const brief = briefs.get(d.uscc)!;
+    return {
+      ...withHistory(d, histories.get(d.id) ?? []),
+      enterpriseName: brief.name,
+      divisionCode: brief.divisionCode,
+      portfolio: brief.portfolio,
+    };
+  });
+  return { items, nextCursor: found.nextCursor };
+}
+
+/** The enterprise's current designations (one Query on the lock index). */
+export const activeDesignationsOf = (uc: UseCaseContext, uscc: string): Promise<DesignationSummary[]> =>
+  new DesignationRepository(uc.store).activeOf(uscc);

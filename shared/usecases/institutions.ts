@@ -1,0 +1,84 @@
+/**
+ * Institution use cases: create or update a bank or insurer, set a lender's loan-to-value caps, read and list.
+ * What they answer shows a lender's caps in force, defaults included.
+ */
+import { checkExpectedVersion, conflict, notFound, unprocessable } from '../domain/errors.js';
+import type { Institution, InstitutionKind } from '../domain/institution.js';
+import { effectivePolicy, type LendingPolicy } from '../domain/lending-policy.js';
+import { InstitutionRepository } from '../store/institution-repository.js';
+import type { Page, PageRequest } from '../store/query-page.js';
+import { ConditionsFailed } from '../store/toolkit.js';
+import type { UseCaseContext } from './context.js';
+
+const view = (i: Institution): Institution =>
+  i.kind === 'lender' ? { ...i, lendingPolicy: effectivePolicy(i.lendingPolicy) } : i;
+
+/** Creates or renames an institution; its kind never changes, and renaming a lender keeps its lending policy. */
+export async function saveInstitution(
+  uc: UseCaseContext,
+  req: { id: string; kind: InstitutionKind; name: string; expectedVersion?: number | undefined },
+): Promise<{ institution: Institution; created: boolean }> {
+  const repo = new InstitutionRepository(uc.store);
+  const existing = await repo.get(req.id);
+  if (existing) checkExpectedVersion(req.expectedVersion, existing.version);
+  if (existing && existing.kind !== req.kind)
+    throw conflict(`Institution ${req.id} is a ${existing.kind}; its kind cannot change.`);
+  const now = uc.now().toISOString();
+  const institution: Institution = {
+    id: req.id,
+    kind: req.kind,
+    name: req.name,
+    ...(existing?.lendingPolicy ? { lendingPolicy: existing.lendingPolicy } : {}),
+    version: (existing?.version ?? 0) + 1,
+    createdAt: existing?.createdAt ?? now,
+    updatedAt: now,
+  };
+  await save(repo, institution, existing?.version ?? 0);
+  return { institution: view(institution), created: !existing };
+}
+
+/** Replaces a lender's caps; pledges approved from now on are checked against them. */
+export async function setLendingPolicy(
+  uc: UseCaseContext,
+  req: { id: string; policy: LendingPolicy; expectedVersion?: number | undefined },
+): Promise<Institution> {
+  const repo = new InstitutionRepository(uc.store);
+  const existing = await repo.get(req.id);
+  if (!existing) throw notFound(`Institution ${req.id}`);
+  checkExpectedVersion(req.expectedVersion, existing.version);
+  if (existing.kind !== 'lender')
+    throw unprocessable(`Institution ${req.id} is an ${existing.kind}; only lenders have a lending policy.`);
+  const institution: Institution = {
+    ...existing,
+    lendingPolicy: req.policy,
+    version: existing.version + 1,
+    updatedAt: uc.now().toISOString(),
+  };
+  await save(repo, institution, existing.version);
+  return view(institution);
+}
+
+export async function getInstitution(uc: UseCaseContext, id: string): Promise<Institution> {
+  const institution = await new InstitutionRepository(uc.store).get(id);
+  if (!institution) throw notFound(`Institution ${id}`);
+  return view(institution);
+}
+
+export async function listInstitutions(
+  uc: UseCaseContext,
+  kind: InstitutionKind | undefined,
+  page: PageRequest,
+): Promise<Page<Institution>> {
+  const found = await new InstitutionRepository(uc.store).list(kind, page);
+  return { items: found.items.map(view), nextCursor: found.nextCursor };
+}
+
+async function save(repo: InstitutionRepository, institution: Institution, previousVersion: number) {
+  try {
+    await repo.save(institution, previousVersion);
+  } catch (error) {
+    if (error instanceof ConditionsFailed)
+      throw conflict('The institution was changed concurrently; reload and retry.');
+    throw error;
+  }
+}
