@@ -23,14 +23,22 @@
  * the snapshot's own differences stay one list of snapshot figures.
  */
 import { type DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  type Contribution,
+  claimContribution,
+  designationContribution,
+  pledgeContribution,
+  policyContribution,
+} from '../domain/contributions.js';
 import { todayInShanghai } from '../domain/dates.js';
-import type { DesignationLevel } from '../domain/designation.js';
+import type { Designation, DesignationLevel } from '../domain/designation.js';
+import type { Pledge } from '../domain/pledge.js';
+import type { Claim, Policy } from '../domain/policy.js';
 import {
   addExact,
   buildSnapshot,
   type ClaimPaidFact,
   diffSnapshots,
-  divisionOfUscc,
   type FigureDifference,
   type InForceType,
   type PledgeRegisteredFact,
@@ -38,9 +46,9 @@ import {
   type StatsInputs,
   type StatsSnapshot,
   shanghaiYear,
-  sumExact,
 } from '../domain/statistics.js';
 import { ENTERPRISE_PREFIX } from '../store/keys.js';
+import { toResource } from '../store/records.js';
 import { ENTERPRISE_IN_FORCE_PREFIX } from '../store/stats-facts.js';
 import { jobContext } from '../usecases/context.js';
 import { buildStatsSnapshot } from '../usecases/stats.js';
@@ -72,6 +80,20 @@ const SCANNED_ENTITIES = [...SOURCE_ENTITIES, ...ENTERPRISE_STATS_ENTITIES];
 type EnterpriseFigures = Map<string, number>;
 
 type Item = Record<string, unknown>;
+
+/** What a source item contributes, by its entity. */
+function contributionOf(item: Item): Contribution {
+  switch (item.entity) {
+    case 'pledge':
+      return pledgeContribution(toResource<Pledge>(item));
+    case 'policy':
+      return policyContribution(toResource<Policy>(item));
+    case 'claim':
+      return claimContribution(toResource<Claim>(item));
+    default:
+      return designationContribution(toResource<Designation>(item));
+  }
+}
 
 /** Every source item, one page at a time (offline audit only; see the module comment). */
 async function* scanSources(deps: ReconcileDeps): AsyncGenerator<Item> {
@@ -135,50 +157,27 @@ export async function sourceStatsInputs(
     scanned++;
     switch (item.entity) {
       case 'pledge':
-        if (inYear(item.registeredAt) && typeof item.approvedAmountFen === 'number')
-          pledges.push({
-            pledgeId: String(item.id),
-            registeredAt: String(item.registeredAt),
-            applicant: String(item.applicant),
-            divisionCode: divisionOfUscc(String(item.applicant)),
-            lenderId: String(item.lenderId),
-            amountFen: item.approvedAmountFen,
-          });
-        if (item.status === 'active')
-          outstandingFen = addExact(outstandingFen, Number(item.approvedAmountFen ?? 0), 'outstanding');
-        if (typeof item.registeredAt === 'string' && typeof item.approvedAmountFen === 'number') {
-          addFigure(expectedOf, String(item.applicant), 'pledgeRegisteredFen', item.approvedAmountFen);
-          addFigure(expectedOf, String(item.applicant), 'pledgesRegistered', 1);
-        }
-        break;
       case 'policy':
-        if (inYear(item.issuedAt))
-          policies.push({
-            policyId: String(item.id),
-            issuedAt: String(item.issuedAt),
-            holder: String(item.holder),
-            coverages: (item.coverages as { line: string; sumInsuredFen: number }[]).map((c) => ({
-              line: c.line,
-              sumInsuredFen: c.sumInsuredFen,
-            })),
-            premiumFen: Number(item.premiumFen ?? 0),
-          });
-        if (typeof item.issuedAt === 'string') {
-          const insured = (item.coverages as { sumInsuredFen: number }[]).map((c) => c.sumInsuredFen);
-          addFigure(expectedOf, String(item.holder), 'sumInsuredFen', sumExact(insured, 'sumInsuredFen'));
-          addFigure(expectedOf, String(item.holder), 'policiesIssued', 1);
-        }
-        break;
       case 'claim':
-        if (item.status === 'paid' && inYear(item.settledAt))
-          claims.push({
-            claimId: String(item.id),
-            paidAt: String(item.settledAt),
-            policyId: String(item.policyId),
-            line: String(item.line),
-            paidFen: Number(item.paidFen ?? 0),
-          });
+      case 'designation': {
+        // The same contribution functions the transitions write from (domain/contributions.ts).
+        const c = contributionOf(item);
+        if (c.pledgeRegistered && inYear(c.pledgeRegistered.registeredAt)) pledges.push(c.pledgeRegistered);
+        if (c.policyIssued && inYear(c.policyIssued.issuedAt)) policies.push(c.policyIssued);
+        if (c.claimPaid && inYear(c.claimPaid.paidAt)) claims.push(c.claimPaid);
+        if (c.outstanding) outstandingFen = addExact(outstandingFen, c.outstanding.amountFen, 'outstanding');
+        if (c.enterprise?.pledgeRegisteredFen !== undefined) {
+          addFigure(expectedOf, c.enterprise.uscc, 'pledgeRegisteredFen', c.enterprise.pledgeRegisteredFen);
+          addFigure(expectedOf, c.enterprise.uscc, 'pledgesRegistered', 1);
+        }
+        if (c.enterprise?.sumInsuredFen !== undefined) {
+          addFigure(expectedOf, c.enterprise.uscc, 'sumInsuredFen', c.enterprise.sumInsuredFen);
+          addFigure(expectedOf, c.enterprise.uscc, 'policiesIssued', 1);
+        }
+        if (c.activeDesignation)
+          activeDesignations[c.activeDesignation] = (activeDesignations[c.activeDesignation] ?? 0) + 1;
         break;
+      }
       case 'asset': {
         if (item.status !== 'granted' && item.status !== 'registered') break;
         const type = (item.kind === 'trademark' ? 'trademark' : item.patentType) as InForceType;
@@ -191,12 +190,6 @@ export async function sourceStatsInputs(
         }
         break;
       }
-      case 'designation':
-        if (item.status === 'active') {
-          const level = item.level as DesignationLevel;
-          activeDesignations[level] = (activeDesignations[level] ?? 0) + 1;
-        }
-        break;
       case 'enterprise-summary': {
         const uscc = String(item.pk).slice(ENTERPRISE_PREFIX.length);
         for (const field of ['pledgeRegisteredFen', 'pledgesRegistered', 'sumInsuredFen', 'policiesIssued'])

@@ -32,7 +32,7 @@ import { IN_FORCE_TYPES, type InForceType } from '../domain/statistics.js';
 import { designationLockKey, enterpriseKey, eventKey, partitions } from './keys.js';
 import { type Page, type PageRequest, queryPage } from './query-page.js';
 import { toResource } from './records.js';
-import { designationCountDelta, ENTERPRISE_IN_FORCE_PREFIX, enterpriseSummaryKey } from './stats-facts.js';
+import { ENTERPRISE_IN_FORCE_PREFIX, enterpriseSummaryKey } from './stats-facts.js';
 import { ABSENT, type Store, type TxItem } from './toolkit.js';
 
 export const designationIndexKeys = (d: Designation) => ({
@@ -44,7 +44,7 @@ export const designationIndexKeys = (d: Designation) => ({
   gsi3sk: `${d.status}#${d.level}#${d.year}#${d.uscc}#${d.id}`,
 });
 
-/** Takes the enterprise-and-level lock (tag `lock`; its old image names the holder) and counts one more active. */
+/** Takes the enterprise-and-level lock (tag `lock`; its old image names the holder). */
 export const takeLock = (store: Store, d: Designation): TxItem[] => [
   {
     tag: 'lock',
@@ -61,7 +61,6 @@ export const takeLock = (store: Store, d: Designation): TxItem[] => [
       { returnOld: true },
     ),
   },
-  { tag: 'counter', write: designationCountDelta(d.level, 1, store.tableName) },
 ];
 
 /** Frees the lock this designation holds (tag `lock`: it holds none) and counts one active fewer. */
@@ -73,7 +72,6 @@ export const freeLock = (store: Store, d: Designation): TxItem[] => [
       values: { ':id': d.id },
     }),
   },
-  { tag: 'counter', write: designationCountDelta(d.level, -1, store.tableName) },
 ];
 
 /** The id of the designation holding the lock, from the old image of a failed `takeLock`. */

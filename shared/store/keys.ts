@@ -23,8 +23,10 @@
  *   health probe     HEALTH                           HEALTH      (never written: reading it proves the table answers)
  */
 import type { AssetKind } from '../domain/asset.js';
+import type { IsoDate } from '../domain/dates.js';
 import type { DesignationLevel } from '../domain/designation.js';
 import type { Subject, SubjectKind } from '../domain/domain-event.js';
+import type { InForceType } from '../domain/statistics.js';
 
 export interface Key {
   pk: string;
@@ -128,3 +130,19 @@ export const byStatusSortKey = (r: { status: string; createdAt: string; id: stri
 export const ACTIVE_POLICY_PREFIX = 'active#';
 export const activePolicySortKey = (periodEnd: string, id: string) =>
   `${ACTIVE_POLICY_PREFIX}${periodEnd}#${id}`;
+
+/** Statistics facts and counters (see stats-facts.ts). */
+export const pledgeFactsPartition = (year: number) => `FACT#PLEDGE_REGISTERED#${year}`;
+export const policyFactsPartition = (year: number) => `FACT#POLICY_ISSUED#${year}`;
+export const claimFactsPartition = (year: number) => `FACT#CLAIM_PAID#${year}`;
+export const inForcePartition = (type: InForceType) => `COUNT#IN_FORCE#${type}`;
+export const grantedPartition = (year: number, kind: 'patent' | 'trademark') =>
+  `COUNT#GRANTED#${year}#${kind}`;
+export const OUTSTANDING_PARTITION = 'COUNT#OUTSTANDING';
+export const DESIGNATIONS_COUNT_PARTITION = 'COUNT#DESIGNATIONS';
+export const enterpriseSummaryKey = (uscc: string): Key => ({ pk: `ENT#${uscc}`, sk: 'SUMMARY' });
+export const ENTERPRISE_IN_FORCE_PREFIX = 'INFORCE#';
+export const enterpriseInForceKey = (uscc: string, expiresOn: IsoDate, type: InForceType): Key => ({
+  pk: `ENT#${uscc}`,
+  sk: `${ENTERPRISE_IN_FORCE_PREFIX}${expiresOn}#${type}`,
+});

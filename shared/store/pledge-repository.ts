@@ -27,13 +27,11 @@
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { Pledge } from '../domain/pledge.js';
 import type { PledgeStatus } from '../domain/pledge-state-machine.js';
-import { divisionOfUscc } from '../domain/statistics.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
 import { byStatusSortKey, partitions, pledgeKey } from './keys.js';
 import { type Page, type PageRequest, queryPage } from './query-page.js';
 import { toResource } from './records.js';
-import { enterpriseSummaryDelta, outstandingDelta, pledgeRegisteredFact } from './stats-facts.js';
-import type { Store, WriteItem } from './toolkit.js';
+import type { Store } from './toolkit.js';
 
 /** Index attributes of the pledge item; the status sort keys change with the status, in the same guarded write. */
 export const pledgeIndexKeys = (p: Pledge) => ({
@@ -112,35 +110,4 @@ export class PledgeRepository {
       nextCursor: encodeCursor(out.LastEvaluatedKey as Record<string, string> | undefined),
     };
   }
-}
-
-/**
- * The statistics a transition counts, written in its own transaction so they happen exactly once with it
- * (see stats-facts.ts): registration (approved → registered) records the year's financing fact and the
- * applicant's running total; disbursal (→ active) adds the approved amount to the outstanding counter; repayment
- * or default (active → repaid | defaulted) takes it off again. Every other transition counts nothing.
- */
-export function pledgeStatsItems(before: Pledge, after: Pledge, tableName: string): WriteItem[] {
-  const amountFen = after.approvedAmountFen;
-  if (amountFen === undefined) return [];
-  if (before.status === 'approved' && after.status === 'registered')
-    return [
-      pledgeRegisteredFact(
-        {
-          pledgeId: after.id,
-          registeredAt: after.registeredAt ?? after.updatedAt,
-          applicant: after.applicant,
-          divisionCode: divisionOfUscc(after.applicant),
-          lenderId: after.lenderId,
-          amountFen,
-        },
-        tableName,
-      ),
-      enterpriseSummaryDelta(after.applicant, { pledgeRegisteredFen: amountFen }, tableName),
-    ];
-  if (before.status === 'registered' && after.status === 'active')
-    return [outstandingDelta(amountFen, after.id, tableName)];
-  if (before.status === 'active' && (after.status === 'repaid' || after.status === 'defaulted'))
-    return [outstandingDelta(-amountFen, after.id, tableName)];
-  return [];
 }

@@ -31,8 +31,7 @@ import {
 } from './keys.js';
 import { type Page, type PageRequest, queryPage } from './query-page.js';
 import { toResource } from './records.js';
-import { claimPaidFact, enterpriseSummaryDelta, policyIssuedFact } from './stats-facts.js';
-import type { Store, WriteItem } from './toolkit.js';
+import type { Store } from './toolkit.js';
 
 export const policyIndexKeys = (p: Policy) => ({
   gsi1pk: partitions.holderPolicies(p.holder),
@@ -51,48 +50,6 @@ export const claimIndexKeys = (c: Claim) => ({
   gsi3pk: partitions.officeClaims,
   gsi3sk: byStatusSortKey(c),
 });
-
-/**
- * The statistics a policy transition counts, written in its own transaction (see stats-facts.ts): the issue
- * (applied → active) records the year's policy fact and adds the sums insured to the holder's running total.
- */
-export function policyStatsItems(before: Policy, after: Policy, tableName: string): WriteItem[] {
-  if (before.status !== 'applied' || after.status !== 'active') return [];
-  return [
-    policyIssuedFact(
-      {
-        policyId: after.id,
-        issuedAt: after.issuedAt ?? after.updatedAt,
-        holder: after.holder,
-        coverages: after.coverages,
-        premiumFen: after.premiumFen ?? 0,
-      },
-      tableName,
-    ),
-    enterpriseSummaryDelta(
-      after.holder,
-      { sumInsuredFen: after.coverages.reduce((sum, c) => sum + c.sumInsuredFen, 0) },
-      tableName,
-    ),
-  ];
-}
-
-/** The statistics a claim transition counts: a settlement (filed → paid) records the year's claim-paid fact. */
-export function claimStatsItems(before: Claim, after: Claim, tableName: string): WriteItem[] {
-  if (before.status !== 'filed' || after.status !== 'paid' || after.paidFen === undefined) return [];
-  return [
-    claimPaidFact(
-      {
-        claimId: after.id,
-        paidAt: after.settledAt ?? after.updatedAt,
-        policyId: after.policyId,
-        line: after.line,
-        paidFen: after.paidFen,
-      },
-      tableName,
-    ),
-  ];
-}
 
 export type PolicyListScope =
   | { kind: 'holder'; uscc: string }

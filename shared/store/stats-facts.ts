@@ -26,10 +26,23 @@
  */
 import type { TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { Asset } from '../domain/asset.js';
+import type { StatsChange } from '../domain/contributions.js';
 import type { IsoDate } from '../domain/dates.js';
 import type { DesignationLevel } from '../domain/designation.js';
 import type { PatentType } from '../domain/patent-number.js';
 import { type InForceType, shanghaiYear } from '../domain/statistics.js';
+import {
+  claimFactsPartition,
+  DESIGNATIONS_COUNT_PARTITION,
+  enterpriseInForceKey,
+  enterpriseSummaryKey,
+  grantedPartition,
+  inForcePartition,
+  OUTSTANDING_PARTITION,
+  pledgeFactsPartition,
+  policyFactsPartition,
+} from './keys.js';
+import type { TxItem } from './toolkit.js';
 
 /** One element of TransactWriteItems in the document client's (unmarshalled) form. */
 export type WriteItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
@@ -38,20 +51,18 @@ export const COUNTER_SHARDS = 10;
 const FACT_ENTITY = 'stats-fact';
 const COUNTER_ENTITY = 'stats-counter';
 
-export const pledgeFactsPartition = (year: number) => `FACT#PLEDGE_REGISTERED#${year}`;
-export const policyFactsPartition = (year: number) => `FACT#POLICY_ISSUED#${year}`;
-export const claimFactsPartition = (year: number) => `FACT#CLAIM_PAID#${year}`;
-export const inForcePartition = (type: InForceType) => `COUNT#IN_FORCE#${type}`;
-export const grantedPartition = (year: number, kind: 'patent' | 'trademark') =>
-  `COUNT#GRANTED#${year}#${kind}`;
-export const OUTSTANDING_PARTITION = 'COUNT#OUTSTANDING';
-export const DESIGNATIONS_COUNT_PARTITION = 'COUNT#DESIGNATIONS';
-export const enterpriseSummaryKey = (uscc: string) => ({ pk: `ENT#${uscc}`, sk: 'SUMMARY' });
-export const ENTERPRISE_IN_FORCE_PREFIX = 'INFORCE#';
-export const enterpriseInForceKey = (uscc: string, expiresOn: IsoDate, type: InForceType) => ({
-  pk: `ENT#${uscc}`,
-  sk: `${ENTERPRISE_IN_FORCE_PREFIX}${expiresOn}#${type}`,
-});
+export {
+  claimFactsPartition,
+  DESIGNATIONS_COUNT_PARTITION,
+  ENTERPRISE_IN_FORCE_PREFIX,
+  enterpriseInForceKey,
+  enterpriseSummaryKey,
+  grantedPartition,
+  inForcePartition,
+  OUTSTANDING_PARTITION,
+  pledgeFactsPartition,
+  policyFactsPartition,
+} from './keys.js';
 
 /** FNV-1a over the key, so the same pledge always lands on the same shard (its repayment undoes its disbursal). */
 export function shardOf(key: string): string {
@@ -288,4 +299,25 @@ export function enterpriseSummaryDelta(
       ExpressionAttributeValues: values,
     },
   };
+}
+
+/**
+ * The writes of one transition's statistics change (domain/contributions.ts), each tagged `fact`: its condition
+ * (a fact is written once) fails only when the transition was applied concurrently.
+ */
+export function statsWrites(change: StatsChange, tableName: string): TxItem[] {
+  const writes: WriteItem[] = [];
+  const { pledgeRegistered, policyIssued, claimPaid } = change.facts;
+  if (pledgeRegistered) writes.push(pledgeRegisteredFact(pledgeRegistered, tableName));
+  if (policyIssued) writes.push(policyIssuedFact(policyIssued, tableName));
+  if (claimPaid) writes.push(claimPaidFact(claimPaid, tableName));
+  if (change.outstanding)
+    writes.push(outstandingDelta(change.outstanding.deltaFen, change.outstanding.pledgeId, tableName));
+  if (change.enterprise) {
+    const { uscc, ...totals } = change.enterprise;
+    writes.push(enterpriseSummaryDelta(uscc, totals, tableName));
+  }
+  if (change.designations)
+    writes.push(designationCountDelta(change.designations.level, change.designations.delta, tableName));
+  return writes.map((write) => ({ tag: 'fact', write }));
 }

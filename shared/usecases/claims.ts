@@ -3,6 +3,7 @@
  * `fileClaim` in policies.ts); afterwards it runs on the engine as its own aggregate.
  */
 import { type Actor, tenantOf } from '../domain/actor.js';
+import { claimContribution, statsChange } from '../domain/contributions.js';
 import { coverageOf, maxPaidBefore, remainingCover, settlementIssues } from '../domain/coverage.js';
 import { conflict, notFound, unprocessable } from '../domain/errors.js';
 import {
@@ -18,14 +19,10 @@ import {
 import { CLAIM_MACHINE, type ClaimAction, type ClaimRow } from '../domain/policy-state-machine.js';
 import type { IdempotencyRequest } from '../store/idempotency-store.js';
 import { policyKey } from '../store/keys.js';
-import {
-  claimIndexKeys,
-  claimStatsItems,
-  listScopeOf,
-  PolicyRepository,
-} from '../store/policy-repository.js';
+import { claimIndexKeys, listScopeOf, PolicyRepository } from '../store/policy-repository.js';
 import type { Page, PageRequest } from '../store/query-page.js';
 import { toResource } from '../store/records.js';
+import { statsWrites } from '../store/stats-facts.js';
 import { type Item, increment } from '../store/toolkit.js';
 import type { UseCaseContext } from './context.js';
 import type { AggregateSpec, Plan } from './engine.js';
@@ -44,7 +41,10 @@ export const CLAIM_SPEC: AggregateSpec<Claim, ClaimAction, ClaimRow> = {
   ],
   indexKeys: claimIndexKeys,
   effects: (before, after, _row, store) =>
-    before ? claimStatsItems(before, after, store.tableName).map((write) => ({ tag: 'fact', write })) : [],
+    statsWrites(
+      statsChange(before ? claimContribution(before) : {}, claimContribution(after)),
+      store.tableName,
+    ),
   onEffectFailed: (failure) =>
     failure.has('fact') ? conflict('The claim was settled concurrently; reload.') : undefined,
 };

@@ -3,6 +3,7 @@
  * their history is the designation's event items, so an answer's `history` is read from them.
  */
 import { type Actor, tenantOf } from '../domain/actor.js';
+import { designationContribution, statsChange } from '../domain/contributions.js';
 import { todayInShanghai } from '../domain/dates.js';
 import {
   DESIGNATION_MACHINE,
@@ -35,6 +36,7 @@ import {
 import type { IdempotencyRequest } from '../store/idempotency-store.js';
 import { enterpriseKey } from '../store/keys.js';
 import type { Page, PageRequest } from '../store/query-page.js';
+import { statsWrites } from '../store/stats-facts.js';
 import { PRESENT } from '../store/toolkit.js';
 import type { UseCaseContext } from './context.js';
 import type { AggregateSpec } from './engine.js';
@@ -53,9 +55,13 @@ export const DESIGNATION_SPEC: AggregateSpec<Designation, DesignationAction, Des
   indexKeys: designationIndexKeys,
   effects: (before, after, _row, store) => {
     const effect = lockEffect(before?.status ?? null, after.status);
-    if (effect === 'take') return takeLock(store, after);
-    if (effect === 'free') return freeLock(store, after);
-    return [];
+    const stats = statsWrites(
+      statsChange(before ? designationContribution(before) : {}, designationContribution(after)),
+      store.tableName,
+    );
+    if (effect === 'take') return [...takeLock(store, after), ...stats];
+    if (effect === 'free') return [...freeLock(store, after), ...stats];
+    return stats;
   },
   onEffectFailed: (failure, before, after) => {
     const lock = failure.failed.find((f) => f.tag === 'lock');

@@ -5,6 +5,7 @@
  */
 import { type Actor, tenantOf } from '../domain/actor.js';
 import type { Asset } from '../domain/asset.js';
+import { pledgeContribution, statsChange } from '../domain/contributions.js';
 import { todayInShanghai } from '../domain/dates.js';
 import { conflict, type DomainError, type FieldIssue, notFound, unprocessable } from '../domain/errors.js';
 import type { Institution } from '../domain/institution.js';
@@ -29,14 +30,10 @@ import {
 } from '../domain/pledge-state-machine.js';
 import type { IdempotencyRequest } from '../store/idempotency-store.js';
 import { assetKey, institutionKey } from '../store/keys.js';
-import {
-  type PledgeListScope,
-  PledgeRepository,
-  pledgeIndexKeys,
-  pledgeStatsItems,
-} from '../store/pledge-repository.js';
+import { type PledgeListScope, PledgeRepository, pledgeIndexKeys } from '../store/pledge-repository.js';
 import type { Page, PageRequest } from '../store/query-page.js';
 import { toResource } from '../store/records.js';
+import { statsWrites } from '../store/stats-facts.js';
 import { type ConditionsFailed, increment, type Store, type TxItem } from '../store/toolkit.js';
 import type { UseCaseContext } from './context.js';
 import type { AggregateSpec } from './engine.js';
@@ -59,9 +56,10 @@ export const PLEDGE_SPEC: AggregateSpec<Pledge, PledgeAction, TransitionRow> = {
   indexKeys: pledgeIndexKeys,
   effects: (before, after, row, store) => [
     ...(before && row.holdsAssets === 'free' ? before.assetIds.map((id) => freeAsset(store, id, after)) : []),
-    ...(before
-      ? pledgeStatsItems(before, after, store.tableName).map((write) => ({ tag: 'fact', write }))
-      : []),
+    ...statsWrites(
+      statsChange(before ? pledgeContribution(before) : {}, pledgeContribution(after)),
+      store.tableName,
+    ),
   ],
   onEffectFailed: (failure) => {
     if (failure.has('asset'))

@@ -5,6 +5,7 @@
  */
 import { type Actor, SYSTEM_ACTOR, tenantOf } from '../domain/actor.js';
 import type { Asset } from '../domain/asset.js';
+import { policyContribution, statsChange } from '../domain/contributions.js';
 import { claimIssues } from '../domain/coverage.js';
 import { compareDates, todayInShanghai } from '../domain/dates.js';
 import { conflict, invalidState, notFound, unprocessable } from '../domain/errors.js';
@@ -47,10 +48,10 @@ import {
   listScopeOf,
   PolicyRepository,
   policyIndexKeys,
-  policyStatsItems,
 } from '../store/policy-repository.js';
 import type { Page, PageRequest } from '../store/query-page.js';
 import { toResource } from '../store/records.js';
+import { statsWrites } from '../store/stats-facts.js';
 import { ABSENT, type ConditionsFailed, PRESENT, type Store, type TxItem } from '../store/toolkit.js';
 import { CLAIM_SPEC } from './claims.js';
 import type { UseCaseContext } from './context.js';
@@ -76,9 +77,10 @@ export const POLICY_SPEC: AggregateSpec<Policy, PolicyAction, PolicyRow> = {
   indexKeys: policyIndexKeys,
   effects: (before, after, _row, store) => [
     ...coverWrites(store, before, after),
-    ...(before
-      ? policyStatsItems(before, after, store.tableName).map((write) => ({ tag: 'fact', write }))
-      : []),
+    ...statsWrites(
+      statsChange(before ? policyContribution(before) : {}, policyContribution(after)),
+      store.tableName,
+    ),
   ],
   onEffectFailed: (failure, _before, after) => {
     const i = after.assetIds.findIndex((id) => failure.has(`asset:${id}`));

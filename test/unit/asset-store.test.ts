@@ -126,7 +126,7 @@ describe('asset store commands', () => {
   });
 
   it('costs two round trips with an Idempotency-Key: the record read, then one transaction that stores it', async () => {
-    portal.ddb.on(BatchGetCommand).resolves({ Responses: { 'portal-test': [] } });
+    portal.ddb.on(GetCommand).resolves({});
     portal.ddb.on(TransactWriteCommand).resolves({});
     const res = await portal.call('POST', `/enterprises/${OWNER}/assets`, owner, body, {
       'Idempotency-Key': 'k-1',
