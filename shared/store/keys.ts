@@ -43,6 +43,8 @@ export const aggregateKey = (kind: SubjectKind, id: string): Key => ({
 });
 
 export const EVENT_PREFIX = 'EVENT#';
+/** The `entity` of an event item: what the stream's consumers pick out of every change to the table. */
+export const EVENT_ENTITY = 'domain-event';
 /** One sort-key format for every aggregate's events: zero-padded so they sort by version. */
 export const eventKey = (subject: Subject, version: number): Key => ({
   pk: aggregateKey(subject.kind, subject.id).pk,
@@ -88,6 +90,11 @@ export const consumedKey = (consumer: string, eventId: string): Key => ({
   sk: 'CONSUMED',
 });
 export const auditFeedPartition = (day: string) => `AUDIT#${day}`;
+/** An audit-feed entry: the day's partition, ordered by time (the event id breaks ties). */
+export const auditEntryKey = (day: string, at: string, eventId: string): Key => ({
+  pk: auditFeedPartition(day),
+  sk: `${at}#${eventId}`,
+});
 
 /** Index partitions (gsi1 owner lists, gsi2 counterparty queues, gsi3 office-wide views). */
 export const partitions = {
