@@ -21,11 +21,9 @@ const DomainEventSchema = z
     at: z.string(),
     actor: ActorSchema,
     data: z.record(z.string(), z.unknown()),
-    audience: z
-      .array(z.string())
-      .openapi({
-        description: 'Tenant keys (`enterprise:<USCC>`, `lender:<id>`, …) of the organisations that see it',
-      }),
+    audience: z.array(z.string()).openapi({
+      description: 'Tenant keys (`enterprise:<USCC>`, `lender:<id>`, …) of the organisations that see it',
+    }),
     action: z.string(),
     from: z.string().nullable(),
     to: z.string(),
