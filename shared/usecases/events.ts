@@ -4,13 +4,15 @@
  * none of whose events the caller may see answers 404, as the subject itself would.
  */
 import { type Actor, tenantOf } from '../domain/actor.js';
+import { todayInShanghai } from '../domain/dates.js';
 import type { DomainEvent, Subject } from '../domain/domain-event.js';
 import { notFound } from '../domain/errors.js';
 import { EventFeedRepository } from '../store/event-feed-repository.js';
 import type { Page, PageRequest } from '../store/query-page.js';
 import type { UseCaseContext } from './context.js';
 
-export type EventQuery = { subject: Subject } | { day: string };
+/** One subject's events, or one day of the audit feed (default: today, Asia/Shanghai). */
+export type EventQuery = { subject: Subject } | { day?: string | undefined };
 
 export async function listEvents(
   uc: UseCaseContext,
@@ -20,9 +22,9 @@ export async function listEvents(
 ): Promise<Page<DomainEvent>> {
   const repository = new EventFeedRepository(uc.store);
   const mayRead = readerOf(actor);
-  if ('day' in query) {
+  if (!('subject' in query)) {
     // Filtered after the Query: a page may hold fewer than `limit` events while `nextCursor` is set.
-    const feed = await repository.dayFeed(query.day, page);
+    const feed = await repository.dayFeed(query.day ?? todayInShanghai(uc.now()), page);
     return { items: feed.items.filter(mayRead), nextCursor: feed.nextCursor };
   }
   const found = await repository.subjectEvents(query.subject, page);

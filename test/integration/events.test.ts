@@ -6,6 +6,7 @@ import { StreamPoller } from '../../shared/local/stream-poller.js';
 import { localDocumentClient } from '../../shared/store/dynamo-client.js';
 import { ensureTable } from '../../shared/store/ensure-table.js';
 import { auditFeedPartition, consumedKey } from '../../shared/store/keys.js';
+import { GLOBAL_INDEXES } from '../../shared/store/table-schema.js';
 import { Store } from '../../shared/store/toolkit.js';
 import { AUDIT_FEED } from '../../shared/usecases/consumers/audit-feed.js';
 import {
@@ -295,9 +296,14 @@ describe('GET /events visibility', () => {
     expect(new Set([...ids(first.body), ...ids(second.body)]).size).toBe(3);
   });
 
-  it('needs exactly one of subject and day, a known kind, and a token', async () => {
+  it('reads today’s feed when no day is given (FIXED_NOW is in DAY)', async () => {
+    const today = await get('', office);
+    expect(today.status).toBe(200);
+    expect(ids(today.body)).toEqual(ids((await get(`day=${DAY}`, office)).body));
+  });
+
+  it('takes subject or day but not both, a known kind, a real date, and needs a token', async () => {
     for (const query of [
-      '',
       `subject=pledge:${mine}&day=${DAY}`,
       'subject=loan:1',
       'subject=pledge',
@@ -320,14 +326,25 @@ describe('ensureTable and the stream', () => {
       new CreateTableCommand({
         TableName,
         BillingMode: 'PAY_PER_REQUEST',
-        AttributeDefinitions: [
-          { AttributeName: 'pk', AttributeType: 'S' },
-          { AttributeName: 'sk', AttributeType: 'S' },
-        ],
+        AttributeDefinitions: ['pk', 'sk', ...GLOBAL_INDEXES.flatMap((i) => [i.partition, i.sort])].map(
+          (name) => ({
+            AttributeName: name,
+            AttributeType: 'S',
+          }),
+        ),
         KeySchema: [
           { AttributeName: 'pk', KeyType: 'HASH' },
           { AttributeName: 'sk', KeyType: 'RANGE' },
         ],
+        // The indexes as they are, so that only the stream is missing.
+        GlobalSecondaryIndexes: GLOBAL_INDEXES.map((i) => ({
+          IndexName: i.name,
+          KeySchema: [
+            { AttributeName: i.partition, KeyType: 'HASH' },
+            { AttributeName: i.sort, KeyType: 'RANGE' },
+          ],
+          Projection: { ProjectionType: 'ALL' },
+        })),
       }),
     );
     expect(await ensureTable(client, TableName)).toBe('updated');

@@ -36,9 +36,11 @@ const EventQuerySchema = PageQuerySchema.extend({
     .regex(SUBJECT, `must be <kind>:<id> with kind one of ${SUBJECT_KINDS.join(', ')}`)
     .optional()
     .openapi({ description: 'One subject’s events, oldest first', example: 'pledge:6f1c…' }),
-  day: IsoDate.optional().openapi({ description: 'One Asia/Shanghai day of the audit feed, in time order' }),
-}).refine((q) => (q.subject === undefined) !== (q.day === undefined), {
-  message: 'give exactly one of subject and day',
+  day: IsoDate.optional().openapi({
+    description: 'One Asia/Shanghai day of the audit feed, in time order; default today',
+  }),
+}).refine((q) => q.subject === undefined || q.day === undefined, {
+  message: 'give subject or day, not both',
   path: ['subject'],
 });
 
@@ -57,8 +59,8 @@ export function registerEventRoutes(app: PortalApp): void {
       path: '/events',
       summary: 'Domain events of one subject, or one day of the audit feed',
       description:
-        'Exactly one of `subject` and `day`. `?subject=<kind>:<id>` reads the subject’s own event items (its ' +
-        'history, at once); `?day=YYYY-MM-DD` reads the audit feed, which the audit consumer fills from the table’s ' +
+        'At most one of `subject` and `day`. `?subject=<kind>:<id>` reads the subject’s own event items (its ' +
+        'history, at once); `?day=YYYY-MM-DD` (default today) reads the audit feed, which the audit consumer fills from the table’s ' +
         'stream moments after each change. The IP office sees every event; anyone else only events whose ' +
         '`audience` holds their organisation — a subject none of whose events they may see is 404, as the subject ' +
         'itself would be. A day’s page may hold fewer than `limit` events while `nextCursor` is set.',
@@ -71,7 +73,7 @@ export function registerEventRoutes(app: PortalApp): void {
     }),
     async (c) => {
       const { subject, day, limit, cursor } = c.req.valid('query');
-      const query = subject ? { subject: subjectOf(subject) } : { day: day! };
+      const query = subject ? { subject: subjectOf(subject) } : { day };
       const page = await listEvents(useCaseContext(c.var.deps), actorOf(c.var.principal), query, {
         limit,
         cursor,
