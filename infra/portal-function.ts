@@ -5,11 +5,15 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { GLOBAL_INDEXES } from '../shared/store/table-schema.js';
 
-/** What a function may do with the portal table. Neither level includes Scan: the portal never scans. */
-export type TableAccess = 'read' | 'readWrite';
+/**
+ * What a function may do with the portal table. None includes Scan: the portal never scans. `put` is for event
+ * consumers, which only add items (conditionally); `none` for functions that never touch the table's items.
+ */
+export type TableAccess = 'read' | 'readWrite' | 'put' | 'none';
 
 const READ_ACTIONS = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query'];
 // TransactWriteItems is authorised per item through these same actions.
@@ -37,6 +41,8 @@ export interface PortalFunctionProps {
   memorySize?: number;
   logRetention?: logs.RetentionDays;
   logLevel?: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
+  /** For asynchronously invoked functions (EventBridge targets): bounded retries, then this dead-letter queue. */
+  asyncFailures?: { deadLetterQueue: sqs.IQueue; retryAttempts: number; maxEventAge: Duration };
 }
 
 /**
@@ -76,11 +82,12 @@ export class PortalFunction extends Construct {
       memorySize: props.memorySize ?? 1024,
       role: this.role,
       logGroup: this.logGroup,
+      ...(props.asyncFailures ? { deadLetterQueue: props.asyncFailures.deadLetterQueue } : {}),
       environment: {
         NODE_OPTIONS: '--enable-source-maps',
         POWERTOOLS_SERVICE_NAME: props.serviceName,
         POWERTOOLS_LOG_LEVEL: props.logLevel ?? 'INFO',
-        TABLE_NAME: props.table.tableName,
+        ...(props.tableAccess === 'none' ? {} : { TABLE_NAME: props.table.tableName }),
         ...props.environment,
       },
       bundling: {
@@ -108,6 +115,16 @@ export class PortalFunction extends Construct {
         'the dependencies are tested on it. All portal functions move to a newer runtime together, in PortalFunction.',
     });
 
+    if (props.asyncFailures) {
+      // Beside the function, not under it, so the runtime acknowledgement above covers the function alone.
+      const { retryAttempts, maxEventAge } = props.asyncFailures;
+      new lambda.EventInvokeConfig(this, 'AsyncInvoke', {
+        function: this.function,
+        retryAttempts,
+        maxEventAge,
+      });
+    }
+
     this.grantTable(props.table, props.tableAccess);
 
     this.errorsAlarm = new cloudwatch.Alarm(this, 'ErrorsAlarm', {
@@ -133,6 +150,14 @@ export class PortalFunction extends Construct {
    * indexes (from the shared schema) — no `index/*` wildcard, no Scan, no table management.
    */
   grantTable(table: dynamodb.ITable, access: TableAccess): void {
+    if (access === 'none') return;
+    if (access === 'put') {
+      // Items only, never an index: TransactWriteItems' Puts are authorised as PutItem.
+      this.role.addToPrincipalPolicy(
+        new iam.PolicyStatement({ actions: ['dynamodb:PutItem'], resources: [table.tableArn] }),
+      );
+      return;
+    }
     const resources = [
       table.tableArn,
       ...GLOBAL_INDEXES.map((index) => `${table.tableArn}/index/${index.name}`),

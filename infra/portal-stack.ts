@@ -10,7 +10,8 @@ import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { ROLES } from '../shared/auth/principal.js';
-import { GLOBAL_INDEXES, TABLE_KEYS, TTL_ATTRIBUTE } from '../shared/store/table-schema.js';
+import { GLOBAL_INDEXES, STREAM_VIEW, TABLE_KEYS, TTL_ATTRIBUTE } from '../shared/store/table-schema.js';
+import { EventDelivery } from './event-delivery.js';
 import { PortalFunction } from './portal-function.js';
 import { ScheduledJobs } from './scheduled-jobs.js';
 import { WebHosting } from './web-hosting.js';
@@ -39,6 +40,7 @@ export class PortalStack extends Stack {
   readonly api: apigw.HttpApi;
   readonly apiFunction: PortalFunction;
   readonly web: WebHosting;
+  readonly events: EventDelivery;
   readonly alarms: cloudwatch.Alarm[] = [];
 
   constructor(scope: Construct, id: string, props: PortalStackProps) {
@@ -62,6 +64,20 @@ export class PortalStack extends Stack {
     this.alarms.push(this.apiFunction.errorsAlarm, this.apiFunction.throttlesAlarm);
     const jobs = new ScheduledJobs(this, 'Jobs', { table: this.table, functionEntry });
     this.alarms.push(...jobs.alarms);
+    // Domain events: table stream → publisher → custom bus → one rule and Lambda per consumer.
+    this.events = new EventDelivery(this, 'Events', {
+      table: this.table,
+      functionEntry,
+      consumers: [
+        {
+          id: 'AuditFeed',
+          entry: 'audit-feed',
+          description: 'Audit feed: copies every domain event into its day',
+          serviceName: 'audit-feed',
+        },
+      ],
+    });
+    this.alarms.push(...this.events.alarms);
 
     this.api = this.createApi(issuer);
     // The web portal: static pages on S3 behind CloudFront, reaching this API under /api/*.
@@ -85,7 +101,7 @@ export class PortalStack extends Stack {
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
       deletionProtection: true,
       removalPolicy: RemovalPolicy.RETAIN,
-      stream: dynamodb.StreamViewType.NEW_AND_OLD_IMAGES,
+      stream: dynamodb.StreamViewType[STREAM_VIEW],
       timeToLiveAttribute: TTL_ATTRIBUTE,
       encryption: dynamodb.TableEncryption.AWS_MANAGED,
     });

@@ -1,12 +1,13 @@
 /**
  * `npm start`: the portal on http://localhost:${PORT:-3000}, backed by DynamoDB Local persisting under
- * ${DATA_DIR:-.data}. Ctrl-C (SIGINT) or SIGTERM stops the HTTP server and the DynamoDB Local JVM.
+ * ${DATA_DIR:-.data}, with the stream poller delivering domain events to their consumers. Ctrl-C (SIGINT) or SIGTERM
+ * stops the HTTP server, the poller and the DynamoDB Local JVM.
  */
 import type { Server } from 'node:http';
 import { serve } from '@hono/node-server';
 import { createApp } from '../shared/http/app.js';
 import { JAVA_MISSING, javaAvailable } from '../shared/local/dynamodb-local.js';
-import { dataDirFromEnv, openLocalRuntime } from '../shared/runtime/local-deps.js';
+import { dataDirFromEnv, openLocalRuntime, startLocalEventDelivery } from '../shared/runtime/local-deps.js';
 import { withLocalWeb } from './local-web.js';
 
 // The SDK's "Node 22 needed after 2027" notice is about future SDK releases (Lambda already runs Node
@@ -33,6 +34,7 @@ const runtime = await openLocalRuntime({
 });
 // The web portal and local sign-in wrap the API app here only; the Lambda app never serves them.
 const app = withLocalWeb(createApp(runtime.deps), runtime.issuer);
+const delivery = startLocalEventDelivery(runtime, (line) => console.error(line));
 
 let stopping = false;
 async function stop(code: number): Promise<never> {
@@ -40,6 +42,7 @@ async function stop(code: number): Promise<never> {
     stopping = true;
     server.close();
     (server as Server).closeAllConnections(); // keep-alive sockets would hold close() open
+    await delivery.stop();
     await runtime.close();
   }
   process.exit(code);

@@ -10,6 +10,7 @@ import { registerClaimRoutes } from './routes/claims.js';
 import { registerCoOwnerConsentRoutes } from './routes/co-owner-consents.js';
 import { registerDesignationRoutes } from './routes/designations.js';
 import { registerEnterpriseRoutes } from './routes/enterprises.js';
+import { registerEventRoutes } from './routes/events.js';
 import { registerInstitutionRoutes } from './routes/institutions.js';
 import { registerPledgeRoutes } from './routes/pledges.js';
 import { registerPolicyRoutes } from './routes/policies.js';
@@ -76,6 +77,7 @@ export function createApp(deps: PortalDeps): PortalApp {
   registerClaimRoutes(app);
   registerDesignationRoutes(app);
   registerStatsRoutes(app);
+  registerEventRoutes(app);
 
   // Every route is registered before the first request: compile the path patterns once, on first use.
   let patterns: { method: string; pattern: RegExp }[] | undefined;

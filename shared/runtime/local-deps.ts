@@ -4,8 +4,12 @@ import { LOCAL_AUDIENCE, LOCAL_ISSUER, type LocalIssuer, loadLocalIssuer } from 
 import { createTokenVerifier } from '../auth/verify-token.js';
 import type { PortalDeps } from '../http/context.js';
 import { openLocalDatabase } from '../local/local-database.js';
+import { StreamPoller } from '../local/stream-poller.js';
 import { localDocumentClient } from '../store/dynamo-client.js';
 import { ensureTable } from '../store/ensure-table.js';
+import { Store } from '../store/toolkit.js';
+import { deliver } from '../usecases/consumers/consumer.js';
+import { CONSUMERS } from '../usecases/consumers/index.js';
 
 /**
  * Composition root for the local portal (`npm start`) and local jobs (`npm run stats`): DynamoDB Local
@@ -77,4 +81,20 @@ export function createLocalDeps(options: {
       ? (r) => logLine(`${r.method} ${r.route} ${r.status} ${r.durationMs}ms ${r.role ?? 'anonymous'}`)
       : undefined,
   };
+}
+
+/**
+ * `npm start`'s event delivery: the stream poller handing every event to every consumer, as the bus does when deployed.
+ * From the oldest retained record: events written while the portal was stopped (the seed, say) are delivered too, and
+ * those already consumed are skipped by their markers.
+ */
+export function startLocalEventDelivery(runtime: LocalRuntime, log?: (line: string) => void): StreamPoller {
+  const store = new Store(runtime.deps.db, runtime.deps.tableName);
+  return new StreamPoller({
+    endpoint: runtime.endpoint,
+    tableName: runtime.deps.tableName,
+    from: 'TRIM_HORIZON',
+    onEvent: (event) => deliver(store, CONSUMERS, event),
+    log,
+  }).start();
 }

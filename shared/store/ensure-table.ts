@@ -7,10 +7,10 @@ import {
   UpdateTimeToLiveCommand,
   waitUntilTableExists,
 } from '@aws-sdk/client-dynamodb';
-import { GLOBAL_INDEXES, TABLE_KEYS, TTL_ATTRIBUTE } from './table-schema.js';
+import { GLOBAL_INDEXES, STREAM_VIEW, TABLE_KEYS, TTL_ATTRIBUTE } from './table-schema.js';
 
 /**
- * Creates the table from the shared key schema, or adds any index the schema has gained since.
+ * Creates the table from the shared key schema, or adds any index (and the stream) the schema has gained since.
  * Used by the local portal and the integration tests; the deployed table comes from the CDK stack.
  */
 export async function ensureTable(
@@ -34,10 +34,13 @@ export async function ensureTable(
     ],
     Projection: { ProjectionType: 'ALL' as const },
   });
+  const StreamSpecification = { StreamEnabled: true, StreamViewType: STREAM_VIEW };
   let existing: Set<string>;
+  let streaming: boolean;
   try {
     const described = await client.send(new DescribeTableCommand({ TableName: tableName }));
     existing = new Set((described.Table?.GlobalSecondaryIndexes ?? []).map((i) => i.IndexName ?? ''));
+    streaming = described.Table?.StreamSpecification?.StreamEnabled === true;
   } catch (error) {
     if (!(error instanceof ResourceNotFoundException)) throw error;
     await client.send(
@@ -50,7 +53,7 @@ export async function ensureTable(
           { AttributeName: TABLE_KEYS.sort, KeyType: 'RANGE' },
         ],
         GlobalSecondaryIndexes: GLOBAL_INDEXES.map(indexSpec),
-        StreamSpecification: { StreamEnabled: true, StreamViewType: 'NEW_AND_OLD_IMAGES' },
+        StreamSpecification,
       }),
     );
     await waitUntilTableExists({ client, maxWaitTime: 30 }, { TableName: tableName });
@@ -72,5 +75,7 @@ export async function ensureTable(
       }),
     );
   }
-  return missing.length > 0 ? 'updated' : 'current';
+  // A table made before events were delivered has no stream: the poller needs one.
+  if (!streaming) await client.send(new UpdateTableCommand({ TableName: tableName, StreamSpecification }));
+  return missing.length > 0 || !streaming ? 'updated' : 'current';
 }

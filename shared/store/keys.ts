@@ -47,6 +47,8 @@ export const aggregateKey = (kind: SubjectKind, id: string): Key => ({
 });
 
 export const EVENT_PREFIX = 'EVENT#';
+/** The `entity` of an event item: what the stream's consumers pick out of every change to the table. */
+export const EVENT_ENTITY = 'domain-event';
 /** One sort-key format for every aggregate's events: zero-padded so they sort by version. */
 export const eventKey = (subject: Subject, version: number): Key => ({
   pk: aggregateKey(subject.kind, subject.id).pk,
@@ -97,6 +99,11 @@ export const STATS_SNAPSHOTS = 'STATS';
 export const statsSnapshotKey = (date: string): Key => ({ pk: STATS_SNAPSHOTS, sk: date });
 export const HEALTH_KEY: Key = { pk: 'HEALTH', sk: 'HEALTH' };
 export const auditFeedPartition = (day: string) => `AUDIT#${day}`;
+/** An audit-feed entry: the day's partition, ordered by time (the event id breaks ties). */
+export const auditEntryKey = (day: string, at: string, eventId: string): Key => ({
+  pk: auditFeedPartition(day),
+  sk: `${at}#${eventId}`,
+});
 
 /** Index partitions (gsi1 owner lists, gsi2 counterparty queues, gsi3 office-wide views). */
 export const partitions = {

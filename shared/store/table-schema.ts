@@ -6,7 +6,14 @@
  */
 export const TABLE_KEYS = { partition: 'pk', sort: 'sk' } as const;
 
-/** Attribute DynamoDB's TTL deletes on (epoch seconds); used by idempotency records. */
+/**
+ * The table's stream, which delivers every domain event to the consumers (Lambda event-source mapping deployed, the
+ * stream poller locally). New and old images: consumers read only the new image of an event item, but the view type
+ * of a deployed stream cannot change without replacing the stream (and every reader's position in it).
+ */
+export const STREAM_VIEW = 'NEW_AND_OLD_IMAGES' as const;
+
+/** Attribute DynamoDB's TTL deletes on (epoch seconds); used by idempotency records and consumed markers. */
 export const TTL_ATTRIBUTE = 'ttl';
 
 export interface IndexDefinition {

@@ -19,7 +19,7 @@ import {
 import { conflict, forbidden, invalidState, notFound, preconditionFailed } from '../domain/errors.js';
 import type { StateMachine, TransitionRow } from '../domain/state-machine.js';
 import { type IdempotencyRequest, recordKey, recordWrite, storedRecord } from '../store/idempotency-store.js';
-import { aggregateKey, EVENT_PREFIX, eventKey, type Key } from '../store/keys.js';
+import { aggregateKey, EVENT_ENTITY, EVENT_PREFIX, eventKey, type Key } from '../store/keys.js';
 import { toResource } from '../store/records.js';
 import {
   ABSENT,
@@ -98,7 +98,6 @@ export interface Outcome<T> {
 
 /** Bounded retries when only the aggregate's version moved (e.g. a claim filed on the policy meanwhile). */
 const MAX_ATTEMPTS = 3;
-const EVENT_ENTITY = 'domain-event';
 
 export class Engine {
   constructor(

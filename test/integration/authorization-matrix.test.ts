@@ -330,6 +330,9 @@ const EXPECTATIONS: Record<string, Expectation> = {
   'GET /stats': ipofficeOnly({ ok: [200] }),
   'GET /stats/{date}': ipofficeOnly({ ok: [200], params: async () => ({ date: STATS_DATE }) }),
   'GET /stats.csv': ipofficeOnly({ ok: [200] }),
+
+  // Today's audit feed: every role may read it, each seeing only the events addressed to it.
+  'GET /events': { allow: ANY_ROLE, ok: [200] },
 };
 
 /** The object `{id}` means after each collection segment. */

@@ -1,0 +1,155 @@
+import { Duration } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { EVENT_BUS_ENV, EVENT_SOURCE } from '../shared/runtime/event-bus.js';
+import { EVENT_ENTITY } from '../shared/store/keys.js';
+import { PortalFunction } from './portal-function.js';
+
+/** A consumer of domain events: its Lambda entry under `functions/` (wiring one `Consumer` to `eventConsumer`). */
+export interface EventConsumerSpec {
+  id: string;
+  entry: string;
+  description: string;
+  serviceName: string;
+}
+
+export interface EventDeliveryProps {
+  table: dynamodb.ITable;
+  functionEntry: (name: string) => string;
+  consumers: readonly EventConsumerSpec[];
+}
+
+/** The event-source mapping's filter: inserts of event items only, so no other change of the table invokes anything. */
+export const EVENT_ITEM_FILTER = {
+  eventName: ['INSERT'],
+  dynamodb: { NewImage: { entity: { S: [EVENT_ENTITY] } } },
+};
+
+/**
+ * Deployed delivery of domain events, on services of every region, China's included (Lambda event-source mappings
+ * on DynamoDB Streams with filters, EventBridge custom buses and rules, SQS; no EventBridge Pipes):
+ *
+ *   table stream ─(event-source mapping, filtered)→ publisher Lambda ─PutEvents→ custom bus
+ *     ─(one rule per consumer)→ consumer Lambda → the consumer runner (idempotent on the event id)
+ *
+ * Failures are bounded everywhere and end in one queue: the mapping retries a batch from its first failed record
+ * (reported per item) and then sends the batch's position to the queue (the events stay in the table: they are the
+ * subjects' history); EventBridge retries a target it cannot invoke, and Lambda retries a consumer that threw,
+ * each then dead-lettering the event itself.
+ */
+export class EventDelivery extends Construct {
+  readonly bus: events.EventBus;
+  readonly failures: sqs.Queue;
+  readonly publisher: PortalFunction;
+  readonly consumers: Record<string, PortalFunction> = {};
+  readonly alarms: cloudwatch.Alarm[] = [];
+
+  constructor(scope: Construct, id: string, props: EventDeliveryProps) {
+    super(scope, id);
+    if (!props.table.tableStreamArn) throw new Error('Event delivery needs the table’s stream.');
+    const streamArn = props.table.tableStreamArn;
+
+    this.failures = new sqs.Queue(this, 'Failures', {
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    this.bus = new events.EventBus(this, 'Bus', { description: 'Domain events of the IP finance portal' });
+
+    this.publisher = new PortalFunction(this, 'Publisher', {
+      entry: props.functionEntry('publish-events'),
+      description: 'Publishes the domain events of the table stream on the event bus',
+      serviceName: 'publish-events',
+      table: props.table,
+      tableAccess: 'none',
+      environment: { [EVENT_BUS_ENV]: this.bus.eventBusName },
+      timeout: Duration.seconds(30),
+      memorySize: 256,
+    });
+    // The stream actions on this table's stream only (CDK's grantStreamRead would add ListStreams on "*").
+    this.publisher.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: [
+          'dynamodb:DescribeStream',
+          'dynamodb:GetRecords',
+          'dynamodb:GetShardIterator',
+          'dynamodb:ListStreams',
+        ],
+        resources: [streamArn],
+      }),
+    );
+    this.publisher.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({ actions: ['events:PutEvents'], resources: [this.bus.eventBusArn] }),
+    );
+    const mapping = new lambda.EventSourceMapping(this, 'StreamMapping', {
+      target: this.publisher.function,
+      eventSourceArn: streamArn,
+      startingPosition: lambda.StartingPosition.TRIM_HORIZON,
+      batchSize: 100,
+      maxBatchingWindow: Duration.seconds(1),
+      filters: [lambda.FilterCriteria.filter(EVENT_ITEM_FILTER)],
+      reportBatchItemFailures: true,
+      retryAttempts: 5,
+      maxRecordAge: Duration.hours(12),
+      onFailure: new SqsDlq(this.failures),
+    });
+    // The mapping needs the stream permissions before it is created.
+    mapping.node.addDependency(this.publisher.role);
+
+    for (const spec of props.consumers) {
+      const consumer = new PortalFunction(this, spec.id, {
+        entry: props.functionEntry(spec.entry),
+        description: spec.description,
+        serviceName: spec.serviceName,
+        table: props.table,
+        tableAccess: 'put',
+        asyncFailures: { deadLetterQueue: this.failures, retryAttempts: 2, maxEventAge: Duration.hours(6) },
+      });
+      new events.Rule(this, `${spec.id}Rule`, {
+        description: `Every domain event → ${spec.description}`,
+        eventBus: this.bus,
+        eventPattern: { source: [EVENT_SOURCE] },
+        targets: [
+          new targets.LambdaFunction(consumer.function, {
+            deadLetterQueue: this.failures,
+            retryAttempts: 8,
+            maxEventAge: Duration.hours(24),
+          }),
+        ],
+      });
+      this.consumers[spec.id] = consumer;
+      this.alarms.push(consumer.errorsAlarm, consumer.throttlesAlarm);
+    }
+
+    this.alarms.push(
+      this.publisher.errorsAlarm,
+      this.publisher.throttlesAlarm,
+      new cloudwatch.Alarm(this, 'FailuresAlarm', {
+        alarmDescription: 'Domain events could not be delivered (see the event-delivery failure queue).',
+        metric: this.failures.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5) }),
+        threshold: 1,
+        evaluationPeriods: 1,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      }),
+      new cloudwatch.Alarm(this, 'StreamLagAlarm', {
+        alarmDescription: 'The event publisher is more than 5 minutes behind the table stream.',
+        metric: this.publisher.function.metric('IteratorAge', {
+          period: Duration.minutes(5),
+          statistic: 'Maximum',
+        }),
+        threshold: 5 * 60 * 1000,
+        evaluationPeriods: 1,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      }),
+    );
+  }
+}

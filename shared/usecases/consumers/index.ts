@@ -1,0 +1,5 @@
+import { AUDIT_FEED } from './audit-feed.js';
+import type { Consumer } from './consumer.js';
+
+/** Every consumer, in delivery order. The local poller feeds them all; deployed, each has its own rule and Lambda. */
+export const CONSUMERS: readonly Consumer[] = [AUDIT_FEED];

@@ -1,0 +1,225 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { App, Validations } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { describe, expect, it } from 'vitest';
+import { EVENT_ITEM_FILTER } from '../../infra/event-delivery.js';
+import { PortalStack } from '../../infra/portal-stack.js';
+import { EVENT_BUS_ENV, EVENT_SOURCE } from '../../shared/runtime/event-bus.js';
+
+/** Deployed delivery of domain events: stream → filtered mapping → publisher → custom bus → rule → consumer. */
+const NO_BUNDLING = { 'aws:cdk:bundling-stacks': [] };
+
+type Resource = { Type: string; Properties: Record<string, unknown> };
+type Statement = { Action: string | string[]; Resource: unknown; Effect: string };
+
+function synth(region?: string) {
+  const app = new App({ context: NO_BUNDLING });
+  const nag = new AwsSolutionsChecks(app);
+  Validations.of(app).addPlugins(nag);
+  const stack = new PortalStack(app, 'EventsTest', {
+    stage: 'test',
+    ...(region ? { env: { account: '123456789012', region } } : {}),
+  });
+  return { app, nag, template: Template.fromStack(stack) };
+}
+
+const only = (template: Template, type: string): [string, Resource] => {
+  const found = Object.entries(template.findResources(type) as Record<string, Resource>);
+  expect(found, type).toHaveLength(1);
+  return found[0]!;
+};
+const functionBy = (template: Template, serviceName: string): [string, Resource] => {
+  const found = Object.entries(
+    template.findResources('AWS::Lambda::Function') as Record<string, Resource>,
+  ).filter(
+    ([, fn]) =>
+      (fn.Properties.Environment as { Variables: Record<string, unknown> }).Variables
+        .POWERTOOLS_SERVICE_NAME === serviceName,
+  );
+  expect(found, serviceName).toHaveLength(1);
+  return found[0]!;
+};
+/** Every statement of the policies attached to a function's role. */
+const statementsOf = (template: Template, fn: Resource): Statement[] => {
+  const role = (fn.Properties.Role as { 'Fn::GetAtt': string[] })['Fn::GetAtt'][0];
+  return Object.values(template.findResources('AWS::IAM::Policy') as Record<string, Resource>)
+    .filter((p) => (p.Properties.Roles as { Ref: string }[]).some((r) => r.Ref === role))
+    .flatMap((p) => (p.Properties.PolicyDocument as { Statement: Statement[] }).Statement);
+};
+const asList = <T>(v: T | T[]) => (Array.isArray(v) ? v : [v]);
+
+describe('event delivery (PortalStack)', () => {
+  const { template } = synth();
+  const [tableId] = only(template, 'AWS::DynamoDB::Table');
+  const streamArn = { 'Fn::GetAtt': [tableId, 'StreamArn'] };
+  const [busId] = only(template, 'AWS::Events::EventBus');
+  const busArn = { 'Fn::GetAtt': [busId, 'Arn'] };
+  const [queueId] = only(template, 'AWS::SQS::Queue');
+  const queueArn = { 'Fn::GetAtt': [queueId, 'Arn'] };
+  const [publisherId, publisher] = functionBy(template, 'publish-events');
+  const [consumerId, consumer] = functionBy(template, 'audit-feed');
+
+  it('streams the table', () => {
+    template.hasResourceProperties('AWS::DynamoDB::Table', {
+      StreamSpecification: { StreamViewType: 'NEW_AND_OLD_IMAGES' },
+    });
+  });
+
+  it('maps the stream to the publisher, filtered to event-item inserts, with bounded retries and a failure queue', () => {
+    const [, mapping] = only(template, 'AWS::Lambda::EventSourceMapping');
+    expect(mapping.Properties).toMatchObject({
+      EventSourceArn: streamArn,
+      FunctionName: { Ref: publisherId },
+      StartingPosition: 'TRIM_HORIZON',
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      MaximumRetryAttempts: 5,
+      MaximumRecordAgeInSeconds: 12 * 3600,
+      DestinationConfig: { OnFailure: { Destination: queueArn } },
+    });
+    const filters = (mapping.Properties.FilterCriteria as { Filters: { Pattern: string }[] }).Filters;
+    expect(filters.map((f) => JSON.parse(f.Pattern))).toEqual([
+      { eventName: ['INSERT'], dynamodb: { NewImage: { entity: { S: ['domain-event'] } } } },
+    ]);
+    expect(EVENT_ITEM_FILTER.dynamodb.NewImage.entity.S).toEqual(['domain-event']);
+  });
+
+  it('publishes onto a custom bus named in the publisher’s environment', () => {
+    expect(only(template, 'AWS::Events::EventBus')[1].Properties.Name).not.toBe('default');
+    expect(
+      (publisher.Properties.Environment as { Variables: Record<string, unknown> }).Variables,
+    ).toMatchObject({
+      [EVENT_BUS_ENV]: { Ref: busId },
+    });
+  });
+
+  it('routes every portal event on the bus to the audit-feed consumer, with retries and the failure queue', () => {
+    const [, rule] = only(template, 'AWS::Events::Rule');
+    expect(rule.Properties).toMatchObject({
+      EventBusName: { Ref: busId },
+      EventPattern: { source: [EVENT_SOURCE] },
+      State: 'ENABLED',
+    });
+    expect(rule.Properties.Targets).toEqual([
+      expect.objectContaining({
+        Arn: { 'Fn::GetAtt': [consumerId, 'Arn'] },
+        DeadLetterConfig: { Arn: queueArn },
+        RetryPolicy: { MaximumRetryAttempts: 8, MaximumEventAgeInSeconds: 24 * 3600 },
+      }),
+    ]);
+    template.hasResourceProperties('AWS::Lambda::Permission', {
+      Action: 'lambda:InvokeFunction',
+      FunctionName: { 'Fn::GetAtt': [consumerId, 'Arn'] },
+      Principal: 'events.amazonaws.com',
+      SourceArn: { 'Fn::GetAtt': [Match.anyValue(), 'Arn'] },
+    });
+    // A consumer that throws: two more tries, then the failure queue.
+    expect(consumer.Properties.DeadLetterConfig).toEqual({ TargetArn: queueArn });
+    template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+      FunctionName: { Ref: consumerId },
+      MaximumRetryAttempts: 2,
+      MaximumEventAgeInSeconds: 6 * 3600,
+    });
+  });
+
+  it('lets the publisher read only this stream, put events only on this bus, and touch no table item', () => {
+    const grants = statementsOf(template, publisher).filter(
+      (s) => !asList(s.Action).some((a) => a.startsWith('logs:')),
+    );
+    const byService = (prefix: string) =>
+      grants.filter((s) => asList(s.Action).some((a) => a.startsWith(prefix)));
+    expect(byService('events:')).toEqual([{ Effect: 'Allow', Action: 'events:PutEvents', Resource: busArn }]);
+    expect(byService('dynamodb:')).toEqual([
+      {
+        Effect: 'Allow',
+        Action: [
+          'dynamodb:DescribeStream',
+          'dynamodb:GetRecords',
+          'dynamodb:GetShardIterator',
+          'dynamodb:ListStreams',
+        ],
+        Resource: streamArn,
+      },
+    ]);
+    for (const s of byService('sqs:')) expect(s.Resource).toEqual(queueArn);
+    expect(grants.length).toBe(
+      byService('events:').length + byService('dynamodb:').length + byService('sqs:').length,
+    );
+    expect(
+      (publisher.Properties.Environment as { Variables: Record<string, unknown> }).Variables.TABLE_NAME,
+    ).toBeUndefined();
+  });
+
+  it('lets the consumer only put items into the table (its writes and markers), and dead-letter into the queue', () => {
+    const grants = statementsOf(template, consumer).filter(
+      (s) => !asList(s.Action).some((a) => a.startsWith('logs:')),
+    );
+    expect(grants.filter((s) => asList(s.Action).some((a) => a.startsWith('dynamodb:')))).toEqual([
+      { Effect: 'Allow', Action: 'dynamodb:PutItem', Resource: { 'Fn::GetAtt': [tableId, 'Arn'] } },
+    ]);
+    const others = grants.filter((s) => !asList(s.Action).some((a) => a.startsWith('dynamodb:')));
+    expect(others).toEqual([{ Effect: 'Allow', Action: 'sqs:SendMessage', Resource: queueArn }]);
+  });
+
+  it('keeps the failure queue encrypted and TLS-only, and alarms on it and on stream lag', () => {
+    expect(only(template, 'AWS::SQS::Queue')[1].Properties).toMatchObject({
+      SqsManagedSseEnabled: true,
+      MessageRetentionPeriod: 14 * 24 * 3600,
+    });
+    template.hasResourceProperties('AWS::SQS::QueuePolicy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+        ]),
+      },
+    });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+      Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [queueId, 'QueueName'] } }],
+    });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'IteratorAge',
+      Dimensions: [{ Name: 'FunctionName', Value: { Ref: publisherId } }],
+    });
+  });
+});
+
+describe('event delivery in an AWS China region', () => {
+  const { app, nag, template } = synth('cn-north-1');
+  // aws-cdk-lib checks the template against CloudFormation's resource types of the target region when it
+  // synthesises, and writes what the region lacks into the assembly's validation report.
+  const report = JSON.parse(readFileSync(join(app.synth().directory, 'validation-report.json'), 'utf8')) as {
+    pluginReports: { violations: { description: string }[] }[];
+  };
+  const missing = report.pluginReports
+    .flatMap((r) => r.violations)
+    .flatMap((v) => /Resource type '([^']+)' does not exist in 'cn-north-1'/.exec(v.description)?.[1] ?? []);
+  const DELIVERY_TYPES = [
+    'AWS::DynamoDB::Table',
+    'AWS::Lambda::Function',
+    'AWS::Lambda::EventSourceMapping',
+    'AWS::Lambda::EventInvokeConfig',
+    'AWS::Lambda::Permission',
+    'AWS::Events::EventBus',
+    'AWS::Events::Rule',
+    'AWS::SQS::Queue',
+    'AWS::SQS::QueuePolicy',
+  ];
+
+  it('uses only resource types Beijing has (the check itself does flag what is missing there)', () => {
+    for (const type of DELIVERY_TYPES)
+      expect(Object.keys(template.findResources(type)), type).not.toHaveLength(0);
+    expect(missing.filter((t) => DELIVERY_TYPES.includes(t))).toEqual([]);
+    // Negative control: the Cognito user pool, which AWS's China documentation says is not offered there.
+    expect(missing).toContain('AWS::Cognito::UserPool');
+    template.resourceCountIs('AWS::Pipes::Pipe', 0);
+  });
+
+  it('synthesises for the aws-cn partition with cdk-nag clean and no commercial-partition ARN', () => {
+    expect(nag.validateScope(app).violations.map((v) => v.ruleName)).toEqual([]);
+    const json = JSON.stringify(template.toJSON());
+    expect(json).not.toContain('arn:aws:');
+    expect(json).toContain('AWS::Partition');
+  });
+});
