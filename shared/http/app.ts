@@ -11,7 +11,7 @@ import { registerCoOwnerConsentRoutes } from './routes/co-owner-consents.js';
 import { registerDesignationRoutes } from './routes/designations.js';
 import { registerEnterpriseRoutes } from './routes/enterprises.js';
 import { registerInstitutionRoutes } from './routes/institutions.js';
-import { registerPledgeRoutes } from './routes/pledges.js';
+import { registerLoanRoutes, registerPledgeRoutes } from './routes/pledges.js';
 import { registerPolicyRoutes } from './routes/policies.js';
 import { registerStatsRoutes } from './routes/stats.js';
 import { registerSystemRoutes } from './routes/system.js';
@@ -71,6 +71,7 @@ export function createApp(deps: PortalDeps): PortalApp {
   registerEnterpriseRoutes(app);
   registerAssetRoutes(app);
   registerPledgeRoutes(app);
+  registerLoanRoutes(app);
   registerCoOwnerConsentRoutes(app);
   registerPolicyRoutes(app);
   registerClaimRoutes(app);

@@ -9,8 +9,9 @@
  * same item with the figures as of that run.
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { todayInShanghai } from '../domain/dates.js';
-import { buildSnapshot, type StatsInputs, type StatsSnapshot, shanghaiYear } from '../domain/statistics.js';
+import type { Clock } from '../domain/clock.js';
+import { yearOf } from '../domain/dates.js';
+import { buildSnapshot, type StatsInputs, type StatsSnapshot } from '../domain/statistics.js';
 import { StatsRepository } from '../store/stats-repository.js';
 
 export interface StatsDeps {
@@ -18,11 +19,11 @@ export interface StatsDeps {
   tableName: string;
 }
 
-/** The inputs of the snapshot as of `now`, read from facts and counters. */
-export async function gatherStatsInputs(deps: StatsDeps, now: Date): Promise<StatsInputs> {
+/** The inputs of the snapshot as of the clock's business date, read from facts and counters. */
+export async function gatherStatsInputs(deps: StatsDeps, clock: Clock): Promise<StatsInputs> {
   const repo = new StatsRepository(deps.db, deps.tableName);
-  const date = todayInShanghai(now);
-  const year = shanghaiYear(now);
+  const date = clock.today();
+  const year = yearOf(date);
   const [
     pledges,
     policies,
@@ -49,7 +50,7 @@ export async function gatherStatsInputs(deps: StatsDeps, now: Date): Promise<Sta
     repo.activeDesignations(),
   ]);
   return {
-    asOf: now.toISOString(),
+    asOf: clock.now().toISOString(),
     date,
     year,
     pledges,
@@ -63,14 +64,14 @@ export async function gatherStatsInputs(deps: StatsDeps, now: Date): Promise<Sta
   };
 }
 
-/** The snapshot as of `now`, without storing it (the reconciliation compares against this). */
-export async function buildStatsSnapshot(deps: StatsDeps, now: Date): Promise<StatsSnapshot> {
-  return buildSnapshot(await gatherStatsInputs(deps, now));
+/** The snapshot as of the business date, without storing it (the reconciliation compares against this). */
+export async function buildStatsSnapshot(deps: StatsDeps, clock: Clock): Promise<StatsSnapshot> {
+  return buildSnapshot(await gatherStatsInputs(deps, clock));
 }
 
 /** Builds and stores the day's snapshot; returns it. */
-export async function computeStats(deps: StatsDeps, now: Date): Promise<StatsSnapshot> {
-  const snapshot = await buildStatsSnapshot(deps, now);
+export async function computeStats(deps: StatsDeps, clock: Clock): Promise<StatsSnapshot> {
+  const snapshot = await buildStatsSnapshot(deps, clock);
   await new StatsRepository(deps.db, deps.tableName).putSnapshot(snapshot);
   return snapshot;
 }

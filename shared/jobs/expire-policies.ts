@@ -9,7 +9,8 @@
  * a bounded number of times.
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { compareDates, todayInShanghai } from '../domain/dates.js';
+import type { Clock } from '../domain/clock.js';
+import { compareDates } from '../domain/dates.js';
 import { DomainError } from '../domain/errors.js';
 import { type Policy, SYSTEM_ACTOR } from '../domain/policy.js';
 import { policyTransition } from '../domain/policy-state-machine.js';
@@ -33,10 +34,10 @@ export interface ExpireResult {
 
 const MAX_ATTEMPTS_PER_POLICY = 3;
 
-export async function expirePolicies(deps: ExpireDeps, now: Date): Promise<ExpireResult> {
+export async function expirePolicies(deps: ExpireDeps, clock: Clock): Promise<ExpireResult> {
   const repo = new PolicyRepository(deps.db, deps.tableName);
-  const today = todayInShanghai(now);
-  const at = now.toISOString();
+  const today = clock.today();
+  const at = clock.now().toISOString();
   let examined = 0;
   let expired = 0;
   let startKey: Record<string, unknown> | undefined;

@@ -23,7 +23,8 @@
  * the snapshot's own differences stay one list of snapshot figures.
  */
 import { type DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
-import { todayInShanghai } from '../domain/dates.js';
+import type { Clock } from '../domain/clock.js';
+import { yearOf } from '../domain/dates.js';
 import type { DesignationLevel } from '../domain/designation.js';
 import {
   addExact,
@@ -105,17 +106,17 @@ function addFigure(
   mine.set(figure, addExact(mine.get(figure) ?? 0, value, `enterprise[${uscc}].${figure}`));
 }
 
-/** The snapshot inputs as of `now` from the source items, and each enterprise's expected and stored figures. */
+/** The snapshot inputs as of the business date from the source items, and each enterprise's expected and stored figures. */
 export async function sourceStatsInputs(
   deps: ReconcileDeps,
-  now: Date,
+  clock: Clock,
 ): Promise<{
   inputs: StatsInputs;
   scanned: number;
   enterprises: { expected: Map<string, EnterpriseFigures>; stored: Map<string, EnterpriseFigures> };
 }> {
-  const date = todayInShanghai(now);
-  const year = shanghaiYear(now);
+  const date = clock.today();
+  const year = yearOf(date);
   const pledges: PledgeRegisteredFact[] = [];
   const policies: PolicyIssuedFact[] = [];
   const claims: ClaimPaidFact[] = [];
@@ -217,7 +218,7 @@ export async function sourceStatsInputs(
   }
   return {
     inputs: {
-      asOf: now.toISOString(),
+      asOf: clock.now().toISOString(),
       date,
       year,
       pledges,
@@ -252,8 +253,11 @@ export function diffEnterpriseFigures(
   return differences;
 }
 
-export async function reconcileStats(deps: ReconcileDeps, now: Date): Promise<ReconcileResult> {
-  const [actual, source] = await Promise.all([buildStatsSnapshot(deps, now), sourceStatsInputs(deps, now)]);
+export async function reconcileStats(deps: ReconcileDeps, clock: Clock): Promise<ReconcileResult> {
+  const [actual, source] = await Promise.all([
+    buildStatsSnapshot(deps, clock),
+    sourceStatsInputs(deps, clock),
+  ]);
   const expected = buildSnapshot(source.inputs);
   const differences = diffSnapshots(expected, actual);
   const enterpriseDifferences = diffEnterpriseFigures(source.enterprises.expected, source.enterprises.stored);

@@ -25,6 +25,7 @@
  */
 
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { yearOf } from '../domain/dates.js';
 import type { Pledge } from '../domain/pledge.js';
 import type { PledgeStatus } from '../domain/pledge-state-machine.js';
 import { divisionOfUscc } from '../domain/statistics.js';
@@ -57,6 +58,21 @@ export class PledgeRepository {
   async lenderOf(id: string): Promise<string | undefined> {
     const item = await this.store.get(pledgeKey(id), { consistent: false, attributes: ['lenderId'] });
     return item?.lenderId as string | undefined;
+  }
+
+  /**
+   * One page of the active loans: the office index's `active#` range, so a servicing run reads what is active and
+   * nothing else, however large the table grows.
+   */
+  activeLoans(page: PageRequest): Promise<Page<Pledge>> {
+    return queryPage<Pledge>({
+      db: this.store.db,
+      tableName: this.store.tableName,
+      index: 'gsi3',
+      partition: partitions.officePledges,
+      sortPrefix: 'active#',
+      page,
+    });
   }
 
   /** One Query per page through the caller's index, newest first; never a Scan. */
@@ -129,6 +145,8 @@ export function pledgeStatsItems(before: Pledge, after: Pledge, tableName: strin
         {
           pledgeId: after.id,
           registeredAt: after.registeredAt ?? after.updatedAt,
+          // The business date decides the year the registration counts for.
+          ...(after.registeredOn ? { year: yearOf(after.registeredOn) } : {}),
           applicant: after.applicant,
           divisionCode: divisionOfUscc(after.applicant),
           lenderId: after.lenderId,

@@ -1,4 +1,5 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { Clock } from '../domain/clock.js';
 import { Store } from '../store/toolkit.js';
 import { Engine } from './engine.js';
 
@@ -6,16 +7,16 @@ import { Engine } from './engine.js';
 export interface UseCaseContext {
   store: Store;
   engine: Engine;
-  now: () => Date;
+  clock: Clock;
   newId: () => string;
 }
 
 export function useCaseContext(deps: {
   db: DynamoDBDocumentClient;
   tableName: string;
-  now: () => Date;
+  clock: Clock;
   newId: () => string;
 }): UseCaseContext {
   const store = new Store(deps.db, deps.tableName);
-  return { store, engine: new Engine(store, deps.now), now: deps.now, newId: deps.newId };
+  return { store, engine: new Engine(store, () => deps.clock.now()), clock: deps.clock, newId: deps.newId };
 }

@@ -5,7 +5,6 @@
  */
 import { type Actor, tenantOf } from '../domain/actor.js';
 import type { Asset } from '../domain/asset.js';
-import { todayInShanghai } from '../domain/dates.js';
 import { conflict, type DomainError, type FieldIssue, notFound, unprocessable } from '../domain/errors.js';
 import type { Institution } from '../domain/institution.js';
 import { effectivePolicy } from '../domain/lending-policy.js';
@@ -40,6 +39,7 @@ import { toResource } from '../store/records.js';
 import { type ConditionsFailed, increment, type Store, type TxItem } from '../store/toolkit.js';
 import type { UseCaseContext } from './context.js';
 import type { AggregateSpec } from './engine.js';
+import { disburseTranche, isFurtherTranche, payOffPlan } from './loans.js';
 
 /**
  * The pledge as the engine runs it. Its effects: a freeing transition releases every asset this pledge still holds
@@ -102,10 +102,11 @@ export async function submitPledge(
     const item = items.get(assetKey(id));
     if (item) assets.set(id, toResource<Asset>(item));
   }
-  const now = uc.now();
+  const now = uc.clock.now();
+  const today = uc.clock.today();
   const issues = submissionRefusals(input, assets, {
     applicant,
-    today: todayInShanghai(now),
+    today,
     lenderExists: (lender && toResource<Institution>(lender).kind) === 'lender',
   });
   if (issues.length > 0)
@@ -113,7 +114,7 @@ export async function submitPledge(
       `The application was refused: ${issues.map((i) => `${i.path} ${i.message}`).join('; ')}.`,
       { errors: issues },
     );
-  const pledge = newPledge(input, assets, { id: uc.newId(), applicant, now });
+  const pledge = newPledge(input, assets, { id: uc.newId(), applicant, now, today });
   const held = input.assetIds.map((id) => assets.get(id)!);
   const outcome = await uc.engine.create(PLEDGE_SPEC, { actor, action: 'submit', idempotency }, pledge, {
     data: {
@@ -176,7 +177,8 @@ export async function getPledge(uc: UseCaseContext, actor: Actor, id: string): P
   if (!found || !maySee(actor, found.agg)) throw notFound(`Pledge ${id}`);
   return {
     pledge: found.agg,
-    history: found.history as PledgeEvent[],
+    // The life cycle only: servicing operations (repayments, tranches, runs) keep the status and have their lists.
+    history: found.history.filter((e) => e.from !== e.to) as PledgeEvent[],
     allowedActions: PLEDGE_MACHINE.actionsFrom(found.agg.status, actor.role),
   };
 }
@@ -193,19 +195,50 @@ export async function actOnPledge(
   },
   idempotency?: IdempotencyRequest,
 ): Promise<Pledge> {
+  if (req.action === 'disburse' && isFurtherTranche(await uc.engine.load<Pledge>('pledge', req.id)))
+    return disburseTranche(
+      uc,
+      actor,
+      {
+        id: req.id,
+        disbursedOn: req.body.disbursedOn,
+        amountFen: req.body.amountFen,
+        ...(req.expectedVersion === undefined ? {} : { expectedVersion: req.expectedVersion }),
+      },
+      idempotency,
+    );
   const outcome = await uc.engine.transition(
     PLEDGE_SPEC,
     { actor, id: req.id, action: req.action, expectedVersion: req.expectedVersion, idempotency },
     async (pledge, { now }) => {
+      const today = uc.clock.today();
+      if (req.action === 'repay') return payOffPlan(uc.store, pledge, actor, today, now);
       const policy =
         req.action === 'approve'
           ? effectivePolicy(lendingPolicyOf(await uc.store.get(institutionKey(pledge.lenderId))))
           : undefined;
-      const changes = actionChanges(pledge, req.action, req.body, { now, ...(policy ? { policy } : {}) });
+      const assets = req.action === 'disburse' && !pledge.loan ? await currentAssets(uc, pledge) : undefined;
+      const changes = actionChanges(pledge, req.action, req.body, {
+        now,
+        today,
+        ...(policy ? { policy } : {}),
+        ...(assets ? { assets } : {}),
+      });
       return { changes: changes.fields, data: changes.data };
     },
   );
   return outcome.after;
+}
+
+/** The pledged assets as they are now (one BatchGet), for the re-checks against a new maturity. */
+async function currentAssets(uc: UseCaseContext, pledge: Pledge): Promise<Map<string, Asset>> {
+  const items = await uc.store.batchGet(pledge.assetIds.map(assetKey));
+  const assets = new Map<string, Asset>();
+  for (const id of pledge.assetIds) {
+    const item = items.get(assetKey(id));
+    if (item) assets.set(id, toResource<Asset>(item));
+  }
+  return assets;
 }
 
 const lendingPolicyOf = (item: Record<string, unknown> | undefined) =>

@@ -13,6 +13,7 @@
  *   fixture object named by the path segment before it (see `ID_OF`; add your collection there).
  * The test fails when a registered route has no line here, or a line names no registered route.
  */
+import { fixedClock } from '../../shared/domain/clock.js';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Role } from '../../shared/auth/principal.js';
 import { patentCheckCharacter } from '../../shared/domain/patent-number.js';
@@ -410,7 +411,7 @@ describe('authorisation matrix', () => {
     };
     fx = { portal, assetOfA: '', newAssetOfA, consentedAssetOfA, nextPatentNumber };
     fx.assetOfA = await newAssetOfA();
-    const snapshot = await computeStats(portal.deps, STATS_RUN);
+    const snapshot = await computeStats(portal.deps, fixedClock(STATS_RUN));
     expect(snapshot.asOf, 'fixture statistics run').toBe(STATS_RUN.toISOString());
   });
 

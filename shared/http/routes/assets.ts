@@ -7,7 +7,6 @@ import {
   assetView,
   buildAsset,
 } from '../../domain/asset.js';
-import { todayInShanghai } from '../../domain/dates.js';
 import { isEnterprise, parseUscc } from '../../domain/enterprise.js';
 import { forbidden, notFound } from '../../domain/errors.js';
 import { PATENT_TYPES } from '../../domain/patent-number.js';
@@ -108,7 +107,7 @@ const AssetId = z
   .openapi({ example: '6c1e2d3a-0f4b-4d9e-8a57-2f0f4f8f1c11' });
 
 const repoOf = (deps: PortalDeps) => new AssetRepository(deps.db, deps.tableName);
-const today = (deps: PortalDeps) => todayInShanghai(deps.now());
+const today = (deps: PortalDeps) => deps.clock.today();
 
 /** The JSON a client sees (AssetView's optional internals are already made explicit). */
 const viewJson = (asset: Asset, deps: PortalDeps): z.infer<typeof AssetSchema> =>
@@ -139,7 +138,7 @@ export function registerAssetRoutes(app: PortalApp): void {
         id: deps.newId(),
         owner: uscc,
         today: today(deps),
-        now: deps.now().toISOString(),
+        now: deps.clock.now().toISOString(),
       });
       await repoOf(deps).create(asset);
       c.header('Location', `/assets/${asset.id}`);

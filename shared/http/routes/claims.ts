@@ -126,7 +126,13 @@ export function registerClaimRoutes(app: PortalApp): void {
           remainingFen: remainingCover(coverage, paidSoFar),
           errors: issues,
         });
-      const next = await repo.settle(claim, coverage, paidFen, actorOf(principal), deps.now().toISOString());
+      const next = await repo.settle(
+        claim,
+        coverage,
+        paidFen,
+        actorOf(principal),
+        deps.clock.now().toISOString(),
+      );
       c.header('ETag', etagOf(next.version));
       return c.json(next, 200);
     },
@@ -152,7 +158,7 @@ export function registerClaimRoutes(app: PortalApp): void {
       const claim = await claimFor(repo, id, principal);
       assertVersion(c, claim.version);
       decide(claim, 'deny', principal.role);
-      const next = await repo.deny(claim, reason, actorOf(principal), deps.now().toISOString());
+      const next = await repo.deny(claim, reason, actorOf(principal), deps.clock.now().toISOString());
       c.header('ETag', etagOf(next.version));
       return c.json(next, 200);
     },

@@ -85,7 +85,7 @@ export function registerCoOwnerConsentRoutes(app: PortalApp): void {
       const asset = await manageableAsset(new AssetRepository(deps.db, deps.tableName), principal, id, uscc);
       const ifMatch = assertVersion(c, asset.version);
       const consent: CoOwnerConsent & { recordedByRole: string; documentRef?: string } = {
-        recordedAt: deps.now().toISOString(),
+        recordedAt: deps.clock.now().toISOString(),
         recordedBy: principal.sub,
         recordedByRole: principal.role,
         ...(input.documentRef ? { documentRef: input.documentRef } : {}),
@@ -129,7 +129,7 @@ export function registerCoOwnerConsentRoutes(app: PortalApp): void {
       const version = await new CoOwnerConsentRepository(deps.db, deps.tableName).revoke(
         asset,
         uscc,
-        deps.now().toISOString(),
+        deps.clock.now().toISOString(),
         ifMatch,
       );
       c.header('ETag', etagOf(version));

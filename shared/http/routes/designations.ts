@@ -1,7 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { actorOf } from '../../auth/principal.js';
-import { todayInShanghai } from '../../domain/dates.js';
 import {
   DESIGNATION_LEVELS,
   DESIGNATION_STATUSES,
@@ -139,7 +138,7 @@ async function prepareTransition(c: Context<AppEnv>, id: string, action: Designa
       designation.status,
     );
   }
-  const at = deps.now().toISOString();
+  const at = deps.clock.now().toISOString();
   const event: DesignationEvent = {
     at,
     action,
@@ -172,7 +171,7 @@ export function registerDesignationRoutes(app: PortalApp): void {
       if (!check.ok) throw validationError([{ path: 'uscc', message: check.reason }]);
       const refusal = validUntilRefusal(input.year, input.validUntil);
       if (refusal) throw validationError([{ path: 'validUntil', message: refusal }]);
-      const at = deps.now().toISOString();
+      const at = deps.clock.now().toISOString();
       const designation: Designation = {
         id: deps.newId(),
         uscc: check.uscc,
@@ -334,7 +333,7 @@ export function registerDesignationRoutes(app: PortalApp): void {
       const page = await repo.list({ level, year, status }, { limit, cursor });
       const briefs = await repo.enterpriseBriefs(
         page.items.map((d) => d.uscc),
-        todayInShanghai(deps.now()),
+        deps.clock.today(),
       );
       const items = page.items.map((d) => {
         const brief = briefs.get(d.uscc)!;

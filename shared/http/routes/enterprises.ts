@@ -81,7 +81,7 @@ export function registerEnterpriseRoutes(app: PortalApp): void {
       const repo = new EnterpriseRepository(deps.db, deps.tableName);
       const existing = await repo.get(uscc);
       if (existing) assertVersion(c, existing.version);
-      const now = deps.now().toISOString();
+      const now = deps.clock.now().toISOString();
       const enterprise: Enterprise = {
         uscc,
         name: input.name,

@@ -91,7 +91,7 @@ export function registerInstitutionRoutes(app: PortalApp): void {
       if (existing) assertVersion(c, existing.version);
       if (existing && existing.kind !== input.kind)
         throw conflict(`Institution ${id} is a ${existing.kind}; its kind cannot change.`);
-      const now = deps.now().toISOString();
+      const now = deps.clock.now().toISOString();
       const institution: Institution = {
         id,
         kind: input.kind,
@@ -143,7 +143,7 @@ export function registerInstitutionRoutes(app: PortalApp): void {
         ...existing,
         lendingPolicy: policy,
         version: existing.version + 1,
-        updatedAt: deps.now().toISOString(),
+        updatedAt: deps.clock.now().toISOString(),
       };
       await repo.save(institution, existing.version);
       c.header('ETag', etagOf(institution.version));

@@ -3,7 +3,7 @@ import type { Context } from 'hono';
 import type { Principal, Role } from '../../auth/principal.js';
 import { actorOf } from '../../auth/principal.js';
 import { claimIssues, coverageIssues, periodIssues } from '../../domain/coverage.js';
-import { compareDates, todayInShanghai } from '../../domain/dates.js';
+import { compareDates } from '../../domain/dates.js';
 import {
   conflict,
   type FieldIssue,
@@ -227,8 +227,8 @@ export function registerPolicyRoutes(app: PortalApp): void {
       const { deps, principal } = c.var;
       const input = c.req.valid('json');
       const holder = (principal.org ?? '').toUpperCase();
-      const now = deps.now();
-      const today = todayInShanghai(now);
+      const now = deps.clock.now();
+      const today = deps.clock.today();
       const coverages = input.coverages.map((cv) => ({
         line: cv.line,
         sumInsuredFen: cv.sumInsuredFen,
@@ -390,7 +390,7 @@ export function registerPolicyRoutes(app: PortalApp): void {
               action,
               to: decision.to,
               actor: actorOf(principal),
-              at: deps.now().toISOString(),
+              at: deps.clock.now().toISOString(),
               ...plan,
             });
             c.header('ETag', etagOf(next.version));
@@ -410,8 +410,8 @@ export function registerPolicyRoutes(app: PortalApp): void {
     'Issue (underwrite) a policy addressed to you: applied → active',
     { schema: IssueInput, required: true },
     (c, policy, input) => {
-      const now = c.var.deps.now();
-      const today = todayInShanghai(now);
+      const now = c.var.deps.clock.now();
+      const today = c.var.deps.clock.today();
       if (compareDates(policy.periodEnd, today) < 0)
         throw unprocessable('The policy period has already ended; it cannot be issued.', {
           errors: [{ path: 'periodEnd', message: `${policy.periodEnd} is before today (${today})` }],
@@ -502,7 +502,7 @@ export function registerPolicyRoutes(app: PortalApp): void {
       const repo = new PolicyRepository(deps.db, deps.tableName);
       let policy = await repo.getPolicy(id);
       if (!policy || !mayReadPolicy(principal, policy)) throw notFound(`Policy ${id}`);
-      const now = deps.now();
+      const now = deps.clock.now();
       const at = now.toISOString();
       const claimId = deps.newId();
       for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
@@ -512,7 +512,7 @@ export function registerPolicyRoutes(app: PortalApp): void {
             `Claims can only be filed on an active policy; this one is ${policy.status}.`,
             policy.status,
           );
-        const issues = claimIssues(policy, input, todayInShanghai(now));
+        const issues = claimIssues(policy, input, deps.clock.today());
         if (issues.length > 0)
           throw unprocessable('The claim cannot be filed on this policy.', { errors: issues });
         const claim: Claim = {
