@@ -25,6 +25,11 @@ import {
 export interface LoanInstalment extends ScheduledInstalment {
   paidPrincipalFen: number;
   paidInterestFen: number;
+  /**
+   * Correction to "outstanding × rate × days since the period began" when the outstanding changed inside the
+   * period: + the interest a mid-period prepayment had already earned, − what a mid-period tranche had not.
+   */
+  accrualAdjustmentFen?: number;
 }
 
 export interface Tranche {
@@ -162,7 +167,11 @@ export function owedOn(loan: Loan, on: IsoDate): Owed {
       unduePrincipalFen === 0
         ? unpaidInterest(inst)
         : Math.min(
-            dailyInterest(unduePrincipalFen, loan.annualRateBps, daysBetween(inst.startOn, on)),
+            Math.max(
+              dailyInterest(unduePrincipalFen, loan.annualRateBps, daysBetween(inst.startOn, on)) +
+                (inst.accrualAdjustmentFen ?? 0),
+              0,
+            ),
             unpaidInterest(inst),
           );
   }
@@ -269,6 +278,9 @@ export function applyRepayment(
       if (midPeriod) {
         const saved = dailyInterest(prepay, next.annualRateBps, daysBetween(paidOn, current.dueOn));
         current.interestFen = Math.max(current.interestFen - saved, current.paidInterestFen);
+        current.accrualAdjustmentFen =
+          (current.accrualAdjustmentFen ?? 0) +
+          dailyInterest(prepay, next.annualRateBps, daysBetween(current.startOn, paidOn));
       }
       reprice(next, midPeriod ? k + 1 : k);
     }
@@ -306,12 +318,16 @@ export function addTranche(loan: Loan, amountFen: number, disbursedOn: IsoDate):
   });
   const current = next.instalments[k]!;
   const midPeriod = compareDates(disbursedOn, current.startOn) > 0;
-  if (midPeriod)
+  if (midPeriod) {
     current.interestFen += dailyInterest(
       amountFen,
       next.annualRateBps,
       daysBetween(disbursedOn, current.dueOn),
     );
+    current.accrualAdjustmentFen =
+      (current.accrualAdjustmentFen ?? 0) -
+      dailyInterest(amountFen, next.annualRateBps, daysBetween(current.startOn, disbursedOn));
+  }
   reprice(next, midPeriod ? k + 1 : k);
   next.tranches.push({ disbursedOn, amountFen });
   return next;
@@ -366,7 +382,7 @@ export function positionOn(loan: Loan, on: IsoDate, days: ClassificationDays): L
   while (last > 1 && loan.instalments[last - 1]!.principalFen + loan.instalments[last - 1]!.interestFen === 0)
     last--;
   return {
-    instalments: loan.instalments.slice(0, last).map(({ startOn: _, ...inst }) => ({
+    instalments: loan.instalments.slice(0, last).map(({ startOn: _, accrualAdjustmentFen: __, ...inst }) => ({
       ...inst,
       status: instalmentStatus(inst, on),
     })),

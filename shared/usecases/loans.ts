@@ -330,8 +330,18 @@ function servicingOf(
   };
 }
 
+const SERVICING_FIELDS = [
+  'overdueDays',
+  'penaltyInterestFen',
+  'classification',
+  'outstandingPrincipalFen',
+  'nextDueOn',
+  'remindedDueOn',
+] as const satisfies readonly (keyof Servicing)[];
+
+/** Field by field: a stored map comes back from DynamoDB in any key order. */
 const sameServicing = (pledge: Pledge, next: Servicing): boolean =>
-  JSON.stringify(pledge.servicing) === JSON.stringify(next);
+  pledge.servicing !== undefined && SERVICING_FIELDS.every((f) => pledge.servicing![f] === next[f]);
 
 function servicingEvent(pledge: Pledge, next: Servicing, today: IsoDate): Record<string, unknown> {
   const previous = pledge.servicing;

@@ -13,9 +13,10 @@
  *   fixture object named by the path segment before it (see `ID_OF`; add your collection there).
  * The test fails when a registered route has no line here, or a line names no registered route.
  */
-import { fixedClock } from '../../shared/domain/clock.js';
+
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Role } from '../../shared/auth/principal.js';
+import { fixedClock } from '../../shared/domain/clock.js';
 import { patentCheckCharacter } from '../../shared/domain/patent-number.js';
 import { withUsccCheck } from '../../shared/domain/uscc.js';
 import { createApp } from '../../shared/http/app.js';

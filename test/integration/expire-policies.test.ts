@@ -1,5 +1,5 @@
-import { fixedClock } from '../../shared/domain/clock.js';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { fixedClock } from '../../shared/domain/clock.js';
 import { expirePolicies } from '../../shared/jobs/expire-policies.js';
 import {
   activePolicy,

@@ -1,7 +1,7 @@
-import { fixedClock } from '../../shared/domain/clock.js';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Role } from '../../shared/auth/principal.js';
+import { fixedClock } from '../../shared/domain/clock.js';
 import {
   type ClaimAction,
   claimTransition,

@@ -1,6 +1,6 @@
-import { fixedClock } from '../../shared/domain/clock.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PUBLISHED, planCity, SeedRefused, seedCity } from '../../scripts/seed-city.js';
+import { fixedClock } from '../../shared/domain/clock.js';
 import { YI_YUAN_FEN } from '../../shared/domain/money.js';
 import { computeStats } from '../../shared/jobs/compute-stats.js';
 import { reconcileStats } from '../../shared/jobs/reconcile-stats.js';

@@ -1,7 +1,7 @@
-import { fixedClock } from '../../shared/domain/clock.js';
 import { ScanCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { fixedClock } from '../../shared/domain/clock.js';
 import { DESIGNATION_LEVELS } from '../../shared/domain/designation.js';
 import { patentCheckCharacter } from '../../shared/domain/patent-number.js';
 import { COVERAGE_LINES } from '../../shared/domain/policy.js';

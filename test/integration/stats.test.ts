@@ -1,7 +1,7 @@
-import { fixedClock } from '../../shared/domain/clock.js';
 import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { fixedClock } from '../../shared/domain/clock.js';
 import { DESIGNATION_LEVELS } from '../../shared/domain/designation.js';
 import { COVERAGE_LINES } from '../../shared/domain/policy.js';
 import { JINHUA_DIVISIONS } from '../../shared/domain/statistics.js';
