@@ -26,8 +26,8 @@ export interface LoanInstalment extends ScheduledInstalment {
   paidPrincipalFen: number;
   paidInterestFen: number;
   /**
-   * Correction to "outstanding × rate × days since the period began" when the outstanding changed inside the
-   * period: + the interest a mid-period prepayment had already earned, − what a mid-period tranche had not.
+   * Correction to "outstanding × rate × days since the period began" after the outstanding changed inside the
+   * period (a prepayment, a tranche), so that what had accrued before the change stays exactly what it was.
    */
   accrualAdjustmentFen?: number;
 }
@@ -276,11 +276,16 @@ export function applyRepayment(
       left -= pay;
     } else {
       if (midPeriod) {
-        const saved = dailyInterest(prepay, next.annualRateBps, daysBetween(paidOn, current.dueOn));
-        current.interestFen = Math.max(current.interestFen - saved, current.paidInterestFen);
+        // The interest accrued so far stays owed; the prepaid amount stops earning for the rest of the period.
+        const since = daysBetween(current.startOn, paidOn);
+        const remaining = owed.unduePrincipalFen - prepay;
         current.accrualAdjustmentFen =
-          (current.accrualAdjustmentFen ?? 0) +
-          dailyInterest(prepay, next.annualRateBps, daysBetween(current.startOn, paidOn));
+          owed.accruedInterestFen - dailyInterest(remaining, next.annualRateBps, since);
+        const saved = dailyInterest(prepay, next.annualRateBps, daysBetween(paidOn, current.dueOn));
+        current.interestFen = Math.max(
+          current.interestFen - saved,
+          current.paidInterestFen + owed.accruedInterestFen,
+        );
       }
       reprice(next, midPeriod ? k + 1 : k);
     }
@@ -319,14 +324,17 @@ export function addTranche(loan: Loan, amountFen: number, disbursedOn: IsoDate):
   const current = next.instalments[k]!;
   const midPeriod = compareDates(disbursedOn, current.startOn) > 0;
   if (midPeriod) {
+    // The tranche earns from its own date: what accrued before it stays as it was.
+    const since = daysBetween(current.startOn, disbursedOn);
+    const before = owedOn(loan, disbursedOn);
+    current.accrualAdjustmentFen =
+      before.accruedInterestFen -
+      dailyInterest(before.unduePrincipalFen + amountFen, next.annualRateBps, since);
     current.interestFen += dailyInterest(
       amountFen,
       next.annualRateBps,
       daysBetween(disbursedOn, current.dueOn),
     );
-    current.accrualAdjustmentFen =
-      (current.accrualAdjustmentFen ?? 0) -
-      dailyInterest(amountFen, next.annualRateBps, daysBetween(current.startOn, disbursedOn));
   }
   reprice(next, midPeriod ? k + 1 : k);
   next.tranches.push({ disbursedOn, amountFen });

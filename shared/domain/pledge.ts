@@ -218,13 +218,7 @@ export function actionChanges(
   pledge: Pledge,
   action: PledgeAction,
   body: ActionBody,
-  ctx: {
-    now: Date;
-    today: IsoDate;
-    policy?: LendingPolicy;
-    /** At the first disbursement: the pledged assets as they are now, for the maturity re-check. */
-    assets?: ReadonlyMap<string, Asset>;
-  },
+  ctx: { now: Date; today: IsoDate; policy?: LendingPolicy },
 ): ActionChanges {
   const at = ctx.now.toISOString();
   switch (action) {
@@ -274,7 +268,7 @@ export function actionChanges(
       };
     }
     case 'disburse':
-      return firstDisbursement(pledge, body, ctx.today, ctx.assets ?? new Map());
+      return firstDisbursement(pledge, body, ctx.today);
     default:
       return { fields: {}, data: {} };
   }
@@ -318,28 +312,21 @@ export function trancheAmount(pledge: Pledge, requested: number | undefined): nu
 
 /**
  * The first disbursement starts the loan: maturity = that date + termMonths, every pledged right re-checked
- * against it (a right may have lapsed or been renewed since the application), the schedule generated.
+ * against it (the pledge's record of each right's term), the schedule generated.
  */
-function firstDisbursement(
-  pledge: Pledge,
-  body: ActionBody,
-  today: IsoDate,
-  assets: ReadonlyMap<string, Asset>,
-): ActionChanges {
+function firstDisbursement(pledge: Pledge, body: ActionBody, today: IsoDate): ActionChanges {
   const disbursedOn = body.disbursedOn ?? today;
   checkDisbursementDate(pledge, disbursedOn, today);
   const amountFen = trancheAmount(pledge, body.amountFen);
   const repaymentType = pledge.repaymentType ?? 'bullet';
   const maturesOn = maturityFrom(repaymentType, disbursedOn, pledge.termMonths);
   const issues: FieldIssue[] = [];
-  pledge.assetIds.forEach((id, i) => {
-    const asset = assets.get(id);
-    const expiresOn = asset?.expiresOn ?? pledge.assets[i]!.expiresOn;
-    if (compareDates(expiresOn, maturesOn) < 0)
+  pledge.assets.forEach((asset, i) => {
+    if (compareDates(asset.expiresOn, maturesOn) < 0)
       issues.push({
         path: `assetIds.${i}`,
         code: 'expires_before_maturity',
-        message: `${pledge.assets[i]!.number} expires on ${expiresOn}, before the loan matures on ${maturesOn}`,
+        message: `${asset.number} expires on ${asset.expiresOn}, before the loan matures on ${maturesOn}`,
       });
   });
   if (issues.length > 0)

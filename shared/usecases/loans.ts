@@ -67,12 +67,6 @@ export interface Repayment {
   outstandingPrincipalFen: number;
 }
 
-/** Whether a disbursement on this pledge is a further tranche (an active loan with approved amount left). */
-export const isFurtherTranche = (pledge: Pledge | undefined): boolean =>
-  pledge?.status === 'active' &&
-  pledge.loan !== undefined &&
-  (pledge.disbursedAmountFen ?? 0) < (pledge.approvedAmountFen ?? 0);
-
 /** A further tranche on an active loan: spread over the instalments still to fall due. */
 export async function disburseTranche(
   uc: UseCaseContext,
@@ -81,30 +75,39 @@ export async function disburseTranche(
     id: string;
     disbursedOn?: IsoDate | undefined;
     amountFen?: number | undefined;
-    expectedVersion?: number;
+    expectedVersion?: number | undefined;
   },
-  idempotency?: IdempotencyRequest,
+  idempotency: IdempotencyRequest | undefined,
+  /** What a fully disbursed (or pre-schedule) loan answers: the life cycle's own 409. */
+  noTranche: Error,
 ): Promise<Pledge> {
-  const outcome = await uc.engine.operate(PLEDGE_SPEC, TRANCHE, { actor, ...req, idempotency }, (pledge) => {
-    const today = uc.clock.today();
-    const loan = loanOf(pledge);
-    const disbursedOn = req.disbursedOn ?? today;
-    checkDisbursementDate(pledge, disbursedOn, today);
-    if (compareDates(disbursedOn, pledge.maturesOn) >= 0)
-      throw unprocessable(`A tranche on or after maturity ${pledge.maturesOn} cannot be scheduled.`, {
-        errors: [
-          { path: 'disbursedOn', code: 'after_maturity', message: `must be before ${pledge.maturesOn}` },
-        ],
-      });
-    const amountFen = trancheAmount(pledge, req.amountFen);
-    return {
-      changes: {
-        loan: addTranche(loan, amountFen, disbursedOn),
-        disbursedAmountFen: (pledge.disbursedAmountFen ?? 0) + amountFen,
-      },
-      data: { disbursedOn, amountFen },
-    };
-  });
+  const { id, expectedVersion } = req;
+  const outcome = await uc.engine.operate(
+    PLEDGE_SPEC,
+    TRANCHE,
+    { actor, id, expectedVersion, idempotency },
+    (pledge) => {
+      const loan = pledge.loan;
+      if (!loan || (pledge.disbursedAmountFen ?? 0) >= (pledge.approvedAmountFen ?? 0)) throw noTranche;
+      const today = uc.clock.today();
+      const disbursedOn = req.disbursedOn ?? today;
+      checkDisbursementDate(pledge, disbursedOn, today);
+      if (compareDates(disbursedOn, pledge.maturesOn) >= 0)
+        throw unprocessable(`A tranche on or after maturity ${pledge.maturesOn} cannot be scheduled.`, {
+          errors: [
+            { path: 'disbursedOn', code: 'after_maturity', message: `must be before ${pledge.maturesOn}` },
+          ],
+        });
+      const amountFen = trancheAmount(pledge, req.amountFen);
+      return {
+        changes: {
+          loan: addTranche(loan, amountFen, disbursedOn),
+          disbursedAmountFen: (pledge.disbursedAmountFen ?? 0) + amountFen,
+        },
+        data: { disbursedOn, amountFen },
+      };
+    },
+  );
   return outcome.after;
 }
 

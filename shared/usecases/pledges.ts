@@ -5,7 +5,7 @@
  */
 import { type Actor, tenantOf } from '../domain/actor.js';
 import type { Asset } from '../domain/asset.js';
-import { conflict, type DomainError, type FieldIssue, notFound, unprocessable } from '../domain/errors.js';
+import { conflict, DomainError, type FieldIssue, notFound, unprocessable } from '../domain/errors.js';
 import type { Institution } from '../domain/institution.js';
 import { effectivePolicy } from '../domain/lending-policy.js';
 import {
@@ -39,7 +39,7 @@ import { toResource } from '../store/records.js';
 import { type ConditionsFailed, increment, type Store, type TxItem } from '../store/toolkit.js';
 import type { UseCaseContext } from './context.js';
 import type { AggregateSpec } from './engine.js';
-import { disburseTranche, isFurtherTranche, payOffPlan } from './loans.js';
+import { disburseTranche, payOffPlan } from './loans.js';
 
 /**
  * The pledge as the engine runs it. Its effects: a freeing transition releases every asset this pledge still holds
@@ -195,18 +195,30 @@ export async function actOnPledge(
   },
   idempotency?: IdempotencyRequest,
 ): Promise<Pledge> {
-  if (req.action === 'disburse' && isFurtherTranche(await uc.engine.load<Pledge>('pledge', req.id)))
-    return disburseTranche(
-      uc,
-      actor,
-      {
-        id: req.id,
-        disbursedOn: req.body.disbursedOn,
-        amountFen: req.body.amountFen,
-        ...(req.expectedVersion === undefined ? {} : { expectedVersion: req.expectedVersion }),
-      },
-      idempotency,
-    );
+  if (req.action === 'disburse') {
+    try {
+      return await transitionPledge(uc, actor, req, idempotency);
+    } catch (error) {
+      // Already active: a further tranche, while some of the approved amount is left (else the 409 stands).
+      if (!(error instanceof DomainError && error.extra.currentState === 'active')) throw error;
+      const tranche = await disburseTranche(uc, actor, { ...req, ...req.body }, idempotency, error);
+      return tranche;
+    }
+  }
+  return transitionPledge(uc, actor, req, idempotency);
+}
+
+async function transitionPledge(
+  uc: UseCaseContext,
+  actor: Actor,
+  req: {
+    id: string;
+    action: Exclude<PledgeAction, 'submit'>;
+    body: ActionBody;
+    expectedVersion?: number | undefined;
+  },
+  idempotency?: IdempotencyRequest,
+): Promise<Pledge> {
   const outcome = await uc.engine.transition(
     PLEDGE_SPEC,
     { actor, id: req.id, action: req.action, expectedVersion: req.expectedVersion, idempotency },
@@ -217,28 +229,15 @@ export async function actOnPledge(
         req.action === 'approve'
           ? effectivePolicy(lendingPolicyOf(await uc.store.get(institutionKey(pledge.lenderId))))
           : undefined;
-      const assets = req.action === 'disburse' && !pledge.loan ? await currentAssets(uc, pledge) : undefined;
       const changes = actionChanges(pledge, req.action, req.body, {
         now,
         today,
         ...(policy ? { policy } : {}),
-        ...(assets ? { assets } : {}),
       });
       return { changes: changes.fields, data: changes.data };
     },
   );
   return outcome.after;
-}
-
-/** The pledged assets as they are now (one BatchGet), for the re-checks against a new maturity. */
-async function currentAssets(uc: UseCaseContext, pledge: Pledge): Promise<Map<string, Asset>> {
-  const items = await uc.store.batchGet(pledge.assetIds.map(assetKey));
-  const assets = new Map<string, Asset>();
-  for (const id of pledge.assetIds) {
-    const item = items.get(assetKey(id));
-    if (item) assets.set(id, toResource<Asset>(item));
-  }
-  return assets;
 }
 
 const lendingPolicyOf = (item: Record<string, unknown> | undefined) =>

@@ -221,10 +221,8 @@ describe('loan servicing', () => {
       expect.objectContaining({ path: 'amountFen', code: 'overpayment' }),
     ]);
     const after = (await schedule(id)).body;
-    // The interest the prepaid part earned up to today stays owed (±1 fen of rounding).
-    expect(
-      Math.abs(after.outstandingPrincipalFen + after.accruedInterestFen - (total - share)),
-    ).toBeLessThanOrEqual(1);
+    // The interest the prepaid part earned up to today stays owed: exactly what is left.
+    expect(after.outstandingPrincipalFen + after.accruedInterestFen).toBe(total - share);
     const listed = await portal.call('GET', `/pledges/${id}/repayments`, { as: bank });
     expect(listed.body.items).toHaveLength(1);
   });
