@@ -268,7 +268,7 @@ describe('PortalStack resources', () => {
     it('grants DynamoDB item actions only on the table and its named indexes, Scan only to the audit', () => {
       const dynamo = statements.filter((s) => asList(s.Action).some((a) => a.startsWith('dynamodb:')));
       const itemGrants = dynamo.filter((s) => !asList(s.Action).includes('dynamodb:Scan'));
-      // API, expiry, servicing, stats snapshot, stats audit: one item-level grant each.
+      // API, expiry, servicing, stats snapshot, stats audit: one item-level grant each; all but the audit write.
       expect(itemGrants).toHaveLength(5);
       for (const grant of itemGrants) {
         expect(asList(grant.Action)).toEqual(expect.arrayContaining(['dynamodb:GetItem', 'dynamodb:Query']));
@@ -279,7 +279,7 @@ describe('PortalStack resources', () => {
         ]);
       }
       const writers = itemGrants.filter((g) => asList(g.Action).includes('dynamodb:PutItem'));
-      expect(writers).toHaveLength(3);
+      expect(writers).toHaveLength(4);
       const scans = dynamo.filter((s) => asList(s.Action).includes('dynamodb:Scan'));
       expect(scans).toEqual([{ Effect: 'Allow', Action: 'dynamodb:Scan', Resource: tableArn }]);
     });

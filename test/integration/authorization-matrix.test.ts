@@ -250,6 +250,18 @@ const EXPECTATIONS: Record<string, Expectation> = {
   'POST /pledges/{id}/repay': pledgeAction(['lender1'], ['lender2'], 'active'),
   'POST /pledges/{id}/default': pledgeAction(['lender1'], ['lender2'], 'active'),
   'POST /pledges/{id}/release': pledgeAction(['ipoffice'], [], 'repaid'),
+  // Loan servicing: on an active loan of A from lender1.
+  'GET /pledges/{id}/schedule': {
+    allow: ['entA', 'lender1', 'ipoffice'],
+    hide: ['entB', 'lender2'],
+    params: async (fx) => ({ id: await pledgeOfA(fx, 'active') }),
+  },
+  'GET /pledges/{id}/repayments': {
+    allow: ['entA', 'lender1', 'ipoffice'],
+    hide: ['entB', 'lender2'],
+    params: async (fx) => ({ id: await pledgeOfA(fx, 'active') }),
+  },
+  'POST /pledges/{id}/repayments': pledgeAction(['lender1'], ['lender2'], 'active', { amountFen: 1 }),
 
   // Insurance: each action gets a fresh policy of A addressed to insurer1 (the only insurer) in the state it needs.
   'POST /policies': {
