@@ -1,3 +1,4 @@
+import { systemClock } from '../shared/domain/clock.js';
 import { computeStats } from '../shared/jobs/compute-stats.js';
 import { jobDeps } from '../shared/runtime/job-deps.js';
 
@@ -5,7 +6,7 @@ import { jobDeps } from '../shared/runtime/job-deps.js';
 const deps = jobDeps();
 
 export const handler = async () => {
-  const snapshot = await computeStats(deps, new Date());
+  const snapshot = await computeStats(deps, systemClock());
   deps.logger.info('Statistics snapshot stored', { date: snapshot.date, year: snapshot.year });
   return { date: snapshot.date };
 };

@@ -1,3 +1,4 @@
+import { systemClock } from '../shared/domain/clock.js';
 import { expirePolicies } from '../shared/jobs/expire-policies.js';
 import { jobDeps } from '../shared/runtime/job-deps.js';
 
@@ -9,7 +10,7 @@ const job = {
 };
 
 export const handler = async () => {
-  const result = await expirePolicies(job, new Date());
+  const result = await expirePolicies(job, systemClock());
   logger.info('Policy expiry run finished', { ...result });
   return result;
 };

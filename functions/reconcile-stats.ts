@@ -1,3 +1,4 @@
+import { systemClock } from '../shared/domain/clock.js';
 import { reconcileStats } from '../shared/jobs/reconcile-stats.js';
 import { jobDeps } from '../shared/runtime/job-deps.js';
 
@@ -12,7 +13,7 @@ const audit = {
 };
 
 export const handler = async () => {
-  const result = await reconcileStats(audit, new Date());
+  const result = await reconcileStats(audit, systemClock());
   logger.info('Statistics reconciled', {
     date: result.date,
     scannedItems: result.scannedItems,

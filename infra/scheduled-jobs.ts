@@ -24,11 +24,15 @@ export interface ScheduledJobsProps {
 }
 
 /**
- * The scheduled functions: policy expiry and the statistics snapshot daily, the statistics audit weekly.
+ * The scheduled functions: policy expiry, loan servicing and the statistics snapshot daily, the statistics audit
+ * weekly.
  * Each is idempotent, so EventBridge Scheduler's retries are safe.
  */
 export class ScheduledJobs extends Construct {
-  readonly functions: Record<'expirePolicies' | 'computeStats' | 'reconcileStats', PortalFunction>;
+  readonly functions: Record<
+    'expirePolicies' | 'servicing' | 'computeStats' | 'reconcileStats',
+    PortalFunction
+  >;
   readonly alarms: cloudwatch.Alarm[] = [];
 
   constructor(scope: Construct, id: string, props: ScheduledJobsProps) {
@@ -56,6 +60,15 @@ export class ScheduledJobs extends Construct {
         tableAccess: 'readWrite',
         cron: { minute: '5', hour: '0' },
         timeout: Duration.minutes(5),
+      }),
+      servicing: job({
+        id: 'Servicing',
+        entry: 'servicing',
+        description: 'Loan servicing: arrears, penalty interest, classification, due reminders',
+        serviceName: 'servicing',
+        tableAccess: 'readWrite',
+        cron: { minute: '30', hour: '0' },
+        timeout: Duration.minutes(10),
       }),
       computeStats: job({
         id: 'ComputeStats',

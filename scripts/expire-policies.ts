@@ -30,7 +30,7 @@ try {
 try {
   const { examined, expired } = await expirePolicies(
     { ...runtime.deps, log: (message, details) => console.warn(message, details) },
-    new Date(),
+    runtime.deps.clock,
   );
   console.log(`Policy expiry: ${examined} candidate(s) whose period has ended, ${expired} moved to expired.`);
 } catch (error) {

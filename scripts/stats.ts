@@ -18,7 +18,7 @@ if (!javaAvailable()) {
 
 const runtime = await openLocalRuntime({ dataDir: dataDirFromEnv() });
 try {
-  const s = await computeStats(runtime.deps, new Date());
+  const s = await computeStats(runtime.deps, runtime.deps.clock);
   const f = s.financing;
   const i = s.insurance;
   const p = s.portfolio;

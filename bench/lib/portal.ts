@@ -8,6 +8,7 @@ import {
 } from '../../shared/auth/local-issuer.js';
 import type { Role } from '../../shared/auth/principal.js';
 import { createTokenVerifier } from '../../shared/auth/verify-token.js';
+import { systemClock } from '../../shared/domain/clock.js';
 import { createApp } from '../../shared/http/app.js';
 import type { PortalApp, PortalDeps } from '../../shared/http/context.js';
 import { ensureTable } from '../../shared/store/ensure-table.js';
@@ -55,7 +56,7 @@ export async function benchPortal(
     db: counter.db,
     tableName,
     verifyToken: createTokenVerifier({ keys: issuer.keys, issuer: LOCAL_ISSUER, audience: LOCAL_AUDIENCE }),
-    now: () => new Date(),
+    clock: systemClock(),
     newId: () => randomUUID(),
     logFault: (error, { method, path }) =>
       process.stderr.write(`fault in ${method} ${path}: ${String(error)}\n`),

@@ -1,3 +1,4 @@
+import { systemClock } from '../../shared/domain/clock.js';
 import { routeTable } from '../../shared/http/route.js';
 import { computeStats } from '../../shared/jobs/compute-stats.js';
 import { benchPortal } from '../lib/portal.js';
@@ -31,7 +32,7 @@ export async function dynamoCost(endpoint: string) {
   const { steps } = await runScenario(portal, {
     idempotentRoutes,
     beforeStats: async () => {
-      await computeStats({ db: portal.deps.db, tableName: portal.tableName }, new Date());
+      await computeStats({ db: portal.deps.db, tableName: portal.tableName }, systemClock());
     },
   });
   const rows: CostRow[] = steps.map(({ route, status, exchange: { cost } }) => ({

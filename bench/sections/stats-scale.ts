@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { DeleteTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { type Clock, systemClock } from '../../shared/domain/clock.js';
 import { ensureTable } from '../../shared/store/ensure-table.js';
 import { pledgeRegisteredFact, policyIssuedFact, type WriteItem } from '../../shared/store/stats-facts.js';
 import { countingDocumentClient } from '../lib/counting-client.js';
@@ -56,8 +57,8 @@ async function writeAll(db: DynamoDBDocumentClient, tableName: string, items: Wr
  * table; the weekly reconciliation (a deliberate Scan) is timed alongside for contrast when present.
  */
 interface JobModule {
-  computeStats?: (deps: { db: unknown; tableName: string }, now: Date) => Promise<unknown>;
-  reconcileStats?: (deps: { db: unknown; tableName: string }, now: Date) => Promise<unknown>;
+  computeStats?: (deps: { db: unknown; tableName: string }, clock: Clock) => Promise<unknown>;
+  reconcileStats?: (deps: { db: unknown; tableName: string }, clock: Clock) => Promise<unknown>;
 }
 
 const ORG_ALPHABET = '0123456789ABCDEFGHJKLMNPQRTUWXY';
@@ -175,7 +176,7 @@ export async function statsScale(
       for (let r = 0; r < runs; r++) {
         counter.reset();
         const started = performance.now();
-        await job({ db: counter.db, tableName }, new Date());
+        await job({ db: counter.db, tableName }, systemClock());
         ms.push(performance.now() - started);
         const cost = counter.reset();
         read = cost.itemsRead;

@@ -4,6 +4,8 @@
  * (store/stats-facts.ts); the weekly reconciliation sums the contributions of every source item and compares them
  * with the facts and counters. One definition, so the two can only disagree when a write went missing.
  */
+
+import { yearOf } from './dates.js';
 import type { Designation, DesignationLevel } from './designation.js';
 import type { Pledge } from './pledge.js';
 import type { Claim, Policy } from './policy.js';
@@ -12,6 +14,7 @@ import {
   divisionOfUscc,
   type PledgeRegisteredFact,
   type PolicyIssuedFact,
+  shanghaiYear,
 } from './statistics.js';
 
 export interface EnterpriseTotals {
@@ -21,7 +24,8 @@ export interface EnterpriseTotals {
 }
 
 export interface Contribution {
-  pledgeRegistered?: PledgeRegisteredFact;
+  /** With the year it counts for: that of the business date of the registration. */
+  pledgeRegistered?: PledgeRegisteredFact & { year: number };
   policyIssued?: PolicyIssuedFact;
   claimPaid?: ClaimPaidFact;
   /** Financing outstanding on a pledge (its shard is chosen by the pledge id). */
@@ -42,6 +46,7 @@ export function pledgeContribution(p: Pledge): Contribution {
       divisionCode: divisionOfUscc(p.applicant),
       lenderId: p.lenderId,
       amountFen,
+      year: p.registeredOn ? yearOf(p.registeredOn) : shanghaiYear(p.registeredAt),
     },
     enterprise: { uscc: p.applicant, pledgeRegisteredFen: amountFen },
     ...(p.status === 'active' ? { outstanding: { pledgeId: p.id, amountFen } } : {}),
@@ -84,7 +89,7 @@ export const designationContribution = (d: Designation): Contribution =>
 /** What a transition from `before` to `after` must write; facts are only ever added, never taken back. */
 export interface StatsChange {
   facts: {
-    pledgeRegistered?: PledgeRegisteredFact;
+    pledgeRegistered?: PledgeRegisteredFact & { year: number };
     policyIssued?: PolicyIssuedFact;
     claimPaid?: ClaimPaidFact;
   };

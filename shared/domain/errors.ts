@@ -4,6 +4,8 @@
  */
 export interface FieldIssue {
   path: string;
+  /** A stable machine code (API.md v2) for pages to render in the user's language. */
+  code?: string;
   message: string;
 }
 

@@ -7,6 +7,11 @@
  * (so they are invalidated more often), protect a narrower subject matter than an invention and are easier to
  * design around, so a bank treats them as the weaker collateral class.
  */
+import {
+  type ClassificationDays,
+  DEFAULT_PENALTY_FACTOR_BPS,
+  REGULATOR_CLASSIFICATION_DAYS,
+} from './loan.js';
 import type { PatentType } from './patent-number.js';
 
 export const LTV_KINDS = ['invention', 'utility_model', 'design', 'trademark'] as const;
@@ -16,6 +21,10 @@ export type MaxLtvBps = Record<LtvKind, number>;
 
 export interface LendingPolicy {
   maxLtvBps: MaxLtvBps;
+  /** Penalty rate = contract rate × this (default 15000, +50 %), for loans disbursed under the policy. */
+  penaltyFactorBps?: number;
+  /** The lender's own first day past due of each tier; the regulator's floor when absent. */
+  classificationDays?: ClassificationDays;
 }
 
 export const BPS_PER_UNIT = 10_000;
@@ -111,4 +120,12 @@ export function checkApprovedAmount(input: {
 /** The policy in force for a lender: what the IP office set, the defaults for anything it did not. */
 export const effectivePolicy = (stored: LendingPolicy | undefined): LendingPolicy => ({
   maxLtvBps: { ...DEFAULT_MAX_LTV_BPS, ...stored?.maxLtvBps },
+  ...(stored?.penaltyFactorBps === undefined ? {} : { penaltyFactorBps: stored.penaltyFactorBps }),
+  ...(stored?.classificationDays === undefined ? {} : { classificationDays: stored.classificationDays }),
 });
+
+export const penaltyFactorOf = (policy: LendingPolicy | undefined): number =>
+  policy?.penaltyFactorBps ?? DEFAULT_PENALTY_FACTOR_BPS;
+
+export const classificationDaysOf = (policy: LendingPolicy | undefined): ClassificationDays =>
+  policy?.classificationDays ?? REGULATOR_CLASSIFICATION_DAYS;

@@ -7,7 +7,15 @@ import type { Asset } from './asset.js';
 import { compareDates, type IsoDate, todayInShanghai } from './dates.js';
 import type { HistoryEntry } from './domain-event.js';
 import { type FieldIssue, unprocessable } from './errors.js';
-import { checkApprovedAmount, type LendingPolicy, type LtvKind, ltvKindOf } from './lending-policy.js';
+import {
+  checkApprovedAmount,
+  type LendingPolicy,
+  type LtvKind,
+  ltvKindOf,
+  penaltyFactorOf,
+} from './lending-policy.js';
+import { type Classification, type Loan, maturityFrom, startLoan } from './loan.js';
+import type { RepaymentType } from './loan-schedule.js';
 import type { PatentType } from './patent-number.js';
 import type { PledgeAction, PledgeStatus } from './pledge-state-machine.js';
 import { isGrantedOrRegistered, isInForce, loanMaturity } from './terms.js';
@@ -37,17 +45,39 @@ export interface Pledge {
   requestedAmountFen: number;
   termMonths: number;
   purpose?: string;
-  /** Repayment date if the loan started on the day of application; the assets must be in force through it. */
+  /**
+   * Repayment date: application date + termMonths until the first disbursement, then that date + termMonths
+   * (the assets are checked again against it).
+   */
   maturesOn: IsoDate;
   status: PledgeStatus;
   approvedAmountFen?: number;
   annualRateBps?: number;
+  /** The product chosen at approval (default `bullet`). */
+  repaymentType?: RepaymentType;
+  /** The lender's penalty factor at approval, fixed for the loan. */
+  penaltyFactorBps?: number;
   approvedAt?: string;
   rejectionReason?: string;
   registrationNumber?: string;
   registeredAt?: string;
+  /** The business date of the registration. */
+  registeredOn?: IsoDate;
   registrationRefusalReason?: string;
+  /** The first disbursement. */
   disbursedOn?: IsoDate;
+  disbursedAmountFen?: number;
+  /** The loan book from the first disbursement on (schedule, payments, penalty). */
+  loan?: Loan;
+  /** The last servicing run's findings (arrears, penalty, classification), as of its business date. */
+  servicing?: {
+    overdueDays: number;
+    penaltyInterestFen: number;
+    classification: Classification;
+    outstandingPrincipalFen: number;
+    nextDueOn: IsoDate | null;
+    remindedDueOn: IsoDate | null;
+  };
   version: number;
   createdAt: string;
   updatedAt: string;
@@ -141,7 +171,7 @@ export const summarise = (asset: Asset): PledgedAsset => ({
 export function newPledge(
   input: PledgeInput,
   assets: ReadonlyMap<string, Asset>,
-  ctx: { id: string; applicant: string; now: Date },
+  ctx: { id: string; applicant: string; now: Date; today: IsoDate },
 ): Pledge {
   const at = ctx.now.toISOString();
   return {
@@ -154,7 +184,7 @@ export function newPledge(
     requestedAmountFen: input.requestedAmountFen,
     termMonths: input.termMonths,
     ...(input.purpose ? { purpose: input.purpose } : {}),
-    maturesOn: loanMaturity(todayInShanghai(ctx.now), input.termMonths),
+    maturesOn: loanMaturity(ctx.today, input.termMonths),
     status: 'submitted',
     version: 1,
     createdAt: at,
@@ -166,6 +196,8 @@ export function newPledge(
 export interface ActionBody {
   approvedAmountFen?: number;
   annualRateBps?: number;
+  repaymentType?: RepaymentType;
+  amountFen?: number;
   reason?: string;
   registrationNumber?: string;
   disbursedOn?: IsoDate;
@@ -186,7 +218,7 @@ export function actionChanges(
   pledge: Pledge,
   action: PledgeAction,
   body: ActionBody,
-  ctx: { now: Date; policy?: LendingPolicy },
+  ctx: { now: Date; today: IsoDate; policy?: LendingPolicy },
 ): ActionChanges {
   const at = ctx.now.toISOString();
   switch (action) {
@@ -205,43 +237,122 @@ export function actionChanges(
           maxLtvBps: check.maxLtvBps,
           maxApprovedAmountFen: check.maxApprovedAmountFen,
         });
-      const data = { approvedAmountFen, annualRateBps: body.annualRateBps!, maxLtvBps: check.maxLtvBps };
-      return { fields: { approvedAmountFen, annualRateBps: body.annualRateBps!, approvedAt: at }, data };
+      const repaymentType = body.repaymentType ?? 'bullet';
+      const penaltyFactorBps = penaltyFactorOf(ctx.policy);
+      const data = {
+        approvedAmountFen,
+        annualRateBps: body.annualRateBps!,
+        maxLtvBps: check.maxLtvBps,
+        repaymentType,
+      };
+      return {
+        fields: {
+          approvedAmountFen,
+          annualRateBps: body.annualRateBps!,
+          repaymentType,
+          penaltyFactorBps,
+          approvedAt: at,
+        },
+        data,
+      };
     }
     case 'reject':
       return { fields: { rejectionReason: body.reason! }, data: { reason: body.reason! } };
     case 'refuse':
       return { fields: { registrationRefusalReason: body.reason! }, data: { reason: body.reason! } };
     case 'register': {
-      const registrationNumber = body.registrationNumber ?? generatedRegistrationNumber(pledge.id, ctx.now);
+      const registrationNumber = body.registrationNumber ?? generatedRegistrationNumber(pledge.id, ctx.today);
       return {
-        fields: { registrationNumber, registeredAt: at },
+        fields: { registrationNumber, registeredAt: at, registeredOn: ctx.today },
         data: { registrationNumber, registeredAt: at },
       };
     }
-    case 'disburse': {
-      const today = todayInShanghai(ctx.now);
-      const registeredOn = pledge.registeredAt ? todayInShanghai(new Date(pledge.registeredAt)) : today;
-      const disbursedOn = body.disbursedOn ?? today;
-      if (compareDates(disbursedOn, registeredOn) < 0 || compareDates(disbursedOn, today) > 0) {
-        const message = `must lie between the registration date ${registeredOn} and today ${today}`;
-        throw unprocessable(`disbursedOn ${disbursedOn} ${message}.`, {
-          errors: [{ path: 'disbursedOn', message }],
-        });
-      }
-      return { fields: { disbursedOn }, data: { disbursedOn } };
-    }
+    case 'disburse':
+      return firstDisbursement(pledge, body, ctx.today);
     default:
       return { fields: {}, data: {} };
   }
+}
+
+/** The business date a pledge was registered (older items carry only the instant). */
+export const registrationDateOf = (pledge: Pledge): IsoDate | undefined =>
+  pledge.registeredOn ?? (pledge.registeredAt ? todayInShanghai(new Date(pledge.registeredAt)) : undefined);
+
+/** A tranche's date: not before registration nor the previous tranche, not after today. */
+export function checkDisbursementDate(pledge: Pledge, disbursedOn: IsoDate, today: IsoDate): void {
+  const earliest = pledge.loan?.tranches.at(-1)?.disbursedOn ?? registrationDateOf(pledge) ?? today;
+  if (compareDates(disbursedOn, earliest) < 0 || compareDates(disbursedOn, today) > 0) {
+    const what = pledge.loan ? 'the previous tranche' : 'the registration date';
+    const message = `must lie between ${what} ${earliest} and today ${today}`;
+    throw unprocessable(`disbursedOn ${disbursedOn} ${message}.`, {
+      errors: [{ path: 'disbursedOn', code: 'disbursement_date_out_of_range', message }],
+    });
+  }
+}
+
+/** The tranche amount: at most what is left of the approved amount (default: all of it). */
+export function trancheAmount(pledge: Pledge, requested: number | undefined): number {
+  const left = (pledge.approvedAmountFen ?? 0) - (pledge.disbursedAmountFen ?? 0);
+  const amountFen = requested ?? left;
+  if (amountFen > left || amountFen <= 0)
+    throw unprocessable(
+      `A tranche of ${amountFen} fen exceeds the ${left} fen left of the approved amount.`,
+      {
+        errors: [
+          {
+            path: 'amountFen',
+            code: 'above_approved_amount',
+            message: `exceeds the ${left} fen not yet disbursed of the approved amount`,
+          },
+        ],
+      },
+    );
+  return amountFen;
+}
+
+/**
+ * The first disbursement starts the loan: maturity = that date + termMonths, every pledged right re-checked
+ * against it (the pledge's record of each right's term), the schedule generated.
+ */
+function firstDisbursement(pledge: Pledge, body: ActionBody, today: IsoDate): ActionChanges {
+  const disbursedOn = body.disbursedOn ?? today;
+  checkDisbursementDate(pledge, disbursedOn, today);
+  const amountFen = trancheAmount(pledge, body.amountFen);
+  const repaymentType = pledge.repaymentType ?? 'bullet';
+  const maturesOn = maturityFrom(repaymentType, disbursedOn, pledge.termMonths);
+  const issues: FieldIssue[] = [];
+  pledge.assets.forEach((asset, i) => {
+    if (compareDates(asset.expiresOn, maturesOn) < 0)
+      issues.push({
+        path: `assetIds.${i}`,
+        code: 'expires_before_maturity',
+        message: `${asset.number} expires on ${asset.expiresOn}, before the loan matures on ${maturesOn}`,
+      });
+  });
+  if (issues.length > 0)
+    throw unprocessable('The pledged rights do not cover the loan from this disbursement date.', {
+      errors: issues,
+    });
+  const loan = startLoan({
+    repaymentType,
+    annualRateBps: pledge.annualRateBps ?? 0,
+    penaltyFactorBps: pledge.penaltyFactorBps ?? penaltyFactorOf(undefined),
+    termMonths: pledge.termMonths,
+    amountFen,
+    disbursedOn,
+  });
+  return {
+    fields: { disbursedOn, disbursedAmountFen: amountFen, maturesOn, loan },
+    data: { disbursedOn, amountFen, maturesOn },
+  };
 }
 
 /**
  * A registration number when the office does not type one: `ZY<year><12 chars of the pledge id>`, unique
  * because pledge ids are.
  */
-export const generatedRegistrationNumber = (pledgeId: string, now: Date): string =>
-  `ZY${todayInShanghai(now).slice(0, 4)}${pledgeId
+export const generatedRegistrationNumber = (pledgeId: string, today: IsoDate): string =>
+  `ZY${today.slice(0, 4)}${pledgeId
     .replace(/[^a-zA-Z0-9]/g, '')
     .toUpperCase()
     .slice(0, 12)}`;

@@ -4,7 +4,7 @@
  * in `coverage.ts`, the application's checks in `underwriting.ts`.
  */
 import type { Actor } from './actor.js';
-import { compareDates, type IsoDate, todayInShanghai } from './dates.js';
+import { compareDates, type IsoDate } from './dates.js';
 import type { HistoryEntry } from './domain-event.js';
 import { unprocessable } from './errors.js';
 
@@ -161,11 +161,12 @@ export function policyActionChanges(
   policy: Policy,
   action: 'issue' | 'decline' | 'cancel',
   body: PolicyActionBody,
-  now: Date,
+  ctx: { now: Date; today: IsoDate },
 ): { fields: Partial<Policy>; data: Record<string, unknown> } {
+  const { now } = ctx;
   switch (action) {
     case 'issue': {
-      const today = todayInShanghai(now);
+      const { today } = ctx;
       if (compareDates(policy.periodEnd, today) < 0)
         throw unprocessable('The policy period has already ended; it cannot be issued.', {
           errors: [{ path: 'periodEnd', message: `${policy.periodEnd} is before today (${today})` }],

@@ -12,7 +12,7 @@ import { registerDesignationRoutes } from './routes/designations.js';
 import { registerEnterpriseRoutes } from './routes/enterprises.js';
 import { registerEventRoutes } from './routes/events.js';
 import { registerInstitutionRoutes } from './routes/institutions.js';
-import { registerPledgeRoutes } from './routes/pledges.js';
+import { registerLoanRoutes, registerPledgeRoutes } from './routes/pledges.js';
 import { registerPolicyRoutes } from './routes/policies.js';
 import { registerStatsRoutes } from './routes/stats.js';
 import { registerSystemRoutes } from './routes/system.js';
@@ -72,6 +72,7 @@ export function createApp(deps: PortalDeps): PortalApp {
   registerEnterpriseRoutes(app);
   registerAssetRoutes(app);
   registerPledgeRoutes(app);
+  registerLoanRoutes(app);
   registerCoOwnerConsentRoutes(app);
   registerPolicyRoutes(app);
   registerClaimRoutes(app);

@@ -2,13 +2,15 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { Principal } from '../auth/principal.js';
 import type { TokenVerifier } from '../auth/verify-token.js';
+import type { Clock } from '../domain/clock.js';
 
 /** Everything a request handler needs from the outside world; built once by the composition root. */
 export interface PortalDeps {
   db: DynamoDBDocumentClient;
   tableName: string;
   verifyToken: TokenVerifier;
-  now: () => Date;
+  /** The one clock: real instants for audit fields, the business date for every rule. */
+  clock: Clock;
   newId: () => string;
   /** Called for unexpected faults (5xx); never receives request bodies or tokens. */
   logFault?: (error: unknown, info: { method: string; path: string }) => void;

@@ -8,6 +8,7 @@
  * same item with the figures as of that run.
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { Clock } from '../domain/clock.js';
 import type { StatsSnapshot } from '../domain/statistics.js';
 import { jobContext } from '../usecases/context.js';
 import { recordStatsSnapshot } from '../usecases/stats.js';
@@ -17,6 +18,6 @@ export interface StatsDeps {
   tableName: string;
 }
 
-/** Builds and stores the day's snapshot as of `now`; returns it. */
-export const computeStats = (deps: StatsDeps, now: Date): Promise<StatsSnapshot> =>
-  recordStatsSnapshot(jobContext(deps, now));
+/** Builds and stores the snapshot as of the clock's business date; returns it. */
+export const computeStats = (deps: StatsDeps, clock: Clock): Promise<StatsSnapshot> =>
+  recordStatsSnapshot(jobContext(deps, clock));

@@ -9,7 +9,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { todayInShanghai } from '../domain/dates.js';
+import type { Clock } from '../domain/clock.js';
 import { DomainError } from '../domain/errors.js';
 import { PolicyRepository } from '../store/policy-repository.js';
 import { useCaseContext } from '../usecases/context.js';
@@ -31,10 +31,10 @@ export interface ExpireResult {
   expired: number;
 }
 
-export async function expirePolicies(deps: ExpireDeps, now: Date): Promise<ExpireResult> {
-  const uc = useCaseContext({ db: deps.db, tableName: deps.tableName, now: () => now, newId: randomUUID });
+export async function expirePolicies(deps: ExpireDeps, clock: Clock): Promise<ExpireResult> {
+  const uc = useCaseContext({ db: deps.db, tableName: deps.tableName, clock, newId: randomUUID });
   const repo = new PolicyRepository(uc.store);
-  const today = todayInShanghai(now);
+  const today = clock.today();
   let examined = 0;
   let expired = 0;
   let startKey: Record<string, unknown> | undefined;

@@ -23,6 +23,7 @@
  * the snapshot's own differences stay one list of snapshot figures.
  */
 import { type DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import type { Clock } from '../domain/clock.js';
 import {
   type Contribution,
   claimContribution,
@@ -30,7 +31,7 @@ import {
   pledgeContribution,
   policyContribution,
 } from '../domain/contributions.js';
-import { todayInShanghai } from '../domain/dates.js';
+import { yearOf } from '../domain/dates.js';
 import type { Designation, DesignationLevel } from '../domain/designation.js';
 import type { Pledge } from '../domain/pledge.js';
 import type { Claim, Policy } from '../domain/policy.js';
@@ -132,14 +133,14 @@ function addFigure(
 /** The snapshot inputs as of `now` from the source items, and each enterprise's expected and stored figures. */
 export async function sourceStatsInputs(
   deps: ReconcileDeps,
-  now: Date,
+  clock: Clock,
 ): Promise<{
   inputs: StatsInputs;
   scanned: number;
   enterprises: { expected: Map<string, EnterpriseFigures>; stored: Map<string, EnterpriseFigures> };
 }> {
-  const date = todayInShanghai(now);
-  const year = shanghaiYear(now);
+  const date = clock.today();
+  const year = yearOf(date);
   const pledges: PledgeRegisteredFact[] = [];
   const policies: PolicyIssuedFact[] = [];
   const claims: ClaimPaidFact[] = [];
@@ -162,7 +163,10 @@ export async function sourceStatsInputs(
       case 'designation': {
         // The same contribution functions the transitions write from (domain/contributions.ts).
         const c = contributionOf(item);
-        if (c.pledgeRegistered && inYear(c.pledgeRegistered.registeredAt)) pledges.push(c.pledgeRegistered);
+        if (c.pledgeRegistered?.year === year) {
+          const { year: _year, ...fact } = c.pledgeRegistered;
+          pledges.push(fact);
+        }
         if (c.policyIssued && inYear(c.policyIssued.issuedAt)) policies.push(c.policyIssued);
         if (c.claimPaid && inYear(c.claimPaid.paidAt)) claims.push(c.claimPaid);
         if (c.outstanding) outstandingFen = addExact(outstandingFen, c.outstanding.amountFen, 'outstanding');
@@ -212,7 +216,7 @@ export async function sourceStatsInputs(
   }
   return {
     inputs: {
-      asOf: now.toISOString(),
+      asOf: clock.now().toISOString(),
       date,
       year,
       pledges,
@@ -247,10 +251,10 @@ export function diffEnterpriseFigures(
   return differences;
 }
 
-export async function reconcileStats(deps: ReconcileDeps, now: Date): Promise<ReconcileResult> {
+export async function reconcileStats(deps: ReconcileDeps, clock: Clock): Promise<ReconcileResult> {
   const [actual, source] = await Promise.all([
-    buildStatsSnapshot(jobContext(deps, now)),
-    sourceStatsInputs(deps, now),
+    buildStatsSnapshot(jobContext(deps, clock)),
+    sourceStatsInputs(deps, clock),
   ]);
   const expected = buildSnapshot(source.inputs);
   const differences = diffSnapshots(expected, actual);

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { createRemoteJWKSet } from 'jose';
 import { createTokenVerifier } from '../auth/verify-token.js';
+import { type Clock, systemClock } from '../domain/clock.js';
 import type { PortalDeps } from '../http/context.js';
 import { createDocumentClient } from '../store/dynamo-client.js';
 
@@ -39,7 +40,8 @@ export interface AwsDepsOptions {
   settings?: AwsSettings;
   /** Powertools logger; it reads POWERTOOLS_SERVICE_NAME and POWERTOOLS_LOG_LEVEL itself. */
   logger?: Logger;
-  now?: () => Date;
+  /** Deployed functions run on the system clock: PORTAL_TODAY is never read here. */
+  clock?: Clock;
 }
 
 /**
@@ -58,7 +60,7 @@ export function awsDeps(options: AwsDepsOptions = {}): PortalDeps {
       issuer: settings.issuer,
       audience: settings.audience,
     }),
-    now: options.now ?? (() => new Date()),
+    clock: options.clock ?? systemClock(),
     newId: () => randomUUID(),
     ...requestLogging(logger),
   };

@@ -2,6 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { LOCAL_AUDIENCE, LOCAL_ISSUER, type LocalIssuer, loadLocalIssuer } from '../auth/local-issuer.js';
 import { createTokenVerifier } from '../auth/verify-token.js';
+import { businessDateClock, type Clock, systemClock } from '../domain/clock.js';
+import { isValidDate } from '../domain/dates.js';
 import type { PortalDeps } from '../http/context.js';
 import { openLocalDatabase } from '../local/local-database.js';
 import { StreamPoller } from '../local/stream-poller.js';
@@ -21,6 +23,18 @@ export const DEFAULT_DATA_DIR = '.data';
 export const dataDirFromEnv = (env: NodeJS.ProcessEnv = process.env): string =>
   env.DATA_DIR?.trim() || DEFAULT_DATA_DIR;
 
+/**
+ * The local clock: `PORTAL_TODAY=YYYY-MM-DD` pins the business date (catch-up runs, demos, tests of a future
+ * date); instants stay real. Only local entry points read it — the deployed functions use the system clock.
+ */
+export function clockFromEnv(env: NodeJS.ProcessEnv = process.env): Clock {
+  const pinned = env.PORTAL_TODAY?.trim();
+  if (!pinned) return systemClock();
+  if (!isValidDate(pinned))
+    throw new Error(`PORTAL_TODAY must be a calendar date YYYY-MM-DD, got "${pinned}".`);
+  return businessDateClock(pinned);
+}
+
 export interface LocalRuntime {
   deps: PortalDeps;
   issuer: LocalIssuer;
@@ -31,11 +45,17 @@ export interface LocalRuntime {
 
 export interface LocalRuntimeOptions {
   dataDir: string;
+  /** Default: from PORTAL_TODAY. */
+  clock?: Clock;
   /** One line per request; default: none. */
   logLine?: (line: string) => void;
 }
 
-export async function openLocalRuntime({ dataDir, logLine }: LocalRuntimeOptions): Promise<LocalRuntime> {
+export async function openLocalRuntime({
+  dataDir,
+  logLine,
+  clock = clockFromEnv(),
+}: LocalRuntimeOptions): Promise<LocalRuntime> {
   const database = await openLocalDatabase(dataDir, LOCAL_TABLE_NAME);
   try {
     const admin = new DynamoDBClient({
@@ -47,7 +67,7 @@ export async function openLocalRuntime({ dataDir, logLine }: LocalRuntimeOptions
     admin.destroy();
     const issuer = await loadLocalIssuer(dataDir);
     const db = localDocumentClient(database.endpoint);
-    const deps = createLocalDeps({ db, issuer, logLine });
+    const deps = createLocalDeps({ db, issuer, logLine, clock });
     return {
       deps,
       issuer,
@@ -67,13 +87,14 @@ export function createLocalDeps(options: {
   db: PortalDeps['db'];
   issuer: LocalIssuer;
   logLine?: ((line: string) => void) | undefined;
+  clock?: Clock;
 }): PortalDeps {
-  const { db, issuer, logLine } = options;
+  const { db, issuer, logLine, clock = clockFromEnv() } = options;
   return {
     db,
     tableName: LOCAL_TABLE_NAME,
     verifyToken: createTokenVerifier({ keys: issuer.keys, issuer: LOCAL_ISSUER, audience: LOCAL_AUDIENCE }),
-    now: () => new Date(),
+    clock,
     newId: () => randomUUID(),
     // A local developer's console: the stack helps here; it never reaches a response body.
     logFault: (error, { method, path }) => console.error(`fault in ${method} ${path}:`, error),

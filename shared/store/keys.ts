@@ -9,6 +9,7 @@
  *   asset number     ASSETNO#<kind>#<number>          ASSETNO
  *   asset→policy     ASSET#<assetId>                  POLICY#<insurerId>#<policyId>
  *   pledge           PLEDGE#<id>                      PLEDGE
+ *   repayment        PLEDGE#<id>                      REPAY#<pledge version, 12 digits>
  *   policy           POLICY#<id>                      POLICY
  *   policy→claim     POLICY#<policyId>                CLAIM#<claimId>
  *   policy number    POLICYNO#<insurerId>#<number>    POLICYNO
@@ -65,6 +66,12 @@ export const assetNumberKey = (kind: AssetKind, number: string): Key => ({
   sk: 'ASSETNO',
 });
 export const pledgeKey = (id: string): Key => aggregateKey('pledge', id);
+export const REPAYMENT_PREFIX = 'REPAY#';
+/** A loan repayment, keyed by the pledge version its recording produced (one per version, sorted by it). */
+export const repaymentKey = (pledgeId: string, version: number): Key => ({
+  pk: pledgeKey(pledgeId).pk,
+  sk: `${REPAYMENT_PREFIX}${String(version).padStart(12, '0')}`,
+});
 export const policyKey = (id: string): Key => aggregateKey('policy', id);
 export const claimKey = (id: string): Key => aggregateKey('claim', id);
 export const designationKey = (id: string): Key => aggregateKey('designation', id);

@@ -57,6 +57,21 @@ export class PledgeRepository {
     return item?.lenderId as string | undefined;
   }
 
+  /**
+   * One page of the active loans: the office index's `active#` range, so a servicing run reads what is active and
+   * nothing else, however large the table grows.
+   */
+  activeLoans(page: PageRequest): Promise<Page<Pledge>> {
+    return queryPage<Pledge>({
+      db: this.store.db,
+      tableName: this.store.tableName,
+      index: 'gsi3',
+      partition: partitions.officePledges,
+      sortPrefix: 'active#',
+      page,
+    });
+  }
+
   /** One Query per page through the caller's index, newest first; never a Scan. */
   async list(
     scope: PledgeListScope,

@@ -11,7 +11,6 @@ import {
   assetView,
   buildAsset,
 } from '../domain/asset.js';
-import { todayInShanghai } from '../domain/dates.js';
 import { isEnterprise } from '../domain/enterprise.js';
 import {
   checkExpectedVersion,
@@ -29,7 +28,7 @@ import type { Page, PageRequest } from '../store/query-page.js';
 import { ConditionsFailed, type Item } from '../store/toolkit.js';
 import type { UseCaseContext } from './context.js';
 
-const viewOf = (uc: UseCaseContext, asset: Asset) => assetView(asset, todayInShanghai(uc.now()));
+const viewOf = (uc: UseCaseContext, asset: Asset) => assetView(asset, uc.clock.today());
 
 /**
  * Registers an asset in `owner`'s portfolio (an enterprise only in its own): with an Idempotency-Key its record
@@ -45,11 +44,11 @@ export async function registerAsset(
   if (actor.role === 'enterprise' && !isEnterprise(actor, req.owner))
     throw forbidden('An enterprise may only register assets in its own portfolio.');
   await uc.engine.read([], idempotency);
-  const now = uc.now();
+  const now = uc.clock.now();
   const asset = buildAsset(req.input, {
     id: uc.newId(),
     owner: req.owner,
-    today: todayInShanghai(now),
+    today: uc.clock.today(),
     now: now.toISOString(),
   });
   const view = viewOf(uc, asset);

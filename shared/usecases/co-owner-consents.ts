@@ -42,7 +42,7 @@ export async function recordConsent(
 ): Promise<RecordedConsent> {
   const asset = await manageableAsset(uc, actor, req);
   const consent = {
-    recordedAt: uc.now().toISOString(),
+    recordedAt: uc.clock.now().toISOString(),
     recordedBy: actor.sub ?? actor.role,
     recordedByRole: actor.role,
     ...(req.documentRef ? { documentRef: req.documentRef } : {}),
@@ -66,7 +66,7 @@ export async function revokeConsent(uc: UseCaseContext, actor: Actor, req: Conse
       `Pledge ${asset.encumbrance.pledgeId} holds the asset; the consent cannot be revoked while it does.`,
       { pledgeId: asset.encumbrance.pledgeId },
     );
-  await write(uc, asset, req, consentRevocation(uc.store, asset, req.uscc, uc.now().toISOString()));
+  await write(uc, asset, req, consentRevocation(uc.store, asset, req.uscc, uc.clock.now().toISOString()));
   return asset.version + 1;
 }
 

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { Clock } from '../domain/clock.js';
 import { Store } from '../store/toolkit.js';
 import { Engine } from './engine.js';
 
@@ -7,22 +8,22 @@ import { Engine } from './engine.js';
 export interface UseCaseContext {
   store: Store;
   engine: Engine;
-  now: () => Date;
+  clock: Clock;
   newId: () => string;
 }
 
 export function useCaseContext(deps: {
   db: DynamoDBDocumentClient;
   tableName: string;
-  now: () => Date;
+  clock: Clock;
   newId: () => string;
 }): UseCaseContext {
   const store = new Store(deps.db, deps.tableName);
-  return { store, engine: new Engine(store, deps.now), now: deps.now, newId: deps.newId };
+  return { store, engine: new Engine(store, () => deps.clock.now()), clock: deps.clock, newId: deps.newId };
 }
 
 /** A scheduled job's context: its clock stands still at the run's instant, ids are random. */
 export const jobContext = (
   deps: { db: DynamoDBDocumentClient; tableName: string },
-  now: Date,
-): UseCaseContext => useCaseContext({ ...deps, now: () => now, newId: () => randomUUID() });
+  clock: Clock,
+): UseCaseContext => useCaseContext({ ...deps, clock, newId: () => randomUUID() });

@@ -4,7 +4,6 @@
  */
 import { type Actor, tenantOf } from '../domain/actor.js';
 import { designationContribution, statsChange } from '../domain/contributions.js';
-import { todayInShanghai } from '../domain/dates.js';
 import {
   DESIGNATION_MACHINE,
   type Designation,
@@ -101,7 +100,7 @@ export async function designate(
   const refusal = validUntilRefusal(input.year, input.validUntil);
   if (refusal) throw validationError([{ path: 'validUntil', message: refusal }]);
   await uc.engine.read([], idempotency);
-  const at = uc.now().toISOString();
+  const at = uc.clock.now().toISOString();
   const designation: Designation = {
     id: uc.newId(),
     uscc: check.uscc,
@@ -239,7 +238,7 @@ export async function listDesignations(
 ): Promise<Page<DesignationListItem>> {
   const repo = new DesignationRepository(uc.store);
   const found = await repo.list(filters, page);
-  const { histories, briefs } = await repo.listContext(found.items, todayInShanghai(uc.now()));
+  const { histories, briefs } = await repo.listContext(found.items, uc.clock.today());
   const items = found.items.map((d) => {
     const brief = briefs.get(d.uscc)!;
     return {

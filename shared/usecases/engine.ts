@@ -8,7 +8,7 @@
  *
  * An action with an Idempotency-Key costs two round trips: the BatchGet and the TransactWrite.
  */
-import { type Actor, SYSTEM_ACTOR } from '../domain/actor.js';
+import { type Actor, type ActorRole, SYSTEM_ACTOR } from '../domain/actor.js';
 import {
   type DomainEvent,
   eventId,
@@ -78,6 +78,21 @@ export interface Plan<T> {
   result?: unknown;
   /** What it answers when that needs the aggregate after the change or its event (e.g. a history to show). */
   answer?: (after: T, event: DomainEvent) => unknown;
+}
+
+/** A non-transition operation: its name in the history, who may run it, from which states, its event type. */
+export interface Operation<S extends string> {
+  name: string;
+  /** For messages: "cannot <verb>" ("record a repayment"). */
+  verb: string;
+  roles: readonly ActorRole[];
+  from: readonly S[];
+  eventType: string;
+}
+
+export interface OperationPlan<T, A> extends Plan<T> {
+  /** The transition this operation turned out to complete (e.g. the repayment that closes the loan). */
+  completes?: A;
 }
 
 export interface ActionRequest<A> {
@@ -249,6 +264,91 @@ export class Engine {
             current.status,
           );
         if (req.expectedVersion !== undefined) throw preconditionFailed(current.version);
+      }
+    }
+    throw conflict(`The ${spec.noun} keeps changing concurrently; retry.`);
+  }
+
+  /**
+   * An operation that is not a life-cycle transition (a loan repayment, a tranche, a servicing run): the same
+   * pipeline — load, visibility, If-Match, who and from which states, compute, ONE guarded TransactWrite with its
+   * event, bounded retry — but the status stays. When the computation shows the operation completes a
+   * transition (a repayment that pays everything is `repay`), `plan.completes` names it: the state machine decides
+   * it again and the row's target, event type and effects apply.
+   */
+  async operate<T extends Aggregate, A extends string, R extends TransitionRow<A, T['status']>>(
+    spec: AggregateSpec<T, A, R>,
+    op: Operation<T['status']>,
+    req: Omit<ActionRequest<A>, 'action'>,
+    compute: (current: T, ctx: { now: Date }) => OperationPlan<T, A> | Promise<OperationPlan<T, A>>,
+  ): Promise<Outcome<T>> {
+    const key = aggregateKey(spec.kind, req.id);
+    for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+      const items = await this.read([key], attempt === 1 ? req.idempotency : undefined);
+      const item = items.get(key);
+      const before = item ? toResource<T>(item) : undefined;
+      const system = req.actor.role === SYSTEM_ACTOR.role;
+      if (!before || !(system || (spec.mayAct ?? spec.maySee)(req.actor, before)))
+        throw notFound(`${capitalise(spec.noun)} ${req.id}`);
+      if (req.expectedVersion !== undefined && req.expectedVersion !== before.version)
+        throw preconditionFailed(before.version);
+      if (!op.roles.includes(req.actor.role))
+        throw forbidden(`The ${req.actor.role} role may not ${op.verb} a ${spec.noun}.`);
+      if (!op.from.includes(before.status))
+        throw invalidState(`A ${spec.noun} that is ${before.status} cannot ${op.verb}.`, before.status);
+      const now = this.now();
+      const plan = await compute(before, { now });
+      let row: R | undefined;
+      if (plan.completes !== undefined) {
+        const decision = spec.machine.decide(before.status, plan.completes, req.actor.role);
+        if (!decision.ok)
+          throw forbidden(`The ${req.actor.role} role may not ${plan.completes} a ${spec.noun}.`);
+        row = decision.row;
+      }
+      const after = {
+        ...before,
+        ...plan.changes,
+        status: row ? row.to : before.status,
+        version: before.version + 1,
+        updatedAt: now.toISOString(),
+      } as T;
+      const event: DomainEvent = row
+        ? this.eventOf(spec, row, before, after, req.actor, plan.data ?? {})
+        : {
+            ...this.eventOf(
+              spec,
+              { action: op.name, to: after.status } as R,
+              before,
+              after,
+              req.actor,
+              plan.data ?? {},
+            ),
+            type: op.eventType,
+          };
+      const result = plan.result ?? after;
+      const writes: TxItem[] = [
+        { tag: spec.kind, write: this.guardedUpdate(spec, before, after) },
+        this.eventWrite(event),
+        ...(plan.writes ?? []),
+        ...(row ? (spec.effects?.(before, after, row, this.store) ?? []) : []),
+        ...(req.idempotency ? [recordWrite(this.store, req.idempotency, result, now)] : []),
+      ];
+      try {
+        await this.store.transact(writes);
+        return { before, after, event, result };
+      } catch (error) {
+        if (!(error instanceof ConditionsFailed)) throw error;
+        await this.replayOnRecord(error, req.idempotency);
+        if (!error.has(spec.kind) && !error.has('event'))
+          throw (
+            plan.onFailed?.(error) ??
+            (row ? spec.onEffectFailed?.(error, before, after) : undefined) ??
+            conflict('The change could not be stored; retry.')
+          );
+        if (req.expectedVersion !== undefined) {
+          const current = await this.load<T>(spec.kind, req.id);
+          throw preconditionFailed(current?.version ?? before.version);
+        }
       }
     }
     throw conflict(`The ${spec.noun} keeps changing concurrently; retry.`);

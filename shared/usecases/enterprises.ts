@@ -28,7 +28,7 @@ export async function saveEnterprise(
   const repo = new EnterpriseRepository(uc.store);
   const existing = await repo.get(req.uscc);
   if (existing) checkExpectedVersion(req.expectedVersion, existing.version);
-  const now = uc.now().toISOString();
+  const now = uc.clock.now().toISOString();
   const enterprise: Enterprise = {
     uscc: req.uscc,
     name: req.input.name,

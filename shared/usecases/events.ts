@@ -4,7 +4,6 @@
  * none of whose events the caller may see answers 404, as the subject itself would.
  */
 import { type Actor, tenantOf } from '../domain/actor.js';
-import { todayInShanghai } from '../domain/dates.js';
 import type { DomainEvent, Subject } from '../domain/domain-event.js';
 import { notFound } from '../domain/errors.js';
 import { EventFeedRepository } from '../store/event-feed-repository.js';
@@ -24,7 +23,7 @@ export async function listEvents(
   const mayRead = readerOf(actor);
   if (!('subject' in query)) {
     // Filtered after the Query: a page may hold fewer than `limit` events while `nextCursor` is set.
-    const feed = await repository.dayFeed(query.day ?? todayInShanghai(uc.now()), page);
+    const feed = await repository.dayFeed(query.day ?? uc.clock.today(), page);
     return { items: feed.items.filter(mayRead), nextCursor: feed.nextCursor };
   }
   const found = await repository.subjectEvents(query.subject, page);

@@ -23,7 +23,7 @@ export async function saveInstitution(
   if (existing) checkExpectedVersion(req.expectedVersion, existing.version);
   if (existing && existing.kind !== req.kind)
     throw conflict(`Institution ${req.id} is a ${existing.kind}; its kind cannot change.`);
-  const now = uc.now().toISOString();
+  const now = uc.clock.now().toISOString();
   const institution: Institution = {
     id: req.id,
     kind: req.kind,
@@ -52,7 +52,7 @@ export async function setLendingPolicy(
     ...existing,
     lendingPolicy: req.policy,
     version: existing.version + 1,
-    updatedAt: uc.now().toISOString(),
+    updatedAt: uc.clock.now().toISOString(),
   };
   await save(repo, institution, existing.version);
   return view(institution);

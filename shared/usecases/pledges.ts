@@ -6,8 +6,7 @@
 import { type Actor, tenantOf } from '../domain/actor.js';
 import type { Asset } from '../domain/asset.js';
 import { pledgeContribution, statsChange } from '../domain/contributions.js';
-import { todayInShanghai } from '../domain/dates.js';
-import { conflict, type DomainError, type FieldIssue, notFound, unprocessable } from '../domain/errors.js';
+import { conflict, DomainError, type FieldIssue, notFound, unprocessable } from '../domain/errors.js';
 import type { Institution } from '../domain/institution.js';
 import { effectivePolicy } from '../domain/lending-policy.js';
 import {
@@ -37,6 +36,7 @@ import { statsWrites } from '../store/stats-facts.js';
 import { type ConditionsFailed, increment, type Store, type TxItem } from '../store/toolkit.js';
 import type { UseCaseContext } from './context.js';
 import type { AggregateSpec } from './engine.js';
+import { disburseTranche, payOffPlan } from './loans.js';
 
 /**
  * The pledge as the engine runs it. Its effects: a freeing transition releases every asset this pledge still holds
@@ -100,10 +100,11 @@ export async function submitPledge(
     const item = items.get(assetKey(id));
     if (item) assets.set(id, toResource<Asset>(item));
   }
-  const now = uc.now();
+  const now = uc.clock.now();
+  const today = uc.clock.today();
   const issues = submissionRefusals(input, assets, {
     applicant,
-    today: todayInShanghai(now),
+    today,
     lenderExists: (lender && toResource<Institution>(lender).kind) === 'lender',
   });
   if (issues.length > 0)
@@ -111,7 +112,7 @@ export async function submitPledge(
       `The application was refused: ${issues.map((i) => `${i.path} ${i.message}`).join('; ')}.`,
       { errors: issues },
     );
-  const pledge = newPledge(input, assets, { id: uc.newId(), applicant, now });
+  const pledge = newPledge(input, assets, { id: uc.newId(), applicant, now, today });
   const held = input.assetIds.map((id) => assets.get(id)!);
   const outcome = await uc.engine.create(PLEDGE_SPEC, { actor, action: 'submit', idempotency }, pledge, {
     data: {
@@ -174,7 +175,8 @@ export async function getPledge(uc: UseCaseContext, actor: Actor, id: string): P
   if (!found || !maySee(actor, found.agg)) throw notFound(`Pledge ${id}`);
   return {
     pledge: found.agg,
-    history: found.history as PledgeEvent[],
+    // The life cycle only: servicing operations (repayments, tranches, runs) keep the status and have their lists.
+    history: found.history.filter((e) => e.from !== e.to) as PledgeEvent[],
     allowedActions: PLEDGE_MACHINE.actionsFrom(found.agg.status, actor.role),
   };
 }
@@ -191,15 +193,45 @@ export async function actOnPledge(
   },
   idempotency?: IdempotencyRequest,
 ): Promise<Pledge> {
+  if (req.action === 'disburse') {
+    try {
+      return await transitionPledge(uc, actor, req, idempotency);
+    } catch (error) {
+      // Already active: a further tranche, while some of the approved amount is left (else the 409 stands).
+      if (!(error instanceof DomainError && error.extra.currentState === 'active')) throw error;
+      const tranche = await disburseTranche(uc, actor, { ...req, ...req.body }, idempotency, error);
+      return tranche;
+    }
+  }
+  return transitionPledge(uc, actor, req, idempotency);
+}
+
+async function transitionPledge(
+  uc: UseCaseContext,
+  actor: Actor,
+  req: {
+    id: string;
+    action: Exclude<PledgeAction, 'submit'>;
+    body: ActionBody;
+    expectedVersion?: number | undefined;
+  },
+  idempotency?: IdempotencyRequest,
+): Promise<Pledge> {
   const outcome = await uc.engine.transition(
     PLEDGE_SPEC,
     { actor, id: req.id, action: req.action, expectedVersion: req.expectedVersion, idempotency },
     async (pledge, { now }) => {
+      const today = uc.clock.today();
+      if (req.action === 'repay') return payOffPlan(uc.store, pledge, actor, today, now);
       const policy =
         req.action === 'approve'
           ? effectivePolicy(lendingPolicyOf(await uc.store.get(institutionKey(pledge.lenderId))))
           : undefined;
-      const changes = actionChanges(pledge, req.action, req.body, { now, ...(policy ? { policy } : {}) });
+      const changes = actionChanges(pledge, req.action, req.body, {
+        now,
+        today,
+        ...(policy ? { policy } : {}),
+      });
       return { changes: changes.fields, data: changes.data };
     },
   );

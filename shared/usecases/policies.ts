@@ -7,7 +7,7 @@ import { type Actor, SYSTEM_ACTOR, tenantOf } from '../domain/actor.js';
 import type { Asset } from '../domain/asset.js';
 import { policyContribution, statsChange } from '../domain/contributions.js';
 import { claimIssues } from '../domain/coverage.js';
-import { compareDates, todayInShanghai } from '../domain/dates.js';
+import { compareDates } from '../domain/dates.js';
 import { conflict, invalidState, notFound, unprocessable } from '../domain/errors.js';
 import type { Institution } from '../domain/institution.js';
 import type { Pledge } from '../domain/pledge.js';
@@ -149,8 +149,8 @@ export async function applyForPolicy(
     assets,
     pledge: input.pledgeId ? resource<Pledge>(items.get(pledgeKey(input.pledgeId))) : undefined,
   };
-  const now = uc.now();
-  const issues = underwritingIssues(input, facts, { holder, today: todayInShanghai(now) });
+  const now = uc.clock.now();
+  const issues = underwritingIssues(input, facts, { holder, today: uc.clock.today() });
   if (issues.length > 0)
     throw unprocessable('The application does not pass underwriting.', { errors: issues });
   const policy = newPolicy(input, facts, { id: uc.newId(), holder, now });
@@ -229,7 +229,7 @@ export async function actOnPolicy(
     POLICY_SPEC,
     { actor, id: req.id, action: req.action, expectedVersion: req.expectedVersion, idempotency },
     (policy, { now }) => {
-      const changes = policyActionChanges(policy, req.action, req.body, now);
+      const changes = policyActionChanges(policy, req.action, req.body, { now, today: uc.clock.today() });
       const number = changes.fields.policyNumber;
       if (req.action !== 'issue' || number === undefined)
         return { changes: changes.fields, data: changes.data };
@@ -263,8 +263,8 @@ export async function expirePolicy(uc: UseCaseContext, id: string): Promise<Poli
   const outcome = await uc.engine.transition(
     POLICY_SPEC,
     { actor: SYSTEM_ACTOR, id, action: 'expire' },
-    (policy, { now }) => {
-      if (compareDates(policy.periodEnd, todayInShanghai(now)) >= 0)
+    (policy) => {
+      if (compareDates(policy.periodEnd, uc.clock.today()) >= 0)
         throw invalidState(
           `The policy period runs through ${policy.periodEnd}; it cannot expire yet.`,
           policy.status,
@@ -291,7 +291,7 @@ export async function fileClaim(
     POLICY_SPEC,
     { actor, id: req.policyId, action: 'file_claim', idempotency },
     (policy, { now }) => {
-      const issues = claimIssues(policy, req.input, todayInShanghai(now));
+      const issues = claimIssues(policy, req.input, uc.clock.today());
       if (issues.length > 0)
         throw unprocessable('The claim cannot be filed on this policy.', { errors: issues });
       const claim = newClaim(policy, req.input, { id: claimId, now });

@@ -2,21 +2,21 @@
  * Statistics use cases: build the day's snapshot from the facts and counters (the daily job stores it), and read
  * a stored one. The figures come from the pure functions of `domain/statistics.ts`.
  */
-import { todayInShanghai } from '../domain/dates.js';
+import { yearOf } from '../domain/dates.js';
 import { DomainError, notFound } from '../domain/errors.js';
-import { buildSnapshot, type StatsInputs, type StatsSnapshot, shanghaiYear } from '../domain/statistics.js';
+import { buildSnapshot, type StatsInputs, type StatsSnapshot } from '../domain/statistics.js';
 import { StatsRepository } from '../store/stats-repository.js';
 import type { UseCaseContext } from './context.js';
 
 /**
- * The inputs of the snapshot as of `uc.now()`: 11 Queries on small partitions (3 fact partitions of this year,
+ * The inputs of the snapshot as of the business date: 11 Queries on small partitions (3 fact partitions of this year,
  * 4 in-force types from today on, 2 granted counters, outstanding, designations), never a Scan.
  */
 export async function gatherStatsInputs(uc: UseCaseContext): Promise<StatsInputs> {
   const repo = new StatsRepository(uc.store);
-  const now = uc.now();
-  const date = todayInShanghai(now);
-  const year = shanghaiYear(now);
+  const now = uc.clock.now();
+  const date = uc.clock.today();
+  const year = yearOf(date);
   const [
     pledges,
     policies,
@@ -57,7 +57,7 @@ export async function gatherStatsInputs(uc: UseCaseContext): Promise<StatsInputs
   };
 }
 
-/** The snapshot as of `uc.now()`, without storing it (the reconciliation compares against this). */
+/** The snapshot as of the business date, without storing it (the reconciliation compares against this). */
 export async function buildStatsSnapshot(uc: UseCaseContext): Promise<StatsSnapshot> {
   return buildSnapshot(await gatherStatsInputs(uc));
 }

@@ -229,7 +229,7 @@ describe('PortalStack resources', () => {
       return { 'Fn::GetAtt': [id, 'Arn'] };
     };
 
-    it('run expiry and the snapshot daily and the audit weekly, in Shanghai time, with retries', () => {
+    it('run expiry, loan servicing and the snapshot daily and the audit weekly, in Shanghai time, with retries', () => {
       expect(
         schedules.map((s) => [
           s.ScheduleExpression,
@@ -238,6 +238,7 @@ describe('PortalStack resources', () => {
         ]),
       ).toEqual([
         ['cron(5 0 * * ? *)', 'Asia/Shanghai', entryOf('expire-policies')],
+        ['cron(30 0 * * ? *)', 'Asia/Shanghai', entryOf('servicing')],
         ['cron(0 1 * * ? *)', 'Asia/Shanghai', entryOf('compute-stats')],
         ['cron(0 2 ? * MON *)', 'Asia/Shanghai', entryOf('reconcile-stats')],
       ]);
@@ -272,8 +273,8 @@ describe('PortalStack resources', () => {
         asList(s.Action).some((a) => a.startsWith('dynamodb:')),
       );
       const itemGrants = dynamo.filter((s) => !asList(s.Action).includes('dynamodb:Scan'));
-      // API, expiry, stats snapshot, stats audit: one item-level grant each.
-      expect(itemGrants).toHaveLength(4);
+      // API, expiry, servicing, stats snapshot, stats audit: one item-level grant each; all but the audit write.
+      expect(itemGrants).toHaveLength(5);
       for (const grant of itemGrants) {
         expect(asList(grant.Action)).toEqual(expect.arrayContaining(['dynamodb:GetItem', 'dynamodb:Query']));
         for (const action of asList(grant.Action)) expect(action).not.toContain('*');
@@ -283,7 +284,7 @@ describe('PortalStack resources', () => {
         ]);
       }
       const writers = itemGrants.filter((g) => asList(g.Action).includes('dynamodb:PutItem'));
-      expect(writers).toHaveLength(3);
+      expect(writers).toHaveLength(4);
       const scans = dynamo.filter((s) => asList(s.Action).includes('dynamodb:Scan'));
       expect(scans).toEqual([{ Effect: 'Allow', Action: 'dynamodb:Scan', Resource: tableArn }]);
     });
@@ -368,8 +369,8 @@ describe('cdk-nag AwsSolutions', () => {
     expect(acknowledged.map((a) => `${a.id} ${a.where}`).sort()).toEqual(
       [
         ...PUBLIC_ROUTES.map((p) => `AwsSolutions-APIG4 AWS::ApiGatewayV2::Route GET ${p}`),
-        // the API, the three scheduled jobs, the event publisher and the audit-feed consumer
-        ...Array(6).fill('AwsSolutions-L1 AWS::Lambda::Function'),
+        // the API, the four scheduled jobs, the event publisher and the audit-feed consumer
+        ...Array(7).fill('AwsSolutions-L1 AWS::Lambda::Function'),
         // web hosting (infra/web-hosting.ts): the access-log bucket, the distribution without WAF, geo
         // restriction or custom certificate, and CDK's own note on the log bucket's LogDeliveryWrite ACL
         'AwsSolutions-S1 AWS::S3::Bucket',

@@ -14,8 +14,10 @@
  *   fixture object named by the path segment before it (see `ID_OF`; add your collection there).
  * The test fails when a registered route has no line here, or a line names no registered route.
  */
+
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Role } from '../../shared/auth/principal.js';
+import { fixedClock } from '../../shared/domain/clock.js';
 import { patentCheckCharacter } from '../../shared/domain/patent-number.js';
 import { withUsccCheck } from '../../shared/domain/uscc.js';
 import { createApp } from '../../shared/http/app.js';
@@ -249,6 +251,18 @@ const EXPECTATIONS: Record<string, Expectation> = {
   'POST /pledges/{id}/repay': pledgeAction(['lender1'], ['lender2'], 'active'),
   'POST /pledges/{id}/default': pledgeAction(['lender1'], ['lender2'], 'active'),
   'POST /pledges/{id}/release': pledgeAction(['ipoffice'], [], 'repaid'),
+  // Loan servicing: on an active loan of A from lender1.
+  'GET /pledges/{id}/schedule': {
+    allow: ['entA', 'lender1', 'ipoffice'],
+    hide: ['entB', 'lender2'],
+    params: async (fx) => ({ id: await pledgeOfA(fx, 'active') }),
+  },
+  'GET /pledges/{id}/repayments': {
+    allow: ['entA', 'lender1', 'ipoffice'],
+    hide: ['entB', 'lender2'],
+    params: async (fx) => ({ id: await pledgeOfA(fx, 'active') }),
+  },
+  'POST /pledges/{id}/repayments': pledgeAction(['lender1'], ['lender2'], 'active', { amountFen: 1 }),
 
   // Insurance: each action gets a fresh policy of A addressed to insurer1 (the only insurer) in the state it needs.
   'POST /policies': {
@@ -414,7 +428,7 @@ describe('authorisation matrix', () => {
     };
     fx = { portal, assetOfA: '', newAssetOfA, consentedAssetOfA, nextPatentNumber };
     fx.assetOfA = await newAssetOfA();
-    const snapshot = await computeStats(portal.deps, STATS_RUN);
+    const snapshot = await computeStats(portal.deps, fixedClock(STATS_RUN));
     expect(snapshot.asOf, 'fixture statistics run').toBe(STATS_RUN.toISOString());
   });
 

@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import { fixedClock } from '../../shared/domain/clock.js';
 import { expirePolicies } from '../../shared/jobs/expire-policies.js';
 import {
   activePolicy,
@@ -21,7 +22,7 @@ describe('scheduled policy expiry', () => {
   const job = (now: Date, pageSize?: number) =>
     expirePolicies(
       { db: portal.deps.db, tableName: portal.tableName, ...(pageSize ? { pageSize } : {}) },
-      now,
+      fixedClock(now),
     );
   const policy = async (id: string) => (await portal.call('GET', `/policies/${id}`, { as: office })).body;
 

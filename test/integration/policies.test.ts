@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import { fixedClock } from '../../shared/domain/clock.js';
 import { expirePolicies } from '../../shared/jobs/expire-policies.js';
 import {
   activePolicy,
@@ -141,12 +142,16 @@ describe('full-chain IP insurance over HTTP', () => {
 
     // The period ends 2026-12-31: still active on that day, expired from 2027-01-01 (Shanghai).
     clock = new Date('2026-12-31T15:59:00Z');
-    expect(await expirePolicies({ db: portal.deps.db, tableName: portal.tableName }, clock)).toEqual({
+    expect(
+      await expirePolicies({ db: portal.deps.db, tableName: portal.tableName }, fixedClock(clock)),
+    ).toEqual({
       examined: 0,
       expired: 0,
     });
     clock = new Date('2026-12-31T16:00:00Z');
-    expect(await expirePolicies({ db: portal.deps.db, tableName: portal.tableName }, clock)).toEqual({
+    expect(
+      await expirePolicies({ db: portal.deps.db, tableName: portal.tableName }, fixedClock(clock)),
+    ).toEqual({
       examined: 1,
       expired: 1,
     });

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Role } from '../../shared/auth/principal.js';
+import { fixedClock } from '../../shared/domain/clock.js';
 import {
   type ClaimAction,
   claimTransition,
@@ -151,7 +152,7 @@ describe('insurance properties (random actions by random roles)', () => {
             if (cmd.kind === 'expire') {
               await expirePolicies(
                 { db: portal.deps.db, tableName: portal.tableName },
-                new Date('2027-01-02T00:00:00Z'),
+                fixedClock(new Date('2027-01-02T00:00:00Z')),
               );
               const after = await snapshot(policyId);
               checkInvariants(after);

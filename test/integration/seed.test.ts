@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PUBLISHED, planCity, SeedRefused, seedCity } from '../../scripts/seed-city.js';
+import { fixedClock } from '../../shared/domain/clock.js';
 import { YI_YUAN_FEN } from '../../shared/domain/money.js';
 import { computeStats } from '../../shared/jobs/compute-stats.js';
 import { reconcileStats } from '../../shared/jobs/reconcile-stats.js';
@@ -30,7 +31,7 @@ describe('the demonstration data set', () => {
     expect(result.retries).toBe(0);
 
     const now = new Date();
-    const s = await computeStats(portal.deps, now);
+    const s = await computeStats(portal.deps, fixedClock(now));
     expect(s.insurance.policiesIssued).toBe(440);
     expect(s.insurance.insuredEnterprises).toBe(137);
     expect(s.insurance.sumInsuredFen).toBe(21_500_000_000); // 2.15亿元
@@ -56,7 +57,7 @@ describe('the demonstration data set', () => {
     expect(s.portfolio.patentsInForce.invention).toBeGreaterThan(0);
     expect(s.portfolio.trademarksInForce).toBeGreaterThan(0);
 
-    const audit = await reconcileStats(portal.deps, now);
+    const audit = await reconcileStats(portal.deps, fixedClock(now));
     expect(audit.differences).toEqual([]);
     expect(audit.enterpriseDifferences).toEqual([]);
 

@@ -1,6 +1,7 @@
 import { ScanCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { fixedClock } from '../../shared/domain/clock.js';
 import { DESIGNATION_LEVELS } from '../../shared/domain/designation.js';
 import { patentCheckCharacter } from '../../shared/domain/patent-number.js';
 import { COVERAGE_LINES } from '../../shared/domain/policy.js';
@@ -712,7 +713,7 @@ describe('statistics over a random city driven through the API', () => {
         await writePastYear(portal, withUsccCheck(pastHolder), year);
 
         const now = new Date();
-        const snapshot = await computeStats(portal.deps, now);
+        const snapshot = await computeStats(portal.deps, fixedClock(now));
         const expected = bruteForce(await everyItem(portal), now);
         expect(snapshot).toEqual(expected);
 
@@ -727,7 +728,7 @@ describe('statistics over a random city driven through the API', () => {
         expect(snapshot.insurance.claimsPaidFen).toBe(tally.claimsPaidFen);
         expect(snapshot.designations).toEqual(tally.designations);
 
-        const audit = await reconcileStats(portal.deps, now);
+        const audit = await reconcileStats(portal.deps, fixedClock(now));
         expect(audit.differences).toEqual([]);
         expect(audit.enterpriseDifferences).toEqual([]);
 
@@ -795,7 +796,7 @@ describe('statistics over a random city driven through the API', () => {
         ],
       }),
     );
-    const audit = await reconcileStats(portal.deps, new Date());
+    const audit = await reconcileStats(portal.deps, fixedClock(new Date()));
     expect(audit.enterpriseDifferences).toEqual([
       { figure: `enterprise[${uscc}].inForce[2030-01-09#trademark]`, expected: 1, actual: 0 },
       { figure: `enterprise[${uscc}].pledgeRegisteredFen`, expected: 800, actual: 801 },

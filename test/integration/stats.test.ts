@@ -1,6 +1,7 @@
 import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { fixedClock } from '../../shared/domain/clock.js';
 import { DESIGNATION_LEVELS } from '../../shared/domain/designation.js';
 import { COVERAGE_LINES } from '../../shared/domain/policy.js';
 import { JINHUA_DIVISIONS } from '../../shared/domain/statistics.js';
@@ -251,7 +252,7 @@ describe('statistics job', () => {
       fc.asyncProperty(scenarioArb, async (scenario) => {
         const portal = await createTestPortal();
         await write(portal, transactionsOf(scenario, portal.tableName));
-        const snapshot = await computeStats(portal.deps, NOW);
+        const snapshot = await computeStats(portal.deps, fixedClock(NOW));
         expect(snapshot).toEqual(bruteForce(scenario));
       }),
       { numRuns: 6 },
@@ -269,12 +270,12 @@ describe('statistics job', () => {
         )
       ).Item;
 
-    await computeStats(portal.deps, NOW);
+    await computeStats(portal.deps, fixedClock(NOW));
     const first = await stored();
-    await computeStats(portal.deps, NOW);
+    await computeStats(portal.deps, fixedClock(NOW));
     expect(await stored()).toEqual(first);
 
-    const later = await computeStats(portal.deps, new Date(NOW.getTime() + 3_600_000));
+    const later = await computeStats(portal.deps, fixedClock(new Date(NOW.getTime() + 3_600_000)));
     const snapshots = await portal.deps.db.send(
       new QueryCommand({
         TableName: portal.tableName,
@@ -294,7 +295,7 @@ describe('statistics job', () => {
 
     const measure = async () => {
       const probe = counting(portal.deps);
-      const snapshot = await computeStats(probe.deps, NOW);
+      const snapshot = await computeStats(probe.deps, fixedClock(NOW));
       return { snapshot, counts: probe.counts, capacity: probe.capacity() };
     };
     const before = await measure();
@@ -502,7 +503,7 @@ describe('statistics job', () => {
       ).status,
     ).toBe(201);
 
-    const clean = await reconcileStats(portal.deps, NOW);
+    const clean = await reconcileStats(portal.deps, fixedClock(NOW));
     expect(clean.differences).toEqual([]);
     expect(clean.actual.financing.registeredAmountFen).toBe(800);
     expect(clean.actual.portfolio.patentsInForce.utility_model).toBe(1);
@@ -526,7 +527,7 @@ describe('statistics job', () => {
       }),
     );
     const logged: unknown[] = [];
-    const drift = await reconcileStats({ ...portal.deps, log: (_m, d) => logged.push(d) }, NOW);
+    const drift = await reconcileStats({ ...portal.deps, log: (_m, d) => logged.push(d) }, fixedClock(NOW));
     expect(drift.differences).toEqual([
       { figure: 'portfolio.trademarksInForce', expected: 1, actual: 0 },
       { figure: 'portfolio.trademarksRegisteredThisYear', expected: 1, actual: 0 },
@@ -562,8 +563,8 @@ describe('statistics routes', () => {
         ),
       ],
     ]);
-    const earlier = await computeStats(portal.deps, new Date('2026-06-14T17:30:00.000Z'));
-    const latest = await computeStats(portal.deps, NOW);
+    const earlier = await computeStats(portal.deps, fixedClock(new Date('2026-06-14T17:30:00.000Z')));
+    const latest = await computeStats(portal.deps, fixedClock(NOW));
 
     const got = await portal.call('GET', '/stats', { as: office });
     expect(got.status).toBe(200);

@@ -4,6 +4,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { ephemeralIssuer, LOCAL_AUDIENCE, LOCAL_ISSUER } from '../../shared/auth/local-issuer.js';
 import type { Role } from '../../shared/auth/principal.js';
 import { createTokenVerifier } from '../../shared/auth/verify-token.js';
+import { fixedClock } from '../../shared/domain/clock.js';
 import { createApp } from '../../shared/http/app.js';
 
 /**
@@ -22,7 +23,7 @@ export async function createMockPortal(now = new Date('2026-11-27T04:00:00Z')) {
     db,
     tableName: 'portal-test',
     verifyToken: createTokenVerifier({ keys: issuer.keys, issuer: LOCAL_ISSUER, audience: LOCAL_AUDIENCE }),
-    now: () => now,
+    clock: fixedClock(now),
     newId: () => `id-${++seq}`,
   });
   const call = async (

@@ -9,6 +9,7 @@ import {
 } from '../../shared/auth/local-issuer.js';
 import type { Role } from '../../shared/auth/principal.js';
 import { createTokenVerifier } from '../../shared/auth/verify-token.js';
+import { systemClock } from '../../shared/domain/clock.js';
 import { createApp } from '../../shared/http/app.js';
 import type { PortalApp, PortalDeps } from '../../shared/http/context.js';
 import { localDocumentClient } from '../../shared/store/dynamo-client.js';
@@ -41,9 +42,12 @@ export interface CallResult {
   body: any;
 }
 
-/** `endpoint`: a DynamoDB Local of the test file's own instead of the run's shared one. */
+/**
+ * `endpoint`: a DynamoDB Local of the test file's own instead of the run's shared one. `now` drives a system clock
+ * (business date = its Shanghai day); pass `clock` to pin the business date separately.
+ */
 export async function createTestPortal(
-  overrides: Partial<PortalDeps> = {},
+  { now, ...overrides }: Partial<PortalDeps> & { now?: () => Date } = {},
   endpoint: string = inject('dynamoEndpoint'),
 ): Promise<TestPortal> {
   const tableName = `test-${randomUUID()}`;
@@ -60,7 +64,7 @@ export async function createTestPortal(
     db: localDocumentClient(endpoint),
     tableName,
     verifyToken: createTokenVerifier({ keys: issuer.keys, issuer: LOCAL_ISSUER, audience: LOCAL_AUDIENCE }),
-    now: () => new Date(),
+    clock: systemClock(now),
     newId: () => randomUUID(),
     ...overrides,
   };

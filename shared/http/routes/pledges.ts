@@ -1,6 +1,8 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { actorOf } from '../../auth/principal.js';
-import { type ActionBody, MAX_PLEDGE_ASSETS, MAX_TERM_MONTHS } from '../../domain/pledge.js';
+import { CLASSIFICATIONS } from '../../domain/loan.js';
+import { REPAYMENT_TYPES } from '../../domain/loan-schedule.js';
+import { type ActionBody, MAX_PLEDGE_ASSETS, MAX_TERM_MONTHS, type Pledge } from '../../domain/pledge.js';
 import {
   PLEDGE_ACTIONS,
   PLEDGE_STATUSES,
@@ -9,6 +11,7 @@ import {
   type TransitionRow,
 } from '../../domain/pledge-state-machine.js';
 import { useCaseContext } from '../../usecases/context.js';
+import { getSchedule, listRepayments, recordRepayment } from '../../usecases/loans.js';
 import { actOnPledge, getPledge, listPledges, submitPledge } from '../../usecases/pledges.js';
 import {
   ActorSchema,
@@ -89,10 +92,28 @@ const PledgeSchema = z
     registrationNumber: z.string().optional(),
     registeredAt: z.string().optional(),
     registrationRefusalReason: z.string().optional(),
-    disbursedOn: z.string().optional(),
+    disbursedOn: z.string().optional().openapi({ description: 'The first disbursement' }),
+    repaymentType: z.enum(REPAYMENT_TYPES).optional(),
+    penaltyFactorBps: z.number().int().optional(),
+    registeredOn: z.string().optional().openapi({ description: 'Business date of the registration' }),
+    disbursedAmountFen: z.number().int().optional().openapi({ description: 'Sum of the tranches so far' }),
+    servicing: z
+      .object({
+        overdueDays: z.number().int(),
+        penaltyInterestFen: z.number().int(),
+        classification: z.enum(CLASSIFICATIONS),
+        outstandingPrincipalFen: z.number().int(),
+        nextDueOn: z.string().nullable(),
+        remindedDueOn: z.string().nullable(),
+      })
+      .optional()
+      .openapi({ description: 'The last servicing run’s findings' }),
     ...storedFields,
   })
   .openapi('Pledge');
+
+/** The loan book stays internal: clients read it through /schedule and /repayments. */
+const pledgeView = ({ loan: _, ...pledge }: Pledge) => pledge;
 
 const PledgeEventSchema = z
   .object({
@@ -130,6 +151,10 @@ const ACTION_BODIES: Record<Exclude<PledgeAction, 'submit'>, { schema: z.ZodType
         .min(0)
         .max(10_000)
         .openapi({ description: 'Annual interest rate, basis points' }),
+      repaymentType: z
+        .enum(REPAYMENT_TYPES)
+        .optional()
+        .openapi({ description: 'Default `bullet` (到期一次还本付息)' }),
     }),
     required: true,
   },
@@ -150,7 +175,12 @@ const ACTION_BODIES: Record<Exclude<PledgeAction, 'submit'>, { schema: z.ZodType
   disburse: {
     schema: z.strictObject({
       disbursedOn: IsoDate.optional().openapi({
-        description: 'Default today (Asia/Shanghai); not before registration',
+        description: 'Default today (the business date); not before registration or the previous tranche',
+      }),
+      amountFen: PositiveFen.optional().openapi({
+        description:
+          'This tranche; default: the rest of the approved amount. A further tranche on an active loan is ' +
+          'spread over the instalments still to fall due. Above what is left → 422 `above_approved_amount`.',
       }),
     }),
     required: false,
@@ -191,7 +221,7 @@ export function registerPledgeRoutes(app: PortalApp): void {
           submitPledge(useCaseContext(c.var.deps), actorOf(c.var.principal), c.req.valid('json'), idem),
         (pledge) => ({
           status: 201,
-          body: pledge,
+          body: pledgeView(pledge),
           version: pledge.version,
           location: `/pledges/${pledge.id}`,
         }),
@@ -221,7 +251,7 @@ export function registerPledgeRoutes(app: PortalApp): void {
         limit,
         cursor,
       });
-      return c.json(page, 200);
+      return c.json({ items: page.items.map(pledgeView), nextCursor: page.nextCursor }, 200);
     },
   );
 
@@ -242,7 +272,7 @@ export function registerPledgeRoutes(app: PortalApp): void {
       const detail = await getPledge(useCaseContext(c.var.deps), actorOf(c.var.principal), id);
       c.header('ETag', etagOf(detail.pledge.version));
       return c.json(
-        { ...detail.pledge, history: detail.history, allowedActions: detail.allowedActions },
+        { ...pledgeView(detail.pledge), history: detail.history, allowedActions: detail.allowedActions },
         200,
       );
     },
@@ -283,9 +313,163 @@ export function registerPledgeRoutes(app: PortalApp): void {
               },
               idem,
             ),
-          (pledge) => ({ status: 200, body: pledge, version: pledge.version }),
+          (pledge) => ({ status: 200, body: pledgeView(pledge), version: pledge.version }),
         ),
       { idempotent: true },
     );
   }
+}
+
+const InstalmentSchema = z.object({
+  n: z.number().int(),
+  dueOn: z.string(),
+  principalFen: z.number().int(),
+  interestFen: z.number().int(),
+  paidPrincipalFen: z.number().int(),
+  paidInterestFen: z.number().int(),
+  status: z.enum(['due', 'paid', 'partially_paid', 'overdue']),
+});
+
+const ScheduleSchema = z
+  .object({
+    instalments: z.array(InstalmentSchema),
+    outstandingPrincipalFen: z.number().int(),
+    accruedInterestFen: z.number().int().openapi({
+      description: 'Unpaid interest of instalments due + the current period’s interest to today',
+    }),
+    penaltyInterestFen: z
+      .number()
+      .int()
+      .openapi({ description: 'Penalty interest (罚息) accrued and unpaid' }),
+    overdueDays: z.number().int(),
+    classification: z.enum(CLASSIFICATIONS),
+  })
+  .openapi('LoanSchedule');
+
+const AllocationSchema = z.object({
+  penaltyFen: z.number().int(),
+  interestFen: z.number().int(),
+  principalFen: z.number().int(),
+  prepaidPrincipalFen: z.number().int(),
+  instalments: z.array(
+    z.object({ n: z.number().int(), interestFen: z.number().int(), principalFen: z.number().int() }),
+  ),
+});
+
+const RepaymentSchema = z
+  .object({
+    id: z.string(),
+    pledgeId: z.string(),
+    amountFen: z.number().int(),
+    paidOn: z.string(),
+    allocation: AllocationSchema,
+    recordedAt: z.string(),
+    recordedBy: z.object({ role: z.string(), org: z.string().nullable() }),
+    pledgeStatus: StatusSchema,
+    outstandingPrincipalFen: z.number().int(),
+  })
+  .openapi('Repayment');
+
+const RepaymentInput = z
+  .strictObject({
+    amountFen: PositiveFen,
+    paidOn: IsoDate.optional().openapi({
+      description: 'Default today (the business date); not before the disbursement or the last repayment',
+    }),
+  })
+  .openapi('RepaymentInput');
+
+/** The loan-servicing routes of API.md v2: the schedule and the repayments the lender records. */
+export function registerLoanRoutes(app: PortalApp): void {
+  addRoute(
+    app,
+    ['enterprise', 'lender', 'ipoffice'],
+    createRoute({
+      method: 'get',
+      path: '/pledges/{id}/schedule',
+      summary: 'The repayment schedule and the loan’s position as of the business date',
+      description:
+        'Monthly periods from the first disbursement; exact to the fen (round half up). Classification by ' +
+        'the lender’s thresholds (default the regulator’s: 1 / 91 / 181 / 361 days). Before the first ' +
+        'disbursement → 409.',
+      tags: ['loans'],
+      request: { params: IdParam },
+      responses: { 200: jsonResponse(ScheduleSchema, 'The schedule'), ...errorResponses },
+    }),
+    async (c) => {
+      const schedule = await getSchedule(
+        useCaseContext(c.var.deps),
+        actorOf(c.var.principal),
+        c.req.valid('param').id,
+      );
+      return c.json(schedule, 200);
+    },
+  );
+
+  addRoute(
+    app,
+    ['lender'],
+    createRoute({
+      method: 'post',
+      path: '/pledges/{id}/repayments',
+      summary: 'Record a repayment received (lender)',
+      description:
+        'Allocated penalty interest → interest → principal, oldest instalment first; a remainder prepays ' +
+        'principal from the last instalments (the term shortens). More than everything owed on `paidOn` → 422 ' +
+        '`overpayment`; `paidOn` before the disbursement → `repayment_before_disbursement`, after today → ' +
+        '`repayment_in_future`, before the last repayment → `repayment_out_of_order`. Paying everything moves ' +
+        'the pledge to `repaid`. Concurrent repayments are allocated one after the other. Honours ' +
+        'Idempotency-Key and If-Match.',
+      tags: ['loans'],
+      request: { params: IdParam, headers: IfMatchHeader, body: jsonBody(RepaymentInput) },
+      responses: {
+        201: jsonResponse(RepaymentSchema, 'The repayment with its allocation'),
+        ...errorResponses,
+      },
+    }),
+    async (c) =>
+      respond(
+        c,
+        (idem) => {
+          const { id } = c.req.valid('param');
+          const version = expectedVersion(c);
+          return recordRepayment(
+            useCaseContext(c.var.deps),
+            actorOf(c.var.principal),
+            { id, ...c.req.valid('json'), ...(version === undefined ? {} : { expectedVersion: version }) },
+            idem,
+          );
+        },
+        (repayment) => ({
+          status: 201,
+          body: repayment,
+          location: `/pledges/${repayment.pledgeId}/repayments`,
+        }),
+      ),
+    { idempotent: true },
+  );
+
+  addRoute(
+    app,
+    ['enterprise', 'lender', 'ipoffice'],
+    createRoute({
+      method: 'get',
+      path: '/pledges/{id}/repayments',
+      summary: 'The repayments of a loan with their allocation, oldest first',
+      tags: ['loans'],
+      request: { params: IdParam },
+      responses: {
+        200: jsonResponse(z.object({ items: z.array(RepaymentSchema) }), 'The repayments'),
+        ...errorResponses,
+      },
+    }),
+    async (c) => {
+      const items = await listRepayments(
+        useCaseContext(c.var.deps),
+        actorOf(c.var.principal),
+        c.req.valid('param').id,
+      );
+      return c.json({ items }, 200);
+    },
+  );
 }
