@@ -49,7 +49,29 @@ const MaxLtvBpsSchema = z
       'utility_model 1500, design 1500, trademark 5000. A pledge of several kinds is capped by the LOWEST of them.',
   });
 
-const LendingPolicySchema = z.strictObject({ maxLtvBps: MaxLtvBpsSchema }).openapi('LendingPolicy');
+const DayCount = z.number().int().min(1).max(3650);
+const ClassificationDaysSchema = z
+  .strictObject({ specialMention: DayCount, substandard: DayCount, doubtful: DayCount, loss: DayCount })
+  .superRefine((d, ctx) => {
+    const order = ['specialMention', 'substandard', 'doubtful', 'loss'] as const;
+    for (let i = 1; i < order.length; i++)
+      if (d[order[i]!] <= d[order[i - 1]!])
+        ctx.addIssue({ code: 'custom', path: [order[i]!], message: `must be more than ${order[i - 1]}` });
+  })
+  .openapi('ClassificationDays', {
+    description:
+      'First day past due of each tier of the five-tier classification; default the regulator’s 1 / 91 / 181 / 361',
+  });
+
+const LendingPolicySchema = z
+  .strictObject({
+    maxLtvBps: MaxLtvBpsSchema,
+    penaltyFactorBps: z.number().int().min(10_000).max(50_000).optional().openapi({
+      description: 'Penalty rate = contract rate × factor; default 15000 (+50 %), fixed at approval',
+    }),
+    classificationDays: ClassificationDaysSchema.optional(),
+  })
+  .openapi('LendingPolicy');
 
 const InstitutionSchema = z
   .object({
