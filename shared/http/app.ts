@@ -1,7 +1,6 @@
-import { OpenAPIHono } from '@hono/zod-openapi';
+import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
-import { validationError } from '../domain/errors.js';
 import type { AppEnv, PortalApp, PortalDeps } from './context.js';
 import { errorToProblem, problemResponse } from './problem.js';
 import { routeTable } from './route.js';
@@ -20,18 +19,8 @@ export const MAX_BODY_BYTES = 64 * 1024;
 
 /** Builds the portal's HTTP app. The same app runs in Lambda (hono/aws-lambda) and locally (node-server). */
 export function createApp(deps: PortalDeps): PortalApp {
-  const app: PortalApp = new OpenAPIHono<AppEnv>({
-    // Validation failures become one 400 naming every field; zod's raw result never reaches a client.
-    defaultHook: (result) => {
-      if (!result.success) {
-        const target = (result as { target?: string }).target ?? 'request';
-        throw validationError(
-          result.error.issues.map((issue) => ({ path: issuePath(target, issue), message: issue.message })),
-          `The request ${target === 'json' ? 'body' : target} is not valid.`,
-        );
-      }
-    },
-  });
+  // Request validation is installed per route by addRoute (route.ts).
+  const app: PortalApp = new Hono<AppEnv>();
 
   app.use('*', async (c, next) => {
     c.set('deps', deps);
@@ -98,16 +87,6 @@ export function createApp(deps: PortalDeps): PortalApp {
     errorToProblem((error, c) => deps.logFault?.(error, { method: c.req.method, path: c.req.path })),
   );
   return app;
-}
-
-/** Body fields are named bare (`name`); others by where they came from (`query.limit`, `param.id`). */
-function issuePath(target: string, issue: { path: PropertyKey[]; code: string; keys?: string[] }): string {
-  const segments = issue.path.map(String);
-  // Unknown keys are reported on the object holding them; name the offending key instead.
-  if (issue.code === 'unrecognized_keys' && issue.keys?.length) segments.push(issue.keys.join(','));
-  const field = segments.join('.');
-  if (target === 'json') return field || 'body';
-  return field ? `${target}.${field}` : target;
 }
 
 const pathPattern = (path: string) => new RegExp(`^${path.replace(/\{[^}]+\}/g, '[^/]+')}/?$`);

@@ -1,4 +1,3 @@
-import { createRoute, z } from '@hono/zod-openapi';
 import {
   ASSET_STATUSES,
   type Asset,
@@ -27,7 +26,8 @@ import {
   storedFields,
 } from '../common.js';
 import type { PortalApp, PortalDeps } from '../context.js';
-import { addRoute } from '../route.js';
+import { addRoute, createRoute } from '../route.js';
+import * as z from '../zod.js';
 import { UsccParam } from './enterprises.js';
 
 const PatentInputSchema = z

@@ -1,4 +1,3 @@
-import { createRoute, z } from '@hono/zod-openapi';
 import { actorOf, type Principal } from '../../auth/principal.js';
 import { coverageOf, remainingCover, settlementIssues } from '../../domain/coverage.js';
 import { forbidden, invalidState, notFound, unprocessable } from '../../domain/errors.js';
@@ -18,7 +17,8 @@ import {
   pageOf,
 } from '../common.js';
 import type { PortalApp } from '../context.js';
-import { addRoute } from '../route.js';
+import { addRoute, createRoute } from '../route.js';
+import * as z from '../zod.js';
 import { ClaimSchema, listScope, mayReadPolicy } from './policies.js';
 
 const SettleInput = z.strictObject({ paidFen: Fen }).openapi('ClaimSettlement');

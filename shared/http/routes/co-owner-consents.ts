@@ -1,4 +1,3 @@
-import { createRoute, z } from '@hono/zod-openapi';
 import type { Principal } from '../../auth/principal.js';
 import type { Asset, CoOwnerConsent } from '../../domain/asset.js';
 import { isEnterprise, parseUscc } from '../../domain/enterprise.js';
@@ -7,7 +6,8 @@ import { AssetRepository } from '../../store/asset-repository.js';
 import { CoOwnerConsentRepository } from '../../store/co-owner-consent-repository.js';
 import { assertVersion, errorResponses, etagOf, IfMatchHeader, jsonBody, jsonResponse } from '../common.js';
 import type { PortalApp } from '../context.js';
-import { addRoute } from '../route.js';
+import { addRoute, createRoute } from '../route.js';
+import * as z from '../zod.js';
 
 const Params = z.object({
   id: z.string().min(1).max(100),

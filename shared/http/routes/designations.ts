@@ -1,4 +1,3 @@
-import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { actorOf } from '../../auth/principal.js';
 import { todayInShanghai } from '../../domain/dates.js';
@@ -40,7 +39,8 @@ import {
   storedFields,
 } from '../common.js';
 import type { AppEnv, PortalApp } from '../context.js';
-import { addRoute } from '../route.js';
+import { addRoute, createRoute } from '../route.js';
+import * as z from '../zod.js';
 
 const Level = z.enum(DESIGNATION_LEVELS);
 const Year = z.number().int().min(MIN_DESIGNATION_YEAR).max(MAX_DESIGNATION_YEAR);

@@ -1,4 +1,3 @@
-import { createRoute, z } from '@hono/zod-openapi';
 import { type Enterprise, isEnterprise, parseUscc } from '../../domain/enterprise.js';
 import { forbidden, notFound } from '../../domain/errors.js';
 import { activeDesignationsOf } from '../../store/designation-repository.js';
@@ -15,7 +14,8 @@ import {
   storedFields,
 } from '../common.js';
 import type { PortalApp } from '../context.js';
-import { addRoute } from '../route.js';
+import { addRoute, createRoute } from '../route.js';
+import * as z from '../zod.js';
 
 /** A USCC in a path; checked (check character, alphabet) in the handler so the 400 gives the exact reason. */
 export const UsccParam = z.string().openapi({

@@ -1,4 +1,3 @@
-import { createRoute, z } from '@hono/zod-openapi';
 import { ROLES } from '../../auth/principal.js';
 import { conflict, notFound, unprocessable } from '../../domain/errors.js';
 import { INSTITUTION_ID_PATTERN, INSTITUTION_KINDS, type Institution } from '../../domain/institution.js';
@@ -16,7 +15,8 @@ import {
   storedFields,
 } from '../common.js';
 import type { PortalApp } from '../context.js';
-import { addRoute } from '../route.js';
+import { addRoute, createRoute } from '../route.js';
+import * as z from '../zod.js';
 
 const InstitutionId = z
   .string()

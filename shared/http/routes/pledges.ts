@@ -1,4 +1,3 @@
-import { createRoute, z } from '@hono/zod-openapi';
 import { actorOf } from '../../auth/principal.js';
 import { type ActionBody, MAX_PLEDGE_ASSETS, MAX_TERM_MONTHS } from '../../domain/pledge.js';
 import {
@@ -27,7 +26,8 @@ import {
 } from '../common.js';
 import type { PortalApp } from '../context.js';
 import { respond } from '../respond.js';
-import { addRoute } from '../route.js';
+import { addRoute, createRoute } from '../route.js';
+import * as z from '../zod.js';
 
 const PositiveFen = Fen.min(1);
 

@@ -1,4 +1,3 @@
-import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import type { Principal, Role } from '../../auth/principal.js';
 import { actorOf } from '../../auth/principal.js';
@@ -47,7 +46,8 @@ import {
   storedFields,
 } from '../common.js';
 import type { AppEnv, PortalApp } from '../context.js';
-import { addRoute } from '../route.js';
+import { addRoute, createRoute } from '../route.js';
+import * as z from '../zod.js';
 
 /** Statuses of a pledge whose loan a `pledge_guarantee` line may back: approved and not yet ended. */
 const GUARANTEEABLE_PLEDGE_STATUSES = new Set(['approved', 'registered', 'active']);

@@ -1,11 +1,11 @@
-import { createRoute, z } from '@hono/zod-openapi';
 import { DESIGNATION_LEVELS } from '../../domain/designation.js';
 import { DomainError, notFound } from '../../domain/errors.js';
 import { flattenSnapshot, type StatsSnapshot, toCsv } from '../../domain/statistics.js';
 import { StatsRepository } from '../../store/stats-repository.js';
 import { errorResponses, IsoDate, jsonResponse } from '../common.js';
 import type { PortalApp } from '../context.js';
-import { addRoute } from '../route.js';
+import { addRoute, createRoute } from '../route.js';
+import * as z from '../zod.js';
 
 const FenMap = z.record(z.string(), z.number());
 
