@@ -7,6 +7,7 @@ import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { GLOBAL_INDEXES } from '../shared/store/table-schema.js';
+import { BUNDLE_BANNER, OPENAPI_DEFINE, WRITE_OPENAPI_COMMAND } from './bundling.js';
 
 /** What a function may do with the portal table. Neither level includes Scan: the portal never scans. */
 export type TableAccess = 'read' | 'readWrite';
@@ -37,6 +38,8 @@ export interface PortalFunctionProps {
   memorySize?: number;
   logRetention?: logs.RetentionDays;
   logLevel?: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
+  /** The function serves the API's OpenAPI document: build it before bundling and inline it. */
+  openApiDocument?: boolean;
 }
 
 /**
@@ -93,10 +96,15 @@ export class PortalFunction extends Construct {
         // Bundle the SDK at the exact version the tests ran against instead of the runtime's copy, whose
         // version AWS changes underneath us; minified and tree-shaken it also loads faster.
         bundleAwsSDK: true,
-        // Some CommonJS dependencies call require() at run time; ESM has no require of its own.
-        banner:
-          "import { createRequire as __portalCreateRequire } from 'node:module';" +
-          'const require = __portalCreateRequire(import.meta.url);',
+        banner: BUNDLE_BANNER,
+        ...(props.openApiDocument && {
+          define: OPENAPI_DEFINE,
+          commandHooks: {
+            beforeBundling: () => [WRITE_OPENAPI_COMMAND],
+            beforeInstall: () => [],
+            afterBundling: () => [],
+          },
+        }),
       },
     });
 
