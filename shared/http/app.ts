@@ -22,10 +22,27 @@ export function createApp(deps: PortalDeps): PortalApp {
   // Request validation is installed per route by addRoute (route.ts).
   const app: PortalApp = new Hono<AppEnv>();
 
+  const limitBody = bodyLimit({
+    maxSize: MAX_BODY_BYTES,
+    onError: () => {
+      throw new HTTPException(413, { message: 'The request body exceeds 64 KiB.' });
+    },
+  });
+  // One middleware, not three: every layer costs each request an async hop.
   app.use('*', async (c, next) => {
     c.set('deps', deps);
     const started = performance.now();
-    await next();
+    const raw = c.req.raw;
+    if (raw.body) {
+      // hono's bodyLimit believes a Content-Length header and then never counts; a header that understates
+      // the body would let any size through. Drop it so the bytes actually sent are counted.
+      if (raw.headers.has('content-length')) {
+        const headers = new Headers(raw.headers);
+        headers.delete('content-length');
+        c.req.raw = new Request(raw, { headers, duplex: 'half' } as RequestInit);
+      }
+      await limitBody(c, next);
+    } else await next();
     deps.logRequest?.({
       method: c.req.method,
       route: c.req.routePath,
@@ -34,26 +51,6 @@ export function createApp(deps: PortalDeps): PortalApp {
       durationMs: Math.round(performance.now() - started),
     });
   });
-  // hono's bodyLimit believes a Content-Length header and then never counts; a header that understates
-  // the body would let any size through. Drop it so the bytes actually sent are counted.
-  app.use('*', async (c, next) => {
-    const raw = c.req.raw;
-    if (raw.body && raw.headers.has('content-length')) {
-      const headers = new Headers(raw.headers);
-      headers.delete('content-length');
-      c.req.raw = new Request(raw, { headers, duplex: 'half' } as RequestInit);
-    }
-    await next();
-  });
-  app.use(
-    '*',
-    bodyLimit({
-      maxSize: MAX_BODY_BYTES,
-      onError: () => {
-        throw new HTTPException(413, { message: 'The request body exceeds 64 KiB.' });
-      },
-    }),
-  );
 
   registerSystemRoutes(app);
   registerInstitutionRoutes(app);
