@@ -8,6 +8,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { GLOBAL_INDEXES } from '../shared/store/table-schema.js';
+import { BUNDLE_BANNER, OPENAPI_DEFINE, WRITE_OPENAPI_COMMAND } from './bundling.js';
 
 /**
  * What a function may do with the portal table. None includes Scan: the portal never scans. `put` is for event
@@ -43,6 +44,8 @@ export interface PortalFunctionProps {
   logLevel?: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
   /** For asynchronously invoked functions (EventBridge targets): bounded retries, then this dead-letter queue. */
   asyncFailures?: { deadLetterQueue: sqs.IQueue; retryAttempts: number; maxEventAge: Duration };
+  /** The function serves the API's OpenAPI document: build it before bundling and inline it. */
+  openApiDocument?: boolean;
 }
 
 /**
@@ -100,10 +103,15 @@ export class PortalFunction extends Construct {
         // Bundle the SDK at the exact version the tests ran against instead of the runtime's copy, whose
         // version AWS changes underneath us; minified and tree-shaken it also loads faster.
         bundleAwsSDK: true,
-        // Some CommonJS dependencies call require() at run time; ESM has no require of its own.
-        banner:
-          "import { createRequire as __portalCreateRequire } from 'node:module';" +
-          'const require = __portalCreateRequire(import.meta.url);',
+        banner: BUNDLE_BANNER,
+        ...(props.openApiDocument && {
+          define: OPENAPI_DEFINE,
+          commandHooks: {
+            beforeBundling: () => [WRITE_OPENAPI_COMMAND],
+            beforeInstall: () => [],
+            afterBundling: () => [],
+          },
+        }),
       },
     });
 

@@ -56,6 +56,7 @@ export class PortalStack extends Stack {
       serviceName: 'portal-api',
       table: this.table,
       tableAccess: 'readWrite',
+      openApiDocument: true,
       environment: {
         USER_POOL_ISSUER: issuer,
         USER_POOL_CLIENT_ID: this.userPoolClient.userPoolClientId,

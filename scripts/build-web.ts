@@ -14,7 +14,7 @@ import { fileURLToPath } from 'node:url';
 import openapiTS, { astToString } from 'openapi-typescript';
 import { createApp } from '../shared/http/app.js';
 import type { PortalDeps } from '../shared/http/context.js';
-import { openApiDocument } from '../shared/http/routes/system.js';
+import { openApiDocument } from '../shared/http/openapi.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 export const WEB_DIR = join(ROOT, 'web');

@@ -53,6 +53,8 @@ export async function dynamoCost(endpoint: string) {
     .map((r) => `${r.method} ${r.path}`)
     .filter((r) => !driven.has(r));
   const failed = rows.filter((r) => r.status === 0 || r.status >= 400);
+  const roundTrips = idempotentRoundTrips(rows, [...idempotentRoutes]);
+  const off = roundTrips.filter((r) => !r.met);
   const scans = rows.filter((r) => r.scans > 0);
   const text = [
     table([
@@ -75,12 +77,56 @@ export async function dynamoCost(endpoint: string) {
     failed.length
       ? `Steps that did not succeed: ${failed.map((r) => `${r.route} → ${r.status || 'skipped'}`).join(', ')}`
       : 'Every step succeeded.',
+    '',
+    `DynamoDB round trips of the routes honouring Idempotency-Key, sent with one (target: ${TARGET_ROUND_TRIPS} = BatchGet + TransactWrite):`,
+    table([
+      ['route', 'steps', 'round trips', 'commands', 'target'],
+      ...roundTrips.map((r) => [r.route, r.steps, r.roundTrips, r.commands, r.met ? 'met' : 'NOT met']),
+    ]),
+    `${roundTrips.length - off.length} of ${roundTrips.length} idempotent routes at ${TARGET_ROUND_TRIPS} round trips` +
+      (off.length ? `; not yet: ${off.map((r) => r.route).join(', ')}` : '.'),
   ].join('\n');
   return {
     rows,
     notDriven,
     failed: failed.map((r) => `${r.route} ${r.status}`),
     scans: scans.map((r) => r.route),
+    roundTrips,
     text,
   };
+}
+
+const TARGET_ROUND_TRIPS = 2;
+const TARGET_COMMANDS = 'BatchGet TransactWrite';
+
+export interface RoundTripRow {
+  route: string;
+  /** Successful scenario steps of the route (each with its own Idempotency-Key). */
+  steps: number;
+  /** The distinct counts seen, e.g. `2` or `2–4`. */
+  roundTrips: string;
+  commands: string;
+  met: boolean;
+}
+
+/**
+ * Per idempotent route (from the route table, so a newly migrated route shows up by itself): the DynamoDB
+ * requests of its successful steps. Met when every step is exactly one BatchGet (load + idempotency record) and
+ * one TransactWrite (the write + the record).
+ */
+function idempotentRoundTrips(rows: readonly CostRow[], routes: readonly string[]): RoundTripRow[] {
+  return routes.map((route) => {
+    const steps = rows.filter((r) => r.route === route && r.status >= 200 && r.status < 300);
+    const counts = [...new Set(steps.map((r) => r.requests))].sort((a, b) => a - b);
+    const commands = [...new Set(steps.map((r) => r.commands))];
+    return {
+      route,
+      steps: steps.length,
+      roundTrips: counts.length > 1 ? `${counts[0]}–${counts.at(-1)}` : String(counts[0] ?? '–'),
+      commands: commands.join(' | ') || '(not driven)',
+      met:
+        steps.length > 0 &&
+        steps.every((r) => r.requests === TARGET_ROUND_TRIPS && r.commands === TARGET_COMMANDS),
+    };
+  });
 }

@@ -16,7 +16,11 @@ import { Hono } from 'hono';
 import { handle } from 'hono/aws-lambda';
 import { LOCAL_AUDIENCE, LOCAL_ISSUER } from '../../shared/auth/local-issuer.js';
 import { createTokenVerifier } from '../../shared/auth/verify-token.js';
+import { type Asset, assetView } from '../../shared/domain/asset.js';
+import { todayInShanghai } from '../../shared/domain/dates.js';
 import { createApp } from '../../shared/http/app.js';
+import { assetKey } from '../../shared/store/keys.js';
+import { toResource } from '../../shared/store/records.js';
 import { benchPortal } from '../lib/portal.js';
 import { median, nextSerial, patentNumber, round, table, usccOf } from '../lib/util.js';
 
@@ -25,12 +29,15 @@ import { median, nextSerial, patentNumber, round, table, usccOf } from '../lib/u
  * exports, minus Powertools request logging) with a document client mocked by aws-sdk-client-mock that answers
  * with items captured from a real run on DynamoDB Local — so the measured time is hono + routing + auth (RS256
  * verification) + zod validation + the handlers, not the network. Compared with a bare Hono handler through the
- * same `handle` (the floor), and the same GET route written as Express 5 behind @codegenie/serverless-express.
+ * same `handle` (the floor), the same work in bare Hono (the same-work floor), and the same GET route written as
+ * Express 5 behind @codegenie/serverless-express.
  */
 interface Variant {
   name: string;
-  invoke: () => Promise<{ statusCode?: number }>;
+  invoke: () => Promise<{ statusCode?: number; body?: string }>;
   expect: number;
+  /** The body must equal this variant's (checked once, before timing). */
+  sameBodyAs?: string;
 }
 
 export interface OverheadResult {
@@ -177,6 +184,21 @@ export async function overhead(endpoint: string, options: { rounds: number; perR
       res.status(401).type('application/problem+json').send('{"status":401}');
     }
   });
+  // The same work as the portal's GET with nothing else: the portal's own token verifier, the same GetCommand
+  // on the same mocked client, the same tenant check and the same JSON (the domain's view of the asset).
+  const sameWork = handle(
+    new Hono().get('/assets/:id', async (c) => {
+      const principal = await deps.verifyToken(c.req.header('Authorization'));
+      const { Item } = await db.send(
+        new GetCommand({ TableName: real.tableName, Key: assetKey(c.req.param('id')) }),
+      );
+      if (!Item || (principal.role === 'enterprise' && Item.owner !== principal.org))
+        return c.json({ status: 404 }, 404);
+      const asset = toResource<Asset>(Item);
+      c.header('ETag', `"${asset.version}"`);
+      return c.json(assetView(asset, todayInShanghai(new Date())));
+    }),
+  );
   // The floor plus the one thing every authenticated route must do: verify the RS256 token.
   const authFloor = handle(
     new Hono().get('/assets/:id', async (c) => {
@@ -204,6 +226,12 @@ export async function overhead(endpoint: string, options: { rounds: number; perR
       name: 'auth floor: bare Hono + token verification',
       invoke: () => authFloor(getEvent as never, lambdaContext as never) as never,
       expect: 200,
+    },
+    {
+      name: 'same-work floor: bare Hono + token + GetCommand + same JSON',
+      invoke: () => sameWork(getEvent as never, lambdaContext as never) as never,
+      expect: 200,
+      sameBodyAs: 'portal GET /assets/{id}',
     },
     {
       name: 'portal GET /assets/{id}',
@@ -234,13 +262,20 @@ export async function overhead(endpoint: string, options: { rounds: number; perR
 
   // Each variant must answer as expected before it is timed.
   const problems: string[] = [];
+  const bodies = new Map<string, string | undefined>();
   for (const v of variants) {
     const res = await v.invoke();
+    bodies.set(v.name, res.body);
     if (res.statusCode !== v.expect)
       problems.push(
         `${v.name} answered ${res.statusCode} (expected ${v.expect}): ${JSON.stringify(res).slice(0, 300)}`,
       );
   }
+  for (const v of variants)
+    if (v.sameBodyAs && !sameJson(bodies.get(v.name), bodies.get(v.sameBodyAs)))
+      problems.push(
+        `${v.name} answers other JSON than ${v.sameBodyAs}: ${bodies.get(v.name)?.slice(0, 200)} vs ${bodies.get(v.sameBodyAs)?.slice(0, 200)}`,
+      );
   const timed = variants.filter((v) => !problems.some((p) => p.startsWith(v.name)));
   for (const v of timed) for (let i = 0; i < 500; i++) await v.invoke(); // warm-up (JIT, caches)
 
@@ -267,18 +302,39 @@ export async function overhead(endpoint: string, options: { rounds: number; perR
   const portalGet = rpsOf('portal GET');
   const expressGet = rpsOf('Express');
   const authFloorRps = rpsOf('auth floor');
+  const sameWorkRps = rpsOf('same-work floor');
   const verdicts = [
+    `portal GET vs same-work floor: ${round(portalGet / sameWorkRps, 3)}× (target ≥ 0.9×) — ${portalGet / sameWorkRps >= 0.9 ? 'met' : 'NOT met'}`,
     `portal GET vs floor: ${round(portalGet / floorRps, 3)}× (target ≥ 0.5×) — ${portalGet / floorRps >= 0.5 ? 'met' : 'NOT met'}`,
     `portal GET vs auth floor (bare Hono + RS256 verification): ${round(portalGet / authFloorRps, 3)}× — token verification alone takes ${round(1e6 / authFloorRps - 1e6 / floorRps, 1)} µs of the ${round(1e6 / portalGet, 1)} µs`,
     `portal GET vs Express 5 GET: ${round(portalGet / expressGet, 2)}× (target > 1×) — ${portalGet > expressGet ? 'met' : 'NOT met'}`,
   ];
   const text = [
     table([
-      ['variant', 'req/s (median)', 'µs/req', '× floor'],
-      ...results.map((r) => [r.variant, r.rps, r.usPerRequest, r.vsFloor]),
+      ['variant', 'req/s (median)', 'µs/req', '× floor', '× same-work floor'],
+      ...results.map((r) => [r.variant, r.rps, r.usPerRequest, r.vsFloor, round(r.rps / sameWorkRps, 3)]),
     ]),
     ...verdicts,
     ...problems.map((p) => `⚠ not timed: ${p}`),
   ].join('\n');
   return { results, verdicts, problems, text, rounds: options.rounds, perRound: options.perRound };
+}
+
+/** Equal JSON documents, whatever the key order. */
+function sameJson(a: string | undefined, b: string | undefined): boolean {
+  const canonical = (v: unknown): unknown =>
+    Array.isArray(v)
+      ? v.map(canonical)
+      : v && typeof v === 'object'
+        ? Object.fromEntries(
+            Object.entries(v)
+              .sort(([x], [y]) => x.localeCompare(y))
+              .map(([k, w]) => [k, canonical(w)]),
+          )
+        : v;
+  try {
+    return JSON.stringify(canonical(JSON.parse(a ?? ''))) === JSON.stringify(canonical(JSON.parse(b ?? '')));
+  } catch {
+    return false;
+  }
 }

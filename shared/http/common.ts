@@ -1,7 +1,7 @@
-import { z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { isValidDate } from '../domain/dates.js';
 import { preconditionFailed, validationError } from '../domain/errors.js';
+import * as z from './zod.js';
 
 /** Shared request/response schemas and helpers for every route module. */
 

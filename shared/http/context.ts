@@ -1,5 +1,5 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { OpenAPIHono } from '@hono/zod-openapi';
+import type { Hono } from 'hono';
 import type { Principal } from '../auth/principal.js';
 import type { TokenVerifier } from '../auth/verify-token.js';
 import type { Clock } from '../domain/clock.js';
@@ -36,4 +36,4 @@ export interface IdempotencyKey {
 export type AppEnv = {
   Variables: { principal: Principal; deps: PortalDeps; idempotencyKey: IdempotencyKey | undefined };
 };
-export type PortalApp = OpenAPIHono<AppEnv>;
+export type PortalApp = Hono<AppEnv>;

@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
-import type { RouteConfig, RouteHandler } from '@hono/zod-openapi';
-import type { MiddlewareHandler } from 'hono';
+import type { createRoute as CreateRoute, RouteConfig, RouteHandler } from '@hono/zod-openapi';
+import type { Context, HonoRequest, Next } from 'hono';
+import { HTTPException } from 'hono/http-exception';
+import type { ZodType } from 'zod';
 import type { Role } from '../auth/principal.js';
 import { tenantOf } from '../domain/actor.js';
 import { forbidden, validationError } from '../domain/errors.js';
@@ -15,6 +17,8 @@ export interface RouteEntry {
   path: string;
   access: Access;
   idempotent: boolean;
+  /** The route's contract as the OpenAPI document describes it (shared/http/openapi.ts). */
+  documented: RouteConfig;
 }
 
 const registries = new WeakMap<PortalApp, RouteEntry[]>();
@@ -27,9 +31,22 @@ export interface RouteOptions {
   idempotent?: boolean;
 }
 
+/** A route's contract (request schemas, responses, documentation), typed as `@hono/zod-openapi` types it. */
+export const createRoute: typeof CreateRoute = (route) =>
+  Object.defineProperty(
+    { ...route, getRoutingPath: () => route.path.replaceAll(/\/{(.+?)}/g, '/:$1') },
+    'getRoutingPath',
+    { enumerable: false },
+  ) as never;
+
 /**
  * Registers a route with its access rule. Authentication and the role check run before request
  * validation, so an anonymous caller learns nothing about the body a route expects.
+ *
+ * The app is plain Hono: the request schemas are parsed here, and the OpenAPI document is generated from the
+ * route table apart from the app (shared/http/openapi.ts), so its generator stays out of the Lambda. The checks
+ * are those `@hono/zod-openapi` installs, for the request parts the portal uses, run in ONE Hono handler: every
+ * middleware layer costs an async hop per request.
  */
 export function addRoute<R extends RouteConfig>(
   app: PortalApp,
@@ -43,31 +60,143 @@ export function addRoute<R extends RouteConfig>(
     path: route.path,
     access,
     idempotent: !!options.idempotent,
+    documented: {
+      ...route,
+      security: access === 'public' ? [] : [{ bearer: [] }],
+      'x-roles': access === 'public' ? ['public'] : [...access],
+    } as RouteConfig,
   };
   registries.set(app, [...routeTable(app), entry]);
-  const middleware: MiddlewareHandler<AppEnv>[] = [];
-  if (access !== 'public') middleware.push(authorize(access));
-  if (options.idempotent) middleware.push(idempotency);
-  const documented = {
-    ...route,
-    middleware: [...middleware, ...asArray(route.middleware)],
-    security: access === 'public' ? [] : [{ bearer: [] }],
-    'x-roles': access === 'public' ? ['public'] : [...access],
-  };
-  app.openapi(documented as R, handler as never);
+  const steps: Step[] = [];
+  if (access !== 'public') steps.push(authorize(access));
+  if (options.idempotent) steps.push(idempotency);
+  steps.push(...requestParsers(route));
+  const run = handler as unknown as (c: Context<AppEnv>, next: Next) => Response | Promise<Response>;
+  app.on([route.method], [route.path.replaceAll(/\/{(.+?)}/g, '/:$1')], async (c, next) => {
+    for (const step of steps) await step(c);
+    return run(c, next);
+  });
 }
 
-const asArray = <T>(value: T | T[] | undefined): T[] =>
-  value === undefined ? [] : Array.isArray(value) ? value : [value];
+/** One check a route runs before its handler; it throws to answer. */
+type Step = (c: Context<AppEnv>) => Promise<void>;
+
+function requestParsers(route: RouteConfig): Step[] {
+  const { query, params, headers, cookies, body } = route.request ?? {};
+  const media = Object.keys(body?.content ?? {});
+  if (route.middleware || cookies || media.some((m) => m !== 'application/json'))
+    throw new Error(
+      `${route.method} ${route.path}: only JSON bodies, query, path and header schemas are supported.`,
+    );
+  const steps: Step[] = [];
+  if (query) steps.push(parser('query', query as ZodType, queryValue));
+  if (params) steps.push(parser('param', params as ZodType, (c) => c.req.param()));
+  if (headers) steps.push(parser('header', headers as ZodType, headerValue(headers as ZodType)));
+  const schema = (body?.content['application/json'] as { schema?: ZodType } | undefined)?.schema;
+  if (schema) {
+    steps.push(jsonOnly);
+    const json = parser('json', schema, jsonValue);
+    // An optional body may be left out entirely; the handler then sees `{}`.
+    steps.push(
+      body?.required
+        ? json
+        : async (c) => {
+            if (c.req.header('content-type')) return json(c);
+            c.req.addValidatedData('json', {});
+          },
+    );
+  }
+  return steps;
+}
+
+type Target = 'query' | 'param' | 'header' | 'json';
+
+/** Parses one part of the request; a failure is ONE 400 naming every field, never zod's raw result. */
+function parser(
+  target: Target,
+  schema: ZodType,
+  read: (c: Context<AppEnv>) => unknown | Promise<unknown>,
+): Step {
+  return async (c) => {
+    const result = await schema.safeParseAsync(await read(c));
+    if (!result.success)
+      throw validationError(
+        result.error.issues.map((issue) => ({ path: issuePath(target, issue), message: issue.message })),
+        `The request ${target === 'json' ? 'body' : target} is not valid.`,
+      );
+    c.req.addValidatedData(target, result.data as object);
+  };
+}
+
+// What hono's validator hands a schema, part by part.
+const queryValue = (c: Context<AppEnv>) =>
+  Object.fromEntries(Object.entries(c.req.queries()).map(([k, v]) => [k, v.length === 1 ? v[0] : v]));
+
+/** Header names arrive lower-cased; map them back to the schema's spelling. */
+function headerValue(schema: ZodType) {
+  const shape = (schema as { shape?: Record<string, unknown> }).shape ?? {};
+  const names = new Map(Object.keys(shape).map((k) => [k.toLowerCase(), k]));
+  return (c: Context<AppEnv>) =>
+    Object.fromEntries(Object.entries(c.req.header()).map(([k, v]) => [names.get(k) ?? k, v]));
+}
+
+const JSON_BODY = /^application\/([\w.-]+\+)?json$/i;
+
+async function jsonValue(c: Context<AppEnv>): Promise<unknown> {
+  const type = c.req.header('Content-Type')?.split(';')[0]?.trim().toLowerCase() ?? '';
+  if (!JSON_BODY.test(type)) return {};
+  try {
+    return await c.req.json();
+  } catch {
+    throw new HTTPException(400, { message: 'Malformed JSON in request body' });
+  }
+}
+
+/** Body fields are named bare (`name`); others by where they came from (`query.limit`, `param.id`). */
+function issuePath(target: Target, issue: { path: PropertyKey[]; code: string; keys?: string[] }): string {
+  const segments = issue.path.map(String);
+  // Unknown keys are reported on the object holding them; name the offending key instead.
+  if (issue.code === 'unrecognized_keys' && issue.keys?.length) segments.push(issue.keys.join(','));
+  const field = segments.join('.');
+  if (target === 'json') return field || 'body';
+  return field ? `${target}.${field}` : target;
+}
+
+const JSON_MEDIA_TYPE = /^application\/([a-z-.]+\+)?json(;\s*[a-zA-Z0-9-]+=([^;]+))*$/i;
+
+/** A route taking JSON refuses any other media type, and a body sent without one, with 415. */
+const jsonOnly: Step = async (c) => {
+  const type = c.req.header('content-type');
+  if (type ? !JSON_MEDIA_TYPE.test(type) : await hasBody(c.req))
+    throw new HTTPException(415, { message: 'Unsupported Media Type' });
+};
+
+async function hasBody(req: HonoRequest): Promise<boolean> {
+  const { raw } = req;
+  if (raw.body === null) return false;
+  // Read already (the idempotency middleware hashes it): hono keeps the bytes.
+  if (raw.bodyUsed) return (await req.arrayBuffer()).byteLength > 0;
+  const body = raw.clone().body;
+  if (!body) return false;
+  const reader = body.getReader();
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) return false;
+      if (value.byteLength > 0) return true;
+    }
+  } finally {
+    reader.cancel().catch(() => {});
+  }
+}
 
 const authorize =
-  (roles: readonly Role[]): MiddlewareHandler<AppEnv> =>
-  async (c, next) => {
+  (roles: readonly Role[]): Step =>
+  async (c) => {
     const principal = await c.var.deps.verifyToken(c.req.header('Authorization'));
     c.set('principal', principal);
     if (!roles.includes(principal.role))
       throw forbidden(`The ${principal.role} role may not call this route.`);
-    await next();
   };
 
 const MAX_KEY_LENGTH = 64;
@@ -76,7 +205,7 @@ const MAX_KEY_LENGTH = 64;
  * Validates `Idempotency-Key` and scopes it to the caller's tenant and request. The route's use case writes the
  * record in its own transaction (`respond`), so a retry sees the stored answer or performs the write, never both.
  */
-const idempotency: MiddlewareHandler<AppEnv> = async (c, next) => {
+const idempotency: Step = async (c) => {
   const key = c.req.header('Idempotency-Key');
   if (key !== undefined) {
     if (key.length === 0 || key.length > MAX_KEY_LENGTH || !/^[\x21-\x7e]+$/.test(key))
@@ -88,5 +217,4 @@ const idempotency: MiddlewareHandler<AppEnv> = async (c, next) => {
       .digest('base64url');
     c.set('idempotencyKey', { tenant: tenantOf(c.var.principal), key, requestHash });
   }
-  await next();
 };

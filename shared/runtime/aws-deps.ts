@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Logger } from '@aws-lambda-powertools/logger';
-import { createRemoteJWKSet } from 'jose';
+import { createRemoteJWKSet, type JWTVerifyGetKey } from 'jose';
 import { createTokenVerifier } from '../auth/verify-token.js';
 import { type Clock, systemClock } from '../domain/clock.js';
 import type { PortalDeps } from '../http/context.js';
@@ -54,15 +54,28 @@ export function awsDeps(options: AwsDepsOptions = {}): PortalDeps {
   return {
     db: createDocumentClient(),
     tableName: settings.tableName,
-    // jose caches the key set and refetches it only for an unknown `kid` (key rotation).
     verifyToken: createTokenVerifier({
-      keys: createRemoteJWKSet(new URL(`${settings.issuer}/.well-known/jwks.json`)),
+      keys: remoteKeySet(new URL(`${settings.issuer}/.well-known/jwks.json`)),
       issuer: settings.issuer,
       audience: settings.audience,
     }),
     clock: options.clock ?? systemClock(),
     newId: () => randomUUID(),
     ...requestLogging(logger),
+  };
+}
+
+/**
+ * Cognito's key set, created on the first token to verify. jose caches it and refetches only for an unknown
+ * `kid` (key rotation). Creating it builds a fetch `Headers`, which loads Node's fetch implementation (undici,
+ * ~20 ms); the first request loads that anyway (hono/aws-lambda builds a `Request`), so it is not paid twice
+ * and not at import.
+ */
+function remoteKeySet(url: URL): JWTVerifyGetKey {
+  let keys: JWTVerifyGetKey | undefined;
+  return (header, token) => {
+    keys ??= createRemoteJWKSet(url);
+    return keys(header, token);
   };
 }
 

@@ -24,7 +24,7 @@ import { patentCheckCharacter } from '../../shared/domain/patent-number.js';
 import { withUsccCheck } from '../../shared/domain/uscc.js';
 import { createApp } from '../../shared/http/app.js';
 import type { PortalDeps } from '../../shared/http/context.js';
-import { openApiDocument } from '../../shared/http/routes/system.js';
+import { openApiDocument } from '../../shared/http/openapi.js';
 import {
   type OpenApiDoc,
   type Operation,

@@ -10,7 +10,7 @@ import type { Role } from '../../shared/auth/principal.js';
 import { withUsccCheck } from '../../shared/domain/uscc.js';
 import { createApp, MAX_BODY_BYTES } from '../../shared/http/app.js';
 import type { PortalDeps } from '../../shared/http/context.js';
-import { openApiDocument } from '../../shared/http/routes/system.js';
+import { openApiDocument } from '../../shared/http/openapi.js';
 import {
   type Hint,
   type OpenApiDoc,

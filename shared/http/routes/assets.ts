@@ -1,4 +1,3 @@
-import { createRoute, z } from '@hono/zod-openapi';
 import { actorOf } from '../../auth/principal.js';
 import { ASSET_STATUSES, type AssetInput } from '../../domain/asset.js';
 import { parseUscc } from '../../domain/enterprise.js';
@@ -20,7 +19,8 @@ import {
 } from '../common.js';
 import type { PortalApp } from '../context.js';
 import { respond } from '../respond.js';
-import { addRoute } from '../route.js';
+import { addRoute, createRoute } from '../route.js';
+import * as z from '../zod.js';
 import { UsccParam } from './enterprises.js';
 
 const PatentInputSchema = z

@@ -1,4 +1,3 @@
-import { createRoute, z } from '@hono/zod-openapi';
 import { actorOf, type Role } from '../../auth/principal.js';
 import { CLAIM_STATUSES } from '../../domain/policy.js';
 import { CLAIM_MACHINE } from '../../domain/policy-state-machine.js';
@@ -18,7 +17,8 @@ import {
 } from '../common.js';
 import type { PortalApp } from '../context.js';
 import { respond } from '../respond.js';
-import { addRoute } from '../route.js';
+import { addRoute, createRoute } from '../route.js';
+import * as z from '../zod.js';
 import { ClaimSchema } from './insurance-schemas.js';
 
 const ACTIONS = [

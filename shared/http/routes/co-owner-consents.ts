@@ -1,4 +1,3 @@
-import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { actorOf } from '../../auth/principal.js';
 import { parseUscc } from '../../domain/enterprise.js';
@@ -6,7 +5,8 @@ import { recordConsent, revokeConsent } from '../../usecases/co-owner-consents.j
 import { useCaseContext } from '../../usecases/context.js';
 import { errorResponses, etagOf, expectedVersion, IfMatchHeader, jsonBody, jsonResponse } from '../common.js';
 import type { PortalApp } from '../context.js';
-import { addRoute } from '../route.js';
+import { addRoute, createRoute } from '../route.js';
+import * as z from '../zod.js';
 
 const Params = z.object({
   id: z.string().min(1).max(100),

@@ -1,4 +1,3 @@
-import { createRoute, z } from '@hono/zod-openapi';
 import { actorOf } from '../../auth/principal.js';
 import {
   DESIGNATION_LEVELS,
@@ -30,7 +29,8 @@ import {
 } from '../common.js';
 import type { PortalApp } from '../context.js';
 import { respond } from '../respond.js';
-import { addRoute } from '../route.js';
+import { addRoute, createRoute } from '../route.js';
+import * as z from '../zod.js';
 
 const Level = z.enum(DESIGNATION_LEVELS);
 const Year = z.number().int().min(MIN_DESIGNATION_YEAR).max(MAX_DESIGNATION_YEAR);

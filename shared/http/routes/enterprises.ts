@@ -1,4 +1,3 @@
-import { createRoute, z } from '@hono/zod-openapi';
 import { actorOf } from '../../auth/principal.js';
 import { parseUscc } from '../../domain/enterprise.js';
 import { useCaseContext } from '../../usecases/context.js';
@@ -15,7 +14,8 @@ import {
   storedFields,
 } from '../common.js';
 import type { PortalApp } from '../context.js';
-import { addRoute } from '../route.js';
+import { addRoute, createRoute } from '../route.js';
+import * as z from '../zod.js';
 
 /** A USCC in a path; checked (check character, alphabet) in the handler so the 400 gives the exact reason. */
 export const UsccParam = z.string().openapi({

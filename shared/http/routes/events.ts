@@ -1,11 +1,11 @@
-import { createRoute, z } from '@hono/zod-openapi';
 import { actorOf } from '../../auth/principal.js';
 import { SUBJECT_KINDS, type SubjectKind } from '../../domain/domain-event.js';
 import { useCaseContext } from '../../usecases/context.js';
 import { listEvents } from '../../usecases/events.js';
 import { ActorSchema, errorResponses, IsoDate, jsonResponse, PageQuerySchema, pageOf } from '../common.js';
 import type { PortalApp } from '../context.js';
-import { addRoute } from '../route.js';
+import { addRoute, createRoute } from '../route.js';
+import * as z from '../zod.js';
 
 const SUBJECT = new RegExp(`^(${SUBJECT_KINDS.join('|')}):[A-Za-z0-9_-]{1,100}$`);
 

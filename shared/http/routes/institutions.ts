@@ -1,4 +1,3 @@
-import { createRoute, z } from '@hono/zod-openapi';
 import { ROLES } from '../../auth/principal.js';
 import { INSTITUTION_ID_PATTERN, INSTITUTION_KINDS } from '../../domain/institution.js';
 import { LTV_KINDS, type LtvKind } from '../../domain/lending-policy.js';
@@ -21,7 +20,8 @@ import {
   storedFields,
 } from '../common.js';
 import type { PortalApp } from '../context.js';
-import { addRoute } from '../route.js';
+import { addRoute, createRoute } from '../route.js';
+import * as z from '../zod.js';
 
 const InstitutionId = z
   .string()

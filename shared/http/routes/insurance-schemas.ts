@@ -1,6 +1,6 @@
-import { z } from '@hono/zod-openapi';
 import { CLAIM_STATUSES, COVERAGE_LINES } from '../../domain/policy.js';
 import { ActorSchema, storedFields } from '../common.js';
+import * as z from '../zod.js';
 
 /** Response schemas the policy and claim routes share. */
 

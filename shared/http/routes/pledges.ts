@@ -1,4 +1,3 @@
-import { createRoute, z } from '@hono/zod-openapi';
 import { actorOf } from '../../auth/principal.js';
 import { CLASSIFICATIONS } from '../../domain/loan.js';
 import { REPAYMENT_TYPES } from '../../domain/loan-schedule.js';
@@ -30,7 +29,8 @@ import {
 } from '../common.js';
 import type { PortalApp } from '../context.js';
 import { respond } from '../respond.js';
-import { addRoute } from '../route.js';
+import { addRoute, createRoute } from '../route.js';
+import * as z from '../zod.js';
 
 const PositiveFen = Fen.min(1);
 

@@ -1,4 +1,3 @@
-import { createRoute, z } from '@hono/zod-openapi';
 import { actorOf, type Role } from '../../auth/principal.js';
 import { INSTITUTION_ID_PATTERN } from '../../domain/institution.js';
 import {
@@ -29,7 +28,8 @@ import {
 } from '../common.js';
 import type { PortalApp } from '../context.js';
 import { respond } from '../respond.js';
-import { addRoute } from '../route.js';
+import { addRoute, createRoute } from '../route.js';
+import * as z from '../zod.js';
 import { ClaimSchema, HistoryEventSchema } from './insurance-schemas.js';
 
 const Id = z.string().min(1).max(100);

@@ -1,11 +1,11 @@
-import { createRoute, z } from '@hono/zod-openapi';
 import { DESIGNATION_LEVELS } from '../../domain/designation.js';
 import { flattenSnapshot, toCsv } from '../../domain/statistics.js';
 import { useCaseContext } from '../../usecases/context.js';
 import { latestSnapshot, snapshotOn } from '../../usecases/stats.js';
 import { errorResponses, IsoDate, jsonResponse } from '../common.js';
 import type { PortalApp } from '../context.js';
-import { addRoute } from '../route.js';
+import { addRoute, createRoute } from '../route.js';
+import * as z from '../zod.js';
 
 const FenMap = z.record(z.string(), z.number());
 

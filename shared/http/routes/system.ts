@@ -1,38 +1,32 @@
-import { createRoute, z } from '@hono/zod-openapi';
 import { useCaseContext } from '../../usecases/context.js';
 import { checkDatabase } from '../../usecases/system.js';
 import type { PortalApp } from '../context.js';
 import { renderDocsPage } from '../docs-page.js';
-import { addRoute } from '../route.js';
+import type { OpenApiDocument } from '../openapi.js';
+import { addRoute, createRoute } from '../route.js';
+import * as z from '../zod.js';
 
-export const API_INFO = {
-  title: 'IP Finance Portal API',
-  version: '1.0.0',
-  description:
-    'IP pledge financing, full-chain IP insurance and IP-office statistics. Authenticate with `Authorization: Bearer <JWT>`.',
-};
-
-export function openApiDocument(app: PortalApp) {
-  return app.getOpenAPI31Document({ openapi: '3.1.0', info: API_INFO });
-}
+/**
+ * The OpenAPI document. A bundle built by infra/bundling.ts has it inlined (esbuild defines
+ * `process.env.PORTAL_OPENAPI_JSON` as the path of the JSON written at build time, and drops the other
+ * branch with the generator); anywhere else it is generated from the app's routes.
+ */
+const loadDocument = async (app: PortalApp): Promise<OpenApiDocument> =>
+  process.env.PORTAL_OPENAPI_JSON !== undefined
+    ? (await import(process.env.PORTAL_OPENAPI_JSON, { with: { type: 'json' } })).default
+    : (await import('../openapi.js')).openApiDocument(app);
 
 export function registerSystemRoutes(app: PortalApp): void {
-  // Every route is registered before the first request, so the document is built once, on first use.
-  let document: ReturnType<typeof openApiDocument> | undefined;
+  // Every route is registered before the first request, so the document is loaded once, on first use.
+  let document: Promise<OpenApiDocument> | undefined;
   let docsPage: string | undefined;
   const documentOnce = () => {
-    document ??= openApiDocument(app);
+    document ??= loadDocument(app).catch((error: unknown) => {
+      document = undefined;
+      throw error;
+    });
     return document;
   };
-  const docsPageOnce = () => {
-    docsPage ??= renderDocsPage(documentOnce());
-    return docsPage;
-  };
-  app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', {
-    type: 'http',
-    scheme: 'bearer',
-    bearerFormat: 'JWT',
-  });
 
   addRoute(
     app,
@@ -71,7 +65,7 @@ export function registerSystemRoutes(app: PortalApp): void {
         },
       },
     }),
-    (c) => c.json(documentOnce() as unknown as Record<string, unknown>, 200),
+    async (c) => c.json((await documentOnce()) as unknown as Record<string, unknown>, 200),
   );
 
   addRoute(
@@ -84,6 +78,9 @@ export function registerSystemRoutes(app: PortalApp): void {
       tags: ['system'],
       responses: { 200: { description: 'HTML page', content: { 'text/html': { schema: z.string() } } } },
     }),
-    (c) => c.html(docsPageOnce()),
+    async (c) => {
+      docsPage ??= renderDocsPage(await documentOnce());
+      return c.html(docsPage);
+    },
   );
 }
