@@ -207,16 +207,8 @@ export class Engine {
     req: ActionRequest<A>,
     compute: (current: T, ctx: { row: R; now: Date }) => Plan<T> | Promise<Plan<T>> = () => ({}),
   ): Promise<Outcome<T>> {
-    const key = aggregateKey(spec.kind, req.id);
     for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
-      const items = await this.read([key], attempt === 1 ? req.idempotency : undefined);
-      const item = items.get(key);
-      const before = item ? toResource<T>(item) : undefined;
-      const system = req.actor.role === SYSTEM_ACTOR.role;
-      if (!before || !(system || (spec.mayAct ?? spec.maySee)(req.actor, before)))
-        throw notFound(`${capitalise(spec.noun)} ${req.id}`);
-      if (req.expectedVersion !== undefined && req.expectedVersion !== before.version)
-        throw preconditionFailed(before.version);
+      const before = await this.loadToAct(spec, req, attempt);
       const decision = spec.machine.decide(before.status, req.action, req.actor.role);
       if (!decision.ok) {
         if (decision.error === 'forbidden')
@@ -282,16 +274,8 @@ export class Engine {
     req: Omit<ActionRequest<A>, 'action'>,
     compute: (current: T, ctx: { now: Date }) => OperationPlan<T, A> | Promise<OperationPlan<T, A>>,
   ): Promise<Outcome<T>> {
-    const key = aggregateKey(spec.kind, req.id);
     for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
-      const items = await this.read([key], attempt === 1 ? req.idempotency : undefined);
-      const item = items.get(key);
-      const before = item ? toResource<T>(item) : undefined;
-      const system = req.actor.role === SYSTEM_ACTOR.role;
-      if (!before || !(system || (spec.mayAct ?? spec.maySee)(req.actor, before)))
-        throw notFound(`${capitalise(spec.noun)} ${req.id}`);
-      if (req.expectedVersion !== undefined && req.expectedVersion !== before.version)
-        throw preconditionFailed(before.version);
+      const before = await this.loadToAct(spec, req, attempt);
       if (!op.roles.includes(req.actor.role))
         throw forbidden(`The ${req.actor.role} role may not ${op.verb} a ${spec.noun}.`);
       if (!op.from.includes(before.status))
@@ -352,6 +336,26 @@ export class Engine {
       }
     }
     throw conflict(`The ${spec.noun} keeps changing concurrently; retry.`);
+  }
+
+  /**
+   * Load, visibility and If-Match, the first steps of every action: the first attempt reads the idempotency record
+   * with the aggregate (one BatchGet); an aggregate the actor may not act on does not exist for it (404).
+   */
+  private async loadToAct<T extends Aggregate>(
+    spec: Pick<AggregateSpec<T, string, never>, 'kind' | 'noun' | 'maySee' | 'mayAct'>,
+    req: Omit<ActionRequest<string>, 'action'>,
+    attempt: number,
+  ): Promise<T> {
+    const key = aggregateKey(spec.kind, req.id);
+    const item = (await this.read([key], attempt === 1 ? req.idempotency : undefined)).get(key);
+    const before = item ? toResource<T>(item) : undefined;
+    const system = req.actor.role === SYSTEM_ACTOR.role;
+    if (!before || !(system || (spec.mayAct ?? spec.maySee)(req.actor, before)))
+      throw notFound(`${capitalise(spec.noun)} ${req.id}`);
+    if (req.expectedVersion !== undefined && req.expectedVersion !== before.version)
+      throw preconditionFailed(before.version);
+    return before;
   }
 
   /** The aggregate's item write, guarded by the status and version it was read at. */
