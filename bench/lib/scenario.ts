@@ -173,6 +173,9 @@ export async function runScenario(
   await act(p5, 'approve', bank, approve);
   await act(p5, 'register', office);
   await act(p5, 'disburse', bank);
+  await step('GET', '/pledges/{id}/schedule', { id: p5 }, bank);
+  await step('POST', '/pledges/{id}/repayments', { id: p5 }, bank, { amountFen: 100_000 });
+  await step('GET', '/pledges/{id}/repayments', { id: p5 }, entA);
   await act(p5, 'default', bank);
 
   const policyBody = (assetId: string | undefined) => ({
@@ -214,6 +217,7 @@ export async function runScenario(
 
   await options.beforeStats?.();
   await step('GET', '/stats', {}, office);
+  await step('GET', '/events', {}, office);
   await step('GET', '/stats.csv', {}, office);
   await step('GET', '/stats/{date}', { date: today }, office);
 

@@ -73,6 +73,7 @@ process.stdout.write(JSON.stringify({ importMs, firstRequestMs }));
 
 const ENV = {
   TABLE_NAME: 'bench-table',
+  EVENT_BUS_NAME: 'bench-bus',
   USER_POOL_ISSUER: 'https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_bench',
   USER_POOL_CLIENT_ID: 'bench-client',
   AWS_REGION: 'eu-west-1',
