@@ -102,6 +102,8 @@ export interface ActionRequest<A> {
   /** From If-Match: a stale version → 412. */
   expectedVersion?: number | undefined;
   idempotency?: IdempotencyRequest | undefined;
+  /** Items the rule needs that are known before the aggregate is (e.g. the acting lender), read in the same BatchGet. */
+  alsoRead?: readonly Key[];
 }
 
 export interface Outcome<T> {
@@ -205,10 +207,13 @@ export class Engine {
   async transition<T extends Aggregate, A extends string, R extends TransitionRow<A, T['status']>>(
     spec: AggregateSpec<T, A, R>,
     req: ActionRequest<A>,
-    compute: (current: T, ctx: { row: R; now: Date }) => Plan<T> | Promise<Plan<T>> = () => ({}),
+    compute: (
+      current: T,
+      ctx: { row: R; now: Date; read: ItemSet },
+    ) => Plan<T> | Promise<Plan<T>> = () => ({}),
   ): Promise<Outcome<T>> {
     for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
-      const before = await this.loadToAct(spec, req, attempt);
+      const { before, read } = await this.loadToAct(spec, req, attempt);
       const decision = spec.machine.decide(before.status, req.action, req.actor.role);
       if (!decision.ok) {
         if (decision.error === 'forbidden')
@@ -219,7 +224,7 @@ export class Engine {
         );
       }
       const now = this.now();
-      const plan = await compute(before, { row: decision.row, now });
+      const plan = await compute(before, { row: decision.row, now, read });
       const after = {
         ...before,
         ...plan.changes,
@@ -272,16 +277,19 @@ export class Engine {
     spec: AggregateSpec<T, A, R>,
     op: Operation<T['status']>,
     req: Omit<ActionRequest<A>, 'action'>,
-    compute: (current: T, ctx: { now: Date }) => OperationPlan<T, A> | Promise<OperationPlan<T, A>>,
+    compute: (
+      current: T,
+      ctx: { now: Date; read: ItemSet },
+    ) => OperationPlan<T, A> | Promise<OperationPlan<T, A>>,
   ): Promise<Outcome<T>> {
     for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
-      const before = await this.loadToAct(spec, req, attempt);
+      const { before, read } = await this.loadToAct(spec, req, attempt);
       if (!op.roles.includes(req.actor.role))
         throw forbidden(`The ${req.actor.role} role may not ${op.verb} a ${spec.noun}.`);
       if (!op.from.includes(before.status))
         throw invalidState(`A ${spec.noun} that is ${before.status} cannot ${op.verb}.`, before.status);
       const now = this.now();
-      const plan = await compute(before, { now });
+      const plan = await compute(before, { now, read });
       let row: R | undefined;
       if (plan.completes !== undefined) {
         const decision = spec.machine.decide(before.status, plan.completes, req.actor.role);
@@ -346,16 +354,17 @@ export class Engine {
     spec: Pick<AggregateSpec<T, string, never>, 'kind' | 'noun' | 'maySee' | 'mayAct'>,
     req: Omit<ActionRequest<string>, 'action'>,
     attempt: number,
-  ): Promise<T> {
+  ): Promise<{ before: T; read: ItemSet }> {
     const key = aggregateKey(spec.kind, req.id);
-    const item = (await this.read([key], attempt === 1 ? req.idempotency : undefined)).get(key);
+    const read = await this.read([key, ...(req.alsoRead ?? [])], attempt === 1 ? req.idempotency : undefined);
+    const item = read.get(key);
     const before = item ? toResource<T>(item) : undefined;
     const system = req.actor.role === SYSTEM_ACTOR.role;
     if (!before || !(system || (spec.mayAct ?? spec.maySee)(req.actor, before)))
       throw notFound(`${capitalise(spec.noun)} ${req.id}`);
     if (req.expectedVersion !== undefined && req.expectedVersion !== before.version)
       throw preconditionFailed(before.version);
-    return before;
+    return { before, read };
   }
 
   /** The aggregate's item write, guarded by the status and version it was read at. */

@@ -219,13 +219,21 @@ async function transitionPledge(
 ): Promise<Pledge> {
   const outcome = await uc.engine.transition(
     PLEDGE_SPEC,
-    { actor, id: req.id, action: req.action, expectedVersion: req.expectedVersion, idempotency },
-    async (pledge, { now }) => {
+    {
+      actor,
+      id: req.id,
+      action: req.action,
+      expectedVersion: req.expectedVersion,
+      idempotency,
+      // The approving lender is the caller (only the addressed lender may act): its policy comes with the pledge.
+      ...(req.action === 'approve' && actor.org ? { alsoRead: [institutionKey(actor.org)] } : {}),
+    },
+    (pledge, { now, read }) => {
       const today = uc.clock.today();
       if (req.action === 'repay') return payOffPlan(uc.store, pledge, actor, today, now);
       const policy =
         req.action === 'approve'
-          ? effectivePolicy(lendingPolicyOf(await uc.store.get(institutionKey(pledge.lenderId))))
+          ? effectivePolicy(lendingPolicyOf(read.get(institutionKey(pledge.lenderId))))
           : undefined;
       const changes = actionChanges(pledge, req.action, req.body, {
         now,

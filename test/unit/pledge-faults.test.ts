@@ -211,20 +211,19 @@ describe('pledge requests and faults (mocked DynamoDB)', () => {
     expect(portal.ddb.calls()).toHaveLength(2);
   });
 
-  it('a keeping action touches only the pledge and its event; approve also reads the lender policy', async () => {
+  it('a keeping action touches only the pledge and its event; approve reads the lender policy in the same BatchGet', async () => {
     portal.ddb
-      .on(GetCommand, { Key: { pk: 'PLEDGE#p1', sk: 'PLEDGE' } })
-      .resolves({ Item: pledgeItem('under_review') });
-    portal.ddb.on(GetCommand, { Key: { pk: `INST#${BANK}`, sk: 'INST' } }).resolves({ Item: lenderItem });
+      .on(BatchGetCommand)
+      .resolves({ Responses: { [TABLE]: [pledgeItem('under_review'), lenderItem] } });
     portal.ddb.on(TransactWriteCommand).resolves({});
     const res = await portal.call('POST', '/pledges/p1/approve', lender, {
       approvedAmountFen: 200_000,
       annualRateBps: 400,
     });
     expect(res.status, JSON.stringify(res.body)).toBe(200);
-    expect(portal.ddb.commandCalls(GetCommand)).toHaveLength(2);
+    expect(portal.ddb.commandCalls(BatchGetCommand)).toHaveLength(1);
     expect(written()).toEqual(['PLEDGE#p1|PLEDGE', 'PLEDGE#p1|EVENT#000000000003'].sort());
-    expect(portal.ddb.calls()).toHaveLength(3);
+    expect(portal.ddb.calls()).toHaveLength(2);
   });
 
   it('an action with an Idempotency-Key costs one BatchGet and one TransactWrite, the record inside it', async () => {
