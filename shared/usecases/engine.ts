@@ -234,34 +234,14 @@ export class Engine {
       } as T;
       const event = this.eventOf(spec, decision.row, before, after, req.actor, plan.data ?? {});
       const result = plan.answer ? plan.answer(after, event) : (plan.result ?? after);
-      const items2: TxItem[] = [
-        { tag: spec.kind, write: this.guardedUpdate(spec, before, after) },
-        this.eventWrite(event),
-        ...(plan.writes ?? []),
-        ...(spec.effects?.(before, after, decision.row, this.store) ?? []),
-        ...(req.idempotency ? [recordWrite(this.store, req.idempotency, result, now)] : []),
-      ];
-      try {
-        await this.store.transact(items2);
+      if (
+        await this.commit(
+          spec,
+          { before, after, event, row: decision.row, plan, result, now },
+          req.idempotency,
+        )
+      )
         return { before, after, event, result };
-      } catch (error) {
-        if (!(error instanceof ConditionsFailed)) throw error;
-        await this.replayOnRecord(error, req.idempotency);
-        if (!error.has(spec.kind) && !error.has('event'))
-          throw (
-            plan.onFailed?.(error) ??
-            spec.onEffectFailed?.(error, before, after) ??
-            conflict('The change could not be stored; retry.')
-          );
-        const current = await this.load<T>(spec.kind, req.id);
-        if (!current) throw notFound(`${capitalise(spec.noun)} ${req.id}`);
-        if (current.status !== before.status)
-          throw invalidState(
-            `The ${spec.noun} was changed concurrently; it is now ${current.status}. Reload and retry if the action still applies.`,
-            current.status,
-          );
-        if (req.expectedVersion !== undefined) throw preconditionFailed(current.version);
-      }
     }
     throw conflict(`The ${spec.noun} keeps changing concurrently; retry.`);
   }
@@ -318,32 +298,52 @@ export class Engine {
             type: op.eventType,
           };
       const result = plan.result ?? after;
-      const writes: TxItem[] = [
-        { tag: spec.kind, write: this.guardedUpdate(spec, before, after) },
-        this.eventWrite(event),
-        ...(plan.writes ?? []),
-        ...(row ? (spec.effects?.(before, after, row, this.store) ?? []) : []),
-        ...(req.idempotency ? [recordWrite(this.store, req.idempotency, result, now)] : []),
-      ];
-      try {
-        await this.store.transact(writes);
+      if (await this.commit(spec, { before, after, event, row, plan, result, now }, req.idempotency))
         return { before, after, event, result };
-      } catch (error) {
-        if (!(error instanceof ConditionsFailed)) throw error;
-        await this.replayOnRecord(error, req.idempotency);
-        if (!error.has(spec.kind) && !error.has('event'))
-          throw (
-            plan.onFailed?.(error) ??
-            (row ? spec.onEffectFailed?.(error, before, after) : undefined) ??
-            conflict('The change could not be stored; retry.')
-          );
-        if (req.expectedVersion !== undefined) {
-          const current = await this.load<T>(spec.kind, req.id);
-          throw preconditionFailed(current?.version ?? before.version);
-        }
-      }
     }
     throw conflict(`The ${spec.noun} keeps changing concurrently; retry.`);
+  }
+
+  /**
+   * The one write of an action on an existing aggregate: the guarded update, its event, the plan's writes, the
+   * kind's effects (when a transition row applies) and the idempotency record, in ONE TransactWrite. False when
+   * the aggregate moved under us: the caller starts again from the load, which answers 412 for a stale If-Match,
+   * 409 with the current state when the action no longer applies, or goes ahead. A failed write of the plan or
+   * the effects becomes its meaning; a concurrent request with the same Idempotency-Key is replayed.
+   */
+  private async commit<T extends Aggregate, A extends string, R extends TransitionRow<A, T['status']>>(
+    spec: AggregateSpec<T, A, R>,
+    step: {
+      before: T;
+      after: T;
+      event: DomainEvent;
+      row: R | undefined;
+      plan: Plan<T>;
+      result: unknown;
+      now: Date;
+    },
+    idempotency: IdempotencyRequest | undefined,
+  ): Promise<boolean> {
+    const { before, after, row, plan } = step;
+    try {
+      await this.store.transact([
+        { tag: spec.kind, write: this.guardedUpdate(spec, before, after) },
+        this.eventWrite(step.event),
+        ...(plan.writes ?? []),
+        ...(row ? (spec.effects?.(before, after, row, this.store) ?? []) : []),
+        ...(idempotency ? [recordWrite(this.store, idempotency, step.result, step.now)] : []),
+      ]);
+      return true;
+    } catch (error) {
+      if (!(error instanceof ConditionsFailed)) throw error;
+      await this.replayOnRecord(error, idempotency);
+      if (error.has(spec.kind) || error.has('event')) return false;
+      throw (
+        plan.onFailed?.(error) ??
+        (row ? spec.onEffectFailed?.(error, before, after) : undefined) ??
+        conflict('The change could not be stored; retry.')
+      );
+    }
   }
 
   /**
