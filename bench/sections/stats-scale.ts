@@ -5,7 +5,8 @@ import { DeleteTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { type Clock, systemClock } from '../../shared/domain/clock.js';
 import { ensureTable } from '../../shared/store/ensure-table.js';
-import { pledgeRegisteredFact, policyIssuedFact, type WriteItem } from '../../shared/store/stats-facts.js';
+import { pledgeRegisteredFact, policyIssuedFact } from '../../shared/store/stats-facts.js';
+import type { WriteItem } from '../../shared/store/toolkit.js';
 import { countingDocumentClient } from '../lib/counting-client.js';
 import { log, median, round, table, usccOf } from '../lib/util.js';
 

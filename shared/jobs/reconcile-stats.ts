@@ -48,9 +48,8 @@ import {
   type StatsSnapshot,
   shanghaiYear,
 } from '../domain/statistics.js';
-import { ENTERPRISE_PREFIX } from '../store/keys.js';
+import { ENTERPRISE_IN_FORCE_PREFIX, ENTERPRISE_PREFIX } from '../store/keys.js';
 import { toResource } from '../store/records.js';
-import { ENTERPRISE_IN_FORCE_PREFIX } from '../store/stats-facts.js';
 import { jobContext } from '../usecases/context.js';
 import { buildStatsSnapshot } from '../usecases/stats.js';
 

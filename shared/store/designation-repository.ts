@@ -29,10 +29,16 @@ import type { DomainEvent } from '../domain/domain-event.js';
 import type { Enterprise } from '../domain/enterprise.js';
 import { validationError } from '../domain/errors.js';
 import { IN_FORCE_TYPES, type InForceType } from '../domain/statistics.js';
-import { designationLockKey, enterpriseKey, eventKey, partitions } from './keys.js';
+import {
+  designationLockKey,
+  ENTERPRISE_IN_FORCE_PREFIX,
+  enterpriseKey,
+  enterpriseSummaryKey,
+  eventKey,
+  partitions,
+} from './keys.js';
 import { type Page, type PageRequest, queryPage } from './query-page.js';
 import { toResource } from './records.js';
-import { ENTERPRISE_IN_FORCE_PREFIX, enterpriseSummaryKey } from './stats-facts.js';
 import { ABSENT, type Store, type TxItem } from './toolkit.js';
 
 export const designationIndexKeys = (d: Designation) => ({

@@ -24,7 +24,6 @@
  * transactions rarely touch the same item (a TransactionConflict would cost the caller a 503 and a retry); the
  * reader sums the shards with one Query.
  */
-import type { TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { Asset } from '../domain/asset.js';
 import type { StatsChange } from '../domain/contributions.js';
 import type { IsoDate } from '../domain/dates.js';
@@ -42,27 +41,11 @@ import {
   pledgeFactsPartition,
   policyFactsPartition,
 } from './keys.js';
-import type { TxItem } from './toolkit.js';
-
-/** One element of TransactWriteItems in the document client's (unmarshalled) form. */
-export type WriteItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
+import type { TxItem, WriteItem } from './toolkit.js';
 
 export const COUNTER_SHARDS = 10;
 const FACT_ENTITY = 'stats-fact';
 const COUNTER_ENTITY = 'stats-counter';
-
-export {
-  claimFactsPartition,
-  DESIGNATIONS_COUNT_PARTITION,
-  ENTERPRISE_IN_FORCE_PREFIX,
-  enterpriseInForceKey,
-  enterpriseSummaryKey,
-  grantedPartition,
-  inForcePartition,
-  OUTSTANDING_PARTITION,
-  pledgeFactsPartition,
-  policyFactsPartition,
-} from './keys.js';
 
 /** FNV-1a over the key, so the same pledge always lands on the same shard (its repayment undoes its disbursal). */
 export function shardOf(key: string): string {

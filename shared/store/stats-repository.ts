@@ -20,8 +20,6 @@ import {
   type StatsSnapshot,
   sumExact,
 } from '../domain/statistics.js';
-import { STATS_SNAPSHOTS, statsSnapshotKey } from './keys.js';
-import { queryPage } from './query-page.js';
 import {
   claimFactsPartition,
   DESIGNATIONS_COUNT_PARTITION,
@@ -30,7 +28,10 @@ import {
   OUTSTANDING_PARTITION,
   pledgeFactsPartition,
   policyFactsPartition,
-} from './stats-facts.js';
+  STATS_SNAPSHOTS,
+  statsSnapshotKey,
+} from './keys.js';
+import { queryPage } from './query-page.js';
 import type { Item, Store } from './toolkit.js';
 
 export class StatsRepository {

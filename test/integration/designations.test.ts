@@ -1,11 +1,8 @@
 import { QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { withUsccCheck } from '../../shared/domain/uscc.js';
-import {
-  DESIGNATIONS_COUNT_PARTITION,
-  enterpriseSummaryDelta,
-  portfolioDelta,
-} from '../../shared/store/stats-facts.js';
+import { DESIGNATIONS_COUNT_PARTITION } from '../../shared/store/keys.js';
+import { enterpriseSummaryDelta, portfolioDelta } from '../../shared/store/stats-facts.js';
 import { useCaseContext } from '../../shared/usecases/context.js';
 import { activeDesignationsOf as activeOf } from '../../shared/usecases/designations.js';
 import { createTestPortal, type TestPortal } from '../support/portal.js';

@@ -15,8 +15,8 @@ import {
   pledgeRegisteredFact,
   policyIssuedFact,
   portfolioDelta,
-  type WriteItem,
 } from '../../shared/store/stats-facts.js';
+import type { WriteItem } from '../../shared/store/toolkit.js';
 import { createTestPortal, type TestPortal } from '../support/portal.js';
 
 /** 2026-06-16 01:30 in Asia/Shanghai: the daily run's time. */
