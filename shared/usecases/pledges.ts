@@ -181,16 +181,18 @@ export async function getPledge(uc: UseCaseContext, actor: Actor, id: string): P
   };
 }
 
+export interface PledgeActionRequest {
+  id: string;
+  action: Exclude<PledgeAction, 'submit'>;
+  body: ActionBody;
+  expectedVersion?: number | undefined;
+}
+
 /** Any action after the submission: the state machine decides, the pledge rules compute, the engine persists. */
 export async function actOnPledge(
   uc: UseCaseContext,
   actor: Actor,
-  req: {
-    id: string;
-    action: Exclude<PledgeAction, 'submit'>;
-    body: ActionBody;
-    expectedVersion?: number | undefined;
-  },
+  req: PledgeActionRequest,
   idempotency?: IdempotencyRequest,
 ): Promise<Pledge> {
   if (req.action === 'disburse') {
@@ -199,8 +201,7 @@ export async function actOnPledge(
     } catch (error) {
       // Already active: a further tranche, while some of the approved amount is left (else the 409 stands).
       if (!(error instanceof DomainError && error.extra.currentState === 'active')) throw error;
-      const tranche = await disburseTranche(uc, actor, { ...req, ...req.body }, idempotency, error);
-      return tranche;
+      return disburseTranche(uc, actor, { ...req, ...req.body }, idempotency, error);
     }
   }
   return transitionPledge(uc, actor, req, idempotency);
@@ -209,12 +210,7 @@ export async function actOnPledge(
 async function transitionPledge(
   uc: UseCaseContext,
   actor: Actor,
-  req: {
-    id: string;
-    action: Exclude<PledgeAction, 'submit'>;
-    body: ActionBody;
-    expectedVersion?: number | undefined;
-  },
+  req: PledgeActionRequest,
   idempotency?: IdempotencyRequest,
 ): Promise<Pledge> {
   const outcome = await uc.engine.transition(
