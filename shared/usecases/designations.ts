@@ -52,6 +52,7 @@ export const DESIGNATION_SPEC: AggregateSpec<Designation, DesignationAction, Des
   maySee: (actor) => actor.role === 'ipoffice',
   audience: (d) => [tenantOf({ role: 'enterprise', org: d.uscc })],
   indexKeys: designationIndexKeys,
+  answersWithHistory: true,
   effects: (before, after, _row, store) => {
     const effect = lockEffect(before?.status ?? null, after.status);
     const stats = statsWrites(
@@ -184,10 +185,7 @@ export function revokeDesignation(
   }));
 }
 
-/**
- * One action through the engine. The answer carries the whole history, so the events before this one are read
- * (one Query) while the transition is computed, and the new event is appended.
- */
+/** One action through the engine; the answer is the history the engine read with the designation, plus this event. */
 async function act(
   uc: UseCaseContext,
   actor: Actor,
@@ -200,10 +198,9 @@ async function act(
   const outcome = await uc.engine.transition(
     DESIGNATION_SPEC,
     { actor, id, action, expectedVersion, idempotency },
-    async (d, { now }) => {
+    (d, { now, history }) => {
       const { changes, data } = change(d, now.toISOString());
-      const past = await uc.engine.events('designation', id);
-      return { changes, data, answer: (after, event) => withHistory(after, [...past, event]) };
+      return { changes, data, answer: (after, event) => withHistory(after, [...history, event]) };
     },
   );
   return outcome.result as DesignationDetail;

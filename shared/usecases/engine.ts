@@ -6,7 +6,8 @@
  *   aggregate update, its domain event, the extra writes, the aggregate's effects (holds, links, statistics) and
  *   the idempotency record → when only the version moved under us, a bounded retry from the top.
  *
- * An action with an Idempotency-Key costs two round trips: the BatchGet and the TransactWrite.
+ * An action with an Idempotency-Key costs two round trips: the BatchGet (a Query of the partition for an aggregate
+ * that answers with its history) and the TransactWrite.
  */
 import { type Actor, type ActorRole, SYSTEM_ACTOR } from '../domain/actor.js';
 import {
@@ -19,16 +20,9 @@ import {
 import { conflict, forbidden, invalidState, notFound, preconditionFailed } from '../domain/errors.js';
 import type { StateMachine, TransitionRow } from '../domain/state-machine.js';
 import { type IdempotencyRequest, recordKey, recordWrite, storedRecord } from '../store/idempotency-store.js';
-import { aggregateKey, EVENT_ENTITY, EVENT_PREFIX, eventKey, type Key } from '../store/keys.js';
+import { aggregateKey, EVENT_ENTITY, eventKey, type Key } from '../store/keys.js';
 import { toResource } from '../store/records.js';
-import {
-  ABSENT,
-  ConditionsFailed,
-  type Item,
-  type ItemSet,
-  type Store,
-  type TxItem,
-} from '../store/toolkit.js';
+import { ABSENT, ConditionsFailed, type Item, ItemSet, type Store, type TxItem } from '../store/toolkit.js';
 import { replayIfStored } from './idempotency.js';
 
 export interface Aggregate {
@@ -63,6 +57,12 @@ export interface AggregateSpec<
   effects?: (before: T | null, after: T, row: R, store: Store) => TxItem[];
   /** The meaning of the effects' tags when their conditions fail. */
   onEffectFailed?: (failure: ConditionsFailed, before: T | null, after: T) => Error | undefined;
+  /**
+   * Its answers carry its whole history: an action reads the aggregate and its events with ONE Query of its
+   * partition. The idempotency record, in another partition, is then not read first: the transaction's guard on
+   * it catches a retry at the write, and a refusal looks it up before answering (see `loadToAct`).
+   */
+  answersWithHistory?: boolean;
 }
 
 export interface Plan<T> {
@@ -93,6 +93,14 @@ export interface Operation<S extends string> {
 export interface OperationPlan<T, A> extends Plan<T> {
   /** The transition this operation turned out to complete (e.g. the repayment that closes the loan). */
   completes?: A;
+}
+
+/** What a rule may use besides the aggregate: the BatchGet's items, and its past events when the spec reads them. */
+export interface ActionContext {
+  now: Date;
+  read: ItemSet;
+  /** The events before this action, oldest first (`answersWithHistory` specs only; empty otherwise). */
+  history: readonly DomainEvent[];
 }
 
 export interface ActionRequest<A> {
@@ -146,18 +154,8 @@ export class Engine {
     const items = await this.store.queryPartition(key.pk);
     const root = items.find((i) => i.sk === key.sk);
     if (!root) return undefined;
-    const events = items
-      .filter((i) => i.entity === EVENT_ENTITY)
-      .map((i) => toResource<DomainEvent>(i))
-      .sort((a, b) => a.version - b.version);
     const others = items.filter((i) => i !== root && i.entity !== EVENT_ENTITY);
-    return { agg: toResource<T>(root), history: events.map(historyEntry), others };
-  }
-
-  /** The events of one aggregate, oldest first. */
-  async events(kind: SubjectKind, id: string): Promise<DomainEvent[]> {
-    const items = await this.store.queryPartition(aggregateKey(kind, id).pk, EVENT_PREFIX);
-    return items.map((i) => toResource<DomainEvent>(i)).sort((a, b) => a.version - b.version);
+    return { agg: toResource<T>(root), history: events(items).map(historyEntry), others };
   }
 
   /** Creates an aggregate with its first event (the machine's creating row for `action`) in one transaction. */
@@ -207,15 +205,13 @@ export class Engine {
   async transition<T extends Aggregate, A extends string, R extends TransitionRow<A, T['status']>>(
     spec: AggregateSpec<T, A, R>,
     req: ActionRequest<A>,
-    compute: (
-      current: T,
-      ctx: { row: R; now: Date; read: ItemSet },
-    ) => Plan<T> | Promise<Plan<T>> = () => ({}),
+    compute: (current: T, ctx: ActionContext & { row: R }) => Plan<T> | Promise<Plan<T>> = () => ({}),
   ): Promise<Outcome<T>> {
     for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
-      const { before, read } = await this.loadToAct(spec, req, attempt);
+      const { before, read, history } = await this.loadToAct(spec, req, attempt);
       const decision = spec.machine.decide(before.status, req.action, req.actor.role);
       if (!decision.ok) {
+        await this.replayBeforeRefusing(spec, req.idempotency);
         if (decision.error === 'forbidden')
           throw forbidden(`The ${req.actor.role} role may not ${req.action} a ${spec.noun}.`);
         throw invalidState(
@@ -224,7 +220,9 @@ export class Engine {
         );
       }
       const now = this.now();
-      const plan = await compute(before, { row: decision.row, now, read });
+      const plan = await this.refusalChecked(spec, req.idempotency, () =>
+        compute(before, { row: decision.row, now, read, history }),
+      );
       const after = {
         ...before,
         ...plan.changes,
@@ -257,19 +255,20 @@ export class Engine {
     spec: AggregateSpec<T, A, R>,
     op: Operation<T['status']>,
     req: Omit<ActionRequest<A>, 'action'>,
-    compute: (
-      current: T,
-      ctx: { now: Date; read: ItemSet },
-    ) => OperationPlan<T, A> | Promise<OperationPlan<T, A>>,
+    compute: (current: T, ctx: ActionContext) => OperationPlan<T, A> | Promise<OperationPlan<T, A>>,
   ): Promise<Outcome<T>> {
     for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
-      const { before, read } = await this.loadToAct(spec, req, attempt);
-      if (!op.roles.includes(req.actor.role))
-        throw forbidden(`The ${req.actor.role} role may not ${op.verb} a ${spec.noun}.`);
-      if (!op.from.includes(before.status))
+      const { before, read, history } = await this.loadToAct(spec, req, attempt);
+      if (!op.roles.includes(req.actor.role) || !op.from.includes(before.status)) {
+        await this.replayBeforeRefusing(spec, req.idempotency);
+        if (!op.roles.includes(req.actor.role))
+          throw forbidden(`The ${req.actor.role} role may not ${op.verb} a ${spec.noun}.`);
         throw invalidState(`A ${spec.noun} that is ${before.status} cannot ${op.verb}.`, before.status);
+      }
       const now = this.now();
-      const plan = await compute(before, { now, read });
+      const plan = await this.refusalChecked(spec, req.idempotency, () =>
+        compute(before, { now, read, history }),
+      );
       let row: R | undefined;
       if (plan.completes !== undefined) {
         const decision = spec.machine.decide(before.status, plan.completes, req.actor.role);
@@ -348,23 +347,61 @@ export class Engine {
 
   /**
    * Load, visibility and If-Match, the first steps of every action: the first attempt reads the idempotency record
-   * with the aggregate (one BatchGet); an aggregate the actor may not act on does not exist for it (404).
+   * with the aggregate (one BatchGet), or, for a spec that answers with its history, the aggregate and its events
+   * (one Query); an aggregate the actor may not act on does not exist for it (404).
    */
   private async loadToAct<T extends Aggregate>(
-    spec: Pick<AggregateSpec<T, string, never>, 'kind' | 'noun' | 'maySee' | 'mayAct'>,
+    spec: Pick<AggregateSpec<T, string, never>, 'kind' | 'noun' | 'maySee' | 'mayAct' | 'answersWithHistory'>,
     req: Omit<ActionRequest<string>, 'action'>,
     attempt: number,
-  ): Promise<{ before: T; read: ItemSet }> {
+  ): Promise<{ before: T; read: ItemSet; history: DomainEvent[] }> {
     const key = aggregateKey(spec.kind, req.id);
-    const read = await this.read([key, ...(req.alsoRead ?? [])], attempt === 1 ? req.idempotency : undefined);
+    let read: ItemSet;
+    let history: DomainEvent[] = [];
+    if (spec.answersWithHistory) {
+      const items = await this.store.queryPartition(key.pk);
+      read = new ItemSet(items.filter((i) => i.entity !== EVENT_ENTITY));
+      history = events(items);
+    } else
+      read = await this.read([key, ...(req.alsoRead ?? [])], attempt === 1 ? req.idempotency : undefined);
     const item = read.get(key);
     const before = item ? toResource<T>(item) : undefined;
     const system = req.actor.role === SYSTEM_ACTOR.role;
-    if (!before || !(system || (spec.mayAct ?? spec.maySee)(req.actor, before)))
+    if (!before || !(system || (spec.mayAct ?? spec.maySee)(req.actor, before))) {
+      await this.replayBeforeRefusing(spec, req.idempotency);
       throw notFound(`${capitalise(spec.noun)} ${req.id}`);
-    if (req.expectedVersion !== undefined && req.expectedVersion !== before.version)
+    }
+    if (req.expectedVersion !== undefined && req.expectedVersion !== before.version) {
+      await this.replayBeforeRefusing(spec, req.idempotency);
       throw preconditionFailed(before.version);
-    return { before, read };
+    }
+    return { before, read, history };
+  }
+
+  /**
+   * A spec whose first read skipped the idempotency record must not refuse a retry whose first try succeeded (its
+   * state has moved on since): the stored answer, if any, is given instead.
+   */
+  private async replayBeforeRefusing(
+    spec: { answersWithHistory?: boolean },
+    idempotency: IdempotencyRequest | undefined,
+  ): Promise<void> {
+    if (!spec.answersWithHistory || !idempotency) return;
+    replayIfStored(storedRecord(await this.store.get(recordKey(idempotency))), idempotency.requestHash);
+  }
+
+  /** Runs a rule; a refusal it throws is checked against a stored answer first (see `replayBeforeRefusing`). */
+  private async refusalChecked<P>(
+    spec: { answersWithHistory?: boolean },
+    idempotency: IdempotencyRequest | undefined,
+    rule: () => P | Promise<P>,
+  ): Promise<P> {
+    try {
+      return await rule();
+    } catch (error) {
+      await this.replayBeforeRefusing(spec, idempotency);
+      throw error;
+    }
   }
 
   /** The aggregate's item write, guarded by the status and version it was read at. */
@@ -433,5 +470,12 @@ export class Engine {
     replayIfStored(storedRecord(item), idempotency.requestHash);
   }
 }
+
+/** The event items among `items`, oldest first. */
+const events = (items: readonly Item[]): DomainEvent[] =>
+  items
+    .filter((i) => i.entity === EVENT_ENTITY)
+    .map((i) => toResource<DomainEvent>(i))
+    .sort((a, b) => a.version - b.version);
 
 const capitalise = (s: string) => `${s[0]!.toUpperCase()}${s.slice(1)}`;

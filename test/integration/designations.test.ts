@@ -5,6 +5,7 @@ import { DESIGNATIONS_COUNT_PARTITION } from '../../shared/store/keys.js';
 import { enterpriseSummaryDelta, portfolioDelta } from '../../shared/store/stats-facts.js';
 import { useCaseContext } from '../../shared/usecases/context.js';
 import { activeDesignationsOf as activeOf } from '../../shared/usecases/designations.js';
+import { loggingClient } from '../support/command-log.js';
 import { createTestPortal, type TestPortal } from '../support/portal.js';
 
 const office = { role: 'ipoffice' as const };
@@ -228,6 +229,54 @@ describe('designations', () => {
         .status,
     ).toBe(404);
     expect((await portal.call('GET', '/designations/no-such-id', { as: office })).status).toBe(404);
+  });
+
+  it('acts in two round trips with an Idempotency-Key (Query + TransactWrite) and replays a retry after the state moved', async () => {
+    const log = loggingClient();
+    const counted = await createTestPortal({ db: log.db });
+    const uscc = newUscc();
+    expect(
+      (await counted.call('PUT', `/enterprises/${uscc}`, { as: office, body: { name: 'E' } })).status,
+    ).toBe(201);
+    const d = (
+      await counted.call('POST', '/designations', {
+        as: office,
+        body: { uscc, level: 'national_advantage', year: 2022 },
+      })
+    ).body;
+    const review = () =>
+      counted.call('POST', `/designations/${d.id}/reviews`, {
+        as: office,
+        body: { year: 2023, outcome: 'fail', notes: 'lapsed' },
+        headers: { 'Idempotency-Key': `review-${d.id}` },
+      });
+    log.take();
+    const first = await review();
+    expect(first.status).toBe(201);
+    expect(log.take()).toEqual(['QueryCommand', 'TransactWriteItemsCommand']);
+    expect(first.body.status).toBe('revoked');
+    expect(first.body.history.map((e: { action: string }) => e.action)).toEqual(['designate', 'review_fail']);
+
+    // The designation is revoked now, so the action itself would be refused (409); the retry gets the first answer.
+    const retry = await review();
+    expect(retry.status).toBe(201);
+    expect(retry.body).toEqual(first.body);
+    const fresh = await counted.call('POST', `/designations/${d.id}/reviews`, {
+      as: office,
+      body: { year: 2023, outcome: 'fail' },
+      headers: { 'Idempotency-Key': `review-other-${d.id}` },
+    });
+    expect(fresh.status).toBe(409);
+    // The same key with another body is refused, not replayed.
+    const reused = await counted.call('POST', `/designations/${d.id}/reviews`, {
+      as: office,
+      body: { year: 2024, outcome: 'pass' },
+      headers: { 'Idempotency-Key': `review-${d.id}` },
+    });
+    expect(reused.status).toBe(422);
+    const history = await counted.call('GET', `/designations/${d.id}`, { as: office });
+    expect(history.body.version).toBe(2);
+    expect(history.body.history).toHaveLength(2);
   });
 
   describe('listing', () => {
