@@ -1,14 +1,14 @@
-import { Duration, Validations } from 'aws-cdk-lib';
+import { dirname } from 'node:path';
+import { AssetHashType, DockerImage, Duration, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { GLOBAL_INDEXES } from '../shared/store/table-schema.js';
-import { BUNDLE_BANNER, OPENAPI_DEFINE, WRITE_OPENAPI_COMMAND } from './bundling.js';
+import { bundleFunction } from './bundling.js';
 
 /**
  * What a function may do with the portal table. None includes Scan: the portal never scans. `put` is for event
@@ -44,7 +44,7 @@ export interface PortalFunctionProps {
   logLevel?: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
   /** For asynchronously invoked functions (EventBridge targets): bounded retries, then this dead-letter queue. */
   asyncFailures?: { deadLetterQueue: sqs.IQueue; retryAttempts: number; maxEventAge: Duration };
-  /** The function serves the API's OpenAPI document: build it before bundling and inline it. */
+  /** The function is the API: build its OpenAPI document and route manifest first, route modules load on demand. */
   openApiDocument?: boolean;
 }
 
@@ -55,7 +55,7 @@ export interface PortalFunctionProps {
  * Scheduled jobs reuse it: `new PortalFunction(this, 'Expiry', { entry, tableAccess: 'readWrite', ... })`.
  */
 export class PortalFunction extends Construct {
-  readonly function: NodejsFunction;
+  readonly function: lambda.Function;
   readonly role: iam.Role;
   readonly logGroup: logs.LogGroup;
   readonly errorsAlarm: cloudwatch.Alarm;
@@ -75,9 +75,22 @@ export class PortalFunction extends Construct {
     });
     this.logGroup.grantWrite(this.role);
 
-    this.function = new NodejsFunction(this, 'Function', {
-      entry: props.entry,
-      handler: props.handler ?? 'handler',
+    this.function = new lambda.Function(this, 'Function', {
+      code: lambda.Code.fromAsset(dirname(props.entry), {
+        // The asset is the bundle (infra/bundling.ts), hashed as built; the folder is only where it starts.
+        assetHashType: AssetHashType.OUTPUT,
+        bundling: {
+          // Never pulled: the local esbuild always bundles (bundleFunction throws rather than fall back).
+          image: DockerImage.fromRegistry('public.ecr.aws/docker/library/node:22'),
+          local: {
+            tryBundle: (outputDir) => {
+              bundleFunction(props.entry, outputDir, { api: props.openApiDocument });
+              return true;
+            },
+          },
+        },
+      }),
+      handler: `index.${props.handler ?? 'handler'}`,
       description: props.description,
       runtime: lambda.Runtime.NODEJS_22_X,
       architecture: lambda.Architecture.ARM_64,
@@ -92,26 +105,6 @@ export class PortalFunction extends Construct {
         POWERTOOLS_LOG_LEVEL: props.logLevel ?? 'INFO',
         ...(props.tableAccess === 'none' ? {} : { TABLE_NAME: props.table.tableName }),
         ...props.environment,
-      },
-      bundling: {
-        format: OutputFormat.ESM,
-        target: 'node22',
-        mainFields: ['module', 'main'],
-        minify: true,
-        sourceMap: true,
-        sourcesContent: false,
-        // Bundle the SDK at the exact version the tests ran against instead of the runtime's copy, whose
-        // version AWS changes underneath us; minified and tree-shaken it also loads faster.
-        bundleAwsSDK: true,
-        banner: BUNDLE_BANNER,
-        ...(props.openApiDocument && {
-          define: OPENAPI_DEFINE,
-          commandHooks: {
-            beforeBundling: () => [WRITE_OPENAPI_COMMAND],
-            beforeInstall: () => [],
-            afterBundling: () => [],
-          },
-        }),
       },
     });
 

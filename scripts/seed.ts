@@ -102,7 +102,7 @@ async function main(): Promise<void> {
       process.exit(1);
     }
     const runtime = await openLocalRuntime({ dataDir });
-    const app = createApp(runtime.deps);
+    const app = await createApp(runtime.deps);
     call = caller(async (path, init) => app.request(path, init), tokenSource(runtime.issuer));
     close = () => runtime.close();
     where = `the app in-process on ${dataDir} (no portal answered on ${baseUrl})`;

@@ -33,7 +33,7 @@ const runtime = await openLocalRuntime({
   logLine: quiet ? undefined : (line) => console.log(line),
 });
 // The web portal and local sign-in wrap the API app here only; the Lambda app never serves them.
-const app = withLocalWeb(createApp(runtime.deps), runtime.issuer);
+const app = withLocalWeb(await createApp(runtime.deps), runtime.issuer);
 const delivery = startLocalEventDelivery(runtime, (line) => console.error(line));
 
 let stopping = false;

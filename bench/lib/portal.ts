@@ -61,7 +61,7 @@ export async function benchPortal(
     logFault: (error, { method, path }) =>
       process.stderr.write(`fault in ${method} ${path}: ${String(error)}\n`),
   };
-  const app = createApp(deps);
+  const app = await createApp(deps);
   const tokens = new Map<string, string>();
   return {
     app,

@@ -1,9 +1,9 @@
-import { execSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdir, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
-import { build, type Metafile } from 'esbuild';
-import { BUNDLE_BANNER, OPENAPI_DEFINE, PROJECT_ROOT, WRITE_OPENAPI_COMMAND } from '../../infra/bundling.js';
+import type { Metafile } from 'esbuild';
+import { bundleFunction, PROJECT_ROOT } from '../../infra/bundling.js';
 import { median, round, table } from '../lib/util.js';
 
 /**
@@ -48,7 +48,8 @@ export const handler = async () => [createApp, awsDeps];
 
 /**
  * Imports the bundle and reports how long the import (module evaluation included) took; for an HTTP bundle
- * also until its first answer (a 404 route: no network, but Hono builds its first `Request`), since
+ * also until its first answer to a request that needs no network (Hono builds its first `Request`): for the
+ * baseline a 404, for the API \`GET /assets/{id}\` without a token, a 401 that loads the route's module first —
  * work deferred from the import to the first request still delays the first caller.
  */
 const RUNNER = `
@@ -57,15 +58,15 @@ const mod = await import(process.argv[2]);
 const importMs = performance.now() - started;
 if (typeof mod.handler !== 'function') throw new Error('no handler export');
 let firstRequestMs;
-if (process.argv[3] === 'http') {
-  const path = '/bench-no-such-route';
+if (process.argv[3]) {
+  const [path, status] = process.argv[3].split(' ');
   const res = await mod.handler({
     version: '2.0', routeKey: '$default', rawPath: path, rawQueryString: '', headers: { host: 'api.example.com' },
     requestContext: { http: { method: 'GET', path, protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: 'bench' },
       requestId: 'bench', routeKey: '$default', stage: '$default', domainName: 'api.example.com', timeEpoch: 0 },
     isBase64Encoded: false,
   }, { awsRequestId: 'bench', functionName: 'bench', functionVersion: '1', invokedFunctionArn: 'arn:bench', memoryLimitInMB: '1024', getRemainingTimeInMillis: () => 10000 });
-  if (res.statusCode !== 404) throw new Error('first request answered ' + res.statusCode);
+  if (res.statusCode !== Number(status)) throw new Error('first request answered ' + res.statusCode);
   firstRequestMs = performance.now() - started;
 }
 process.stdout.write(JSON.stringify({ importMs, firstRequestMs }));
@@ -84,26 +85,14 @@ const ENV = {
   AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
 };
 
-async function bundle(entry: string, outdir: string, define: Record<string, string>) {
-  await mkdir(outdir, { recursive: true });
+/** Bundles as the construct does; `KiB` is the entry file a cold start loads, `chunks KiB` what loads on demand. */
+async function bundle(entry: string, outdir: string, api: boolean) {
+  const metafile = bundleFunction(entry, outdir, { api });
   const outfile = join(outdir, 'index.mjs');
-  const result = await build({
-    entryPoints: [entry],
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node22',
-    mainFields: ['module', 'main'],
-    minify: true,
-    sourcemap: true,
-    sourcesContent: false,
-    banner: { js: BUNDLE_BANNER },
-    define,
-    outfile,
-    metafile: true,
-    logLevel: 'silent',
-  });
-  return { outfile, bytes: (await stat(outfile)).size, metafile: result.metafile };
+  let chunkBytes = 0;
+  for (const [file, output] of Object.entries(metafile.outputs))
+    if (file.endsWith('.mjs') && !output.entryPoint) chunkBytes += output.bytes;
+  return { outfile, bytes: (await stat(outfile)).size, chunkBytes, metafile };
 }
 
 /** The largest contributors to a bundle, by package (or source folder). */
@@ -126,11 +115,11 @@ function timeImport(
   runner: string,
   file: string,
   sourceMaps: boolean,
-  http: boolean,
+  firstRequest: string | undefined,
 ): Promise<{ importMs: number; firstRequestMs?: number; processMs: number }> {
   return new Promise((resolvePromise, reject) => {
     const started = performance.now();
-    const child = spawn(process.execPath, [runner, file, http ? 'http' : 'import'], {
+    const child = spawn(process.execPath, [runner, file, ...(firstRequest ? [firstRequest] : [])], {
       env: { ...process.env, ...ENV, NODE_OPTIONS: sourceMaps ? '--enable-source-maps' : '' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -153,6 +142,8 @@ function timeImport(
 export interface ColdStartRow {
   bundle: string;
   kib: number;
+  /** Chunks loaded on demand beside the entry file. */
+  chunksKib: number;
   importMs: number;
   processMs: number;
   importMsNoSourceMaps: number;
@@ -179,23 +170,25 @@ export async function coldStart(options: { spawns: number }) {
     await writeFile(entry, source);
     diagnostics.push({ name, entry });
   }
-  // As the construct does for the API function: the OpenAPI document is written first, then inlined.
-  execSync(WRITE_OPENAPI_COMMAND, { cwd: PROJECT_ROOT, stdio: 'inherit' });
   const entries = [
     {
       name: 'baseline: bare Hono + DynamoDB document client',
       entry: baselineEntry,
-      http: true,
+      firstRequest: '/bench-no-such-route 404',
       openApi: false,
     },
-    ...diagnostics.map((d) => ({ ...d, http: false, openApi: d.name.includes('portal module graph') })),
+    ...diagnostics.map((d) => ({
+      ...d,
+      firstRequest: undefined,
+      openApi: d.name.includes('portal module graph'),
+    })),
     ...(await readdir(join(root, 'functions')))
       .filter((f) => f.endsWith('.ts'))
       .sort((a, b) => (a === 'api.ts' ? -1 : b === 'api.ts' ? 1 : a.localeCompare(b)))
       .map((f) => ({
         name: `functions/${f}`,
         entry: join(root, 'functions', f),
-        http: f === 'api.ts',
+        firstRequest: f === 'api.ts' ? '/assets/bench-asset 401' : undefined,
         openApi: f === 'api.ts',
       })),
   ];
@@ -203,7 +196,7 @@ export async function coldStart(options: { spawns: number }) {
   for (const e of entries)
     bundles.push({
       ...e,
-      ...(await bundle(e.entry, join(work, basename(e.entry, '.ts')), e.openApi ? OPENAPI_DEFINE : {})),
+      ...(await bundle(e.entry, join(work, basename(e.entry, '.ts')), e.openApi)),
     });
   // The generated entries live in the project only to resolve its node_modules; tsc must not see them.
   for (const e of [{ entry: baselineEntry }, ...diagnostics]) await rm(e.entry, { force: true });
@@ -216,8 +209,8 @@ export async function coldStart(options: { spawns: number }) {
   for (let i = 0; i < options.spawns; i++)
     for (const b of bundles) {
       const s = samples.get(b.name);
-      const withMaps = await timeImport(runner, b.outfile, true, b.http);
-      const without = await timeImport(runner, b.outfile, false, false);
+      const withMaps = await timeImport(runner, b.outfile, true, b.firstRequest);
+      const without = await timeImport(runner, b.outfile, false, undefined);
       s?.importMs.push(withMaps.importMs);
       if (withMaps.firstRequestMs !== undefined) s?.firstRequestMs.push(withMaps.firstRequestMs);
       s?.processMs.push(withMaps.processMs);
@@ -233,6 +226,7 @@ export async function coldStart(options: { spawns: number }) {
     return {
       bundle: b.name,
       kib: Math.round(b.bytes / 1024),
+      chunksKib: Math.round(b.chunkBytes / 1024),
       importMs: round(importMs, 1),
       processMs: round(median(s?.processMs ?? []), 1),
       importMsNoSourceMaps: round(median(s?.plain ?? []), 1),
@@ -254,6 +248,7 @@ export async function coldStart(options: { spawns: number }) {
       [
         'bundle',
         'KiB',
+        'chunks KiB',
         'import ms',
         'process ms',
         'import ms (no maps)',
@@ -264,6 +259,7 @@ export async function coldStart(options: { spawns: number }) {
       ...rows.map((r) => [
         r.bundle,
         r.kib,
+        r.chunksKib,
         r.importMs,
         r.processMs,
         r.importMsNoSourceMaps,

@@ -25,7 +25,7 @@ import { benchPortal } from '../lib/portal.js';
 import { median, nextSerial, patentNumber, round, table, usccOf } from '../lib/util.js';
 
 /**
- * Per-request overhead of the Lambda handler, in-process: `handle(createApp(deps))` (what functions/api.ts
+ * Per-request overhead of the Lambda handler, in-process: `handle(await createApp(deps))` (what functions/api.ts
  * exports, minus Powertools request logging) with a document client mocked by aws-sdk-client-mock that answers
  * with items captured from a real run on DynamoDB Local — so the measured time is hono + routing + auth (RS256
  * verification) + zod validation + the handlers, not the network. Compared with a bare Hono handler through the
@@ -140,7 +140,7 @@ export async function overhead(endpoint: string, options: { rounds: number; perR
   ddb.on(UpdateCommand).resolves({ Attributes: {} });
   ddb.on(TransactWriteCommand).resolves({});
   const deps = { ...real.deps, db, tableName: real.tableName };
-  const portalHandler = handle(createApp(deps));
+  const portalHandler = handle(await createApp(deps));
   const auth = async (role: 'enterprise' | 'lender', org: string) =>
     `Bearer ${await real.issuer.sign(role, org)}`;
   const entAuth = await auth('enterprise', A);

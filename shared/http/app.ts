@@ -1,25 +1,21 @@
-import { Hono } from 'hono';
+import { type Context, Hono, type Next } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
 import type { AppEnv, PortalApp, PortalDeps } from './context.js';
 import { errorToProblem, problemResponse } from './problem.js';
-import { routeTable } from './route.js';
-import { registerAssetRoutes } from './routes/assets.js';
-import { registerClaimRoutes } from './routes/claims.js';
-import { registerCoOwnerConsentRoutes } from './routes/co-owner-consents.js';
-import { registerDesignationRoutes } from './routes/designations.js';
-import { registerEnterpriseRoutes } from './routes/enterprises.js';
-import { registerEventRoutes } from './routes/events.js';
-import { registerInstitutionRoutes } from './routes/institutions.js';
-import { registerLoanRoutes, registerPledgeRoutes } from './routes/pledges.js';
-import { registerPolicyRoutes } from './routes/policies.js';
-import { registerStatsRoutes } from './routes/stats.js';
-import { registerSystemRoutes } from './routes/system.js';
+import { honoPath, type ManifestRoute, routeTable, setRouteTable } from './route.js';
+import { ROUTE_GROUPS, type RouteGroup } from './routes/index.js';
 
 export const MAX_BODY_BYTES = 64 * 1024;
 
-/** Builds the portal's HTTP app. The same app runs in Lambda (hono/aws-lambda) and locally (node-server). */
-export function createApp(deps: PortalDeps): PortalApp {
+/**
+ * Builds the portal's HTTP app. The same app runs in Lambda (hono/aws-lambda) and locally (node-server).
+ *
+ * Without a manifest every route module is loaded and registered before the app answers. With one (the Lambda's,
+ * written at build time), every route is routed at once but its module is loaded on the first request that
+ * needs it: a cold start then evaluates none of the route schemas, and a request pays only for its own group.
+ */
+export async function createApp(deps: PortalDeps, manifest?: readonly ManifestRoute[]): Promise<PortalApp> {
   // Request validation is installed per route by addRoute (route.ts).
   const app: PortalApp = new Hono<AppEnv>();
 
@@ -53,18 +49,19 @@ export function createApp(deps: PortalDeps): PortalApp {
     });
   });
 
-  registerSystemRoutes(app);
-  registerInstitutionRoutes(app);
-  registerEnterpriseRoutes(app);
-  registerAssetRoutes(app);
-  registerPledgeRoutes(app);
-  registerLoanRoutes(app);
-  registerCoOwnerConsentRoutes(app);
-  registerPolicyRoutes(app);
-  registerClaimRoutes(app);
-  registerDesignationRoutes(app);
-  registerStatsRoutes(app);
-  registerEventRoutes(app);
+  if (manifest) routeOnDemand(app, manifest);
+  else
+    for (const [group, load] of Object.entries(ROUTE_GROUPS)) {
+      const register = await load();
+      const from = routeTable(app).length;
+      register(app);
+      setRouteTable(app, [
+        ...routeTable(app).slice(0, from),
+        ...routeTable(app)
+          .slice(from)
+          .map((r) => ({ ...r, group })),
+      ]);
+    }
 
   // Every route is registered before the first request: compile the path patterns once, on first use.
   let patterns: { method: string; pattern: RegExp }[] | undefined;
@@ -87,6 +84,47 @@ export function createApp(deps: PortalDeps): PortalApp {
     errorToProblem((error, c) => deps.logFault?.(error, { method: c.req.method, path: c.req.path })),
   );
   return app;
+}
+
+type Handler = (c: Context<AppEnv>, next: Next) => Response | Promise<Response | undefined | void>;
+
+/** The manifest the Lambda bundle inlines (infra/bundling.ts defines its path); elsewhere there is none. */
+export const builtRouteManifest = async (): Promise<ManifestRoute[] | undefined> =>
+  process.env.PORTAL_ROUTES_JSON === undefined
+    ? undefined
+    : (await import(process.env.PORTAL_ROUTES_JSON, { with: { type: 'json' } })).default;
+
+/**
+ * Registers every route of the manifest with a handler that loads its group once (on a scratch app whose
+ * registration hands over the real handlers) and from then on calls the route's own handler directly. Only for
+ * a bundle that carries its OpenAPI document: the scratch apps cannot generate it.
+ */
+function routeOnDemand(app: PortalApp, manifest: readonly ManifestRoute[]): void {
+  setRouteTable(app, [...manifest]);
+  const groups = new Map<string, Promise<Map<string, Handler>>>();
+  const loadGroup = (group: string) => {
+    let loaded = groups.get(group);
+    if (!loaded) {
+      loaded = (async () => {
+        const scratch: PortalApp = new Hono<AppEnv>();
+        (await ROUTE_GROUPS[group as RouteGroup]())(scratch);
+        return new Map(scratch.routes.map((r) => [`${r.method} ${r.path}`, r.handler as unknown as Handler]));
+      })();
+      // A failed load (say, a throttled start) is tried again by the next request.
+      loaded.catch(() => groups.delete(group));
+      groups.set(group, loaded);
+    }
+    return loaded;
+  };
+  for (const route of manifest) {
+    const path = honoPath(route.path);
+    let handler: Handler | undefined;
+    app.on([route.method], [path], async (c, next) => {
+      handler ??= (await loadGroup(route.group)).get(`${route.method} ${path}`);
+      if (!handler) throw new Error(`${route.method} ${route.path} is not in route group ${route.group}.`);
+      return handler(c, next);
+    });
+  }
 }
 
 const pathPattern = (path: string) => new RegExp(`^${path.replace(/\{[^}]+\}/g, '[^/]+')}/?$`);

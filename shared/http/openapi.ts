@@ -23,6 +23,10 @@ export function openApiDocument(app: PortalApp): OpenApiDocument {
     scheme: 'bearer',
     bearerFormat: 'JWT',
   });
-  for (const route of routeTable(app)) registry.registerPath(route.documented);
+  for (const route of routeTable(app)) {
+    if (!route.documented)
+      throw new Error(`${route.method} ${route.path}: an app built from a manifest has no contracts.`);
+    registry.registerPath(route.documented);
+  }
   return new OpenApiGeneratorV31(registry.definitions).generateDocument({ openapi: '3.1.0', info: API_INFO });
 }

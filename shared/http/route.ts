@@ -17,14 +17,34 @@ export interface RouteEntry {
   path: string;
   access: Access;
   idempotent: boolean;
-  /** The route's contract as the OpenAPI document describes it (shared/http/openapi.ts). */
-  documented: RouteConfig;
+  /** The route module that registers it (routes/index.ts); set when the app registers its groups. */
+  group?: string;
+  /** The route's contract as the OpenAPI document describes it (shared/http/openapi.ts); absent in a manifest. */
+  documented?: RouteConfig;
 }
+
+/** What an app built from a manifest knows of each route before its group is loaded. */
+export type ManifestRoute = Omit<RouteEntry, 'documented'> & { group: string };
 
 const registries = new WeakMap<PortalApp, RouteEntry[]>();
 
 /** The route table of an app: used for 405 answers, the authorisation matrix test and the docs. */
 export const routeTable = (app: PortalApp): readonly RouteEntry[] => registries.get(app) ?? [];
+
+/** Records routes known without registering them (an app built from a manifest), or the group of routes added. */
+export const setRouteTable = (app: PortalApp, entries: RouteEntry[]): void => {
+  registries.set(app, entries);
+};
+
+/** The manifest a Lambda routes by (written at build time by scripts/openapi.ts). */
+export const routeManifest = (app: PortalApp): ManifestRoute[] =>
+  routeTable(app).map(({ method, path, access, idempotent, group }) => {
+    if (group === undefined) throw new Error(`${method} ${path} was registered outside a route group.`);
+    return { method, path, access, idempotent, group };
+  });
+
+/** Hono's form of an OpenAPI path: `/assets/{id}` → `/assets/:id`. */
+export const honoPath = (path: string) => path.replaceAll(/\/{(.+?)}/g, '/:$1');
 
 export interface RouteOptions {
   /** Honour `Idempotency-Key` (creating POSTs and state-changing actions). */
@@ -33,11 +53,9 @@ export interface RouteOptions {
 
 /** A route's contract (request schemas, responses, documentation), typed as `@hono/zod-openapi` types it. */
 export const createRoute: typeof CreateRoute = (route) =>
-  Object.defineProperty(
-    { ...route, getRoutingPath: () => route.path.replaceAll(/\/{(.+?)}/g, '/:$1') },
-    'getRoutingPath',
-    { enumerable: false },
-  ) as never;
+  Object.defineProperty({ ...route, getRoutingPath: () => honoPath(route.path) }, 'getRoutingPath', {
+    enumerable: false,
+  }) as never;
 
 /**
  * Registers a route with its access rule. Authentication and the role check run before request
@@ -72,14 +90,18 @@ export function addRoute<R extends RouteConfig>(
   if (options.idempotent) steps.push(idempotency);
   steps.push(...requestParsers(route));
   const run = handler as unknown as (c: Context<AppEnv>, next: Next) => Response | Promise<Response>;
-  app.on([route.method], [route.path.replaceAll(/\/{(.+?)}/g, '/:$1')], async (c, next) => {
-    for (const step of steps) await step(c);
+  app.on([route.method], [honoPath(route.path)], async (c, next) => {
+    // A step that needs no I/O answers synchronously; awaiting only promises spares each request its hops.
+    for (const step of steps) {
+      const pending = step(c);
+      if (pending) await pending;
+    }
     return run(c, next);
   });
 }
 
 /** One check a route runs before its handler; it throws to answer. */
-type Step = (c: Context<AppEnv>) => Promise<void>;
+type Step = (c: Context<AppEnv>) => Promise<void> | undefined;
 
 function requestParsers(route: RouteConfig): Step[] {
   const { query, params, headers, cookies, body } = route.request ?? {};
@@ -100,9 +122,10 @@ function requestParsers(route: RouteConfig): Step[] {
     steps.push(
       body?.required
         ? json
-        : async (c) => {
+        : (c) => {
             if (c.req.header('content-type')) return json(c);
             c.req.addValidatedData('json', {});
+            return undefined;
           },
     );
   }
@@ -117,14 +140,21 @@ function parser(
   schema: ZodType,
   read: (c: Context<AppEnv>) => unknown | Promise<unknown>,
 ): Step {
-  return async (c) => {
-    const result = await schema.safeParseAsync(await read(c));
+  // The portal's schemas have no async refinements: parse synchronously.
+  const parse = (c: Context<AppEnv>, value: unknown) => {
+    const result = schema.safeParse(value);
     if (!result.success)
       throw validationError(
         result.error.issues.map((issue) => ({ path: issuePath(target, issue), message: issue.message })),
         `The request ${target === 'json' ? 'body' : target} is not valid.`,
       );
     c.req.addValidatedData(target, result.data as object);
+  };
+  return (c) => {
+    const value = read(c);
+    if (value instanceof Promise) return value.then((v) => parse(c, v));
+    parse(c, value);
+    return undefined;
   };
 }
 

@@ -12,14 +12,24 @@ export interface UseCaseContext {
   newId: () => string;
 }
 
-export function useCaseContext(deps: {
+interface ContextDeps {
   db: DynamoDBDocumentClient;
   tableName: string;
   clock: Clock;
   newId: () => string;
-}): UseCaseContext {
-  const store = new Store(deps.db, deps.tableName);
-  return { store, engine: new Engine(store, () => deps.clock.now()), clock: deps.clock, newId: deps.newId };
+}
+
+// Built once per composition root (the app's deps live as long as the app), not on every request.
+const contexts = new WeakMap<ContextDeps, UseCaseContext>();
+
+export function useCaseContext(deps: ContextDeps): UseCaseContext {
+  let uc = contexts.get(deps);
+  if (!uc) {
+    const store = new Store(deps.db, deps.tableName);
+    uc = { store, engine: new Engine(store, () => deps.clock.now()), clock: deps.clock, newId: deps.newId };
+    contexts.set(deps, uc);
+  }
+  return uc;
 }
 
 /** A scheduled job's context: its clock stands still at the run's instant, ids are random. */

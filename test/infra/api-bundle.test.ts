@@ -7,6 +7,9 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { App } from 'aws-cdk-lib';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { PortalStack } from '../../infra/portal-stack.js';
+import { createApp } from '../../shared/http/app.js';
+import type { PortalDeps } from '../../shared/http/context.js';
+import { routeTable } from '../../shared/http/route.js';
 import { ensureTable } from '../../shared/store/ensure-table.js';
 import { httpApiEvent, lambdaContext } from './lambda-event.js';
 
@@ -24,6 +27,7 @@ describe('the bundled API function', () => {
   const outdir = mkdtempSync(join(tmpdir(), 'portal-synth-'));
   let handler: Handler;
   let bundleBytes = 0;
+  let assetDir = '';
 
   beforeAll(async () => {
     const app = new App({ outdir });
@@ -46,7 +50,8 @@ describe('the bundled API function', () => {
     );
     const assetHash = String(api?.Properties.Code?.S3Key).replace(/\.zip$/, '');
     expect(readdirSync(outdir)).toContain(`asset.${assetHash}`);
-    const entry = join(outdir, `asset.${assetHash}`, 'index.mjs');
+    assetDir = join(outdir, `asset.${assetHash}`);
+    const entry = join(assetDir, 'index.mjs');
     bundleBytes = statSync(entry).size;
 
     const endpoint = inject('dynamoEndpoint');
@@ -74,10 +79,33 @@ describe('the bundled API function', () => {
 
   afterAll(() => rmSync(outdir, { recursive: true, force: true }));
 
-  it('is a single minified ESM file with a source map', () => {
+  it('is a minified ESM entry that holds no route module; route modules and the document lie beside it', () => {
     expect(bundleBytes).toBeGreaterThan(0);
-    const files = readdirSync(join(outdir, readdirSync(outdir).find((d) => d.startsWith('asset.'))!));
-    expect(files.sort()).toEqual(['index.mjs', 'index.mjs.map']);
+    const files = readdirSync(assetDir);
+    expect(files).toEqual(expect.arrayContaining(['index.mjs', 'index.mjs.map', 'openapi.json']));
+    const code = files.filter((f) => f.endsWith('.mjs'));
+    for (const f of code) expect(files).toContain(`${f}.map`);
+    // A route module's own text (an OpenAPI summary) is in a chunk, not in what every cold start compiles.
+    const summary = 'Register a patent or trademark';
+    expect(readFileSync(join(assetDir, 'index.mjs'), 'utf8')).not.toContain(summary);
+    expect(code.some((f) => readFileSync(join(assetDir, f), 'utf8').includes(summary))).toBe(true);
+  });
+
+  it('loads every route group on demand: each route answers an anonymous call as its access rule says', async () => {
+    const routes = routeTable(await createApp({} as PortalDeps));
+    expect(routes.length).toBeGreaterThan(50);
+    for (const route of routes) {
+      const path = route.path.replaceAll(/\{[^}]+\}/g, 'x');
+      const res = await handler(httpApiEvent(route.method, path), lambdaContext());
+      if (route.access === 'public')
+        expect(res.statusCode, `${route.method} ${route.path}`).toBeLessThan(500);
+      else expect(res.statusCode, `${route.method} ${route.path}`).toBe(401);
+    }
+    // The manifest answers what no route group serves: 405 with Allow, or 404.
+    const wrongMethod = await handler(httpApiEvent('DELETE', '/healthz'), lambdaContext());
+    expect(wrongMethod.statusCode).toBe(405);
+    expect(wrongMethod.headers.allow ?? wrongMethod.headers.Allow).toBe('GET');
+    expect((await handler(httpApiEvent('GET', '/no-such-route'), lambdaContext())).statusCode).toBe(404);
   });
 
   it('answers GET /healthz from the table named in TABLE_NAME', async () => {

@@ -56,10 +56,10 @@ describe('the Lambda handler as composed for AWS', () => {
   });
   afterEach(() => vi.restoreAllMocks());
 
-  const buildHandler = () => {
+  const buildHandler = async () => {
     const logger = new Logger({ serviceName: 'portal-api', logLevel: 'INFO' });
     const deps = awsDeps({ settings: readAwsSettings(ENV), logger });
-    return { deps, handler: withRequestContext(logger, handle(createApp(deps))) };
+    return { deps, handler: withRequestContext(logger, handle(await createApp(deps))) };
   };
   const logLines = () =>
     output
@@ -70,7 +70,7 @@ describe('the Lambda handler as composed for AWS', () => {
 
   it('serves /healthz from the configured table and logs one structured line with both request ids', async () => {
     ddb.on(GetCommand).resolves({});
-    const { deps, handler } = buildHandler();
+    const { deps, handler } = await buildHandler();
     expect(deps.tableName).toBe('portal-table');
 
     const res = await handler(httpApiEvent('GET', '/healthz', { requestId: 'gw-42' }), lambdaContext('fn-7'));
@@ -95,7 +95,7 @@ describe('the Lambda handler as composed for AWS', () => {
   });
 
   it('answers 401 to a bad token and never logs the token or the body', async () => {
-    const { handler } = buildHandler();
+    const { handler } = await buildHandler();
     const token = 'not-a-jwt.secret-part.sig';
     const body = JSON.stringify({ name: 'Confidential Bank' });
 
@@ -117,7 +117,7 @@ describe('the Lambda handler as composed for AWS', () => {
 
   it('answers 503 when DynamoDB is unreachable, and still logs the outcome', async () => {
     ddb.on(GetCommand).rejects(new Error('socket hang up'));
-    const { handler } = buildHandler();
+    const { handler } = await buildHandler();
 
     const res = await handler(httpApiEvent('GET', '/healthz', { requestId: 'gw-44' }), lambdaContext());
 
@@ -145,7 +145,7 @@ describe('the Lambda handler as composed for AWS', () => {
 
   it('does not carry one invocation’s API request id into the next', async () => {
     ddb.on(GetCommand).resolves({});
-    const { handler } = buildHandler();
+    const { handler } = await buildHandler();
     await handler(httpApiEvent('GET', '/healthz', { requestId: 'gw-first' }), lambdaContext());
     output = [];
     const { requestContext, ...withoutContext } = httpApiEvent('GET', '/healthz');

@@ -381,7 +381,7 @@ function outcomeFor(expectation: Expectation, caller: Caller): Outcome {
 }
 
 // The cases are generated from the route table of the same app the tests call (checked below).
-const routes = routeTable(createApp({} as PortalDeps)).map((r) => `${r.method} ${r.path}`);
+const routes = routeTable(await createApp({} as PortalDeps)).map((r) => `${r.method} ${r.path}`);
 const callers = Object.keys(CALLERS) as Caller[];
 const cases = routes
   .filter((key) => EXPECTATIONS[key])

@@ -507,9 +507,9 @@ const ORDER = ['GET', 'PUT', 'POST', 'DELETE'];
 const byDestructiveness = (a: Operation, b: Operation) => ORDER.indexOf(a.method) - ORDER.indexOf(b.method);
 
 // The operation list comes from the document of an app built the same way the test portal is.
-const documented = operationsOf(openApiDocument(createApp({} as PortalDeps)) as unknown as OpenApiDoc).sort(
-  byDestructiveness,
-);
+const documented = operationsOf(
+  openApiDocument(await createApp({} as PortalDeps)) as unknown as OpenApiDoc,
+).sort(byDestructiveness);
 
 describe('fuzzing every documented operation', () => {
   let fx: Fixture;

@@ -34,7 +34,7 @@ const ORG: Record<Role, string | null> = {
   ipoffice: null,
 };
 
-const doc = openApiDocument(createApp({} as PortalDeps)) as unknown as OpenApiDoc;
+const doc = openApiDocument(await createApp({} as PortalDeps)) as unknown as OpenApiDoc;
 const operations = operationsOf(doc);
 const withBody = operations.filter((o) => requestSchemaOf(doc, o.op));
 const lists = operations.filter((o) => queryParamsOf(doc, o.op).some((p) => p.name === 'limit'));

@@ -19,7 +19,7 @@ export async function createMockPortal(now = new Date('2026-11-27T04:00:00Z')) {
   const ddb = mockClient(db);
   const issuer = await ephemeralIssuer();
   let seq = 0;
-  const app = createApp({
+  const app = await createApp({
     db,
     tableName: 'portal-test',
     verifyToken: createTokenVerifier({ keys: issuer.keys, issuer: LOCAL_ISSUER, audience: LOCAL_AUDIENCE }),

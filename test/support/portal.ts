@@ -68,7 +68,7 @@ export async function createTestPortal(
     newId: () => randomUUID(),
     ...overrides,
   };
-  const app = createApp(deps);
+  const app = await createApp(deps);
   const tokens = new Map<string, string>();
   const token = async (role: Role, org: string | null = null) => {
     const cacheKey = `${role}:${org}`;

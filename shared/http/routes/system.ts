@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import { useCaseContext } from '../../usecases/context.js';
 import { checkDatabase } from '../../usecases/system.js';
 import type { PortalApp } from '../context.js';
@@ -7,13 +8,13 @@ import { addRoute, createRoute } from '../route.js';
 import * as z from '../zod.js';
 
 /**
- * The OpenAPI document. A bundle built by infra/bundling.ts has it inlined (esbuild defines
- * `process.env.PORTAL_OPENAPI_JSON` as the path of the JSON written at build time, and drops the other
- * branch with the generator); anywhere else it is generated from the app's routes.
+ * The OpenAPI document. The API bundle built by infra/bundling.ts ships it beside itself (esbuild defines
+ * `process.env.PORTAL_OPENAPI_FILE` as its file name, and drops the other branch with the generator); anywhere
+ * else it is generated from the app's routes.
  */
 const loadDocument = async (app: PortalApp): Promise<OpenApiDocument> =>
-  process.env.PORTAL_OPENAPI_JSON !== undefined
-    ? (await import(process.env.PORTAL_OPENAPI_JSON, { with: { type: 'json' } })).default
+  process.env.PORTAL_OPENAPI_FILE !== undefined
+    ? JSON.parse(await readFile(new URL(process.env.PORTAL_OPENAPI_FILE, import.meta.url), 'utf8'))
     : (await import('../openapi.js')).openApiDocument(app);
 
 export function registerSystemRoutes(app: PortalApp): void {
