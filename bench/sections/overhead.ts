@@ -161,7 +161,11 @@ export async function overhead(endpoint: string, options: { rounds: number; perR
     try {
       const principal = await verify(req.headers.authorization);
       const out = await db.send(
-        new GetCommand({ TableName: real.tableName, Key: { pk: `ASSET#${req.params.id}`, sk: 'ASSET' } }),
+        new GetCommand({
+          TableName: real.tableName,
+          Key: { pk: `ASSET#${req.params.id}`, sk: 'ASSET' },
+          ConsistentRead: true,
+        }),
       );
       const item = out.Item;
       if (!item || (principal.role === 'enterprise' && item.owner !== principal.org)) {
@@ -190,7 +194,7 @@ export async function overhead(endpoint: string, options: { rounds: number; perR
     new Hono().get('/assets/:id', async (c) => {
       const principal = await deps.verifyToken(c.req.header('Authorization'));
       const { Item } = await db.send(
-        new GetCommand({ TableName: real.tableName, Key: assetKey(c.req.param('id')) }),
+        new GetCommand({ TableName: real.tableName, Key: assetKey(c.req.param('id')), ConsistentRead: true }),
       );
       if (!Item || (principal.role === 'enterprise' && Item.owner !== principal.org))
         return c.json({ status: 404 }, 404);

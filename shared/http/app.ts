@@ -1,12 +1,8 @@
 import { type Context, Hono, type Next } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
-import { HTTPException } from 'hono/http-exception';
 import type { AppEnv, PortalApp, PortalDeps } from './context.js';
 import { errorToProblem, problemResponse } from './problem.js';
-import { honoPath, type ManifestRoute, routeTable, setRouteTable } from './route.js';
+import { bindDeps, honoPath, logOutcome, type ManifestRoute, routeTable, setRouteTable } from './route.js';
 import { ROUTE_GROUPS, type RouteGroup } from './routes/index.js';
-
-export const MAX_BODY_BYTES = 64 * 1024;
 
 /**
  * Builds the portal's HTTP app. The same app runs in Lambda (hono/aws-lambda) and locally (node-server).
@@ -19,37 +15,10 @@ export async function createApp(deps: PortalDeps, manifest?: readonly ManifestRo
   // Request validation is installed per route by addRoute (route.ts).
   const app: PortalApp = new Hono<AppEnv>();
 
-  const limitBody = bodyLimit({
-    maxSize: MAX_BODY_BYTES,
-    onError: () => {
-      throw new HTTPException(413, { message: 'The request body exceeds 64 KiB.' });
-    },
-  });
-  // One middleware, not three: every layer costs each request an async hop.
-  app.use('*', async (c, next) => {
-    c.set('deps', deps);
-    const started = performance.now();
-    const raw = c.req.raw;
-    if (raw.body) {
-      // hono's bodyLimit believes a Content-Length header and then never counts; a header that understates
-      // the body would let any size through. Drop it so the bytes actually sent are counted.
-      if (raw.headers.has('content-length')) {
-        const headers = new Headers(raw.headers);
-        headers.delete('content-length');
-        c.req.raw = new Request(raw, { headers, duplex: 'half' } as RequestInit);
-      }
-      await limitBody(c, next);
-    } else await next();
-    deps.logRequest?.({
-      method: c.req.method,
-      route: c.req.routePath,
-      status: c.res.status,
-      role: c.var.principal?.role ?? null,
-      durationMs: Math.round(performance.now() - started),
-    });
-  });
-
-  if (manifest) routeOnDemand(app, manifest);
+  // No app-wide middleware: each route's one handler (route.ts) takes its deps, limits its body and logs its
+  // outcome, so Hono calls it directly instead of composing a chain for every request.
+  bindDeps(app, deps);
+  if (manifest) routeOnDemand(app, deps, manifest);
   else
     for (const [group, load] of Object.entries(ROUTE_GROUPS)) {
       const register = await load();
@@ -68,21 +37,24 @@ export async function createApp(deps: PortalDeps, manifest?: readonly ManifestRo
   app.notFound((c) => {
     patterns ??= routeTable(app).map((r) => ({ method: r.method, pattern: pathPattern(r.path) }));
     const allowed = patterns.filter((r) => r.pattern.test(c.req.path)).map((r) => r.method);
-    if (allowed.length > 0)
-      return problemResponse(
-        c,
-        405,
-        `${c.req.method} is not allowed here; use ${allowed.join(', ')}.`,
-        {},
-        {
-          Allow: allowed.join(', '),
-        },
-      );
-    return problemResponse(c, 404, `No route ${c.req.method} ${c.req.path}.`);
+    const res =
+      allowed.length > 0
+        ? problemResponse(
+            c,
+            405,
+            `${c.req.method} is not allowed here; use ${allowed.join(', ')}.`,
+            {},
+            {
+              Allow: allowed.join(', '),
+            },
+          )
+        : problemResponse(c, 404, `No route ${c.req.method} ${c.req.path}.`);
+    return logOutcome(c, deps, res);
   });
-  app.onError(
-    errorToProblem((error, c) => deps.logFault?.(error, { method: c.req.method, path: c.req.path })),
+  const toProblem = errorToProblem((error, c) =>
+    deps.logFault?.(error, { method: c.req.method, path: c.req.path }),
   );
+  app.onError((error, c) => logOutcome(c, deps, toProblem(error, c)));
   return app;
 }
 
@@ -99,7 +71,7 @@ export const builtRouteManifest = async (): Promise<ManifestRoute[] | undefined>
  * registration hands over the real handlers) and from then on calls the route's own handler directly. Only for
  * a bundle that carries its OpenAPI document: the scratch apps cannot generate it.
  */
-function routeOnDemand(app: PortalApp, manifest: readonly ManifestRoute[]): void {
+function routeOnDemand(app: PortalApp, deps: PortalDeps, manifest: readonly ManifestRoute[]): void {
   setRouteTable(app, [...manifest]);
   const groups = new Map<string, Promise<Map<string, Handler>>>();
   const loadGroup = (group: string) => {
@@ -107,6 +79,7 @@ function routeOnDemand(app: PortalApp, manifest: readonly ManifestRoute[]): void
     if (!loaded) {
       loaded = (async () => {
         const scratch: PortalApp = new Hono<AppEnv>();
+        bindDeps(scratch, deps);
         (await ROUTE_GROUPS[group as RouteGroup]())(scratch);
         return new Map(scratch.routes.map((r) => [`${r.method} ${r.path}`, r.handler as unknown as Handler]));
       })();

@@ -34,6 +34,12 @@ export interface IdempotencyKey {
 }
 
 export type AppEnv = {
-  Variables: { principal: Principal; deps: PortalDeps; idempotencyKey: IdempotencyKey | undefined };
+  Variables: {
+    principal: Principal;
+    deps: PortalDeps;
+    idempotencyKey: IdempotencyKey | undefined;
+    /** When the route's handler began (set only when requests are logged). */
+    started: number | undefined;
+  };
 };
 export type PortalApp = Hono<AppEnv>;

@@ -22,7 +22,7 @@ export async function respond<T>(
   answer: (result: T) => Answer,
   // `never`: the typed-route handlers accept it, and the body was rendered from the route's own schema type.
 ): Promise<never> {
-  const key = c.var.idempotencyKey;
+  const key = c.get('idempotencyKey');
   const render = (result: unknown) => stored(answer(result as T));
   try {
     const result = await run(key && { ...key, render });

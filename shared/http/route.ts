@@ -1,12 +1,13 @@
 import { createHash } from 'node:crypto';
 import type { createRoute as CreateRoute, RouteConfig, RouteHandler } from '@hono/zod-openapi';
 import type { Context, HonoRequest, Next } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
 import type { ZodType } from 'zod';
 import type { Role } from '../auth/principal.js';
 import { tenantOf } from '../domain/actor.js';
 import { forbidden, validationError } from '../domain/errors.js';
-import type { AppEnv, PortalApp } from './context.js';
+import type { AppEnv, PortalApp, PortalDeps } from './context.js';
 
 /** Who may call a route. There is no default: every route states it, and anything else is denied. */
 export type Access = readonly Role[] | 'public';
@@ -27,6 +28,48 @@ export interface RouteEntry {
 export type ManifestRoute = Omit<RouteEntry, 'documented'> & { group: string };
 
 const registries = new WeakMap<PortalApp, RouteEntry[]>();
+const bound = new WeakMap<PortalApp, PortalDeps>();
+
+/** The dependencies an app's routes run with (set once by createApp). */
+export const bindDeps = (app: PortalApp, deps: PortalDeps): void => {
+  bound.set(app, deps);
+};
+
+export const MAX_BODY_BYTES = 64 * 1024;
+
+const limitBody = bodyLimit({
+  maxSize: MAX_BODY_BYTES,
+  onError: () => {
+    throw new HTTPException(413, { message: 'The request body exceeds 64 KiB.' });
+  },
+});
+
+/** Reads a route's body at most 64 KiB far (413 beyond), before anything parses or hashes it. */
+const limitedBody: Step = (c) => {
+  const raw = c.req.raw;
+  if (!raw.body) return undefined;
+  // hono's bodyLimit believes a Content-Length header and then never counts; a header that understates the body
+  // would let any size through. Drop it so the bytes actually sent are counted.
+  if (raw.headers.has('content-length')) {
+    const headers = new Headers(raw.headers);
+    headers.delete('content-length');
+    c.req.raw = new Request(raw, { headers, duplex: 'half' } as RequestInit);
+  }
+  return limitBody(c, async () => {}) as Promise<void>;
+};
+
+/** One log line per request (when the deps log requests) with its outcome; answers `res`. */
+export function logOutcome(c: Context<AppEnv>, deps: PortalDeps, res: Response): Response {
+  deps.logRequest?.({
+    method: c.req.method,
+    // A request no route matched has no route path: `*`.
+    route: c.req.matchedRoutes.length > 0 ? c.req.routePath : '*',
+    status: res.status,
+    role: c.get('principal')?.role ?? null,
+    durationMs: Math.round(performance.now() - (c.get('started') ?? performance.now())),
+  });
+  return res;
+}
 
 /** The route table of an app: used for 405 answers, the authorisation matrix test and the docs. */
 export const routeTable = (app: PortalApp): readonly RouteEntry[] => registries.get(app) ?? [];
@@ -87,16 +130,23 @@ export function addRoute<R extends RouteConfig>(
   registries.set(app, [...routeTable(app), entry]);
   const steps: Step[] = [];
   if (access !== 'public') steps.push(authorize(access));
+  const parsers = requestParsers(route);
+  // Only a route that reads its body (to parse or to hash it) reads it at all, and within the limit.
+  if (options.idempotent || route.request?.body) steps.push(limitedBody);
   if (options.idempotent) steps.push(idempotency);
-  steps.push(...requestParsers(route));
+  steps.push(...parsers);
   const run = handler as unknown as (c: Context<AppEnv>, next: Next) => Response | Promise<Response>;
+  // The route's one handler: Hono calls it directly, with no middleware chain to compose per request.
   app.on([route.method], [honoPath(route.path)], async (c, next) => {
+    const deps = bound.get(app)!;
+    if (deps.logRequest) c.set('started', performance.now());
+    c.set('deps', deps);
     // A step that needs no I/O answers synchronously; awaiting only promises spares each request its hops.
     for (const step of steps) {
       const pending = step(c);
       if (pending) await pending;
     }
-    return run(c, next);
+    return logOutcome(c, deps, await run(c, next));
   });
 }
 
@@ -222,12 +272,15 @@ async function hasBody(req: HonoRequest): Promise<boolean> {
 
 const authorize =
   (roles: readonly Role[]): Step =>
-  async (c) => {
-    const principal = await c.var.deps.verifyToken(c.req.header('Authorization'));
-    c.set('principal', principal);
-    if (!roles.includes(principal.role))
-      throw forbidden(`The ${principal.role} role may not call this route.`);
-  };
+  (c) =>
+    c
+      .get('deps')
+      .verifyToken(c.req.header('Authorization'))
+      .then((principal) => {
+        c.set('principal', principal);
+        if (!roles.includes(principal.role))
+          throw forbidden(`The ${principal.role} role may not call this route.`);
+      });
 
 const MAX_KEY_LENGTH = 64;
 
@@ -245,6 +298,6 @@ const idempotency: Step = async (c) => {
     const requestHash = createHash('sha256')
       .update(`${c.req.method} ${c.req.path}\n${await c.req.text()}`)
       .digest('base64url');
-    c.set('idempotencyKey', { tenant: tenantOf(c.var.principal), key, requestHash });
+    c.set('idempotencyKey', { tenant: tenantOf(c.get('principal')), key, requestHash });
   }
 };

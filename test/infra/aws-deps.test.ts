@@ -94,6 +94,18 @@ describe('the Lambda handler as composed for AWS', () => {
     });
   });
 
+  it('logs requests that no route serves and requests that fail, one line each', async () => {
+    const { handler } = await buildHandler();
+    expect((await handler(httpApiEvent('GET', '/no-such-route'), lambdaContext())).statusCode).toBe(404);
+    expect((await handler(httpApiEvent('DELETE', '/healthz'), lambdaContext())).statusCode).toBe(405);
+    expect((await handler(httpApiEvent('GET', '/institutions/x'), lambdaContext())).statusCode).toBe(401);
+    expect(logLines().map((l) => [l.method, l.route, l.status])).toEqual([
+      ['GET', '*', 404],
+      ['DELETE', '*', 405],
+      ['GET', '/institutions/:id', 401],
+    ]);
+  });
+
   it('answers 401 to a bad token and never logs the token or the body', async () => {
     const { handler } = await buildHandler();
     const token = 'not-a-jwt.secret-part.sig';

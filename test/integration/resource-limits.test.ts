@@ -8,9 +8,10 @@ import { serve } from '@hono/node-server';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Role } from '../../shared/auth/principal.js';
 import { withUsccCheck } from '../../shared/domain/uscc.js';
-import { createApp, MAX_BODY_BYTES } from '../../shared/http/app.js';
+import { createApp } from '../../shared/http/app.js';
 import type { PortalDeps } from '../../shared/http/context.js';
 import { openApiDocument } from '../../shared/http/openapi.js';
+import { MAX_BODY_BYTES } from '../../shared/http/route.js';
 import {
   type Hint,
   type OpenApiDoc,

@@ -125,8 +125,8 @@ export function registerAssetRoutes(app: PortalApp): void {
         c,
         (idem) =>
           registerAsset(
-            useCaseContext(c.var.deps),
-            actorOf(c.var.principal),
+            useCaseContext(c.get('deps')),
+            actorOf(c.get('principal')),
             { owner: ownerOf(c.req.valid('param').uscc), input: c.req.valid('json') as AssetInput },
             idem,
           ),
@@ -149,8 +149,8 @@ export function registerAssetRoutes(app: PortalApp): void {
     async (c) => {
       const { limit, cursor } = c.req.valid('query');
       const page = await listAssets(
-        useCaseContext(c.var.deps),
-        actorOf(c.var.principal),
+        useCaseContext(c.get('deps')),
+        actorOf(c.get('principal')),
         ownerOf(c.req.valid('param').uscc),
         { limit, cursor },
       );
@@ -174,8 +174,8 @@ export function registerAssetRoutes(app: PortalApp): void {
     }),
     async (c) => {
       const asset = await getAsset(
-        useCaseContext(c.var.deps),
-        actorOf(c.var.principal),
+        useCaseContext(c.get('deps')),
+        actorOf(c.get('principal')),
         c.req.valid('param').id,
       );
       c.header('ETag', etagOf(asset.version));
@@ -198,7 +198,7 @@ export function registerAssetRoutes(app: PortalApp): void {
       responses: { 204: { description: 'Deleted' }, ...errorResponses },
     }),
     async (c) => {
-      await deleteAsset(useCaseContext(c.var.deps), actorOf(c.var.principal), {
+      await deleteAsset(useCaseContext(c.get('deps')), actorOf(c.get('principal')), {
         id: c.req.valid('param').id,
         expectedVersion: expectedVersion(c),
       });

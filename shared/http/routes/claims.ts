@@ -56,7 +56,7 @@ export function registerClaimRoutes(app: PortalApp): void {
     }),
     async (c) => {
       const { status, limit, cursor } = c.req.valid('query');
-      const page = await listClaims(useCaseContext(c.var.deps), actorOf(c.var.principal), status, {
+      const page = await listClaims(useCaseContext(c.get('deps')), actorOf(c.get('principal')), status, {
         limit,
         cursor,
       });
@@ -77,7 +77,11 @@ export function registerClaimRoutes(app: PortalApp): void {
     }),
     async (c) => {
       const { id } = c.req.valid('param');
-      const { claim, history } = await getClaim(useCaseContext(c.var.deps), actorOf(c.var.principal), id);
+      const { claim, history } = await getClaim(
+        useCaseContext(c.get('deps')),
+        actorOf(c.get('principal')),
+        id,
+      );
       c.header('ETag', etagOf(claim.version));
       return c.json({ ...claim, history }, 200);
     },
@@ -104,8 +108,8 @@ export function registerClaimRoutes(app: PortalApp): void {
           c,
           (idem) =>
             actOnClaim(
-              useCaseContext(c.var.deps),
-              actorOf(c.var.principal),
+              useCaseContext(c.get('deps')),
+              actorOf(c.get('principal')),
               {
                 id: c.req.valid('param').id,
                 action,

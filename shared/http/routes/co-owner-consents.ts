@@ -68,8 +68,8 @@ export function registerCoOwnerConsentRoutes(app: PortalApp): void {
     }),
     async (c) => {
       const { replaced, ...consent } = await recordConsent(
-        useCaseContext(c.var.deps),
-        actorOf(c.var.principal),
+        useCaseContext(c.get('deps')),
+        actorOf(c.get('principal')),
         {
           ...consentRequest(c, c.req.valid('param')),
           documentRef: c.req.valid('json').documentRef,
@@ -94,8 +94,8 @@ export function registerCoOwnerConsentRoutes(app: PortalApp): void {
     }),
     async (c) => {
       const version = await revokeConsent(
-        useCaseContext(c.var.deps),
-        actorOf(c.var.principal),
+        useCaseContext(c.get('deps')),
+        actorOf(c.get('principal')),
         consentRequest(c, c.req.valid('param')),
       );
       c.header('ETag', etagOf(version));

@@ -132,7 +132,8 @@ export function registerDesignationRoutes(app: PortalApp): void {
     async (c) =>
       respond(
         c,
-        (idem) => designate(useCaseContext(c.var.deps), actorOf(c.var.principal), c.req.valid('json'), idem),
+        (idem) =>
+          designate(useCaseContext(c.get('deps')), actorOf(c.get('principal')), c.req.valid('json'), idem),
         (d) => ({ status: 201, body: d, version: d.version, location: `/designations/${d.id}` }),
       ),
     { idempotent: true },
@@ -157,8 +158,8 @@ export function registerDesignationRoutes(app: PortalApp): void {
         c,
         (idem) =>
           recordReview(
-            useCaseContext(c.var.deps),
-            actorOf(c.var.principal),
+            useCaseContext(c.get('deps')),
+            actorOf(c.get('principal')),
             { id: c.req.valid('param').id, input: c.req.valid('json'), expectedVersion: expectedVersion(c) },
             idem,
           ),
@@ -185,8 +186,8 @@ export function registerDesignationRoutes(app: PortalApp): void {
         c,
         (idem) =>
           revokeDesignation(
-            useCaseContext(c.var.deps),
-            actorOf(c.var.principal),
+            useCaseContext(c.get('deps')),
+            actorOf(c.get('principal')),
             {
               id: c.req.valid('param').id,
               reason: c.req.valid('json').reason,
@@ -212,8 +213,8 @@ export function registerDesignationRoutes(app: PortalApp): void {
     }),
     async (c) => {
       const d = await getDesignation(
-        useCaseContext(c.var.deps),
-        actorOf(c.var.principal),
+        useCaseContext(c.get('deps')),
+        actorOf(c.get('principal')),
         c.req.valid('param').id,
       );
       c.header('ETag', etagOf(d.version));
@@ -248,7 +249,7 @@ export function registerDesignationRoutes(app: PortalApp): void {
     async (c) => {
       const { level, year, status, limit, cursor } = c.req.valid('query');
       return c.json(
-        await listDesignations(useCaseContext(c.var.deps), { level, year, status }, { limit, cursor }),
+        await listDesignations(useCaseContext(c.get('deps')), { level, year, status }, { limit, cursor }),
         200,
       );
     },

@@ -73,8 +73,8 @@ export function registerEnterpriseRoutes(app: PortalApp): void {
     }),
     async (c) => {
       const { enterprise, created } = await saveEnterprise(
-        useCaseContext(c.var.deps),
-        actorOf(c.var.principal),
+        useCaseContext(c.get('deps')),
+        actorOf(c.get('principal')),
         {
           ...parseUscc(c.req.valid('param').uscc, 'param.uscc'),
           input: c.req.valid('json'),
@@ -100,7 +100,11 @@ export function registerEnterpriseRoutes(app: PortalApp): void {
     }),
     async (c) => {
       const { uscc } = parseUscc(c.req.valid('param').uscc, 'param.uscc');
-      const enterprise = await getEnterprise(useCaseContext(c.var.deps), actorOf(c.var.principal), uscc);
+      const enterprise = await getEnterprise(
+        useCaseContext(c.get('deps')),
+        actorOf(c.get('principal')),
+        uscc,
+      );
       c.header('ETag', etagOf(enterprise.version));
       return c.json(enterprise, 200);
     },
@@ -122,7 +126,7 @@ export function registerEnterpriseRoutes(app: PortalApp): void {
     }),
     async (c) => {
       const { limit, cursor } = c.req.valid('query');
-      return c.json(await listEnterprises(useCaseContext(c.var.deps), { limit, cursor }), 200);
+      return c.json(await listEnterprises(useCaseContext(c.get('deps')), { limit, cursor }), 200);
     },
   );
 }

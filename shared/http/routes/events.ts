@@ -74,7 +74,7 @@ export function registerEventRoutes(app: PortalApp): void {
     async (c) => {
       const { subject, day, limit, cursor } = c.req.valid('query');
       const query = subject ? { subject: subjectOf(subject) } : { day };
-      const page = await listEvents(useCaseContext(c.var.deps), actorOf(c.var.principal), query, {
+      const page = await listEvents(useCaseContext(c.get('deps')), actorOf(c.get('principal')), query, {
         limit,
         cursor,
       });

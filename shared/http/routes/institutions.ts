@@ -106,7 +106,7 @@ export function registerInstitutionRoutes(app: PortalApp): void {
       },
     }),
     async (c) => {
-      const { institution, created } = await saveInstitution(useCaseContext(c.var.deps), {
+      const { institution, created } = await saveInstitution(useCaseContext(c.get('deps')), {
         id: c.req.valid('param').id,
         ...c.req.valid('json'),
         expectedVersion: expectedVersion(c),
@@ -138,7 +138,7 @@ export function registerInstitutionRoutes(app: PortalApp): void {
       },
     }),
     async (c) => {
-      const institution = await setLendingPolicy(useCaseContext(c.var.deps), {
+      const institution = await setLendingPolicy(useCaseContext(c.get('deps')), {
         id: c.req.valid('param').id,
         policy: c.req.valid('json'),
         expectedVersion: expectedVersion(c),
@@ -160,7 +160,7 @@ export function registerInstitutionRoutes(app: PortalApp): void {
       responses: { 200: jsonResponse(InstitutionSchema, 'The institution'), ...errorResponses },
     }),
     async (c) => {
-      const institution = await getInstitution(useCaseContext(c.var.deps), c.req.valid('param').id);
+      const institution = await getInstitution(useCaseContext(c.get('deps')), c.req.valid('param').id);
       c.header('ETag', etagOf(institution.version));
       return c.json(institution, 200);
     },
@@ -182,7 +182,7 @@ export function registerInstitutionRoutes(app: PortalApp): void {
     }),
     async (c) => {
       const { kind, limit, cursor } = c.req.valid('query');
-      return c.json(await listInstitutions(useCaseContext(c.var.deps), kind, { limit, cursor }), 200);
+      return c.json(await listInstitutions(useCaseContext(c.get('deps')), kind, { limit, cursor }), 200);
     },
   );
 }

@@ -218,7 +218,7 @@ export function registerPledgeRoutes(app: PortalApp): void {
       respond(
         c,
         (idem) =>
-          submitPledge(useCaseContext(c.var.deps), actorOf(c.var.principal), c.req.valid('json'), idem),
+          submitPledge(useCaseContext(c.get('deps')), actorOf(c.get('principal')), c.req.valid('json'), idem),
         (pledge) => ({
           status: 201,
           body: pledgeView(pledge),
@@ -247,7 +247,7 @@ export function registerPledgeRoutes(app: PortalApp): void {
     }),
     async (c) => {
       const { status, limit, cursor } = c.req.valid('query');
-      const page = await listPledges(useCaseContext(c.var.deps), actorOf(c.var.principal), status, {
+      const page = await listPledges(useCaseContext(c.get('deps')), actorOf(c.get('principal')), status, {
         limit,
         cursor,
       });
@@ -269,7 +269,7 @@ export function registerPledgeRoutes(app: PortalApp): void {
     }),
     async (c) => {
       const { id } = c.req.valid('param');
-      const detail = await getPledge(useCaseContext(c.var.deps), actorOf(c.var.principal), id);
+      const detail = await getPledge(useCaseContext(c.get('deps')), actorOf(c.get('principal')), id);
       c.header('ETag', etagOf(detail.pledge.version));
       return c.json(
         { ...pledgeView(detail.pledge), history: detail.history, allowedActions: detail.allowedActions },
@@ -303,8 +303,8 @@ export function registerPledgeRoutes(app: PortalApp): void {
           c,
           (idem) =>
             actOnPledge(
-              useCaseContext(c.var.deps),
-              actorOf(c.var.principal),
+              useCaseContext(c.get('deps')),
+              actorOf(c.get('principal')),
               {
                 id: c.req.valid('param').id,
                 action,
@@ -398,8 +398,8 @@ export function registerLoanRoutes(app: PortalApp): void {
     }),
     async (c) => {
       const schedule = await getSchedule(
-        useCaseContext(c.var.deps),
-        actorOf(c.var.principal),
+        useCaseContext(c.get('deps')),
+        actorOf(c.get('principal')),
         c.req.valid('param').id,
       );
       return c.json(schedule, 200);
@@ -434,8 +434,8 @@ export function registerLoanRoutes(app: PortalApp): void {
           const { id } = c.req.valid('param');
           const version = expectedVersion(c);
           return recordRepayment(
-            useCaseContext(c.var.deps),
-            actorOf(c.var.principal),
+            useCaseContext(c.get('deps')),
+            actorOf(c.get('principal')),
             { id, ...c.req.valid('json'), ...(version === undefined ? {} : { expectedVersion: version }) },
             idem,
           );
@@ -465,8 +465,8 @@ export function registerLoanRoutes(app: PortalApp): void {
     }),
     async (c) => {
       const items = await listRepayments(
-        useCaseContext(c.var.deps),
-        actorOf(c.var.principal),
+        useCaseContext(c.get('deps')),
+        actorOf(c.get('principal')),
         c.req.valid('param').id,
       );
       return c.json({ items }, 200);

@@ -178,7 +178,12 @@ export function registerPolicyRoutes(app: PortalApp): void {
       respond(
         c,
         (idem) =>
-          applyForPolicy(useCaseContext(c.var.deps), actorOf(c.var.principal), c.req.valid('json'), idem),
+          applyForPolicy(
+            useCaseContext(c.get('deps')),
+            actorOf(c.get('principal')),
+            c.req.valid('json'),
+            idem,
+          ),
         (policy) => ({
           status: 201,
           body: policyView(policy),
@@ -203,7 +208,7 @@ export function registerPolicyRoutes(app: PortalApp): void {
     }),
     async (c) => {
       const { status, limit, cursor } = c.req.valid('query');
-      const page = await listPolicies(useCaseContext(c.var.deps), actorOf(c.var.principal), status, {
+      const page = await listPolicies(useCaseContext(c.get('deps')), actorOf(c.get('principal')), status, {
         limit,
         cursor,
       });
@@ -224,7 +229,7 @@ export function registerPolicyRoutes(app: PortalApp): void {
     }),
     async (c) => {
       const { id } = c.req.valid('param');
-      const detail = await getPolicy(useCaseContext(c.var.deps), actorOf(c.var.principal), id);
+      const detail = await getPolicy(useCaseContext(c.get('deps')), actorOf(c.get('principal')), id);
       c.header('ETag', etagOf(detail.policy.version));
       return c.json(policyView(detail.policy, { claims: detail.claims, history: detail.history }), 200);
     },
@@ -250,8 +255,8 @@ export function registerPolicyRoutes(app: PortalApp): void {
           c,
           (idem) =>
             actOnPolicy(
-              useCaseContext(c.var.deps),
-              actorOf(c.var.principal),
+              useCaseContext(c.get('deps')),
+              actorOf(c.get('principal')),
               {
                 id: c.req.valid('param').id,
                 action,
@@ -284,8 +289,8 @@ export function registerPolicyRoutes(app: PortalApp): void {
         c,
         (idem) =>
           fileClaim(
-            useCaseContext(c.var.deps),
-            actorOf(c.var.principal),
+            useCaseContext(c.get('deps')),
+            actorOf(c.get('principal')),
             { policyId: c.req.valid('param').id, input: c.req.valid('json') },
             idem,
           ),

@@ -67,7 +67,7 @@ export function registerStatsRoutes(app: PortalApp): void {
       tags: ['statistics'],
       responses: { 200: jsonResponse(SnapshotSchema, 'The latest snapshot'), ...errorResponses },
     }),
-    async (c) => c.json(await latestSnapshot(useCaseContext(c.var.deps)), 200),
+    async (c) => c.json(await latestSnapshot(useCaseContext(c.get('deps'))), 200),
   );
 
   addRoute(
@@ -86,7 +86,7 @@ export function registerStatsRoutes(app: PortalApp): void {
       },
     }),
     async (c) => {
-      const snapshot = await latestSnapshot(useCaseContext(c.var.deps));
+      const snapshot = await latestSnapshot(useCaseContext(c.get('deps')));
       return c.body(toCsv(flattenSnapshot(snapshot)), 200, {
         'Content-Type': 'text/csv; charset=utf-8',
         'Content-Disposition': `attachment; filename="ip-finance-stats-${snapshot.date}.csv"`,
@@ -105,6 +105,6 @@ export function registerStatsRoutes(app: PortalApp): void {
       request: { params: z.object({ date: IsoDate.openapi({ example: '2026-03-01' }) }) },
       responses: { 200: jsonResponse(SnapshotSchema, 'That day’s snapshot'), ...errorResponses },
     }),
-    async (c) => c.json(await snapshotOn(useCaseContext(c.var.deps), c.req.valid('param').date), 200),
+    async (c) => c.json(await snapshotOn(useCaseContext(c.get('deps')), c.req.valid('param').date), 200),
   );
 }

@@ -46,7 +46,7 @@ export function registerSystemRoutes(app: PortalApp): void {
       },
     }),
     async (c) => {
-      await checkDatabase(useCaseContext(c.var.deps));
+      await checkDatabase(useCaseContext(c.get('deps')));
       return c.json({ status: 'ok' as const }, 200);
     },
   );
