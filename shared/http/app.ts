@@ -58,7 +58,7 @@ export async function createApp(deps: PortalDeps, manifest?: readonly ManifestRo
   return app;
 }
 
-type Handler = (c: Context<AppEnv>, next: Next) => Response | Promise<Response | undefined | void>;
+type Handler = (c: Context<AppEnv>, next: Next) => Response | Promise<Response>;
 
 /** The manifest the Lambda bundle inlines (infra/bundling.ts defines its path); elsewhere there is none. */
 export const builtRouteManifest = async (): Promise<ManifestRoute[] | undefined> =>
