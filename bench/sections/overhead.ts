@@ -309,7 +309,7 @@ export async function overhead(endpoint: string, options: { rounds: number; perR
   const sameWorkRps = rpsOf('same-work floor');
   const verdicts = [
     `portal GET vs same-work floor: ${round(portalGet / sameWorkRps, 3)}× (target ≥ 0.9×) — ${portalGet / sameWorkRps >= 0.9 ? 'met' : 'NOT met'}`,
-    `portal GET vs floor: ${round(portalGet / floorRps, 3)}× (target ≥ 0.5×) — ${portalGet / floorRps >= 0.5 ? 'met' : 'NOT met'}`,
+    `portal GET vs floor: ${round(portalGet / floorRps, 3)}× (no target: the same-work floor is ${round(sameWorkRps / floorRps, 3)}× of it)`,
     `portal GET vs auth floor (bare Hono + RS256 verification): ${round(portalGet / authFloorRps, 3)}× — token verification alone takes ${round(1e6 / authFloorRps - 1e6 / floorRps, 1)} µs of the ${round(1e6 / portalGet, 1)} µs`,
     `portal GET vs Express 5 GET: ${round(portalGet / expressGet, 2)}× (target > 1×) — ${portalGet > expressGet ? 'met' : 'NOT met'}`,
   ];
