@@ -21,15 +21,9 @@ export async function createApp(deps: PortalDeps, manifest?: readonly ManifestRo
   if (manifest) routeOnDemand(app, deps, manifest);
   else
     for (const [group, load] of Object.entries(ROUTE_GROUPS)) {
-      const register = await load();
       const from = routeTable(app).length;
-      register(app);
-      setRouteTable(app, [
-        ...routeTable(app).slice(0, from),
-        ...routeTable(app)
-          .slice(from)
-          .map((r) => ({ ...r, group })),
-      ]);
+      (await load())(app);
+      for (const entry of routeTable(app).slice(from)) entry.group = group;
     }
 
   // Every route is registered before the first request: compile the path patterns once, on first use.
