@@ -70,7 +70,7 @@ try {
     ],
     [
       'stats',
-      '5. Statistics job scale',
+      '5. Statistics and servicing job scale',
       () =>
         statsScale(dynamo.endpoint, {
           sizes: args.includes('--million') ? [1e3, 1e4, 1e5, 1e6] : quick ? [1e3, 1e4] : [1e3, 1e4, 1e5],

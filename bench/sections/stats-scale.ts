@@ -7,11 +7,18 @@ import { type Clock, systemClock } from '../../shared/domain/clock.js';
 import { ensureTable } from '../../shared/store/ensure-table.js';
 import { pledgeRegisteredFact, policyIssuedFact } from '../../shared/store/stats-facts.js';
 import type { WriteItem } from '../../shared/store/toolkit.js';
+import { jobContext } from '../../shared/usecases/context.js';
+import { serviceLoans } from '../../shared/usecases/loans.js';
 import { countingDocumentClient } from '../lib/counting-client.js';
+import { openActiveLoans } from '../lib/loans.js';
+import { benchPortal } from '../lib/portal.js';
 import { log, median, round, table, usccOf } from '../lib/util.js';
 
 /** This year's fact items the daily job must read, the same at every table size. */
 const FACTS = 200;
+
+/** Active loans the servicing job must read, the same at every table size. */
+const LOANS = 20;
 
 function thisYearFacts(tableName: string): WriteItem[] {
   const at = new Date().toISOString();
@@ -128,7 +135,13 @@ export async function statsScale(
     return { available: false, rows: [], text: 'Statistics job scale: computeStats is not exported yet.' };
 
   type Timing = { ms: number; itemsRead: number; scans: number };
-  const rows: { items: number; loadSeconds: number; daily: Timing; weekly: Timing | undefined }[] = [];
+  const rows: {
+    items: number;
+    loadSeconds: number;
+    daily: Timing;
+    servicing: Timing;
+    weekly: Timing | undefined;
+  }[] = [];
   const admin = new DynamoDBClient({
     endpoint,
     region: 'local',
@@ -141,6 +154,18 @@ export async function statsScale(
   await ensureTable(admin, tableName);
   const counter = countingDocumentClient(endpoint);
   await writeAll(counter.db, tableName, thisYearFacts(tableName));
+  // The loan book: active loans made through the API in the same table.
+  const portal = await benchPortal(endpoint, tableName);
+  await openActiveLoans(
+    portal,
+    LOANS,
+    tableName
+      .slice(-6)
+      .toUpperCase()
+      .replace(/[IOSVZ]/g, '0'),
+  );
+  const servicing = (deps: { db: unknown; tableName: string }, clock: Clock) =>
+    serviceLoans(jobContext(deps as { db: DynamoDBDocumentClient; tableName: string }, clock));
   let written = 0;
   let loadSeconds = 0;
   for (const size of options.sizes) {
@@ -187,9 +212,17 @@ export async function statsScale(
     };
     const daily = await time(jobs.computeStats, options.runs);
     log(`  stats scale: daily job on ${written} items: ${daily.ms} ms`);
+    const serviced = await time(servicing, options.runs);
+    log(`  stats scale: servicing job on ${written} items: ${serviced.ms} ms`);
     // The reconciliation scans everything: one run is enough to show how it grows.
     const weekly = reconcile ? await time(reconcile, 1) : undefined;
-    rows.push({ items: written + FACTS, loadSeconds: round(loadSeconds, 1), daily, weekly });
+    rows.push({
+      items: written + FACTS,
+      loadSeconds: round(loadSeconds, 1),
+      daily,
+      servicing: serviced,
+      weekly,
+    });
     if (written < size) break;
   }
   counter.db.destroy();
@@ -203,6 +236,8 @@ export async function statsScale(
         'daily job ms',
         'daily items read',
         'daily Scans',
+        'servicing ms',
+        'servicing items read',
         'weekly reconcile ms',
         'reconcile items read',
       ],
@@ -212,6 +247,8 @@ export async function statsScale(
         r.daily.ms,
         r.daily.itemsRead,
         r.daily.scans,
+        r.servicing.ms,
+        r.servicing.itemsRead,
         r.weekly?.ms ?? '-',
         r.weekly?.itemsRead ?? '-',
       ]),
@@ -219,6 +256,9 @@ export async function statsScale(
     rows.every((r) => r.daily.itemsRead === rows[0]?.daily.itemsRead && r.daily.scans === 0)
       ? 'The daily job reads the same number of items whatever the table size, and never Scans.'
       : '⚠ The daily job reads more items as the table grows, or Scans.',
+    rows.every((r) => r.servicing.itemsRead === rows[0]?.servicing.itemsRead && r.servicing.scans === 0)
+      ? `The servicing job reads the same number of items (${LOANS} active loans and their lender) whatever the table size, and never Scans.`
+      : '⚠ The servicing job reads more items as the table grows, or Scans.',
     ...skipped,
   ].join('\n');
   return { available: true, rows, skipped, text };
