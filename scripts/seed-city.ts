@@ -376,6 +376,13 @@ export interface CityPlan {
 // ---- Planning --------------------------------------------------------------------------------------------------
 
 const pad2 = (n: number) => String(n).padStart(2, '0');
+
+/** The number CNIPA would issue for a pledge registration (`Y` + Jinhua's code + 8 digits), fixed by the plan key. */
+const cnipaRegistrationNumber = (key: string) => {
+  let hash = 2166136261;
+  for (const ch of key) hash = Math.imul(hash ^ ch.charCodeAt(0), 16777619) >>> 0;
+  return `Y330700${String(hash % 100_000_000).padStart(8, '0')}`;
+};
 const dateIn = (rng: Rng, year: number) => `${year}-${pad2(rng.int(1, 12))}-${pad2(rng.int(1, 28))}`;
 /** A day of this year, not after today. */
 const dayThisYear = (rng: Rng, today: IsoDate) => {
@@ -1071,9 +1078,11 @@ async function loadEnterprise(e: PlannedEnterprise, send: Send): Promise<void> {
               ? [office, { reason: '质押合同与登记申请信息不一致' }]
               : action === 'withdraw'
                 ? [me, undefined]
-                : action === 'register' || action === 'release'
-                  ? [office, undefined]
-                  : [lender, undefined];
+                : action === 'register'
+                  ? [office, { registrationNumber: cnipaRegistrationNumber(p.key) }]
+                  : action === 'release'
+                    ? [office, undefined]
+                    : [lender, undefined];
       await send(`${p.key}-${action}`, 'POST', `/pledges/${id}/${action}`, as, [200], body);
     }
   }

@@ -42,7 +42,9 @@ export async function openActiveLoans(portal: BenchPortal, count: number, tag: s
       annualRateBps: 450,
       repaymentType: 'equal_instalment',
     });
-    await ok('POST', `/pledges/${id}/register`, office, {});
+    await ok('POST', `/pledges/${id}/register`, office, {
+      registrationNumber: `Y2026330${String(i).padStart(6, '0')}`,
+    });
     await ok('POST', `/pledges/${id}/disburse`, bank, {});
     ids.push(id);
   }

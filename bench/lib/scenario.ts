@@ -155,7 +155,7 @@ export async function runScenario(
   await step('GET', '/pledges', {}, bank);
   await act(p1, 'review', bank);
   await act(p1, 'approve', bank, approve);
-  await act(p1, 'register', office);
+  await act(p1, 'register', office, { registrationNumber: 'Y2026330000001' });
   await act(p1, 'disburse', bank);
   await act(p1, 'repay', bank);
   await act(p1, 'release', office);
@@ -171,7 +171,7 @@ export async function runScenario(
   const p5 = await apply(a5);
   await act(p5, 'review', bank);
   await act(p5, 'approve', bank, approve);
-  await act(p5, 'register', office);
+  await act(p5, 'register', office, { registrationNumber: 'Y2026330000005' });
   await act(p5, 'disburse', bank);
   await step('GET', '/pledges/{id}/schedule', { id: p5 }, bank);
   await step('POST', '/pledges/{id}/repayments', { id: p5 }, bank, { amountFen: 100_000 });

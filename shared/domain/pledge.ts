@@ -261,7 +261,8 @@ export function actionChanges(
     case 'refuse':
       return { fields: { registrationRefusalReason: body.reason! }, data: { reason: body.reason! } };
     case 'register': {
-      const registrationNumber = body.registrationNumber ?? generatedRegistrationNumber(pledge.id, ctx.today);
+      // As CNIPA issued it: the portal records the registration, it does not invent its number.
+      const registrationNumber = body.registrationNumber!;
       return {
         fields: { registrationNumber, registeredAt: at, registeredOn: ctx.today },
         data: { registrationNumber, registeredAt: at },
@@ -346,16 +347,6 @@ function firstDisbursement(pledge: Pledge, body: ActionBody, today: IsoDate): Ac
     data: { disbursedOn, amountFen, maturesOn },
   };
 }
-
-/**
- * A registration number when the office does not type one: `ZY<year><12 chars of the pledge id>`, unique
- * because pledge ids are.
- */
-export const generatedRegistrationNumber = (pledgeId: string, today: IsoDate): string =>
-  `ZY${today.slice(0, 4)}${pledgeId
-    .replace(/[^a-zA-Z0-9]/g, '')
-    .toUpperCase()
-    .slice(0, 12)}`;
 
 /** Who may see a pledge: its applicant, its lender and the IP office. Others get 404. */
 export function maySee(

@@ -79,7 +79,7 @@ const ltv = { maxLtvBps: { invention: 3000, utility_model: 1500, design: 1500, t
 const PLEDGE_PATH: [string, Authenticated, unknown?][] = [
   ['review', 'lender1'],
   ['approve', 'lender1', { approvedAmountFen: 100_000, annualRateBps: 400 }],
-  ['register', 'ipoffice'],
+  ['register', 'ipoffice', { registrationNumber: 'Y2026330000123' }],
   ['disburse', 'lender1'],
   ['repay', 'lender1'],
 ];
@@ -245,7 +245,9 @@ const EXPECTATIONS: Record<string, Expectation> = {
   }),
   'POST /pledges/{id}/reject': pledgeAction(['lender1'], ['lender2'], 'under_review', { reason: 'No.' }),
   'POST /pledges/{id}/withdraw': pledgeAction(['entA'], ['entB'], 'submitted'),
-  'POST /pledges/{id}/register': pledgeAction(['ipoffice'], [], 'approved'),
+  'POST /pledges/{id}/register': pledgeAction(['ipoffice'], [], 'approved', {
+    registrationNumber: 'Y2026330000123',
+  }),
   'POST /pledges/{id}/refuse': pledgeAction(['ipoffice'], [], 'approved', { reason: 'No.' }),
   'POST /pledges/{id}/disburse': pledgeAction(['lender1'], ['lender2'], 'registered'),
   'POST /pledges/{id}/repay': pledgeAction(['lender1'], ['lender2'], 'active'),

@@ -77,6 +77,7 @@ const BODIES: Partial<Record<PledgeAction, (amount: number) => unknown>> = {
   approve: (amount) => ({ approvedAmountFen: amount, annualRateBps: 400 }),
   reject: () => ({ reason: 'declined' }),
   refuse: () => ({ reason: 'refused' }),
+  register: () => ({ registrationNumber: 'Y2026330000123' }),
 };
 
 const rightfulCaller = (action: PledgeAction, pledge: { enterprise: number; lender: number }): Caller => {

@@ -90,7 +90,7 @@ describe('pledge races', () => {
       const id = (await f.apply(A, { assetIds: [patent], lenderId: BANK })).body.id;
       await f.act(id, 'review', asLender(BANK));
       await f.act(id, 'approve', asLender(BANK), { approvedAmountFen: 100_00, annualRateBps: 400 });
-      await f.act(id, 'register', office);
+      await f.act(id, 'register', office, { registrationNumber: 'Y2026330000123' });
       await f.act(id, 'disburse', asLender(BANK));
       await f.act(id, 'repay', asLender(BANK));
       const [released, applied] = await Promise.all([

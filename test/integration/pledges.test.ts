@@ -66,7 +66,7 @@ describe('pledge financing', () => {
     const steps: [string, { role: 'enterprise' | 'lender' | 'ipoffice'; org?: string }, unknown, string][] = [
       ['review', asLender(BANK), undefined, 'under_review'],
       ['approve', asLender(BANK), { approvedAmountFen: 200_000_00, annualRateBps: 385 }, 'approved'],
-      ['register', office, {}, 'registered'],
+      ['register', office, { registrationNumber: 'Y2026330000123' }, 'registered'],
       ['disburse', asLender(BANK), { disbursedOn: '2026-11-27' }, 'active'],
       ['repay', asLender(BANK), {}, 'repaid'],
     ];
@@ -87,7 +87,7 @@ describe('pledge financing', () => {
       annualRateBps: 385,
       approvedAt: FIXED_NOW.toISOString(),
       registeredAt: FIXED_NOW.toISOString(),
-      registrationNumber: expect.stringMatching(/^ZY2026[0-9A-Z]+$/),
+      registrationNumber: 'Y2026330000123',
       disbursedOn: '2026-11-27',
     });
 
@@ -163,6 +163,11 @@ describe('pledge financing', () => {
     const d = (await f.apply(A, { assetIds: [p3] })).body.id;
     await f.act(d, 'review', asLender(BANK));
     await f.act(d, 'approve', asLender(BANK), { approvedAmountFen: 100_00, annualRateBps: 400 });
+    // The number is CNIPA's: without it the registration is refused and nothing changes.
+    const unnumbered = await f.act(d, 'register', office, {});
+    expect(unnumbered.status).toBe(400);
+    expect(unnumbered.body.errors.map((e: { path: string }) => e.path)).toEqual(['registrationNumber']);
+    expect((await get(d, office)).body).toMatchObject({ status: 'approved', version: 3 });
     await f.act(d, 'register', office, { registrationNumber: 'Y2026330000123' });
     await f.act(d, 'disburse', asLender(BANK)); // no body: today
     expect((await f.act(d, 'default', asLender(BANK))).body.status).toBe('defaulted');

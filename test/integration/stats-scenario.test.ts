@@ -364,7 +364,9 @@ async function play(portal: TestPortal, s: Scenario): Promise<Tally> {
         else if (action === 'reject') await act(action, asLender(lender.id), { reason: 'No.' });
         else if (action === 'refuse') await act(action, office, { reason: 'No.' });
         else if (action === 'withdraw') await act(action, asEnterprise(applicant));
-        else if (action === 'register' || action === 'release') await act(action, office);
+        else if (action === 'register')
+          await act(action, office, { registrationNumber: `Y${id.slice(0, 12)}` });
+        else if (action === 'release') await act(action, office);
         else await act(action, asLender(lender.id)); // review, disburse, repay, default
       }
       if (PLEDGE_PATHS[p.fate].includes('register')) {

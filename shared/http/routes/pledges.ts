@@ -166,10 +166,12 @@ const ACTION_BODIES: Record<Exclude<PledgeAction, 'submit'>, { schema: z.ZodType
         .string()
         .trim()
         .regex(/^[A-Za-z0-9-]{4,40}$/, 'must be 4–40 letters, digits or -')
-        .optional()
-        .openapi({ description: 'Generated (ZY<year>…) when omitted' }),
+        .openapi({
+          description: 'The pledge registration number as CNIPA issued it',
+          example: 'Y2026330000123',
+        }),
     }),
-    required: false,
+    required: true,
   },
   refuse: { schema: z.strictObject({ reason: Reason }), required: true },
   disburse: {

@@ -493,9 +493,7 @@ function PledgeActions({ pledge: p, onDone }: { pledge: PledgeDetail; onDone: ()
           () =>
             api.POST('/pledges/{id}/register', {
               ...opts,
-              body: v('registrationNumber').trim()
-                ? { registrationNumber: v('registrationNumber').trim() }
-                : {},
+              body: { registrationNumber: v('registrationNumber').trim() },
             }),
           after,
           ok,
@@ -619,6 +617,7 @@ function PledgeActions({ pledge: p, onDone }: { pledge: PledgeDetail; onDone: ()
           {open === 'register' && (
             <TextField
               name="registrationNumber"
+              required
               label={labels.registrationNumber}
               value={v('registrationNumber')}
               onInput={set('registrationNumber')}
