@@ -1081,7 +1081,7 @@ async function loadEnterprise(e: PlannedEnterprise, send: Send): Promise<void> {
                 : action === 'register'
                   ? [office, { registrationNumber: cnipaRegistrationNumber(p.key) }]
                   : action === 'release'
-                    ? [office, undefined]
+                    ? [office, p.fate === 'released_defaulted' ? { waived: true } : undefined]
                     : [lender, undefined];
       await send(`${p.key}-${action}`, 'POST', `/pledges/${id}/${action}`, as, [200], body);
     }

@@ -60,6 +60,8 @@ interface AssetCommon {
   expiresOn: IsoDate;
   /** Present only while an open pledge application or an unreleased pledge holds the asset. */
   encumbrance?: { pledgeId: string };
+  /** Realised after a default: transferred to `uscc` (by transfer or auction) on `on`, recorded at the release. */
+  transferredTo?: { uscc: string; on: IsoDate; pledgeId: string };
   /** Ids of active policies covering the asset (a DynamoDB string set when stored). */
   insuredBy?: Iterable<string>;
   version: number;

@@ -3,7 +3,8 @@
  * engine's effects (which assets to hold or free) and the tests all read this table; nothing else encodes which role may move a pledge from which state to which.
  *
  *   submit → submitted → review → under_review → approve → approved → register → registered → disburse → active
- *   active → repay → repaid | default → defaulted;  repaid/defaulted → release → released
+ *   active → repay → repaid | default → defaulted → dispose → disposed;  repaid/disposed → release → released
+ *   (from defaulted only with an explicit waiver: see disposal.ts)
  *   side exits: withdraw (submitted/under_review/approved), reject (under_review), refuse (approved)
  *
  * Assets are held from `submitted` until `withdrawn`, `rejected`, `registration_refused` or `released`.
@@ -23,6 +24,7 @@ export const PLEDGE_STATUSES = [
   'active',
   'repaid',
   'defaulted',
+  'disposed',
   'released',
 ] as const;
 export type PledgeStatus = (typeof PLEDGE_STATUSES)[number];
@@ -38,6 +40,7 @@ export const PLEDGE_ACTIONS = [
   'disburse',
   'repay',
   'default',
+  'dispose',
   'release',
 ] as const;
 export type PledgeAction = (typeof PLEDGE_ACTIONS)[number];
@@ -74,10 +77,11 @@ export const PLEDGE_TRANSITIONS: readonly TransitionRow[] = [
   { action: 'disburse', roles: ['lender'], from: ['registered'], to: 'active', holdsAssets: 'keep' },
   { action: 'repay', roles: ['lender'], from: ['active'], to: 'repaid', holdsAssets: 'keep' },
   { action: 'default', roles: ['lender'], from: ['active'], to: 'defaulted', holdsAssets: 'keep' },
+  { action: 'dispose', roles: ['lender'], from: ['defaulted'], to: 'disposed', holdsAssets: 'keep' },
   {
     action: 'release',
     roles: ['ipoffice'],
-    from: ['repaid', 'defaulted'],
+    from: ['repaid', 'defaulted', 'disposed'],
     to: 'released',
     holdsAssets: 'free',
   },
@@ -94,6 +98,7 @@ const PAST: Record<PledgeAction, string> = {
   disburse: 'disbursed',
   repay: 'repaid',
   default: 'defaulted',
+  dispose: 'disposed of',
   release: 'released',
 };
 

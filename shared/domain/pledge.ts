@@ -5,6 +5,7 @@
 import type { Actor } from './actor.js';
 import type { Asset } from './asset.js';
 import { compareDates, type IsoDate, todayInShanghai } from './dates.js';
+import { checkRelease, type Disposal } from './disposal.js';
 import type { HistoryEntry } from './domain-event.js';
 import { type FieldIssue, unprocessable } from './errors.js';
 import {
@@ -67,6 +68,12 @@ export interface Pledge {
   /** The first disbursement. */
   disbursedOn?: IsoDate;
   disbursedAmountFen?: number;
+  /** The business date the lender declared the default. */
+  defaultedOn?: IsoDate;
+  /** How the rights were realised after the default, and the loss. */
+  disposal?: Disposal;
+  /** Released from `defaulted` without a disposal: the lender waived its claim on the rights. */
+  releaseWaived?: boolean;
   /** The loan book from the first disbursement on (schedule, payments, penalty). */
   loan?: Loan;
   /** The last servicing run's findings (arrears, penalty, classification), as of its business date. */
@@ -201,6 +208,7 @@ export interface ActionBody {
   reason?: string;
   registrationNumber?: string;
   disbursedOn?: IsoDate;
+  waived?: boolean;
 }
 
 export interface ActionChanges {
@@ -270,6 +278,13 @@ export function actionChanges(
     }
     case 'disburse':
       return firstDisbursement(pledge, body, ctx.today);
+    case 'default':
+      return { fields: { defaultedOn: ctx.today }, data: { defaultedOn: ctx.today } };
+    case 'release':
+      checkRelease(pledge, body.waived);
+      return pledge.status === 'defaulted'
+        ? { fields: { releaseWaived: true }, data: { waived: true } }
+        : { fields: {}, data: {} };
     default:
       return { fields: {}, data: {} };
   }

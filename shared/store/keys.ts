@@ -105,6 +105,8 @@ export const consumedKey = (consumer: string, eventId: string): Key => ({
 export const STATS_SNAPSHOTS = 'STATS';
 export const statsSnapshotKey = (date: string): Key => ({ pk: STATS_SNAPSHOTS, sk: date });
 export const HEALTH_KEY: Key = { pk: 'HEALTH', sk: 'HEALTH' };
+/** A city programme's settings (the risk pool's shares, …): one item each. */
+export const programmeKey = (programme: string): Key => ({ pk: 'PROGRAMME', sk: programme });
 export const auditFeedPartition = (day: string) => `AUDIT#${day}`;
 /** An audit-feed entry: the day's partition, ordered by time (the event id breaks ties). */
 export const auditEntryKey = (day: string, at: string, eventId: string): Key => ({

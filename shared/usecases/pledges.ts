@@ -6,6 +6,7 @@
 import { type Actor, tenantOf } from '../domain/actor.js';
 import type { Asset } from '../domain/asset.js';
 import { pledgeContribution, statsChange } from '../domain/contributions.js';
+import { type DisposalInput, disposalOf } from '../domain/disposal.js';
 import { conflict, DomainError, type FieldIssue, notFound, unprocessable } from '../domain/errors.js';
 import type { Institution } from '../domain/institution.js';
 import { effectivePolicy } from '../domain/lending-policy.js';
@@ -27,8 +28,9 @@ import {
   pledgeEventType,
   type TransitionRow,
 } from '../domain/pledge-state-machine.js';
+import type { RiskPoolProgramme } from '../domain/programme.js';
 import type { IdempotencyRequest } from '../store/idempotency-store.js';
-import { assetKey, institutionKey } from '../store/keys.js';
+import { assetKey, institutionKey, programmeKey } from '../store/keys.js';
 import { type PledgeListScope, PledgeRepository, pledgeIndexKeys } from '../store/pledge-repository.js';
 import type { Page, PageRequest } from '../store/query-page.js';
 import { toResource } from '../store/records.js';
@@ -40,8 +42,8 @@ import { disburseTranche, payOffPlan } from './loans.js';
 
 /**
  * The pledge as the engine runs it. Its effects: a freeing transition releases every asset this pledge still holds
- * (`encumbrance.pledgeId = :id`), and the transitions that count write their statistics facts — all in the
- * transition's own transaction.
+ * (`encumbrance.pledgeId = :id`) — recording, after a disposal by transfer or auction, the transfer to the buyer —
+ * and the transitions that count write their statistics facts, all in the transition's own transaction.
  */
 export const PLEDGE_SPEC: AggregateSpec<Pledge, PledgeAction, TransitionRow> = {
   kind: 'pledge',
@@ -69,14 +71,20 @@ export const PLEDGE_SPEC: AggregateSpec<Pledge, PledgeAction, TransitionRow> = {
   },
 };
 
-const freeAsset = (store: Store, assetId: string, pledge: Pledge): TxItem => ({
-  tag: 'asset',
-  write: store.update(
-    assetKey(assetId),
-    { set: { version: increment(1), updatedAt: pledge.updatedAt }, remove: ['encumbrance'] },
-    { expression: 'encumbrance.pledgeId = :id', values: { ':id': pledge.id } },
-  ),
-});
+const freeAsset = (store: Store, assetId: string, pledge: Pledge): TxItem => {
+  const transferee = pledge.disposal?.transfereeUscc;
+  const transfer = transferee
+    ? { transferredTo: { uscc: transferee, on: pledge.disposal!.completedOn, pledgeId: pledge.id } }
+    : {};
+  return {
+    tag: 'asset',
+    write: store.update(
+      assetKey(assetId),
+      { set: { version: increment(1), updatedAt: pledge.updatedAt, ...transfer }, remove: ['encumbrance'] },
+      { expression: 'encumbrance.pledgeId = :id', values: { ':id': pledge.id } },
+    ),
+  };
+};
 
 /**
  * Files an application: ONE BatchGet (lender, every asset, the idempotency record), every refusal reason in one
@@ -237,6 +245,51 @@ async function transitionPledge(
         ...(policy ? { policy } : {}),
       });
       return { changes: changes.fields, data: changes.data };
+    },
+  );
+  return outcome.after;
+}
+
+/**
+ * The lender realises a defaulted pledge's rights: the disposal (method, recovered amount, date, transferee), the
+ * loss against what the loan owed that day and its sharing by the risk pool's shares in force, read in the same
+ * BatchGet as the pledge. → `disposed`; two disposals at once: one wins, the other gets 409.
+ */
+export async function disposePledge(
+  uc: UseCaseContext,
+  actor: Actor,
+  req: { id: string; input: DisposalInput; expectedVersion?: number | undefined },
+  idempotency?: IdempotencyRequest,
+): Promise<Pledge> {
+  const pool = programmeKey('risk-pool');
+  const outcome = await uc.engine.transition(
+    PLEDGE_SPEC,
+    {
+      actor,
+      id: req.id,
+      action: 'dispose',
+      expectedVersion: req.expectedVersion,
+      idempotency,
+      alsoRead: [pool],
+    },
+    (pledge, { read }) => {
+      const programme = read.get(pool);
+      const disposal = disposalOf(pledge, req.input, {
+        today: uc.clock.today(),
+        pool: programme ? toResource<RiskPoolProgramme>(programme) : undefined,
+      });
+      const { shares: _, ...sharing } = disposal.lossSharing ?? { shares: undefined };
+      return {
+        changes: { disposal },
+        data: {
+          method: disposal.method,
+          recoveredFen: disposal.recoveredFen,
+          completedOn: disposal.completedOn,
+          lossFen: disposal.lossFen,
+          ...(disposal.transfereeUscc ? { transfereeUscc: disposal.transfereeUscc } : {}),
+          ...(disposal.lossSharing ? { lossSharing: sharing } : {}),
+        },
+      };
     },
   );
   return outcome.after;

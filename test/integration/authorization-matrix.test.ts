@@ -73,6 +73,7 @@ const patentBody = (fx: Fixture) => ({
   filingDate: '2020-03-02',
   grantDate: '2022-05-10',
 });
+const RISK_POOL = { poolBps: 4000, lenderBps: 3000, insurerBps: 2000, appraiserBps: 1000 };
 const ltv = { maxLtvBps: { invention: 3000, utility_model: 1500, design: 1500, trademark: 5000 } };
 
 /** Pledge fixtures: a pledge of A to lender1 on a fresh asset, driven through the API to `state`. */
@@ -253,6 +254,17 @@ const EXPECTATIONS: Record<string, Expectation> = {
   'POST /pledges/{id}/repay': pledgeAction(['lender1'], ['lender2'], 'active'),
   'POST /pledges/{id}/default': pledgeAction(['lender1'], ['lender2'], 'active'),
   'POST /pledges/{id}/release': pledgeAction(['ipoffice'], [], 'repaid'),
+  'POST /pledges/{id}/disposals': {
+    allow: ['lender1'],
+    hide: ['lender2'],
+    params: async (fx) => {
+      const id = await pledgeOfA(fx, 'active');
+      const res = await fx.portal.call('POST', `/pledges/${id}/default`, { as: CALLERS.lender1 });
+      expect(res.status, 'fixture default').toBe(200);
+      return { id };
+    },
+    body: () => ({ method: 'agreed_value', recoveredFen: 50_000, completedOn: insuranceToday() }),
+  },
   // Loan servicing: on an active loan of A from lender1.
   'GET /pledges/{id}/schedule': {
     allow: ['entA', 'lender1', 'ipoffice'],
@@ -346,6 +358,21 @@ const EXPECTATIONS: Record<string, Expectation> = {
   'GET /stats': ipofficeOnly({ ok: [200] }),
   'GET /stats/{date}': ipofficeOnly({ ok: [200], params: async () => ({ date: STATS_DATE }) }),
   'GET /stats.csv': ipofficeOnly({ ok: [200] }),
+
+  // City programmes: the office sets them; lenders read the risk pool that shares their losses.
+  'PUT /programmes/risk-pool': { allow: ['ipoffice'], ok: [200, 201], body: () => RISK_POOL },
+  'GET /programmes/risk-pool': {
+    allow: ['lender1', 'lender2', 'ipoffice'],
+    ok: [200],
+    params: async (fx) => {
+      const res = await fx.portal.call('PUT', '/programmes/risk-pool', {
+        as: CALLERS.ipoffice,
+        body: RISK_POOL,
+      });
+      expect([200, 201], 'fixture risk pool').toContain(res.status);
+      return {};
+    },
+  },
 
   // Today's audit feed: every role may read it, each seeing only the events addressed to it.
   'GET /events': { allow: ANY_ROLE, ok: [200] },

@@ -78,6 +78,8 @@ const BODIES: Partial<Record<PledgeAction, (amount: number) => unknown>> = {
   reject: () => ({ reason: 'declined' }),
   refuse: () => ({ reason: 'refused' }),
   register: () => ({ registrationNumber: 'Y2026330000123' }),
+  // A defaulted pledge is released only with the waiver (or after a disposal, which this model does not take).
+  release: () => ({ waived: true }),
 };
 
 const rightfulCaller = (action: PledgeAction, pledge: { enterprise: number; lender: number }): Caller => {

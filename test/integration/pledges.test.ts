@@ -172,7 +172,13 @@ describe('pledge financing', () => {
     await f.act(d, 'disburse', asLender(BANK)); // no body: today
     expect((await f.act(d, 'default', asLender(BANK))).body.status).toBe('defaulted');
     expect((await asset(p3)).body.encumbrance).toEqual({ pledgeId: d });
-    expect((await f.act(d, 'release', office)).body.status).toBe('released');
+    // Released straight after the default, the right would go back to the defaulting owner: only by waiver.
+    const unwaived = await f.act(d, 'release', office);
+    expect(unwaived.status).toBe(409);
+    expect(unwaived.body.currentState).toBe('defaulted');
+    expect((await asset(p3)).body.encumbrance).toEqual({ pledgeId: d });
+    const waived = await f.act(d, 'release', office, { waived: true });
+    expect(waived.body).toMatchObject({ status: 'released', releaseWaived: true, defaultedOn: '2026-11-27' });
     expect((await asset(p3)).body.encumbrance).toBeNull();
     const history = (await get(d, office)).body;
     expect(history.registrationNumber).toBe('Y2026330000123');

@@ -35,13 +35,14 @@ const EXPECTED: Record<PledgeAction, { role: Role; from: (PledgeStatus | null)[]
   disburse: { role: 'lender', from: ['registered'], to: 'active' },
   repay: { role: 'lender', from: ['active'], to: 'repaid' },
   default: { role: 'lender', from: ['active'], to: 'defaulted' },
-  release: { role: 'ipoffice', from: ['repaid', 'defaulted'], to: 'released' },
+  dispose: { role: 'lender', from: ['defaulted'], to: 'disposed' },
+  release: { role: 'ipoffice', from: ['repaid', 'defaulted', 'disposed'], to: 'released' },
 };
 
 const STATES: (PledgeStatus | null)[] = [null, ...PLEDGE_STATUSES];
 
 describe('pledge state machine', () => {
-  // Every action × every state × every role: 11 × 12 × 4 = 528 cases.
+  // Every action × every state × every role: 12 × 13 × 4 = 624 cases.
   for (const action of PLEDGE_ACTIONS)
     for (const status of STATES)
       for (const role of ROLES) {

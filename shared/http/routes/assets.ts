@@ -70,6 +70,9 @@ const assetCommon = {
     .boolean()
     .openapi({ description: 'Granted/registered and not expired, as of today (Asia/Shanghai)' }),
   encumbrance: z.object({ pledgeId: z.string() }).nullable(),
+  transferredTo: z.object({ uscc: z.string(), on: z.string(), pledgeId: z.string() }).optional().openapi({
+    description: 'Transferred after a default, by the disposal of that pledge (recorded at release)',
+  }),
   insuredBy: z.array(z.string()).openapi({ description: 'Active policies covering the asset' }),
   ...storedFields,
 };

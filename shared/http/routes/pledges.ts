@@ -1,4 +1,5 @@
 import { actorOf } from '../../auth/principal.js';
+import { DISPOSAL_METHODS } from '../../domain/disposal.js';
 import { CLASSIFICATIONS } from '../../domain/loan.js';
 import { REPAYMENT_TYPES } from '../../domain/loan-schedule.js';
 import { type ActionBody, MAX_PLEDGE_ASSETS, MAX_TERM_MONTHS, type Pledge } from '../../domain/pledge.js';
@@ -11,7 +12,7 @@ import {
 } from '../../domain/pledge-state-machine.js';
 import { useCaseContext } from '../../usecases/context.js';
 import { getSchedule, listRepayments, recordRepayment } from '../../usecases/loans.js';
-import { actOnPledge, getPledge, listPledges, submitPledge } from '../../usecases/pledges.js';
+import { actOnPledge, disposePledge, getPledge, listPledges, submitPledge } from '../../usecases/pledges.js';
 import {
   ActorSchema,
   errorResponses,
@@ -108,9 +109,59 @@ const PledgeSchema = z
       })
       .optional()
       .openapi({ description: 'The last servicing run’s findings' }),
+    defaultedOn: z.string().optional().openapi({ description: 'Business date of the default' }),
+    disposal: z
+      .object({
+        method: z.enum(DISPOSAL_METHODS),
+        recoveredFen: z.number().int(),
+        completedOn: z.string(),
+        transfereeUscc: z.string().optional(),
+        owedFen: z.number().int().openapi({ description: 'What the loan owed on `completedOn`' }),
+        lossFen: z.number().int().openapi({ description: 'owedFen − recoveredFen, at least 0' }),
+        lossSharing: z
+          .object({
+            lossFen: z.number().int(),
+            poolFen: z.number().int(),
+            lenderFen: z.number().int(),
+            insurerFen: z.number().int(),
+            appraiserFen: z.number().int(),
+            shares: z.object({
+              poolBps: z.number().int(),
+              lenderBps: z.number().int(),
+              insurerBps: z.number().int(),
+              appraiserBps: z.number().int(),
+            }),
+          })
+          .optional()
+          .openapi({
+            description: 'Each floor(loss × share / 10000) by the risk pool in force; the rest to the lender',
+          }),
+      })
+      .optional(),
+    releaseWaived: z.boolean().optional().openapi({ description: 'Released from `defaulted` by a waiver' }),
     ...storedFields,
   })
   .openapi('Pledge');
+
+const DisposalInput = z
+  .strictObject({
+    method: z
+      .enum(DISPOSAL_METHODS)
+      .openapi({ description: '拍卖 auction, 转让 transfer, 协议折价 agreed value' }),
+    recoveredFen: z
+      .number()
+      .int()
+      .min(0)
+      .max(Number.MAX_SAFE_INTEGER)
+      .openapi({ description: 'What the disposal recovered' }),
+    completedOn: IsoDate.openapi({
+      description: 'Not before the default, not after today (the business date)',
+    }),
+    transfereeUscc: z.string().max(40).optional().openapi({
+      description: 'The buyer: required for a transfer, optional at auction, none for an agreed value',
+    }),
+  })
+  .openapi('DisposalInput');
 
 /** The loan book stays internal: clients read it through /schedule and /repayments. */
 const pledgeView = ({ loan: _, ...pledge }: Pledge) => pledge;
@@ -136,8 +187,11 @@ const PledgeDetailSchema = PledgeSchema.extend({
 
 const Reason = z.string().trim().min(1).max(1000);
 
-/** Request bodies per action; actions without a body accept `{}` or no body at all. */
-const ACTION_BODIES: Record<Exclude<PledgeAction, 'submit'>, { schema: z.ZodType; required: boolean }> = {
+/** Request bodies per action; `dispose` has its own route (`POST /pledges/{id}/disposals`). */
+const ACTION_BODIES: Record<
+  Exclude<PledgeAction, 'submit' | 'dispose'>,
+  { schema: z.ZodType; required: boolean }
+> = {
   review: { schema: z.strictObject({}), required: false },
   approve: {
     schema: z.strictObject({
@@ -189,7 +243,19 @@ const ACTION_BODIES: Record<Exclude<PledgeAction, 'submit'>, { schema: z.ZodType
   },
   repay: { schema: z.strictObject({}), required: false },
   default: { schema: z.strictObject({}), required: false },
-  release: { schema: z.strictObject({}), required: false },
+  release: {
+    schema: z.strictObject({
+      waived: z
+        .boolean()
+        .optional()
+        .openapi({
+          description:
+            'From `defaulted` only: the lender waives its claim on the rights, which return to the pledgor. ' +
+            'Without it a defaulted pledge is released only after its disposal (409).',
+        }),
+    }),
+    required: false,
+  },
 };
 
 const describeRow = (row: TransitionRow) =>
@@ -280,8 +346,45 @@ export function registerPledgeRoutes(app: PortalApp): void {
     },
   );
 
+  addRoute(
+    app,
+    ['lender'],
+    createRoute({
+      method: 'post',
+      path: '/pledges/{id}/disposals',
+      summary: 'Record the disposal of a defaulted pledge’s rights (lender) → disposed',
+      description:
+        'The addressed lender, on a `defaulted` pledge (else 409 with `currentState`): `lossFen` = what the loan ' +
+        'owed on `completedOn` (as for a repayment that day) − `recoveredFen`, at least 0, shared by the risk ' +
+        'pool in force. Refusals (422, nothing written): `disposal_before_default`, `disposal_in_future`, ' +
+        '`transferee_required`, `transferee_not_applicable`, `transferee_is_pledgor`, `invalid_uscc`. A transfer ' +
+        'or auction to a transferee is recorded on the assets at release. Honours Idempotency-Key and If-Match.',
+      tags: ['pledges'],
+      request: { params: IdParam, headers: IfMatchHeader, body: jsonBody(DisposalInput) },
+      responses: { 201: jsonResponse(PledgeSchema, 'The pledge, disposed'), ...errorResponses },
+    }),
+    async (c) =>
+      respond(
+        c,
+        (idem) =>
+          disposePledge(
+            useCaseContext(c.get('deps')),
+            actorOf(c.get('principal')),
+            { id: c.req.valid('param').id, input: c.req.valid('json'), expectedVersion: expectedVersion(c) },
+            idem,
+          ),
+        (pledge) => ({
+          status: 201,
+          body: pledgeView(pledge),
+          version: pledge.version,
+          location: `/pledges/${pledge.id}`,
+        }),
+      ),
+    { idempotent: true },
+  );
+
   for (const row of PLEDGE_TRANSITIONS) {
-    if (row.action === 'submit') continue;
+    if (row.action === 'submit' || row.action === 'dispose') continue;
     const action = row.action;
     const body = ACTION_BODIES[action];
     addRoute(

@@ -347,6 +347,32 @@ export function PledgeDetailPage({ id }: { id: string }) {
               <DateText value={p.disbursedOn} />
             </Fact>
           )}
+          {p.disposal && (
+            <>
+              <Fact label={t('disposal.method')}>
+                {t(`disposal.method.${p.disposal.method}`)}
+                {p.disposal.transfereeUscc && ` → ${p.disposal.transfereeUscc}`} ·{' '}
+                <DateText value={p.disposal.completedOn} />
+              </Fact>
+              <Fact label={t('disposal.recovered')}>
+                <Money fen={p.disposal.recoveredFen} />
+              </Fact>
+              <Fact label={t('disposal.owed')}>
+                <Money fen={p.disposal.owedFen} />
+              </Fact>
+              <Fact label={t('disposal.loss')}>
+                <Money fen={p.disposal.lossFen} />
+              </Fact>
+              {p.disposal.lossSharing && (
+                <Fact label={t('disposal.sharing')}>
+                  <Money fen={p.disposal.lossSharing.poolFen} /> /{' '}
+                  <Money fen={p.disposal.lossSharing.lenderFen} /> /{' '}
+                  <Money fen={p.disposal.lossSharing.insurerFen} /> /{' '}
+                  <Money fen={p.disposal.lossSharing.appraiserFen} />
+                </Fact>
+              )}
+            </>
+          )}
         </dl>
         {p.rejectionReason && (
           <p class="problem" data-testid="rejection">
@@ -446,7 +472,16 @@ function PledgeActions({ pledge: p, onDone }: { pledge: PledgeDetail; onDone: ()
   const set = (name: string) => (value: string) => setF((prev) => ({ ...prev, [name]: value }));
   const ltv = useLtvCap(p);
   const v = (name: string) => f[name] ?? '';
-  const needsForm: PledgeAction[] = ['approve', 'reject', 'refuse', 'register', 'disburse'];
+  // Releasing a defaulted pledge needs the lender's waiver stated; a disposal needs its facts.
+  const needsForm: PledgeAction[] = [
+    'approve',
+    'reject',
+    'refuse',
+    'register',
+    'disburse',
+    'dispose',
+    ...(p.status === 'defaulted' ? (['release'] as const) : []),
+  ];
 
   const choose = (action: PledgeAction) => {
     submit.setProblem(null);
@@ -475,7 +510,34 @@ function PledgeActions({ pledge: p, onDone }: { pledge: PledgeDetail; onDone: ()
       case 'default':
         return submit.run(() => api.POST('/pledges/{id}/default', { ...opts, body: {} }), after, ok);
       case 'release':
-        return submit.run(() => api.POST('/pledges/{id}/release', { ...opts, body: {} }), after, ok);
+        return submit.run(
+          () =>
+            api.POST('/pledges/{id}/release', {
+              ...opts,
+              body: p.status === 'defaulted' ? { waived: v('waived') === 'yes' } : {},
+            }),
+          after,
+          ok,
+        );
+      case 'dispose': {
+        const money = readYuan({ recoveredFen: v('recoveredFen') }, t);
+        if (!money.ok) return submit.setProblem(money.problem);
+        const transferee = v('transfereeUscc').trim();
+        return submit.run(
+          () =>
+            api.POST('/pledges/{id}/disposals', {
+              ...opts,
+              body: {
+                method: (v('method') || 'auction') as 'auction' | 'transfer' | 'agreed_value',
+                recoveredFen: money.fen.recoveredFen!,
+                completedOn: v('completedOn'),
+                ...(transferee ? { transfereeUscc: transferee } : {}),
+              },
+            }),
+          after,
+          ok,
+        );
+      }
       case 'reject':
         return submit.run(
           () => api.POST('/pledges/{id}/reject', { ...opts, body: { reason: v('reason') } }),
@@ -536,6 +598,11 @@ function PledgeActions({ pledge: p, onDone }: { pledge: PledgeDetail; onDone: ()
     reason: t('pledge.reason'),
     registrationNumber: t('pledge.registrationNumber'),
     disbursedOn: t('pledge.disbursedOn'),
+    method: t('disposal.method'),
+    recoveredFen: t('disposal.recovered'),
+    completedOn: t('disposal.completedOn'),
+    transfereeUscc: t('disposal.transferee'),
+    waived: t('disposal.waived'),
   };
   // A stale view (412): show the reloaded pledge so the user acts on what is there now.
   useEffect(() => {
@@ -633,6 +700,57 @@ function PledgeActions({ pledge: p, onDone }: { pledge: PledgeDetail; onDone: ()
               onInput={set('disbursedOn')}
               error={err('disbursedOn')}
             />
+          )}
+          {open === 'dispose' && (
+            <>
+              <SelectField
+                name="method"
+                label={labels.method}
+                required
+                value={v('method') || 'auction'}
+                onChange={set('method')}
+                error={err('method')}
+                options={(['auction', 'transfer', 'agreed_value'] as const).map((m) => ({
+                  value: m,
+                  label: t(`disposal.method.${m}`),
+                }))}
+              />
+              <MoneyField
+                name="recoveredFen"
+                label={labels.recoveredFen}
+                required
+                value={v('recoveredFen')}
+                onInput={set('recoveredFen')}
+                error={err('recoveredFen')}
+              />
+              <TextField
+                name="completedOn"
+                type="date"
+                label={labels.completedOn}
+                required
+                value={v('completedOn')}
+                onInput={set('completedOn')}
+                error={err('completedOn')}
+              />
+              <TextField
+                name="transfereeUscc"
+                label={labels.transfereeUscc}
+                value={v('transfereeUscc')}
+                onInput={set('transfereeUscc')}
+                error={err('transfereeUscc')}
+              />
+            </>
+          )}
+          {open === 'release' && (
+            <label class="check">
+              <input
+                type="checkbox"
+                name="waived"
+                checked={v('waived') === 'yes'}
+                onChange={(e) => set('waived')((e.currentTarget as HTMLInputElement).checked ? 'yes' : '')}
+              />{' '}
+              {labels.waived}
+            </label>
           )}
           <div class="buttons">
             <button type="submit" disabled={submit.busy}>

@@ -1,0 +1,14 @@
+import type { RiskPoolShares } from './disposal.js';
+
+/** A city programme's settings as the IP office last set them. */
+export interface Programme {
+  id: string;
+  version: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** The risk-compensation pool: how a disposed loan's loss is shared. */
+export interface RiskPoolProgramme extends Programme, RiskPoolShares {
+  id: 'risk-pool';
+}
