@@ -2,6 +2,7 @@
  * Institution use cases: create or update a bank or insurer, set a lender's loan-to-value caps, read and list.
  * What they answer shows a lender's caps in force, defaults included.
  */
+import type { Actor } from '../domain/actor.js';
 import { checkExpectedVersion, conflict, notFound, unprocessable } from '../domain/errors.js';
 import type { Institution, InstitutionKind } from '../domain/institution.js';
 import { effectivePolicy, type LendingPolicy } from '../domain/lending-policy.js';
@@ -38,10 +39,14 @@ export async function saveInstitution(
 }
 
 /** Replaces a lender's caps; pledges approved from now on are checked against them. */
+/** A lender sets its own credit terms (caps, penalty factor, classification); the IP office may set anyone's. */
 export async function setLendingPolicy(
   uc: UseCaseContext,
+  actor: Actor,
   req: { id: string; policy: LendingPolicy; expectedVersion?: number | undefined },
 ): Promise<Institution> {
+  // Another lender's terms do not exist for a lender: the same 404 as an unknown id.
+  if (actor.role === 'lender' && actor.org !== req.id) throw notFound(`Institution ${req.id}`);
   const repo = new InstitutionRepository(uc.store);
   const existing = await repo.get(req.id);
   if (!existing) throw notFound(`Institution ${req.id}`);

@@ -194,7 +194,11 @@ const EXPECTATIONS: Record<string, Expectation> = {
     allow: ['ipoffice'],
     body: () => ({ kind: 'lender', name: 'Matrix Lender 1' }),
   },
-  'PUT /institutions/{id}/lending-policy': { allow: ['ipoffice'], body: () => ltv },
+  'PUT /institutions/{id}/lending-policy': {
+    allow: ['ipoffice', 'lender1'],
+    hide: ['lender2'],
+    body: () => ltv,
+  },
   'GET /institutions/{id}': { allow: ANY_ROLE },
   'GET /institutions': { allow: ANY_ROLE },
 

@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import { withUsccCheck } from '../../shared/domain/uscc.js';
 import { createTestPortal, type TestPortal } from '../support/portal.js';
 
 const office = { role: 'ipoffice' as const };
@@ -83,5 +84,43 @@ describe('institutions', () => {
     expect(anonymous.status).toBe(401);
     const wrongMethod = await portal.call('DELETE', '/institutions/x1', { as: office });
     expect(wrongMethod.status).toBe(405);
+  });
+
+  it('a lender sets its own credit terms, never another lender’s; its penalty factor and thresholds apply', async () => {
+    for (const id of ['own-terms-bank', 'rival-bank'])
+      await portal.call('PUT', `/institutions/${id}`, { as: office, body: { kind: 'lender', name: id } });
+    const terms = {
+      maxLtvBps: { invention: 4000, utility_model: 2000, design: 1000, trademark: 3000 },
+      penaltyFactorBps: 13_000,
+      classificationDays: { specialMention: 1, substandard: 61, doubtful: 121, loss: 241 },
+    };
+    const own = await portal.call('PUT', '/institutions/own-terms-bank/lending-policy', {
+      as: { role: 'lender', org: 'own-terms-bank' },
+      body: terms,
+    });
+    expect(own.status).toBe(200);
+    expect(own.body.lendingPolicy).toEqual(terms);
+    const rival = await portal.call('PUT', '/institutions/rival-bank/lending-policy', {
+      as: { role: 'lender', org: 'own-terms-bank' },
+      body: terms,
+    });
+    expect(rival.status).toBe(404);
+    expect((await portal.call('GET', '/institutions/rival-bank', { as: office })).body.version).toBe(1);
+    const disordered = await portal.call('PUT', '/institutions/own-terms-bank/lending-policy', {
+      as: { role: 'lender', org: 'own-terms-bank' },
+      body: { ...terms, classificationDays: { specialMention: 1, substandard: 91, doubtful: 90, loss: 361 } },
+    });
+    expect(disordered.status).toBe(400);
+    expect(disordered.body.errors.map((e: { path: string }) => e.path)).toEqual([
+      'classificationDays.doubtful',
+    ]);
+    expect(
+      (
+        await portal.call('PUT', '/institutions/own-terms-bank/lending-policy', {
+          as: { role: 'enterprise', org: withUsccCheck('91330782MA2D0000E') },
+          body: terms,
+        })
+      ).status,
+    ).toBe(403);
   });
 });

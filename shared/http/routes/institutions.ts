@@ -1,4 +1,4 @@
-import { ROLES } from '../../auth/principal.js';
+import { actorOf, ROLES } from '../../auth/principal.js';
 import { INSTITUTION_ID_PATTERN, INSTITUTION_KINDS } from '../../domain/institution.js';
 import { LTV_KINDS, type LtvKind } from '../../domain/lending-policy.js';
 import { useCaseContext } from '../../usecases/context.js';
@@ -118,14 +118,15 @@ export function registerInstitutionRoutes(app: PortalApp): void {
 
   addRoute(
     app,
-    ['ipoffice'],
+    ['ipoffice', 'lender'],
     createRoute({
       method: 'put',
       path: '/institutions/{id}/lending-policy',
-      summary: "Set a lender's loan-to-value caps",
+      summary: "Set a lender's credit terms (its own, or any lender's for the IP office)",
       description:
-        'Replaces the maximum loan-to-value per kind of pledged right (basis points). Approvals of pledges are ' +
-        'checked against the caps in force when the lender approves. Honours If-Match.',
+        'Replaces the maximum loan-to-value per kind of pledged right (basis points), and optionally the penalty ' +
+        'factor and classification thresholds. A lender sets its own (another id → 404); the IP office any. ' +
+        'Approvals are checked against the caps in force when the lender approves. Honours If-Match.',
       tags: ['institutions'],
       request: {
         params: InstitutionParams,
@@ -138,7 +139,7 @@ export function registerInstitutionRoutes(app: PortalApp): void {
       },
     }),
     async (c) => {
-      const institution = await setLendingPolicy(useCaseContext(c.get('deps')), {
+      const institution = await setLendingPolicy(useCaseContext(c.get('deps')), actorOf(c.get('principal')), {
         id: c.req.valid('param').id,
         policy: c.req.valid('json'),
         expectedVersion: expectedVersion(c),
