@@ -9,12 +9,13 @@
  * its remaining days. Penalty accrues on overdue principal day by day between events, kept as an exact numerator
  * so a partial repayment of overdue principal never rewrites penalty already earned.
  */
-import { compareDates, daysBetween, type IsoDate } from './dates.js';
+import { addMonths, compareDates, daysBetween, type IsoDate } from './dates.js';
 import { unprocessable } from './errors.js';
 import {
   dailyInterest,
   dueDates,
   generateSchedule,
+  monthlyInterest,
   periodInterest,
   principalParts,
   type RepaymentType,
@@ -412,3 +413,55 @@ function instalmentStatus(inst: Omit<LoanInstalment, 'startOn'>, on: IsoDate): I
 /** Due dates of a loan first disbursed on `on` (for the maturity re-check before it exists). */
 export const maturityFrom = (type: RepaymentType, on: IsoDate, termMonths: number): IsoDate =>
   dueDates(type, on, termMonths).at(-1)!;
+
+/**
+ * A registered extension of the loan to `newMaturesOn` (after the current maturity, which has not passed). What was
+ * contracted stays; only the final principal moves:
+ * - `bullet`: the one instalment falls due on the new date; the extra days accrue on the principal still
+ *   outstanding, actual/360, on top of the interest already scheduled;
+ * - the monthly types: the final instalment's unpaid principal is deferred to the new maturity, which lies a whole
+ *   number of months later; each month added pays the interest on it (outstanding × rate / 12), the last one the
+ *   principal too.
+ * The instalments' principal still sums to the amount disbursed.
+ */
+export function extendLoan(loan: Loan, newMaturesOn: IsoDate): Loan {
+  const next = copy(loan);
+  const last = next.instalments[next.instalments.length - 1]!;
+  if (loan.repaymentType === 'bullet') {
+    last.interestFen += dailyInterest(
+      unpaidPrincipal(last),
+      loan.annualRateBps,
+      daysBetween(last.dueOn, newMaturesOn),
+    );
+    last.dueOn = newMaturesOn;
+    return next;
+  }
+  const deferred = unpaidPrincipal(last);
+  last.principalFen = last.paidPrincipalFen;
+  const first = firstDisbursedOn(loan);
+  const months = monthsAfterMaturity(loan, newMaturesOn)!;
+  const count = next.instalments.length;
+  for (let k = 1; k <= months; k++)
+    next.instalments.push({
+      n: count + k,
+      startOn: next.instalments[count + k - 2]!.dueOn,
+      dueOn: addMonths(first, count + k),
+      principalFen: k === months ? deferred : 0,
+      interestFen: monthlyInterest(deferred, loan.annualRateBps),
+      paidPrincipalFen: 0,
+      paidInterestFen: 0,
+    });
+  return next;
+}
+
+/** For the monthly types: how many whole months after the loan's maturity `on` is (undefined if not a month end). */
+export function monthsAfterMaturity(loan: Loan, on: IsoDate): number | undefined {
+  const first = firstDisbursedOn(loan);
+  const count = loan.instalments.length;
+  for (let k = 1; k <= 120; k++) {
+    const due = addMonths(first, count + k);
+    if (due === on) return k;
+    if (compareDates(due, on) > 0) return undefined;
+  }
+  return undefined;
+}

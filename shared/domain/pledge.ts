@@ -16,6 +16,7 @@ import {
   penaltyFactorOf,
 } from './lending-policy.js';
 import { type Classification, type Loan, maturityFrom, startLoan } from './loan.js';
+import type { ChangeRequest } from './loan-change.js';
 import type { RepaymentType } from './loan-schedule.js';
 import type { PatentType } from './patent-number.js';
 import type { PledgeAction, PledgeStatus } from './pledge-state-machine.js';
@@ -68,6 +69,8 @@ export interface Pledge {
   /** The first disbursement. */
   disbursedOn?: IsoDate;
   disbursedAmountFen?: number;
+  /** An extension the lender asked for, until the IP office registers it. */
+  changeRequested?: ChangeRequest;
   /** The business date the lender declared the default. */
   defaultedOn?: IsoDate;
   /** How the rights were realised after the default, and the loss. */

@@ -412,10 +412,15 @@ export class Engine {
   ) {
     const set: Record<string, unknown> = { ...spec.indexKeys(after) };
     const remove: string[] = [];
+    // A field the change sets to undefined is removed from the item.
     for (const [field, value] of Object.entries(after))
-      if (JSON.stringify(value) !== JSON.stringify((before as Record<string, unknown>)[field]))
+      if (
+        value !== undefined &&
+        JSON.stringify(value) !== JSON.stringify((before as Record<string, unknown>)[field])
+      )
         set[field] = value;
-    for (const field of Object.keys(before)) if (!(field in after)) remove.push(field);
+    for (const field of Object.keys(before))
+      if ((after as Record<string, unknown>)[field] === undefined) remove.push(field);
     return this.store.update(
       aggregateKey(spec.kind, before.id),
       { set, remove },

@@ -121,6 +121,30 @@ const pledgeAction = (
   ...(body === undefined ? {} : { body: () => body }),
 });
 
+/** A maturity after any fixture loan's and before any fixture right expires. */
+const LATER_MATURITY = () => `${Number(insuranceToday().slice(0, 4)) + 3}-01-01`;
+
+/** An active pledge of A over two fresh assets; `releasableAsset` is the one a partial release may free. */
+let releasableAsset = '';
+async function twoAssetPledgeOfA(fx: Fixture): Promise<string> {
+  const kept = await fx.newAssetOfA();
+  releasableAsset = await fx.newAssetOfA();
+  const applied = await fx.portal.call('POST', '/pledges', {
+    as: CALLERS.entA,
+    body: { ...pledgeBody(kept), assetIds: [kept, releasableAsset] },
+  });
+  expect(applied.status, 'fixture pledge').toBe(201);
+  const id = applied.body.id as string;
+  for (const [action, caller, body] of PLEDGE_PATH.slice(0, PLEDGE_STATES.indexOf('active'))) {
+    const res = await fx.portal.call('POST', `/pledges/${id}/${action}`, {
+      as: CALLERS[caller],
+      ...(body === undefined ? {} : { body }),
+    });
+    expect(res.status, `fixture pledge ${action}`).toBe(200);
+  }
+  return id;
+}
+
 /** Insurance fixtures: a policy of A addressed to insurer1 on a fresh asset (period: today + 1 year), and claims. */
 const insuranceToday = () => new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10);
 const policyBody = (assetId: string) => ({
@@ -258,6 +282,28 @@ const EXPECTATIONS: Record<string, Expectation> = {
   'POST /pledges/{id}/repay': pledgeAction(['lender1'], ['lender2'], 'active'),
   'POST /pledges/{id}/default': pledgeAction(['lender1'], ['lender2'], 'active'),
   'POST /pledges/{id}/release': pledgeAction(['ipoffice'], [], 'repaid'),
+  'POST /pledges/{id}/extend': {
+    ...pledgeAction(['lender1'], ['lender2'], 'active'),
+    body: () => ({ newMaturesOn: LATER_MATURITY() }),
+  },
+  'POST /pledges/{id}/register-change': {
+    allow: ['ipoffice'],
+    params: async (fx) => {
+      const id = await pledgeOfA(fx, 'active');
+      const asked = await fx.portal.call('POST', `/pledges/${id}/extend`, {
+        as: CALLERS.lender1,
+        body: { newMaturesOn: LATER_MATURITY() },
+      });
+      expect(asked.status, `fixture extension ${JSON.stringify(asked.body)}`).toBe(200);
+      return { id };
+    },
+    body: () => ({}),
+  },
+  'POST /pledges/{id}/release-assets': {
+    allow: ['ipoffice'],
+    params: async (fx) => ({ id: await twoAssetPledgeOfA(fx) }),
+    body: () => ({ assetIds: [releasableAsset] }),
+  },
   'POST /pledges/{id}/disposals': {
     allow: ['lender1'],
     hide: ['lender2'],

@@ -1,4 +1,5 @@
 import { actorOf } from '../../auth/principal.js';
+import type { Actor } from '../../domain/actor.js';
 import { DISPOSAL_METHODS } from '../../domain/disposal.js';
 import { CLASSIFICATIONS } from '../../domain/loan.js';
 import { REPAYMENT_TYPES } from '../../domain/loan-schedule.js';
@@ -10,7 +11,9 @@ import {
   type PledgeAction,
   type TransitionRow,
 } from '../../domain/pledge-state-machine.js';
-import { useCaseContext } from '../../usecases/context.js';
+import { type UseCaseContext, useCaseContext } from '../../usecases/context.js';
+import type { IdempotencyRequest } from '../../usecases/idempotency.js';
+import { registerChange, releaseAssets, requestExtension } from '../../usecases/loan-changes.js';
 import { getSchedule, listRepayments, recordRepayment } from '../../usecases/loans.js';
 import { actOnPledge, disposePledge, getPledge, listPledges, submitPledge } from '../../usecases/pledges.js';
 import {
@@ -139,6 +142,10 @@ const PledgeSchema = z
       })
       .optional(),
     releaseWaived: z.boolean().optional().openapi({ description: 'Released from `defaulted` by a waiver' }),
+    changeRequested: z
+      .object({ newMaturesOn: z.string(), requestedAt: z.string() })
+      .optional()
+      .openapi({ description: 'An extension the lender asked for, until the IP office registers it' }),
     ...storedFields,
   })
   .openapi('Pledge');
@@ -484,8 +491,120 @@ const RepaymentInput = z
   })
   .openapi('RepaymentInput');
 
-/** The loan-servicing routes of API.md v2: the schedule and the repayments the lender records. */
+const ExtensionInput = z
+  .strictObject({
+    newMaturesOn: IsoDate.openapi({
+      description: 'After the current maturity (a whole number of months later for the monthly products)',
+    }),
+  })
+  .openapi('ExtensionInput');
+
+const PartialReleaseInput = z
+  .strictObject({
+    assetIds: z
+      .array(z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be an asset id'))
+      .min(1)
+      .max(MAX_PLEDGE_ASSETS)
+      .refine((ids) => new Set(ids).size === ids.length, 'must not repeat an asset'),
+  })
+  .openapi('PartialReleaseInput');
+
+/** The loan-servicing routes of API.md v2: the schedule, the repayments the lender records, registered changes. */
 export function registerLoanRoutes(app: PortalApp): void {
+  /** A change to a running loan: one route, one use case, the pledge as the answer. */
+  const change = <B>(
+    route: { path: string; roles: ('lender' | 'ipoffice')[]; summary: string; description: string },
+    body: z.ZodType<B>,
+    act: (
+      uc: UseCaseContext,
+      actor: Actor,
+      req: { id: string; body: B; expectedVersion: number | undefined },
+      idem: IdempotencyRequest | undefined,
+    ) => Promise<Pledge>,
+  ) =>
+    addRoute(
+      app,
+      route.roles,
+      createRoute({
+        method: 'post',
+        path: route.path,
+        summary: route.summary,
+        description: `${route.description} Honours Idempotency-Key and If-Match.`,
+        tags: ['loans'],
+        request: { params: IdParam, headers: IfMatchHeader, body: jsonBody(body) },
+        responses: { 200: jsonResponse(PledgeSchema, 'The pledge after the change'), ...errorResponses },
+      }),
+      async (c) =>
+        respond(
+          c,
+          (idem) =>
+            act(
+              useCaseContext(c.get('deps')),
+              actorOf(c.get('principal')),
+              {
+                id: c.req.valid('param').id,
+                body: c.req.valid('json') as B,
+                expectedVersion: expectedVersion(c),
+              },
+              idem,
+            ),
+          (pledge) => ({ status: 200, body: pledgeView(pledge), version: pledge.version }),
+        ),
+      { idempotent: true },
+    );
+
+  change(
+    {
+      path: '/pledges/{id}/extend',
+      roles: ['lender'],
+      summary: 'Ask to extend an active loan’s maturity (lender)',
+      description:
+        'The pledge shows `changeRequested` until the IP office registers it (its status stays). Refused (422): ' +
+        '`not_after_maturity`, `not_whole_months` (monthly products), `maturity_passed`, `expires_before_maturity` ' +
+        '(a pledged right would lapse first). One request at a time: a pending one → 409.',
+    },
+    ExtensionInput,
+    (uc, actor, req, idem) =>
+      requestExtension(
+        uc,
+        actor,
+        { id: req.id, newMaturesOn: req.body.newMaturesOn, expectedVersion: req.expectedVersion },
+        idem,
+      ),
+  );
+  change(
+    {
+      path: '/pledges/{id}/register-change',
+      roles: ['ipoffice'],
+      summary: 'Register the requested extension (IP office)',
+      description:
+        'Checks the pledged rights against the new maturity again, then moves the maturity and extends the ' +
+        'schedule: `bullet` — the extra days accrue on the outstanding principal (actual/360); monthly products — ' +
+        'the final principal moves to the new maturity, each added month paying its interest. Nothing pending → 409.',
+    },
+    z.strictObject({}),
+    (uc, actor, req, idem) =>
+      registerChange(uc, actor, { id: req.id, expectedVersion: req.expectedVersion }, idem),
+  );
+  change(
+    {
+      path: '/pledges/{id}/release-assets',
+      roles: ['ipoffice'],
+      summary: 'Release some of an active pledge’s rights (IP office)',
+      description:
+        'Frees the named rights (their `encumbrance` goes) and removes them from the pledge. Refused (422): ' +
+        '`not_pledged`, `releases_every_asset` (release the pledge itself to free them all).',
+    },
+    PartialReleaseInput,
+    (uc, actor, req, idem) =>
+      releaseAssets(
+        uc,
+        actor,
+        { id: req.id, assetIds: req.body.assetIds, expectedVersion: req.expectedVersion },
+        idem,
+      ),
+  );
+
   addRoute(
     app,
     ['enterprise', 'lender', 'ipoffice'],
