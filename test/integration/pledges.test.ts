@@ -322,10 +322,15 @@ describe('pledge financing', () => {
     });
     expect(set.status).toBe(200);
     expect(set.body.lendingPolicy).toEqual(policy);
+    // v2: a lender sets its own terms only; another lender's do not exist for it.
     expect(
-      (await portal.call('PUT', `/institutions/${BANK}/lending-policy`, { as: asLender(BANK), body: policy }))
-        .status,
-    ).toBe(403);
+      (
+        await portal.call('PUT', `/institutions/${BANK}/lending-policy`, {
+          as: asLender(OTHER_BANK),
+          body: policy,
+        })
+      ).status,
+    ).toBe(404);
     expect(
       (await portal.call('PUT', '/institutions/picc/lending-policy', { as: office, body: policy })).status,
     ).toBe(422);
