@@ -151,6 +151,12 @@ export const activePolicySortKey = (periodEnd: string, id: string) =>
 export const pledgeFactsPartition = (year: number) => `FACT#PLEDGE_REGISTERED#${year}`;
 export const policyFactsPartition = (year: number) => `FACT#POLICY_ISSUED#${year}`;
 export const claimFactsPartition = (year: number) => `FACT#CLAIM_PAID#${year}`;
+/** Interest paid on pledge loans in a year (one item per repayment with interest): what the subsidy list reads. */
+export const interestFactsPartition = (year: number) => `FACT#INTEREST_PAID#${year}`;
+export const interestFactKey = (year: number, pledgeId: string, version: number): Key => ({
+  pk: interestFactsPartition(year),
+  sk: `${pledgeId}#${String(version).padStart(12, '0')}`,
+});
 export const inForcePartition = (type: InForceType) => `COUNT#IN_FORCE#${type}`;
 export const grantedPartition = (year: number, kind: 'patent' | 'trademark') =>
   `COUNT#GRANTED#${year}#${kind}`;

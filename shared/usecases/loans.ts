@@ -5,7 +5,8 @@
  * everything completes the `repay` transition in the same write.
  */
 import { type Actor, SYSTEM_ACTOR } from '../domain/actor.js';
-import { compareDates, daysBetween, type IsoDate } from '../domain/dates.js';
+import { compareDates, daysBetween, type IsoDate, yearOf } from '../domain/dates.js';
+import type { InterestPaidFact } from '../domain/interest-subsidy.js';
 import { invalidState, notFound, unprocessable } from '../domain/errors.js';
 import type { Institution } from '../domain/institution.js';
 import { classificationDaysOf } from '../domain/lending-policy.js';
@@ -22,7 +23,7 @@ import {
 import { checkDisbursementDate, maySee, type Pledge, trancheAmount } from '../domain/pledge.js';
 import type { PledgeStatus } from '../domain/pledge-state-machine.js';
 import type { IdempotencyRequest } from '../store/idempotency-store.js';
-import { institutionKey, pledgeKey, REPAYMENT_PREFIX, repaymentKey } from '../store/keys.js';
+import { institutionKey, interestFactKey, pledgeKey, REPAYMENT_PREFIX, repaymentKey } from '../store/keys.js';
 import { PledgeRepository } from '../store/pledge-repository.js';
 import { toResource } from '../store/records.js';
 import { ABSENT, type Store, type TxItem } from '../store/toolkit.js';
@@ -174,10 +175,30 @@ function repaymentPlan(
       ABSENT,
     ),
   };
+  // The interest it paid, filed under the year it was paid: the city's interest subsidy reads only these.
+  const fact: InterestPaidFact = {
+    pledgeId: pledge.id,
+    uscc: pledge.applicant,
+    approvedAmountFen: pledge.approvedAmountFen ?? 0,
+    interestFen: allocation.interestFen,
+    paidOn,
+  };
+  const interestFact: TxItem[] =
+    allocation.interestFen > 0
+      ? [
+          {
+            tag: 'repayment',
+            write: store.put(
+              { ...interestFactKey(yearOf(paidOn), pledge.id, version), entity: 'interest-fact', ...fact },
+              ABSENT,
+            ),
+          },
+        ]
+      : [];
   return {
     changes: { loan } as Partial<Pledge>,
     data: { amountFen, paidOn, allocation },
-    writes: [write],
+    writes: [write, ...interestFact],
     result: repayment,
     ...(settled ? { completes: 'repay' as const } : {}),
   };

@@ -64,6 +64,8 @@ interface Expectation {
   okFor?: Partial<Record<Authenticated, number[]>>;
   body?: (fx: Fixture) => unknown;
   params?: (fx: Fixture) => Promise<Record<string, string>>;
+  /** A query string the route needs (e.g. `?year=2026`). */
+  query?: string;
 }
 
 const patentBody = (fx: Fixture) => ({
@@ -73,6 +75,7 @@ const patentBody = (fx: Fixture) => ({
   filingDate: '2020-03-02',
   grantDate: '2022-05-10',
 });
+const SUBSIDY = { year: 2026, shareBps: 5000, capPerEnterpriseFen: 1_000_000 };
 const RISK_POOL = { poolBps: 4000, lenderBps: 3000, insurerBps: 2000, appraiserBps: 1000 };
 const ltv = { maxLtvBps: { invention: 3000, utility_model: 1500, design: 1500, trademark: 5000 } };
 
@@ -424,6 +427,34 @@ const EXPECTATIONS: Record<string, Expectation> = {
     },
   },
 
+  'PUT /programmes/interest-subsidy': { allow: ['ipoffice'], ok: [200, 201], body: () => SUBSIDY },
+  'GET /programmes/interest-subsidy': {
+    allow: ['ipoffice'],
+    ok: [200],
+    query: `?year=${SUBSIDY.year}`,
+    params: async (fx) => {
+      const res = await fx.portal.call('PUT', '/programmes/interest-subsidy', {
+        as: CALLERS.ipoffice,
+        body: SUBSIDY,
+      });
+      expect([200, 201], 'fixture subsidy').toContain(res.status);
+      return {};
+    },
+  },
+  'GET /subsidies': {
+    allow: ['ipoffice'],
+    ok: [200],
+    query: `?year=${SUBSIDY.year}`,
+    params: async (fx) => {
+      const res = await fx.portal.call('PUT', '/programmes/interest-subsidy', {
+        as: CALLERS.ipoffice,
+        body: SUBSIDY,
+      });
+      expect([200, 201], 'fixture subsidy').toContain(res.status);
+      return {};
+    },
+  },
+
   // Today's audit feed: every role may read it, each seeing only the events addressed to it.
   'GET /events': { allow: ANY_ROLE, ok: [200] },
 };
@@ -522,7 +553,7 @@ describe('authorisation matrix', () => {
   it.each(cases)('%s as %s → %s', async (key, caller, outcome) => {
     const expectation = EXPECTATIONS[key] as Expectation;
     const [method, path] = key.split(' ') as [string, string];
-    const url = await fillPath(path, expectation, fx);
+    const url = (await fillPath(path, expectation, fx)) + (expectation.query ?? '');
     const body = expectation.body?.(fx);
     const res = await fx.portal.call(method, url, {
       as: CALLERS[caller as Caller],

@@ -1,6 +1,12 @@
 import { actorOf } from '../../auth/principal.js';
 import { useCaseContext } from '../../usecases/context.js';
-import { getRiskPool, setRiskPool } from '../../usecases/programmes.js';
+import {
+  getInterestSubsidy,
+  getRiskPool,
+  listSubsidies,
+  setInterestSubsidy,
+  setRiskPool,
+} from '../../usecases/programmes.js';
 import {
   errorResponses,
   etagOf,
@@ -29,8 +35,105 @@ const RiskPoolSchema = RiskPoolInput.extend({ id: z.literal('risk-pool'), ...sto
   'RiskPool',
 );
 
+const Year = z.coerce.number().int().min(2000).max(2100);
+const Fen = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
+
+const InterestSubsidyInput = z
+  .strictObject({
+    year: z.number().int().min(2000).max(2100),
+    shareBps: z
+      .number()
+      .int()
+      .min(0)
+      .openapi({ description: 'Share of the interest paid, basis points (≤ 10000)' }),
+    capPerEnterpriseFen: Fen,
+    maxLoanFen: Fen.optional().openapi({
+      description: 'Only loans approved for at most this amount qualify',
+    }),
+  })
+  .openapi('InterestSubsidyInput');
+
+const InterestSubsidySchema = InterestSubsidyInput.extend({ id: z.string(), ...storedFields }).openapi(
+  'InterestSubsidy',
+);
+
+const SubsidyListSchema = z
+  .object({
+    year: z.number().int(),
+    items: z.array(
+      z.object({ uscc: z.string(), interestPaidFen: z.number().int(), subsidyFen: z.number().int() }),
+    ),
+    totalFen: z.number().int(),
+  })
+  .openapi('SubsidyList');
+
 /** City programmes of API.md v2 run by the IP office. */
 export function registerProgrammeRoutes(app: PortalApp): void {
+  addRoute(
+    app,
+    ['ipoffice'],
+    createRoute({
+      method: 'put',
+      path: '/programmes/interest-subsidy',
+      summary: 'Set a year’s interest subsidy (IP office)',
+      description:
+        'Subsidy per enterprise = floor(interest paid in the year × shareBps / 10000), at most ' +
+        '`capPerEnterpriseFen`; `shareBps` above 10000 → 422 `share_above_100_percent`. Honours If-Match.',
+      tags: ['programmes'],
+      request: { headers: IfMatchHeader, body: jsonBody(InterestSubsidyInput) },
+      responses: {
+        200: jsonResponse(InterestSubsidySchema, 'Replaced'),
+        201: jsonResponse(InterestSubsidySchema, 'Set for the first time'),
+        ...errorResponses,
+      },
+    }),
+    async (c) => {
+      const { programme, created } = await setInterestSubsidy(useCaseContext(c.get('deps')), {
+        ...c.req.valid('json'),
+        expectedVersion: expectedVersion(c),
+      });
+      c.header('ETag', etagOf(programme.version));
+      return c.json(programme, created ? 201 : 200);
+    },
+  );
+
+  addRoute(
+    app,
+    ['ipoffice'],
+    createRoute({
+      method: 'get',
+      path: '/programmes/interest-subsidy',
+      summary: 'A year’s interest subsidy terms',
+      description: '404 until the IP office sets them for that year.',
+      tags: ['programmes'],
+      request: { query: z.strictObject({ year: Year }) },
+      responses: { 200: jsonResponse(InterestSubsidySchema, 'The terms'), ...errorResponses },
+    }),
+    async (c) => {
+      const programme = await getInterestSubsidy(useCaseContext(c.get('deps')), c.req.valid('query').year);
+      c.header('ETag', etagOf(programme.version));
+      return c.json(programme, 200);
+    },
+  );
+
+  addRoute(
+    app,
+    ['ipoffice'],
+    createRoute({
+      method: 'get',
+      path: '/subsidies',
+      summary: 'What each enterprise receives from a year’s interest subsidy (IP office)',
+      description:
+        'From the interest part of repayments made in the year (v1 `repay` included) on pledge loans of ' +
+        'enterprises registered in the city (330700 and its nine county-level divisions), on loans approved for at ' +
+        'most `maxLoanFen` when set. Reads only that year’s repayments. 404 until the year’s terms are set.',
+      tags: ['programmes'],
+      request: { query: z.strictObject({ year: Year }) },
+      responses: { 200: jsonResponse(SubsidyListSchema, 'The subsidy list'), ...errorResponses },
+    }),
+    async (c) => c.json(await listSubsidies(useCaseContext(c.get('deps')), c.req.valid('query').year), 200),
+  );
+
   addRoute(
     app,
     ['ipoffice', 'lender'],
