@@ -82,8 +82,10 @@ export type ApprovalCheck =
     };
 
 /**
- * An approval may grant at most what was requested and at most appraised × cap. The larger violation is
- * reported; either way the answer names the cap and the largest amount that would pass.
+ * An approval may grant at most what was requested and at most appraised × cap: the lowest cap among the pledged
+ * kinds on the whole appraised value, or — when each asset was appraised on its own — the sum of each asset's
+ * value × its own kind's cap. The larger violation is reported; either way the answer names the cap and the
+ * largest amount that would pass.
  */
 export function checkApprovedAmount(input: {
   approvedAmountFen: number;
@@ -91,9 +93,13 @@ export function checkApprovedAmount(input: {
   appraisedValueFen: number;
   policy: LendingPolicy;
   kinds: readonly LtvKind[];
+  /** Per-asset appraisals with each asset's kind. */
+  appraisals?: readonly { valueFen: number; kind: LtvKind }[] | undefined;
 }): ApprovalCheck {
   const cap = capFor(input.policy, input.kinds);
-  const capAmount = capAmountFen(input.appraisedValueFen, cap.bps);
+  const capAmount = input.appraisals
+    ? input.appraisals.reduce((sum, a) => sum + capAmountFen(a.valueFen, input.policy.maxLtvBps[a.kind]), 0)
+    : capAmountFen(input.appraisedValueFen, cap.bps);
   const maxApprovedAmountFen = Math.min(capAmount, input.requestedAmountFen);
   if (input.approvedAmountFen <= maxApprovedAmountFen)
     return { ok: true, maxApprovedAmountFen, maxLtvBps: cap.bps };
@@ -102,10 +108,12 @@ export function checkApprovedAmount(input: {
     return {
       ...common,
       reason: 'over_ltv',
-      detail:
-        `The approved amount ${input.approvedAmountFen} fen exceeds the lender's maximum loan-to-value of ` +
-        `${formatBps(cap.bps)} (${cap.kind.replace('_', ' ')}, the lowest cap among the pledged assets) of the ` +
-        `appraised value ${input.appraisedValueFen} fen: at most ${maxApprovedAmountFen} fen may be approved.`,
+      detail: input.appraisals
+        ? `The approved amount ${input.approvedAmountFen} fen exceeds the sum of each appraised asset's value × ` +
+          `the lender's cap for its kind: at most ${maxApprovedAmountFen} fen may be approved.`
+        : `The approved amount ${input.approvedAmountFen} fen exceeds the lender's maximum loan-to-value of ` +
+          `${formatBps(cap.bps)} (${cap.kind.replace('_', ' ')}, the lowest cap among the pledged assets) of the ` +
+          `appraised value ${input.appraisedValueFen} fen: at most ${maxApprovedAmountFen} fen may be approved.`,
     };
   return {
     ...common,

@@ -47,6 +47,7 @@ export interface Pledge {
   requestedAmountFen: number;
   termMonths: number;
   purpose?: string;
+  appraisals?: Appraisal[];
   /**
    * Repayment date: application date + termMonths until the first disbursement, then that date + termMonths
    * (the assets are checked again against it).
@@ -96,6 +97,13 @@ export interface Pledge {
 /** One immutable history entry; the first one is the submission (`from: null`). */
 export type PledgeEvent = HistoryEntry<PledgeAction, PledgeStatus>;
 
+/** One asset's value as an appraiser put it (资产评估): with them the LTV cap is taken asset by asset. */
+export interface Appraisal {
+  assetId: string;
+  valueFen: number;
+  appraiser: string;
+}
+
 export interface PledgeInput {
   lenderId: string;
   assetIds: string[];
@@ -103,6 +111,7 @@ export interface PledgeInput {
   requestedAmountFen: number;
   termMonths: number;
   purpose?: string | undefined;
+  appraisals?: Appraisal[] | undefined;
 }
 
 /** The same words whether the asset does not exist or belongs to someone else: existence is not revealed. */
@@ -131,11 +140,51 @@ export function submissionRefusals(
       path: 'requestedAmountFen',
       message: `${input.requestedAmountFen} fen exceeds the appraised value ${input.appraisedValueFen} fen`,
     });
+  issues.push(...appraisalRefusals(input));
   const maturesOn = loanMaturity(ctx.today, input.termMonths);
   input.assetIds.forEach((id, i) => {
     for (const message of assetRefusals(assets.get(id), ctx.applicant, ctx.today, maturesOn))
       issues.push({ path: `assetIds.${i}`, message });
   });
+  return issues;
+}
+
+/**
+ * Per-asset appraisals, when given, name each pledged asset exactly once and add up to the appraised value.
+ */
+function appraisalRefusals(input: PledgeInput): FieldIssue[] {
+  if (!input.appraisals) return [];
+  const issues: FieldIssue[] = [];
+  const seen = new Set<string>();
+  input.appraisals.forEach((a, i) => {
+    if (!input.assetIds.includes(a.assetId))
+      issues.push({
+        path: `appraisals.${i}.assetId`,
+        code: 'not_pledged',
+        message: `${a.assetId} is not one of assetIds`,
+      });
+    else if (seen.has(a.assetId))
+      issues.push({
+        path: `appraisals.${i}.assetId`,
+        code: 'duplicate_appraisal',
+        message: `${a.assetId} is appraised twice`,
+      });
+    seen.add(a.assetId);
+  });
+  const missing = input.assetIds.filter((id) => !seen.has(id));
+  if (missing.length > 0)
+    issues.push({
+      path: 'appraisals',
+      code: 'appraisal_missing',
+      message: `no appraisal for ${missing.join(', ')}`,
+    });
+  const sum = input.appraisals.reduce((s, a) => s + a.valueFen, 0);
+  if (sum !== input.appraisedValueFen)
+    issues.push({
+      path: 'appraisedValueFen',
+      code: 'appraised_value_mismatch',
+      message: `is ${input.appraisedValueFen} fen but the appraisals add up to ${sum} fen`,
+    });
   return issues;
 }
 
@@ -194,6 +243,7 @@ export function newPledge(
     requestedAmountFen: input.requestedAmountFen,
     termMonths: input.termMonths,
     ...(input.purpose ? { purpose: input.purpose } : {}),
+    ...(input.appraisals ? { appraisals: input.appraisals } : {}),
     maturesOn: loanMaturity(ctx.today, input.termMonths),
     status: 'submitted',
     version: 1,
@@ -241,10 +291,14 @@ export function actionChanges(
         appraisedValueFen: pledge.appraisedValueFen,
         policy: ctx.policy!,
         kinds: pledge.assets.map((a) => a.ltvKind),
+        appraisals: pledge.appraisals?.map((a) => ({
+          valueFen: a.valueFen,
+          kind: pledge.assets.find((asset) => asset.id === a.assetId)!.ltvKind,
+        })),
       });
       if (!check.ok)
         throw unprocessable(check.detail, {
-          errors: [{ path: 'approvedAmountFen', message: check.detail }],
+          errors: [{ path: 'approvedAmountFen', code: check.reason, message: check.detail }],
           maxLtvBps: check.maxLtvBps,
           maxApprovedAmountFen: check.maxApprovedAmountFen,
         });

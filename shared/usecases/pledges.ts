@@ -129,6 +129,7 @@ export async function submitPledge(
       appraisedValueFen: pledge.appraisedValueFen,
       requestedAmountFen: pledge.requestedAmountFen,
       termMonths: pledge.termMonths,
+      ...(pledge.appraisals ? { appraisals: pledge.appraisals } : {}),
     },
     writes: held.map((asset) => ({
       tag: `asset:${asset.id}`,

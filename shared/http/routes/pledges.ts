@@ -38,6 +38,14 @@ import * as z from '../zod.js';
 
 const PositiveFen = Fen.min(1);
 
+const AppraisalSchema = z
+  .strictObject({
+    assetId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be an asset id'),
+    valueFen: PositiveFen,
+    appraiser: z.string().trim().min(1).max(200).openapi({ description: 'The appraisal firm' }),
+  })
+  .openapi('Appraisal');
+
 const PledgeInput = z
   .strictObject({
     lenderId: z
@@ -58,6 +66,16 @@ const PledgeInput = z
       .openapi({ description: '1–20 distinct assets of the caller' }),
     appraisedValueFen: PositiveFen,
     requestedAmountFen: PositiveFen.openapi({ description: 'At most the appraised value' }),
+    appraisals: z
+      .array(AppraisalSchema)
+      .min(1)
+      .max(MAX_PLEDGE_ASSETS)
+      .optional()
+      .openapi({
+        description:
+          'One per pledged asset, adding up to appraisedValueFen; with them the approval cap is the sum of each ' +
+          "asset's value × the lender's cap for its kind",
+      }),
     termMonths: z.number().int().min(1).max(MAX_TERM_MONTHS),
     purpose: z.string().trim().min(1).max(500).optional(),
   })
@@ -85,6 +103,7 @@ const PledgeSchema = z
     requestedAmountFen: z.number().int(),
     termMonths: z.number().int(),
     purpose: z.string().optional(),
+    appraisals: z.array(AppraisalSchema).optional(),
     maturesOn: z
       .string()
       .openapi({ description: 'Application date + termMonths; every asset is in force through it' }),

@@ -449,7 +449,10 @@ export function History({
   );
 }
 
-/** The lender's loan-to-value cap for this pledge: the lowest cap among the pledged kinds. */
+/**
+ * The lender's loan-to-value cap for this pledge: the lowest cap among the pledged kinds on the appraised value, or
+ * asset by asset when each was appraised (the API's rule, shown before the bank approves).
+ */
 function useLtvCap(p: PledgeDetail) {
   const { api } = usePortal();
   const lender = useLoad(
@@ -459,7 +462,10 @@ function useLtvCap(p: PledgeDetail) {
   const caps = lender.data?.lendingPolicy?.maxLtvBps;
   if (!caps) return null;
   const bps = Math.min(...p.assets.map((a) => caps[a.ltvKind]));
-  const capFen = capAmountFen(p.appraisedValueFen, bps);
+  const kindOf = (assetId: string) => p.assets.find((a) => a.id === assetId)?.ltvKind ?? 'invention';
+  const capFen = p.appraisals
+    ? p.appraisals.reduce((sum, a) => sum + capAmountFen(a.valueFen, caps[kindOf(a.assetId)]), 0)
+    : capAmountFen(p.appraisedValueFen, bps);
   return { bps, capFen, maxFen: Math.min(capFen, p.requestedAmountFen) };
 }
 
