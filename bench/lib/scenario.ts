@@ -60,7 +60,8 @@ export async function runScenario(
     as: Caller,
     body?: unknown,
   ) => {
-    const route = `${method} ${template}`;
+    // A query string (`?year=`) is part of the request, not of the route.
+    const route = `${method} ${template.split('?')[0]}`;
     if (Object.values(params).some((v) => v === undefined)) {
       steps.push({
         route,
@@ -110,7 +111,7 @@ export async function runScenario(
     grantDate: '2022-05-10',
     ...extra,
   });
-  for (let i = 0; i < 5; i++)
+  for (let i = 0; i < 7; i++)
     ids.assets.push(
       idOf(await step('POST', '/enterprises/{uscc}/assets', { uscc: A }, entA, patent())) ?? '',
     );
@@ -126,7 +127,7 @@ export async function runScenario(
   const coOwned = idOf(
     await step('POST', '/enterprises/{uscc}/assets', { uscc: A }, entA, patent({ coOwners: [B] })),
   );
-  const [a1, a2, a3, a4, a5] = ids.assets.map((id) => id || undefined);
+  const [a1, a2, a3, a4, a5, a6, a7] = ids.assets.map((id) => id || undefined);
   await step('GET', '/assets/{id}', { id: a1 }, entA);
   await step('GET', '/enterprises/{uscc}/assets', { uscc: A }, entA);
   await step('PUT', '/assets/{id}/co-owner-consents/{uscc}', { id: coOwned, uscc: B }, entA, {
@@ -177,6 +178,46 @@ export async function runScenario(
   await step('POST', '/pledges/{id}/repayments', { id: p5 }, bank, { amountFen: 100_000 });
   await step('GET', '/pledges/{id}/repayments', { id: p5 }, entA);
   await act(p5, 'default', bank);
+  // The city's programmes, the disposal of the defaulted loan, its release.
+  const pool = { poolBps: 4000, lenderBps: 3000, insurerBps: 2000, appraiserBps: 1000 };
+  await step('PUT', '/programmes/risk-pool', {}, office, pool);
+  await step('GET', '/programmes/risk-pool', {}, bank);
+  await step('POST', '/pledges/{id}/disposals', { id: p5 }, bank, {
+    method: 'auction',
+    recoveredFen: 5_000_000,
+    completedOn: today,
+    transfereeUscc: B,
+  });
+  await act(p5, 'release', office);
+  const year = Number(today.slice(0, 4));
+  await step('PUT', '/programmes/interest-subsidy', {}, office, {
+    year,
+    shareBps: 5000,
+    capPerEnterpriseFen: 1_000_000,
+  });
+  await step('GET', `/programmes/interest-subsidy?year=${year}`, {}, office);
+  await step('GET', `/subsidies?year=${year}`, {}, office);
+  // A loan on two rights: an extension registered by the office, then one right released.
+  const p6 = idOf(
+    await step('POST', '/pledges', { x: a6, y: a7 }, entA, {
+      lenderId: lender,
+      assetIds: [a6, a7],
+      appraisedValueFen: 100_000_000,
+      requestedAmountFen: 10_000_000,
+      termMonths: 12,
+      appraisals: [
+        { assetId: a6, valueFen: 60_000_000, appraiser: 'Bench Appraisals' },
+        { assetId: a7, valueFen: 40_000_000, appraiser: 'Bench Appraisals' },
+      ],
+    }),
+  );
+  await act(p6, 'review', bank);
+  await act(p6, 'approve', bank, approve);
+  await act(p6, 'register', office, { registrationNumber: 'Y2026330000006' });
+  await act(p6, 'disburse', bank);
+  await step('POST', '/pledges/{id}/extend', { id: p6 }, bank, { newMaturesOn: addDays(today, 500) });
+  await step('POST', '/pledges/{id}/register-change', { id: p6 }, office, {});
+  await step('POST', '/pledges/{id}/release-assets', { id: p6 }, office, { assetIds: [a7] });
 
   const policyBody = (assetId: string | undefined) => ({
     insurerId: insurer,

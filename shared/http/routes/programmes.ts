@@ -31,9 +31,9 @@ const RiskPoolInput = z
   })
   .openapi('RiskPoolInput');
 
-const RiskPoolSchema = RiskPoolInput.extend({ id: z.literal('risk-pool'), ...storedFields }).openapi(
-  'RiskPool',
-);
+const RiskPoolSchema = z
+  .object({ ...RiskPoolInput.shape, id: z.literal('risk-pool'), ...storedFields })
+  .openapi('RiskPool');
 
 const Year = z.coerce.number().int().min(2000).max(2100);
 const Fen = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
@@ -53,9 +53,10 @@ const InterestSubsidyInput = z
   })
   .openapi('InterestSubsidyInput');
 
-const InterestSubsidySchema = InterestSubsidyInput.extend({ id: z.string(), ...storedFields }).openapi(
-  'InterestSubsidy',
-);
+// Answers are plain objects (a strict input extended would forbid its own extra fields in the document).
+const InterestSubsidySchema = z
+  .object({ ...InterestSubsidyInput.shape, id: z.string(), ...storedFields })
+  .openapi('InterestSubsidy');
 
 const SubsidyListSchema = z
   .object({
