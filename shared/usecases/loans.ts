@@ -6,9 +6,9 @@
  */
 import { type Actor, SYSTEM_ACTOR } from '../domain/actor.js';
 import { compareDates, daysBetween, type IsoDate, yearOf } from '../domain/dates.js';
-import type { InterestPaidFact } from '../domain/interest-subsidy.js';
 import { invalidState, notFound, unprocessable } from '../domain/errors.js';
 import type { Institution } from '../domain/institution.js';
+import type { InterestPaidFact } from '../domain/interest-subsidy.js';
 import { classificationDaysOf } from '../domain/lending-policy.js';
 import {
   type Allocation,

@@ -14,8 +14,8 @@ import {
 } from '../domain/interest-subsidy.js';
 import type { InterestSubsidyProgramme, Programme, RiskPoolProgramme } from '../domain/programme.js';
 import { interestFactsPartition } from '../store/keys.js';
-import { toResource } from '../store/records.js';
 import { ProgrammeRepository } from '../store/programme-repository.js';
+import { toResource } from '../store/records.js';
 import { ConditionsFailed } from '../store/toolkit.js';
 import type { UseCaseContext } from './context.js';
 

@@ -190,6 +190,17 @@ describe('web portal journeys (Chinese by default, English on switch)', { timeou
       expect(history).toContain(step);
   });
 
+  it('bank: sees the loan’s schedule and records a repayment', async () => {
+    const bank = await pageFor('bank');
+    const loan = bank.getByTestId('loan');
+    await loan.getByRole('heading', { name: '还款计划' }).waitFor();
+    expect(await text(loan.locator('table').first())).toContain('待还');
+    await loan.getByLabel('金额（元）').fill('1000');
+    await loan.getByRole('button', { name: '登记还款' }).click();
+    await loan.getByText('暂无还款').waitFor({ state: 'detached' });
+    expect(await text(loan.locator('table').nth(1))).toContain('1,000.00');
+  });
+
   it('company (in English): follows the pledge, buys a policy', async () => {
     const company = await pageFor('company');
     await company.getByRole('button', { name: '切换到英文' }).click();

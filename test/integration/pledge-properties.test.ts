@@ -226,9 +226,18 @@ describe('pledge properties', () => {
                     ? 409
                     : action === 'approve' && step.amount > maxAmount
                       ? 422
-                      : 200;
-            const res = await f.act(target.id, action, caller, BODIES[action]?.(step.amount));
-            succeeded = res.status === 200;
+                      : action === 'dispose'
+                        ? 201
+                        : 200;
+            // A disposal is its own resource (POST /pledges/{id}/disposals → 201), completed on the business date.
+            const res =
+              action === 'dispose'
+                ? await portal.call('POST', `/pledges/${target.id}/disposals`, {
+                    as: caller,
+                    body: { method: 'agreed_value', recoveredFen: 0, completedOn: portal.deps.clock.today() },
+                  })
+                : await f.act(target.id, action, caller, BODIES[action]?.(step.amount));
+            succeeded = res.status === 200 || res.status === 201;
             seen.add(`${before.status}→${action}:${res.status}`);
             expect(
               res.status,

@@ -39,6 +39,7 @@ import {
   useSubmit,
 } from '../ui';
 import { assetTitle } from './company';
+import { LoanSection } from './loan';
 
 type Pledge = Schemas['Pledge'];
 type PledgeDetail = Schemas['PledgeDetail'];
@@ -399,6 +400,7 @@ export function PledgeDetailPage({ id }: { id: string }) {
         />
       </section>
       {p.allowedActions.length > 0 && <PledgeActions pledge={p} onDone={pledge.reload} />}
+      {p.disbursedOn && <LoanSection pledge={p} onDone={pledge.reload} />}
       <History
         events={p.history.map((h) => ({
           ...h,
