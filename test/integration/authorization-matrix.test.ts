@@ -75,6 +75,12 @@ const patentBody = (fx: Fixture) => ({
   filingDate: '2020-03-02',
   grantDate: '2022-05-10',
 });
+/** A fixture step: the office sets a programme, so that reading it has something to read. */
+const programmeSet = (path: string, body: unknown) => async (fx: Fixture) => {
+  const res = await fx.portal.call('PUT', path, { as: CALLERS.ipoffice, body });
+  expect([200, 201], `fixture ${path}`).toContain(res.status);
+  return {};
+};
 const SUBSIDY = { year: 2026, shareBps: 5000, capPerEnterpriseFen: 1_000_000 };
 const RISK_POOL = { poolBps: 4000, lenderBps: 3000, insurerBps: 2000, appraiserBps: 1000 };
 const ltv = { maxLtvBps: { invention: 3000, utility_model: 1500, design: 1500, trademark: 5000 } };
@@ -417,14 +423,7 @@ const EXPECTATIONS: Record<string, Expectation> = {
   'GET /programmes/risk-pool': {
     allow: ['lender1', 'lender2', 'ipoffice'],
     ok: [200],
-    params: async (fx) => {
-      const res = await fx.portal.call('PUT', '/programmes/risk-pool', {
-        as: CALLERS.ipoffice,
-        body: RISK_POOL,
-      });
-      expect([200, 201], 'fixture risk pool').toContain(res.status);
-      return {};
-    },
+    params: programmeSet('/programmes/risk-pool', RISK_POOL),
   },
 
   'PUT /programmes/interest-subsidy': { allow: ['ipoffice'], ok: [200, 201], body: () => SUBSIDY },
@@ -432,27 +431,13 @@ const EXPECTATIONS: Record<string, Expectation> = {
     allow: ['ipoffice'],
     ok: [200],
     query: `?year=${SUBSIDY.year}`,
-    params: async (fx) => {
-      const res = await fx.portal.call('PUT', '/programmes/interest-subsidy', {
-        as: CALLERS.ipoffice,
-        body: SUBSIDY,
-      });
-      expect([200, 201], 'fixture subsidy').toContain(res.status);
-      return {};
-    },
+    params: programmeSet('/programmes/interest-subsidy', SUBSIDY),
   },
   'GET /subsidies': {
     allow: ['ipoffice'],
     ok: [200],
     query: `?year=${SUBSIDY.year}`,
-    params: async (fx) => {
-      const res = await fx.portal.call('PUT', '/programmes/interest-subsidy', {
-        as: CALLERS.ipoffice,
-        body: SUBSIDY,
-      });
-      expect([200, 201], 'fixture subsidy').toContain(res.status);
-      return {};
-    },
+    params: programmeSet('/programmes/interest-subsidy', SUBSIDY),
   },
 
   // Today's audit feed: every role may read it, each seeing only the events addressed to it.
