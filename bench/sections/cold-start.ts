@@ -95,7 +95,10 @@ async function bundle(entry: string, outdir: string, api: boolean) {
   let bytes = 0;
   let chunkBytes = 0;
   for (const [file, output] of Object.entries(metafile.outputs))
-    if (file.endsWith('.mjs')) eager.has(file) ? (bytes += output.bytes) : (chunkBytes += output.bytes);
+    if (file.endsWith('.mjs')) {
+      if (eager.has(file)) bytes += output.bytes;
+      else chunkBytes += output.bytes;
+    }
   return { outfile: join(outdir, 'index.mjs'), bytes, chunkBytes, metafile };
 }
 
