@@ -260,6 +260,29 @@ describe('web portal journeys (Chinese by default, English on switch)', { timeou
     expect(await text(insurer.locator('article.claim'))).toContain('CNY 20,000.00');
   });
 
+  it('IP office: sets the interest subsidy and the risk pool, refused when the shares do not add up', async () => {
+    const office = await pageFor('office');
+    await office.getByRole('link', { name: '扶持政策' }).click();
+    const subsidy = office.getByRole('form', { name: '贷款贴息' });
+    await subsidy.getByLabel('贴息比例（%）').fill('50');
+    await subsidy.getByLabel('每家企业上限（元）').fill('100000');
+    await subsidy.getByRole('button', { name: '保存' }).click();
+    await office.getByTestId('subsidy-total').waitFor();
+    const pool = office.getByRole('form', { name: '风险补偿资金池分担比例（%）' });
+    for (const [label, share] of [
+      ['资金池', '40'],
+      ['银行', '30'],
+      ['保险', '20'],
+      ['评估机构', '5'],
+    ] as const)
+      await pool.getByLabel(label).fill(share);
+    await pool.getByRole('button', { name: '保存' }).click();
+    await pool.getByText(/9500 bps, not 10000/).first().waitFor();
+    await pool.getByLabel('评估机构').fill('10');
+    await pool.getByRole('button', { name: '保存' }).click();
+    await pool.getByText('已保存').waitFor();
+  });
+
   it('IP office: designates the company, then reads the dashboard and downloads the CSV', async () => {
     const office = await pageFor('office');
     await office.getByRole('link', { name: '示范优势企业' }).click();

@@ -16,6 +16,7 @@ import { DesignationsPage } from './pages/designations';
 import { InstitutionsPage } from './pages/institutions';
 import { ClaimsQueue, InsurancePage, PolicyDetailPage, UnderwritingQueue } from './pages/insurance';
 import { BankQueue, CompanyPledgesPage, PledgeDetailPage, RegistrationQueue } from './pages/pledges';
+import { ProgrammesPage } from './pages/programmes';
 import { SignInPage } from './pages/signin';
 import { StatsPage } from './pages/stats';
 import { Link, PortalContext, useRoute } from './ui';
@@ -37,6 +38,7 @@ const NAV: Record<Role, { to: string; label: TextKey }[]> = {
     { to: 'designations', label: 'nav.designations' },
     { to: 'stats', label: 'nav.stats' },
     { to: 'institutions', label: 'nav.institutions' },
+    { to: 'programmes', label: 'nav.programmes' },
   ],
 };
 
@@ -74,6 +76,8 @@ function Page({ role }: { role: Role }) {
       return <StatsPage />;
     case 'ipoffice:institutions':
       return <InstitutionsPage />;
+    case 'ipoffice:programmes':
+      return <ProgrammesPage />;
     default:
       return <h1>{t('app.notFound')}</h1>;
   }
