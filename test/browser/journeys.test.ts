@@ -277,7 +277,10 @@ describe('web portal journeys (Chinese by default, English on switch)', { timeou
     ] as const)
       await pool.getByLabel(label).fill(share);
     await pool.getByRole('button', { name: '保存' }).click();
-    await pool.getByText(/9500 bps, not 10000/).first().waitFor();
+    await pool
+      .getByText(/9500 bps, not 10000/)
+      .first()
+      .waitFor();
     await pool.getByLabel('评估机构').fill('10');
     await pool.getByRole('button', { name: '保存' }).click();
     await pool.getByText('已保存').waitFor();
