@@ -46,7 +46,16 @@ type PledgeDetail = Schemas['PledgeDetail'];
 type PledgeStatus = Pledge['status'];
 type PledgeAction = PledgeDetail['allowedActions'][number];
 
-function PledgeTable({ items, showApplicant }: { items: Pledge[]; showApplicant: boolean }) {
+/** A list of pledges; on the running loans (`loanBook`), what the last servicing run found on each. */
+function PledgeTable({
+  items,
+  showApplicant,
+  loanBook = false,
+}: {
+  items: Pledge[];
+  showApplicant: boolean;
+  loanBook?: boolean;
+}) {
   const { t } = useI18n();
   return (
     <DataTable
@@ -58,6 +67,16 @@ function PledgeTable({ items, showApplicant }: { items: Pledge[]; showApplicant:
         { head: t('pledge.lender'), cell: (p) => p.lenderId },
         { head: t('pledge.requested'), cell: (p) => <Money fen={p.requestedAmountFen} /> },
         { head: t('pledge.term'), cell: (p) => p.termMonths },
+        loanBook && {
+          head: t('loan.outstanding'),
+          cell: (p) => <Money fen={p.servicing?.outstandingPrincipalFen ?? p.disbursedAmountFen} />,
+        },
+        loanBook && { head: t('loan.dueOn'), cell: (p) => <DateText value={p.servicing?.nextDueOn} /> },
+        loanBook && { head: t('loan.overdueDays'), cell: (p) => p.servicing?.overdueDays ?? 0 },
+        loanBook && {
+          head: t('loan.classification'),
+          cell: (p) => t(`classification.${p.servicing?.classification ?? 'normal'}` as TextKey),
+        },
         { head: t('app.status'), cell: (p) => <Status kind="pledgeStatus" value={p.status} /> },
         { head: t('app.createdAt'), cell: (p) => <DateTimeText value={p.createdAt} /> },
         { head: <DetailsHead />, cell: (p) => <Link to={`pledges/${p.id}`}>{t('app.details')}</Link> },
@@ -91,7 +110,7 @@ function PledgeQueue({
       tabs={{ kind: 'pledgeStatus', statuses, value: status, onChange: setStatus }}
       list={list}
     >
-      {(items) => <PledgeTable items={items} showApplicant={showApplicant} />}
+      {(items) => <PledgeTable items={items} showApplicant={showApplicant} loanBook={status === 'active'} />}
     </ListSection>
   );
 }
