@@ -60,7 +60,10 @@ interface AssetCommon {
   expiresOn: IsoDate;
   /** Present only while an open pledge application or an unreleased pledge holds the asset. */
   encumbrance?: { pledgeId: string };
-  /** Realised after a default: transferred to `uscc` (by transfer or auction) on `on`, recorded at the release. */
+  /**
+   * Realised after a default: transferred to `uscc` (by transfer or auction) on `on`, recorded at the release. From
+   * then on the right is no longer `owner`'s to pledge or insure (see `isOwnedBy`), though `owner` still reads it.
+   */
   transferredTo?: { uscc: string; on: IsoDate; pledgeId: string };
   /** Ids of active policies covering the asset (a DynamoDB string set when stored). */
   insuredBy?: Iterable<string>;
@@ -245,3 +248,10 @@ export function assetReadRule(actor: Pick<Actor, 'role' | 'org'>, asset: Asset):
       return { allowed: false };
   }
 }
+
+/**
+ * Whether `uscc` holds the right and may pledge or insure it: its registered owner, unless a disposal after a default
+ * transferred it to a buyer (`transferredTo`).
+ */
+export const isOwnedBy = (asset: Asset, uscc: string): boolean =>
+  asset.owner === uscc && asset.transferredTo === undefined;

@@ -3,7 +3,7 @@
  * a submission or an action. Pure: no AWS, no HTTP. The life cycle itself is `pledge-state-machine.ts`.
  */
 import type { Actor } from './actor.js';
-import type { Asset } from './asset.js';
+import { type Asset, isOwnedBy } from './asset.js';
 import { compareDates, type IsoDate, todayInShanghai } from './dates.js';
 import { checkRelease, type Disposal } from './disposal.js';
 import type { HistoryEntry } from './domain-event.js';
@@ -195,7 +195,7 @@ export function assetRefusals(
   today: IsoDate,
   maturesOn: IsoDate,
 ): string[] {
-  if (!asset || asset.owner !== applicant) return [NOT_YOURS];
+  if (!asset || !isOwnedBy(asset, applicant)) return [NOT_YOURS];
   const reasons: string[] = [];
   const exists = isGrantedOrRegistered(asset);
   if (!exists)

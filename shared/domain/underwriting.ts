@@ -2,7 +2,7 @@
  * Underwriting: whether an application for a policy may be accepted, checked on the insurer, the assets and the
  * pledge as the store returned them, every failure reported at once. Pure; the use case reads and writes.
  */
-import type { Asset } from './asset.js';
+import { type Asset, isOwnedBy } from './asset.js';
 import { coverageIssues, periodIssues } from './coverage.js';
 import { compareDates, type IsoDate } from './dates.js';
 import type { FieldIssue } from './errors.js';
@@ -72,7 +72,7 @@ export function underwritingIssues(
 /** Why one asset cannot be covered through `periodEnd` for `holder`. */
 function assetIssues(asset: Asset | undefined, id: string, holder: string, periodEnd: IsoDate): string[] {
   // Missing and someone else's read the same: the caller learns nothing about other tenants' assets.
-  if (!asset || asset.owner !== holder) return [`asset ${id} was not found among your assets`];
+  if (!asset || !isOwnedBy(asset, holder)) return [`asset ${id} was not found among your assets`];
   const issues: string[] = [];
   if (!isGrantedOrRegistered(asset)) issues.push(`asset ${id} is ${asset.status}, not granted or registered`);
   else if (compareDates(asset.expiresOn, periodEnd) < 0)

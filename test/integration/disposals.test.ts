@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Clock } from '../../shared/domain/clock.js';
 import { withUsccCheck } from '../../shared/domain/uscc.js';
@@ -8,6 +9,7 @@ const A = yiwu('MA2D00001');
 const BUYER = withUsccCheck('91330702MA2D0000B');
 const BANK = 'disposal-bank';
 const OTHER_BANK = 'other-disposal-bank';
+const INSURER = 'disposal-insurer';
 const bank = asLender(BANK);
 const P = 1_000_000_00;
 const RATE = 435n;
@@ -15,6 +17,8 @@ const RATE = 435n;
 /** Independent arithmetic: days between two ISO dates, and round half up in BigInt. */
 const days = (from: string, to: string) => (Date.parse(to) - Date.parse(from)) / 86_400_000;
 const half = (num: bigint, den: bigint) => Number((2n * num + den) / (2n * den));
+const addDays = (iso: string, n: number) =>
+  new Date(Date.parse(iso) + n * 86_400_000).toISOString().slice(0, 10);
 
 /** Business date the tests move; instants stay real. */
 let today = '2026-01-10';
@@ -27,8 +31,8 @@ describe('default, disposal and release of a pledged right', () => {
   const dispose = (id: string, body: unknown, as: { role: 'enterprise' | 'lender'; org: string } = bank) =>
     portal.call('POST', `/pledges/${id}/disposals`, { as, body });
 
-  /** A bullet loan of P at 4.35 % over `termMonths`, disbursed on 2026-01-10 and defaulted on `defaultOn`. */
-  const defaulted = async (termMonths: number, defaultOn: string) => {
+  /** A bullet loan of P (4.35 % unless given) over `termMonths`, disbursed on 2026-01-10, defaulted on `defaultOn`. */
+  const defaulted = async (termMonths: number, defaultOn: string, rateBps = Number(RATE)) => {
     today = '2026-01-10';
     const patent = await f.patent(A);
     const id = (
@@ -41,9 +45,9 @@ describe('default, disposal and release of a pledged right', () => {
       })
     ).body.id as string;
     await f.act(id, 'review', bank);
-    expect(
-      (await f.act(id, 'approve', bank, { approvedAmountFen: P, annualRateBps: Number(RATE) })).status,
-    ).toBe(200);
+    expect((await f.act(id, 'approve', bank, { approvedAmountFen: P, annualRateBps: rateBps })).status).toBe(
+      200,
+    );
     await f.act(id, 'register', office, { registrationNumber: 'Y2026330000777' });
     expect((await f.act(id, 'disburse', bank)).status).toBe(200);
     today = defaultOn;
@@ -56,7 +60,7 @@ describe('default, disposal and release of a pledged right', () => {
     portal = await createTestPortal({ clock });
     f = pledgeFixtures(portal);
     await f.enterprise(A);
-    await Promise.all([f.institution(BANK), f.institution(OTHER_BANK)]);
+    await Promise.all([f.institution(BANK), f.institution(OTHER_BANK), f.institution(INSURER, 'insurer')]);
   });
 
   it('disposes before maturity: the loss is principal + interest accrued to the day − recovered, shared by the pool', async () => {
@@ -273,5 +277,234 @@ describe('default, disposal and release of a pledged right', () => {
     expect(read.body.poolBps + read.body.lenderBps + read.body.insurerBps + read.body.appraiserBps).toBe(
       10_000,
     );
+  });
+  it('auction to a buyer: the event carries the disposal; the release records the transfer; the pledgor cannot pledge the sold right again', async () => {
+    today = '2026-01-10';
+    // One Guangdong city's shares (DOMAIN.md): 54 : 26 : 16 : 4.
+    const pool = { poolBps: 5400, lenderBps: 2600, insurerBps: 1600, appraiserBps: 400 };
+    expect([200, 201]).toContain(
+      (await portal.call('PUT', '/programmes/risk-pool', { as: office, body: pool })).status,
+    );
+    const { id, patent } = await defaulted(12, '2026-04-15');
+    today = '2026-05-05';
+    const recoveredFen = 300_000_00;
+    const res = await dispose(id, {
+      method: 'auction',
+      recoveredFen,
+      completedOn: '2026-05-05',
+      transfereeUscc: BUYER,
+    });
+    expect(res.status, JSON.stringify(res.body)).toBe(201);
+    const owed = P + half(BigInt(P) * RATE * BigInt(days('2026-01-10', '2026-05-05')), 3_600_000n);
+    const loss = BigInt(owed - recoveredFen);
+    const part = (bps: number) => Number((loss * BigInt(bps)) / 10_000n);
+    const sharing = {
+      lossFen: Number(loss),
+      poolFen: part(5400),
+      lenderFen: Number(loss) - part(5400) - part(1600) - part(400),
+      insurerFen: part(1600),
+      appraiserFen: part(400),
+    };
+    expect(res.body.disposal).toEqual({
+      method: 'auction',
+      recoveredFen,
+      completedOn: '2026-05-05',
+      transfereeUscc: BUYER,
+      owedFen: owed,
+      lossFen: Number(loss),
+      lossSharing: { ...sharing, shares: pool },
+    });
+
+    // One `pledge.disposed` event, which the lender sees, with the disposal's facts.
+    const events = await portal.call('GET', `/events?subject=pledge:${id}`, { as: bank });
+    expect(events.status).toBe(200);
+    const disposed = events.body.items.filter((e: { type: string }) => e.type === 'pledge.disposed');
+    expect(disposed).toHaveLength(1);
+    expect(disposed[0]).toMatchObject({
+      action: 'dispose',
+      from: 'defaulted',
+      to: 'disposed',
+      version: 7,
+      data: {
+        method: 'auction',
+        recoveredFen,
+        completedOn: '2026-05-05',
+        transfereeUscc: BUYER,
+        lossFen: Number(loss),
+        lossSharing: sharing,
+      },
+    });
+
+    const released = await f.act(id, 'release', office);
+    expect(released.status, JSON.stringify(released.body)).toBe(200);
+    for (const as of [office, asEnterprise(A)]) {
+      const asset = (await portal.call('GET', `/assets/${patent}`, { as })).body;
+      expect(asset.encumbrance).toBeNull();
+      expect(asset.transferredTo).toEqual({ uscc: BUYER, on: '2026-05-05', pledgeId: id });
+    }
+    // The right went to the buyer: the defaulting pledgor may not pledge it again.
+    const again = await f.apply(A, { assetIds: [patent], lenderId: BANK });
+    expect(again.status, JSON.stringify(again.body)).toBe(422);
+    expect(again.body.errors.map((e: { path: string }) => e.path)).toEqual(['assetIds.0']);
+    // Nor insure it.
+    const policy = await portal.call('POST', '/policies', {
+      as: asEnterprise(A),
+      body: {
+        insurerId: INSURER,
+        assetIds: [patent],
+        coverages: [{ line: 'enforcement_cost', sumInsuredFen: 1_000_000 }],
+        periodStart: '2026-05-05',
+        periodEnd: '2027-05-04',
+      },
+    });
+    expect(policy.status, JSON.stringify(policy.body)).toBe(422);
+    expect(policy.body.errors.map((e: { path: string }) => e.path)).toEqual(['assetIds.0']);
+    expect((await portal.call('GET', `/assets/${patent}`, { as: office })).body.encumbrance).toBeNull();
+  });
+
+  it('property: over HTTP, the loss is owed − recovered (≥ 0) and its sharing is exact to the fen for any shares', async () => {
+    const shares = fc
+      .tuple(
+        fc.integer({ min: 0, max: 10_000 }),
+        fc.integer({ min: 0, max: 10_000 }),
+        fc.integer({ min: 0, max: 10_000 }),
+      )
+      .map((cuts) => {
+        const [a, b, c] = [...cuts].sort((x, y) => x - y) as [number, number, number];
+        return { poolBps: a, lenderBps: b - a, insurerBps: c - b, appraiserBps: 10_000 - c };
+      });
+    await fc.assert(
+      fc.asyncProperty(
+        shares,
+        fc.integer({ min: 1, max: 2_400 }),
+        fc.integer({ min: 0, max: 200 }),
+        // Recovered as a share of the principal, up to 120 % (more than owed: no loss).
+        fc.integer({ min: 0, max: 12_000 }),
+        async (pool, rateBps, afterDefault, recoveredPermyriad) => {
+          today = '2026-01-10';
+          const set = await portal.call('PUT', '/programmes/risk-pool', { as: office, body: pool });
+          expect([200, 201]).toContain(set.status);
+          const { id } = await defaulted(12, '2026-03-01', rateBps);
+          const completedOn = addDays('2026-03-01', afterDefault);
+          today = completedOn;
+          const recoveredFen = Number((BigInt(P) * BigInt(recoveredPermyriad)) / 10_000n);
+          const res = await dispose(id, { method: 'agreed_value', recoveredFen, completedOn });
+          expect(res.status, JSON.stringify(res.body)).toBe(201);
+
+          // Before maturity (2027-01-10) nothing is due: owed = P + interest accrued, actual/360, half up.
+          const owed =
+            BigInt(P) +
+            (2n * BigInt(P) * BigInt(rateBps) * BigInt(days('2026-01-10', completedOn)) + 3_600_000n) /
+              7_200_000n;
+          const loss = owed > BigInt(recoveredFen) ? owed - BigInt(recoveredFen) : 0n;
+          expect(BigInt(res.body.disposal.owedFen)).toBe(owed);
+          expect(BigInt(res.body.disposal.lossFen)).toBe(loss);
+          if (loss === 0n) {
+            expect(res.body.disposal.lossSharing).toBeUndefined();
+            return;
+          }
+          const s = res.body.disposal.lossSharing;
+          const floor = (bps: number) => (loss * BigInt(bps)) / 10_000n;
+          expect(BigInt(s.lossFen)).toBe(loss);
+          expect(BigInt(s.poolFen)).toBe(floor(pool.poolBps));
+          expect(BigInt(s.insurerFen)).toBe(floor(pool.insurerBps));
+          expect(BigInt(s.appraiserFen)).toBe(floor(pool.appraiserBps));
+          expect(BigInt(s.lenderFen)).toBe(
+            loss - floor(pool.poolBps) - floor(pool.insurerBps) - floor(pool.appraiserBps),
+          );
+          expect(s.shares).toEqual(pool);
+        },
+      ),
+      { numRuns: 12 },
+    );
+  });
+
+  it('honours If-Match and replays an Idempotency-Key without a second disposal', async () => {
+    const { id } = await defaulted(12, '2026-02-15');
+    today = '2026-02-20';
+    const body = { method: 'agreed_value', recoveredFen: 500_000_00, completedOn: '2026-02-20' };
+    const stale = await portal.call('POST', `/pledges/${id}/disposals`, {
+      as: bank,
+      body,
+      headers: { 'If-Match': '"5"' },
+    });
+    expect(stale.status).toBe(412);
+    expect((await pledge(id)).status).toBe('defaulted');
+
+    const headers = { 'If-Match': '"6"', 'Idempotency-Key': `dispose-${id}` };
+    const first = await portal.call('POST', `/pledges/${id}/disposals`, { as: bank, body, headers });
+    expect(first.status, JSON.stringify(first.body)).toBe(201);
+    expect(first.headers.get('etag')).toBe('"7"');
+    expect(first.headers.get('location')).toBe(`/pledges/${id}`);
+    const replay = await portal.call('POST', `/pledges/${id}/disposals`, { as: bank, body, headers });
+    expect(replay.status).toBe(201);
+    expect(replay.body).toEqual(first.body);
+    expect(replay.headers.get('idempotent-replayed')).toBe('true');
+    const different = await portal.call('POST', `/pledges/${id}/disposals`, {
+      as: bank,
+      body: { ...body, recoveredFen: 1 },
+      headers,
+    });
+    expect(different.status).toBe(422);
+    const stored = await pledge(id);
+    expect(stored.version).toBe(7);
+    expect(stored.disposal.recoveredFen).toBe(500_000_00);
+    expect(stored.history.filter((e: { action: string }) => e.action === 'dispose')).toHaveLength(1);
+  });
+
+  it('refuses malformed bodies (400), other roles (403) and a second disposal or one after release (409)', async () => {
+    const { id } = await defaulted(12, '2026-06-01');
+    today = '2026-06-05';
+    const ok = { method: 'auction', recoveredFen: 1, completedOn: '2026-06-05' };
+    for (const body of [
+      { ...ok, recoveredFen: 1.5 },
+      { ...ok, recoveredFen: '100' },
+      { ...ok, recoveredFen: Number.MAX_SAFE_INTEGER + 1 },
+      { method: 'auction', completedOn: '2026-06-05' },
+      { method: 'auction', recoveredFen: 1 },
+      { recoveredFen: 1, completedOn: '2026-06-05' },
+      { ...ok, completedOn: '2026-02-30' },
+      { ...ok, completedOn: '05/06/2026' },
+      { ...ok, transfereeUscc: 'X'.repeat(41) },
+      { ...ok, transfereeUscc: 42 },
+    ]) {
+      const res = await dispose(id, body);
+      expect(res.status, JSON.stringify(body)).toBe(400);
+      expect(res.headers.get('content-type')).toContain('application/problem+json');
+      expect(res.body.errors.length, JSON.stringify(body)).toBeGreaterThan(0);
+    }
+    for (const as of [office, { role: 'insurer' as const, org: 'some-insurer' }]) {
+      const res = await portal.call('POST', `/pledges/${id}/disposals`, { as, body: ok });
+      expect(res.status).toBe(403);
+    }
+    expect((await pledge(id)).version).toBe(6);
+
+    expect((await dispose(id, ok)).status).toBe(201);
+    const second = await dispose(id, ok);
+    expect(second.status).toBe(409);
+    expect(second.body.currentState).toBe('disposed');
+    // A disposed pledge is released without a waiver; `waived: false` changes nothing about that.
+    expect((await f.act(id, 'release', office, { waived: false })).body.status).toBe('released');
+    const afterRelease = await dispose(id, ok);
+    expect(afterRelease.status).toBe(409);
+    expect(afterRelease.body.currentState).toBe('released');
+  });
+
+  it('a defaulted pledge with `waived: false` is not released; the waiver frees the right back to the pledgor', async () => {
+    const { id, patent } = await defaulted(12, '2026-07-01');
+    const refused = await f.act(id, 'release', office, { waived: false });
+    expect(refused.status).toBe(409);
+    expect(refused.body.currentState).toBe('defaulted');
+    expect((await portal.call('GET', `/assets/${patent}`, { as: office })).body.encumbrance).toEqual({
+      pledgeId: id,
+    });
+    expect((await f.act(id, 'release', office, { waived: true })).status).toBe(200);
+    const asset = (await portal.call('GET', `/assets/${patent}`, { as: asEnterprise(A) })).body;
+    expect(asset.encumbrance).toBeNull();
+    expect(asset.transferredTo).toBeUndefined();
+    // Waived, the right is the pledgor's again: it may pledge it anew.
+    today = '2026-07-02';
+    const again = await f.apply(A, { assetIds: [patent], lenderId: BANK });
+    expect(again.status, JSON.stringify(again.body)).toBe(201);
   });
 });
