@@ -508,3 +508,36 @@ describe('default, disposal and release of a pledged right', () => {
     expect(again.status, JSON.stringify(again.body)).toBe(201);
   });
 });
+
+describe('a disposal before the city ever set its risk pool', () => {
+  it('records the loss without a sharing: no shares are invented (GET /programmes/risk-pool is 404)', async () => {
+    let day = '2026-01-10';
+    const portal = await createTestPortal({ clock: { now: () => new Date(), today: () => day } });
+    const f = pledgeFixtures(portal);
+    await f.enterprise(A);
+    await f.institution(BANK);
+    expect((await portal.call('GET', '/programmes/risk-pool', { as: bank })).status).toBe(404);
+    const patent = await f.patent(A);
+    const id = (await f.apply(A, { assetIds: [patent], lenderId: BANK, appraisedValueFen: 5 * P })).body
+      .id as string;
+    await f.act(id, 'review', bank);
+    await f.act(id, 'approve', bank, { approvedAmountFen: 100_000_00, annualRateBps: 360 });
+    await f.act(id, 'register', office, { registrationNumber: 'Y2026330000779' });
+    expect((await f.act(id, 'disburse', bank)).body.status).toBe('active');
+    day = '2026-03-01';
+    expect((await f.act(id, 'default', bank)).body.status).toBe('defaulted');
+    const res = await portal.call('POST', `/pledges/${id}/disposals`, {
+      as: bank,
+      body: { method: 'agreed_value', recoveredFen: 40_000_00, completedOn: '2026-03-01' },
+    });
+    expect(res.status, JSON.stringify(res.body)).toBe(201);
+    // 100 000 yuan at 3.6 % for 50 days, actual/360: 500 yuan exactly.
+    expect(res.body.disposal).toEqual({
+      method: 'agreed_value',
+      recoveredFen: 40_000_00,
+      completedOn: '2026-03-01',
+      owedFen: 100_500_00,
+      lossFen: 60_500_00,
+    });
+  });
+});
