@@ -7,6 +7,8 @@
  * (so they are invalidated more often), protect a narrower subject matter than an invention and are easier to
  * design around, so a bank treats them as the weaker collateral class.
  */
+
+import type { FieldIssue } from './errors.js';
 import {
   type ClassificationDays,
   DEFAULT_PENALTY_FACTOR_BPS,
@@ -131,6 +133,30 @@ export const effectivePolicy = (stored: LendingPolicy | undefined): LendingPolic
   ...(stored?.penaltyFactorBps === undefined ? {} : { penaltyFactorBps: stored.penaltyFactorBps }),
   ...(stored?.classificationDays === undefined ? {} : { classificationDays: stored.classificationDays }),
 });
+
+/** The tiers of the five-tier classification, from the first to the last reached. */
+const CLASSIFICATION_ORDER = ['specialMention', 'substandard', 'doubtful', 'loss'] as const;
+
+/**
+ * Why a lender's terms cannot stand: each classification tier starts strictly later than the one before it
+ * (specialMention < substandard < doubtful < loss), else a loan could skip a tier or be classified twice.
+ */
+export function lendingPolicyRefusals(policy: LendingPolicy): FieldIssue[] {
+  const days = policy.classificationDays;
+  if (!days) return [];
+  const issues: FieldIssue[] = [];
+  for (let i = 1; i < CLASSIFICATION_ORDER.length; i++) {
+    const tier = CLASSIFICATION_ORDER[i]!;
+    const before = CLASSIFICATION_ORDER[i - 1]!;
+    if (days[tier] <= days[before])
+      issues.push({
+        path: `classificationDays.${tier}`,
+        code: 'classification_days_not_increasing',
+        message: `must be more than ${before} (${days[before]})`,
+      });
+  }
+  return issues;
+}
 
 export const penaltyFactorOf = (policy: LendingPolicy | undefined): number =>
   policy?.penaltyFactorBps ?? DEFAULT_PENALTY_FACTOR_BPS;

@@ -5,7 +5,7 @@
 import type { Actor } from '../domain/actor.js';
 import { checkExpectedVersion, conflict, notFound, unprocessable } from '../domain/errors.js';
 import type { Institution, InstitutionKind } from '../domain/institution.js';
-import { effectivePolicy, type LendingPolicy } from '../domain/lending-policy.js';
+import { effectivePolicy, type LendingPolicy, lendingPolicyRefusals } from '../domain/lending-policy.js';
 import { InstitutionRepository } from '../store/institution-repository.js';
 import type { Page, PageRequest } from '../store/query-page.js';
 import { ConditionsFailed } from '../store/toolkit.js';
@@ -38,8 +38,10 @@ export async function saveInstitution(
   return { institution: view(institution), created: !existing };
 }
 
-/** Replaces a lender's caps; pledges approved from now on are checked against them. */
-/** A lender sets its own credit terms (caps, penalty factor, classification); the IP office may set anyone's. */
+/**
+ * A lender sets its own credit terms (caps, penalty factor, classification); the IP office may set anyone's.
+ * Pledges approved from now on are checked against them.
+ */
 export async function setLendingPolicy(
   uc: UseCaseContext,
   actor: Actor,
@@ -51,8 +53,14 @@ export async function setLendingPolicy(
   const existing = await repo.get(req.id);
   if (!existing) throw notFound(`Institution ${req.id}`);
   checkExpectedVersion(req.expectedVersion, existing.version);
-  if (existing.kind !== 'lender')
-    throw unprocessable(`Institution ${req.id} is an ${existing.kind}; only lenders have a lending policy.`);
+  if (existing.kind !== 'lender') {
+    const message = `is an ${existing.kind}; only lenders have a lending policy`;
+    throw unprocessable(`Institution ${req.id} ${message}.`, {
+      errors: [{ path: 'param.id', code: 'not_a_lender', message }],
+    });
+  }
+  const issues = lendingPolicyRefusals(req.policy);
+  if (issues.length > 0) throw unprocessable('The lending policy was refused.', { errors: issues });
   const institution: Institution = {
     ...existing,
     lendingPolicy: req.policy,

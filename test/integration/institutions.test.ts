@@ -106,13 +106,48 @@ describe('institutions', () => {
     });
     expect(rival.status).toBe(404);
     expect((await portal.call('GET', '/institutions/rival-bank', { as: office })).body.version).toBe(1);
-    const disordered = await portal.call('PUT', '/institutions/own-terms-bank/lending-policy', {
+    const refusedCodes = async (classificationDays: Record<string, number>) => {
+      const res = await portal.call('PUT', '/institutions/own-terms-bank/lending-policy', {
+        as: { role: 'lender', org: 'own-terms-bank' },
+        body: { ...terms, classificationDays },
+      });
+      expect(res.status, JSON.stringify(res.body)).toBe(422);
+      return res.body.errors.map((e: { path: string; code: string }) => `${e.path}:${e.code}`);
+    };
+    expect(await refusedCodes({ specialMention: 1, substandard: 91, doubtful: 90, loss: 361 })).toEqual([
+      'classificationDays.doubtful:classification_days_not_increasing',
+    ]);
+    // Equal thresholds are out of order too; every tier out of order is named.
+    expect(await refusedCodes({ specialMention: 30, substandard: 30, doubtful: 181, loss: 100 })).toEqual([
+      'classificationDays.substandard:classification_days_not_increasing',
+      'classificationDays.loss:classification_days_not_increasing',
+    ]);
+    // Nothing was written by the refusals: the terms set first stand at the same version.
+    const kept = await portal.call('GET', '/institutions/own-terms-bank', { as: office });
+    expect(kept.body.version).toBe(own.body.version);
+    expect(kept.body.lendingPolicy).toEqual(terms);
+    const zero = await portal.call('PUT', '/institutions/own-terms-bank/lending-policy', {
       as: { role: 'lender', org: 'own-terms-bank' },
-      body: { ...terms, classificationDays: { specialMention: 1, substandard: 91, doubtful: 90, loss: 361 } },
+      body: {
+        ...terms,
+        classificationDays: { specialMention: 0, substandard: 91, doubtful: 181, loss: 361 },
+      },
     });
-    expect(disordered.status).toBe(400);
-    expect(disordered.body.errors.map((e: { path: string }) => e.path)).toEqual([
-      'classificationDays.doubtful',
+    expect(zero.status).toBe(400);
+    expect(zero.body.errors.map((e: { path: string }) => e.path)).toEqual([
+      'classificationDays.specialMention',
+    ]);
+    await portal.call('PUT', '/institutions/terms-insurer', {
+      as: office,
+      body: { kind: 'insurer', name: 'Terms Insurer' },
+    });
+    const insurer = await portal.call('PUT', '/institutions/terms-insurer/lending-policy', {
+      as: office,
+      body: terms,
+    });
+    expect(insurer.status).toBe(422);
+    expect(insurer.body.errors).toEqual([
+      expect.objectContaining({ path: 'param.id', code: 'not_a_lender' }),
     ]);
     expect(
       (

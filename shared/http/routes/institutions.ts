@@ -52,15 +52,10 @@ const MaxLtvBpsSchema = z
 const DayCount = z.number().int().min(1).max(3650);
 const ClassificationDaysSchema = z
   .strictObject({ specialMention: DayCount, substandard: DayCount, doubtful: DayCount, loss: DayCount })
-  .superRefine((d, ctx) => {
-    const order = ['specialMention', 'substandard', 'doubtful', 'loss'] as const;
-    for (let i = 1; i < order.length; i++)
-      if (d[order[i]!] <= d[order[i - 1]!])
-        ctx.addIssue({ code: 'custom', path: [order[i]!], message: `must be more than ${order[i - 1]}` });
-  })
   .openapi('ClassificationDays', {
     description:
-      'First day past due of each tier of the five-tier classification; default the regulator’s 1 / 91 / 181 / 361',
+      'First day past due of each tier of the five-tier classification; default the regulator’s 1 / 91 / 181 / ' +
+      '361. Each tier starts later than the one before (else 422 `classification_days_not_increasing`).',
   });
 
 const LendingPolicySchema = z
