@@ -7,6 +7,8 @@ import { createTestPortal, type TestPortal } from '../support/portal.js';
 const YIWU = withUsccCheck('91330782MA2T00001');
 const MUNICIPAL = withUsccCheck('91330700MA2T00002');
 const HANGZHOU = withUsccCheck('91330100MA2T00003');
+const LANXI = withUsccCheck('91330781MA2T00004');
+const DONGYANG = withUsccCheck('91330783MA2T00005');
 const BANK = 'subsidy-bank';
 const bank = asLender(BANK);
 const RATE = 480n;
@@ -21,9 +23,9 @@ describe('the city’s interest subsidy', () => {
   let portal: TestPortal;
   let f: ReturnType<typeof pledgeFixtures>;
 
-  /** An interest-only loan of `amountFen` to `uscc`, disbursed 2026-09-15 for 12 months. */
-  const loan = async (uscc: string, amountFen: number) => {
-    today = '2026-09-15';
+  /** An interest-only loan of `amountFen` to `uscc`, disbursed on `disbursedOn` (2026-09-15) for 12 months. */
+  const loan = async (uscc: string, amountFen: number, disbursedOn = '2026-09-15') => {
+    today = disbursedOn;
     const patent = await f.patent(uscc);
     const id = (
       await f.apply(uscc, {
@@ -64,7 +66,7 @@ describe('the city’s interest subsidy', () => {
   beforeAll(async () => {
     portal = await createTestPortal({ clock });
     f = pledgeFixtures(portal);
-    for (const uscc of [YIWU, MUNICIPAL, HANGZHOU]) await f.enterprise(uscc);
+    for (const uscc of [YIWU, MUNICIPAL, HANGZHOU, LANXI, DONGYANG]) await f.enterprise(uscc);
     await f.institution(BANK);
   });
 
@@ -114,6 +116,78 @@ describe('the city’s interest subsidy', () => {
     expect((await subsidies(2027)).body.items).toEqual([
       { uscc: YIWU, interestPaidFen: monthly(small), subsidyFen: monthly(small) },
     ]);
+  });
+
+  it('counts a v1 repay’s interest and a loan of exactly maxLoanFen, not one fen more; terms read back and honour If-Match', async () => {
+    const atMax = 5_000_000_00;
+    const lanxiLoan = await loan(LANXI, atMax, '2029-03-10');
+    const dongyangLoan = await loan(DONGYANG, atMax + 1, '2029-03-10');
+    await payInterest(lanxiLoan, atMax, ['2029-04-10']);
+    await payInterest(dongyangLoan, atMax + 1, ['2029-04-10']);
+    // v1 `repay` on the next due date: that month's interest and the whole principal, recorded as a repayment.
+    today = '2029-05-10';
+    const repaid = await f.act(lanxiLoan, 'repay', bank);
+    expect(repaid.status, JSON.stringify(repaid.body)).toBe(200);
+    expect(repaid.body.status).toBe('repaid');
+    const repayments = (await portal.call('GET', `/pledges/${lanxiLoan}/repayments`, { as: bank })).body
+      .items;
+    expect(repayments.at(-1)).toMatchObject({
+      paidOn: '2029-05-10',
+      amountFen: atMax + monthly(atMax),
+      allocation: { interestFen: monthly(atMax), principalFen: atMax },
+    });
+
+    const terms = { year: 2029, shareBps: 3333, capPerEnterpriseFen: 900_000_00, maxLoanFen: atMax };
+    const set = await setTerms(terms);
+    expect(set.status).toBe(201);
+    const read = await portal.call('GET', '/programmes/interest-subsidy?year=2029', { as: office });
+    expect(read.status).toBe(200);
+    expect(read.body).toMatchObject({ ...terms, id: 'interest-subsidy#2029', version: 1 });
+    expect(read.headers.get('etag')).toBe('"1"');
+
+    const lanxiPaid = 2n * BigInt(monthly(atMax));
+    const expectedAt = (shareBps: bigint) => {
+      const subsidy = (lanxiPaid * shareBps) / 10_000n;
+      return {
+        year: 2029,
+        items: [{ uscc: LANXI, interestPaidFen: Number(lanxiPaid), subsidyFen: Number(subsidy) }],
+        totalFen: Number(subsidy),
+      };
+    };
+    expect((await subsidies(2029)).body).toEqual(expectedAt(3333n));
+
+    // A stale If-Match is refused and changes nothing; the current one replaces the terms.
+    const stale = await portal.call('PUT', '/programmes/interest-subsidy', {
+      as: office,
+      headers: { 'If-Match': '"7"' },
+      body: { ...terms, shareBps: 9999 },
+    });
+    expect(stale.status).toBe(412);
+    expect((await subsidies(2029)).body).toEqual(expectedAt(3333n));
+    const replaced = await portal.call('PUT', '/programmes/interest-subsidy', {
+      as: office,
+      headers: { 'If-Match': '"1"' },
+      body: { ...terms, shareBps: 9999 },
+    });
+    expect(replaced.status).toBe(200);
+    expect(replaced.body.version).toBe(2);
+    expect((await subsidies(2029)).body).toEqual(expectedAt(9999n));
+
+    // Without a largest qualifying loan, Dongyang's loan one fen above it counts too.
+    const { maxLoanFen: _, ...unbounded } = terms;
+    expect(
+      (await portal.call('PUT', '/programmes/interest-subsidy', { as: office, body: unbounded })).status,
+    ).toBe(200);
+    const dongyangPaid = BigInt(monthly(atMax + 1));
+    const all = (await subsidies(2029)).body;
+    const shareOf = (paid: bigint) => Number((paid * 3333n) / 10_000n);
+    expect(all.items).toEqual(
+      [
+        { uscc: LANXI, interestPaidFen: Number(lanxiPaid), subsidyFen: shareOf(lanxiPaid) },
+        { uscc: DONGYANG, interestPaidFen: Number(dongyangPaid), subsidyFen: shareOf(dongyangPaid) },
+      ].sort((a, b) => (a.uscc < b.uscc ? -1 : 1)),
+    );
+    expect(all.totalFen).toBe(shareOf(lanxiPaid) + shareOf(dongyangPaid));
   });
 
   it('refuses a share above 100 % and bad terms; only the office runs the programme', async () => {
