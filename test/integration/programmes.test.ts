@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Clock } from '../../shared/domain/clock.js';
 import { withUsccCheck } from '../../shared/domain/uscc.js';
+import { loggingClient } from '../support/command-log.js';
 import { asLender, office, pledgeFixtures } from '../support/pledge-fixtures.js';
 import { createTestPortal, type TestPortal } from '../support/portal.js';
 
@@ -22,6 +23,8 @@ const clock: Clock = { now: () => new Date(), today: () => today };
 describe('the city’s interest subsidy', () => {
   let portal: TestPortal;
   let f: ReturnType<typeof pledgeFixtures>;
+  /** The DynamoDB commands the portal sends, by name. */
+  let log: ReturnType<typeof loggingClient>;
 
   /** An interest-only loan of `amountFen` to `uscc`, disbursed on `disbursedOn` (2026-09-15) for 12 months. */
   const loan = async (uscc: string, amountFen: number, disbursedOn = '2026-09-15') => {
@@ -64,7 +67,8 @@ describe('the city’s interest subsidy', () => {
   const subsidies = (year: number) => portal.call('GET', `/subsidies?year=${year}`, { as: office });
 
   beforeAll(async () => {
-    portal = await createTestPortal({ clock });
+    log = loggingClient();
+    portal = await createTestPortal({ clock, db: log.db });
     f = pledgeFixtures(portal);
     for (const uscc of [YIWU, MUNICIPAL, HANGZHOU, LANXI, DONGYANG]) await f.enterprise(uscc);
     await f.institution(BANK);
@@ -122,7 +126,12 @@ describe('the city’s interest subsidy', () => {
     const atMax = 5_000_000_00;
     const lanxiLoan = await loan(LANXI, atMax, '2029-03-10');
     const dongyangLoan = await loan(DONGYANG, atMax + 1, '2029-03-10');
+    log.take();
     await payInterest(lanxiLoan, atMax, ['2029-04-10']);
+    // The repayment files its interest fact in its own transaction: no write of its own.
+    expect(log.take().filter((c) => c !== 'GetItemCommand' && c !== 'BatchGetItemCommand')).toEqual([
+      'TransactWriteItemsCommand',
+    ]);
     await payInterest(dongyangLoan, atMax + 1, ['2029-04-10']);
     // v1 `repay` on the next due date: that month's interest and the whole principal, recorded as a repayment.
     today = '2029-05-10';
@@ -154,7 +163,10 @@ describe('the city’s interest subsidy', () => {
         totalFen: Number(subsidy),
       };
     };
+    log.take();
     expect((await subsidies(2029)).body).toEqual(expectedAt(3333n));
+    // The list reads the year's terms and queries the year's interest facts: never a Scan.
+    expect(log.take()).toEqual(['GetItemCommand', 'QueryCommand']);
 
     // A stale If-Match is refused and changes nothing; the current one replaces the terms.
     const stale = await portal.call('PUT', '/programmes/interest-subsidy', {
