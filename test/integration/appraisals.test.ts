@@ -73,6 +73,44 @@ describe('per-asset appraisals', () => {
     expect(exact.body.approvedAmountFen).toBe(max);
   });
 
+  it('caps a bundle of an invention, a utility model and a trademark by each kind’s cap; the pledge shows its appraisals', async () => {
+    const invention = await f.patent(A, { type: 1 });
+    const utility = await f.patent(A, { type: 2 });
+    const trademark = await f.trademark(A);
+    const appraisals = [
+      { assetId: invention, valueFen: 777_777_77, appraiser: '浙江中联资产评估' },
+      { assetId: utility, valueFen: 123_456_79, appraiser: '金华信达评估事务所' },
+      { assetId: trademark, valueFen: 99_999_99, appraiser: 'Jinhua Appraisal Co.' },
+    ];
+    const appraised = appraisals.reduce((s, a) => s + BigInt(a.valueFen), 0n);
+    const applied = await f.apply(A, {
+      lenderId: BANK,
+      assetIds: [invention, utility, trademark],
+      appraisedValueFen: Number(appraised),
+      requestedAmountFen: Number(appraised),
+      appraisals,
+    } as never);
+    expect(applied.status, JSON.stringify(applied.body)).toBe(201);
+    const id = applied.body.id as string;
+    const read = await portal.call('GET', `/pledges/${id}`, { as: bank });
+    expect(read.body.appraisals).toEqual(appraisals);
+    expect((await f.act(id, 'review', bank)).status).toBe(200);
+    const max =
+      cap(appraisals[0]!.valueFen, CAPS.invention) +
+      cap(appraisals[1]!.valueFen, CAPS.utility_model) +
+      cap(appraisals[2]!.valueFen, CAPS.trademark);
+    const over = await f.act(id, 'approve', bank, { approvedAmountFen: max + 1, annualRateBps: 400 });
+    expect(over.status).toBe(422);
+    expect(over.body.errors).toEqual([
+      expect.objectContaining({ path: 'approvedAmountFen', code: 'over_ltv' }),
+    ]);
+    expect(over.body.maxApprovedAmountFen).toBe(max);
+    expect((await portal.call('GET', `/pledges/${id}`, { as: bank })).body.status).toBe('under_review');
+    const exact = await f.act(id, 'approve', bank, { approvedAmountFen: max, annualRateBps: 400 });
+    expect(exact.status, JSON.stringify(exact.body)).toBe(200);
+    expect(exact.body.appraisals).toEqual(appraisals);
+  });
+
   it('without appraisals the lowest cap among the kinds applies to the whole appraised value', async () => {
     const pledge = await mixedBundle();
     const max = cap(1_333_333_00, CAPS.trademark);
@@ -132,6 +170,23 @@ describe('per-asset appraisals', () => {
     ).toEqual(['appraisedValueFen:appraised_value_mismatch']);
     const malformed = await apply([{ assetId: p1, valueFen: 0 }], 1);
     expect(malformed.status).toBe(400);
+    const badField = async (appraisal: Record<string, unknown>) => {
+      const res = await f.apply(A, {
+        lenderId: BANK,
+        assetIds: [p1],
+        appraisedValueFen: 1000,
+        requestedAmountFen: 100,
+        appraisals: [appraisal],
+      } as never);
+      expect(res.status, JSON.stringify(res.body)).toBe(400);
+      return res.body.errors.map((e: { path: string }) => e.path);
+    };
+    const valid = { assetId: p1, valueFen: 1000, appraiser: '评估所' };
+    expect(await badField({ ...valid, valueFen: 999.5 })).toEqual(['appraisals.0.valueFen']);
+    expect(await badField({ ...valid, valueFen: '1000' })).toEqual(['appraisals.0.valueFen']);
+    expect(await badField({ ...valid, appraiser: '   ' })).toEqual(['appraisals.0.appraiser']);
+    expect(await badField({ ...valid, appraiser: 'x'.repeat(201) })).toEqual(['appraisals.0.appraiser']);
+    expect(await badField({ assetId: p1, valueFen: 1000 })).toEqual(['appraisals.0.appraiser']);
     for (const id of [p1, p2])
       expect((await portal.call('GET', `/assets/${id}`, { as: office })).body.encumbrance).toBeNull();
   });
