@@ -260,6 +260,33 @@ describe('web portal journeys (Chinese by default, English on switch)', { timeou
     expect(await text(insurer.locator('article.claim'))).toContain('CNY 20,000.00');
   });
 
+  it('bank: sets its own credit terms, refused while the classification thresholds are out of order', async () => {
+    const bank = await pageFor('bank');
+    await bank.getByRole('link', { name: '授信政策' }).click();
+    const form = bank.getByRole('form', { name: '本行授信政策' });
+    // The caps in force (the defaults) fill the form.
+    await expect.poll(() => form.getByLabel('发明').inputValue()).toBe('25');
+    await form.getByLabel('发明').fill('30');
+    await form.getByLabel('罚息利率（合同利率的 %）').fill('140');
+    for (const [label, days] of [
+      ['关注', '1'],
+      ['次级', '91'],
+      ['可疑', '90'],
+      ['损失', '361'],
+    ] as const)
+      await form.getByLabel(label).fill(days);
+    await form.getByRole('button', { name: '保存' }).click();
+    expect(await alertText(bank)).toContain('must be more than substandard');
+    await form.getByLabel('可疑').fill('181');
+    await form.getByRole('button', { name: '保存' }).click();
+    await form.getByText('已保存').waitFor();
+    await bank.reload();
+    await expect.poll(() => form.getByLabel('发明').inputValue()).toBe('30');
+    expect(await form.getByLabel('罚息利率（合同利率的 %）').inputValue()).toBe('140');
+    expect(await form.getByLabel('可疑').inputValue()).toBe('181');
+    await screenshot(bank, 'bank-terms-zh');
+  });
+
   it('IP office: sets the interest subsidy and the risk pool, refused when the shares do not add up', async () => {
     const office = await pageFor('office');
     await office.getByRole('link', { name: '扶持政策' }).click();

@@ -19,6 +19,7 @@ import { BankQueue, CompanyPledgesPage, PledgeDetailPage, RegistrationQueue } fr
 import { ProgrammesPage } from './pages/programmes';
 import { SignInPage } from './pages/signin';
 import { StatsPage } from './pages/stats';
+import { LendingTermsPage } from './pages/terms';
 import { Link, PortalContext, useRoute } from './ui';
 import './styles.css';
 
@@ -28,7 +29,10 @@ const NAV: Record<Role, { to: string; label: TextKey }[]> = {
     { to: 'pledges', label: 'nav.pledges' },
     { to: 'insurance', label: 'nav.insurance' },
   ],
-  lender: [{ to: 'pledges', label: 'nav.bankQueue' }],
+  lender: [
+    { to: 'pledges', label: 'nav.bankQueue' },
+    { to: 'terms', label: 'nav.terms' },
+  ],
   insurer: [
     { to: 'policies', label: 'nav.underwriting' },
     { to: 'claims', label: 'nav.claims' },
@@ -54,6 +58,8 @@ function Page({ role }: { role: Role }) {
       return <CompanyPledgesPage />;
     case 'lender:pledges':
       return <BankQueue />;
+    case 'lender:terms':
+      return <LendingTermsPage />;
     case 'ipoffice:registration':
       return <RegistrationQueue />;
     case 'enterprise:pledges/:id':
