@@ -9,6 +9,7 @@
  */
 import { type IsoDate, todayInShanghai } from './dates.js';
 import { DESIGNATION_LEVELS, type DesignationLevel } from './designation.js';
+import { type ClassificationDays, type Loan, NON_PERFORMING, positionOn } from './loan.js';
 import type { PatentType } from './patent-number.js';
 import { COVERAGE_LINES } from './policy.js';
 
@@ -93,6 +94,40 @@ export interface ClaimPaidFact {
   paidFen: number;
 }
 
+/**
+ * A loan in the book as of the snapshot's date: an `active` loan's outstanding principal, whether it is overdue and
+ * whether it is non-performing (classified substandard, doubtful or loss); a `defaulted` loan not yet disposed is
+ * non-performing with what was outstanding when it defaulted, and neither outstanding nor overdue.
+ */
+export interface LoanBookEntry {
+  pledgeId: string;
+  lenderId: string;
+  divisionCode: string;
+  outstandingPrincipalFen: number;
+  overdueFen: number;
+  nonPerformingFen: number;
+}
+
+/** A pledge's place in the loan book on `date` under its lender's thresholds; undefined when it has none. */
+export function loanBookEntry(
+  pledge: { id: string; status: string; applicant: string; lenderId: string; loan?: Loan },
+  date: IsoDate,
+  days: ClassificationDays,
+): LoanBookEntry | undefined {
+  if (!pledge.loan || (pledge.status !== 'active' && pledge.status !== 'defaulted')) return undefined;
+  const position = positionOn(pledge.loan, date, days);
+  const principal = position.outstandingPrincipalFen;
+  const active = pledge.status === 'active';
+  return {
+    pledgeId: pledge.id,
+    lenderId: pledge.lenderId,
+    divisionCode: divisionOfUscc(pledge.applicant),
+    outstandingPrincipalFen: active ? principal : 0,
+    overdueFen: active && position.overdueDays > 0 ? principal : 0,
+    nonPerformingFen: !active || NON_PERFORMING.has(position.classification) ? principal : 0,
+  };
+}
+
 export type InForceType = PatentType | 'trademark';
 export const IN_FORCE_TYPES: readonly InForceType[] = ['invention', 'utility_model', 'design', 'trademark'];
 
@@ -121,10 +156,28 @@ export interface StatsInputs {
   claims: readonly ClaimPaidFact[];
   /** Approved amount of all pledges now `active`. */
   outstandingFen: number;
+  /** Every active loan and every defaulted one not yet disposed. */
+  loanBook: readonly LoanBookEntry[];
   inForce: Record<InForceType, number>;
   patentsGrantedThisYear: number;
   trademarksRegisteredThisYear: number;
   activeDesignations: Partial<Record<DesignationLevel, number>>;
+}
+
+/**
+ * The loan book on the snapshot's date: principal still owed on active loans, the part of it on overdue loans and
+ * the non-performing amount, in total and by lender and division.
+ */
+export interface LoanBookFigures {
+  outstandingPrincipalFen: number;
+  overdueAmountFen: number;
+  nonPerformingAmountFen: number;
+  outstandingPrincipalByLender: Record<string, number>;
+  overdueByLender: Record<string, number>;
+  nonPerformingByLender: Record<string, number>;
+  outstandingPrincipalByDivision: Record<string, number>;
+  overdueByDivision: Record<string, number>;
+  nonPerformingByDivision: Record<string, number>;
 }
 
 export interface StatsSnapshot {
@@ -139,7 +192,7 @@ export interface StatsSnapshot {
     byDivision: Record<string, number>;
     byLender: Record<string, number>;
     byMonth: Record<string, number>;
-  };
+  } & LoanBookFigures;
   insurance: {
     policiesIssued: number;
     insuredEnterprises: number;
@@ -171,7 +224,7 @@ export function financingFigures(
   outstandingFen: number,
   year: number,
   date: IsoDate,
-): StatsSnapshot['financing'] {
+): Omit<StatsSnapshot['financing'], keyof LoanBookFigures> {
   const byDivision = zeros([...JINHUA_DIVISIONS, OTHER_DIVISION]);
   const byLender: Record<string, number> = {};
   const byMonth = zeros(monthsThrough(year, date));
@@ -194,6 +247,40 @@ export function financingFigures(
     byLender: sortedKeys(byLender),
     byMonth: sortedKeys(byMonth),
   };
+}
+
+export function loanBookFigures(entries: readonly LoanBookEntry[]): LoanBookFigures {
+  const divisions = [...JINHUA_DIVISIONS, OTHER_DIVISION];
+  const figures: LoanBookFigures = {
+    outstandingPrincipalFen: 0,
+    overdueAmountFen: 0,
+    nonPerformingAmountFen: 0,
+    outstandingPrincipalByLender: {},
+    overdueByLender: {},
+    nonPerformingByLender: {},
+    outstandingPrincipalByDivision: zeros(divisions),
+    overdueByDivision: zeros(divisions),
+    nonPerformingByDivision: zeros(divisions),
+  };
+  const parts = [
+    ['outstandingPrincipalFen', 'outstandingPrincipal', 'outstandingPrincipalFen'],
+    ['overdueFen', 'overdue', 'overdueAmountFen'],
+    ['nonPerformingFen', 'nonPerforming', 'nonPerformingAmountFen'],
+  ] as const;
+  for (const entry of entries)
+    for (const [field, prefix, total] of parts) {
+      const fen = entry[field];
+      figures[total] = addExact(figures[total], fen, `financing.${total}`);
+      addTo(figures[`${prefix}ByLender`], entry.lenderId, fen, `financing.${prefix}ByLender`);
+      addTo(
+        figures[`${prefix}ByDivision`],
+        divisionKey(entry.divisionCode),
+        fen,
+        `financing.${prefix}ByDivision`,
+      );
+    }
+  for (const [, prefix] of parts) figures[`${prefix}ByLender`] = sortedKeys(figures[`${prefix}ByLender`]);
+  return figures;
 }
 
 export function insuranceFigures(
@@ -230,7 +317,10 @@ export function buildSnapshot(inputs: StatsInputs): StatsSnapshot {
     asOf: inputs.asOf,
     date: inputs.date,
     year: inputs.year,
-    financing: financingFigures(inputs.pledges, inputs.outstandingFen, inputs.year, inputs.date),
+    financing: {
+      ...financingFigures(inputs.pledges, inputs.outstandingFen, inputs.year, inputs.date),
+      ...loanBookFigures(inputs.loanBook),
+    },
     insurance: insuranceFigures(inputs.policies, inputs.claims),
     portfolio: {
       patentsInForce: {
@@ -267,7 +357,7 @@ export function flattenSnapshot(snapshot: StatsSnapshot): MetricRow[] {
     { metric: 'date', key: '', value: snapshot.date },
     { metric: 'year', key: '', value: snapshot.year },
   ];
-  const walk = (prefix: string, value: Record<string, unknown>) => {
+  const walk = (prefix: string, value: object) => {
     for (const [field, v] of Object.entries(value)) {
       const metric = `${prefix}.${field}`;
       if (typeof v === 'number') rows.push({ metric, key: '', value: v });

@@ -14,6 +14,7 @@
  *   claim   `CLAIM#<id>`/`CLAIM`    entity 'claim'   { policyId, line, status, paidFen, settledAt }
  *   asset   `ASSET#<id>`/`ASSET`    entity 'asset'   { kind, patentType, status, expiresOn, grantDate, registrationDate }
  *   designation `DESIG#<id>`/`DESIG` entity 'designation' { level, status }
+ *   lender  `INST#<id>`/`INST`      entity 'institution' { lendingPolicy.classificationDays } (the loan book's tiers)
  *
  * It also audits the per-enterprise items `GET /designations` shows (stats-facts.ts), all years:
  *   `ENT#<uscc>`/`SUMMARY` (entity 'enterprise-summary') against Σ approvedAmountFen / count of the enterprise's
@@ -33,6 +34,9 @@ import {
 } from '../domain/contributions.js';
 import { yearOf } from '../domain/dates.js';
 import type { Designation, DesignationLevel } from '../domain/designation.js';
+import type { Institution } from '../domain/institution.js';
+import { classificationDaysOf } from '../domain/lending-policy.js';
+import type { ClassificationDays } from '../domain/loan.js';
 import type { Pledge } from '../domain/pledge.js';
 import type { Claim, Policy } from '../domain/policy.js';
 import {
@@ -42,6 +46,7 @@ import {
   diffSnapshots,
   type FigureDifference,
   type InForceType,
+  loanBookEntry,
   type PledgeRegisteredFact,
   type PolicyIssuedFact,
   type StatsInputs,
@@ -71,7 +76,7 @@ export interface ReconcileResult {
   scannedItems: number;
 }
 
-const SOURCE_ENTITIES = ['pledge', 'policy', 'claim', 'asset', 'designation'];
+const SOURCE_ENTITIES = ['pledge', 'policy', 'claim', 'asset', 'designation', 'institution'];
 /** The per-enterprise statistics items (only those under `ENT#` are used of the counters). */
 const ENTERPRISE_STATS_ENTITIES = ['enterprise-summary', 'stats-counter'];
 const SCANNED_ENTITIES = [...SOURCE_ENTITIES, ...ENTERPRISE_STATS_ENTITIES];
@@ -146,6 +151,8 @@ export async function sourceStatsInputs(
   const inForce: Record<InForceType, number> = { invention: 0, utility_model: 0, design: 0, trademark: 0 };
   const activeDesignations: Partial<Record<DesignationLevel, number>> = {};
   let outstandingFen = 0;
+  const loans: Pledge[] = [];
+  const thresholds = new Map<string, ClassificationDays>();
   let patentsGranted = 0;
   let trademarksRegistered = 0;
   let scanned = 0;
@@ -156,6 +163,11 @@ export async function sourceStatsInputs(
   for await (const item of scanSources(deps)) {
     scanned++;
     switch (item.entity) {
+      case 'institution': {
+        const institution = toResource<Institution>(item);
+        thresholds.set(institution.id, classificationDaysOf(institution.lendingPolicy));
+        break;
+      }
       case 'pledge':
       case 'policy':
       case 'claim':
@@ -177,6 +189,8 @@ export async function sourceStatsInputs(
           addFigure(expectedOf, c.enterprise.uscc, 'sumInsuredFen', c.enterprise.sumInsuredFen);
           addFigure(expectedOf, c.enterprise.uscc, 'policiesIssued', 1);
         }
+        if (item.entity === 'pledge' && (item.status === 'active' || item.status === 'defaulted'))
+          loans.push(toResource<Pledge>(item));
         if (c.activeDesignation)
           activeDesignations[c.activeDesignation] = (activeDesignations[c.activeDesignation] ?? 0) + 1;
         break;
@@ -222,6 +236,9 @@ export async function sourceStatsInputs(
       policies,
       claims,
       outstandingFen,
+      loanBook: loans.flatMap(
+        (p) => loanBookEntry(p, date, thresholds.get(p.lenderId) ?? classificationDaysOf(undefined)) ?? [],
+      ),
       inForce,
       patentsGrantedThisYear: patentsGranted,
       trademarksRegisteredThisYear: trademarksRegistered,

@@ -58,16 +58,16 @@ export class PledgeRepository {
   }
 
   /**
-   * One page of the active loans: the office index's `active#` range, so a servicing run reads what is active and
-   * nothing else, however large the table grows.
+   * One page of the loans in one state (`active`, `defaulted`): the office index's `<status>#` range, so a job reads
+   * those loans and nothing else, however large the table grows.
    */
-  activeLoans(page: PageRequest): Promise<Page<Pledge>> {
+  loansIn(status: 'active' | 'defaulted', page: PageRequest): Promise<Page<Pledge>> {
     return queryPage<Pledge>({
       db: this.store.db,
       tableName: this.store.tableName,
       index: 'gsi3',
       partition: partitions.officePledges,
-      sortPrefix: 'active#',
+      sortPrefix: `${status}#`,
       page,
     });
   }

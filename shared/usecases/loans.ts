@@ -14,6 +14,7 @@ import {
   type Allocation,
   addTranche,
   applyRepayment,
+  type ClassificationDays,
   isSettled,
   type Loan,
   type LoanPosition,
@@ -22,6 +23,7 @@ import {
 } from '../domain/loan.js';
 import { checkDisbursementDate, maySee, type Pledge, trancheAmount } from '../domain/pledge.js';
 import type { PledgeStatus } from '../domain/pledge-state-machine.js';
+import { type LoanBookEntry, loanBookEntry } from '../domain/statistics.js';
 import type { IdempotencyRequest } from '../store/idempotency-store.js';
 import { institutionKey, interestFactKey, pledgeKey, REPAYMENT_PREFIX, repaymentKey } from '../store/keys.js';
 import { PledgeRepository } from '../store/pledge-repository.js';
@@ -286,24 +288,14 @@ export interface ServicingResult {
 export async function serviceLoans(uc: UseCaseContext, pageSize = 100): Promise<ServicingResult> {
   const today = uc.clock.today();
   const repo = new PledgeRepository(uc.store);
-  const policies = new Map<string, ReturnType<typeof classificationDaysOf>>();
+  const thresholds = lenderThresholds(uc);
   let examined = 0;
   let updated = 0;
   let cursor: string | undefined;
   do {
-    const page = await repo.activeLoans({ limit: pageSize, cursor });
+    const page = await repo.loansIn('active', { limit: pageSize, cursor });
     cursor = page.nextCursor ?? undefined;
-    const missing = [...new Set(page.items.map((p) => p.lenderId))].filter((l) => !policies.has(l));
-    if (missing.length > 0) {
-      const lenders = await uc.store.batchGet(missing.map(institutionKey), { consistent: false });
-      for (const id of missing) {
-        const item = lenders.get(institutionKey(id));
-        policies.set(
-          id,
-          classificationDaysOf(item ? toResource<Institution>(item).lendingPolicy : undefined),
-        );
-      }
-    }
+    const policies = await thresholds(page.items);
     for (const candidate of page.items) {
       if (!candidate.loan) continue;
       examined++;
@@ -331,14 +323,50 @@ export async function serviceLoans(uc: UseCaseContext, pageSize = 100): Promise<
   return { examined, updated };
 }
 
+/**
+ * The loan book as of the business date: every active loan and every defaulted one not yet disposed, each with
+ * its outstanding, overdue and non-performing principal under its lender's thresholds. Reads: one Query per 100
+ * such loans plus one BatchGet of their lenders — the loan book's size, never the table's.
+ */
+export async function loanBookOn(uc: UseCaseContext, pageSize = 100): Promise<LoanBookEntry[]> {
+  const today = uc.clock.today();
+  const repo = new PledgeRepository(uc.store);
+  const thresholds = lenderThresholds(uc);
+  const entries: LoanBookEntry[] = [];
+  for (const status of ['active', 'defaulted'] as const) {
+    let cursor: string | undefined;
+    do {
+      const page = await repo.loansIn(status, { limit: pageSize, cursor });
+      cursor = page.nextCursor ?? undefined;
+      const policies = await thresholds(page.items);
+      for (const pledge of page.items) {
+        const entry = loanBookEntry(pledge, today, policies.get(pledge.lenderId)!);
+        if (entry) entries.push(entry);
+      }
+    } while (cursor);
+  }
+  return entries;
+}
+
+/** The lenders' classification thresholds, each lender read once per run (one BatchGet for those not yet seen). */
+function lenderThresholds(uc: UseCaseContext) {
+  const known = new Map<string, ClassificationDays>();
+  return async (pledges: readonly Pledge[]): Promise<ReadonlyMap<string, ClassificationDays>> => {
+    const missing = [...new Set(pledges.map((p) => p.lenderId))].filter((l) => !known.has(l));
+    if (missing.length > 0) {
+      const lenders = await uc.store.batchGet(missing.map(institutionKey), { consistent: false });
+      for (const id of missing) {
+        const item = lenders.get(institutionKey(id));
+        known.set(id, classificationDaysOf(item ? toResource<Institution>(item).lendingPolicy : undefined));
+      }
+    }
+    return known;
+  };
+}
+
 class Unchanged extends Error {}
 
-function servicingOf(
-  loan: Loan,
-  today: IsoDate,
-  days: ReturnType<typeof classificationDaysOf>,
-  pledge: Pledge,
-): Servicing {
+function servicingOf(loan: Loan, today: IsoDate, days: ClassificationDays, pledge: Pledge): Servicing {
   const position = positionOn(loan, today, days);
   const next = position.instalments.find((i) => i.status !== 'paid' && compareDates(i.dueOn, today) >= 0);
   const nextDueOn = next?.dueOn ?? null;

@@ -7,10 +7,12 @@ import { DomainError, notFound } from '../domain/errors.js';
 import { buildSnapshot, type StatsInputs, type StatsSnapshot } from '../domain/statistics.js';
 import { StatsRepository } from '../store/stats-repository.js';
 import type { UseCaseContext } from './context.js';
+import { loanBookOn } from './loans.js';
 
 /**
  * The inputs of the snapshot as of the business date: 11 Queries on small partitions (3 fact partitions of this year,
- * 4 in-force types from today on, 2 granted counters, outstanding, designations), never a Scan.
+ * 4 in-force types from today on, 2 granted counters, outstanding, designations) and the loan book (the active and
+ * defaulted loans by the office index, and their lenders), never a Scan.
  */
 export async function gatherStatsInputs(uc: UseCaseContext): Promise<StatsInputs> {
   const repo = new StatsRepository(uc.store);
@@ -29,6 +31,7 @@ export async function gatherStatsInputs(uc: UseCaseContext): Promise<StatsInputs
     trademarksRegistered,
     outstandingFen,
     activeDesignations,
+    loanBook,
   ] = await Promise.all([
     repo.pledgeFacts(year),
     repo.policyFacts(year),
@@ -41,6 +44,7 @@ export async function gatherStatsInputs(uc: UseCaseContext): Promise<StatsInputs
     repo.granted(year, 'trademark'),
     repo.outstandingFen(),
     repo.activeDesignations(),
+    loanBookOn(uc),
   ]);
   return {
     asOf: now.toISOString(),
@@ -50,6 +54,7 @@ export async function gatherStatsInputs(uc: UseCaseContext): Promise<StatsInputs
     policies,
     claims,
     outstandingFen,
+    loanBook,
     inForce: { invention, utility_model: utilityModel, design, trademark },
     patentsGrantedThisYear: patentsGranted,
     trademarksRegisteredThisYear: trademarksRegistered,

@@ -38,7 +38,11 @@ const LEVELS = DESIGNATION_LEVELS;
 /** Lenders with different loan-to-value caps (the default policy, a generous one, a cautious one). */
 const LENDERS = [
   { id: 'scn-bank-a', inventionBps: 2500 },
-  { id: 'scn-bank-b', inventionBps: 4000 },
+  {
+    id: 'scn-bank-b',
+    inventionBps: 4000,
+    classificationDays: { specialMention: 5, substandard: 31, doubtful: 62, loss: 200 },
+  },
   { id: 'scn-bank-c', inventionBps: 1000 },
 ] as const;
 const INSURERS = ['scn-picc', 'scn-cpic'] as const;
@@ -97,6 +101,9 @@ const pledgeArb = fc.record({
   approvedPermille: fc.integer({ min: 1, max: 1000 }),
   termMonths: fc.integer({ min: 1, max: 60 }),
   fate: fc.constantFrom(...PLEDGE_FATES),
+  repaymentType: fc.constantFrom('equal_instalment', 'equal_principal', 'interest_only', 'bullet'),
+  /** An active loan prepays this share of its principal today (‰; 0: none). */
+  prepaidPermille: fc.integer({ min: 0, max: 999 }),
 });
 const claimArb = fc.record({
   line: fc.nat(),
@@ -153,6 +160,8 @@ const EVERYTHING: Scenario = {
     approvedPermille: 700 + i,
     termMonths: 12,
     fate,
+    repaymentType: (['equal_instalment', 'equal_principal', 'interest_only', 'bullet'] as const)[i % 4]!,
+    prepaidPermille: i % 2 === 0 ? 0 : 250,
   })),
   policies: (['applied', 'declined', 'cancelled:applied', 'active', 'cancelled:active'] as const).map(
     (fate, i) => ({
@@ -243,6 +252,7 @@ async function play(portal: TestPortal, s: Scenario): Promise<Tally> {
         as: office,
         body: {
           maxLtvBps: { invention: lender.inventionBps, utility_model: 1500, design: 1500, trademark: 5000 },
+          ...('classificationDays' in lender ? { classificationDays: lender.classificationDays } : {}),
         },
       }),
       200,
@@ -360,7 +370,11 @@ async function play(portal: TestPortal, s: Scenario): Promise<Tally> {
         );
       for (const action of PLEDGE_PATHS[p.fate]) {
         if (action === 'approve')
-          await act(action, asLender(lender.id), { approvedAmountFen: approved, annualRateBps: 435 });
+          await act(action, asLender(lender.id), {
+            approvedAmountFen: approved,
+            annualRateBps: 435,
+            repaymentType: p.repaymentType,
+          });
         else if (action === 'reject') await act(action, asLender(lender.id), { reason: 'No.' });
         else if (action === 'refuse') await act(action, office, { reason: 'No.' });
         else if (action === 'withdraw') await act(action, asEnterprise(applicant));
@@ -375,6 +389,16 @@ async function play(portal: TestPortal, s: Scenario): Promise<Tally> {
         tally.registeredCount++;
       }
       if (p.fate === 'active') tally.outstandingFen += approved;
+      const prepaidFen = Math.floor((approved * p.prepaidPermille) / 1000);
+      if (p.fate === 'active' && prepaidFen > 0)
+        expectStatus(
+          await portal.call('POST', `/pledges/${id}/repayments`, {
+            as: asLender(lender.id),
+            body: { amountFen: prepaidFen },
+          }),
+          201,
+          'prepayment',
+        );
     }),
   );
 
@@ -621,6 +645,70 @@ async function everyItem(portal: TestPortal): Promise<Item[]> {
   return items;
 }
 
+const DAY_MS = 86_400_000;
+
+/**
+ * The loan book on `date` by the contract's definitions, from the stored instalments: outstanding = Σ unpaid
+ * principal of active loans; overdue when an instalment due before `date` is not fully paid; non-performing from
+ * the lender's `substandard` threshold (regulator: 91 days), and every defaulted loan with what it still owed.
+ */
+function loanBookBruteForce(items: Item[], date: string) {
+  const thresholds = new Map(
+    items
+      .filter((i) => i.entity === 'institution')
+      .map((i) => {
+        const days = (i.lendingPolicy as { classificationDays?: { substandard: number } } | undefined)
+          ?.classificationDays;
+        return [String(i.id), days?.substandard ?? 91] as const;
+      }),
+  );
+  const divisions = () => Object.fromEntries([...COUNTIES, 'other'].map((c) => [c, 0]));
+  const book = {
+    outstandingPrincipalFen: 0,
+    overdueAmountFen: 0,
+    nonPerformingAmountFen: 0,
+    outstandingPrincipalByLender: {} as Record<string, number>,
+    overdueByLender: {} as Record<string, number>,
+    nonPerformingByLender: {} as Record<string, number>,
+    outstandingPrincipalByDivision: divisions(),
+    overdueByDivision: divisions(),
+    nonPerformingByDivision: divisions(),
+  };
+  type Inst = {
+    dueOn: string;
+    principalFen: number;
+    paidPrincipalFen: number;
+    interestFen: number;
+    paidInterestFen: number;
+  };
+  for (const p of items) {
+    if (p.entity !== 'pledge' || (p.status !== 'active' && p.status !== 'defaulted')) continue;
+    const instalments = (p.loan as { instalments: Inst[] }).instalments;
+    const principal = instalments.reduce((sum, i) => sum + i.principalFen - i.paidPrincipalFen, 0);
+    const late = instalments.filter(
+      (i) => i.dueOn < date && i.principalFen - i.paidPrincipalFen + i.interestFen - i.paidInterestFen > 0,
+    );
+    const days = late.length === 0 ? 0 : (Date.parse(date) - Date.parse(late[0]!.dueOn)) / DAY_MS;
+    const active = p.status === 'active';
+    const lender = String(p.lenderId);
+    const division = String(p.applicant).slice(2, 8);
+    const county = COUNTIES.includes(division) ? division : 'other';
+    const parts = [
+      ['outstandingPrincipal', active ? principal : 0],
+      ['overdue', active && days > 0 ? principal : 0],
+      ['nonPerforming', !active || days >= thresholds.get(lender)! ? principal : 0],
+    ] as const;
+    for (const [prefix, fen] of parts) {
+      const total =
+        prefix === 'outstandingPrincipal' ? 'outstandingPrincipalFen' : (`${prefix}AmountFen` as const);
+      book[total] += fen;
+      book[`${prefix}ByLender`][lender] = (book[`${prefix}ByLender`][lender] ?? 0) + fen;
+      book[`${prefix}ByDivision`][county]! += fen;
+    }
+  }
+  return book;
+}
+
 function bruteForce(items: Item[], now: Date) {
   const date = shanghai(now);
   const year = Number(date.slice(0, 4));
@@ -673,6 +761,7 @@ function bruteForce(items: Item[], now: Date) {
       byDivision,
       byLender,
       byMonth,
+      ...loanBookBruteForce(items, date),
     },
     insurance: {
       policiesIssued: issued.length,
@@ -739,6 +828,19 @@ describe('statistics over a random city driven through the API', () => {
         const served = await portal.call('GET', '/stats', { as: office });
         expect(served.status).toBe(200);
         expect(served.body).toEqual(snapshot);
+
+        // The loan book as the months go by without a repayment: first overdue, then non-performing, each
+        // lender by its own thresholds (the snapshot's loan book equals the brute force on every later day).
+        const items = await everyItem(portal);
+        for (const laterDays of [33, 40, 70, 130, 400]) {
+          const later = new Date(now.getTime() + laterDays * DAY_MS);
+          const { financing } = await computeStats(portal.deps, fixedClock(later));
+          const book = loanBookBruteForce(items, shanghai(later));
+          expect(financing).toMatchObject(book);
+          expect(Object.keys(financing.overdueByLender).sort()).toEqual(
+            Object.keys(book.overdueByLender).sort(),
+          );
+        }
       }),
       { numRuns: 4, examples: [[EVERYTHING]] },
     );

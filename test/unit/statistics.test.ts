@@ -1,6 +1,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { addDays, addMonths } from '../../shared/domain/dates.js';
 import { designationTransition, lockEffect, reviewRefusal } from '../../shared/domain/designation.js';
+import {
+  applyRepayment,
+  owedOn,
+  REGULATOR_CLASSIFICATION_DAYS,
+  startLoan,
+} from '../../shared/domain/loan.js';
 import {
   addExact,
   buildSnapshot,
@@ -9,6 +16,8 @@ import {
   flattenSnapshot,
   inForceOn,
   JINHUA_DIVISIONS,
+  type LoanBookEntry,
+  loanBookEntry,
   type PledgeRegisteredFact,
   StatisticsOverflow,
   type StatsInputs,
@@ -38,6 +47,7 @@ const inputs = (over: Partial<StatsInputs> = {}): StatsInputs => ({
   policies: [],
   claims: [],
   outstandingFen: 0,
+  loanBook: [],
   inForce: { invention: 0, utility_model: 0, design: 0, trademark: 0 },
   patentsGrantedThisYear: 0,
   trademarksRegisteredThisYear: 0,
@@ -315,5 +325,113 @@ describe('designation state machine', () => {
     expect(reviewRefusal(d, 2022)?.kind).toBe('predates');
     expect(reviewRefusal(d, 2024)?.kind).toBe('duplicate');
     expect(reviewRefusal(d, 2025)).toBeUndefined();
+  });
+});
+
+describe('the loan book', () => {
+  const lenders = ['bank-a', 'bank-b', 'bank-c'];
+  const divisions = ['330702', '330782', '110000', '330700'];
+  const entry = fc.record({
+    pledgeId: fc.uuid(),
+    lenderId: fc.constantFrom(...lenders),
+    divisionCode: fc.constantFrom(...divisions),
+    outstandingPrincipalFen: fc.integer({ min: 0, max: 10 ** 12 }),
+    overdue: fc.boolean(),
+    nonPerforming: fc.boolean(),
+    defaulted: fc.boolean(),
+  });
+
+  it('sums outstanding, overdue and non-performing principal exactly, in total, by lender and by division', () => {
+    fc.assert(
+      fc.property(fc.array(entry, { maxLength: 40 }), (raw) => {
+        const entries: LoanBookEntry[] = raw.map((r) => ({
+          pledgeId: r.pledgeId,
+          lenderId: r.lenderId,
+          divisionCode: r.divisionCode,
+          outstandingPrincipalFen: r.defaulted ? 0 : r.outstandingPrincipalFen,
+          overdueFen: !r.defaulted && r.overdue ? r.outstandingPrincipalFen : 0,
+          nonPerformingFen: r.defaulted || r.nonPerforming ? r.outstandingPrincipalFen : 0,
+        }));
+        const f = buildSnapshot(inputs({ loanBook: entries })).financing;
+        // Brute force in BigInt, key by key.
+        const total = (
+          pick: (e: LoanBookEntry) => number,
+          keep: (e: LoanBookEntry) => boolean = () => true,
+        ) => Number(entries.filter(keep).reduce((sum, e) => sum + BigInt(pick(e)), 0n));
+        const county = (code: string) => (JINHUA_DIVISIONS.includes(code as never) ? code : 'other');
+        expect(f.outstandingPrincipalFen).toBe(total((e) => e.outstandingPrincipalFen));
+        expect(f.overdueAmountFen).toBe(total((e) => e.overdueFen));
+        expect(f.nonPerformingAmountFen).toBe(total((e) => e.nonPerformingFen));
+        for (const lender of lenders) {
+          const mine = (e: LoanBookEntry) => e.lenderId === lender;
+          const present = entries.some(mine);
+          expect(f.outstandingPrincipalByLender[lender]).toBe(
+            present ? total((e) => e.outstandingPrincipalFen, mine) : undefined,
+          );
+          expect(f.overdueByLender[lender]).toBe(present ? total((e) => e.overdueFen, mine) : undefined);
+          expect(f.nonPerformingByLender[lender]).toBe(
+            present ? total((e) => e.nonPerformingFen, mine) : undefined,
+          );
+        }
+        for (const key of [...JINHUA_DIVISIONS, 'other']) {
+          const here = (e: LoanBookEntry) => county(e.divisionCode) === key;
+          expect(f.outstandingPrincipalByDivision[key]).toBe(total((e) => e.outstandingPrincipalFen, here));
+          expect(f.overdueByDivision[key]).toBe(total((e) => e.overdueFen, here));
+          expect(f.nonPerformingByDivision[key]).toBe(total((e) => e.nonPerformingFen, here));
+        }
+      }),
+    );
+  });
+
+  it('places a loan by its arrears: current, overdue, non-performing past 90 days, defaulted', () => {
+    const disbursedOn = '2026-01-10';
+    const loan = startLoan({
+      repaymentType: 'equal_principal',
+      annualRateBps: 400,
+      penaltyFactorBps: 15_000,
+      termMonths: 12,
+      amountFen: 1_200_000,
+      disbursedOn,
+    });
+    const pledge = { id: 'p', status: 'active', applicant: '91330782MA2A00001X', lenderId: 'bank-a', loan };
+    const days = REGULATOR_CLASSIFICATION_DAYS;
+    const firstDue = addMonths(disbursedOn, 1);
+    // Before the first due date: all principal outstanding, nothing overdue.
+    expect(loanBookEntry(pledge, addDays(firstDue, -1), days)).toEqual({
+      pledgeId: 'p',
+      lenderId: 'bank-a',
+      divisionCode: '330782',
+      outstandingPrincipalFen: 1_200_000,
+      overdueFen: 0,
+      nonPerformingFen: 0,
+    });
+    // A day late: overdue (special mention), still performing.
+    expect(loanBookEntry(pledge, addDays(firstDue, 1), days)).toMatchObject({
+      outstandingPrincipalFen: 1_200_000,
+      overdueFen: 1_200_000,
+      nonPerformingFen: 0,
+    });
+    // 91 days late: substandard, non-performing.
+    expect(loanBookEntry(pledge, addDays(firstDue, 91), days)).toMatchObject({
+      overdueFen: 1_200_000,
+      nonPerformingFen: 1_200_000,
+    });
+    // The first instalment paid on time: 1/12 of the principal is gone and the loan is current.
+    const due = owedOn(loan, firstDue);
+    const paid = applyRepayment(loan, due.dueInterestFen + due.duePrincipalFen, firstDue);
+    expect(paid.allocation.principalFen).toBe(100_000);
+    const afterPaying = { ...pledge, loan: paid.loan };
+    const position = loanBookEntry(afterPaying, addDays(firstDue, 1), days)!;
+    expect(position.outstandingPrincipalFen).toBe(1_100_000);
+    expect(position.overdueFen).toBe(0);
+    // Defaulted: non-performing for all it owed, no longer outstanding or overdue.
+    expect(loanBookEntry({ ...pledge, status: 'defaulted' }, addDays(firstDue, 5), days)).toMatchObject({
+      outstandingPrincipalFen: 0,
+      overdueFen: 0,
+      nonPerformingFen: 1_200_000,
+    });
+    // Repaid, disposed or released loans are not in the book.
+    for (const status of ['repaid', 'disposed', 'released'])
+      expect(loanBookEntry({ ...pledge, status }, firstDue, days)).toBeUndefined();
   });
 });
