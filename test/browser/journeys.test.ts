@@ -323,7 +323,7 @@ describe('web portal journeys (Chinese by default, English on switch)', { timeou
 
     await h.runStatsJob();
     await office.getByRole('link', { name: '统计分析' }).click();
-    const tiles = await text(office.locator('.tiles'));
+    const tiles = await text(office.locator('.tiles').first());
     expect(tiles).toContain('25万元'); // new pledge financing
     expect(tiles).toContain('50万元'); // sum insured
     expect(tiles).toContain('2万元'); // claims paid: 20,000 元
@@ -332,6 +332,12 @@ describe('web portal journeys (Chinese by default, English on switch)', { timeou
     const byLine = await text(office.locator('figure', { hasText: '按险种' }));
     expect(byLine).toContain('维权费用');
     expect(await office.locator('figure svg').count()).toBe(4);
+    // The loan book: 25万元 disbursed, 1,000 元 prepaid off the principal, nothing overdue yet.
+    const byBank = await text(office.locator('table[data-loan-book="lender"]'));
+    expect(byBank).toContain('金华银行');
+    expect(byBank).toContain('24.9万元');
+    const byCounty = await text(office.locator('table[data-loan-book="county"]'));
+    expect(byCounty).toContain('义乌市');
     await screenshot(office, 'ipoffice-dashboard-zh');
 
     const [download] = await Promise.all([

@@ -9,6 +9,23 @@ import * as z from '../zod.js';
 
 const FenMap = z.record(z.string(), z.number());
 
+/** The loan book on the snapshot's date (absent from snapshots taken before it was counted). */
+const loanBookFigure = (description: string) => z.number().int().optional().openapi({ description });
+const LoanBookSchema = {
+  outstandingPrincipalFen: loanBookFigure('Principal still owed on active loans'),
+  overdueAmountFen: loanBookFigure('Outstanding principal of active loans with an instalment overdue'),
+  nonPerformingAmountFen: loanBookFigure(
+    'Outstanding principal of loans classified substandard, doubtful or loss (by their lender’s thresholds), ' +
+      'plus defaulted loans not yet disposed',
+  ),
+  outstandingPrincipalByLender: FenMap.optional(),
+  overdueByLender: FenMap.optional(),
+  nonPerformingByLender: FenMap.optional(),
+  outstandingPrincipalByDivision: FenMap.optional(),
+  overdueByDivision: FenMap.optional(),
+  nonPerformingByDivision: FenMap.optional(),
+};
+
 const SnapshotSchema = z
   .object({
     asOf: z.string().openapi({ description: 'When the scheduled run computed the figures (RFC 3339)' }),
@@ -24,6 +41,7 @@ const SnapshotSchema = z
       byMonth: FenMap.openapi({
         description: '`YYYY-MM` (Asia/Shanghai), January through the snapshot month',
       }),
+      ...LoanBookSchema,
     }),
     insurance: z.object({
       policiesIssued: z.number().int(),

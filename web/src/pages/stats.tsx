@@ -1,6 +1,7 @@
 /** IP office: the statistics dashboard (latest snapshot) with charts and the CSV download. */
 import { useState } from 'preact/hooks';
 import { asProblem, type Problem } from '../api';
+import type { components } from '../api-types';
 import { DIVISIONS, useI18n } from '../i18n';
 import { formatFen } from '../money';
 import { DateTimeText, Loading, Money, ProblemBox, useLoad, usePortal } from '../ui';
@@ -12,6 +13,10 @@ export function StatsPage() {
   const { t, tx, lang } = useI18n();
   const { api, config, session } = usePortal();
   const stats = useLoad(() => api.GET('/stats'), []);
+  const lenders = useLoad(
+    () => api.GET('/institutions', { params: { query: { kind: 'lender', limit: 100 } } }),
+    [],
+  );
   const [downloadProblem, setDownloadProblem] = useState<Problem | null>(null);
 
   // The CSV needs the bearer token, so a plain link cannot fetch it: fetch, then save the blob.
@@ -109,6 +114,13 @@ export function StatsPage() {
           value={count(s.portfolio.trademarksRegisteredThisYear)}
         />
       </section>
+      {s.financing.outstandingPrincipalFen !== undefined && (
+        <LoanBook
+          financing={s.financing}
+          lenderName={(id) => lenders.data?.items.find((l) => l.id === id)?.name ?? id}
+          divisionName={(code) => DIVISIONS[code]?.[lang] ?? t('stats.otherDivision')}
+        />
+      )}
       <section class="charts">
         <ColumnChart title={t('stats.byMonth')} data={byMonth} />
         <BarChart title={t('stats.byCounty')} data={byCounty} />
@@ -116,6 +128,88 @@ export function StatsPage() {
         <BarChart title={t('stats.designations')} data={designations} />
       </section>
     </>
+  );
+}
+
+type Financing = components['schemas']['StatsSnapshot']['financing'];
+
+/** The loan book: principal outstanding, overdue and non-performing, by lender and by county. */
+function LoanBook({
+  financing: f,
+  lenderName,
+  divisionName,
+}: {
+  financing: Financing;
+  lenderName: (id: string) => string;
+  divisionName: (code: string) => string;
+}) {
+  const { t } = useI18n();
+  const share = (part = 0, whole = 0) => (whole === 0 ? '—' : `${((part * 100) / whole).toFixed(2)}%`);
+  const rows = (
+    outstanding: Record<string, number> = {},
+    overdue: Record<string, number> = {},
+    npl: Record<string, number> = {},
+    name: (key: string) => string,
+  ) =>
+    Object.keys(outstanding)
+      .filter((k) => (outstanding[k] ?? 0) + (npl[k] ?? 0) > 0)
+      .sort((a, b) => (outstanding[b] ?? 0) - (outstanding[a] ?? 0))
+      .map((k) => (
+        <tr key={k}>
+          <th scope="row">{name(k)}</th>
+          <td class="num">
+            <Money fen={outstanding[k] ?? 0} />
+          </td>
+          <td class="num">
+            <Money fen={overdue[k] ?? 0} />
+          </td>
+          <td class="num">
+            <Money fen={npl[k] ?? 0} />
+          </td>
+        </tr>
+      ));
+  const table = (caption: string, key: string, body: preact.ComponentChildren) => (
+    <div class="table-wrap">
+      <table data-loan-book={key}>
+        <caption>{caption}</caption>
+        <thead>
+          <tr>
+            <th scope="col">{key === 'lender' ? t('stats.lender') : t('stats.county')}</th>
+            <th scope="col">{t('stats.outstandingPrincipal')}</th>
+            <th scope="col">{t('stats.overdue')}</th>
+            <th scope="col">{t('stats.nonPerforming')}</th>
+          </tr>
+        </thead>
+        <tbody>{body}</tbody>
+      </table>
+    </div>
+  );
+  return (
+    <section class="loan-book" aria-labelledby="loan-book">
+      <h2 id="loan-book">{t('stats.loanBook')}</h2>
+      <div class="tiles">
+        <Tile
+          label={t('stats.outstandingPrincipal')}
+          value={<Money fen={f.outstandingPrincipalFen ?? 0} />}
+        />
+        <Tile
+          label={t('stats.overdue')}
+          value={<Money fen={f.overdueAmountFen ?? 0} />}
+          note={`${t('stats.ofOutstanding')} ${share(f.overdueAmountFen, f.outstandingPrincipalFen)}`}
+        />
+        <Tile label={t('stats.nonPerforming')} value={<Money fen={f.nonPerformingAmountFen ?? 0} />} />
+      </div>
+      {table(
+        t('stats.loanBookByLender'),
+        'lender',
+        rows(f.outstandingPrincipalByLender, f.overdueByLender, f.nonPerformingByLender, lenderName),
+      )}
+      {table(
+        t('stats.loanBookByCounty'),
+        'county',
+        rows(f.outstandingPrincipalByDivision, f.overdueByDivision, f.nonPerformingByDivision, divisionName),
+      )}
+    </section>
   );
 }
 
