@@ -25,6 +25,7 @@ import {
   type LtvKind,
   type MaxLtvBps,
 } from '../shared/domain/lending-policy.js';
+import type { RepaymentType } from '../shared/domain/loan-schedule.js';
 import { WAN_YUAN_FEN, YI_YUAN_FEN } from '../shared/domain/money.js';
 import { patentCheckCharacter } from '../shared/domain/patent-number.js';
 import type { CoverageLine } from '../shared/domain/policy.js';
@@ -277,6 +278,7 @@ export const PLEDGE_FATES = [
   'defaulted',
   'released_repaid',
   'released_defaulted',
+  'released_disposed',
 ] as const;
 export type PledgeFate = (typeof PLEDGE_FATES)[number];
 
@@ -294,8 +296,18 @@ const PLEDGE_PATHS: Record<PledgeFate, readonly string[]> = {
   defaulted: ['review', 'approve', 'register', 'disburse', 'default'],
   released_repaid: ['review', 'approve', 'register', 'disburse', 'repay', 'release'],
   released_defaulted: ['review', 'approve', 'register', 'disburse', 'default', 'release'],
+  released_disposed: ['review', 'approve', 'register', 'disburse', 'default', 'dispose', 'release'],
 };
 export const isRegisteredFate = (fate: PledgeFate) => PLEDGE_PATHS[fate].includes('register');
+
+/** What happens to a loan after its disbursement: done on the seed's last day, after the repayments since. */
+const LATER_ACTIONS: ReadonlySet<string> = new Set(['repay', 'default', 'dispose', 'release']);
+
+/**
+ * How a disbursed loan has been repaid since: every instalment on its due date, all but the last one due (a few
+ * weeks in arrears), or nothing since the first (months in arrears: non-performing).
+ */
+export type Arrears = 'none' | 'late' | 'non_performing';
 
 export interface PlannedPledge {
   key: string;
@@ -305,9 +317,11 @@ export interface PlannedPledge {
   requestedAmountFen: number;
   approvedAmountFen: number;
   annualRateBps: number;
+  repaymentType: RepaymentType;
   termMonths: number;
   purpose: string;
   fate: PledgeFate;
+  arrears: Arrears;
 }
 
 export interface PlannedClaim {
@@ -369,7 +383,6 @@ export interface CityPlan {
     registeredCount: number;
     enterprisesFinanced: number;
     designations: Record<string, number>;
-    requests: number;
   };
 }
 
@@ -535,9 +548,13 @@ export function planCity(now: Date = new Date()): CityPlan {
     registeredFates.push(
       rng.weighted<PledgeFate>(
         ['active', 'repaid', 'released_repaid', 'defaulted', 'released_defaulted', 'registered'],
-        [70, 11, 8, 4, 3, 4],
+        [70, 11, 8, 2, 3, 6],
       ),
     );
+  // One defaulted loan's rights were auctioned before the release (the rest were released by waiver).
+  registeredFates[registeredFates.indexOf('released_defaulted')] = 'released_disposed';
+  // The loan book's own draws come from a second generator, so the published figures' draws stay as they were.
+  const loanRng = prng(SEED + 1);
   const openFates: PledgeFate[] = [
     ...Array<PledgeFate>(10).fill('submitted'),
     ...Array<PledgeFate>(10).fill('under_review'),
@@ -607,9 +624,14 @@ export function planCity(now: Date = new Date()): CityPlan {
       requestedAmountFen: requestedFen,
       approvedAmountFen: approvedFen,
       annualRateBps: rng.int(300, 550),
+      repaymentType: loanRng.weighted<RepaymentType>(
+        ['equal_instalment', 'equal_principal', 'interest_only', 'bullet'],
+        [45, 20, 20, 15],
+      ),
       termMonths,
       purpose: rng.pick(PLEDGE_PURPOSES),
       fate,
+      arrears: loanRng.weighted<Arrears>(['none', 'late', 'non_performing'], [92, 6, 2]),
     });
   });
 
@@ -815,18 +837,6 @@ function tally(enterprises: PlannedEnterprise[], designations: PlannedDesignatio
       .map((p) => ({ e, p })),
   );
   const active = designations.filter((x) => !x.revokeReason && x.review?.outcome !== 'fail');
-  let requests = 2 * LENDERS.length + INSURERS.length + 1;
-  for (const e of enterprises) {
-    requests += 1 + e.assets.length + e.assets.filter((a) => a.deleted).length;
-    for (const p of e.pledges) requests += 1 + PLEDGE_PATHS[p.fate].length;
-    for (const p of e.policies)
-      requests +=
-        1 +
-        (p.fate === 'applied' ? 0 : 1) +
-        (p.fate === 'issued_then_cancelled' ? 1 : 0) +
-        p.claims.reduce((n, c) => n + (c.outcome === 'filed' ? 1 : 2), 0);
-  }
-  for (const x of designations) requests += 1 + (x.review || x.revokeReason ? 1 : 0);
   return {
     policiesIssued: issued.length,
     insuredEnterprises: new Set(issued.map(({ e }) => e.uscc)).size,
@@ -842,7 +852,6 @@ function tally(enterprises: PlannedEnterprise[], designations: PlannedDesignatio
         'provincial_advantage',
       ].map((l) => [l, active.filter((x) => x.level === l).length]),
     ),
-    requests,
   };
 }
 
@@ -886,11 +895,28 @@ export class SeedRefused extends Error {
 }
 
 export interface SeedOptions {
-  now?: Date;
+  /** The seed's last day (default: today in Asia/Shanghai). */
+  today?: IsoDate;
+  /**
+   * Moves the portal's business date (in-process only). With it the city is loaded as of `loanBookStart(today)`
+   * and its loans are repaid — or not — up to `today`, so the loan book has a history and arrears; without it
+   * (a portal over HTTP keeps its own date) everything happens today and no instalment has fallen due yet.
+   */
+  setToday?: (date: IsoDate) => void;
   /** Requests in flight at once (default 12). */
   concurrency?: number;
   log?: (line: string) => void;
 }
+
+/**
+ * The day the seed's loans were registered and disbursed: 150 days before `today` — four to five monthly
+ * instalments, the first overdue long enough to be non-performing — but never before 1 January, so every loan still
+ * counts for this year's published figures.
+ */
+export const loanBookStart = (today: IsoDate): IsoDate => {
+  const start = addDays(today, -150);
+  return start.slice(0, 4) === today.slice(0, 4) ? start : `${today.slice(0, 4)}-01-01`;
+};
 
 export interface SeedResult {
   plan: CityPlan;
@@ -932,7 +958,11 @@ async function inPool<T>(
 /** Loads the plan into an EMPTY portal through its public API; refuses when enterprises already exist. */
 export async function seedCity(call: SeedCall, options: SeedOptions = {}): Promise<SeedResult> {
   const started = Date.now();
-  const plan = planCity(options.now ?? new Date());
+  const today = options.today ?? todayInShanghai(new Date());
+  const start = options.setToday ? loanBookStart(today) : today;
+  options.setToday?.(start);
+  // Midday in Shanghai of the first day: the plan's "now".
+  const plan = planCity(new Date(`${start}T04:00:00Z`));
   const log = options.log ?? (() => {});
   let requests = 0;
   let retries = 0;
@@ -1006,8 +1036,9 @@ export async function seedCity(call: SeedCall, options: SeedOptions = {}): Promi
 
   let done = 0;
   const total = plan.enterprises.length;
+  const pledgeIds = new Map<string, string>();
   await inPool(plan.enterprises, options.concurrency ?? 12, async (e) => {
-    await loadEnterprise(e, send);
+    await loadEnterprise(e, send, pledgeIds);
     done++;
     if (done % 50 === 0 || done === total)
       log(`  ${done}/${total} enterprises loaded (${requests} requests)`);
@@ -1029,7 +1060,68 @@ export async function seedCity(call: SeedCall, options: SeedOptions = {}): Promi
   });
   log(`  ${plan.designations.length} designations recorded`);
 
+  options.setToday?.(today);
+  const loans = plan.enterprises.flatMap((e) =>
+    e.pledges.filter((p) => PLEDGE_PATHS[p.fate].includes('disburse')).map((p) => ({ e, p })),
+  );
+  await inPool(loans, options.concurrency ?? 12, ({ e, p }) =>
+    loanSince(plan, e, p, pledgeIds.get(p.key)!, today, send),
+  );
+  log(`  ${loans.length} loans serviced from ${start} to ${today}`);
+
   return { plan, requests, retries, durationMs: Date.now() - started };
+}
+
+interface ScheduledInstalment {
+  dueOn: IsoDate;
+  principalFen: number;
+  interestFen: number;
+  paidPrincipalFen: number;
+  paidInterestFen: number;
+}
+
+/**
+ * A disbursed loan from its first day to `today`: the lender records each instalment paid on its due date as its
+ * arrears profile says (all; all but the last one due; none), then what happened after — paid off, defaulted,
+ * auctioned, released — happens today. The repayments carry their due dates, so none is late that was paid on time.
+ */
+async function loanSince(
+  plan: CityPlan,
+  e: PlannedEnterprise,
+  p: PlannedPledge,
+  id: string,
+  today: IsoDate,
+  send: Send,
+): Promise<void> {
+  const lender = asLender(p.lenderId);
+  const { body } = await send(`${p.key}-schedule`, 'GET', `/pledges/${id}/schedule`, lender, [200]);
+  const due = (body.instalments as ScheduledInstalment[]).filter((i) => compareDates(i.dueOn, today) <= 0);
+  const defaults = PLEDGE_PATHS[p.fate].includes('default');
+  const paid =
+    defaults || p.arrears === 'non_performing' ? 0 : p.arrears === 'late' ? due.length - 1 : due.length;
+  for (const [n, i] of due.slice(0, paid).entries())
+    await send(`${p.key}-pay-${n}`, 'POST', `/pledges/${id}/repayments`, lender, [201], {
+      amountFen: i.principalFen + i.interestFen - i.paidPrincipalFen - i.paidInterestFen,
+      paidOn: i.dueOn,
+    });
+  for (const action of PLEDGE_PATHS[p.fate].filter((a) => LATER_ACTIONS.has(a))) {
+    if (action === 'dispose') {
+      // Auctioned for 60 % of the loan to another enterprise of the city.
+      const buyer = plan.enterprises.find((other) => other.uscc !== e.uscc)!;
+      await send(`${p.key}-dispose`, 'POST', `/pledges/${id}/disposals`, lender, [200, 201], {
+        method: 'auction',
+        recoveredFen: Math.round(p.approvedAmountFen * 0.6),
+        completedOn: today,
+        transfereeUscc: buyer.uscc,
+      });
+      continue;
+    }
+    const [as, actionBody] =
+      action === 'release'
+        ? [office, p.fate === 'released_defaulted' ? { waived: true } : undefined]
+        : [lender, undefined];
+    await send(`${p.key}-${action}`, 'POST', `/pledges/${id}/${action}`, as, [200], actionBody);
+  }
 }
 
 type Send = (
@@ -1041,8 +1133,15 @@ type Send = (
   body?: unknown,
 ) => Promise<SeedResponse>;
 
-/** One enterprise, in order: registration, portfolio, pledges through their fates, policies and claims. */
-async function loadEnterprise(e: PlannedEnterprise, send: Send): Promise<void> {
+/**
+ * One enterprise, in order: registration, portfolio, pledges up to their disbursement (what comes after is
+ * `loanSince`), policies and claims. The ids the portal gives its pledges go into `pledgeIds`.
+ */
+async function loadEnterprise(
+  e: PlannedEnterprise,
+  send: Send,
+  pledgeIds: Map<string, string>,
+): Promise<void> {
   const me = asEnterprise(e.uscc);
   await send(`ent-${e.uscc}`, 'PUT', `/enterprises/${e.uscc}`, office, [200, 201], {
     name: e.name,
@@ -1055,7 +1154,6 @@ async function loadEnterprise(e: PlannedEnterprise, send: Send): Promise<void> {
     if (asset.deleted) await send(`${asset.key}-delete`, 'DELETE', `/assets/${created.body.id}`, me, [204]);
   }
 
-  const pledgeIds = new Map<string, string>();
   for (const p of e.pledges) {
     const created = await send(p.key, 'POST', '/pledges', me, [201], {
       lenderId: p.lenderId,
@@ -1068,10 +1166,17 @@ async function loadEnterprise(e: PlannedEnterprise, send: Send): Promise<void> {
     const id = created.body.id as string;
     pledgeIds.set(p.key, id);
     const lender = asLender(p.lenderId);
-    for (const action of PLEDGE_PATHS[p.fate]) {
+    for (const action of PLEDGE_PATHS[p.fate].filter((a) => !LATER_ACTIONS.has(a))) {
       const [as, body] =
         action === 'approve'
-          ? [lender, { approvedAmountFen: p.approvedAmountFen, annualRateBps: p.annualRateBps }]
+          ? [
+              lender,
+              {
+                approvedAmountFen: p.approvedAmountFen,
+                annualRateBps: p.annualRateBps,
+                repaymentType: p.repaymentType,
+              },
+            ]
           : action === 'reject'
             ? [lender, { reason: '企业经营数据不满足授信条件' }]
             : action === 'refuse'
@@ -1080,9 +1185,7 @@ async function loadEnterprise(e: PlannedEnterprise, send: Send): Promise<void> {
                 ? [me, undefined]
                 : action === 'register'
                   ? [office, { registrationNumber: cnipaRegistrationNumber(p.key) }]
-                  : action === 'release'
-                    ? [office, p.fate === 'released_defaulted' ? { waived: true } : undefined]
-                    : [lender, undefined];
+                  : [lender, undefined];
       await send(`${p.key}-${action}`, 'POST', `/pledges/${id}/${action}`, as, [200], body);
     }
   }

@@ -4,7 +4,9 @@
  * - If a portal answers on http://localhost:${PORT:-3000} (`npm start`), the seed talks HTTP to it, with tokens
  *   signed by the local issuer in ${DATA_DIR:-.data} — start both with the same DATA_DIR.
  * - Otherwise it opens the same local runtime `npm start` would (DynamoDB Local on ${DATA_DIR}) and sends the
- *   same requests to the app in-process; `npm start` later serves the data.
+ *   same requests to the app in-process; `npm start` later serves the data. In-process the seed moves the
+ *   business date itself: the city is loaded as of five months ago and its loans repaid (or not) since, so the
+ *   loan book has schedules, payments and arrears. A portal over HTTP keeps its own date: every loan starts today.
  *
  * It refuses to load into a portal that already holds enterprises (the figures would no longer be the published
  * ones): use a fresh DATA_DIR. Then `npm run stats` and `GET /stats` show the published figures.
@@ -13,10 +15,11 @@
 import type { LocalIssuer } from '../shared/auth/local-issuer.js';
 import { loadLocalIssuer } from '../shared/auth/local-issuer.js';
 import type { Role } from '../shared/auth/principal.js';
+import { movableClock } from '../shared/domain/clock.js';
 import { formatYuan } from '../shared/domain/money.js';
 import { createApp } from '../shared/http/app.js';
 import { JAVA_MISSING, javaAvailable } from '../shared/local/dynamodb-local.js';
-import { dataDirFromEnv, openLocalRuntime } from '../shared/runtime/local-deps.js';
+import { clockFromEnv, dataDirFromEnv, openLocalRuntime } from '../shared/runtime/local-deps.js';
 import { type SeedCall, SeedRefused, type SeedResponse, seedCity } from './seed-city.js';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
@@ -85,6 +88,9 @@ async function main(): Promise<void> {
   let call: SeedCall;
   let close = async () => {};
   let where: string;
+  // The seed's last day: the business date a portal started with the same environment has (PORTAL_TODAY).
+  const today = clockFromEnv().today();
+  let setToday: ((date: string) => void) | undefined;
   if (await portalAnswers()) {
     const token = tokenSource(await loadLocalIssuer(dataDir));
     call = caller((path, init) => fetch(`${baseUrl}${path}`, init), token);
@@ -101,7 +107,10 @@ async function main(): Promise<void> {
       console.error(JAVA_MISSING);
       process.exit(1);
     }
-    const runtime = await openLocalRuntime({ dataDir });
+    // In-process the seed moves the business date itself: the loans get months of history up to today.
+    const clock = movableClock(today);
+    setToday = clock.moveTo;
+    const runtime = await openLocalRuntime({ dataDir, clock });
     const app = await createApp(runtime.deps);
     call = caller(async (path, init) => app.request(path, init), tokenSource(runtime.issuer));
     close = () => runtime.close();
@@ -110,7 +119,12 @@ async function main(): Promise<void> {
 
   console.log(`Seeding the demonstration city into ${where}, ${concurrency} requests at a time…`);
   try {
-    const result = await seedCity(call, { concurrency, log: (line) => console.log(line) });
+    const result = await seedCity(call, {
+      today,
+      ...(setToday ? { setToday } : {}),
+      concurrency,
+      log: (line) => console.log(line),
+    });
     const e = result.plan.expected;
     console.log(
       [

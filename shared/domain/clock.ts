@@ -25,3 +25,20 @@ export const businessDateClock = (today: IsoDate, instant: () => Date = () => ne
   now: instant,
   today: () => today,
 });
+
+/** A business date that moves only when told to: the seed loads a city's past months in-process, then today. */
+export function movableClock(
+  start: IsoDate,
+  instant: () => Date = () => new Date(),
+): Clock & {
+  moveTo(date: IsoDate): void;
+} {
+  let today = start;
+  return {
+    now: instant,
+    today: () => today,
+    moveTo: (date) => {
+      today = date;
+    },
+  };
+}

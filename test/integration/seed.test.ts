@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PUBLISHED, planCity, SeedRefused, seedCity } from '../../scripts/seed-city.js';
-import { fixedClock } from '../../shared/domain/clock.js';
+import { movableClock } from '../../shared/domain/clock.js';
 import { YI_YUAN_FEN } from '../../shared/domain/money.js';
 import { computeStats } from '../../shared/jobs/compute-stats.js';
 import { reconcileStats } from '../../shared/jobs/reconcile-stats.js';
@@ -25,13 +25,19 @@ describe('the demonstration data set', () => {
   });
   afterAll(() => dynamo?.stop());
 
-  it('yields exactly the published figures, and refuses to load twice', async () => {
-    const portal = await createTestPortal({}, dynamo.endpoint);
-    const result = await seedCity(portal.call, { concurrency: 12 });
+  it('yields exactly the published figures and a loan book with arrears, and refuses to load twice', async () => {
+    // The seed moves the business date: the city as of 2026-05-18, its loans serviced up to 2026-10-15.
+    const clock = movableClock('2026-10-15');
+    const portal = await createTestPortal({ clock }, dynamo.endpoint);
+    const result = await seedCity(portal.call, {
+      today: '2026-10-15',
+      setToday: clock.moveTo,
+      concurrency: 12,
+    });
     expect(result.retries).toBe(0);
+    expect(clock.today()).toBe('2026-10-15');
 
-    const now = new Date();
-    const s = await computeStats(portal.deps, fixedClock(now));
+    const s = await computeStats(portal.deps, clock);
     expect(s.insurance.policiesIssued).toBe(440);
     expect(s.insurance.insuredEnterprises).toBe(137);
     expect(s.insurance.sumInsuredFen).toBe(21_500_000_000); // 2.15亿元
@@ -57,7 +63,20 @@ describe('the demonstration data set', () => {
     expect(s.portfolio.patentsInForce.invention).toBeGreaterThan(0);
     expect(s.portfolio.trademarksInForce).toBeGreaterThan(0);
 
-    const audit = await reconcileStats(portal.deps, fixedClock(now));
+    // The loan book: the active loans' principal less what their instalments repaid, some weeks and some months
+    // in arrears; the auctioned loan is no longer in it, the defaulted ones not yet disposed are non-performing.
+    const f = s.financing;
+    expect(f.outstandingPrincipalFen).toBeGreaterThan(0);
+    expect(f.outstandingPrincipalFen).toBeLessThan(f.outstandingAmountFen);
+    expect(f.overdueAmountFen).toBeGreaterThan(0);
+    expect(f.overdueAmountFen).toBeLessThan(f.outstandingPrincipalFen);
+    expect(f.nonPerformingAmountFen).toBeGreaterThan(0);
+    const disposed = await portal.call('GET', '/pledges?status=released&limit=100', {
+      as: { role: 'ipoffice' },
+    });
+    expect(disposed.body.items.filter((p: { disposal?: unknown }) => p.disposal)).toHaveLength(1);
+
+    const audit = await reconcileStats(portal.deps, clock);
     expect(audit.differences).toEqual([]);
     expect(audit.enterpriseDifferences).toEqual([]);
 
