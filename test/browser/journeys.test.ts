@@ -207,6 +207,12 @@ describe('web portal journeys (Chinese by default, English on switch)', { timeou
     await expect.poll(() => company.locator('html').getAttribute('lang')).toBe('en');
     await company.getByRole('link', { name: 'Pledge loans' }).click();
     await company.getByRole('cell', { name: 'Disbursed' }).waitFor();
+    // Its loan: the schedule, the next instalment and the bank's repayment of 1,000 元.
+    await company.getByRole('link', { name: 'Details' }).first().click();
+    const loan = company.getByTestId('loan');
+    await loan.getByText('Next instalment').waitFor();
+    expect(await text(loan.locator('table').nth(1))).toContain('1,000.00');
+    await screenshot(company, 'company-loan-en');
 
     await company.getByRole('link', { name: 'IP insurance' }).click();
     await company.getByRole('checkbox', { name: /一种火腿腌制装置/ }).check();

@@ -33,6 +33,8 @@ export function LoanSection({ pledge: p, onDone }: { pledge: PledgeDetail; onDon
   const s = schedule.data;
   if (!s) return null;
   const running = p.status === 'active';
+  // The next instalment not yet due or paid, and what it still asks for.
+  const next = s.instalments.find((i) => i.status === 'due' || i.status === 'partially_paid');
   return (
     <section class="card" aria-labelledby="loan-h" data-testid="loan">
       <h2 id="loan-h">{t('loan.title')}</h2>
@@ -46,6 +48,14 @@ export function LoanSection({ pledge: p, onDone }: { pledge: PledgeDetail; onDon
         <Fact label={t('loan.penalty')}>
           <Money fen={s.penaltyInterestFen} />
         </Fact>
+        {running && next && (
+          <Fact label={t('loan.nextDue')}>
+            <DateText value={next.dueOn} /> ·{' '}
+            <Money
+              fen={next.principalFen + next.interestFen - next.paidPrincipalFen - next.paidInterestFen}
+            />
+          </Fact>
+        )}
         <Fact label={t('loan.overdueDays')}>{s.overdueDays}</Fact>
         <Fact label={t('loan.classification')}>{t(`classification.${s.classification}` as TextKey)}</Fact>
         {p.changeRequested && (
