@@ -76,6 +76,12 @@ export class PortalStack extends Stack {
           description: 'Audit feed: copies every domain event into its day',
           serviceName: 'audit-feed',
         },
+        {
+          id: 'Notifier',
+          entry: 'notifier',
+          description: 'Notifications: each party’s inbox for the events it must know',
+          serviceName: 'notifier',
+        },
       ],
     });
     this.alarms.push(...this.events.alarms);

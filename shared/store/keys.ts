@@ -19,6 +19,9 @@
  *   domain event     <the aggregate's pk>             EVENT#<version, 12 digits>   (history + outbox, one item)
  *   audit feed       AUDIT#<yyyy-mm-dd>               <at>#<event id>              (written by the audit consumer)
  *   consumed marker  CONSUMED#<consumer>#<event id>   CONSUMED
+ *   notification     INBOX#<tenant>                   N#<at>#<event id>#<type>    (written by the notifier)
+ *   unread copy      INBOX#<tenant>                   U#<at>#<event id>#<type>    (removed when read)
+ *   unread count     INBOX#<tenant>                   UNREAD
  *   idempotency      IDEM#<tenant>#<key>              IDEM
  *   stats snapshot   STATS                            <yyyy-mm-dd>
  *   health probe     HEALTH                           HEALTH      (never written: reading it proves the table answers)
@@ -102,6 +105,15 @@ export const consumedKey = (consumer: string, eventId: string): Key => ({
   pk: `CONSUMED#${consumer}#${eventId}`,
   sk: 'CONSUMED',
 });
+export const inboxPartition = (tenant: string) => `INBOX#${tenant}`;
+export const NOTIFICATION_PREFIX = 'N#';
+export const UNREAD_PREFIX = 'U#';
+/** A notification's place in its inbox (`<at>#<event id>#<type>`) under the list's or the unread list's prefix. */
+export const notificationKey = (tenant: string, place: string, prefix = NOTIFICATION_PREFIX): Key => ({
+  pk: inboxPartition(tenant),
+  sk: `${prefix}${place}`,
+});
+export const unreadCountKey = (tenant: string): Key => ({ pk: inboxPartition(tenant), sk: 'UNREAD' });
 export const STATS_SNAPSHOTS = 'STATS';
 export const statsSnapshotKey = (date: string): Key => ({ pk: STATS_SNAPSHOTS, sk: date });
 export const HEALTH_KEY: Key = { pk: 'HEALTH', sk: 'HEALTH' };

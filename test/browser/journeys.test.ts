@@ -205,6 +205,20 @@ describe('web portal journeys (Chinese by default, English on switch)', { timeou
     const company = await pageFor('company');
     await company.getByRole('button', { name: '切换到英文' }).click();
     await expect.poll(() => company.locator('html').getAttribute('lang')).toBe('en');
+    // The inbox: approval, registration and disbursement, unread; opening one leads to the loan and reads it.
+    await company.getByRole('link', { name: 'Pledge loans' }).click();
+    const inboxLink = company.getByTestId('inbox-link');
+    await inboxLink.getByLabel('3 unread').waitFor();
+    await inboxLink.click();
+    await company.getByRole('heading', { name: 'Notifications', exact: true }).waitFor();
+    const items = await text(company.locator('ul.inbox'));
+    for (const news of ['Loan disbursed', 'Pledge registered', 'Pledge loan approved'])
+      expect(items).toContain(news);
+    await screenshot(company, 'company-inbox-en');
+    await company.getByRole('button', { name: 'Loan disbursed' }).click();
+    await company.getByTestId('loan').waitFor();
+    await inboxLink.getByLabel('2 unread').waitFor();
+
     await company.getByRole('link', { name: 'Pledge loans' }).click();
     await company.getByRole('cell', { name: 'Disbursed' }).waitFor();
     // Its loan: the schedule, the next instalment and the bank's repayment of 1,000 元.

@@ -13,6 +13,7 @@ import { I18nContext, makeI18n, storedLang, storeLang, type TextKey, useI18n } f
 import type { Lang } from './money';
 import { CompanyPage } from './pages/company';
 import { DesignationsPage } from './pages/designations';
+import { InboxBadge, InboxPage } from './pages/inbox';
 import { InstitutionsPage } from './pages/institutions';
 import { ClaimsQueue, InsurancePage, PolicyDetailPage, UnderwritingQueue } from './pages/insurance';
 import { BankQueue, CompanyPledgesPage, PledgeDetailPage, RegistrationQueue } from './pages/pledges';
@@ -51,6 +52,7 @@ function Page({ role }: { role: Role }) {
   const [section, id] = useRoute();
   const home = NAV[role][0]!.to;
   const key = `${section ?? home}${id ? '/:id' : ''}`;
+  if (key === 'inbox') return <InboxPage />;
   switch (`${role}:${key}`) {
     case 'enterprise:company':
       return <CompanyPage />;
@@ -91,11 +93,14 @@ function Page({ role }: { role: Role }) {
 
 function Shell({
   session,
+  inbox,
   onSignOut,
   onNavigate,
   children,
 }: {
   session: Session | null;
+  /** The inbox link with its unread count, once signed in. */
+  inbox: preact.ComponentChildren;
   onSignOut: () => void;
   onNavigate: () => void;
   children: preact.ComponentChildren;
@@ -130,6 +135,7 @@ function Shell({
               {session.org ? ` · ${session.org}` : ''}
             </span>
           )}
+          {inbox}
           <button
             type="button"
             class="link"
@@ -183,7 +189,18 @@ function App({ config }: { config: PortalConfig }) {
 
   return (
     <I18nContext.Provider value={i18n}>
-      <Shell session={session} onSignOut={() => signIn(null)} onNavigate={() => setVisit((v) => v + 1)}>
+      <Shell
+        session={session}
+        inbox={
+          portal && (
+            <PortalContext.Provider value={portal}>
+              <InboxBadge visit={visit} />
+            </PortalContext.Provider>
+          )
+        }
+        onSignOut={() => signIn(null)}
+        onNavigate={() => setVisit((v) => v + 1)}
+      >
         {portal ? (
           <PortalContext.Provider value={portal}>
             <Page key={visit} role={portal.session.role} />

@@ -22,6 +22,7 @@ export const ROUTE_GROUPS = {
   programmes: async () => (await import('./programmes.js')).registerProgrammeRoutes,
   stats: async () => (await import('./stats.js')).registerStatsRoutes,
   events: async () => (await import('./events.js')).registerEventRoutes,
+  notifications: async () => (await import('./notifications.js')).registerNotificationRoutes,
 } satisfies Record<string, () => Promise<RegisterRoutes>>;
 
 export type RouteGroup = keyof typeof ROUTE_GROUPS;

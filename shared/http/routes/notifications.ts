@@ -1,0 +1,88 @@
+import { actorOf } from '../../auth/principal.js';
+import { SUBJECT_KINDS } from '../../domain/domain-event.js';
+import { NOTIFICATION_TYPES } from '../../domain/notification.js';
+import { useCaseContext } from '../../usecases/context.js';
+import { listNotifications, markNotificationRead } from '../../usecases/notifications.js';
+import { errorResponses, jsonResponse, PageQuerySchema } from '../common.js';
+import type { PortalApp } from '../context.js';
+import { addRoute, createRoute } from '../route.js';
+import * as z from '../zod.js';
+
+const NotificationSchema = z
+  .object({
+    id: z.string().openapi({ description: 'Opaque' }),
+    at: z.string().openapi({ description: 'When the event happened' }),
+    type: z.string().openapi({ description: `One of ${NOTIFICATION_TYPES.join(', ')}` }),
+    subject: z.object({ kind: z.enum([...SUBJECT_KINDS, 'asset']), id: z.string() }),
+    title: z.string().openapi({ description: 'English; the pages render the type in the reader’s language' }),
+    read: z.boolean(),
+  })
+  .openapi('Notification');
+
+const InboxSchema = z
+  .object({
+    items: z.array(NotificationSchema),
+    nextCursor: z.string().nullable(),
+    unread: z.number().int().openapi({ description: 'Unread notifications in the whole inbox (the badge)' }),
+  })
+  .openapi('Inbox');
+
+const InboxQuery = PageQuerySchema.extend({
+  unread: z
+    .enum(['true', 'false'])
+    .optional()
+    .openapi({ description: '`true`: only the unread notifications' }),
+});
+
+const ALL_ROLES = ['enterprise', 'lender', 'insurer', 'ipoffice'] as const;
+
+export function registerNotificationRoutes(app: PortalApp): void {
+  addRoute(
+    app,
+    ALL_ROLES,
+    createRoute({
+      method: 'get',
+      path: '/notifications',
+      summary: 'The caller’s organisation’s inbox, newest first',
+      description:
+        'Each party hears of what it must act on or know (API.md v2): the bank of a new application, the company ' +
+        'of its approval, registration and disbursement, both of an instalment due within 7 days and of arrears, ' +
+        'the insurer of applications and claims, the IP office (one inbox for its clerks) of approvals to register. ' +
+        'A notification appears moments after its event (the event consumers run inside `npm start`).',
+      tags: ['notifications'],
+      request: { query: InboxQuery },
+      responses: { 200: jsonResponse(InboxSchema, 'A page of the inbox'), ...errorResponses },
+    }),
+    async (c) => {
+      const { unread, limit, cursor } = c.req.valid('query');
+      const inbox = await listNotifications(useCaseContext(c.get('deps')), actorOf(c.get('principal')), {
+        unread: unread === 'true',
+        limit,
+        cursor,
+      });
+      return c.json(inbox, 200);
+    },
+  );
+
+  addRoute(
+    app,
+    ALL_ROLES,
+    createRoute({
+      method: 'post',
+      path: '/notifications/{id}/read',
+      summary: 'Mark a notification read',
+      description: 'Idempotent: marking one already read changes nothing. Another party’s id → 404.',
+      tags: ['notifications'],
+      request: { params: z.object({ id: z.string().min(1).max(400) }) },
+      responses: { 204: { description: 'Read' }, ...errorResponses },
+    }),
+    async (c) => {
+      await markNotificationRead(
+        useCaseContext(c.get('deps')),
+        actorOf(c.get('principal')),
+        c.req.valid('param').id,
+      );
+      return c.body(null, 204);
+    },
+  );
+}

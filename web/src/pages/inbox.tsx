@@ -1,0 +1,110 @@
+/** Every role's inbox: the header badge (unread count) and the page listing the notifications, newest first. */
+import { useEffect, useState } from 'preact/hooks';
+import type { Schemas } from '../api';
+import { ListSection } from '../components';
+import { type TextKey, useI18n } from '../i18n';
+import { DateTimeText, Link, navigate, usePaged, usePortal } from '../ui';
+
+type Notification = Schemas['Notification'];
+
+/** Where a notification's subject is shown, when it has a page of its own. */
+const pageOf = (subject: Notification['subject']): string | undefined =>
+  subject.kind === 'pledge'
+    ? `pledges/${subject.id}`
+    : subject.kind === 'policy'
+      ? `policies/${subject.id}`
+      : undefined;
+
+/** The header's link to the inbox with the unread count; refreshed on every navigation and every half minute. */
+export function InboxBadge({ visit }: { visit: number }) {
+  const { t } = useI18n();
+  const { api } = usePortal();
+  const [unread, setUnread] = useState(0);
+  useEffect(() => {
+    let live = true;
+    const read = () =>
+      api.GET('/notifications', { params: { query: { unread: 'true', limit: 1 } } }).then(
+        (r) => live && r.data && setUnread(r.data.unread),
+        () => {},
+      );
+    void read();
+    const timer = setInterval(read, 30_000);
+    window.addEventListener('hashchange', read);
+    return () => {
+      live = false;
+      clearInterval(timer);
+      window.removeEventListener('hashchange', read);
+    };
+  }, [api, visit]);
+  return (
+    <Link to="inbox" class="inbox-link" data-testid="inbox-link">
+      {t('inbox.title')}
+      {unread > 0 && (
+        <span class="badge" aria-label={t('inbox.unreadCount').replace('{n}', String(unread))}>
+          {unread}
+        </span>
+      )}
+    </Link>
+  );
+}
+
+export function InboxPage() {
+  const { t } = useI18n();
+  const { api } = usePortal();
+  const [only, setOnly] = useState('');
+  const list = usePaged(
+    (cursor) =>
+      api.GET('/notifications', {
+        params: {
+          query: { limit: 25, ...(only ? { unread: 'true' as const } : {}), ...(cursor ? { cursor } : {}) },
+        },
+      }),
+    [only],
+  );
+  const markRead = async (n: Notification) => {
+    if (!n.read) await api.POST('/notifications/{id}/read', { params: { path: { id: n.id } } });
+    window.dispatchEvent(new HashChangeEvent('hashchange'));
+  };
+  const open = async (n: Notification) => {
+    await markRead(n);
+    const to = pageOf(n.subject);
+    if (to) navigate(to);
+    else list.reload();
+  };
+  return (
+    <>
+      <h1>{t('inbox.title')}</h1>
+      <ListSection
+        id="inbox-h"
+        title={t('inbox.list')}
+        tabs={{ kind: 'inboxFilter', statuses: ['unread'], value: only, onChange: setOnly }}
+        list={list}
+      >
+        {(items) => (
+          <ul class="inbox">
+            {items.map((n) => (
+              <li key={n.id} class={n.read ? 'read' : 'unread'} data-notification={n.type}>
+                <button type="button" class="link" onClick={() => void open(n)}>
+                  {n.read ? '' : <span class="sr-only">{t('inbox.unread')} · </span>}
+                  {t(`notification.${n.type}` as TextKey)}
+                </button>{' '}
+                <span class="muted">
+                  <DateTimeText value={n.at} />
+                </span>
+                {!n.read && (
+                  <button
+                    type="button"
+                    class="secondary small"
+                    onClick={() => void markRead(n).then(list.reload)}
+                  >
+                    {t('inbox.markRead')}
+                  </button>
+                )}
+              </li>
+            ))}
+          </ul>
+        )}
+      </ListSection>
+    </>
+  );
+}
