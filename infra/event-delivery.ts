@@ -18,6 +18,8 @@ export interface EventConsumerSpec {
   entry: string;
   description: string;
   serviceName: string;
+  /** What its writes need: Puts only (default), or Puts and Updates. */
+  tableAccess?: 'put' | 'write';
 }
 
 export interface EventDeliveryProps {
@@ -109,7 +111,7 @@ export class EventDelivery extends Construct {
         description: spec.description,
         serviceName: spec.serviceName,
         table: props.table,
-        tableAccess: 'put',
+        tableAccess: spec.tableAccess ?? 'put',
         asyncFailures: { deadLetterQueue: this.failures, retryAttempts: 2, maxEventAge: Duration.hours(6) },
       });
       new events.Rule(this, `${spec.id}Rule`, {

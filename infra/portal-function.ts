@@ -14,7 +14,8 @@ import { bundleFunction } from './bundling.js';
  * What a function may do with the portal table. None includes Scan: the portal never scans. `put` is for event
  * consumers, which only add items (conditionally); `none` for functions that never touch the table's items.
  */
-export type TableAccess = 'read' | 'readWrite' | 'put' | 'none';
+/** `put`: items only, Puts; `write`: items only, Puts and Updates (an event consumer's counters). */
+export type TableAccess = 'read' | 'readWrite' | 'put' | 'write' | 'none';
 
 const READ_ACTIONS = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query'];
 // TransactWriteItems is authorised per item through these same actions.
@@ -152,11 +153,10 @@ export class PortalFunction extends Construct {
    */
   grantTable(table: dynamodb.ITable, access: TableAccess): void {
     if (access === 'none') return;
-    if (access === 'put') {
-      // Items only, never an index: TransactWriteItems' Puts are authorised as PutItem.
-      this.role.addToPrincipalPolicy(
-        new iam.PolicyStatement({ actions: ['dynamodb:PutItem'], resources: [table.tableArn] }),
-      );
+    if (access === 'put' || access === 'write') {
+      // Items only, never an index: TransactWriteItems' Puts and Updates are authorised as PutItem and UpdateItem.
+      const actions = access === 'put' ? ['dynamodb:PutItem'] : ['dynamodb:PutItem', 'dynamodb:UpdateItem'];
+      this.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions, resources: [table.tableArn] }));
       return;
     }
     const resources = [

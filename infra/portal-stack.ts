@@ -81,6 +81,8 @@ export class PortalStack extends Stack {
           entry: 'notifier',
           description: 'Notifications: each party’s inbox for the events it must know',
           serviceName: 'notifier',
+          // The inbox's unread count is an Update.
+          tableAccess: 'write',
         },
       ],
     });

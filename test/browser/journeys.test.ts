@@ -208,7 +208,7 @@ describe('web portal journeys (Chinese by default, English on switch)', { timeou
     // The inbox: approval, registration and disbursement, unread; opening one leads to the loan and reads it.
     await company.getByRole('link', { name: 'Pledge loans' }).click();
     const inboxLink = company.getByTestId('inbox-link');
-    await inboxLink.getByLabel('3 unread').waitFor();
+    await inboxLink.getByText('3 unread').waitFor({ state: 'attached' });
     await inboxLink.click();
     await company.getByRole('heading', { name: 'Notifications', exact: true }).waitFor();
     const items = await text(company.locator('ul.inbox'));
@@ -217,7 +217,7 @@ describe('web portal journeys (Chinese by default, English on switch)', { timeou
     await screenshot(company, 'company-inbox-en');
     await company.getByRole('button', { name: 'Loan disbursed' }).click();
     await company.getByTestId('loan').waitFor();
-    await inboxLink.getByLabel('2 unread').waitFor();
+    await inboxLink.getByText('2 unread').waitFor({ state: 'attached' });
 
     await company.getByRole('link', { name: 'Pledge loans' }).click();
     await company.getByRole('cell', { name: 'Disbursed' }).waitFor();

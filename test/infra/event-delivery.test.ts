@@ -59,7 +59,6 @@ describe('event delivery (PortalStack)', () => {
   const [queueId] = only(template, 'AWS::SQS::Queue');
   const queueArn = { 'Fn::GetAtt': [queueId, 'Arn'] };
   const [publisherId, publisher] = functionBy(template, 'publish-events');
-  const [consumerId, consumer] = functionBy(template, 'audit-feed');
 
   it('streams the table', () => {
     template.hasResourceProperties('AWS::DynamoDB::Table', {
@@ -94,34 +93,46 @@ describe('event delivery (PortalStack)', () => {
     });
   });
 
-  it('routes every portal event on the bus to the audit-feed consumer, with retries and the failure queue', () => {
-    const [, rule] = only(template, 'AWS::Events::Rule');
-    expect(rule.Properties).toMatchObject({
-      EventBusName: { Ref: busId },
-      EventPattern: { source: [EVENT_SOURCE] },
-      State: 'ENABLED',
-    });
-    expect(rule.Properties.Targets).toEqual([
-      expect.objectContaining({
-        Arn: { 'Fn::GetAtt': [consumerId, 'Arn'] },
-        DeadLetterConfig: { Arn: queueArn },
-        RetryPolicy: { MaximumRetryAttempts: 8, MaximumEventAgeInSeconds: 24 * 3600 },
-      }),
-    ]);
-    template.hasResourceProperties('AWS::Lambda::Permission', {
-      Action: 'lambda:InvokeFunction',
-      FunctionName: { 'Fn::GetAtt': [consumerId, 'Arn'] },
-      Principal: 'events.amazonaws.com',
-      SourceArn: { 'Fn::GetAtt': [Match.anyValue(), 'Arn'] },
-    });
-    // A consumer that throws: two more tries, then the failure queue.
-    expect(consumer.Properties.DeadLetterConfig).toEqual({ TargetArn: queueArn });
-    template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
-      FunctionName: { Ref: consumerId },
-      MaximumRetryAttempts: 2,
-      MaximumEventAgeInSeconds: 6 * 3600,
-    });
-  });
+  it.each(['audit-feed', 'notifier'])(
+    'routes every portal event on the bus to the %s consumer, with retries and the failure queue',
+    (name) => {
+      const [consumerId, consumer] = functionBy(template, name);
+      const rules = Object.values(
+        template.findResources('AWS::Events::Rule') as Record<string, Resource>,
+      ).filter((r) =>
+        (r.Properties.Targets as { Arn: unknown }[]).some(
+          (t) => JSON.stringify(t.Arn) === JSON.stringify({ 'Fn::GetAtt': [consumerId, 'Arn'] }),
+        ),
+      );
+      expect(rules).toHaveLength(1);
+      const [rule] = rules;
+      expect(rule!.Properties).toMatchObject({
+        EventBusName: { Ref: busId },
+        EventPattern: { source: [EVENT_SOURCE] },
+        State: 'ENABLED',
+      });
+      expect(rule!.Properties.Targets).toEqual([
+        expect.objectContaining({
+          Arn: { 'Fn::GetAtt': [consumerId, 'Arn'] },
+          DeadLetterConfig: { Arn: queueArn },
+          RetryPolicy: { MaximumRetryAttempts: 8, MaximumEventAgeInSeconds: 24 * 3600 },
+        }),
+      ]);
+      template.hasResourceProperties('AWS::Lambda::Permission', {
+        Action: 'lambda:InvokeFunction',
+        FunctionName: { 'Fn::GetAtt': [consumerId, 'Arn'] },
+        Principal: 'events.amazonaws.com',
+        SourceArn: { 'Fn::GetAtt': [Match.anyValue(), 'Arn'] },
+      });
+      // A consumer that throws: two more tries, then the failure queue.
+      expect(consumer.Properties.DeadLetterConfig).toEqual({ TargetArn: queueArn });
+      template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+        FunctionName: { Ref: consumerId },
+        MaximumRetryAttempts: 2,
+        MaximumEventAgeInSeconds: 6 * 3600,
+      });
+    },
+  );
 
   it('lets the publisher read only this stream, put events only on this bus, and touch no table item', () => {
     const grants = statementsOf(template, publisher).filter(
@@ -151,16 +162,27 @@ describe('event delivery (PortalStack)', () => {
     ).toBeUndefined();
   });
 
-  it('lets the consumer only put items into the table (its writes and markers), and dead-letter into the queue', () => {
-    const grants = statementsOf(template, consumer).filter(
-      (s) => !asList(s.Action).some((a) => a.startsWith('logs:')),
-    );
-    expect(grants.filter((s) => asList(s.Action).some((a) => a.startsWith('dynamodb:')))).toEqual([
-      { Effect: 'Allow', Action: 'dynamodb:PutItem', Resource: { 'Fn::GetAtt': [tableId, 'Arn'] } },
-    ]);
-    const others = grants.filter((s) => !asList(s.Action).some((a) => a.startsWith('dynamodb:')));
-    expect(others).toEqual([{ Effect: 'Allow', Action: 'sqs:SendMessage', Resource: queueArn }]);
-  });
+  it.each([
+    ['audit-feed', ['dynamodb:PutItem']],
+    ['notifier', ['dynamodb:PutItem', 'dynamodb:UpdateItem']],
+  ])(
+    'lets the %s consumer only write items (%j, never an index) and dead-letter into the queue',
+    (name, actions) => {
+      const [, consumer] = functionBy(template, name);
+      const grants = statementsOf(template, consumer).filter(
+        (s) => !asList(s.Action).some((a) => a.startsWith('logs:')),
+      );
+      expect(grants.filter((s) => asList(s.Action).some((a) => a.startsWith('dynamodb:')))).toEqual([
+        {
+          Effect: 'Allow',
+          Action: actions.length === 1 ? actions[0] : actions,
+          Resource: { 'Fn::GetAtt': [tableId, 'Arn'] },
+        },
+      ]);
+      const others = grants.filter((s) => !asList(s.Action).some((a) => a.startsWith('dynamodb:')));
+      expect(others).toEqual([{ Effect: 'Allow', Action: 'sqs:SendMessage', Resource: queueArn }]);
+    },
+  );
 
   it('keeps the failure queue encrypted and TLS-only, and alarms on it and on stream lag', () => {
     expect(only(template, 'AWS::SQS::Queue')[1].Properties).toMatchObject({

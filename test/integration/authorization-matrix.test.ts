@@ -15,6 +15,7 @@
  * The test fails when a registered route has no line here, or a line names no registered route.
  */
 
+import { randomUUID } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Role } from '../../shared/auth/principal.js';
 import { fixedClock } from '../../shared/domain/clock.js';
@@ -24,6 +25,8 @@ import { createApp } from '../../shared/http/app.js';
 import type { PortalDeps } from '../../shared/http/context.js';
 import { routeTable } from '../../shared/http/route.js';
 import { computeStats } from '../../shared/jobs/compute-stats.js';
+import { NotificationRepository } from '../../shared/store/notification-repository.js';
+import { Store } from '../../shared/store/toolkit.js';
 import { createTestPortal, type TestPortal } from '../support/portal.js';
 
 const CALLERS = {
@@ -442,7 +445,37 @@ const EXPECTATIONS: Record<string, Expectation> = {
 
   // Today's audit feed: every role may read it, each seeing only the events addressed to it.
   'GET /events': { allow: ANY_ROLE, ok: [200] },
+
+  // Each organisation reads its own inbox; a notification of A's is no one else's to mark read.
+  'GET /notifications': { allow: ANY_ROLE, ok: [200] },
+  'POST /notifications/{id}/read': {
+    allow: ['entA'],
+    hide: ['entB', 'lender1', 'lender2', 'insurer1', 'ipoffice'],
+    ok: [204],
+    params: async (fx) => ({ id: await notificationOfA(fx) }),
+  },
 };
+
+/** A notification in A's inbox, put there as the notifier would (no event consumers run in this test). */
+async function notificationOfA(fx: Fixture): Promise<string> {
+  const store = new Store(fx.portal.deps.db, fx.portal.tableName);
+  const at = new Date().toISOString();
+  const eventId = `pledge:matrix-${randomUUID()}:3`;
+  await store.transact(
+    new NotificationRepository(store).deliver([
+      {
+        tenant: `enterprise:${A}`,
+        type: 'pledge.approved',
+        subject: { kind: 'pledge', id: 'p' },
+        title: 't',
+        at,
+        eventId,
+      },
+    ]),
+  );
+  const inbox = await fx.portal.call('GET', '/notifications?limit=100', { as: CALLERS.entA });
+  return inbox.body.items.find((n: { at: string }) => n.at === at).id;
+}
 
 /** The object `{id}` means after each collection segment. */
 const ID_OF: Record<string, (fx: Fixture) => string> = {

@@ -40,9 +40,12 @@ export function InboxBadge({ visit }: { visit: number }) {
     <Link to="inbox" class="inbox-link" data-testid="inbox-link">
       {t('inbox.title')}
       {unread > 0 && (
-        <span class="badge" aria-label={t('inbox.unreadCount').replace('{n}', String(unread))}>
-          {unread}
-        </span>
+        <>
+          <span class="badge" aria-hidden="true">
+            {unread}
+          </span>
+          <span class="sr-only">{t('inbox.unreadCount').replace('{n}', String(unread))}</span>
+        </>
       )}
     </Link>
   );
