@@ -8,8 +8,9 @@ import type { Actor } from './actor.js';
 import { compareDates, type IsoDate, yearOf } from './dates.js';
 import { isEnterprise } from './enterprise.js';
 import { type FieldIssue, validationError } from './errors.js';
+import { isLegallyInForce, type LegalRecord, type LegalStatus, legalStatusOn } from './legal-status.js';
 import { type PatentType, parsePatentNumber } from './patent-number.js';
-import { isInForce, patentExpiresOn, trademarkExpiresOn } from './terms.js';
+import { patentExpiresOn, trademarkExpiresOn } from './terms.js';
 import { checkNiceClasses, type MarkType, parseTrademarkNumber } from './trademark.js';
 import { checkUscc } from './uscc.js';
 
@@ -67,6 +68,8 @@ interface AssetCommon {
   transferredTo?: { uscc: string; on: IsoDate; pledgeId: string };
   /** Ids of active policies covering the asset (a DynamoDB string set when stored). */
   insuredBy?: Iterable<string>;
+  /** The fold of the right's legal events (absent: none recorded). */
+  legal?: LegalRecord;
   version: number;
   createdAt: string;
   updatedAt: string;
@@ -91,11 +94,12 @@ export interface TrademarkAsset extends AssetCommon {
 export type Asset = PatentAsset | TrademarkAsset;
 
 /** What the API shows: absent optional state made explicit, and `inForce` as of today. */
-export type AssetView = Omit<Asset, 'encumbrance' | 'insuredBy' | 'coOwnerConsents'> & {
+export type AssetView = Omit<Asset, 'encumbrance' | 'insuredBy' | 'coOwnerConsents' | 'legal'> & {
   encumbrance: { pledgeId: string } | null;
   insuredBy: string[];
   coOwnerConsents: Record<string, CoOwnerConsent>;
   inForce: boolean;
+  legalStatus: LegalStatus;
 };
 
 export interface BuildContext {
@@ -211,14 +215,16 @@ function checkCoOwners(raw: string[], owner: string, issues: FieldIssue[]): stri
 
 /** The asset as the API shows it on `today` (Asia/Shanghai). */
 export function assetView(asset: Asset, today: IsoDate): AssetView {
-  const { encumbrance, insuredBy, coOwnerConsents, ...rest } = asset;
+  const { encumbrance, insuredBy, coOwnerConsents, legal: _, ...rest } = asset;
+  const legalStatus = legalStatusOn(asset, today);
   return {
     ...rest,
     coOwners: asset.coOwners ?? [],
     encumbrance: encumbrance ?? null,
     insuredBy: [...(insuredBy ?? [])].sort(),
     coOwnerConsents: coOwnerConsents ?? {},
-    inForce: isInForce(asset, today),
+    inForce: isLegallyInForce(legalStatus),
+    legalStatus,
   };
 }
 

@@ -8,6 +8,7 @@ import { compareDates, type IsoDate, todayInShanghai } from './dates.js';
 import { checkRelease, type Disposal } from './disposal.js';
 import type { HistoryEntry } from './domain-event.js';
 import { type FieldIssue, unprocessable } from './errors.js';
+import { legalStatusOn } from './legal-status.js';
 import {
   checkApprovedAmount,
   type LendingPolicy,
@@ -20,7 +21,7 @@ import type { ChangeRequest } from './loan-change.js';
 import type { RepaymentType } from './loan-schedule.js';
 import type { PatentType } from './patent-number.js';
 import type { PledgeAction, PledgeStatus } from './pledge-state-machine.js';
-import { isGrantedOrRegistered, isInForce, loanMaturity } from './terms.js';
+import { loanMaturity } from './terms.js';
 
 export const MAX_PLEDGE_ASSETS = 20;
 export const MAX_TERM_MONTHS = 60;
@@ -134,17 +135,19 @@ export function submissionRefusals(
   ctx: SubmissionContext,
 ): FieldIssue[] {
   const issues: FieldIssue[] = [];
-  if (!ctx.lenderExists) issues.push({ path: 'lenderId', message: `${input.lenderId} is not a lender` });
+  if (!ctx.lenderExists)
+    issues.push({ path: 'lenderId', code: 'lender_unknown', message: `${input.lenderId} is not a lender` });
   if (input.requestedAmountFen > input.appraisedValueFen)
     issues.push({
       path: 'requestedAmountFen',
+      code: 'amount_above_appraisal',
       message: `${input.requestedAmountFen} fen exceeds the appraised value ${input.appraisedValueFen} fen`,
     });
   issues.push(...appraisalRefusals(input));
   const maturesOn = loanMaturity(ctx.today, input.termMonths);
   input.assetIds.forEach((id, i) => {
-    for (const message of assetRefusals(assets.get(id), ctx.applicant, ctx.today, maturesOn))
-      issues.push({ path: `assetIds.${i}`, message });
+    for (const refusal of assetRefusals(assets.get(id), ctx.applicant, ctx.today, maturesOn))
+      issues.push({ path: `assetIds.${i}`, ...refusal });
   });
   return issues;
 }
@@ -188,27 +191,63 @@ function appraisalRefusals(input: PledgeInput): FieldIssue[] {
   return issues;
 }
 
-/** Why one asset cannot be pledged by `applicant` for a loan maturing on `maturesOn` (CNIPA refusal grounds). */
+/** One ground on which a right cannot be pledged: its stable code (API.md v2) and the words for people. */
+export interface AssetRefusal {
+  code: string;
+  message: string;
+}
+
+/** The refusal for an asset that does not exist or is someone else's: existence is not revealed. */
+export const NOT_OWNER: AssetRefusal = { code: 'not_owner', message: NOT_YOURS };
+
+/**
+ * Why one asset cannot be pledged by `applicant` for a loan maturing on `maturesOn` (the CNIPA refusal grounds, as
+ * far as the portal knows them). `heldBy`: the pledge being checked again at registration, whose own hold is fine.
+ */
 export function assetRefusals(
   asset: Asset | undefined,
   applicant: string,
   today: IsoDate,
   maturesOn: IsoDate,
-): string[] {
-  if (!asset || !isOwnedBy(asset, applicant)) return [NOT_YOURS];
-  const reasons: string[] = [];
-  const exists = isGrantedOrRegistered(asset);
-  if (!exists)
-    reasons.push(`${asset.number} is ${asset.status}: only a granted or registered right can be pledged`);
-  else if (!isInForce(asset, today))
-    reasons.push(`${asset.number} is not in force: it expired on ${asset.expiresOn}`);
+  heldBy?: string,
+): AssetRefusal[] {
+  if (!asset || !isOwnedBy(asset, applicant)) return [NOT_OWNER];
+  const reasons: AssetRefusal[] = [];
+  const refuse = (code: string, message: string) => reasons.push({ code, message });
+  const status = legalStatusOn(asset, today);
+  if (status.state === 'pending')
+    refuse(
+      'not_granted',
+      `${asset.number} is ${asset.status}: only a granted or registered right can be pledged`,
+    );
+  else if (status.state === 'grace_period')
+    refuse(
+      'annuity_grace_period',
+      `${asset.number}'s annuity was due after ${status.annuityPaidThrough}; it is in its grace period until ${status.graceEndsOn}`,
+    );
+  else if (status.state === 'expired')
+    refuse('not_in_force', `${asset.number} is not in force: it expired on ${asset.expiresOn}`);
+  else if (status.state !== 'in_force')
+    refuse('not_in_force', `${asset.number} is not in force: it is ${status.state}`);
   else if (compareDates(asset.expiresOn, maturesOn) < 0)
-    reasons.push(`${asset.number} expires on ${asset.expiresOn}, before the loan matures on ${maturesOn}`);
+    refuse(
+      'expires_before_maturity',
+      `${asset.number} expires on ${asset.expiresOn}, before the loan matures on ${maturesOn}`,
+    );
+  for (const flag of status.flags)
+    refuse(
+      flag,
+      `${asset.number} ${flag === 'invalidation_pending' ? 'has an invalidation request pending' : flag === 'preserved' ? 'is under court preservation' : 'is the subject of an ownership dispute'}`,
+    );
   const missing = missingConsents(asset);
   if (missing.length > 0)
-    reasons.push(`${asset.number} lacks the recorded consent of co-owner(s) ${missing.join(', ')}`);
-  if (asset.encumbrance)
-    reasons.push(
+    refuse(
+      'co_owner_consent_missing',
+      `${asset.number} lacks the recorded consent of co-owner(s) ${missing.join(', ')}`,
+    );
+  if (asset.encumbrance && asset.encumbrance.pledgeId !== heldBy)
+    refuse(
+      'already_pledged',
       `${asset.number} is already held by pledge ${asset.encumbrance.pledgeId} (an open application or unreleased pledge)`,
     );
   return reasons;

@@ -8,8 +8,17 @@
  * Both, the owner check and the portfolio counters (stats-facts.ts) are written in ONE transaction; each write
  * below carries the tag that names what its condition failing means.
  */
+import type { Actor } from '../domain/actor.js';
 import type { Asset } from '../domain/asset.js';
-import { assetKey, assetNumberKey, enterpriseKey, partitions } from './keys.js';
+import type { LegalEventInput } from '../domain/legal-status.js';
+import {
+  assetKey,
+  assetNumberKey,
+  enterpriseKey,
+  LEGAL_EVENT_PREFIX,
+  legalEventKey,
+  partitions,
+} from './keys.js';
 import { type Page, type PageRequest, queryPage } from './query-page.js';
 import { toResource } from './records.js';
 import { portfolioDeltaOfAsset } from './stats-facts.js';
@@ -84,12 +93,88 @@ export function deletionWrites(store: Store, asset: Asset): TxItem[] {
   ];
 }
 
+/** A legal event as recorded against its right. */
+export interface RecordedLegalEvent extends LegalEventInput {
+  assetId: string;
+  seq: number;
+  recordedAt: string;
+  recordedBy: Actor;
+}
+
+/**
+ * Recording a legal event: the event item (`event`: its sequence number was taken), the asset as the event leaves it,
+ * written over the version read (`asset`: it changed meanwhile — a pledge filed, another event), and where the event
+ * moves the owner or the term, the number claim (`number`), the new owner's existence (`owner`) and the portfolio
+ * counters, moved from the old term and owner to the new.
+ */
+export function legalEventWrites(
+  store: Store,
+  before: Asset,
+  after: Asset,
+  event: RecordedLegalEvent,
+): TxItem[] {
+  const moved = before.owner !== after.owner || before.expiresOn !== after.expiresOn;
+  return [
+    {
+      tag: 'event',
+      write: store.put({ ...legalEventKey(before.id, event.seq), entity: 'legal-event', ...event }, ABSENT),
+    },
+    {
+      tag: 'asset',
+      write: store.put(
+        {
+          ...assetKey(after.id),
+          entity: 'asset',
+          gsi1pk: partitions.ownerAssets(after.owner),
+          gsi1sk: `${after.createdAt}#${after.id}`,
+          ...after,
+        },
+        { expression: '#version = :v', names: { '#version': 'version' }, values: { ':v': before.version } },
+      ),
+    },
+    ...(before.owner === after.owner
+      ? []
+      : [
+          {
+            tag: 'number',
+            write: store.update(assetNumberKey(after.kind, after.number), { set: { owner: after.owner } }),
+          },
+          { tag: 'owner', write: store.check(enterpriseKey(after.owner), PRESENT) },
+        ]),
+    ...(moved ? counterMoves(before, after, store.tableName) : []),
+  ];
+}
+
+/** The counters `before` leaves (−1) and `after` joins (+1); a counter both would touch stays as it is. */
+function counterMoves(before: Asset, after: Asset, tableName: string): TxItem[] {
+  const writes = [
+    ...portfolioDeltaOfAsset(before, -1, tableName),
+    ...portfolioDeltaOfAsset(after, 1, tableName),
+  ];
+  const keyOf = (w: (typeof writes)[number]) => JSON.stringify(w.Update?.Key);
+  const touches = new Map<string, number>();
+  for (const w of writes) touches.set(keyOf(w), (touches.get(keyOf(w)) ?? 0) + 1);
+  return writes.filter((w) => touches.get(keyOf(w)) === 1).map((write) => ({ tag: 'counter', write }));
+}
+
 export class AssetRepository {
   constructor(private readonly store: Store) {}
 
   async get(id: string): Promise<Asset | undefined> {
     const item = await this.store.get(assetKey(id));
     return item ? toResource<Asset>(item) : undefined;
+  }
+
+  /** A right's legal events, newest first. */
+  legalEvents(assetId: string, page: PageRequest): Promise<Page<RecordedLegalEvent>> {
+    return queryPage<RecordedLegalEvent>({
+      db: this.store.db,
+      tableName: this.store.tableName,
+      partition: assetKey(assetId).pk,
+      sortPrefix: LEGAL_EVENT_PREFIX,
+      newestFirst: true,
+      page,
+    });
   }
 
   /** An enterprise's portfolio, newest first. */

@@ -8,6 +8,7 @@
  *   asset            ASSET#<id>                       ASSET
  *   asset number     ASSETNO#<kind>#<number>          ASSETNO
  *   asset→policy     ASSET#<assetId>                  POLICY#<insurerId>#<policyId>
+ *   legal event      ASSET#<assetId>                  LEGAL#<sequence, 6 digits>
  *   pledge           PLEDGE#<id>                      PLEDGE
  *   repayment        PLEDGE#<id>                      REPAY#<pledge version, 12 digits>
  *   policy           POLICY#<id>                      POLICY
@@ -64,6 +65,11 @@ export const ENTERPRISE_PREFIX = 'ENT#';
 export const enterpriseKey = (uscc: string): Key => ({ pk: `${ENTERPRISE_PREFIX}${uscc}`, sk: 'ENT' });
 export const institutionKey = (id: string): Key => ({ pk: `INST#${id}`, sk: 'INST' });
 export const assetKey = (id: string): Key => ({ pk: `ASSET#${id}`, sk: 'ASSET' });
+export const LEGAL_EVENT_PREFIX = 'LEGAL#';
+export const legalEventKey = (assetId: string, seq: number): Key => ({
+  pk: `ASSET#${assetId}`,
+  sk: `${LEGAL_EVENT_PREFIX}${String(seq).padStart(6, '0')}`,
+});
 export const assetNumberKey = (kind: AssetKind, number: string): Key => ({
   pk: `ASSETNO#${kind}#${number}`,
   sk: 'ASSETNO',

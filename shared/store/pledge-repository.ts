@@ -57,6 +57,12 @@ export class PledgeRepository {
     return item?.lenderId as string | undefined;
   }
 
+  /** The rights a pledge holds: one small GetItem (the registration reads them with the pledge). */
+  async assetIdsOf(id: string): Promise<string[]> {
+    const item = await this.store.get(pledgeKey(id), { attributes: ['assetIds'] });
+    return (item?.assetIds as string[] | undefined) ?? [];
+  }
+
   /**
    * One page of the loans in one state (`active`, `defaulted`): the office index's `<status>#` range, so a job reads
    * those loans and nothing else, however large the table grows.

@@ -19,8 +19,22 @@ import {
   forbidden,
   notFound,
   preconditionFailed,
+  unprocessable,
 } from '../domain/errors.js';
-import { AssetRepository, creationWrites, deletionWrites } from '../store/asset-repository.js';
+import {
+  applyLegalEvent,
+  type LegalEventInput,
+  legalEventRefusals,
+  OWNER_EVENT_TYPES,
+} from '../domain/legal-status.js';
+import { checkUscc } from '../domain/uscc.js';
+import {
+  AssetRepository,
+  creationWrites,
+  deletionWrites,
+  legalEventWrites,
+  type RecordedLegalEvent,
+} from '../store/asset-repository.js';
 import { type IdempotencyRequest, recordWrite } from '../store/idempotency-store.js';
 import { PledgeRepository } from '../store/pledge-repository.js';
 import { PolicyRepository } from '../store/policy-repository.js';
@@ -148,3 +162,86 @@ function whyNotDeletable(
   if (expectedVersion !== undefined) return preconditionFailed(Number(old.version));
   return conflict('The asset was changed concurrently; reload and retry.');
 }
+
+/**
+ * Records a legal event against a right (API.md v2): the IP office any type, the owner its annuity payments and
+ * renewals with the office's receipt as `reference`; anyone else is told the asset does not exist. Refusals name
+ * the field and a code, and write nothing; the event and the asset it changes are one transaction over the version
+ * read, so an event racing a pledge filing or a registration cannot both pass unseen.
+ */
+export async function recordLegalEvent(
+  uc: UseCaseContext,
+  actor: Actor,
+  req: { assetId: string; input: LegalEventInput },
+  idempotency?: IdempotencyRequest,
+): Promise<{ event: RecordedLegalEvent; asset: AssetView }> {
+  await uc.engine.read([], idempotency);
+  const asset = await new AssetRepository(uc.store).get(req.assetId);
+  const owner = asset !== undefined && isEnterprise(actor, asset.owner);
+  if (!asset || (actor.role !== 'ipoffice' && !owner)) throw notFound(`Asset ${req.assetId}`);
+  if (owner && !OWNER_EVENT_TYPES.has(req.input.type))
+    throw forbidden(
+      `An owner records its annuity payments and renewals; a ${req.input.type} is recorded by the IP office.`,
+    );
+  const input = { ...req.input, ...(req.input.toUscc ? { toUscc: canonicalUscc(req.input.toUscc) } : {}) };
+  const issues = legalEventRefusals(asset, input, {
+    today: uc.clock.today(),
+    encumbered: !!asset.encumbrance,
+  });
+  if (owner && !input.reference)
+    issues.push({
+      path: 'reference',
+      code: 'reference_required',
+      message: 'the office’s receipt number is required',
+    });
+  if (issues.length > 0) throw unprocessable('The legal event was refused.', { errors: issues });
+  const now = uc.clock.now().toISOString();
+  const after: Asset = { ...applyLegalEvent(asset, input), version: asset.version + 1, updatedAt: now };
+  const event: RecordedLegalEvent = {
+    ...input,
+    assetId: asset.id,
+    seq: after.legal!.events,
+    recordedAt: now,
+    recordedBy: actor,
+  };
+  const result = { event, asset: viewOf(uc, after) };
+  try {
+    await uc.store.transact([
+      ...legalEventWrites(uc.store, asset, after, event),
+      ...(idempotency ? [recordWrite(uc.store, idempotency, result, uc.clock.now())] : []),
+    ]);
+  } catch (error) {
+    if (!(error instanceof ConditionsFailed)) throw error;
+    await uc.engine.replayOnRecord(error, idempotency);
+    if (error.has('owner'))
+      throw unprocessable('The transferee is not registered.', {
+        errors: [
+          {
+            path: 'toUscc',
+            code: 'transferee_unknown',
+            message: `${input.toUscc} is not a registered enterprise`,
+          },
+        ],
+      });
+    throw conflict(
+      'The right changed while the event was being recorded (a pledge, another event); reload and retry.',
+    );
+  }
+  return result;
+}
+
+/** A right's legal events, newest first, for whoever may read the right. */
+export async function listLegalEvents(
+  uc: UseCaseContext,
+  actor: Actor,
+  assetId: string,
+  page: PageRequest,
+): Promise<Page<RecordedLegalEvent>> {
+  await getAsset(uc, actor, assetId);
+  return new AssetRepository(uc.store).legalEvents(assetId, page);
+}
+
+const canonicalUscc = (raw: string): string => {
+  const check = checkUscc(raw);
+  return check.ok ? check.uscc : raw;
+};

@@ -6,6 +6,7 @@
 import { type Actor, tenantOf } from '../domain/actor.js';
 import type { Asset } from '../domain/asset.js';
 import { pledgeContribution, statsChange } from '../domain/contributions.js';
+import type { IsoDate } from '../domain/dates.js';
 import { type DisposalInput, disposalOf } from '../domain/disposal.js';
 import { conflict, DomainError, type FieldIssue, notFound, unprocessable } from '../domain/errors.js';
 import type { Institution } from '../domain/institution.js';
@@ -13,6 +14,7 @@ import { effectivePolicy } from '../domain/lending-policy.js';
 import {
   type ActionBody,
   actionChanges,
+  assetRefusals,
   maySee,
   NOT_YOURS,
   newPledge,
@@ -35,7 +37,7 @@ import { type PledgeListScope, PledgeRepository, pledgeIndexKeys } from '../stor
 import type { Page, PageRequest } from '../store/query-page.js';
 import { toResource } from '../store/records.js';
 import { statsWrites } from '../store/stats-facts.js';
-import { type ConditionsFailed, increment, type Store, type TxItem } from '../store/toolkit.js';
+import { type ConditionsFailed, type ItemSet, increment, type Store, type TxItem } from '../store/toolkit.js';
 import type { UseCaseContext } from './context.js';
 import type { AggregateSpec } from './engine.js';
 import { disburseTranche, payOffPlan } from './loans.js';
@@ -222,6 +224,9 @@ async function transitionPledge(
   req: PledgeActionRequest,
   idempotency?: IdempotencyRequest,
 ): Promise<Pledge> {
+  // The registration examines the rights again (what held at application may not hold now): they come with the pledge.
+  const rights =
+    req.action === 'register' ? await new PledgeRepository(uc.store).assetIdsOf(req.id) : undefined;
   const outcome = await uc.engine.transition(
     PLEDGE_SPEC,
     {
@@ -232,10 +237,12 @@ async function transitionPledge(
       idempotency,
       // The approving lender is the caller (only the addressed lender may act): its policy comes with the pledge.
       ...(req.action === 'approve' && actor.org ? { alsoRead: [institutionKey(actor.org)] } : {}),
+      ...(rights ? { alsoRead: rights.map(assetKey) } : {}),
     },
     (pledge, { now, read }) => {
       const today = uc.clock.today();
       if (req.action === 'repay') return payOffPlan(uc.store, pledge, actor, today, now);
+      const recheck = req.action === 'register' ? registrationRecheck(uc, pledge, read, today) : undefined;
       const policy =
         req.action === 'approve'
           ? effectivePolicy(lendingPolicyOf(read.get(institutionKey(pledge.lenderId))))
@@ -245,10 +252,46 @@ async function transitionPledge(
         today,
         ...(policy ? { policy } : {}),
       });
-      return { changes: changes.fields, data: changes.data };
+      return { changes: changes.fields, data: changes.data, ...recheck };
     },
   );
   return outcome.after;
+}
+
+/**
+ * At registration every pledged right is examined again with the grounds of the application (422 naming each
+ * right and code), and the registration holds only if no right changed since it was read: a lapse, invalidation or
+ * preservation recorded at the same moment makes it fail (409, retry) rather than register a right no longer good.
+ */
+function registrationRecheck(uc: UseCaseContext, pledge: Pledge, read: ItemSet, today: IsoDate) {
+  const assets = pledge.assetIds.map((id) => {
+    const item = read.get(assetKey(id));
+    return item ? toResource<Asset>(item) : undefined;
+  });
+  const issues: FieldIssue[] = assets.flatMap((asset, i) =>
+    assetRefusals(asset, pledge.applicant, today, pledge.maturesOn, pledge.id).map((r) => ({
+      path: `assetIds.${i}`,
+      ...r,
+    })),
+  );
+  if (issues.length > 0)
+    throw unprocessable('The registration was refused: a pledged right no longer qualifies.', {
+      errors: issues,
+    });
+  return {
+    writes: assets.map((asset) => ({
+      tag: 'right',
+      write: uc.store.check(assetKey(asset!.id), {
+        expression: '#version = :v',
+        names: { '#version': 'version' },
+        values: { ':v': asset!.version },
+      }),
+    })),
+    onFailed: (failure: ConditionsFailed) =>
+      failure.has('right')
+        ? conflict('A pledged right changed while the pledge was being registered; reload and retry.')
+        : undefined,
+  };
 }
 
 /**
@@ -317,10 +360,11 @@ function lostSubmissionRace(
     if (!failed) continue;
     const path = `assetIds.${pledge.assetIds.indexOf(asset.id)}`;
     const old = failed.old;
-    if (!old || old.owner !== pledge.applicant) gone.push({ path, message: NOT_YOURS });
+    if (!old || old.owner !== pledge.applicant) gone.push({ path, code: 'not_owner', message: NOT_YOURS });
     else if (old.encumbrance !== undefined)
       held.push({
         path,
+        code: 'already_pledged',
         message: `${asset.number} is already held by another open application or unreleased pledge`,
       });
     else

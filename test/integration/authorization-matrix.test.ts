@@ -245,6 +245,15 @@ const EXPECTATIONS: Record<string, Expectation> = {
   'POST /enterprises/{uscc}/assets': { allow: ['entA', 'ipoffice'], body: patentBody },
   'GET /enterprises/{uscc}/assets': { allow: ['entA', 'ipoffice'], hide: ['entB'] },
   'GET /assets/{id}': { allow: ['entA', 'ipoffice'], hide: ['entB', ...INSTITUTIONS] },
+  // The owner records its annuity payments (with the office's receipt), the office any event; others see no right.
+  'POST /assets/{id}/legal-events': {
+    allow: ['entA', 'ipoffice'],
+    hide: ['entB', ...INSTITUTIONS],
+    ok: [201],
+    params: async (fx) => ({ id: await fx.newAssetOfA() }),
+    body: () => ({ type: 'annuity_paid', date: '2026-03-01', paidThrough: '2027-03-01', reference: 'R-1' }),
+  },
+  'GET /assets/{id}/legal-events': { allow: ['entA', 'ipoffice'], hide: ['entB', ...INSTITUTIONS] },
   'DELETE /assets/{id}': {
     allow: ['entA'],
     hide: ['entB'],

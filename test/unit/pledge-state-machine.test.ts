@@ -232,29 +232,59 @@ describe('pledge refusal rules', () => {
   });
 
   it('says the same for a missing asset and for someone else’s', () => {
-    expect(assetRefusals(undefined, ME, today, maturesOn)).toEqual([NOT_YOURS]);
-    expect(assetRefusals(patent({ owner: '91110000600037341L' }), ME, today, maturesOn)).toEqual([NOT_YOURS]);
+    const notOwner = [{ code: 'not_owner', message: NOT_YOURS }];
+    expect(assetRefusals(undefined, ME, today, maturesOn)).toEqual(notOwner);
+    expect(assetRefusals(patent({ owner: '91110000600037341L' }), ME, today, maturesOn)).toEqual(notOwner);
   });
 
   it('names every ground: pending, lapsed, expiring before maturity, consent, held', () => {
-    expect(assetRefusals(patent({ status: 'pending' }), ME, today, maturesOn)[0]).toMatch(/pending/);
-    expect(assetRefusals(patent({ expiresOn: '2026-11-26' }), ME, today, maturesOn)[0]).toMatch(
-      /not in force: it expired on 2026-11-26/,
-    );
-    expect(assetRefusals(patent({ expiresOn: '2027-11-26' }), ME, today, maturesOn)[0]).toBe(
-      '201710601862.3 expires on 2027-11-26, before the loan matures on 2027-11-27',
-    );
+    expect(assetRefusals(patent({ status: 'pending' }), ME, today, maturesOn)[0]).toMatchObject({
+      code: 'not_granted',
+      message: expect.stringMatching(/pending/),
+    });
+    expect(assetRefusals(patent({ expiresOn: '2026-11-26' }), ME, today, maturesOn)[0]).toEqual({
+      code: 'not_in_force',
+      message: '201710601862.3 is not in force: it expired on 2026-11-26',
+    });
+    expect(assetRefusals(patent({ expiresOn: '2027-11-26' }), ME, today, maturesOn)[0]).toEqual({
+      code: 'expires_before_maturity',
+      message: '201710601862.3 expires on 2027-11-26, before the loan matures on 2027-11-27',
+    });
     const coOwned = patent({
       coOwners: ['9144030071526726XG', '91350100M000100Y43'],
       coOwnerConsents: { '9144030071526726XG': { recordedAt: 'x', recordedBy: 'y' } },
     });
     expect(missingConsents(coOwned)).toEqual(['91350100M000100Y43']);
     expect(assetRefusals(coOwned, ME, today, maturesOn)).toEqual([
-      '201710601862.3 lacks the recorded consent of co-owner(s) 91350100M000100Y43',
+      {
+        code: 'co_owner_consent_missing',
+        message: '201710601862.3 lacks the recorded consent of co-owner(s) 91350100M000100Y43',
+      },
     ]);
-    expect(assetRefusals(patent({ encumbrance: { pledgeId: 'p9' } }), ME, today, maturesOn)[0]).toMatch(
-      /already held by pledge p9/,
-    );
+    const held = patent({ encumbrance: { pledgeId: 'p9' } });
+    expect(assetRefusals(held, ME, today, maturesOn)[0]).toMatchObject({
+      code: 'already_pledged',
+      message: expect.stringMatching(/already held by pledge p9/),
+    });
+    // Checked again at registration: the pledge's own hold is no ground.
+    expect(assetRefusals(held, ME, today, maturesOn, 'p9')).toEqual([]);
+  });
+
+  it('refuses a right in its annuity grace period, lapsed, invalidated, or flagged, each with its code', () => {
+    const legal = (record: Partial<Asset['legal']>) =>
+      patent({ legal: { events: 1, ...record } as Asset['legal'] });
+    const codes = (asset: Asset) => assetRefusals(asset, ME, today, maturesOn).map((r) => r.code);
+    // today 2026-11-27: paid through 2026-10-31 → grace period until 2027-04-30.
+    expect(codes(legal({ annuityPaidThrough: '2026-10-31' }))).toEqual(['annuity_grace_period']);
+    expect(codes(legal({ annuityPaidThrough: '2026-05-26' }))).toEqual(['not_in_force']); // grace ended 2026-11-26
+    expect(codes(legal({ annuityPaidThrough: '2027-02-28' }))).toEqual([]);
+    expect(codes(legal({ lapsedOn: '2026-11-01' }))).toEqual(['not_in_force']);
+    expect(codes(legal({ invalidated: true }))).toEqual(['not_in_force']);
+    expect(codes(legal({ invalidationPending: true, preserved: true, disputed: true }))).toEqual([
+      'invalidation_pending',
+      'preserved',
+      'disputed',
+    ]);
   });
 
   it('collects lender, amount and per-asset reasons with their paths', () => {

@@ -1,11 +1,26 @@
 import { actorOf } from '../../auth/principal.js';
 import { ASSET_STATUSES, type AssetInput } from '../../domain/asset.js';
 import { parseUscc } from '../../domain/enterprise.js';
+import {
+  INVALIDATION_OUTCOMES,
+  LEGAL_EVENT_TYPES,
+  LEGAL_FLAGS,
+  LEGAL_STATES,
+  type LegalEventInput,
+} from '../../domain/legal-status.js';
 import { PATENT_TYPES } from '../../domain/patent-number.js';
 import { MARK_TYPES, NICE_CLASS_MAX, NICE_CLASS_MIN } from '../../domain/trademark.js';
-import { deleteAsset, getAsset, listAssets, registerAsset } from '../../usecases/assets.js';
+import {
+  deleteAsset,
+  getAsset,
+  listAssets,
+  listLegalEvents,
+  recordLegalEvent,
+  registerAsset,
+} from '../../usecases/assets.js';
 import { useCaseContext } from '../../usecases/context.js';
 import {
+  ActorSchema,
   errorResponses,
   etagOf,
   expectedVersion,
@@ -66,9 +81,24 @@ const assetCommon = {
   coOwnerConsents: z.record(z.string(), z.object({ recordedAt: z.string(), recordedBy: z.string() })),
   status: z.enum(ASSET_STATUSES),
   expiresOn: z.string().openapi({ description: 'Last day the right is in force' }),
-  inForce: z
-    .boolean()
-    .openapi({ description: 'Granted/registered and not expired, as of today (Asia/Shanghai)' }),
+  inForce: z.boolean().openapi({
+    description: 'As of today (Asia/Shanghai): `legalStatus.state` is `in_force` or `grace_period`',
+  }),
+  legalStatus: z
+    .object({
+      state: z.enum(LEGAL_STATES),
+      flags: z.array(z.enum(LEGAL_FLAGS)),
+      annuityPaidThrough: z.string().optional(),
+      graceEndsOn: z
+        .string()
+        .optional()
+        .openapi({ description: 'The annuity is overdue: the last day of its 6-month grace period' }),
+      renewalWindow: z
+        .object({ opens: z.string(), closes: z.string(), graceEnds: z.string() })
+        .optional()
+        .openapi({ description: 'Trademarks: when the current term may be renewed' }),
+    })
+    .openapi('LegalStatus'),
   encumbrance: z.object({ pledgeId: z.string() }).nullable(),
   transferredTo: z.object({ uscc: z.string(), on: z.string(), pledgeId: z.string() }).optional().openapi({
     description: 'Transferred after a default, by the disposal of that pledge (recorded at release)',
@@ -102,6 +132,31 @@ const AssetId = z
   .string()
   .regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be an asset id')
   .openapi({ example: '6c1e2d3a-0f4b-4d9e-8a57-2f0f4f8f1c11' });
+
+const LegalEventInputSchema = z
+  .strictObject({
+    type: z.enum(LEGAL_EVENT_TYPES),
+    date: IsoDate.openapi({ description: 'The day in the register; not after today' }),
+    reference: z.string().trim().min(1).max(100).optional().openapi({
+      description: 'The office’s document number; required when the owner records its own payment or renewal',
+    }),
+    note: z.string().trim().max(1000).optional(),
+    paidThrough: IsoDate.optional().openapi({ description: '`annuity_paid`, `restored`' }),
+    outcome: z.enum(INVALIDATION_OUTCOMES).optional().openapi({ description: '`invalidation_decided`' }),
+    court: z.string().trim().min(1).max(200).optional().openapi({ description: '`preservation_ordered`' }),
+    toUscc: z.string().max(40).optional().openapi({ description: '`transferred`: the new owner' }),
+    licensee: z.string().trim().min(1).max(200).optional().openapi({ description: '`licensed`' }),
+    exclusive: z.boolean().optional().openapi({ description: '`licensed`' }),
+    until: IsoDate.optional().openapi({ description: '`licensed`: last day of the licence' }),
+  })
+  .openapi('LegalEventInput');
+
+const LegalEventSchema = LegalEventInputSchema.extend({
+  assetId: z.string(),
+  seq: z.number().int().openapi({ description: '1 for the right’s first event' }),
+  recordedAt: z.string(),
+  recordedBy: ActorSchema,
+}).openapi('LegalEvent');
 
 /** The JSON a client sees (the use cases answer `AssetView`, whose optional internals are already explicit). */
 type AssetJson = z.infer<typeof AssetSchema>;
@@ -206,6 +261,76 @@ export function registerAssetRoutes(app: PortalApp): void {
         expectedVersion: expectedVersion(c),
       });
       return c.body(null, 204);
+    },
+  );
+
+  addRoute(
+    app,
+    ['enterprise', 'lender', 'insurer', 'ipoffice'],
+    createRoute({
+      method: 'post',
+      path: '/assets/{id}/legal-events',
+      summary:
+        'Record a legal event of a right (annuity, lapse, invalidation, preservation, renewal, transfer …)',
+      description:
+        'The IP office records any type; the owner its `annuity_paid` and `renewed` with the office’s `reference` ' +
+        '(another type: 403); anyone else is told the right does not exist (404). The event is checked against the right (422, each item with its field and code: ' +
+        '`event_type_not_for_kind`, `date_in_future`, `paid_through_before_filing`, `renewal_outside_window`, ' +
+        '`right_encumbered` for a transfer of a pledged right, …) and moves its `legalStatus`, its term (renewal) ' +
+        'or its owner (transfer). Honours `Idempotency-Key`.',
+      tags: ['assets'],
+      request: { params: z.object({ id: AssetId }), body: jsonBody(LegalEventInputSchema) },
+      responses: {
+        201: jsonResponse(
+          z.object({ event: LegalEventSchema, asset: AssetSchema }).openapi('LegalEventRecorded'),
+          'Recorded, with the right as it now stands',
+        ),
+        ...errorResponses,
+      },
+    }),
+    async (c) =>
+      respond(
+        c,
+        (idem) =>
+          recordLegalEvent(
+            useCaseContext(c.get('deps')),
+            actorOf(c.get('principal')),
+            { assetId: c.req.valid('param').id, input: c.req.valid('json') as LegalEventInput },
+            idem,
+          ),
+        (recorded) => ({
+          status: 201,
+          body: recorded as { event: z.infer<typeof LegalEventSchema>; asset: AssetJson },
+          location: `/assets/${recorded.event.assetId}/legal-events`,
+        }),
+      ),
+    { idempotent: true },
+  );
+
+  addRoute(
+    app,
+    ['enterprise', 'lender', 'insurer', 'ipoffice'],
+    createRoute({
+      method: 'get',
+      path: '/assets/{id}/legal-events',
+      summary: 'A right’s legal events, newest first',
+      description: 'For whoever may read the right (as `GET /assets/{id}`); anyone else gets 404.',
+      tags: ['assets'],
+      request: { params: z.object({ id: AssetId }), query: PageQuerySchema },
+      responses: {
+        200: jsonResponse(pageOf(LegalEventSchema, 'LegalEventPage'), 'A page'),
+        ...errorResponses,
+      },
+    }),
+    async (c) => {
+      const { limit, cursor } = c.req.valid('query');
+      const page = await listLegalEvents(
+        useCaseContext(c.get('deps')),
+        actorOf(c.get('principal')),
+        c.req.valid('param').id,
+        { limit, cursor },
+      );
+      return c.json(page as { items: z.infer<typeof LegalEventSchema>[]; nextCursor: string | null }, 200);
     },
   );
 }

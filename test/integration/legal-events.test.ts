@@ -1,0 +1,283 @@
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { fixedClock } from '../../shared/domain/clock.js';
+import { createApp } from '../../shared/http/app.js';
+import { reconcileStats } from '../../shared/jobs/reconcile-stats.js';
+import {
+  asEnterprise,
+  asLender,
+  FIXED_NOW,
+  office,
+  pledgeFixtures,
+  yiwu,
+} from '../support/pledge-fixtures.js';
+import { createTestPortal, type TestPortal } from '../support/portal.js';
+
+/**
+ * The legal status of rights over HTTP: who records which event, what each refusal says, how the status moves, and
+ * that a pledge is examined again at registration — also when a lapse lands between its read and its write.
+ * Business date: 2026-11-27 (FIXED_NOW).
+ */
+const A = yiwu('MA2L00001');
+const B = yiwu('MA2L00002');
+const BANK = 'legal-bank';
+
+describe('legal events', () => {
+  let portal: TestPortal;
+  let f: ReturnType<typeof pledgeFixtures>;
+
+  beforeAll(async () => {
+    portal = await createTestPortal({ now: () => FIXED_NOW });
+    f = pledgeFixtures(portal);
+    await f.enterprise(A);
+    await f.enterprise(B);
+    await f.institution(BANK);
+  });
+
+  const record = (assetId: string, body: unknown, as: { role: string; org?: string } = office) =>
+    portal.call('POST', `/assets/${assetId}/legal-events`, { as: as as never, body });
+  const eventsOf = async (assetId: string) =>
+    (await portal.call('GET', `/assets/${assetId}/legal-events`, { as: office })).body.items as {
+      type: string;
+    }[];
+  const statusOf = async (assetId: string) =>
+    (await portal.call('GET', `/assets/${assetId}`, { as: office })).body as {
+      owner: string;
+      inForce: boolean;
+      expiresOn: string;
+      legalStatus: { state: string; flags: string[]; annuityPaidThrough?: string; graceEndsOn?: string };
+    };
+  const codes = (res: { body: { errors?: { path: string; code: string }[] } }) =>
+    (res.body.errors ?? []).map((e) => [e.path, e.code]);
+
+  it('the owner records its annuity payment with the office’s receipt; the status shows it', async () => {
+    const patent = await f.patent(A);
+    const paid = await record(
+      patent,
+      { type: 'annuity_paid', date: '2026-02-20', paidThrough: '2027-02-28', reference: 'CNIPA-2026-0001' },
+      asEnterprise(A),
+    );
+    expect(paid.status, JSON.stringify(paid.body)).toBe(201);
+    expect(paid.body.event).toMatchObject({
+      seq: 1,
+      type: 'annuity_paid',
+      recordedBy: { role: 'enterprise' },
+    });
+    expect(paid.body.asset.legalStatus).toEqual({
+      state: 'in_force',
+      flags: [],
+      annuityPaidThrough: '2027-02-28',
+    });
+    expect(await eventsOf(patent)).toHaveLength(1);
+  });
+
+  it('refuses, naming the field and code and writing nothing: others, the owner’s other types, bad events', async () => {
+    const patent = await f.patent(A);
+    const mark = await f.trademark(A);
+    const cases: [string, unknown, { role: string; org?: string }, number, [string, string][]][] = [
+      [
+        'no receipt',
+        { type: 'annuity_paid', date: '2026-02-20', paidThrough: '2027-02-28' },
+        asEnterprise(A),
+        422,
+        [['reference', 'reference_required']],
+      ],
+      [
+        'wrong kind',
+        { type: 'renewed', date: '2026-02-20' },
+        office,
+        422,
+        [['type', 'event_type_not_for_kind']],
+      ],
+      ['future', { type: 'lapsed', date: '2026-11-28' }, office, 422, [['date', 'date_in_future']]],
+      [
+        'before filing',
+        { type: 'annuity_paid', date: '2026-02-20', paidThrough: '2019-12-31' },
+        office,
+        422,
+        [['paidThrough', 'paid_through_before_filing']],
+      ],
+      ['unknown type', { type: 'sold', date: '2026-02-20' }, office, 400, []],
+      ['bad date', { type: 'lapsed', date: '2026-02-30' }, office, 400, []],
+    ];
+    for (const [what, body, as, status, expected] of cases) {
+      const res = await record(patent, body, as);
+      expect(res.status, what).toBe(status);
+      expect(res.headers.get('content-type'), what).toMatch(/problem\+json/);
+      if (status === 422) expect(codes(res), what).toEqual(expected);
+      else expect(res.body.errors[0].path, what).toMatch(/type|date/);
+    }
+    expect((await record(patent, { type: 'lapsed', date: '2026-02-20' }, asEnterprise(A))).status).toBe(403);
+    expect((await record(patent, { type: 'lapsed', date: '2026-02-20' }, asEnterprise(B))).status).toBe(404);
+    expect((await record(patent, { type: 'lapsed', date: '2026-02-20' }, asLender(BANK))).status).toBe(404);
+    expect(
+      (await record(mark, { type: 'annuity_paid', date: '2026-02-20', paidThrough: '2027-01-01' })).status,
+    ).toBe(422);
+    expect(await eventsOf(patent)).toEqual([]);
+    expect((await statusOf(patent)).legalStatus).toEqual({ state: 'in_force', flags: [] });
+  });
+
+  it('a trademark registered 2010 and renewed since stays in force (金华火腿); a renewal outside its window is refused', async () => {
+    const res = await portal.call('POST', `/enterprises/${A}/assets`, {
+      as: asEnterprise(A),
+      body: {
+        kind: 'trademark',
+        number: '5090001',
+        mark: '金华火腿',
+        niceClasses: [29],
+        registrationDate: '2010-03-14',
+        markType: 'certification',
+      },
+    });
+    expect(res.status).toBe(201);
+    const mark = res.body.id;
+    expect((await statusOf(mark)).legalStatus.state).toBe('expired');
+    expect(codes(await record(mark, { type: 'renewed', date: '2019-03-13' }))).toEqual([
+      ['date', 'renewal_outside_window'],
+    ]);
+    expect(
+      (await record(mark, { type: 'renewed', date: '2019-06-01', reference: 'R-2019' }, asEnterprise(A)))
+        .status,
+    ).toBe(201);
+    const renewed = await statusOf(mark);
+    expect(renewed.expiresOn).toBe('2030-03-13');
+    expect(renewed.inForce).toBe(true);
+    expect(renewed.legalStatus).toMatchObject({
+      state: 'in_force',
+      renewalWindow: { opens: '2029-03-14', closes: '2030-03-13', graceEnds: '2030-09-13' },
+    });
+    // Its second term is not renewable yet.
+    expect(codes(await record(mark, { type: 'renewed', date: '2026-11-27' }))).toEqual([
+      ['date', 'renewal_outside_window'],
+    ]);
+  });
+
+  it('an application over a right in its annuity grace period, preserved or disputed is refused with each code', async () => {
+    const late = await f.patent(A);
+    expect(
+      (await record(late, { type: 'annuity_paid', date: '2025-06-01', paidThrough: '2026-08-31' })).status,
+    ).toBe(201);
+    expect((await statusOf(late)).legalStatus).toMatchObject({
+      state: 'grace_period',
+      graceEndsOn: '2027-02-28',
+    });
+    const frozen = await f.patent(A);
+    expect(
+      (
+        await record(frozen, {
+          type: 'preservation_ordered',
+          date: '2026-11-01',
+          court: '金华市中级人民法院',
+        })
+      ).status,
+    ).toBe(201);
+    expect((await record(frozen, { type: 'dispute_filed', date: '2026-11-02' })).status).toBe(201);
+    const res = await f.apply(A, { lenderId: BANK, assetIds: [late, frozen] });
+    expect(res.status).toBe(422);
+    expect(codes(res)).toEqual([
+      ['assetIds.0', 'annuity_grace_period'],
+      ['assetIds.1', 'preserved'],
+      ['assetIds.1', 'disputed'],
+    ]);
+  });
+
+  it('registration examines the rights again: a right preserved since the approval is refused, then registered once lifted', async () => {
+    const patent = await f.patent(A);
+    const applied = await f.apply(A, { lenderId: BANK, assetIds: [patent] });
+    const id = applied.body.id;
+    expect((await f.act(id, 'review', asLender(BANK))).status).toBe(200);
+    expect(
+      (await f.act(id, 'approve', asLender(BANK), { approvedAmountFen: 100_000_00, annualRateBps: 400 }))
+        .status,
+    ).toBe(200);
+    expect((await record(patent, { type: 'preservation_ordered', date: '2026-11-20' })).status).toBe(201);
+    const refused = await f.act(id, 'register', office, { registrationNumber: 'Y2026330000901' });
+    expect(refused.status).toBe(422);
+    expect(codes(refused)).toEqual([['assetIds.0', 'preserved']]);
+    expect((await portal.call('GET', `/pledges/${id}`, { as: office })).body.status).toBe('approved');
+    // A pledged right cannot be transferred.
+    expect(codes(await record(patent, { type: 'transferred', date: '2026-11-21', toUscc: B }))).toEqual([
+      ['type', 'right_encumbered'],
+    ]);
+    expect((await record(patent, { type: 'preservation_lifted', date: '2026-11-25' })).status).toBe(201);
+    expect((await f.act(id, 'register', office, { registrationNumber: 'Y2026330000901' })).status).toBe(200);
+  });
+
+  it('a transfer moves the right to its new owner’s portfolio and counters (the reconciliation agrees)', async () => {
+    const patent = await f.patent(A);
+    const moved = await record(patent, {
+      type: 'transferred',
+      date: '2026-11-26',
+      toUscc: B.toLowerCase(),
+      reference: '转让登记 2026-77',
+    });
+    expect(moved.status, JSON.stringify(moved.body)).toBe(201);
+    expect(moved.body.asset.owner).toBe(B);
+    const listOf = async (uscc: string) =>
+      (
+        (await portal.call('GET', `/enterprises/${uscc}/assets?limit=100`, { as: office })).body.items as {
+          id: string;
+        }[]
+      ).map((a) => a.id);
+    expect(await listOf(B)).toContain(patent);
+    expect(await listOf(A)).not.toContain(patent);
+    expect((await portal.call('GET', `/assets/${patent}`, { as: asEnterprise(B) })).status).toBe(200);
+    expect((await portal.call('GET', `/assets/${patent}`, { as: asEnterprise(A) })).status).toBe(404);
+    const unknown = await record(patent, {
+      type: 'transferred',
+      date: '2026-11-26',
+      toUscc: yiwu('MA2L00099'),
+    });
+    expect(codes(unknown)).toEqual([['toUscc', 'transferee_unknown']]);
+    const audit = await reconcileStats(portal.deps, fixedClock(FIXED_NOW));
+    expect(audit.enterpriseDifferences).toEqual([]);
+    expect(audit.differences).toEqual([]);
+  });
+
+  it('a lapse recorded between a registration’s read and its write leaves the pledge unregistered (409), never registered over a lapsed right', async () => {
+    const patent = await f.patent(A);
+    const applied = await f.apply(A, { lenderId: BANK, assetIds: [patent] });
+    const id = applied.body.id;
+    await f.act(id, 'review', asLender(BANK));
+    await f.act(id, 'approve', asLender(BANK), { approvedAmountFen: 100_000_00, annualRateBps: 400 });
+
+    // The registering app's transaction waits until the lapse has been recorded through the other.
+    let release: () => void = () => {};
+    const lapseRecorded = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let reachedWrite: () => void = () => {};
+    const atWrite = new Promise<void>((resolve) => {
+      reachedWrite = resolve;
+    });
+    const real = portal.deps.db;
+    const gated = {
+      send: async (command: unknown) => {
+        if (command instanceof TransactWriteCommand) {
+          reachedWrite();
+          await lapseRecorded;
+        }
+        return real.send(command as never);
+      },
+    } as unknown as DynamoDBDocumentClient;
+    const registrar = await createApp({ ...portal.deps, db: gated });
+    const registering = registrar.request(`/pledges/${id}/register`, {
+      method: 'POST',
+      headers: {
+        Authorization: `Bearer ${await portal.token('ipoffice', null)}`,
+        'Content-Type': 'application/json',
+      },
+      body: JSON.stringify({ registrationNumber: 'Y2026330000902' }),
+    });
+    await atWrite;
+    expect((await record(patent, { type: 'lapsed', date: '2026-11-27' })).status).toBe(201);
+    release();
+    const res = await registering;
+    expect(res.status).toBe(409);
+    expect((await portal.call('GET', `/pledges/${id}`, { as: office })).body.status).toBe('approved');
+    // Retried, the registration now sees the lapse and says so.
+    const retried = await f.act(id, 'register', office, { registrationNumber: 'Y2026330000902' });
+    expect(codes(retried)).toEqual([['assetIds.0', 'not_in_force']]);
+  });
+});
