@@ -45,6 +45,24 @@ const KINDS: Record<LegalEventType, 'patent' | 'trademark' | 'both'> = {
   licensed: 'both',
 };
 
+/** The fields each type carries besides `type`, `date`, `reference` and `note`; any other is not kept. */
+const FIELDS: Partial<Record<LegalEventType, readonly (keyof LegalEventInput)[]>> = {
+  annuity_paid: ['paidThrough'],
+  restored: ['paidThrough'],
+  invalidation_decided: ['outcome'],
+  preservation_ordered: ['court'],
+  transferred: ['toUscc'],
+  licensed: ['licensee', 'exclusive', 'until'],
+};
+
+/** The event with only the fields its type carries. */
+export function eventFields(e: LegalEventInput): LegalEventInput {
+  const kept: LegalEventInput = { type: e.type, date: e.date };
+  for (const field of ['reference', 'note', ...(FIELDS[e.type] ?? [])] as const)
+    if (e[field] !== undefined) (kept as unknown as Record<string, unknown>)[field] = e[field];
+  return kept;
+}
+
 /** What the owner may record itself (with the office's receipt as `reference`); the IP office records any type. */
 export const OWNER_EVENT_TYPES: ReadonlySet<LegalEventType> = new Set(['annuity_paid', 'renewed']);
 

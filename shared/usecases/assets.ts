@@ -23,6 +23,7 @@ import {
 } from '../domain/errors.js';
 import {
   applyLegalEvent,
+  eventFields,
   type LegalEventInput,
   legalEventRefusals,
   OWNER_EVENT_TYPES,
@@ -183,7 +184,8 @@ export async function recordLegalEvent(
     throw forbidden(
       `An owner records its annuity payments and renewals; a ${req.input.type} is recorded by the IP office.`,
     );
-  const input = { ...req.input, ...(req.input.toUscc ? { toUscc: canonicalUscc(req.input.toUscc) } : {}) };
+  const given = eventFields(req.input);
+  const input = { ...given, ...(given.toUscc ? { toUscc: canonicalUscc(given.toUscc) } : {}) };
   const issues = legalEventRefusals(asset, input, {
     today: uc.clock.today(),
     encumbered: !!asset.encumbrance,

@@ -182,7 +182,9 @@ describe('pledge requests and faults (mocked DynamoDB)', () => {
     portal.ddb.on(TransactWriteCommand).rejects(lost);
     const res = await portal.call('POST', '/pledges', enterprise, application);
     expect(res.status).toBe(409);
-    expect(res.body.errors).toEqual([{ path: 'assetIds.1', message: expect.stringMatching(/already held/) }]);
+    expect(res.body.errors).toEqual([
+      { path: 'assetIds.1', code: 'already_pledged', message: expect.stringMatching(/already held/) },
+    ]);
     expect(portal.ddb.commandCalls(TransactWriteCommand)).toHaveLength(1);
     noOtherWrites();
   });
@@ -239,8 +241,19 @@ describe('pledge requests and faults (mocked DynamoDB)', () => {
     expect(portal.ddb.calls()).toHaveLength(2);
   });
 
-  it('registration writes, in its transaction, the year’s financing fact and the applicant’s total', async () => {
-    portal.ddb.on(GetCommand).resolves({ Item: { ...pledgeItem('approved'), approvedAmountFen: 150_000 } });
+  it('registration re-examines the rights and writes, in its transaction, the year’s financing fact and the applicant’s total', async () => {
+    // The pledge's rights (one small GetItem), then the pledge with them (one BatchGet), then one TransactWrite.
+    portal.ddb.on(GetCommand).resolves({ Item: { assetIds: ['a1', 'a2'] } });
+    const held = { encumbrance: { pledgeId: 'p1' } };
+    portal.ddb.on(BatchGetCommand).resolves({
+      Responses: {
+        [TABLE]: [
+          { ...pledgeItem('approved'), approvedAmountFen: 150_000 },
+          assetItem('a1', held),
+          assetItem('a2', held),
+        ],
+      },
+    });
     portal.ddb.on(TransactWriteCommand).resolves({});
     const res = await portal.call('POST', '/pledges/p1/register', office, { registrationNumber: 'ZY-1' });
     expect(res.status, JSON.stringify(res.body)).toBe(200);
@@ -252,12 +265,18 @@ describe('pledge requests and faults (mocked DynamoDB)', () => {
         'PLEDGE#p1|EVENT#000000000003',
         `FACT#PLEDGE_REGISTERED#${year}|${registeredAt}#p1`,
         `ENT#${ME}|SUMMARY`,
+        // Each right unchanged since it was examined.
+        'ASSET#a1|ASSET',
+        'ASSET#a2|ASSET',
       ].sort(),
     );
     const items = portal.ddb.commandCalls(TransactWriteCommand)[0]!.args[0].input.TransactItems!;
     const fact = items.find((i) => i.Put?.Item?.pk === `FACT#PLEDGE_REGISTERED#${year}`)!.Put!.Item;
     expect(fact).toMatchObject({ applicant: ME, divisionCode: '330784', lenderId: BANK, amountFen: 150_000 });
-    expect(portal.ddb.calls()).toHaveLength(2);
+    expect(
+      items.filter((i) => i.ConditionCheck).map((i) => i.ConditionCheck!.ExpressionAttributeValues),
+    ).toEqual([{ ':v': 4 }, { ':v': 4 }]);
+    expect(portal.ddb.calls()).toHaveLength(3);
   });
 
   for (const [action, from, delta] of [

@@ -151,12 +151,15 @@ const LegalEventInputSchema = z
   })
   .openapi('LegalEventInput');
 
-const LegalEventSchema = LegalEventInputSchema.extend({
-  assetId: z.string(),
-  seq: z.number().int().openapi({ description: '1 for the right’s first event' }),
-  recordedAt: z.string(),
-  recordedBy: ActorSchema,
-}).openapi('LegalEvent');
+const LegalEventSchema = z
+  .object({
+    ...LegalEventInputSchema.shape,
+    assetId: z.string(),
+    seq: z.number().int().openapi({ description: '1 for the right’s first event' }),
+    recordedAt: z.string(),
+    recordedBy: ActorSchema,
+  })
+  .openapi('LegalEvent');
 
 /** The JSON a client sees (the use cases answer `AssetView`, whose optional internals are already explicit). */
 type AssetJson = z.infer<typeof AssetSchema>;
