@@ -24,13 +24,13 @@ export interface ScheduledJobsProps {
 }
 
 /**
- * The scheduled functions: policy expiry, loan servicing and the statistics snapshot daily, the statistics audit
- * weekly.
+ * The scheduled functions: policy expiry, loan servicing, the collateral monitor and the statistics snapshot daily,
+ * the statistics audit weekly.
  * Each is idempotent, so EventBridge Scheduler's retries are safe.
  */
 export class ScheduledJobs extends Construct {
   readonly functions: Record<
-    'expirePolicies' | 'servicing' | 'computeStats' | 'reconcileStats',
+    'expirePolicies' | 'servicing' | 'monitor' | 'computeStats' | 'reconcileStats',
     PortalFunction
   >;
   readonly alarms: cloudwatch.Alarm[] = [];
@@ -68,6 +68,15 @@ export class ScheduledJobs extends Construct {
         serviceName: 'servicing',
         tableAccess: 'readWrite',
         cron: { minute: '30', hour: '0' },
+        timeout: Duration.minutes(10),
+      }),
+      monitor: job({
+        id: 'Monitor',
+        entry: 'monitor',
+        description: 'Collateral monitor: legal-status alerts on pledged and insured rights',
+        serviceName: 'monitor',
+        tableAccess: 'readWrite',
+        cron: { minute: '45', hour: '0' },
         timeout: Duration.minutes(10),
       }),
       computeStats: job({

@@ -53,7 +53,8 @@ export interface NotificationDraft {
   /** The inbox: a tenant key (`enterprise:<USCC>`, `lender:<id>`, …, or the office's). */
   tenant: string;
   type: string;
-  subject: Subject;
+  /** What it is about: a pledge, policy, claim or designation, or for the collateral monitor's alerts, the right. */
+  subject: Subject | { kind: 'asset'; id: string };
   title: string;
   at: string;
   eventId: string;

@@ -35,20 +35,27 @@ const placeOfId = (id: string): string | undefined => {
 export class NotificationRepository {
   constructor(private readonly store: Store) {}
 
-  /** The writes that put each draft in its inbox, unread. */
+  /** The writes that put each draft in its inbox, unread: one count update per inbox however many it gets. */
   deliver(drafts: readonly NotificationDraft[]): TxItem[] {
-    return drafts.flatMap((d) => {
-      const place = placeOf(d);
-      const item = { entity: 'notification', ...d, read: false };
-      return [
-        { tag: 'notification', write: this.store.put({ ...notificationKey(d.tenant, place), ...item }) },
-        {
-          tag: 'unread',
-          write: this.store.put({ ...notificationKey(d.tenant, place, UNREAD_PREFIX), ...item }),
-        },
-        { tag: 'count', write: this.store.update(unreadCountKey(d.tenant), { add: { n: 1 } }) },
-      ];
-    });
+    const perInbox = new Map<string, number>();
+    for (const d of drafts) perInbox.set(d.tenant, (perInbox.get(d.tenant) ?? 0) + 1);
+    return [
+      ...drafts.flatMap((d) => {
+        const place = placeOf(d);
+        const item = { entity: 'notification', ...d, read: false };
+        return [
+          { tag: 'notification', write: this.store.put({ ...notificationKey(d.tenant, place), ...item }) },
+          {
+            tag: 'unread',
+            write: this.store.put({ ...notificationKey(d.tenant, place, UNREAD_PREFIX), ...item }),
+          },
+        ];
+      }),
+      ...[...perInbox].map(([tenant, n]) => ({
+        tag: 'count',
+        write: this.store.update(unreadCountKey(tenant), { add: { n } }),
+      })),
+    ];
   }
 
   /** One page of an inbox (or of its unread notifications), newest first. */

@@ -141,6 +141,18 @@ export class PolicyRepository {
     return { items: (out.Items ?? []).map((i) => toResource<Policy>(i)), next: out.LastEvaluatedKey };
   }
 
+  /** One page of every active policy (the `active#` range of the office index). */
+  activePage(page: PageRequest): Promise<Page<Policy>> {
+    return queryPage<Policy>({
+      db: this.store.db,
+      tableName: this.store.tableName,
+      index: 'gsi3',
+      partition: partitions.officePolicies,
+      sortPrefix: ACTIVE_POLICY_PREFIX,
+      page,
+    });
+  }
+
   /** Whether a policy addressed to `insurerId` covers `assetId` (one Query, at most one item read). */
   async insurerHasPolicyOnAsset(insurerId: string, assetId: string): Promise<boolean> {
     const out = await this.store.db.send(

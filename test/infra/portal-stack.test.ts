@@ -229,7 +229,7 @@ describe('PortalStack resources', () => {
       return { 'Fn::GetAtt': [id, 'Arn'] };
     };
 
-    it('run expiry, loan servicing and the snapshot daily and the audit weekly, in Shanghai time, with retries', () => {
+    it('run expiry, loan servicing, the collateral monitor and the snapshot daily and the audit weekly, in Shanghai time, with retries', () => {
       expect(
         schedules.map((s) => [
           s.ScheduleExpression,
@@ -239,6 +239,7 @@ describe('PortalStack resources', () => {
       ).toEqual([
         ['cron(5 0 * * ? *)', 'Asia/Shanghai', entryOf('expire-policies')],
         ['cron(30 0 * * ? *)', 'Asia/Shanghai', entryOf('servicing')],
+        ['cron(45 0 * * ? *)', 'Asia/Shanghai', entryOf('monitor')],
         ['cron(0 1 * * ? *)', 'Asia/Shanghai', entryOf('compute-stats')],
         ['cron(0 2 ? * MON *)', 'Asia/Shanghai', entryOf('reconcile-stats')],
       ]);
@@ -273,8 +274,9 @@ describe('PortalStack resources', () => {
         asList(s.Action).some((a) => a.startsWith('dynamodb:')),
       );
       const itemGrants = dynamo.filter((s) => !asList(s.Action).includes('dynamodb:Scan'));
-      // API, expiry, servicing, stats snapshot, stats audit: one item-level grant each; all but the audit write.
-      expect(itemGrants).toHaveLength(5);
+      // API, expiry, servicing, monitor, stats snapshot, stats audit: one item-level grant each; all but the audit
+      // write.
+      expect(itemGrants).toHaveLength(6);
       for (const grant of itemGrants) {
         expect(asList(grant.Action)).toEqual(expect.arrayContaining(['dynamodb:GetItem', 'dynamodb:Query']));
         for (const action of asList(grant.Action)) expect(action).not.toContain('*');
@@ -284,7 +286,7 @@ describe('PortalStack resources', () => {
         ]);
       }
       const writers = itemGrants.filter((g) => asList(g.Action).includes('dynamodb:PutItem'));
-      expect(writers).toHaveLength(4);
+      expect(writers).toHaveLength(5);
       const scans = dynamo.filter((s) => asList(s.Action).includes('dynamodb:Scan'));
       expect(scans).toEqual([{ Effect: 'Allow', Action: 'dynamodb:Scan', Resource: tableArn }]);
     });
@@ -369,8 +371,8 @@ describe('cdk-nag AwsSolutions', () => {
     expect(acknowledged.map((a) => `${a.id} ${a.where}`).sort()).toEqual(
       [
         ...PUBLIC_ROUTES.map((p) => `AwsSolutions-APIG4 AWS::ApiGatewayV2::Route GET ${p}`),
-        // the API, the four scheduled jobs, the event publisher and the two consumers (audit feed, notifier)
-        ...Array(8).fill('AwsSolutions-L1 AWS::Lambda::Function'),
+        // the API, the five scheduled jobs, the event publisher and the two consumers (audit feed, notifier)
+        ...Array(9).fill('AwsSolutions-L1 AWS::Lambda::Function'),
         // web hosting (infra/web-hosting.ts): the access-log bucket, the distribution without WAF, geo
         // restriction or custom certificate, and CDK's own note on the log bucket's LogDeliveryWrite ACL
         'AwsSolutions-S1 AWS::S3::Bucket',

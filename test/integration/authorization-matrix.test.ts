@@ -254,6 +254,8 @@ const EXPECTATIONS: Record<string, Expectation> = {
     body: () => ({ type: 'annuity_paid', date: '2026-03-01', paidThrough: '2027-03-01', reference: 'R-1' }),
   },
   'GET /assets/{id}/legal-events': { allow: ['entA', 'ipoffice'], hide: ['entB', ...INSTITUTIONS] },
+  // The collateral monitor's list: each bank its own pledges' rights, the office all.
+  'GET /collateral-watch': { allow: ['lender1', 'lender2', 'ipoffice'], ok: [200] },
   'DELETE /assets/{id}': {
     allow: ['entA'],
     hide: ['entB'],

@@ -23,6 +23,7 @@ export const ROUTE_GROUPS = {
   stats: async () => (await import('./stats.js')).registerStatsRoutes,
   events: async () => (await import('./events.js')).registerEventRoutes,
   notifications: async () => (await import('./notifications.js')).registerNotificationRoutes,
+  collateral: async () => (await import('./collateral.js')).registerCollateralRoutes,
 } satisfies Record<string, () => Promise<RegisterRoutes>>;
 
 export type RouteGroup = keyof typeof ROUTE_GROUPS;
