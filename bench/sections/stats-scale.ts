@@ -9,6 +9,7 @@ import { pledgeRegisteredFact, policyIssuedFact } from '../../shared/store/stats
 import type { WriteItem } from '../../shared/store/toolkit.js';
 import { jobContext } from '../../shared/usecases/context.js';
 import { serviceLoans } from '../../shared/usecases/loans.js';
+import { runCollateralMonitor } from '../../shared/usecases/monitor.js';
 import { countingDocumentClient } from '../lib/counting-client.js';
 import { openActiveLoans } from '../lib/loans.js';
 import { benchPortal } from '../lib/portal.js';
@@ -123,6 +124,7 @@ export async function statsScale(
     loadSeconds: number;
     daily: Timing;
     servicing: Timing;
+    monitor: Timing;
     weekly: Timing;
   }[] = [];
   const admin = new DynamoDBClient({
@@ -148,6 +150,7 @@ export async function statsScale(
       .replace(/[IOSVZ]/g, '0'),
   );
   const servicing: Job = (deps, clock) => serviceLoans(jobContext(deps, clock));
+  const monitor: Job = (deps, clock) => runCollateralMonitor(jobContext(deps, clock));
   let written = 0;
   let loadSeconds = 0;
   for (const size of options.sizes) {
@@ -196,6 +199,8 @@ export async function statsScale(
     log(`  stats scale: daily job on ${written} items: ${daily.ms} ms`);
     const serviced = await time(servicing, options.runs);
     log(`  stats scale: servicing job on ${written} items: ${serviced.ms} ms`);
+    const monitored = await time(monitor, options.runs);
+    log(`  stats scale: collateral monitor on ${written} items: ${monitored.ms} ms`);
     // The reconciliation scans everything: one run is enough to show how it grows.
     const weekly = await time(reconcileStats, 1);
     rows.push({
@@ -203,6 +208,7 @@ export async function statsScale(
       loadSeconds: round(loadSeconds, 1),
       daily,
       servicing: serviced,
+      monitor: monitored,
       weekly,
     });
     if (written < size) break;
@@ -220,6 +226,8 @@ export async function statsScale(
         'daily Scans',
         'servicing ms',
         'servicing items read',
+        'monitor ms',
+        'monitor items read',
         'weekly reconcile ms',
         'reconcile items read',
       ],
@@ -231,6 +239,8 @@ export async function statsScale(
         r.daily.scans,
         r.servicing.ms,
         r.servicing.itemsRead,
+        r.monitor.ms,
+        r.monitor.itemsRead,
         r.weekly.ms,
         r.weekly.itemsRead,
       ]),
@@ -241,6 +251,9 @@ export async function statsScale(
     rows.every((r) => r.servicing.itemsRead === rows[0]?.servicing.itemsRead && r.servicing.scans === 0)
       ? `The servicing job reads the same number of items (${LOANS} active loans and their lender) whatever the table size, and never Scans.`
       : '⚠ The servicing job reads more items as the table grows, or Scans.',
+    rows.every((r) => r.monitor.itemsRead === rows[0]?.monitor.itemsRead && r.monitor.scans === 0)
+      ? `The collateral monitor reads the same number of items (${LOANS} pledges, their rights and watches) whatever the table size, and never Scans.`
+      : '⚠ The collateral monitor reads more items as the table grows, or Scans.',
     ...skipped,
   ].join('\n');
   return { rows, skipped, text };

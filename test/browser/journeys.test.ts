@@ -201,14 +201,48 @@ describe('web portal journeys (Chinese by default, English on switch)', { timeou
     expect(await text(loan.locator('table').nth(1))).toContain('1,000.00');
   });
 
+  it('IP office records a court preservation on the pledged patent; the bank’s collateral watch shows it', async () => {
+    const office = await pageFor('office');
+    await office.reload();
+    await office.getByRole('link', { name: /^2020/ }).first().click();
+    await office.getByRole('heading', { name: /权利法律状态/ }).waitFor();
+    await office.getByLabel('事件类型').selectOption('preservation_ordered');
+    await office.getByLabel('发生日期').fill('2026-01-05');
+    await office.getByLabel('法院').fill('金华市中级人民法院');
+    await office.getByRole('button', { name: '登记法律事件' }).click();
+    await office.getByTestId('legal-events').getByText('财产保全').waitFor();
+    // A date after today: the API's refusal shows on the page and nothing is recorded.
+    await office.getByLabel('发生日期').fill('2099-01-01');
+    await office.getByRole('button', { name: '登记法律事件' }).click();
+    expect(await alertText(office)).toMatch(/after today/);
+    expect(await text(office.getByTestId('legal-events'))).toContain('财产保全');
+    expect(await text(office.locator('.facts').first())).toContain('司法保全');
+    await screenshot(office, 'ipoffice-legal-status-zh');
+
+    expect(await h.runMonitorJob()).toMatch(/1 alert\(s\) raised/);
+    const bank = await pageFor('bank');
+    await bank.getByRole('link', { name: '押品监控' }).click();
+    const watch = await text(bank.locator('table'));
+    expect(watch).toContain('被司法保全');
+    expect(watch).toContain('司法保全');
+    await screenshot(bank, 'bank-collateral-watch-zh');
+
+    // Lifted again: the right is in force, as the rest of the journey expects.
+    await office.getByLabel('事件类型').selectOption('preservation_lifted');
+    await office.getByLabel('发生日期').fill('2026-01-06');
+    await office.getByRole('button', { name: '登记法律事件' }).click();
+    await office.getByTestId('legal-events').getByText('解除保全').waitFor();
+  });
+
   it('company (in English): follows the pledge, buys a policy', async () => {
     const company = await pageFor('company');
     await company.getByRole('button', { name: '切换到英文' }).click();
     await expect.poll(() => company.locator('html').getAttribute('lang')).toBe('en');
-    // The inbox: approval, registration and disbursement, unread; opening one leads to the loan and reads it.
+    // The inbox: approval, registration, disbursement and the monitor's alert on its patent, unread; opening one
+    // leads to the loan and reads it.
     await company.getByRole('link', { name: 'Pledge loans' }).click();
     const inboxLink = company.getByTestId('inbox-link');
-    await inboxLink.getByText('3 unread').waitFor({ state: 'attached' });
+    await inboxLink.getByText('4 unread').waitFor({ state: 'attached' });
     await inboxLink.click();
     await company.getByRole('heading', { name: 'Notifications', exact: true }).waitFor();
     const items = await text(company.locator('ul.inbox'));
@@ -217,7 +251,7 @@ describe('web portal journeys (Chinese by default, English on switch)', { timeou
     await screenshot(company, 'company-inbox-en');
     await company.getByRole('button', { name: 'Loan disbursed' }).click();
     await company.getByTestId('loan').waitFor();
-    await inboxLink.getByText('2 unread').waitFor({ state: 'attached' });
+    await inboxLink.getByText('3 unread').waitFor({ state: 'attached' });
 
     await company.getByRole('link', { name: 'Pledge loans' }).click();
     await company.getByRole('cell', { name: 'Disbursed' }).waitFor();

@@ -37,6 +37,8 @@ export interface Harness {
   context(options?: { phone?: boolean }): Promise<BrowserContext>;
   /** Runs `scripts/stats.ts` (what `npm run stats` runs) against the running portal's data. */
   runStatsJob(): Promise<string>;
+  /** `npm run --silent monitor` against the running portal's data. */
+  runMonitorJob(): Promise<string>;
   output(): string;
   close(): Promise<void>;
 }
@@ -104,6 +106,12 @@ export async function startHarness(): Promise<Harness> {
     },
     async runStatsJob() {
       const { stdout } = await run('npx', ['tsx', 'scripts/stats.ts'], {
+        env: { ...process.env, DATA_DIR: dataDir },
+      });
+      return stdout;
+    },
+    async runMonitorJob() {
+      const { stdout } = await run('npx', ['tsx', 'scripts/monitor.ts'], {
         env: { ...process.env, DATA_DIR: dataDir },
       });
       return stdout;

@@ -16,6 +16,7 @@ import { DesignationsPage } from './pages/designations';
 import { InboxBadge, InboxPage } from './pages/inbox';
 import { InstitutionsPage } from './pages/institutions';
 import { ClaimsQueue, InsurancePage, PolicyDetailPage, UnderwritingQueue } from './pages/insurance';
+import { CollateralWatchPage, RightPage } from './pages/legal';
 import { BankQueue, CompanyPledgesPage, PledgeDetailPage, RegistrationQueue } from './pages/pledges';
 import { ProgrammesPage } from './pages/programmes';
 import { SignInPage } from './pages/signin';
@@ -32,6 +33,7 @@ const NAV: Record<Role, { to: string; label: TextKey }[]> = {
   ],
   lender: [
     { to: 'pledges', label: 'nav.bankQueue' },
+    { to: 'watch', label: 'nav.watch' },
     { to: 'terms', label: 'nav.terms' },
   ],
   insurer: [
@@ -40,6 +42,7 @@ const NAV: Record<Role, { to: string; label: TextKey }[]> = {
   ],
   ipoffice: [
     { to: 'registration', label: 'nav.registration' },
+    { to: 'watch', label: 'nav.watch' },
     { to: 'designations', label: 'nav.designations' },
     { to: 'stats', label: 'nav.stats' },
     { to: 'institutions', label: 'nav.institutions' },
@@ -53,6 +56,7 @@ function Page({ role }: { role: Role }) {
   const home = NAV[role][0]!.to;
   const key = `${section ?? home}${id ? '/:id' : ''}`;
   if (key === 'inbox') return <InboxPage />;
+  if (key === 'legal/:id') return <RightPage id={id!} />;
   switch (`${role}:${key}`) {
     case 'enterprise:company':
       return <CompanyPage />;
@@ -60,6 +64,9 @@ function Page({ role }: { role: Role }) {
       return <CompanyPledgesPage />;
     case 'lender:pledges':
       return <BankQueue />;
+    case 'lender:watch':
+    case 'ipoffice:watch':
+      return <CollateralWatchPage />;
     case 'lender:terms':
       return <LendingTermsPage />;
     case 'ipoffice:registration':

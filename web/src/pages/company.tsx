@@ -17,6 +17,7 @@ import {
   usePortal,
   useSubmit,
 } from '../ui';
+import { LegalStatusText } from './legal';
 
 export function CompanyPage() {
   const { t } = useI18n();
@@ -148,7 +149,7 @@ function Portfolio() {
           rowKey={(a) => a.id}
           rowProps={(a) => ({ 'data-asset': a.number })}
           cols={columns<Asset>(
-            { head: t('portfolio.number'), cell: (a) => a.number },
+            { head: t('portfolio.number'), cell: (a) => <Link to={`legal/${a.id}`}>{a.number}</Link> },
             {
               head: t('portfolio.kind'),
               cell: (a) =>
@@ -161,8 +162,7 @@ function Portfolio() {
               head: t('app.status'),
               cell: (a) => (
                 <>
-                  <Status kind="assetStatus" value={a.status} />{' '}
-                  {a.inForce ? t('portfolio.inForce') : <strong>{t('portfolio.notInForce')}</strong>}
+                  <Status kind="assetStatus" value={a.status} /> <LegalStatusText status={a.legalStatus} />
                 </>
               ),
             },

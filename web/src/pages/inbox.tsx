@@ -13,7 +13,20 @@ const pageOf = (subject: Notification['subject']): string | undefined =>
     ? `pledges/${subject.id}`
     : subject.kind === 'policy'
       ? `policies/${subject.id}`
-      : undefined;
+      : subject.kind === 'asset'
+        ? `legal/${subject.id}`
+        : undefined;
+
+/** A notification's words: its type's, or for a monitor alert, "collateral alert: <the alert>". */
+function useLabel() {
+  const { t } = useI18n();
+  return (type: string): string => {
+    const [prefix, alert] = type.split('.');
+    if (prefix === 'collateral' || prefix === 'insured_asset')
+      return `${t(`notification.${prefix}` as TextKey)}: ${t(`alert.${alert}` as TextKey)}`;
+    return t(`notification.${type}` as TextKey);
+  };
+}
 
 /** The header's link to the inbox with the unread count; refreshed on every navigation and every half minute. */
 export function InboxBadge({ visit }: { visit: number }) {
@@ -53,6 +66,7 @@ export function InboxBadge({ visit }: { visit: number }) {
 
 export function InboxPage() {
   const { t } = useI18n();
+  const label = useLabel();
   const { api } = usePortal();
   const [only, setOnly] = useState('');
   const list = usePaged(
@@ -89,7 +103,7 @@ export function InboxPage() {
               <li key={n.id} class={n.read ? 'read' : 'unread'} data-notification={n.type}>
                 <button type="button" class="link" onClick={() => void open(n)}>
                   {n.read ? '' : <span class="sr-only">{t('inbox.unread')} · </span>}
-                  {t(`notification.${n.type}` as TextKey)}
+                  {label(n.type)}
                 </button>{' '}
                 <span class="muted">
                   <DateTimeText value={n.at} />

@@ -409,7 +409,7 @@ export function PledgeDetailPage({ id }: { id: string }) {
           items={p.assets}
           rowKey={(a) => a.id}
           cols={columns<PledgeDetail['assets'][number]>(
-            { head: t('portfolio.number'), cell: (a) => a.number },
+            { head: t('portfolio.number'), cell: (a) => <Link to={`legal/${a.id}`}>{a.number}</Link> },
             {
               head: t('portfolio.kind'),
               cell: (a) => (a.ltvKind === 'trademark' ? t('ltvKind.trademark') : tx('patentType', a.ltvKind)),
