@@ -397,6 +397,22 @@ const cnipaRegistrationNumber = (key: string) => {
   return `Y330700${String(hash % 100_000_000).padStart(8, '0')}`;
 };
 const dateIn = (rng: Rng, year: number) => `${year}-${pad2(rng.int(1, 12))}-${pad2(rng.int(1, 28))}`;
+/** Product lines after a brand, so that an enterprise's marks differ (by the trademark's serial number). */
+const MARK_LINES = [
+  '',
+  '优选',
+  '臻品',
+  '金标',
+  '传承',
+  '鲜作',
+  '匠心',
+  '家乡',
+  '山水',
+  '时光',
+  '良品',
+  '初心',
+];
+
 /** A day of this year, not after today. */
 const dayThisYear = (rng: Rng, today: IsoDate) => {
   const jan1 = `${today.slice(0, 4)}-01-01`;
@@ -435,7 +451,9 @@ export function planCity(now: Date = new Date()): CityPlan {
         body: {
           kind: 'trademark',
           number: String(20_000_000 + ++trademarkSerial * 7),
-          mark: brand,
+          // Each of an enterprise's marks its own (a brand and a product line): the same mark in overlapping
+          // classes would have to be pledged together.
+          mark: `${brand}${MARK_LINES[trademarkSerial % MARK_LINES.length]}`,
           niceClasses,
           registrationDate,
         },

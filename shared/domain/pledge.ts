@@ -8,7 +8,7 @@ import { compareDates, type IsoDate, todayInShanghai } from './dates.js';
 import { checkRelease, type Disposal } from './disposal.js';
 import type { HistoryEntry } from './domain-event.js';
 import { type FieldIssue, unprocessable } from './errors.js';
-import { legalStatusOn } from './legal-status.js';
+import { isLegallyInForce, legalStatusOn } from './legal-status.js';
 import {
   checkApprovedAmount,
   type LendingPolicy,
@@ -212,14 +212,27 @@ export function assetRefusals(
   heldBy?: string,
 ): AssetRefusal[] {
   if (!asset || !isOwnedBy(asset, applicant)) return [NOT_OWNER];
+  const reasons = rightRefusals(asset, today, maturesOn, 'the loan matures');
+  if (asset.encumbrance && asset.encumbrance.pledgeId !== heldBy)
+    reasons.push({
+      code: 'already_pledged',
+      message: `${asset.number} is already held by pledge ${asset.encumbrance.pledgeId} (an open application or unreleased pledge)`,
+    });
+  return reasons;
+}
+
+/**
+ * The grounds on which a right is no good as collateral or as an insured right until `until` — one rule set for
+ * pledges and underwriting: not granted, not in force (expired, lapsed, invalidated, cancelled), in its annuity
+ * grace period, expiring before `until` (`what` says what ends then), an invalidation, court preservation or
+ * ownership dispute pending, a co-owner's consent missing.
+ */
+export function rightRefusals(asset: Asset, today: IsoDate, until: IsoDate, what: string): AssetRefusal[] {
   const reasons: AssetRefusal[] = [];
   const refuse = (code: string, message: string) => reasons.push({ code, message });
   const status = legalStatusOn(asset, today);
   if (status.state === 'pending')
-    refuse(
-      'not_granted',
-      `${asset.number} is ${asset.status}: only a granted or registered right can be pledged`,
-    );
+    refuse('not_granted', `${asset.number} is ${asset.status}: only a granted or registered right qualifies`);
   else if (status.state === 'grace_period')
     refuse(
       'annuity_grace_period',
@@ -229,10 +242,10 @@ export function assetRefusals(
     refuse('not_in_force', `${asset.number} is not in force: it expired on ${asset.expiresOn}`);
   else if (status.state !== 'in_force')
     refuse('not_in_force', `${asset.number} is not in force: it is ${status.state}`);
-  else if (compareDates(asset.expiresOn, maturesOn) < 0)
+  else if (compareDates(asset.expiresOn, until) < 0)
     refuse(
       'expires_before_maturity',
-      `${asset.number} expires on ${asset.expiresOn}, before the loan matures on ${maturesOn}`,
+      `${asset.number} expires on ${asset.expiresOn}, before ${what} on ${until}`,
     );
   for (const flag of status.flags)
     refuse(
@@ -245,12 +258,43 @@ export function assetRefusals(
       'co_owner_consent_missing',
       `${asset.number} lacks the recorded consent of co-owner(s) ${missing.join(', ')}`,
     );
-  if (asset.encumbrance && asset.encumbrance.pledgeId !== heldBy)
-    refuse(
-      'already_pledged',
-      `${asset.number} is already held by pledge ${asset.encumbrance.pledgeId} (an open application or unreleased pledge)`,
-    );
   return reasons;
+}
+
+const markText = (mark: string): string => mark.normalize('NFKC').replace(/\s+/g, '').toLowerCase();
+
+/**
+ * CNIPA 2020: the same owner's identical or similar marks on identical or similar goods are pledged together. The
+ * portal knows "identical mark text, an overlapping Nice class": each pledged trademark whose owner holds such a
+ * mark in force outside the pledge is refused, naming the marks to add.
+ */
+export function relatedMarkRefusals(
+  assetIds: readonly string[],
+  assets: ReadonlyMap<string, Asset>,
+  portfolio: readonly Asset[],
+  today: IsoDate,
+): FieldIssue[] {
+  const pledged = new Set(assetIds);
+  const issues: FieldIssue[] = [];
+  assetIds.forEach((id, i) => {
+    const mark = assets.get(id);
+    if (mark?.kind !== 'trademark') return;
+    const missing = portfolio.filter(
+      (other) =>
+        other.kind === 'trademark' &&
+        !pledged.has(other.id) &&
+        markText(other.mark) === markText(mark.mark) &&
+        other.niceClasses.some((c) => mark.niceClasses.includes(c)) &&
+        isLegallyInForce(legalStatusOn(other, today)),
+    );
+    if (missing.length > 0)
+      issues.push({
+        path: `assetIds.${i}`,
+        code: 'related_marks_not_included',
+        message: `${mark.number} 「${mark.mark}」 must be pledged together with ${missing.map((m) => m.number).join(', ')}, the same mark in an overlapping class`,
+      });
+  });
+  return issues;
 }
 
 /** Co-owners whose consent to the pledge is not on record. */

@@ -1,16 +1,16 @@
 /**
  * Underwriting: whether an application for a policy may be accepted, checked on the insurer, the assets and the
- * pledge as the store returned them, every failure reported at once. Pure; the use case reads and writes.
+ * pledge as the store returned them, every failure reported at once; the rights by the same rule set as a pledge's
+ * (`rightRefusals`). Pure; the use case reads and writes.
  */
 import { type Asset, isOwnedBy } from './asset.js';
 import { coverageIssues, periodIssues } from './coverage.js';
-import { compareDates, type IsoDate } from './dates.js';
+import type { IsoDate } from './dates.js';
 import type { FieldIssue } from './errors.js';
 import type { Institution } from './institution.js';
-import { missingConsents, type Pledge } from './pledge.js';
+import { type Pledge, rightRefusals } from './pledge.js';
 import type { PledgeStatus } from './pledge-state-machine.js';
 import type { Coverage, CoverageLine, Policy } from './policy.js';
-import { isGrantedOrRegistered } from './terms.js';
 
 /** Statuses of a pledge whose loan a `pledge_guarantee` line may back: approved and not yet ended. */
 const GUARANTEEABLE_PLEDGE_STATUSES: ReadonlySet<PledgeStatus> = new Set([
@@ -59,26 +59,22 @@ export function underwritingIssues(
     ...coverageIssues(coveragesOf(application), application.pledgeId),
   );
   application.assetIds.forEach((id, i) => {
-    for (const message of assetIssues(facts.assets.get(id), id, ctx.holder, application.periodEnd))
-      issues.push({ path: `assetIds.${i}`, message });
+    const asset = facts.assets.get(id);
+    // Missing and someone else's read the same: the caller learns nothing about other tenants' assets.
+    if (!asset || !isOwnedBy(asset, ctx.holder))
+      issues.push({
+        path: `assetIds.${i}`,
+        code: 'not_owner',
+        message: `asset ${id} was not found among your assets`,
+      });
+    else
+      for (const refusal of rightRefusals(asset, ctx.today, application.periodEnd, 'the end of the period'))
+        issues.push({ path: `assetIds.${i}`, ...refusal });
   });
   if (application.pledgeId !== undefined) {
     const message = pledgeIssue(facts.pledge, application.pledgeId, ctx.holder);
     if (message) issues.push({ path: 'pledgeId', message });
   }
-  return issues;
-}
-
-/** Why one asset cannot be covered through `periodEnd` for `holder`. */
-function assetIssues(asset: Asset | undefined, id: string, holder: string, periodEnd: IsoDate): string[] {
-  // Missing and someone else's read the same: the caller learns nothing about other tenants' assets.
-  if (!asset || !isOwnedBy(asset, holder)) return [`asset ${id} was not found among your assets`];
-  const issues: string[] = [];
-  if (!isGrantedOrRegistered(asset)) issues.push(`asset ${id} is ${asset.status}, not granted or registered`);
-  else if (compareDates(asset.expiresOn, periodEnd) < 0)
-    issues.push(`asset ${id} expires on ${asset.expiresOn}, before the end of the period (${periodEnd})`);
-  for (const coOwner of missingConsents(asset))
-    issues.push(`asset ${id} is co-owned: co-owner ${coOwner} has not recorded consent`);
   return issues;
 }
 

@@ -21,6 +21,7 @@ import {
   type Pledge,
   type PledgeEvent,
   type PledgeInput,
+  relatedMarkRefusals,
   submissionRefusals,
 } from '../domain/pledge.js';
 import {
@@ -31,6 +32,7 @@ import {
   type TransitionRow,
 } from '../domain/pledge-state-machine.js';
 import type { RiskPoolProgramme } from '../domain/programme.js';
+import { AssetRepository } from '../store/asset-repository.js';
 import type { IdempotencyRequest } from '../store/idempotency-store.js';
 import { assetKey, institutionKey, programmeKey } from '../store/keys.js';
 import { type PledgeListScope, PledgeRepository, pledgeIndexKeys } from '../store/pledge-repository.js';
@@ -112,11 +114,17 @@ export async function submitPledge(
   }
   const now = uc.clock.now();
   const today = uc.clock.today();
-  const issues = submissionRefusals(input, assets, {
-    applicant,
-    today,
-    lenderExists: (lender && toResource<Institution>(lender).kind) === 'lender',
-  });
+  const issues = [
+    ...submissionRefusals(input, assets, {
+      applicant,
+      today,
+      lenderExists: (lender && toResource<Institution>(lender).kind) === 'lender',
+    }),
+    // A trademark brings the owner's portfolio: its same marks in overlapping classes go into the same pledge.
+    ...([...assets.values()].some((a) => a.kind === 'trademark' && a.owner === applicant)
+      ? relatedMarkRefusals(input.assetIds, assets, await portfolioOf(uc, applicant), today)
+      : []),
+  ];
   if (issues.length > 0)
     throw unprocessable(
       `The application was refused: ${issues.map((i) => `${i.path} ${i.message}`).join('; ')}.`,
@@ -156,6 +164,19 @@ export async function submitPledge(
     onFailed: (failure) => lostSubmissionRace(failure, pledge, held),
   });
   return outcome.after;
+}
+
+/** Every asset of an enterprise (its portfolio's pages, newest first). */
+async function portfolioOf(uc: UseCaseContext, owner: string): Promise<Asset[]> {
+  const repo = new AssetRepository(uc.store);
+  const all: Asset[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await repo.listByOwner(owner, { limit: 100, cursor });
+    all.push(...page.items);
+    cursor = page.nextCursor ?? undefined;
+  } while (cursor);
+  return all;
 }
 
 export async function listPledges(

@@ -182,6 +182,29 @@ describe('legal events', () => {
     ]);
   });
 
+  it('the same owner’s same mark in an overlapping class must be pledged together (CNIPA 2020)', async () => {
+    const tm = async (number: string, mark: string, niceClasses: number[]) => {
+      const res = await portal.call('POST', `/enterprises/${A}/assets`, {
+        as: asEnterprise(A),
+        body: { kind: 'trademark', number, mark, niceClasses, registrationDate: '2020-05-01' },
+      });
+      expect(res.status, JSON.stringify(res.body)).toBe(201);
+      return res.body.id as string;
+    };
+    const ham = await tm('7100001', '双 龙 火 腿', [29, 30]);
+    const sameMarkOverlap = await tm('7100002', '双龙火腿', [29]);
+    await tm('7100003', '双龙火腿', [33]); // no overlapping class
+    await tm('7100004', '双龙酥饼', [29]); // another mark
+    const alone = await f.apply(A, { lenderId: BANK, assetIds: [ham], termMonths: 6 });
+    expect(alone.status).toBe(422);
+    expect(alone.body.errors).toEqual([
+      { path: 'assetIds.0', code: 'related_marks_not_included', message: expect.stringContaining('7100002') },
+    ]);
+    expect(alone.body.errors[0].message).not.toMatch(/7100003|7100004/);
+    const together = await f.apply(A, { lenderId: BANK, assetIds: [ham, sameMarkOverlap], termMonths: 6 });
+    expect(together.status, JSON.stringify(together.body)).toBe(201);
+  });
+
   it('registration examines the rights again: a right preserved since the approval is refused, then registered once lifted', async () => {
     const patent = await f.patent(A);
     const applied = await f.apply(A, { lenderId: BANK, assetIds: [patent] });

@@ -201,9 +201,9 @@ describe('full-chain IP insurance over HTTP', () => {
     expect(byPath('assetIds.1')).toEqual([expect.stringContaining('not found among your assets')]);
     expect(byPath('assetIds.2')).toEqual([expect.stringContaining('not found among your assets')]);
     expect(byPath('assetIds.3')).toEqual([expect.stringContaining('pending')]);
-    expect(byPath('assetIds.4')).toEqual([expect.stringContaining('expires on 2026-05-31')]);
+    expect(byPath('assetIds.4')).toEqual([expect.stringContaining('expired on 2026-05-31')]);
     expect(byPath('assetIds.5')).toEqual([
-      expect.stringContaining(`co-owner ${p.coOwner} has not recorded consent`),
+      expect.stringContaining(`lacks the recorded consent of co-owner(s) ${p.coOwner}`),
     ]);
     expect(byPath('coverages.0.deductibleFen')).toHaveLength(1);
     expect(byPath('coverages.1.sumInsuredFen')).toHaveLength(1);

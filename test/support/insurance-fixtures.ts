@@ -67,12 +67,14 @@ export async function trademark(
   owner: string,
   registrationDate = '2020-06-01',
 ): Promise<string> {
+  const n = nextSerial();
   const r = await portal.call('POST', `/enterprises/${owner}/assets`, {
     as: asEnterprise(owner),
     body: {
       kind: 'trademark',
-      number: String(10_000_000 + nextSerial()),
-      mark: 'Jinhua Ham',
+      number: String(10_000_000 + n),
+      // A mark of its own: the same mark twice would have to be pledged together.
+      mark: `Jinhua Ham ${n}`,
       niceClasses: [29],
       registrationDate,
     },

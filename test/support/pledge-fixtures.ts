@@ -61,12 +61,14 @@ export function pledgeFixtures(portal: TestPortal) {
 
   /** A trademark of `owner` registered 2020-05-01 (in force until 2030-04-30). */
   const trademark = async (owner: string): Promise<string> => {
+    const n = nextSerial();
     const res = await portal.call('POST', `/enterprises/${owner}/assets`, {
       as: asEnterprise(owner),
       body: {
         kind: 'trademark',
-        number: String(30_000_000 + nextSerial()),
-        mark: '金华火腿',
+        number: String(30_000_000 + n),
+        // A mark of its own: the same mark twice would have to be pledged together.
+        mark: `金华火腿${n}`,
         niceClasses: [29],
         registrationDate: '2020-05-01',
       },
