@@ -5,7 +5,7 @@ import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
+import { SqsDlq, SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { EVENT_BUS_ENV, EVENT_SOURCE } from '../shared/runtime/event-bus.js';
@@ -51,6 +51,9 @@ export class EventDelivery extends Construct {
   readonly failures: sqs.Queue;
   readonly publisher: PortalFunction;
   readonly consumers: Record<string, PortalFunction> = {};
+  /** Webhooks: the bus → a queue (its retries and backoff) → the delivering function → subscribers' systems. */
+  readonly webhookQueue: sqs.Queue;
+  readonly webhookDeliverer: PortalFunction;
   readonly alarms: cloudwatch.Alarm[] = [];
 
   constructor(scope: Construct, id: string, props: EventDeliveryProps) {
@@ -130,7 +133,43 @@ export class EventDelivery extends Construct {
       this.alarms.push(consumer.errorsAlarm, consumer.throttlesAlarm);
     }
 
+    // Webhooks go through a queue: a subscriber's system that answers non-2xx is tried again after the visibility
+    // timeout (the first retry within 30 s), up to 8 receives, then the event goes to the failure queue.
+    this.webhookQueue = new sqs.Queue(this, 'WebhookQueue', {
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      visibilityTimeout: Duration.seconds(30),
+      retentionPeriod: Duration.days(4),
+      deadLetterQueue: { queue: this.failures, maxReceiveCount: 8 },
+    });
+    this.webhookDeliverer = new PortalFunction(this, 'WebhookDeliverer', {
+      entry: props.functionEntry('deliver-webhooks'),
+      description: "Delivers domain events to subscribers' webhooks (Standard Webhooks, signed)",
+      serviceName: 'deliver-webhooks',
+      table: props.table,
+      tableAccess: 'readWrite',
+      // Five subscribers at five seconds each fit; the queue's visibility timeout is no shorter.
+      timeout: Duration.seconds(30),
+    });
+    this.webhookDeliverer.function.addEventSource(
+      new SqsEventSource(this.webhookQueue, { batchSize: 10, reportBatchItemFailures: true }),
+    );
+    new events.Rule(this, 'WebhookRule', {
+      description: 'Every domain event → the webhook queue',
+      eventBus: this.bus,
+      eventPattern: { source: [EVENT_SOURCE] },
+      targets: [
+        new targets.SqsQueue(this.webhookQueue, {
+          deadLetterQueue: this.failures,
+          retryAttempts: 8,
+          maxEventAge: Duration.hours(24),
+        }),
+      ],
+    });
+
     this.alarms.push(
+      this.webhookDeliverer.errorsAlarm,
+      this.webhookDeliverer.throttlesAlarm,
       this.publisher.errorsAlarm,
       this.publisher.throttlesAlarm,
       new cloudwatch.Alarm(this, 'FailuresAlarm', {

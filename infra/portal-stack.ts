@@ -79,7 +79,7 @@ export class PortalStack extends Stack {
         {
           id: 'Notifier',
           entry: 'notifier',
-          description: 'Notifications: each party’s inbox for the events it must know',
+          description: "Notifications: each party's inbox for the events it must know",
           serviceName: 'notifier',
           // The inbox's unread count is an Update.
           tableAccess: 'write',

@@ -3,6 +3,7 @@ import type { Hono } from 'hono';
 import type { Principal } from '../auth/principal.js';
 import type { TokenVerifier } from '../auth/verify-token.js';
 import type { Clock } from '../domain/clock.js';
+import type { TargetPolicy } from '../webhooks/delivery.js';
 
 /** Everything a request handler needs from the outside world; built once by the composition root. */
 export interface PortalDeps {
@@ -16,6 +17,8 @@ export interface PortalDeps {
   logFault?: (error: unknown, info: { method: string; path: string }) => void;
   /** Called once per request with its outcome. */
   logRequest?: (info: RequestLogEntry) => void;
+  /** Webhook targets: public addresses only (the default, deployed), or any (a developer's machine). */
+  webhookTargets?: TargetPolicy;
 }
 
 export interface RequestLogEntry {

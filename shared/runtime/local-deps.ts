@@ -12,6 +12,8 @@ import { ensureTable } from '../store/ensure-table.js';
 import { Store } from '../store/toolkit.js';
 import { deliver } from '../usecases/consumers/consumer.js';
 import { CONSUMERS } from '../usecases/consumers/index.js';
+import { useCaseContext } from '../usecases/context.js';
+import { localWebhookDispatcher } from '../webhooks/local-dispatcher.js';
 
 /**
  * Composition root for the local portal (`npm start`) and local jobs (`npm run stats`): DynamoDB Local
@@ -101,6 +103,8 @@ export function createLocalDeps(options: {
     logRequest: logLine
       ? (r) => logLine(`${r.method} ${r.route} ${r.status} ${r.durationMs}ms ${r.role ?? 'anonymous'}`)
       : undefined,
+    // A developer's receiver runs on this machine (localhost); deployed, only public addresses are reached.
+    webhookTargets: 'any',
   };
 }
 
@@ -111,11 +115,18 @@ export function createLocalDeps(options: {
  */
 export function startLocalEventDelivery(runtime: LocalRuntime, log?: (line: string) => void): StreamPoller {
   const store = new Store(runtime.deps.db, runtime.deps.tableName);
+  const webhooks = localWebhookDispatcher(
+    useCaseContext(runtime.deps),
+    runtime.deps.webhookTargets ?? 'public-only',
+  );
   return new StreamPoller({
     endpoint: runtime.endpoint,
     tableName: runtime.deps.tableName,
     from: 'TRIM_HORIZON',
-    onEvent: (event) => deliver(store, CONSUMERS, event),
+    onEvent: async (event) => {
+      await deliver(store, CONSUMERS, event);
+      await webhooks.dispatch(event);
+    },
     log,
   }).start();
 }

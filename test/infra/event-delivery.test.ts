@@ -56,7 +56,10 @@ describe('event delivery (PortalStack)', () => {
   const streamArn = { 'Fn::GetAtt': [tableId, 'StreamArn'] };
   const [busId] = only(template, 'AWS::Events::EventBus');
   const busArn = { 'Fn::GetAtt': [busId, 'Arn'] };
-  const [queueId] = only(template, 'AWS::SQS::Queue');
+  // The failure queue: the one without a dead-letter queue of its own.
+  const [queueId] = Object.entries(
+    template.findResources('AWS::SQS::Queue') as Record<string, Resource>,
+  ).find(([, q]) => q.Properties.RedrivePolicy === undefined)!;
   const queueArn = { 'Fn::GetAtt': [queueId, 'Arn'] };
   const [publisherId, publisher] = functionBy(template, 'publish-events');
 
@@ -67,7 +70,9 @@ describe('event delivery (PortalStack)', () => {
   });
 
   it('maps the stream to the publisher, filtered to event-item inserts, with bounded retries and a failure queue', () => {
-    const [, mapping] = only(template, 'AWS::Lambda::EventSourceMapping');
+    const [, mapping] = Object.entries(
+      template.findResources('AWS::Lambda::EventSourceMapping') as Record<string, Resource>,
+    ).find(([, m]) => JSON.stringify(m.Properties.EventSourceArn) === JSON.stringify(streamArn))!;
     expect(mapping.Properties).toMatchObject({
       EventSourceArn: streamArn,
       FunctionName: { Ref: publisherId },
@@ -185,7 +190,9 @@ describe('event delivery (PortalStack)', () => {
   );
 
   it('keeps the failure queue encrypted and TLS-only, and alarms on it and on stream lag', () => {
-    expect(only(template, 'AWS::SQS::Queue')[1].Properties).toMatchObject({
+    expect(
+      (template.findResources('AWS::SQS::Queue') as Record<string, Resource>)[queueId]!.Properties,
+    ).toMatchObject({
       SqsManagedSseEnabled: true,
       MessageRetentionPeriod: 14 * 24 * 3600,
     });
@@ -204,6 +211,28 @@ describe('event delivery (PortalStack)', () => {
       MetricName: 'IteratorAge',
       Dimensions: [{ Name: 'FunctionName', Value: { Ref: publisherId } }],
     });
+  });
+  it('sends every event through a queue to the webhook deliverer: retried after 30 s, 8 receives, then the failure queue', () => {
+    const [queueId2, queue] = Object.entries(
+      template.findResources('AWS::SQS::Queue') as Record<string, Resource>,
+    ).find(([, q]) => q.Properties.RedrivePolicy !== undefined)!;
+    expect(queue.Properties).toMatchObject({
+      VisibilityTimeout: 30,
+      RedrivePolicy: { deadLetterTargetArn: queueArn, maxReceiveCount: 8 },
+    });
+    const [delivererId, deliverer] = functionBy(template, 'deliver-webhooks');
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      EventSourceArn: { 'Fn::GetAtt': [queueId2, 'Arn'] },
+      FunctionName: { Ref: delivererId },
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+    });
+    template.hasResourceProperties('AWS::Events::Rule', {
+      EventBusName: { Ref: busId },
+      Targets: [
+        Match.objectLike({ Arn: { 'Fn::GetAtt': [queueId2, 'Arn'] }, DeadLetterConfig: { Arn: queueArn } }),
+      ],
+    });
+    expect((deliverer.Properties.Timeout as number) <= 30).toBe(true);
   });
 });
 

@@ -457,6 +457,26 @@ const EXPECTATIONS: Record<string, Expectation> = {
   // Today's audit feed: every role may read it, each seeing only the events addressed to it.
   'GET /events': { allow: ANY_ROLE, ok: [200] },
 
+  // Banks' and insurers' own systems subscribe; a subscription is its organisation's alone.
+  'POST /webhooks': {
+    allow: ['lender1', 'lender2', 'insurer1'],
+    ok: [201],
+    body: () => ({ url: 'https://203.0.113.10/hooks', events: ['pledge.*'] }),
+  },
+  'GET /webhooks': { allow: ['lender1', 'lender2', 'insurer1'], ok: [200] },
+  'DELETE /webhooks/{id}': {
+    allow: ['lender1'],
+    hide: ['lender2', 'insurer1'],
+    ok: [204],
+    params: async (fx) => ({ id: await webhookOfLender1(fx) }),
+  },
+  'GET /webhooks/{id}/deliveries': {
+    allow: ['lender1'],
+    hide: ['lender2', 'insurer1'],
+    ok: [200],
+    params: async (fx) => ({ id: await webhookOfLender1(fx) }),
+  },
+
   // Each organisation reads its own inbox; a notification of A's is no one else's to mark read.
   'GET /notifications': { allow: ANY_ROLE, ok: [200] },
   'POST /notifications/{id}/read': {
@@ -466,6 +486,16 @@ const EXPECTATIONS: Record<string, Expectation> = {
     params: async (fx) => ({ id: await notificationOfA(fx) }),
   },
 };
+
+/** A subscription of lender 1 (a public address: the matrix portal reaches public targets only). */
+async function webhookOfLender1(fx: Fixture): Promise<string> {
+  const res = await fx.portal.call('POST', '/webhooks', {
+    as: CALLERS.lender1,
+    body: { url: 'https://203.0.113.10/hooks', events: ['claim.paid'] },
+  });
+  expect(res.status, JSON.stringify(res.body)).toBe(201);
+  return res.body.id as string;
+}
 
 /** A notification in A's inbox, put there as the notifier would (no event consumers run in this test). */
 async function notificationOfA(fx: Fixture): Promise<string> {

@@ -24,6 +24,7 @@ export const ROUTE_GROUPS = {
   events: async () => (await import('./events.js')).registerEventRoutes,
   notifications: async () => (await import('./notifications.js')).registerNotificationRoutes,
   collateral: async () => (await import('./collateral.js')).registerCollateralRoutes,
+  webhooks: async () => (await import('./webhooks.js')).registerWebhookRoutes,
 } satisfies Record<string, () => Promise<RegisterRoutes>>;
 
 export type RouteGroup = keyof typeof ROUTE_GROUPS;
