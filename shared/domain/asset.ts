@@ -229,7 +229,7 @@ export function assetView(asset: Asset, today: IsoDate): AssetView {
 }
 
 /**
- * Who may read an asset, the one rule: its owner and the IP office; a lender only while a pledge addressed to it
+ * Who may read an asset, the one rule: its owner, its co-owners and the IP office; a lender only while a pledge addressed to it
  * holds the asset; an insurer only when a policy addressed to it covers the asset. The counterparty cases depend
  * on another aggregate, so the rule names the question the caller must answer with a read.
  */
@@ -243,7 +243,11 @@ export function assetReadRule(actor: Pick<Actor, 'role' | 'org'>, asset: Asset):
     case 'ipoffice':
       return { allowed: true };
     case 'enterprise':
-      return { allowed: isEnterprise(actor, asset.owner) };
+      // Its owner, and a co-owner (who gives its consent to pledge it).
+      return {
+        allowed:
+          isEnterprise(actor, asset.owner) || (asset.coOwners ?? []).some((c) => isEnterprise(actor, c)),
+      };
     case 'lender':
       return asset.encumbrance && actor.org
         ? { ifLenderOfPledge: asset.encumbrance.pledgeId, lenderId: actor.org }

@@ -1,6 +1,8 @@
 /**
- * Co-owner consents to pledging a co-owned asset: recorded and revoked by its owner or the IP office. Each change
- * is one conditional update of the asset (its version moves), so a pledge submission never misses a revocation.
+ * Co-owner consents to pledging a co-owned asset. A fact about a right is recorded by whoever may know it: the
+ * consent is the co-owner's to give, so its own users record and revoke it, or the IP office with the document it
+ * holds (`documentRef`); the owner may not speak for its co-owners (403). Each change is one conditional update of
+ * the asset (its version moves), so a pledge submission never misses a revocation.
  */
 import type { Actor } from '../domain/actor.js';
 import type { Asset, CoOwnerConsent } from '../domain/asset.js';
@@ -8,6 +10,7 @@ import { isEnterprise } from '../domain/enterprise.js';
 import {
   checkExpectedVersion,
   conflict,
+  forbidden,
   notFound,
   preconditionFailed,
   unprocessable,
@@ -41,6 +44,16 @@ export async function recordConsent(
   req: ConsentRequest & { documentRef?: string | undefined },
 ): Promise<RecordedConsent> {
   const asset = await manageableAsset(uc, actor, req);
+  if (actor.role === 'ipoffice' && !req.documentRef)
+    throw unprocessable('The IP office records a consent from the document it holds.', {
+      errors: [
+        {
+          path: 'documentRef',
+          code: 'document_ref_required',
+          message: 'the consent document’s reference is required',
+        },
+      ],
+    });
   const consent = {
     recordedAt: uc.clock.now().toISOString(),
     recordedBy: actor.sub ?? actor.role,
@@ -70,15 +83,26 @@ export async function revokeConsent(uc: UseCaseContext, actor: Actor, req: Conse
   return asset.version + 1;
 }
 
-/** The asset if the caller may manage its consents (its owner or the IP office; others: 404), at If-Match. */
+/**
+ * The asset if the caller may give or withdraw this co-owner's consent — the co-owner itself or the IP office —
+ * at If-Match. The owner learns it may not (403); anyone else that the asset does not exist.
+ */
 async function manageableAsset(uc: UseCaseContext, actor: Actor, req: ConsentRequest): Promise<Asset> {
   const asset = await new AssetRepository(uc.store).get(req.assetId);
-  if (!asset || (actor.role === 'enterprise' && !isEnterprise(actor, asset.owner)))
-    throw notFound(`Asset ${req.assetId}`);
-  if (!(asset.coOwners ?? []).includes(req.uscc))
+  const coOwners = asset?.coOwners ?? [];
+  const isOwner = asset !== undefined && isEnterprise(actor, asset.owner);
+  const isCoOwner = coOwners.some((uscc) => isEnterprise(actor, uscc));
+  if (!asset || (actor.role !== 'ipoffice' && !isOwner && !isCoOwner)) throw notFound(`Asset ${req.assetId}`);
+  if (!coOwners.includes(req.uscc))
     throw unprocessable(`${req.uscc} is not a co-owner of asset ${req.assetId}.`, {
-      errors: [{ path: 'param.uscc', message: 'is not listed in the asset’s coOwners' }],
+      errors: [
+        { path: 'param.uscc', code: 'not_a_co_owner', message: 'is not listed in the asset’s coOwners' },
+      ],
     });
+  if (actor.role !== 'ipoffice' && !isEnterprise(actor, req.uscc))
+    throw forbidden(
+      `A consent of ${req.uscc} is given by ${req.uscc}’s own users, or recorded by the IP office from its document.`,
+    );
   checkExpectedVersion(req.expectedVersion, asset.version);
   return asset;
 }

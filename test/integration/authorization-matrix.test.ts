@@ -261,15 +261,14 @@ const EXPECTATIONS: Record<string, Expectation> = {
     hide: ['entB'],
     params: async (fx) => ({ id: await fx.newAssetOfA() }),
   },
+  // B's consent is B's to give (or the office's to record from B's document); the owner A may not speak for B.
   'PUT /assets/{id}/co-owner-consents/{uscc}': {
-    allow: ['entA', 'ipoffice'],
-    hide: ['entB'],
-    body: () => ({}),
+    allow: ['entB', 'ipoffice'],
+    body: () => ({ documentRef: 'DOC-M' }),
     params: async (fx) => ({ id: await fx.newAssetOfA({ coOwners: [B] }), uscc: B }),
   },
   'DELETE /assets/{id}/co-owner-consents/{uscc}': {
-    allow: ['entA', 'ipoffice'],
-    hide: ['entB'],
+    allow: ['entB', 'ipoffice'],
     params: async (fx) => ({ id: await fx.consentedAssetOfA(), uscc: B }),
   },
 
@@ -589,7 +588,7 @@ describe('authorisation matrix', () => {
     const consentedAssetOfA = async () => {
       const id = await newAssetOfA({ coOwners: [B] });
       const res = await portal.call('PUT', `/assets/${id}/co-owner-consents/${B}`, {
-        as: CALLERS.entA,
+        as: CALLERS.entB,
         body: {},
       });
       expect(res.status, 'fixture consent').toBe(201);

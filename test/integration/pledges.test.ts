@@ -255,12 +255,21 @@ describe('pledge financing', () => {
       (await portal.call('PUT', `/assets/${p}/co-owner-consents/${B}`, { as: asEnterprise(A), body: {} }))
         .status,
     ).toBe(422);
+    // The owner cannot give its co-owner's consent; the office only from a document.
+    expect((await portal.call('PUT', consent, { as: asEnterprise(A), body: {} })).status).toBe(403);
+    const noDocument = await portal.call('PUT', consent, { as: office, body: {} });
+    expect(noDocument.status).toBe(422);
+    expect(noDocument.body.errors).toEqual([
+      expect.objectContaining({ path: 'documentRef', code: 'document_ref_required' }),
+    ]);
     expect(
-      (await portal.call('PUT', consent, { as: asEnterprise(A), body: {}, headers: { 'If-Match': '"9"' } }))
+      (await portal.call('PUT', consent, { as: asEnterprise(CO), body: {}, headers: { 'If-Match': '"9"' } }))
         .status,
     ).toBe(412);
+    // The co-owner reads the right it consents to, and gives its consent.
+    expect((await portal.call('GET', `/assets/${p}`, { as: asEnterprise(CO) })).status).toBe(200);
     const recorded = await portal.call('PUT', consent, {
-      as: asEnterprise(A),
+      as: asEnterprise(CO),
       body: { documentRef: 'DOC-1' },
     });
     expect(recorded.status).toBe(201);

@@ -211,7 +211,7 @@ describe('full-chain IP insurance over HTTP', () => {
     expect(byPath('periodEnd')).toEqual([expect.stringContaining('2031-02-28')]);
 
     // Consent recorded → the co-owned patent passes; the 5-year boundary is inclusive of the day before.
-    await recordConsent(portal, p.holder, coOwned, p.coOwner);
+    await recordConsent(portal, coOwned, p.coOwner);
     const ok = await apply(
       applicationBody(p.insurer, [coOwned], { periodStart: '2026-03-01', periodEnd: '2031-02-28' }),
     );

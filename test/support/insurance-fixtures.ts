@@ -105,9 +105,10 @@ export async function patent(
   return r.body.id;
 }
 
-export async function recordConsent(portal: TestPortal, owner: string, assetId: string, coOwner: string) {
+/** The co-owner gives its consent (the owner cannot give it for it). */
+export async function recordConsent(portal: TestPortal, assetId: string, coOwner: string) {
   const r = await portal.call('PUT', `/assets/${assetId}/co-owner-consents/${coOwner}`, {
-    as: asEnterprise(owner),
+    as: asEnterprise(coOwner),
     body: {},
   });
   expect(r.status, JSON.stringify(r.body)).toBe(201);

@@ -56,8 +56,10 @@ export function registerCoOwnerConsentRoutes(app: PortalApp): void {
       path: '/assets/{id}/co-owner-consents/{uscc}',
       summary: 'Record a co-owner’s consent to pledging the asset',
       description:
-        'A co-owned right may only be pledged with the consent of every co-owner. The owner or the IP office ' +
-        'records it; the asset’s version increases. Honours If-Match (asset version).',
+        'A co-owned right may only be pledged with the consent of every co-owner. The consent is the ' +
+        'co-owner’s: its own users give it, or the IP office records it from the signed document (`documentRef` ' +
+        'required, else 422 `document_ref_required`); the owner cannot give it (403). The asset’s version ' +
+        'increases. Honours If-Match (asset version).',
       tags: ['pledges'],
       request: { params: Params, headers: IfMatchHeader, body: jsonBody(ConsentInput) },
       responses: {
@@ -87,7 +89,9 @@ export function registerCoOwnerConsentRoutes(app: PortalApp): void {
       method: 'delete',
       path: '/assets/{id}/co-owner-consents/{uscc}',
       summary: 'Revoke a co-owner’s consent',
-      description: 'Refused with 409 while a pledge holds the asset. Honours If-Match (asset version).',
+      description:
+        'By the co-owner or the IP office. Refused with 409 while a pledge holds the asset. Honours If-Match ' +
+        '(asset version).',
       tags: ['pledges'],
       request: { params: Params, headers: IfMatchHeader },
       responses: { 204: { description: 'Revoked' }, ...errorResponses },
