@@ -70,9 +70,20 @@ interface AssetCommon {
   insuredBy?: Iterable<string>;
   /** The fold of the right's legal events (absent: none recorded). */
   legal?: LegalRecord;
+  /** The IP office checked the right and its owner against the register or a document. */
+  verification?: Verification;
   version: number;
   createdAt: string;
   updatedAt: string;
+}
+
+export const VERIFICATION_SOURCES = ['registry', 'document'] as const;
+
+export interface Verification {
+  on: IsoDate;
+  source: (typeof VERIFICATION_SOURCES)[number];
+  reference: string;
+  by: string;
 }
 
 export interface PatentAsset extends AssetCommon {

@@ -330,10 +330,12 @@ export function applyLegalEvent(asset: Asset, e: LegalEventInput): Asset {
     case 'cancelled':
       legal.cancelledOn = e.date;
       break;
-    case 'transferred':
-      // `toUscc` as checked: the canonical form `legalEventRefusals` accepted.
-      next = { ...asset, owner: e.toUscc! };
+    case 'transferred': {
+      // `toUscc` as checked: the canonical form `legalEventRefusals` accepted. A verification was of the old owner.
+      const { verification: _, ...rest } = asset;
+      next = { ...rest, owner: e.toUscc! } as Asset;
       break;
+    }
     case 'licensed':
       legal.licences = [
         ...(legal.licences ?? []),

@@ -27,6 +27,8 @@ export interface LendingPolicy {
   penaltyFactorBps?: number;
   /** The lender's own first day past due of each tier; the regulator's floor when absent. */
   classificationDays?: ClassificationDays;
+  /** Only rights the IP office verified (from the register or a document) are taken as collateral. */
+  requireVerifiedRights?: boolean;
 }
 
 export const BPS_PER_UNIT = 10_000;
@@ -132,6 +134,7 @@ export const effectivePolicy = (stored: LendingPolicy | undefined): LendingPolic
   maxLtvBps: { ...DEFAULT_MAX_LTV_BPS, ...stored?.maxLtvBps },
   ...(stored?.penaltyFactorBps === undefined ? {} : { penaltyFactorBps: stored.penaltyFactorBps }),
   ...(stored?.classificationDays === undefined ? {} : { classificationDays: stored.classificationDays }),
+  ...(stored?.requireVerifiedRights ? { requireVerifiedRights: true } : {}),
 });
 
 /** The tiers of the five-tier classification, from the first to the last reached. */

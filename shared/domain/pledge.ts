@@ -123,6 +123,8 @@ export interface SubmissionContext {
   today: IsoDate;
   /** Whether `lenderId` names an existing lender institution. */
   lenderExists: boolean;
+  /** The lender takes only rights the IP office verified. */
+  requireVerifiedRights?: boolean;
 }
 
 /**
@@ -146,8 +148,15 @@ export function submissionRefusals(
   issues.push(...appraisalRefusals(input));
   const maturesOn = loanMaturity(ctx.today, input.termMonths);
   input.assetIds.forEach((id, i) => {
-    for (const refusal of assetRefusals(assets.get(id), ctx.applicant, ctx.today, maturesOn))
-      issues.push({ path: `assetIds.${i}`, ...refusal });
+    const asset = assets.get(id);
+    const refusals = assetRefusals(asset, ctx.applicant, ctx.today, maturesOn);
+    for (const refusal of refusals) issues.push({ path: `assetIds.${i}`, ...refusal });
+    if (ctx.requireVerifiedRights && asset && refusals[0] !== NOT_OWNER && !asset.verification)
+      issues.push({
+        path: `assetIds.${i}`,
+        code: 'right_not_verified',
+        message: `${asset.number} is not verified by the IP office, and ${input.lenderId} takes only verified rights`,
+      });
   });
   return issues;
 }

@@ -145,6 +145,23 @@ export function legalEventWrites(
   ];
 }
 
+/** The asset as `after`, written over the version `before` was read at (`asset`: it changed meanwhile). */
+export function assetUpdate(store: Store, before: Asset, after: Asset): TxItem {
+  return {
+    tag: 'asset',
+    write: store.put(
+      {
+        ...assetKey(after.id),
+        entity: 'asset',
+        gsi1pk: partitions.ownerAssets(after.owner),
+        gsi1sk: `${after.createdAt}#${after.id}`,
+        ...after,
+      },
+      { expression: '#version = :v', names: { '#version': 'version' }, values: { ':v': before.version } },
+    ),
+  };
+}
+
 /** The counters `before` leaves (−1) and `after` joins (+1); a counter both would touch stays as it is. */
 function counterMoves(before: Asset, after: Asset, tableName: string): TxItem[] {
   const writes = [

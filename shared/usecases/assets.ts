@@ -10,6 +10,7 @@ import {
   assetReadRule,
   assetView,
   buildAsset,
+  type Verification,
 } from '../domain/asset.js';
 import { isEnterprise } from '../domain/enterprise.js';
 import {
@@ -31,6 +32,7 @@ import {
 import { checkUscc } from '../domain/uscc.js';
 import {
   AssetRepository,
+  assetUpdate,
   creationWrites,
   deletionWrites,
   legalEventWrites,
@@ -247,3 +249,34 @@ const canonicalUscc = (raw: string): string => {
   const check = checkUscc(raw);
   return check.ok ? check.uscc : raw;
 };
+
+/**
+ * The IP office verifies a right: it checked the number, the owner and the status against the register or a
+ * document it holds. A lender whose policy requires it takes only verified rights. Over the version read.
+ */
+export async function verifyAsset(
+  uc: UseCaseContext,
+  actor: Actor,
+  req: { assetId: string; source: Verification['source']; reference: string },
+): Promise<AssetView> {
+  const asset = await new AssetRepository(uc.store).get(req.assetId);
+  if (!asset) throw notFound(`Asset ${req.assetId}`);
+  const after: Asset = {
+    ...asset,
+    verification: {
+      on: uc.clock.today(),
+      source: req.source,
+      reference: req.reference,
+      by: actor.sub ?? actor.role,
+    },
+    version: asset.version + 1,
+    updatedAt: uc.clock.now().toISOString(),
+  };
+  try {
+    await uc.store.write(assetUpdate(uc.store, asset, after));
+  } catch (error) {
+    if (error instanceof ConditionsFailed) throw conflict('The right changed meanwhile; reload and retry.');
+    throw error;
+  }
+  return viewOf(uc, after);
+}

@@ -119,6 +119,9 @@ export async function submitPledge(
       applicant,
       today,
       lenderExists: (lender && toResource<Institution>(lender).kind) === 'lender',
+      requireVerifiedRights: lender
+        ? toResource<Institution>(lender).lendingPolicy?.requireVerifiedRights
+        : false,
     }),
     // A trademark brings the owner's portfolio: its same marks in overlapping classes go into the same pledge.
     ...([...assets.values()].some((a) => a.kind === 'trademark' && a.owner === applicant)

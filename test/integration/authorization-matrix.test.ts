@@ -254,6 +254,11 @@ const EXPECTATIONS: Record<string, Expectation> = {
     body: () => ({ type: 'annuity_paid', date: '2026-03-01', paidThrough: '2027-03-01', reference: 'R-1' }),
   },
   'GET /assets/{id}/legal-events': { allow: ['entA', 'ipoffice'], hide: ['entB', ...INSTITUTIONS] },
+  'POST /assets/{id}/verification': {
+    allow: ['ipoffice'],
+    body: () => ({ source: 'registry', reference: 'M-1' }),
+    params: async (fx) => ({ id: await fx.newAssetOfA() }),
+  },
   // The collateral monitor's list: each bank its own pledges' rights, the office all.
   'GET /collateral-watch': { allow: ['lender1', 'lender2', 'ipoffice'], ok: [200] },
   'DELETE /assets/{id}': {

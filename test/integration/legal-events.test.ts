@@ -205,6 +205,53 @@ describe('legal events', () => {
     expect(together.status, JSON.stringify(together.body)).toBe(201);
   });
 
+  it('a bank that takes only verified rights refuses an unverified one; the office verifies it; a transfer clears it', async () => {
+    const strict = 'legal-strict-bank';
+    await f.institution(strict);
+    expect(
+      (
+        await portal.call('PUT', `/institutions/${strict}/lending-policy`, {
+          as: asLender(strict),
+          body: {
+            maxLtvBps: { invention: 2500, utility_model: 1500, design: 1500, trademark: 5000 },
+            requireVerifiedRights: true,
+          },
+        })
+      ).status,
+    ).toBe(200);
+    const patent = await f.patent(A);
+    const refused = await f.apply(A, { lenderId: strict, assetIds: [patent] });
+    expect(codes(refused)).toEqual([['assetIds.0', 'right_not_verified']]);
+    expect(
+      (
+        await portal.call('POST', `/assets/${patent}/verification`, {
+          as: asEnterprise(A),
+          body: { source: 'registry', reference: 'x' },
+        })
+      ).status,
+    ).toBe(403);
+    const verified = await portal.call('POST', `/assets/${patent}/verification`, {
+      as: office,
+      body: { source: 'registry', reference: 'CNIPA 查询 2026-11-27' },
+    });
+    expect(verified.status).toBe(200);
+    expect(verified.body.verification).toMatchObject({ on: '2026-11-27', source: 'registry' });
+    // Another bank's policy is its own: an unverified right is fine there.
+    const other = await f.patent(A);
+    expect((await f.apply(A, { lenderId: BANK, assetIds: [other] })).status).toBe(201);
+    const transferred = await record(other, { type: 'transferred', date: '2026-11-27', toUscc: B });
+    expect(transferred.status).toBe(422); // pledged (an open application holds it)
+    const third = await f.patent(A);
+    await portal.call('POST', `/assets/${third}/verification`, {
+      as: office,
+      body: { source: 'document', reference: 'D-3' },
+    });
+    const moved = await record(third, { type: 'transferred', date: '2026-11-27', toUscc: B });
+    expect(moved.status).toBe(201);
+    expect(moved.body.asset.verification).toBeUndefined();
+    expect((await f.apply(A, { lenderId: strict, assetIds: [patent] })).status).toBe(201);
+  });
+
   it('registration examines the rights again: a right preserved since the approval is refused, then registered once lifted', async () => {
     const patent = await f.patent(A);
     const applied = await f.apply(A, { lenderId: BANK, assetIds: [patent] });

@@ -1,5 +1,5 @@
 import { actorOf } from '../../auth/principal.js';
-import { ASSET_STATUSES, type AssetInput } from '../../domain/asset.js';
+import { ASSET_STATUSES, type AssetInput, VERIFICATION_SOURCES } from '../../domain/asset.js';
 import { parseUscc } from '../../domain/enterprise.js';
 import {
   INVALIDATION_OUTCOMES,
@@ -17,6 +17,7 @@ import {
   listLegalEvents,
   recordLegalEvent,
   registerAsset,
+  verifyAsset,
 } from '../../usecases/assets.js';
 import { useCaseContext } from '../../usecases/context.js';
 import {
@@ -104,6 +105,10 @@ const assetCommon = {
     description: 'Transferred after a default, by the disposal of that pledge (recorded at release)',
   }),
   insuredBy: z.array(z.string()).openapi({ description: 'Active policies covering the asset' }),
+  verification: z
+    .object({ on: z.string(), source: z.enum(VERIFICATION_SOURCES), reference: z.string(), by: z.string() })
+    .optional()
+    .openapi({ description: 'The IP office checked the right and its owner (a lender may require it)' }),
   ...storedFields,
 };
 
@@ -334,6 +339,41 @@ export function registerAssetRoutes(app: PortalApp): void {
         { limit, cursor },
       );
       return c.json(page as { items: z.infer<typeof LegalEventSchema>[]; nextCursor: string | null }, 200);
+    },
+  );
+
+  addRoute(
+    app,
+    ['ipoffice'],
+    createRoute({
+      method: 'post',
+      path: '/assets/{id}/verification',
+      summary: 'Verify a right against the register or a document (IP office)',
+      description:
+        'Records that the office checked the number, the owner and the status (`source`: `registry` or ' +
+        '`document`, with its `reference`). A lender whose policy has `requireVerifiedRights` accepts only ' +
+        'verified rights. A transfer clears the verification.',
+      tags: ['assets'],
+      request: {
+        params: z.object({ id: AssetId }),
+        body: jsonBody(
+          z
+            .strictObject({
+              source: z.enum(VERIFICATION_SOURCES),
+              reference: z.string().trim().min(1).max(100),
+            })
+            .openapi('VerificationInput'),
+        ),
+      },
+      responses: { 200: jsonResponse(AssetSchema, 'The verified right'), ...errorResponses },
+    }),
+    async (c) => {
+      const asset = await verifyAsset(useCaseContext(c.get('deps')), actorOf(c.get('principal')), {
+        assetId: c.req.valid('param').id,
+        ...c.req.valid('json'),
+      });
+      c.header('ETag', etagOf(asset.version));
+      return c.json(asset as AssetJson, 200);
     },
   );
 }

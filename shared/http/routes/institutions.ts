@@ -65,6 +65,10 @@ const LendingPolicySchema = z
       description: 'Penalty rate = contract rate × factor; default 15000 (+50 %), fixed at approval',
     }),
     classificationDays: ClassificationDaysSchema.optional(),
+    requireVerifiedRights: z.boolean().optional().openapi({
+      description:
+        'Only rights the IP office verified are accepted (else 422 `right_not_verified` at application)',
+    }),
   })
   .openapi('LendingPolicy');
 
