@@ -39,10 +39,12 @@ import {
   type RecordedLegalEvent,
 } from '../store/asset-repository.js';
 import { type IdempotencyRequest, recordWrite } from '../store/idempotency-store.js';
+import { assetNumberKey } from '../store/keys.js';
+import { OwnershipCaseRepository } from '../store/ownership-case-repository.js';
 import { PledgeRepository } from '../store/pledge-repository.js';
 import { PolicyRepository } from '../store/policy-repository.js';
 import type { Page, PageRequest } from '../store/query-page.js';
-import { ConditionsFailed, type Item } from '../store/toolkit.js';
+import { ConditionsFailed, type Item, type TxItem } from '../store/toolkit.js';
 import type { UseCaseContext } from './context.js';
 
 const viewOf = (uc: UseCaseContext, asset: Asset) => assetView(asset, uc.clock.today());
@@ -82,13 +84,36 @@ export async function registerAsset(
         'not_found',
         `Enterprise ${asset.owner} is not registered; register it with PUT /enterprises/${asset.owner} first.`,
       );
-    if (error.has('number'))
-      throw conflict(
-        `The ${asset.kind} number ${asset.number} is already registered in the portal; a number can be held by one enterprise only.`,
-      );
+    if (error.has('number')) throw await numberTaken(uc, asset);
     throw conflict('An asset with this id already exists; retry.');
   }
   return view;
+}
+
+/**
+ * A number another enterprise holds: not a dead end — an ownership case goes to the IP office (a repeated claim
+ * finds the same case), and the 409 names it. A number the claimant itself holds is a plain 409.
+ */
+async function numberTaken(uc: UseCaseContext, asset: Asset): Promise<DomainError> {
+  const claim = await uc.store.get(assetNumberKey(asset.kind, asset.number));
+  const holder = claim?.owner as string | undefined;
+  if (!claim || holder === asset.owner)
+    return conflict(`The ${asset.kind} number ${asset.number} is already in your portfolio.`);
+  const opened = await new OwnershipCaseRepository(uc.store).open({
+    id: uc.newId(),
+    kind: asset.kind,
+    number: asset.number,
+    assetId: String(claim.assetId),
+    holder: holder!,
+    claimant: asset.owner,
+    status: 'open',
+    openedAt: uc.clock.now().toISOString(),
+  });
+  return conflict(
+    `The ${asset.kind} number ${asset.number} is held by another enterprise in the portal. An ownership case ` +
+      `(${opened.id}) went to the IP office, which decides whose it is; you will find it at GET /ownership-cases.`,
+    { ownershipCaseId: opened.id },
+  );
 }
 
 /** An enterprise's portfolio, newest first: for the enterprise itself and the IP office (others: 404). */
@@ -177,6 +202,8 @@ export async function recordLegalEvent(
   actor: Actor,
   req: { assetId: string; input: LegalEventInput },
   idempotency?: IdempotencyRequest,
+  /** Writes of the operation that records the event (an ownership case's decision), in the same transaction. */
+  alsoWrite: TxItem[] = [],
 ): Promise<{ event: RecordedLegalEvent; asset: AssetView }> {
   await uc.engine.read([], idempotency);
   const asset = await new AssetRepository(uc.store).get(req.assetId);
@@ -212,11 +239,13 @@ export async function recordLegalEvent(
   try {
     await uc.store.transact([
       ...legalEventWrites(uc.store, asset, after, event),
+      ...alsoWrite,
       ...(idempotency ? [recordWrite(uc.store, idempotency, result, uc.clock.now())] : []),
     ]);
   } catch (error) {
     if (!(error instanceof ConditionsFailed)) throw error;
     await uc.engine.replayOnRecord(error, idempotency);
+    if (error.has('case')) throw conflict('The ownership case was decided meanwhile; reload.');
     if (error.has('owner'))
       throw unprocessable('The transferee is not registered.', {
         errors: [

@@ -254,6 +254,13 @@ const EXPECTATIONS: Record<string, Expectation> = {
     body: () => ({ type: 'annuity_paid', date: '2026-03-01', paidThrough: '2027-03-01', reference: 'R-1' }),
   },
   'GET /assets/{id}/legal-events': { allow: ['entA', 'ipoffice'], hide: ['entB', ...INSTITUTIONS] },
+  // Ownership cases: the office decides; an enterprise reads its own claims.
+  'GET /ownership-cases': { allow: ['entA', 'entB', 'ipoffice'], ok: [200] },
+  'POST /ownership-cases/{id}/decide': {
+    allow: ['ipoffice'],
+    body: () => ({ outcome: 'holder', reference: 'M-2' }),
+    params: async (fx) => ({ id: await ownershipCaseOverA(fx) }),
+  },
   'POST /assets/{id}/verification': {
     allow: ['ipoffice'],
     body: () => ({ source: 'registry', reference: 'M-1' }),
@@ -490,6 +497,24 @@ const EXPECTATIONS: Record<string, Expectation> = {
     params: async (fx) => ({ id: await notificationOfA(fx) }),
   },
 };
+
+/** B registers the number of a new asset of A: the 409 names the ownership case it opened. */
+async function ownershipCaseOverA(fx: Fixture): Promise<string> {
+  const held = (await fx.portal.call('GET', `/assets/${await fx.newAssetOfA()}`, { as: CALLERS.ipoffice }))
+    .body;
+  const res = await fx.portal.call('POST', `/enterprises/${B}/assets`, {
+    as: CALLERS.entB,
+    body: {
+      kind: 'patent',
+      number: held.number,
+      title: 'T',
+      filingDate: held.filingDate,
+      grantDate: held.grantDate,
+    },
+  });
+  expect(res.status, JSON.stringify(res.body)).toBe(409);
+  return res.body.ownershipCaseId as string;
+}
 
 /** A subscription of lender 1 (a public address: the matrix portal reaches public targets only). */
 async function webhookOfLender1(fx: Fixture): Promise<string> {

@@ -252,6 +252,59 @@ describe('legal events', () => {
     expect((await f.apply(A, { lenderId: strict, assetIds: [patent] })).status).toBe(201);
   });
 
+  it('a number another enterprise holds opens an ownership case for the office, which decides it', async () => {
+    const patent = await f.patent(A);
+    const { number, filingDate, grantDate, title } = (
+      await portal.call('GET', `/assets/${patent}`, { as: office })
+    ).body as { number: string; filingDate: string; grantDate: string; title: string };
+    const claim = () =>
+      portal.call('POST', `/enterprises/${B}/assets`, {
+        as: asEnterprise(B),
+        body: { kind: 'patent', number, title, filingDate, grantDate },
+      });
+    const first = await claim();
+    expect(first.status).toBe(409);
+    const caseId = first.body.ownershipCaseId as string;
+    expect(first.body.detail).toContain('ownership case');
+    expect((await claim()).body.ownershipCaseId).toBe(caseId); // a repeated claim finds its case
+    const open = await portal.call('GET', '/ownership-cases?status=open', { as: office });
+    expect(open.body.items).toContainEqual(
+      expect.objectContaining({
+        id: caseId,
+        number,
+        holder: A,
+        claimant: B,
+        assetId: patent,
+        status: 'open',
+      }),
+    );
+    expect(
+      (await portal.call('GET', '/ownership-cases', { as: asEnterprise(B) })).body.items.map(
+        (c: { id: string }) => c.id,
+      ),
+    ).toEqual([caseId]);
+    expect((await portal.call('GET', '/ownership-cases', { as: asEnterprise(A) })).body.items).toEqual([]);
+    const decide = (outcome: string) =>
+      portal.call('POST', `/ownership-cases/${caseId}/decide`, {
+        as: office,
+        body: { outcome, reference: '裁决 2026-9' },
+      });
+    expect(
+      (
+        await portal.call('POST', `/ownership-cases/${caseId}/decide`, {
+          as: asEnterprise(B),
+          body: { outcome: 'claimant', reference: 'x' },
+        })
+      ).status,
+    ).toBe(403);
+    const decided = await decide('claimant');
+    expect(decided.status, JSON.stringify(decided.body)).toBe(200);
+    expect(decided.body).toMatchObject({ status: 'decided', outcome: 'claimant' });
+    expect((await portal.call('GET', `/assets/${patent}`, { as: asEnterprise(B) })).body.owner).toBe(B);
+    expect((await eventsOf(patent)).map((e) => e.type)).toEqual(['transferred']);
+    expect((await decide('holder')).status).toBe(409);
+  });
+
   it('registration examines the rights again: a right preserved since the approval is refused, then registered once lifted', async () => {
     const patent = await f.patent(A);
     const applied = await f.apply(A, { lenderId: BANK, assetIds: [patent] });

@@ -25,6 +25,7 @@ export const ROUTE_GROUPS = {
   notifications: async () => (await import('./notifications.js')).registerNotificationRoutes,
   collateral: async () => (await import('./collateral.js')).registerCollateralRoutes,
   webhooks: async () => (await import('./webhooks.js')).registerWebhookRoutes,
+  ownershipCases: async () => (await import('./ownership-cases.js')).registerOwnershipCaseRoutes,
 } satisfies Record<string, () => Promise<RegisterRoutes>>;
 
 export type RouteGroup = keyof typeof ROUTE_GROUPS;
