@@ -5,6 +5,7 @@
  * `expiresOn` (the last day in force) is computed once from the statutory term.
  */
 import type { Actor } from './actor.js';
+import { alertsOn } from './collateral-monitor.js';
 import { compareDates, type IsoDate, yearOf } from './dates.js';
 import { isEnterprise } from './enterprise.js';
 import { type FieldIssue, validationError } from './errors.js';
@@ -111,6 +112,8 @@ export type AssetView = Omit<Asset, 'encumbrance' | 'insuredBy' | 'coOwnerConsen
   coOwnerConsents: Record<string, CoOwnerConsent>;
   inForce: boolean;
   legalStatus: LegalStatus;
+  /** What the owner must do soon: an annuity falling due or in its grace period, a renewal window open. */
+  reminders: { type: 'annuity_due' | 'grace_period' | 'renewal_window'; dueOn: IsoDate }[];
 };
 
 export interface BuildContext {
@@ -236,8 +239,19 @@ export function assetView(asset: Asset, today: IsoDate): AssetView {
     coOwnerConsents: coOwnerConsents ?? {},
     inForce: isLegallyInForce(legalStatus),
     legalStatus,
+    reminders: ownerReminders(asset, today),
   };
 }
+
+const REMINDED = new Set(['annuity_due', 'grace_period', 'renewal_window']);
+
+/** The collateral monitor's alerts that ask the owner to act (pay, renew), as of `today`. */
+const ownerReminders = (asset: Asset, today: IsoDate): AssetView['reminders'] =>
+  alertsOn(asset, today).flatMap((a) =>
+    REMINDED.has(a.type) && a.dueOn
+      ? [{ type: a.type as AssetView['reminders'][number]['type'], dueOn: a.dueOn }]
+      : [],
+  );
 
 /**
  * Who may read an asset, the one rule: its owner, its co-owners and the IP office; a lender only while a pledge addressed to it

@@ -162,6 +162,15 @@ describe('legal events', () => {
       state: 'grace_period',
       graceEndsOn: '2027-02-28',
     });
+    // The owner's reminders: this one's grace period; another's annuity falling due within 60 days.
+    expect((await portal.call('GET', `/assets/${late}`, { as: asEnterprise(A) })).body.reminders).toEqual([
+      { type: 'grace_period', dueOn: '2027-02-28' },
+    ]);
+    const soon = await f.patent(A);
+    await record(soon, { type: 'annuity_paid', date: '2026-01-10', paidThrough: '2027-01-09' });
+    expect((await portal.call('GET', `/assets/${soon}`, { as: asEnterprise(A) })).body.reminders).toEqual([
+      { type: 'annuity_due', dueOn: '2027-01-10' },
+    ]);
     const frozen = await f.patent(A);
     expect(
       (

@@ -138,14 +138,25 @@ describe('asset store commands', () => {
     expect(record?.response).toMatchObject({ status: 201, body: JSON.stringify(res.body) });
   });
 
-  it('maps the failed item to its meaning: number taken → 409, owner not registered → 404', async () => {
+  it('maps the failed item to its meaning: number taken → 409 with an ownership case, owner not registered → 404', async () => {
+    // The number is another enterprise's: its claim is read, and the case is opened in one more transaction.
+    portal.ddb.on(GetCommand).resolves({ Item: { owner: '91110000600037341L', assetId: 'a9' } });
     portal.ddb
       .on(TransactWriteCommand)
       .callsFakeOnce(failWhere({ [NUMBER_PK]: null }))
+      .resolvesOnce({})
       .callsFakeOnce(failWhere({ [`ENT#${OWNER}`]: null }));
     const taken = await portal.call('POST', `/enterprises/${OWNER}/assets`, owner, body);
     expect(taken.status).toBe(409);
-    expect(taken.body.detail).toContain('patent number 201710601862.3 is already registered');
+    expect(taken.body.detail).toContain('patent number 201710601862.3 is held by another enterprise');
+    expect(taken.body.ownershipCaseId).toEqual(expect.any(String));
+    const opened = portal.ddb.commandCalls(TransactWriteCommand)[1]!.args[0].input.TransactItems!;
+    expect(opened.map((i) => i.Put?.Item?.entity)).toEqual(['case-claim', 'ownership-case']);
+    expect(opened[1]!.Put!.Item).toMatchObject({
+      claimant: OWNER,
+      holder: '91110000600037341L',
+      assetId: 'a9',
+    });
     const unregistered = await portal.call('POST', `/enterprises/${OWNER}/assets`, owner, body);
     expect(unregistered.status).toBe(404);
     expect(unregistered.body.detail).toContain(`register it with PUT /enterprises/${OWNER}`);

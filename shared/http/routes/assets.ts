@@ -105,6 +105,11 @@ const assetCommon = {
     description: 'Transferred after a default, by the disposal of that pledge (recorded at release)',
   }),
   insuredBy: z.array(z.string()).openapi({ description: 'Active policies covering the asset' }),
+  reminders: z
+    .array(z.object({ type: z.enum(['annuity_due', 'grace_period', 'renewal_window']), dueOn: z.string() }))
+    .openapi({
+      description: 'What the owner must do soon: pay an annuity (60 days ahead, then its grace), renew',
+    }),
   verification: z
     .object({ on: z.string(), source: z.enum(VERIFICATION_SOURCES), reference: z.string(), by: z.string() })
     .optional()

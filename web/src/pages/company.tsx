@@ -2,7 +2,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { Schemas } from '../api';
 import { columns, DataTable, ListSection, SubmitButtons } from '../components';
-import { useI18n } from '../i18n';
+import { type TextKey, useI18n } from '../i18n';
 import {
   DateText,
   fieldError,
@@ -136,6 +136,7 @@ function Portfolio() {
       title={t('portfolio.title')}
       intro={
         <>
+          <Reminders items={list.items} />
           <AddAsset uscc={uscc} onAdded={list.reload} />
           <ProblemBox problem={remove.problem} />
         </>
@@ -205,6 +206,26 @@ function Portfolio() {
         />
       )}
     </ListSection>
+  );
+}
+
+/** The owner's to-dos from its rights' legal status: annuities falling due or overdue, renewals open. */
+function Reminders({ items }: { items: Asset[] }) {
+  const { t } = useI18n();
+  const due = items.flatMap((a) => a.reminders.map((r) => ({ a, r })));
+  if (due.length === 0) return null;
+  return (
+    <section class="notice" aria-labelledby="reminders-h" data-testid="reminders">
+      <h3 id="reminders-h">{t('reminder.title')}</h3>
+      <ul>
+        {due.map(({ a, r }) => (
+          <li key={`${a.id}:${r.type}`}>
+            <Link to={`legal/${a.id}`}>{a.number}</Link> {assetTitle(a)} —{' '}
+            {t(`reminder.${r.type}` as TextKey)} <DateText value={r.dueOn} />
+          </li>
+        ))}
+      </ul>
+    </section>
   );
 }
 
