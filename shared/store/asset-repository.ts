@@ -32,19 +32,7 @@ import { ABSENT, PRESENT, type Store, type TxItem } from './toolkit.js';
  */
 export function creationWrites(store: Store, asset: Asset): TxItem[] {
   return [
-    {
-      tag: 'asset',
-      write: store.put(
-        {
-          ...assetKey(asset.id),
-          entity: 'asset',
-          gsi1pk: partitions.ownerAssets(asset.owner),
-          gsi1sk: `${asset.createdAt}#${asset.id}`,
-          ...asset,
-        },
-        ABSENT,
-      ),
-    },
+    { tag: 'asset', write: store.put(assetItem(asset), ABSENT) },
     {
       tag: 'number',
       write: store.put(
@@ -149,18 +137,22 @@ export function legalEventWrites(
 export function assetUpdate(store: Store, before: Asset, after: Asset): TxItem {
   return {
     tag: 'asset',
-    write: store.put(
-      {
-        ...assetKey(after.id),
-        entity: 'asset',
-        gsi1pk: partitions.ownerAssets(after.owner),
-        gsi1sk: `${after.createdAt}#${after.id}`,
-        ...after,
-      },
-      { expression: '#version = :v', names: { '#version': 'version' }, values: { ':v': before.version } },
-    ),
+    write: store.put(assetItem(after), {
+      expression: '#version = :v',
+      names: { '#version': 'version' },
+      values: { ':v': before.version },
+    }),
   };
 }
+
+/** The stored item of an asset: its key and its owner's portfolio index entry. */
+const assetItem = (asset: Asset) => ({
+  ...assetKey(asset.id),
+  entity: 'asset',
+  gsi1pk: partitions.ownerAssets(asset.owner),
+  gsi1sk: `${asset.createdAt}#${asset.id}`,
+  ...asset,
+});
 
 /** The counters `before` leaves (−1) and `after` joins (+1); a counter both would touch stays as it is. */
 function counterMoves(before: Asset, after: Asset, tableName: string): TxItem[] {
