@@ -16,8 +16,11 @@ if (!STAGE_PATTERN.test(stage))
 // Acknowledgements are also written into the template's Metadata, so the deployed stack shows them.
 Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { writeSuppressionsToCloudFormation: true }));
 
+// `-c emailFrom=notify@example.cn`: a sender verified in SES, for users who opt in to e-mail (global regions only).
+const emailFrom = app.node.tryGetContext('emailFrom') as string | undefined;
 const stack = new PortalStack(app, `IpFinancePortal-${stage}`, {
   stage,
+  ...(emailFrom ? { emailFrom } : {}),
   description: `IP finance portal (${stage})`,
   env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION },
 });

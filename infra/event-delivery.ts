@@ -1,4 +1,4 @@
-import { Duration } from 'aws-cdk-lib';
+import { Duration, Stack, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
@@ -26,6 +26,8 @@ export interface EventDeliveryProps {
   table: dynamodb.ITable;
   functionEntry: (name: string) => string;
   consumers: readonly EventConsumerSpec[];
+  /** A sender verified in SES: notifications are also mailed to the users who opted in. */
+  emailFrom?: string;
 }
 
 /** The event-source mapping's filter: inserts of event items only, so no other change of the table invokes anything. */
@@ -54,6 +56,8 @@ export class EventDelivery extends Construct {
   /** Webhooks: the bus → a queue (its retries and backoff) → the delivering function → subscribers' systems. */
   readonly webhookQueue: sqs.Queue;
   readonly webhookDeliverer: PortalFunction;
+  /** Present when the stack has an SES sender. */
+  readonly mailer?: PortalFunction;
   readonly alarms: cloudwatch.Alarm[] = [];
 
   constructor(scope: Construct, id: string, props: EventDeliveryProps) {
@@ -166,6 +170,48 @@ export class EventDelivery extends Construct {
         }),
       ],
     });
+
+    if (props.emailFrom) {
+      const region = Stack.of(this).region;
+      if (!Token.isUnresolved(region) && region.startsWith('cn-'))
+        throw new Error('Amazon SES is not offered in AWS China regions: deploy there without emailFrom.');
+      const mailer = new PortalFunction(this, 'Mailer', {
+        entry: props.functionEntry('mail-notifications'),
+        description: 'Mails notifications through SES to the users who opted in',
+        serviceName: 'mail-notifications',
+        table: props.table,
+        tableAccess: 'readWrite',
+        environment: { PORTAL_EMAIL_FROM: props.emailFrom },
+        asyncFailures: { deadLetterQueue: this.failures, retryAttempts: 2, maxEventAge: Duration.hours(6) },
+      });
+      mailer.role.addToPrincipalPolicy(
+        new iam.PolicyStatement({
+          actions: ['ses:SendEmail'],
+          resources: [
+            Stack.of(this).formatArn({
+              service: 'ses',
+              resource: 'identity',
+              resourceName: props.emailFrom.split('@')[1] ?? props.emailFrom,
+            }),
+            Stack.of(this).formatArn({ service: 'ses', resource: 'identity', resourceName: props.emailFrom }),
+          ],
+        }),
+      );
+      new events.Rule(this, 'MailerRule', {
+        description: 'Every domain event → mail to the users who opted in',
+        eventBus: this.bus,
+        eventPattern: { source: [EVENT_SOURCE] },
+        targets: [
+          new targets.LambdaFunction(mailer.function, {
+            deadLetterQueue: this.failures,
+            retryAttempts: 8,
+            maxEventAge: Duration.hours(24),
+          }),
+        ],
+      });
+      this.alarms.push(mailer.errorsAlarm, mailer.throttlesAlarm);
+      this.mailer = mailer;
+    }
 
     this.alarms.push(
       this.webhookDeliverer.errorsAlarm,

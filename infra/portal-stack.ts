@@ -19,6 +19,11 @@ import { WebHosting } from './web-hosting.js';
 export interface PortalStackProps extends StackProps {
   /** Deployment stage (dev, test, prod…). Only tags and outputs use it: physical names are generated. */
   stage: string;
+  /**
+   * A sender address verified in Amazon SES: with it, users who opt in also get their notifications by e-mail.
+   * SES is not offered in AWS's China regions, where the portal notifies through its inbox and webhooks only.
+   */
+  emailFrom?: string;
 }
 
 /** Paths served without a token. Everything else needs a valid Cognito ID token at the gateway. */
@@ -85,6 +90,7 @@ export class PortalStack extends Stack {
           tableAccess: 'write',
         },
       ],
+      ...(props.emailFrom ? { emailFrom: props.emailFrom } : {}),
     });
     this.alarms.push(...this.events.alarms);
 

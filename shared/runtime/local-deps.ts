@@ -6,6 +6,7 @@ import { businessDateClock, type Clock, systemClock } from '../domain/clock.js';
 import { isValidDate } from '../domain/dates.js';
 import type { PortalDeps } from '../http/context.js';
 import { openLocalDatabase } from '../local/local-database.js';
+import { outboxSender } from '../local/outbox.js';
 import { StreamPoller } from '../local/stream-poller.js';
 import { localDocumentClient } from '../store/dynamo-client.js';
 import { ensureTable } from '../store/ensure-table.js';
@@ -13,6 +14,7 @@ import { Store } from '../store/toolkit.js';
 import { deliver } from '../usecases/consumers/consumer.js';
 import { CONSUMERS } from '../usecases/consumers/index.js';
 import { useCaseContext } from '../usecases/context.js';
+import { mailNotifications } from '../usecases/email.js';
 import { localWebhookDispatcher } from '../webhooks/local-dispatcher.js';
 
 /**
@@ -41,6 +43,8 @@ export interface LocalRuntime {
   deps: PortalDeps;
   issuer: LocalIssuer;
   endpoint: string;
+  /** Where the data, the keys and the mail outbox live. */
+  dataDir: string;
   /** Stops DynamoDB Local if this process started it. */
   close(): Promise<void>;
 }
@@ -74,6 +78,7 @@ export async function openLocalRuntime({
       deps,
       issuer,
       endpoint: database.endpoint,
+      dataDir,
       async close() {
         db.destroy();
         await database.close();
@@ -109,16 +114,16 @@ export function createLocalDeps(options: {
 }
 
 /**
- * `npm start`'s event delivery: the stream poller handing every event to every consumer, as the bus does when deployed.
+ * `npm start`'s event delivery: the stream poller handing every event to every consumer, to the webhooks and to the
+ * mail outbox (`${DATA_DIR}/outbox.jsonl`, SES's stand-in), as the bus does when deployed.
  * From the oldest retained record: events written while the portal was stopped (the seed, say) are delivered too, and
  * those already consumed are skipped by their markers.
  */
 export function startLocalEventDelivery(runtime: LocalRuntime, log?: (line: string) => void): StreamPoller {
   const store = new Store(runtime.deps.db, runtime.deps.tableName);
-  const webhooks = localWebhookDispatcher(
-    useCaseContext(runtime.deps),
-    runtime.deps.webhookTargets ?? 'public-only',
-  );
+  const uc = useCaseContext(runtime.deps);
+  const webhooks = localWebhookDispatcher(uc, runtime.deps.webhookTargets ?? 'public-only');
+  const mail = outboxSender(runtime.dataDir);
   return new StreamPoller({
     endpoint: runtime.endpoint,
     tableName: runtime.deps.tableName,
@@ -126,6 +131,7 @@ export function startLocalEventDelivery(runtime: LocalRuntime, log?: (line: stri
     onEvent: async (event) => {
       await deliver(store, CONSUMERS, event);
       await webhooks.dispatch(event);
+      await mailNotifications(uc, event, mail);
     },
     log,
   }).start();

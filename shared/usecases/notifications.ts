@@ -9,8 +9,8 @@ import { type Notification, NotificationRepository } from '../store/notification
 import type { Page, PageRequest } from '../store/query-page.js';
 import type { UseCaseContext } from './context.js';
 
-/** USCCs are stored upper-case in audiences, whatever case a token carries them in. */
-const inboxOf = (actor: Actor): string =>
+/** The caller's organisation's inbox. USCCs are stored upper-case in audiences, whatever case a token carries. */
+export const inboxOf = (actor: Actor): string =>
   actor.role === 'ipoffice'
     ? OFFICE_TENANT
     : tenantOf({

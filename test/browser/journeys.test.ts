@@ -248,6 +248,10 @@ describe('web portal journeys (Chinese by default, English on switch)', { timeou
     const items = await text(company.locator('ul.inbox'));
     for (const news of ['Loan disbursed', 'Pledge registered', 'Pledge loan approved'])
       expect(items).toContain(news);
+    // E-mail too, from now on (locally the mail goes to the outbox file).
+    await company.getByLabel('E-mail address').fill('cfo@ham.example');
+    await company.getByRole('button', { name: 'Send me e-mail' }).click();
+    await company.getByTestId('email-to').getByText('cfo@ham.example').waitFor();
     await screenshot(company, 'company-inbox-en');
     await company.getByRole('button', { name: 'Loan disbursed' }).click();
     await company.getByTestId('loan').waitFor();
@@ -286,6 +290,17 @@ describe('web portal journeys (Chinese by default, English on switch)', { timeou
     await insurer.getByLabel('Premium').fill('5000');
     await insurer.getByRole('button', { name: 'Issue policy ✓' }).click();
     await insurer.getByRole('heading', { name: /Active/ }).waitFor();
+    // The company's finance manager opted in: the issue reaches the outbox (SES's local stand-in).
+    await expect
+      .poll(async () => readFile(join(h.dataDir, 'outbox.jsonl'), 'utf8').catch(() => ''), {
+        timeout: 15_000,
+      })
+      .toContain('The insurance policy was issued');
+    const mailed = (await readFile(join(h.dataDir, 'outbox.jsonl'), 'utf8'))
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    expect(mailed.every((m: { to: string }) => m.to === 'cfo@ham.example')).toBe(true);
   });
 
   it('company (in English): files a claim on the active policy', async () => {

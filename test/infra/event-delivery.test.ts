@@ -14,13 +14,14 @@ const NO_BUNDLING = { 'aws:cdk:bundling-stacks': [] };
 type Resource = { Type: string; Properties: Record<string, unknown> };
 type Statement = { Action: string | string[]; Resource: unknown; Effect: string };
 
-function synth(region?: string) {
+function synth(region?: string, emailFrom?: string) {
   const app = new App({ context: NO_BUNDLING });
   const nag = new AwsSolutionsChecks(app);
   Validations.of(app).addPlugins(nag);
   const stack = new PortalStack(app, 'EventsTest', {
     stage: 'test',
     ...(region ? { env: { account: '123456789012', region } } : {}),
+    ...(emailFrom ? { emailFrom } : {}),
   });
   return { app, nag, template: Template.fromStack(stack) };
 }
@@ -272,5 +273,38 @@ describe('event delivery in an AWS China region', () => {
     const json = JSON.stringify(template.toJSON());
     expect(json).not.toContain('arn:aws:');
     expect(json).toContain('AWS::Partition');
+  });
+});
+
+describe('e-mail through SES (global regions, when a sender is configured)', () => {
+  it('adds the mailer: every event → its function, SendEmail on the sender’s identities only, the failure queue after retries', () => {
+    const { app, nag, template } = synth('ap-southeast-1', 'notify@portal.example');
+    const [mailerId, mailer] = functionBy(template, 'mail-notifications');
+    expect((mailer.Properties.Environment as { Variables: Record<string, unknown> }).Variables).toMatchObject(
+      {
+        PORTAL_EMAIL_FROM: 'notify@portal.example',
+      },
+    );
+    const ses = statementsOf(template, mailer).filter((s) =>
+      asList(s.Action).some((a) => a.startsWith('ses:')),
+    );
+    expect(ses).toHaveLength(1);
+    expect(ses[0]!.Action).toBe('ses:SendEmail');
+    expect(JSON.stringify(ses[0]!.Resource)).toContain(':identity/portal.example');
+    expect(JSON.stringify(ses[0]!.Resource)).toContain(':identity/notify@portal.example');
+    template.hasResourceProperties('AWS::Events::Rule', {
+      Targets: [
+        Match.objectLike({
+          Arn: { 'Fn::GetAtt': [mailerId, 'Arn'] },
+          RetryPolicy: { MaximumRetryAttempts: 8, MaximumEventAgeInSeconds: 86400 },
+        }),
+      ],
+    });
+    expect(nag.validateScope(app).violations.map((v) => v.ruleName)).toEqual([]);
+  });
+
+  it('has no mailer without a sender, and refuses one in the China regions (SES is not offered there)', () => {
+    expect(() => functionBy(synth('ap-southeast-1').template, 'mail-notifications')).toThrow();
+    expect(() => synth('cn-north-1', 'notify@portal.example.cn')).toThrow(/SES is not offered in AWS China/);
   });
 });

@@ -490,6 +490,10 @@ const EXPECTATIONS: Record<string, Expectation> = {
 
   // Each organisation reads its own inbox; a notification of A's is no one else's to mark read.
   'GET /notifications': { allow: ANY_ROLE, ok: [200] },
+  // Each user's own e-mail opt-in (none yet is a 404 of one's own, not a denial).
+  'PUT /notifications/email': { allow: ANY_ROLE, ok: [200], body: () => ({ email: 'someone@example.cn' }) },
+  'GET /notifications/email': { allow: ANY_ROLE, ok: [200, 404] },
+  'DELETE /notifications/email': { allow: ANY_ROLE, ok: [204, 404] },
   'POST /notifications/{id}/read': {
     allow: ['entA'],
     hide: ['entB', 'lender1', 'lender2', 'insurer1', 'ipoffice'],

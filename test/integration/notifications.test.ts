@@ -8,6 +8,7 @@ import { deliver } from '../../shared/usecases/consumers/consumer.js';
 import { CONSUMERS } from '../../shared/usecases/consumers/index.js';
 import { NOTIFIER } from '../../shared/usecases/consumers/notifier.js';
 import { useCaseContext } from '../../shared/usecases/context.js';
+import { type Mail, mailNotifications } from '../../shared/usecases/email.js';
 import { serviceLoans } from '../../shared/usecases/loans.js';
 import { asEnterprise, asLender, office, pledgeFixtures, yiwu } from '../support/pledge-fixtures.js';
 import { createTestPortal, type TestPortal } from '../support/portal.js';
@@ -178,5 +179,44 @@ describe('notifications', () => {
     }
     expect(await typesOf(asEnterprise(B))).toEqual([]);
     expect((await typesOf(office)).filter((t) => t.startsWith('loan.'))).toEqual([]);
+  });
+
+  it('mails each notification to the users who opted in, once, and stops when they opt out', async () => {
+    const mails: Mail[] = [];
+    const send = async (mail: Mail) => {
+      mails.push(mail);
+    };
+    const uc = useCaseContext(portal.deps);
+    const optIn = await portal.call('PUT', '/notifications/email', {
+      as: asEnterprise(A),
+      body: { email: 'cfo@a.example' },
+    });
+    expect(optIn.status).toBe(200);
+    expect(optIn.body).toEqual({ email: 'cfo@a.example', optedInAt: expect.any(String) });
+    expect(
+      (
+        await portal.call('PUT', '/notifications/email', {
+          as: asEnterprise(A),
+          body: { email: 'not-an-address' },
+        })
+      ).status,
+    ).toBe(400);
+    expect((await portal.call('GET', '/notifications/email', { as: asLender(BANK) })).status).toBe(404);
+    const approved = delivered.find((e) => e.type === 'pledge.approved')!;
+    expect(await mailNotifications(uc, approved, send)).toBe(1);
+    expect(mails).toEqual([
+      {
+        to: 'cfo@a.example',
+        subject: expect.stringContaining('The pledge loan was approved'),
+        text: expect.stringContaining(pledgeId),
+      },
+    ]);
+    expect(await mailNotifications(uc, approved, send)).toBe(0); // redelivered: no second mail
+    const submitted = delivered.find((e) => e.type === 'pledge.submitted')!;
+    expect(await mailNotifications(uc, submitted, send)).toBe(0); // the bank's news: no one there opted in
+    expect((await portal.call('DELETE', '/notifications/email', { as: asEnterprise(A) })).status).toBe(204);
+    const disbursed = delivered.find((e) => e.type === 'pledge.disbursed')!;
+    expect(await mailNotifications(uc, disbursed, send)).toBe(0);
+    expect(mails).toHaveLength(1);
   });
 });

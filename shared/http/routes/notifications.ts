@@ -2,8 +2,9 @@ import { actorOf } from '../../auth/principal.js';
 import { SUBJECT_KINDS } from '../../domain/domain-event.js';
 import { NOTIFICATION_TYPES } from '../../domain/notification.js';
 import { useCaseContext } from '../../usecases/context.js';
+import { emailOptIn, optInToEmail, optOutOfEmail } from '../../usecases/email.js';
 import { listNotifications, markNotificationRead } from '../../usecases/notifications.js';
-import { errorResponses, jsonResponse, PageQuerySchema } from '../common.js';
+import { errorResponses, jsonBody, jsonResponse, PageQuerySchema } from '../common.js';
 import type { PortalApp } from '../context.js';
 import { addRoute, createRoute } from '../route.js';
 import * as z from '../zod.js';
@@ -82,6 +83,73 @@ export function registerNotificationRoutes(app: PortalApp): void {
         actorOf(c.get('principal')),
         c.req.valid('param').id,
       );
+      return c.body(null, 204);
+    },
+  );
+
+  const EmailOptInSchema = z
+    .object({ email: z.string(), optedInAt: z.string() })
+    .openapi('EmailOptIn', { description: 'Your notifications are also mailed to this address' });
+
+  addRoute(
+    app,
+    ALL_ROLES,
+    createRoute({
+      method: 'put',
+      path: '/notifications/email',
+      summary: 'Opt in: your organisation’s notifications also by e-mail, to you',
+      description:
+        'Per user (the token’s subject). Deployed, mail goes through Amazon SES where the portal has a sender; ' +
+        'locally into `outbox.jsonl` in the data directory.',
+      tags: ['notifications'],
+      request: {
+        body: jsonBody(
+          z.strictObject({ email: z.string().trim().max(254).email() }).openapi('EmailOptInInput'),
+        ),
+      },
+      responses: { 200: jsonResponse(EmailOptInSchema, 'Opted in'), ...errorResponses },
+    }),
+    async (c) => {
+      const { sub: _, ...optIn } = await optInToEmail(
+        useCaseContext(c.get('deps')),
+        actorOf(c.get('principal')),
+        c.req.valid('json').email,
+      );
+      return c.json(optIn, 200);
+    },
+  );
+
+  addRoute(
+    app,
+    ALL_ROLES,
+    createRoute({
+      method: 'get',
+      path: '/notifications/email',
+      summary: 'Your e-mail opt-in (404: none)',
+      tags: ['notifications'],
+      responses: { 200: jsonResponse(EmailOptInSchema, 'Opted in'), ...errorResponses },
+    }),
+    async (c) => {
+      const { sub: _, ...optIn } = await emailOptIn(
+        useCaseContext(c.get('deps')),
+        actorOf(c.get('principal')),
+      );
+      return c.json(optIn, 200);
+    },
+  );
+
+  addRoute(
+    app,
+    ALL_ROLES,
+    createRoute({
+      method: 'delete',
+      path: '/notifications/email',
+      summary: 'Opt out of e-mail',
+      tags: ['notifications'],
+      responses: { 204: { description: 'Opted out' }, ...errorResponses },
+    }),
+    async (c) => {
+      await optOutOfEmail(useCaseContext(c.get('deps')), actorOf(c.get('principal')));
       return c.body(null, 204);
     },
   );

@@ -1,9 +1,21 @@
 /** Every role's inbox: the header badge (unread count) and the page listing the notifications, newest first. */
 import { useEffect, useState } from 'preact/hooks';
 import type { Schemas } from '../api';
-import { ListSection } from '../components';
+import { ListSection, SubmitButtons } from '../components';
 import { type TextKey, useI18n } from '../i18n';
-import { DateTimeText, Link, navigate, usePaged, usePortal } from '../ui';
+import {
+  DateTimeText,
+  fieldError,
+  Link,
+  Notice,
+  navigate,
+  ProblemBox,
+  TextField,
+  useLoad,
+  usePaged,
+  usePortal,
+  useSubmit,
+} from '../ui';
 
 type Notification = Schemas['Notification'];
 
@@ -91,6 +103,7 @@ export function InboxPage() {
   return (
     <>
       <h1>{t('inbox.title')}</h1>
+      <EmailOptIn />
       <ListSection
         id="inbox-h"
         title={t('inbox.list')}
@@ -123,5 +136,59 @@ export function InboxPage() {
         )}
       </ListSection>
     </>
+  );
+}
+
+/** Opting in to e-mail: this user's address, where the organisation's notifications are also sent. */
+function EmailOptIn() {
+  const { t } = useI18n();
+  const { api } = usePortal();
+  const current = useLoad(() => api.GET('/notifications/email'), []);
+  const submit = useSubmit();
+  const [email, setEmail] = useState('');
+  const save = (e: Event) => {
+    e.preventDefault();
+    void submit.run(
+      () => api.PUT('/notifications/email', { body: { email } }),
+      current.reload,
+      t('inbox.emailSaved'),
+    );
+  };
+  return (
+    <section class="card" aria-labelledby="email-h">
+      <h2 id="email-h">{t('inbox.email')}</h2>
+      {current.data ? (
+        <p>
+          {t('inbox.emailTo')} <strong data-testid="email-to">{current.data.email}</strong>{' '}
+          <button
+            type="button"
+            class="secondary small"
+            onClick={() =>
+              void submit.run(
+                () => api.DELETE('/notifications/email'),
+                current.reload,
+                t('inbox.emailStopped'),
+              )
+            }
+          >
+            {t('inbox.emailStop')}
+          </button>
+        </p>
+      ) : (
+        <form onSubmit={save} noValidate>
+          <TextField
+            name="email"
+            label={t('inbox.emailAddress')}
+            value={email}
+            onInput={setEmail}
+            error={fieldError(submit.problem, 'email')}
+            autoComplete="email"
+          />
+          <SubmitButtons busy={submit.busy} label={t('inbox.emailStart')} done={null} />
+        </form>
+      )}
+      <ProblemBox problem={submit.problem} />
+      <Notice text={submit.done} />
+    </section>
   );
 }
