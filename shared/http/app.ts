@@ -94,4 +94,4 @@ function routeOnDemand(app: PortalApp, deps: PortalDeps, manifest: readonly Mani
   }
 }
 
-const pathPattern = (path: string) => new RegExp(`^${path.replace(/\{[^}]+\}/g, '[^/]+')}/?$`);
+const pathPattern = (path: string) => new RegExp(`^${path.replace(/\{[^}]+\}/g, '[^/]+')}$`);

@@ -46,8 +46,28 @@ export const jsonResponse = <T extends z.ZodType>(schema: T, description: string
   content: { 'application/json': { schema } },
 });
 
+/** Text a person typed (a name, a title): trimmed, 1–`max` characters, no control characters (NUL, line breaks). */
+export const plainText = (max: number) =>
+  z
+    .string()
+    .trim()
+    .min(1)
+    .max(max)
+    .regex(/^\P{Cc}*$/u, 'must not contain control characters');
+
+/**
+ * A whole number in a query string, in plain decimal digits: `0x10`, `1e1`, `+5` or ` 5` are refused (400), not
+ * read as numbers the way `Number()` would.
+ */
+export const queryInt = (min: number, max: number) =>
+  z
+    .string()
+    .regex(/^[0-9]{1,9}$/, 'must be a whole number in decimal digits')
+    .transform(Number)
+    .pipe(z.number().int().min(min).max(max));
+
 export const PageQuerySchema = z.strictObject({
-  limit: z.coerce.number().int().min(1).max(100).default(25).openapi({ description: '1–100, default 25' }),
+  limit: queryInt(1, 100).default(25).openapi({ description: '1–100, default 25' }),
   cursor: z.string().max(2048).optional().openapi({ description: 'Opaque; from `nextCursor`' }),
 });
 

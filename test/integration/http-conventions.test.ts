@@ -35,6 +35,46 @@ describe('HTTP conventions', () => {
     expect(onItem.headers.get('allow')?.split(', ')).toContain('PUT');
   });
 
+  it('answers a trailing slash with 404, never a 405 that contradicts itself', async () => {
+    for (const path of [
+      '/claims/',
+      '/pledges/',
+      '/policies/',
+      '/designations/',
+      '/institutions/',
+      '/enterprises/',
+      '/stats/',
+    ]) {
+      const res = await portal.call('GET', path, { as: office });
+      expectProblem(res, 404);
+      expect(res.headers.get('allow'), path).toBeNull();
+    }
+  });
+
+  it('reads numbers in a query only in decimal digits: 0x10, 1e1, +5 are a 400 naming the field', async () => {
+    for (const limit of ['0x10', '1e1', '+5', ' 5', '5.0', '-1', '0', '101']) {
+      const res = await portal.call('GET', `/institutions?limit=${encodeURIComponent(limit)}`, {
+        as: office,
+      });
+      expectProblem(res, 400);
+      expect(res.body.errors[0].path, limit).toMatch(/limit/);
+    }
+    expect((await portal.call('GET', '/institutions?limit=10', { as: office })).status).toBe(200);
+    expectProblem(await portal.call('GET', '/programmes/interest-subsidy?year=2e3', { as: office }), 400);
+  });
+
+  it('refuses control characters (NUL, line breaks) in names with 400, storing nothing', async () => {
+    for (const name of ['Bank\u0000One', 'Bank\nOne', 'Bank\u007fOne']) {
+      const res = await portal.call('PUT', '/institutions/ctl-bank', {
+        as: office,
+        body: { kind: 'lender', name },
+      });
+      expectProblem(res, 400);
+      expect(res.body.errors[0].path).toBe('name');
+    }
+    expect((await portal.call('GET', '/institutions/ctl-bank', { as: office })).status).toBe(404);
+  });
+
   it('refuses a body over 64 KiB with 413', async () => {
     const body = JSON.stringify({ kind: 'lender', name: 'x'.repeat(65 * 1024) });
     const res = await portal.call('PUT', '/institutions/big-bank', { as: office, body });

@@ -31,6 +31,7 @@ import {
   jsonResponse,
   PageQuerySchema,
   pageOf,
+  plainText,
   storedFields,
 } from '../common.js';
 import type { PortalApp } from '../context.js';
@@ -46,7 +47,7 @@ const PatentInputSchema = z
       description: 'Application number in any common spelling (ZL/CN prefix, spaces, dot optional)',
       example: 'ZL201710601862.3',
     }),
-    title: z.string().trim().min(1).max(500),
+    title: plainText(500),
     filingDate: IsoDate,
     grantDate: IsoDate.optional(),
     coOwners: z.array(z.string().max(40)).max(20).optional().openapi({ description: 'Other owners’ USCCs' }),
@@ -57,7 +58,7 @@ const TrademarkInputSchema = z
   .strictObject({
     kind: z.literal('trademark'),
     number: z.string().max(40).openapi({ description: 'Registration number (digits)', example: '12345678' }),
-    mark: z.string().trim().min(1).max(200),
+    mark: plainText(200),
     niceClasses: z
       .array(z.number().int())
       .min(1)

@@ -25,6 +25,7 @@ import {
   jsonResponse,
   PageQuerySchema,
   pageOf,
+  queryInt,
   storedFields,
 } from '../common.js';
 import type { PortalApp } from '../context.js';
@@ -237,7 +238,7 @@ export function registerDesignationRoutes(app: PortalApp): void {
       request: {
         query: PageQuerySchema.extend({
           level: Level.optional(),
-          year: z.coerce.number().int().min(MIN_DESIGNATION_YEAR).max(MAX_DESIGNATION_YEAR).optional(),
+          year: queryInt(MIN_DESIGNATION_YEAR, MAX_DESIGNATION_YEAR).optional(),
           status: z.enum(DESIGNATION_STATUSES).optional(),
         }),
       },

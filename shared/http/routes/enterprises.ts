@@ -11,6 +11,7 @@ import {
   jsonResponse,
   PageQuerySchema,
   pageOf,
+  plainText,
   storedFields,
 } from '../common.js';
 import type { PortalApp } from '../context.js';
@@ -25,7 +26,7 @@ export const UsccParam = z.string().openapi({
 
 const EnterpriseInput = z
   .strictObject({
-    name: z.string().trim().min(1).max(200),
+    name: plainText(200),
     industry: z.string().trim().min(1).max(100).optional(),
   })
   .openapi('EnterpriseInput');

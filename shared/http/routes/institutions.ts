@@ -17,6 +17,7 @@ import {
   jsonResponse,
   PageQuerySchema,
   pageOf,
+  plainText,
   storedFields,
 } from '../common.js';
 import type { PortalApp } from '../context.js';
@@ -31,7 +32,7 @@ const InstitutionId = z
 const InstitutionParams = z.object({ id: InstitutionId });
 
 const InstitutionInput = z
-  .strictObject({ kind: z.enum(INSTITUTION_KINDS), name: z.string().trim().min(1).max(200) })
+  .strictObject({ kind: z.enum(INSTITUTION_KINDS), name: plainText(200) })
   .openapi('InstitutionInput');
 
 const LtvBps = z

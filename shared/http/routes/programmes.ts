@@ -14,6 +14,7 @@ import {
   IfMatchHeader,
   jsonBody,
   jsonResponse,
+  queryInt,
   storedFields,
 } from '../common.js';
 import type { PortalApp } from '../context.js';
@@ -35,7 +36,7 @@ const RiskPoolSchema = z
   .object({ ...RiskPoolInput.shape, id: z.literal('risk-pool'), ...storedFields })
   .openapi('RiskPool');
 
-const Year = z.coerce.number().int().min(2000).max(2100);
+const Year = queryInt(2000, 2100);
 const Fen = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
 
 const InterestSubsidyInput = z
