@@ -22,6 +22,9 @@ export type TokenVerifier = (authorization: string | undefined) => Promise<Princ
 
 const unauthenticated = (detail: string) => new DomainError('unauthenticated', detail);
 
+/** The longest a token may be valid (`npm run token` issues 12-hour tokens; Cognito's last an hour). */
+const MAX_TOKEN_LIFETIME_S = 24 * 3600;
+
 /**
  * Verifies a bearer JWT: RS256 only, a `kid` that names a known key, issuer, audience and expiry.
  * Every failure is a 401 whose detail says what was wrong, never why a key did not match.
@@ -49,7 +52,7 @@ export function createTokenVerifier(config: TokenVerifierConfig): TokenVerifier 
         algorithms: ['RS256'],
         issuer: config.issuer,
         audience: config.audience,
-        requiredClaims: ['exp', 'sub'],
+        requiredClaims: ['exp', 'sub', 'iat'],
       }));
     } catch (error) {
       if (error instanceof joseErrors.JWTExpired) throw unauthenticated('The token has expired.');
@@ -58,6 +61,13 @@ export function createTokenVerifier(config: TokenVerifierConfig): TokenVerifier 
       if (error instanceof joseErrors.JOSEError) throw unauthenticated('The token could not be verified.');
       throw error;
     }
+    // Issued in the past (a minute of clock skew allowed), and for a day at most.
+    if ((payload.iat as number) > Date.now() / 1000 + 60)
+      throw unauthenticated('The token was issued in the future.');
+    if ((payload.exp as number) - (payload.iat as number) > MAX_TOKEN_LIFETIME_S)
+      throw unauthenticated('The token is valid for longer than 24 hours; the portal accepts none such.');
+    // Cognito's ID token (and the local issuer's) says so; an access token or another kind is not for the portal.
+    if (payload.token_use !== 'id') throw unauthenticated('The token\'s "token_use" claim is not accepted.');
     const principal = principalFromClaims(payload);
     verified.remember(token, principal, payload.exp as number);
     return principal;
@@ -99,10 +109,15 @@ export function principalFromClaims(payload: JWTPayload): Principal {
       'The token must carry exactly one role group (enterprise, lender, insurer, ipoffice).',
     );
   const sub = payload.sub as string;
-  if (role === 'ipoffice') return { role, org: null, sub };
   const rawOrg = payload[ORG_CLAIM];
+  if (role === 'ipoffice') {
+    if (rawOrg !== undefined) throw unauthenticated(`An ipoffice token carries no "${ORG_CLAIM}".`);
+    return { role, org: null, sub };
+  }
   if (typeof rawOrg !== 'string' || rawOrg === '')
     throw unauthenticated(`A ${role} token must carry its organisation in "${ORG_CLAIM}".`);
+  // Exactly as registered: a trailing ideographic or no-break space must not land on a real organisation.
+  if (/\s/u.test(rawOrg)) throw unauthenticated(`The token's "${ORG_CLAIM}" contains spaces.`);
   if (role !== 'enterprise') return { role, org: rawOrg, sub };
   // A malformed USCC could never own anything; refusing it here keeps tenant keys well-formed.
   const uscc = checkUscc(rawOrg);

@@ -81,6 +81,7 @@ describe('bearer token verification', () => {
     const token = await sign(trusted, {
       [GROUPS_CLAIM]: ['enterprise'],
       [ORG_CLAIM]: ENTERPRISE.toLowerCase(),
+      token_use: 'id',
     });
     expect((await get(`Bearer ${token}`)).status).toBe(200);
   });
@@ -105,6 +106,40 @@ describe('bearer token verification', () => {
       async () =>
         `Bearer ${await sign(trusted, goodClaims(), { expires: Math.floor(Date.now() / 1000) - 60 })}`,
     ],
+    [
+      'an iat in the future',
+      async () => {
+        const now = Math.floor(Date.now() / 1000);
+        const token = await new SignJWT(goodClaims())
+          .setProtectedHeader({ alg: 'RS256', kid: trusted.kid, typ: 'JWT' })
+          .setIssuer(LOCAL_ISSUER)
+          .setAudience(LOCAL_AUDIENCE)
+          .setSubject('attacker')
+          .setIssuedAt(now + 3600)
+          .setExpirationTime(now + 7200)
+          .sign(trusted.privateKey);
+        return `Bearer ${token}`;
+      },
+    ],
+    [
+      'an exp a century away',
+      async () => `Bearer ${await sign(trusted, goodClaims(), { expires: '36500d' })}`,
+    ],
+    ['no token_use', async () => `Bearer ${await sign(trusted, { [GROUPS_CLAIM]: ['ipoffice'] })}`],
+    [
+      'an access token (token_use access)',
+      async () => `Bearer ${await sign(trusted, { [GROUPS_CLAIM]: ['ipoffice'], token_use: 'access' })}`,
+    ],
+    [
+      'an ipoffice token carrying an organisation',
+      async () =>
+        `Bearer ${await sign(trusted, { [GROUPS_CLAIM]: ['ipoffice'], [ORG_CLAIM]: ENTERPRISE, token_use: 'id' })}`,
+    ],
+    ...(['\u3000', '\u00a0', ' '] as const).map((space): [string, () => Promise<string>] => [
+      `an organisation with a trailing ${JSON.stringify(space)}`,
+      async () =>
+        `Bearer ${await sign(trusted, { [GROUPS_CLAIM]: ['enterprise'], [ORG_CLAIM]: `${ENTERPRISE}${space}`, token_use: 'id' })}`,
+    ]),
     [
       'alg none',
       async () => {
