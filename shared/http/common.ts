@@ -60,11 +60,10 @@ export const plainText = (max: number) =>
  * read as numbers the way `Number()` would.
  */
 export const queryInt = (min: number, max: number) =>
-  z
-    .string()
-    .regex(/^[0-9]{1,9}$/, 'must be a whole number in decimal digits')
-    .transform(Number)
-    .pipe(z.number().int().min(min).max(max));
+  z.preprocess(
+    (value) => (typeof value === 'string' && /^[0-9]{1,9}$/.test(value) ? Number(value) : value),
+    z.number({ error: 'must be a whole number in decimal digits' }).int().min(min).max(max),
+  );
 
 export const PageQuerySchema = z.strictObject({
   limit: queryInt(1, 100).default(25).openapi({ description: '1–100, default 25' }),
