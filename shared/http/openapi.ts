@@ -23,10 +23,30 @@ export function openApiDocument(app: PortalApp): OpenApiDocument {
     scheme: 'bearer',
     bearerFormat: 'JWT',
   });
+  const tags = new Set<string>();
   for (const route of routeTable(app)) {
     if (!route.documented)
       throw new Error(`${route.method} ${route.path}: an app built from a manifest has no contracts.`);
-    registry.registerPath(route.documented);
+    for (const tag of route.documented.tags ?? []) tags.add(tag);
+    registry.registerPath({
+      operationId: operationIdOf(route.method, route.path),
+      ...route.documented,
+    });
   }
-  return new OpenApiGeneratorV31(registry.definitions).generateDocument({ openapi: '3.1.0', info: API_INFO });
+  return new OpenApiGeneratorV31(registry.definitions).generateDocument({
+    openapi: '3.1.0',
+    info: API_INFO,
+    // Relative: the document is served by the API it describes, locally or behind API Gateway.
+    servers: [{ url: '/', description: 'This portal' }],
+    tags: [...tags].sort().map((name) => ({ name })),
+  });
 }
+
+/** `GET /pledges/{id}/schedule` → `getPledgesIdSchedule`: unique per method and path, stable across builds. */
+export const operationIdOf = (method: string, path: string): string =>
+  method.toLowerCase() +
+  path
+    .split(/[^A-Za-z0-9]+/)
+    .filter(Boolean)
+    .map((part) => part[0]!.toUpperCase() + part.slice(1))
+    .join('');

@@ -44,18 +44,27 @@ const limitBody = bodyLimit({
   },
 });
 
-/** Reads a route's body at most 64 KiB far (413 beyond), before anything parses or hashes it. */
+/**
+ * Reads a route's body at most 64 KiB far (413 beyond), before anything parses or hashes it. A declared length over
+ * the limit is refused before a byte is read; a body the client stopped sending is a 400, not a fault of ours.
+ */
 const limitedBody: Step = (c) => {
   const raw = c.req.raw;
   if (!raw.body) return undefined;
-  // hono's bodyLimit believes a Content-Length header and then never counts; a header that understates the body
-  // would let any size through. Drop it so the bytes actually sent are counted.
-  if (raw.headers.has('content-length')) {
+  const declared = raw.headers.get('content-length');
+  if (declared !== null) {
+    if (Number(declared) > MAX_BODY_BYTES)
+      throw new HTTPException(413, { message: 'The request body exceeds 64 KiB.' });
+    // hono's bodyLimit believes a Content-Length header and then never counts; a header that understates the body
+    // would let any size through. Drop it so the bytes actually sent are counted.
     const headers = new Headers(raw.headers);
     headers.delete('content-length');
     c.req.raw = new Request(raw, { headers, duplex: 'half' } as RequestInit);
   }
-  return limitBody(c, async () => {}) as Promise<void>;
+  return (limitBody(c, async () => {}) as Promise<void>).catch((error: unknown) => {
+    if (error instanceof HTTPException) throw error;
+    throw new HTTPException(400, { message: 'The request body was not received completely.' });
+  });
 };
 
 /** One log line per request (when the deps log requests) with its outcome; answers `res`. */

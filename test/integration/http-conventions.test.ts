@@ -75,6 +75,45 @@ describe('HTTP conventions', () => {
     expect((await portal.call('GET', '/institutions/ctl-bank', { as: office })).status).toBe(404);
   });
 
+  it('refuses a declared Content-Length over 64 KiB before reading a byte, and a broken upload with 400', async () => {
+    const token = await portal.token('ipoffice', null);
+    const never = new ReadableStream({ pull: () => new Promise(() => {}) }); // bytes that never come
+    const declared = await portal.app.request(
+      new Request('http://portal/institutions/big-bank', {
+        method: 'PUT',
+        headers: {
+          Authorization: `Bearer ${token}`,
+          'Content-Type': 'application/json',
+          'Content-Length': '1000000',
+        },
+        body: never,
+        duplex: 'half',
+      } as RequestInit),
+    );
+    expect(declared.status).toBe(413);
+    const faults: unknown[] = [];
+    const watched = await createTestPortal({ logFault: (e) => faults.push(e) });
+    const broken = new ReadableStream({
+      start(controller) {
+        controller.enqueue(new TextEncoder().encode('{"kind":"lend'));
+        controller.error(new Error('client went away'));
+      },
+    });
+    const aborted = await watched.app.request(
+      new Request('http://portal/institutions/half-bank', {
+        method: 'PUT',
+        headers: {
+          Authorization: `Bearer ${await watched.token('ipoffice', null)}`,
+          'Content-Type': 'application/json',
+        },
+        body: broken,
+        duplex: 'half',
+      } as RequestInit),
+    );
+    expect(aborted.status).toBe(400);
+    expect(faults).toEqual([]);
+  });
+
   it('refuses a body over 64 KiB with 413', async () => {
     const body = JSON.stringify({ kind: 'lender', name: 'x'.repeat(65 * 1024) });
     const res = await portal.call('PUT', '/institutions/big-bank', { as: office, body });

@@ -56,6 +56,15 @@ describe('OpenAPI document', () => {
     expect(doc.components?.securitySchemes?.bearer).toMatchObject({ type: 'http', scheme: 'bearer' });
   });
 
+  it('names every operation uniquely, lists its tags at the top and says where it is served', () => {
+    const ids = operationsOf(doc).map(({ op }) => op.operationId as string);
+    expect(ids.every((id) => /^(get|post|put|delete|patch)[A-Z][A-Za-z0-9]*$/.test(id))).toBe(true);
+    expect(new Set(ids).size).toBe(ids.length);
+    const used = new Set(operationsOf(doc).flatMap(({ op }) => (op.tags ?? []) as string[]));
+    expect((doc.tags ?? []).map((t: { name: string }) => t.name).sort()).toEqual([...used].sort());
+    expect(doc.servers).toEqual([{ url: '/', description: 'This portal' }]);
+  });
+
   it('bounds every string and array a client may send (maxLength, pattern or enum; maxItems)', () => {
     const unbounded: string[] = [];
     const walk = (schema: Schema | undefined, where: string, depth = 0): void => {
