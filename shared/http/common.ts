@@ -12,10 +12,34 @@ export const ProblemSchema = z
     status: z.number().int(),
     detail: z.string(),
     instance: z.string().optional(),
-    errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+    errors: z
+      .array(
+        z.object({
+          path: z.string(),
+          message: z.string(),
+          code: z
+            .string()
+            .optional()
+            .openapi({ description: 'Stable reason code (API.md); the pages translate it' }),
+        }),
+      )
+      .optional(),
     currentState: z.string().optional(),
+    activeDesignationId: z
+      .string()
+      .optional()
+      .openapi({ description: '409 of POST /designations: the active one' }),
+    ownershipCaseId: z
+      .string()
+      .optional()
+      .openapi({ description: '409 of a number another holds: the case opened' }),
+    pledgeId: z.string().optional().openapi({ description: 'The pledge that holds the asset' }),
+    maxLtvBps: z.number().int().optional(),
+    maxApprovedAmountFen: z.number().int().optional(),
   })
-  .openapi('Problem');
+  .openapi('Problem', {
+    description: 'RFC 9457 problem details; a refusal may carry further members naming what it is about',
+  });
 
 const problem = (description: string) => ({
   description,
@@ -30,9 +54,15 @@ export const errorResponses = {
   404: problem('Not found, or not yours.'),
   409: problem('Conflicts with the current state; `currentState` names it.'),
   412: problem('`If-Match` is stale.'),
+  405: problem('The path exists, but not for this method; `Allow` lists those that do.'),
   413: problem('Body larger than 64 KiB.'),
+  415: problem('The body is not `application/json`.'),
   422: problem('Refused by a business rule; `errors` lists every reason.'),
-  503: problem('Busy; retry after `Retry-After` seconds.'),
+  431: problem('Request headers too large.'),
+  503: {
+    ...problem('Busy; retry after `Retry-After` seconds.'),
+    headers: { 'Retry-After': { description: 'Seconds to wait', schema: { type: 'integer' as const } } },
+  },
 } as const;
 
 /** A JSON request body; `required: false` lets an action accept no body at all. */
