@@ -8,6 +8,7 @@ import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import AxeBuilder from '@axe-core/playwright';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { buildWeb } from '../../scripts/build-web.js';
 import { freePort } from '../../shared/local/dynamodb-local.js';
@@ -136,5 +137,24 @@ export async function signIn(page: Page, base: string, role: Role, org?: string)
   await page.getByTestId('who').waitFor();
 }
 
-export const screenshot = (page: Page, name: string) =>
-  page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
+/**
+ * Every page the journeys look at is photographed and checked with axe: a serious or critical accessibility
+ * violation (contrast, names, labels, structure) fails the step that showed it.
+ */
+export async function screenshot(page: Page, name: string): Promise<void> {
+  await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
+  const { violations } = await new AxeBuilder({ page }).analyze();
+  const serious = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  if (serious.length > 0)
+    throw new Error(
+      `axe on ${name}: ${serious
+        .map(
+          (v) =>
+            `${v.id} ×${v.nodes.length} (${v.nodes
+              .slice(0, 3)
+              .map((n) => n.target.join(' '))
+              .join(' | ')})`,
+        )
+        .join('; ')}`,
+    );
+}

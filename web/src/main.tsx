@@ -147,7 +147,7 @@ function Shell({
             type="button"
             class="link"
             lang={lang === 'zh' ? 'en' : 'zh'}
-            aria-label={t('app.languageLabel')}
+            aria-label={`${t('app.language')} · ${t('app.languageLabel')}`}
             onClick={() => setLang(lang === 'zh' ? 'en' : 'zh')}
           >
             {t('app.language')}
