@@ -434,6 +434,21 @@ describe('web portal journeys (Chinese by default, English on switch)', { timeou
     await context.close();
   });
 
+  it('is usable on a phone: the bank’s queue at 390 px, each loan a card with its details link', async () => {
+    const context = await h.context({ phone: true });
+    const phone = await context.newPage();
+    await signIn(phone, h.base, 'lender', 'jinhua-bank');
+    await phone.getByRole('button', { name: '全部' }).click();
+    const details = phone.getByRole('link', { name: '详情' }).first();
+    await details.waitFor();
+    const box = await details.boundingBox();
+    expect(box!.x + box!.width).toBeLessThanOrEqual(390);
+    const overflow = Number(await phone.evaluate('document.documentElement.scrollWidth - window.innerWidth'));
+    expect(overflow).toBeLessThanOrEqual(0);
+    await screenshot(phone, 'bank-queue-phone-zh');
+    await context.close();
+  });
+
   it('shows the Cognito sign-in placeholder when config.json says so (the deployed configuration)', async () => {
     const context = await h.context();
     await context.route('**/config.json', (route) =>

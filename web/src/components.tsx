@@ -14,7 +14,10 @@ export interface Column<T> {
 export const columns = <T,>(...cols: (Column<T> | false)[]): Column<T>[] =>
   cols.filter((c): c is Column<T> => c !== false);
 
-/** A table in its scrolling wrapper: one row an item, `rowProps` for the row's `data-*` attributes. */
+/**
+ * A table in its scrolling wrapper: one row an item, `rowProps` for the row's `data-*` attributes. On a phone each
+ * row becomes a card of label–value lines (styles.css), so no column — the details link least of all — is cut off.
+ */
 export function DataTable<T>({
   items,
   cols,
@@ -42,7 +45,10 @@ export function DataTable<T>({
           {items.map((item) => (
             <tr key={rowKey(item)} {...rowProps?.(item)}>
               {cols.map((c, i) => (
-                <td key={i}>{c.cell(item)}</td>
+                // The column's name beside each value when a phone shows the row as a card.
+                <td key={i} data-label={typeof c.head === 'string' ? c.head : ''}>
+                  {c.cell(item)}
+                </td>
               ))}
             </tr>
           ))}
