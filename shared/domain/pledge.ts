@@ -42,6 +42,9 @@ export interface Pledge {
   applicant: string;
   /** Institution id of the addressed lender (the pledgee). */
   lenderId: string;
+  /** The parties' names at the application, so that lists show names beside the codes. */
+  applicantName?: string;
+  lenderName?: string;
   assetIds: string[];
   assets: PledgedAsset[];
   appraisedValueFen: number;
@@ -322,13 +325,22 @@ export const summarise = (asset: Asset): PledgedAsset => ({
 export function newPledge(
   input: PledgeInput,
   assets: ReadonlyMap<string, Asset>,
-  ctx: { id: string; applicant: string; now: Date; today: IsoDate },
+  ctx: {
+    id: string;
+    applicant: string;
+    now: Date;
+    today: IsoDate;
+    applicantName?: string;
+    lenderName?: string;
+  },
 ): Pledge {
   const at = ctx.now.toISOString();
   return {
     id: ctx.id,
     applicant: ctx.applicant,
     lenderId: input.lenderId,
+    ...(ctx.applicantName ? { applicantName: ctx.applicantName } : {}),
+    ...(ctx.lenderName ? { lenderName: ctx.lenderName } : {}),
     assetIds: input.assetIds,
     assets: input.assetIds.map((id) => summarise(assets.get(id)!)),
     appraisedValueFen: input.appraisedValueFen,

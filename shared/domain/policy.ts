@@ -41,6 +41,9 @@ export interface Policy {
   /** USCC of the policyholder (the applying enterprise). */
   holder: string;
   insurerId: string;
+  /** The parties' names at the application, so that lists show names beside the codes. */
+  holderName?: string;
+  insurerName?: string;
   assetIds: string[];
   coverages: Coverage[];
   /** Fen paid per line, kept as a map so a settlement can guard `paid.<line>` in one conditional update. */

@@ -89,7 +89,7 @@ function pledgeIssue(pledge: Pledge | undefined, pledgeId: string, holder: strin
 export function newPolicy(
   application: PolicyApplication,
   facts: Pick<UnderwritingFacts, 'pledge'>,
-  ctx: { id: string; holder: string; now: Date },
+  ctx: { id: string; holder: string; now: Date; holderName?: string; insurerName?: string },
 ): Policy {
   const coverages = coveragesOf(application);
   const at = ctx.now.toISOString();
@@ -97,6 +97,8 @@ export function newPolicy(
     id: ctx.id,
     holder: ctx.holder,
     insurerId: application.insurerId,
+    ...(ctx.holderName ? { holderName: ctx.holderName } : {}),
+    ...(ctx.insurerName ? { insurerName: ctx.insurerName } : {}),
     assetIds: application.assetIds,
     coverages,
     paid: Object.fromEntries(coverages.map((c) => [c.line, 0])),

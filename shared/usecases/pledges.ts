@@ -34,7 +34,7 @@ import {
 import type { RiskPoolProgramme } from '../domain/programme.js';
 import { AssetRepository } from '../store/asset-repository.js';
 import type { IdempotencyRequest } from '../store/idempotency-store.js';
-import { assetKey, institutionKey, programmeKey } from '../store/keys.js';
+import { assetKey, enterpriseKey, institutionKey, programmeKey } from '../store/keys.js';
 import { type PledgeListScope, PledgeRepository, pledgeIndexKeys } from '../store/pledge-repository.js';
 import type { Page, PageRequest } from '../store/query-page.js';
 import { toResource } from '../store/records.js';
@@ -103,7 +103,7 @@ export async function submitPledge(
 ): Promise<Pledge> {
   const applicant = (actor.org ?? '').toUpperCase();
   const items = await uc.engine.read(
-    [institutionKey(input.lenderId), ...input.assetIds.map(assetKey)],
+    [institutionKey(input.lenderId), enterpriseKey(applicant), ...input.assetIds.map(assetKey)],
     idempotency,
   );
   const lender = items.get(institutionKey(input.lenderId));
@@ -133,7 +133,14 @@ export async function submitPledge(
       `The application was refused: ${issues.map((i) => `${i.path} ${i.message}`).join('; ')}.`,
       { errors: issues },
     );
-  const pledge = newPledge(input, assets, { id: uc.newId(), applicant, now, today });
+  const pledge = newPledge(input, assets, {
+    id: uc.newId(),
+    applicant,
+    now,
+    today,
+    ...nameOf('applicantName', items.get(enterpriseKey(applicant))),
+    ...nameOf('lenderName', lender),
+  });
   const held = input.assetIds.map((id) => assets.get(id)!);
   const outcome = await uc.engine.create(PLEDGE_SPEC, { actor, action: 'submit', idempotency }, pledge, {
     data: {
@@ -168,6 +175,10 @@ export async function submitPledge(
   });
   return outcome.after;
 }
+
+/** `{ [field]: item.name }` when the item has a name. */
+const nameOf = <K extends string>(field: K, item: Record<string, unknown> | undefined) =>
+  (typeof item?.name === 'string' ? { [field]: item.name } : {}) as Partial<Record<K, string>>;
 
 /** Every asset of an enterprise (its portfolio's pages, newest first). */
 async function portfolioOf(uc: UseCaseContext, owner: string): Promise<Asset[]> {

@@ -38,6 +38,7 @@ import {
   assetPolicyLinkKey,
   CLAIM_LINK_PREFIX,
   claimKey,
+  enterpriseKey,
   institutionKey,
   pledgeKey,
   policyClaimLinkKey,
@@ -133,6 +134,7 @@ export async function applyForPolicy(
   const items = await uc.engine.read(
     [
       institutionKey(input.insurerId),
+      enterpriseKey(holder),
       ...input.assetIds.map(assetKey),
       ...(input.pledgeId ? [pledgeKey(input.pledgeId)] : []),
     ],
@@ -153,7 +155,14 @@ export async function applyForPolicy(
   const issues = underwritingIssues(input, facts, { holder, today: uc.clock.today() });
   if (issues.length > 0)
     throw unprocessable('The application does not pass underwriting.', { errors: issues });
-  const policy = newPolicy(input, facts, { id: uc.newId(), holder, now });
+  const holderName = items.get(enterpriseKey(holder))?.name;
+  const policy = newPolicy(input, facts, {
+    id: uc.newId(),
+    holder,
+    now,
+    ...(typeof holderName === 'string' ? { holderName } : {}),
+    ...(facts.insurer ? { insurerName: facts.insurer.name } : {}),
+  });
   const outcome = await uc.engine.create(POLICY_SPEC, { actor, action: 'apply', idempotency }, policy, {
     data: {
       insurerId: policy.insurerId,

@@ -133,6 +133,16 @@ describe('pledge financing', () => {
     expect((await f.apply(A, { assetIds: [patent], lenderId: OTHER_BANK })).status).toBe(201);
   });
 
+  it('carries the parties’ names, so the bank’s queue shows who applied and the company whom it asked', async () => {
+    const applied = await f.apply(A, { lenderId: BANK, assetIds: [await f.patent(A)] });
+    expect(applied.body).toMatchObject({ applicantName: `Enterprise ${A}`, lenderName: BANK });
+    const queue = await portal.call('GET', '/pledges?status=submitted&limit=100', { as: asLender(BANK) });
+    expect(queue.body.items.find((p: { id: string }) => p.id === applied.body.id)).toMatchObject({
+      applicant: A,
+      applicantName: `Enterprise ${A}`,
+    });
+  });
+
   it('frees the assets on withdraw, reject and refuse; default → release works too', async () => {
     const [p1, p2, p3, p4] = [await f.patent(A), await f.patent(A), await f.patent(A), await f.trademark(A)];
 

@@ -45,7 +45,9 @@ describe('full-chain IP insurance over HTTP', () => {
     expect(applied.body).toMatchObject({
       status: 'applied',
       holder: p.holder,
+      holderName: expect.any(String),
       insurerId: p.insurer,
+      insurerName: expect.any(String),
       version: 1,
       claimCount: 0,
       coverages: [

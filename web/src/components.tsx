@@ -137,3 +137,13 @@ export const Fact = ({ label, children }: { label: string; children: ComponentCh
     <dd>{children}</dd>
   </>
 );
+
+/** A party by name, its code beside it (a USCC, an institution id); the code alone for records older than names. */
+export const Named = ({ name, code }: { name?: string | undefined; code: string }) =>
+  name ? (
+    <>
+      {name} <span class="muted code">{code}</span>
+    </>
+  ) : (
+    <>{code}</>
+  );

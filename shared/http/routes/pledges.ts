@@ -96,7 +96,9 @@ const PledgeSchema = z
   .object({
     id: z.string(),
     applicant: z.string().openapi({ description: 'USCC of the pledgor' }),
+    applicantName: z.string().optional().openapi({ description: 'The pledgor’s name at the application' }),
     lenderId: z.string(),
+    lenderName: z.string().optional().openapi({ description: 'The lender’s name at the application' }),
     assetIds: z.array(z.string()),
     assets: z.array(PledgedAssetSchema).openapi({ description: 'The pledged assets as of the application' }),
     appraisedValueFen: z.number().int(),

@@ -77,7 +77,9 @@ const PolicySchema = z
   .object({
     id: z.string(),
     holder: z.string(),
+    holderName: z.string().optional().openapi({ description: 'The holder’s name at the application' }),
     insurerId: z.string(),
+    insurerName: z.string().optional().openapi({ description: 'The insurer’s name at the application' }),
     assetIds: z.array(z.string()),
     coverages: z.array(
       z.object({

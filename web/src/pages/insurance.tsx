@@ -12,6 +12,7 @@ import {
   DetailsHead,
   Fact,
   ListSection,
+  Named,
   pageQuery,
   SubmitButtons,
 } from '../components';
@@ -64,8 +65,11 @@ function PolicyTable({ items, showHolder }: { items: Policy[]; showHolder: boole
       rowKey={(p) => p.id}
       rowProps={(p) => ({ 'data-policy': p.id })}
       cols={columns<Policy>(
-        showHolder && { head: t('policy.holder'), cell: (p) => p.holder },
-        { head: t('policy.insurer'), cell: (p) => p.insurerId },
+        showHolder && {
+          head: t('policy.holder'),
+          cell: (p) => <Named name={p.holderName} code={p.holder} />,
+        },
+        { head: t('policy.insurer'), cell: (p) => <Named name={p.insurerName} code={p.insurerId} /> },
         { head: t('policy.coverages'), cell: (p) => p.coverages.map((c) => t(`line.${c.line}`)).join('、') },
         { head: t('policy.sumInsured'), cell: (p) => <Money fen={sumInsured(p)} /> },
         { head: t('policy.periodEnd'), cell: (p) => <DateText value={p.periodEnd} /> },
@@ -395,8 +399,12 @@ export function PolicyDetailPage({ id }: { id: string }) {
       <DetailHeader title={t('policy.detail')} kind="policyStatus" status={p.status} />
       <section class="card" aria-label={t('policy.detail')}>
         <dl class="facts">
-          <Fact label={t('policy.holder')}>{p.holder}</Fact>
-          <Fact label={t('policy.insurer')}>{p.insurerId}</Fact>
+          <Fact label={t('policy.holder')}>
+            <Named name={p.holderName} code={p.holder} />
+          </Fact>
+          <Fact label={t('policy.insurer')}>
+            <Named name={p.insurerName} code={p.insurerId} />
+          </Fact>
           <Fact label={t('policy.periodStart')}>
             <DateText value={p.periodStart} />
           </Fact>

@@ -13,6 +13,7 @@ import {
   DetailsHead,
   Fact,
   ListSection,
+  Named,
   pageQuery,
   SubmitButtons,
 } from '../components';
@@ -63,8 +64,11 @@ function PledgeTable({
       rowKey={(p) => p.id}
       rowProps={(p) => ({ 'data-pledge': p.id })}
       cols={columns<Pledge>(
-        showApplicant && { head: t('pledge.applicant'), cell: (p) => p.applicant },
-        { head: t('pledge.lender'), cell: (p) => p.lenderId },
+        showApplicant && {
+          head: t('pledge.applicant'),
+          cell: (p) => <Named name={p.applicantName} code={p.applicant} />,
+        },
+        { head: t('pledge.lender'), cell: (p) => <Named name={p.lenderName} code={p.lenderId} /> },
         { head: t('pledge.requested'), cell: (p) => <Money fen={p.requestedAmountFen} /> },
         { head: t('pledge.term'), cell: (p) => p.termMonths },
         loanBook && {
@@ -342,8 +346,12 @@ export function PledgeDetailPage({ id }: { id: string }) {
       <DetailHeader title={t('pledge.detail')} kind="pledgeStatus" status={p.status} />
       <section class="card" aria-label={t('pledge.detail')}>
         <dl class="facts">
-          <Fact label={t('pledge.applicant')}>{p.applicant}</Fact>
-          <Fact label={t('pledge.lender')}>{p.lenderId}</Fact>
+          <Fact label={t('pledge.applicant')}>
+            <Named name={p.applicantName} code={p.applicant} />
+          </Fact>
+          <Fact label={t('pledge.lender')}>
+            <Named name={p.lenderName} code={p.lenderId} />
+          </Fact>
           <Fact label={t('pledge.appraised')}>
             <Money fen={p.appraisedValueFen} />
           </Fact>
