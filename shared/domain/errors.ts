@@ -6,6 +6,8 @@ export interface FieldIssue {
   path: string;
   /** A stable machine code (API.md v2) for pages to render in the user's language. */
   code?: string;
+  /** What the code's sentence needs (a bound, the allowed values), so that it reads whole in any language. */
+  params?: Record<string, string | number>;
   message: string;
 }
 

@@ -21,6 +21,10 @@ export const ProblemSchema = z
             .string()
             .optional()
             .openapi({ description: 'Stable reason code (API.md); the pages translate it' }),
+          params: z
+            .record(z.string(), z.union([z.string(), z.number()]))
+            .optional()
+            .openapi({ description: 'What the code’s sentence names (minimum, maximum, values, …)' }),
         }),
       )
       .optional(),

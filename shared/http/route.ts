@@ -3,7 +3,7 @@ import type { createRoute as CreateRoute, RouteConfig, RouteHandler } from '@hon
 import type { Context, HonoRequest, Next } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
-import type { ZodType } from 'zod';
+import type { ZodIssue, ZodType } from 'zod';
 import type { Role } from '../auth/principal.js';
 import { tenantOf } from '../domain/actor.js';
 import { forbidden, validationError } from '../domain/errors.js';
@@ -193,6 +193,17 @@ function requestParsers(route: RouteConfig): Step[] {
 
 type Target = 'query' | 'param' | 'header' | 'json';
 
+/** The bounds and choices a validation message names, for the pages to say it in the reader's language. */
+function paramsOf(issue: ZodIssue): { params?: Record<string, string | number> } {
+  const params: Record<string, string | number> = {};
+  const i = issue as unknown as Record<string, unknown>;
+  for (const key of ['minimum', 'maximum', 'expected', 'format'])
+    if (typeof i[key] === 'number' || typeof i[key] === 'string') params[key] = i[key] as string | number;
+  if (Array.isArray(i.values)) params.values = i.values.map(String).join(', ');
+  if (Array.isArray(i.keys)) params.keys = i.keys.map(String).join(', ');
+  return Object.keys(params).length > 0 ? { params } : {};
+}
+
 /** Parses one part of the request; a failure is ONE 400 naming every field, never zod's raw result. */
 function parser(
   target: Target,
@@ -204,7 +215,12 @@ function parser(
     const result = schema.safeParse(value);
     if (!result.success)
       throw validationError(
-        result.error.issues.map((issue) => ({ path: issuePath(target, issue), message: issue.message })),
+        result.error.issues.map((issue) => ({
+          path: issuePath(target, issue),
+          code: issue.code,
+          ...paramsOf(issue),
+          message: issue.message,
+        })),
         `The request ${target === 'json' ? 'body' : target} is not valid.`,
       );
     c.req.addValidatedData(target, result.data as object);

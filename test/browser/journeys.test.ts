@@ -214,7 +214,8 @@ describe('web portal journeys (Chinese by default, English on switch)', { timeou
     // A date after today: the API's refusal shows on the page and nothing is recorded.
     await office.getByLabel('发生日期').fill('2099-01-01');
     await office.getByRole('button', { name: '登记法律事件' }).click();
-    expect(await alertText(office)).toMatch(/after today/);
+    // In the page's language, from the item's code (the API's English stays for API clients).
+    expect(await alertText(office)).toContain('日期不能晚于今天');
     expect(await text(office.getByTestId('legal-events'))).toContain('财产保全');
     expect(await text(office.locator('.facts').first())).toContain('司法保全');
     await screenshot(office, 'ipoffice-legal-status-zh');
@@ -345,7 +346,7 @@ describe('web portal journeys (Chinese by default, English on switch)', { timeou
     ] as const)
       await form.getByLabel(label).fill(days);
     await form.getByRole('button', { name: '保存' }).click();
-    expect(await alertText(bank)).toContain('must be more than substandard');
+    expect(await alertText(bank)).toContain('各级分类的起始天数须逐级递增'); // from the code, in Chinese
     await form.getByLabel('可疑').fill('181');
     await form.getByRole('button', { name: '保存' }).click();
     await form.getByText('已保存').waitFor();

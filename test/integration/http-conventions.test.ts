@@ -63,6 +63,21 @@ describe('HTTP conventions', () => {
     expectProblem(await portal.call('GET', '/programmes/interest-subsidy?year=2e3', { as: office }), 400);
   });
 
+  it('gives every validation item a stable code and its parameters beside the English message', async () => {
+    const res = await portal.call('PUT', '/institutions/coded-bank', {
+      as: office,
+      body: { kind: 'broker', name: 'x'.repeat(201) },
+    });
+    expectProblem(res, 400);
+    const byPath = Object.fromEntries(res.body.errors.map((e: { path: string }) => [e.path, e]));
+    expect(byPath.name).toMatchObject({
+      code: 'too_big',
+      params: { maximum: 200 },
+      message: expect.any(String),
+    });
+    expect(byPath.kind).toMatchObject({ code: 'invalid_value', params: { values: 'lender, insurer' } });
+  });
+
   it('refuses control characters (NUL, line breaks) in names with 400, storing nothing', async () => {
     for (const name of ['Bank\u0000One', 'Bank\nOne', 'Bank\u007fOne']) {
       const res = await portal.call('PUT', '/institutions/ctl-bank', {

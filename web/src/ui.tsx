@@ -106,8 +106,28 @@ export function usePaged<T>(
   };
 }
 
-/** Submitting a form or an action: busy flag, the problem to show, and a success message. */
+/**
+ * The problem in the reader's language: each item whose stable `code` has a sentence here (`problem.<code>`) is
+ * told with it, its `params` filled in; any other keeps the API's English message.
+ */
+export function localized(problem: Problem, tx: (prefix: string, value: string) => string): Problem {
+  if (!problem.errors) return problem;
+  return {
+    ...problem,
+    errors: problem.errors.map((e) => {
+      const sentence = e.code ? tx('problem', e.code) : undefined;
+      if (!sentence || sentence === e.code) return e;
+      return {
+        ...e,
+        message: sentence.replace(/\{(\w+)\}/g, (_, name: string) => String(e.params?.[name] ?? '')),
+      };
+    }),
+  };
+}
+
+/** Submitting a form or an action: busy flag, the problem to show (in the reader's language), a success message. */
 export function useSubmit() {
+  const { tx } = useI18n();
   const [busy, setBusy] = useState(false);
   const [problem, setProblem] = useState<Problem | null>(null);
   const [done, setDone] = useState<string | null>(null);
@@ -120,9 +140,9 @@ export function useSubmit() {
       if (r.response.ok) {
         if (okText) setDone(okText);
         onOk(r.data as T);
-      } else setProblem(asProblem(r.error, r.response.status));
+      } else setProblem(localized(asProblem(r.error, r.response.status), tx));
     } catch (e) {
-      setProblem(asProblem(e));
+      setProblem(localized(asProblem(e), tx));
     } finally {
       setBusy(false);
     }
