@@ -6,6 +6,7 @@
 import type { Server } from 'node:http';
 import { serve } from '@hono/node-server';
 import { createApp } from '../shared/http/app.js';
+import { dotSegmentResponse, hasDotSegment } from '../shared/http/raw-path.js';
 import { JAVA_MISSING, javaAvailable } from '../shared/local/dynamodb-local.js';
 import { dataDirFromEnv, openLocalRuntime, startLocalEventDelivery } from '../shared/runtime/local-deps.js';
 import { withLocalWeb } from './local-web.js';
@@ -48,7 +49,10 @@ async function stop(code: number): Promise<never> {
   process.exit(code);
 }
 
-const server = serve({ fetch: app.fetch, port, hostname: host }, () => {
+// The path as it arrived, before URL parsing resolves dot segments (see shared/http/raw-path.ts).
+const fetchChecked = (request: Request, env: { incoming?: { url?: string } }) =>
+  hasDotSegment(env.incoming?.url ?? '') ? dotSegmentResponse() : app.fetch(request, env);
+const server = serve({ fetch: fetchChecked as typeof app.fetch, port, hostname: host }, () => {
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
   console.log(
     `IP finance portal on ${url} (API reference ${url}/docs, data in ${dataDir}). ` +

@@ -4,6 +4,9 @@ import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { DomainError, type DomainErrorKind } from '../domain/errors.js';
 import { busyError } from '../usecases/system.js';
 
+/** Where the problem types live (RFC 9457 `type`). */
+export const PROBLEM_TYPE_BASE = 'https://ip-finance-portal.example/problems';
+
 /**
  * The one place errors become RFC 9457 problem+json. Nothing else writes an error response.
  */
@@ -55,7 +58,7 @@ export function problemResponse(
 ): Response {
   const slug = (TITLE[status] ?? 'Error').toLowerCase().replace(/ /g, '-');
   const body: Problem = {
-    type: `https://ip-finance-portal.example/problems/${slug}`,
+    type: `${PROBLEM_TYPE_BASE}/${slug}`,
     title: TITLE[status] ?? 'Error',
     status,
     detail,

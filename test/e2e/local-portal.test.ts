@@ -1,5 +1,6 @@
 import { type ChildProcess, execFile, spawn, spawnSync } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
+import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -144,6 +145,29 @@ describe('local portal (npm start)', { timeout: 120_000 }, () => {
     expect(read.status).toBe(200);
     expect(read.body).toMatchObject({ id: assetId, owner: ENTERPRISE, number: PATENT, kind: 'patent' });
     expect(javaOfDataDir()).not.toBe('');
+
+    // A path with an encoded dot segment is refused as sent, not resolved to another route.
+    const dotted = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const req = request(
+        {
+          host: 'localhost',
+          port,
+          path: '/claims/%2e%2e/pledges',
+          headers: { Authorization: `Bearer ${office}` },
+        },
+        (res) => {
+          let body = '';
+          res.on('data', (c) => {
+            body += c;
+          });
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+        },
+      );
+      req.on('error', reject);
+      req.end();
+    });
+    expect(dotted.status).toBe(400);
+    expect(JSON.parse(dotted.body).errors[0].code).toBe('dot_segment');
 
     // npm exec itself dies of the SIGINT; the portal under it shuts down on its own.
     process.kill(-(server.child.pid as number), 'SIGINT');

@@ -108,6 +108,13 @@ describe('the bundled API function', () => {
     expect((await handler(httpApiEvent('GET', '/no-such-route'), lambdaContext())).statusCode).toBe(404);
   });
 
+  it('refuses a path with a dot segment as API Gateway received it, before routing', async () => {
+    const res = await handler(httpApiEvent('GET', '/claims/%2e%2e/healthz'), lambdaContext());
+    expect(res.statusCode).toBe(400);
+    expect(res.headers['content-type']).toBe('application/problem+json');
+    expect(JSON.parse(res.body).errors[0].code).toBe('dot_segment');
+  });
+
   it('answers GET /healthz from the table named in TABLE_NAME', async () => {
     const res = await handler(httpApiEvent('GET', '/healthz'), lambdaContext());
     expect(res.statusCode).toBe(200);
