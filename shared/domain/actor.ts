@@ -15,6 +15,8 @@ export const SYSTEM_ACTOR: Actor = { role: 'system', org: null };
 
 /**
  * The organisation an actor acts for, as a tenant key (`enterprise:<USCC>`, `lender:<id>`, …); the audience of a
- * domain event is a list of these. The IP office (and jobs) see every event and need no key.
+ * domain event, an inbox and a subscription are keyed by these. A USCC is upper-case whatever case it came in, so
+ * one enterprise has one key. The IP office (and jobs) see every event and need no key.
  */
-export const tenantOf = (a: Pick<Actor, 'role' | 'org'>): string => `${a.role}:${a.org ?? '-'}`;
+export const tenantOf = (a: Pick<Actor, 'role' | 'org'>): string =>
+  `${a.role}:${(a.role === 'enterprise' ? a.org?.toUpperCase() : a.org) ?? '-'}`;

@@ -239,15 +239,15 @@ export function assetView(asset: Asset, today: IsoDate): AssetView {
     coOwnerConsents: coOwnerConsents ?? {},
     inForce: isLegallyInForce(legalStatus),
     legalStatus,
-    reminders: ownerReminders(asset, today),
+    reminders: ownerReminders(asset, today, legalStatus),
   };
 }
 
 const REMINDED = new Set(['annuity_due', 'grace_period', 'renewal_window']);
 
 /** The collateral monitor's alerts that ask the owner to act (pay, renew), as of `today`. */
-const ownerReminders = (asset: Asset, today: IsoDate): AssetView['reminders'] =>
-  alertsOn(asset, today).flatMap((a) =>
+const ownerReminders = (asset: Asset, today: IsoDate, status: LegalStatus): AssetView['reminders'] =>
+  alertsOn(asset, today, undefined, status).flatMap((a) =>
     REMINDED.has(a.type) && a.dueOn
       ? [{ type: a.type as AssetView['reminders'][number]['type'], dueOn: a.dueOn }]
       : [],

@@ -6,7 +6,7 @@
  */
 import type { Asset } from './asset.js';
 import { addDays, compareDates, daysBetween, type IsoDate } from './dates.js';
-import { legalStatusOn } from './legal-status.js';
+import { type LegalStatus, legalStatusOn } from './legal-status.js';
 
 export const ALERT_TYPES = [
   'annuity_due',
@@ -35,9 +35,16 @@ export interface OpenAlert extends Alert {
 /** `<type>#<dueOn or ->`: an alert's identity. */
 export const alertKey = (a: Alert): string => `${a.type}#${a.dueOn ?? '-'}`;
 
-/** What `asset` warns of on `today`; `maturesOn`: the secured loan's last day, when it has one. */
-export function alertsOn(asset: Asset, today: IsoDate, maturesOn?: IsoDate): Alert[] {
-  const status = legalStatusOn(asset, today);
+/**
+ * What `asset` warns of on `today`; `maturesOn`: the secured loan's last day, when it has one. `status`: its legal
+ * status on `today`, when the caller has it already.
+ */
+export function alertsOn(
+  asset: Asset,
+  today: IsoDate,
+  maturesOn?: IsoDate,
+  status: LegalStatus = legalStatusOn(asset, today),
+): Alert[] {
   const alerts: Alert[] = [];
   const paidThrough = status.annuityPaidThrough;
   if (status.state === 'in_force' && paidThrough !== undefined) {

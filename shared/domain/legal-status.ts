@@ -45,8 +45,12 @@ const KINDS: Record<LegalEventType, 'patent' | 'trademark' | 'both'> = {
   licensed: 'both',
 };
 
+/** The event types that concern a kind of right, in the contract's order. */
+export const eventTypesFor = (kind: 'patent' | 'trademark'): LegalEventType[] =>
+  LEGAL_EVENT_TYPES.filter((t) => KINDS[t] === 'both' || KINDS[t] === kind);
+
 /** The fields each type carries besides `type`, `date`, `reference` and `note`; any other is not kept. */
-const FIELDS: Partial<Record<LegalEventType, readonly (keyof LegalEventInput)[]>> = {
+export const EVENT_FIELDS: Partial<Record<LegalEventType, readonly (keyof LegalEventInput)[]>> = {
   annuity_paid: ['paidThrough'],
   restored: ['paidThrough'],
   invalidation_decided: ['outcome'],
@@ -58,7 +62,7 @@ const FIELDS: Partial<Record<LegalEventType, readonly (keyof LegalEventInput)[]>
 /** The event with only the fields its type carries. */
 export function eventFields(e: LegalEventInput): LegalEventInput {
   const kept: LegalEventInput = { type: e.type, date: e.date };
-  for (const field of ['reference', 'note', ...(FIELDS[e.type] ?? [])] as const)
+  for (const field of ['reference', 'note', ...(EVENT_FIELDS[e.type] ?? [])] as const)
     if (e[field] !== undefined) (kept as unknown as Record<string, unknown>)[field] = e[field];
   return kept;
 }

@@ -8,7 +8,7 @@ import { compareDates, type IsoDate, todayInShanghai } from './dates.js';
 import { checkRelease, type Disposal } from './disposal.js';
 import type { HistoryEntry } from './domain-event.js';
 import { type FieldIssue, unprocessable } from './errors.js';
-import { isLegallyInForce, legalStatusOn } from './legal-status.js';
+import { isLegallyInForce, type LegalFlag, legalStatusOn } from './legal-status.js';
 import {
   checkApprovedAmount,
   type LendingPolicy,
@@ -233,6 +233,13 @@ export function assetRefusals(
   return reasons;
 }
 
+/** What each legal-status flag says about a right, as a refusal. */
+const FLAG_WORDS: Record<LegalFlag, string> = {
+  invalidation_pending: 'has an invalidation request pending',
+  preserved: 'is under court preservation',
+  disputed: 'is the subject of an ownership dispute',
+};
+
 /**
  * The grounds on which a right is no good as collateral or as an insured right until `until` — one rule set for
  * pledges and underwriting: not granted, not in force (expired, lapsed, invalidated, cancelled), in its annuity
@@ -259,11 +266,7 @@ export function rightRefusals(asset: Asset, today: IsoDate, until: IsoDate, what
       'expires_before_maturity',
       `${asset.number} expires on ${asset.expiresOn}, before ${what} on ${until}`,
     );
-  for (const flag of status.flags)
-    refuse(
-      flag,
-      `${asset.number} ${flag === 'invalidation_pending' ? 'has an invalidation request pending' : flag === 'preserved' ? 'is under court preservation' : 'is the subject of an ownership dispute'}`,
-    );
+  for (const flag of status.flags) refuse(flag, `${asset.number} ${FLAG_WORDS[flag]}`);
   const missing = missingConsents(asset);
   if (missing.length > 0)
     refuse(

@@ -5,7 +5,7 @@
  */
 import { inboxPartition } from './keys.js';
 import { toResource } from './records.js';
-import { PRESENT, type Store } from './toolkit.js';
+import { ConditionsFailed, PRESENT, type Store } from './toolkit.js';
 
 export interface EmailOptIn {
   sub: string;
@@ -34,8 +34,10 @@ export class EmailRepository {
     try {
       await this.store.write({ tag: 'email', write: this.store.remove(optInKey(tenant, sub), PRESENT) });
       return true;
-    } catch {
-      return false;
+    } catch (error) {
+      // Only "there was none" is an answer; a throttled or failed write is not.
+      if (error instanceof ConditionsFailed) return false;
+      throw error;
     }
   }
 

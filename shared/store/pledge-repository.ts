@@ -67,7 +67,7 @@ export class PledgeRepository {
    * One page of the pledges in one state (`active`, `defaulted`, …): the office index's `<status>#` range, so a job
    * reads those pledges and nothing else, however large the table grows.
    */
-  loansIn(status: PledgeStatus, page: PageRequest): Promise<Page<Pledge>> {
+  inState(status: PledgeStatus, page: PageRequest): Promise<Page<Pledge>> {
     return queryPage<Pledge>({
       db: this.store.db,
       tableName: this.store.tableName,

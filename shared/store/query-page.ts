@@ -57,3 +57,17 @@ export async function queryPage<T>(q: PageQuery): Promise<Page<T>> {
   // Only hand out a cursor when a next page can exist: DynamoDB returns a key whenever Limit was reached.
   return { items, nextCursor: encodeCursor(out.LastEvaluatedKey as Record<string, string> | undefined) };
 }
+
+/** Every page of a paged read, in order, each handed to `work` before the next is read (a job's batches). */
+export async function eachPage<T>(
+  read: (page: PageRequest) => Promise<Page<T>>,
+  limit: number,
+  work: (items: T[]) => Promise<void> | void,
+): Promise<void> {
+  let cursor: string | undefined;
+  do {
+    const page = await read({ limit, cursor });
+    cursor = page.nextCursor ?? undefined;
+    await work(page.items);
+  } while (cursor);
+}

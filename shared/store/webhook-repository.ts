@@ -8,7 +8,7 @@
 import type { Page, PageRequest } from './query-page.js';
 import { queryPage } from './query-page.js';
 import { toResource } from './records.js';
-import { ABSENT, PRESENT, type Store } from './toolkit.js';
+import { ABSENT, ConditionsFailed, PRESENT, type Store } from './toolkit.js';
 
 export interface Subscription {
   id: string;
@@ -58,8 +58,10 @@ export class WebhookRepository {
     try {
       await this.store.write({ tag: 'hook', write: this.store.remove(subscriptionKey(tenant, id), PRESENT) });
       return true;
-    } catch {
-      return false;
+    } catch (error) {
+      // Only "there was none" is an answer; a throttled or failed write is not.
+      if (error instanceof ConditionsFailed) return false;
+      throw error;
     }
   }
 

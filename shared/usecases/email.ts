@@ -19,20 +19,23 @@ export interface Mail {
 }
 export type SendMail = (mail: Mail) => Promise<void>;
 
+/** The user behind a request: its token's subject. */
+const userOf = (actor: Actor): string => actor.sub ?? actor.role;
+
 export async function optInToEmail(uc: UseCaseContext, actor: Actor, email: string): Promise<EmailOptIn> {
-  const optIn = { sub: actor.sub ?? actor.role, email, optedInAt: uc.clock.now().toISOString() };
+  const optIn = { sub: userOf(actor), email, optedInAt: uc.clock.now().toISOString() };
   await new EmailRepository(uc.store).optIn(inboxOf(actor), optIn);
   return optIn;
 }
 
 export async function emailOptIn(uc: UseCaseContext, actor: Actor): Promise<EmailOptIn> {
-  const found = await new EmailRepository(uc.store).get(inboxOf(actor), actor.sub ?? actor.role);
+  const found = await new EmailRepository(uc.store).get(inboxOf(actor), userOf(actor));
   if (!found) throw notFound('An e-mail opt-in of yours');
   return found;
 }
 
 export async function optOutOfEmail(uc: UseCaseContext, actor: Actor): Promise<void> {
-  if (!(await new EmailRepository(uc.store).optOut(inboxOf(actor), actor.sub ?? actor.role)))
+  if (!(await new EmailRepository(uc.store).optOut(inboxOf(actor), userOf(actor))))
     throw notFound('An e-mail opt-in of yours');
 }
 

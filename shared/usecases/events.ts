@@ -33,10 +33,8 @@ export async function listEvents(
   return { items, nextCursor: found.nextCursor };
 }
 
-/** USCCs are stored upper-case (audiences too) whatever case a token carries them in. */
 function readerOf(actor: Actor): (event: DomainEvent) => boolean {
   if (actor.role === 'ipoffice') return () => true;
-  const org = actor.role === 'enterprise' ? (actor.org?.toUpperCase() ?? null) : actor.org;
-  const tenant = tenantOf({ role: actor.role, org });
+  const tenant = tenantOf(actor);
   return (event) => event.audience.includes(tenant);
 }

@@ -27,6 +27,7 @@ import { type LoanBookEntry, loanBookEntry } from '../domain/statistics.js';
 import type { IdempotencyRequest } from '../store/idempotency-store.js';
 import { institutionKey, interestFactKey, pledgeKey, REPAYMENT_PREFIX, repaymentKey } from '../store/keys.js';
 import { PledgeRepository } from '../store/pledge-repository.js';
+import { eachPage } from '../store/query-page.js';
 import { toResource } from '../store/records.js';
 import { ABSENT, type Store, type TxItem } from '../store/toolkit.js';
 import type { UseCaseContext } from './context.js';
@@ -291,35 +292,36 @@ export async function serviceLoans(uc: UseCaseContext, pageSize = 100): Promise<
   const thresholds = lenderThresholds(uc);
   let examined = 0;
   let updated = 0;
-  let cursor: string | undefined;
-  do {
-    const page = await repo.loansIn('active', { limit: pageSize, cursor });
-    cursor = page.nextCursor ?? undefined;
-    const policies = await thresholds(page.items);
-    for (const candidate of page.items) {
-      if (!candidate.loan) continue;
-      examined++;
-      const days = policies.get(candidate.lenderId)!;
-      if (sameServicing(candidate, servicingOf(candidate.loan, today, days, candidate))) continue;
-      try {
-        await uc.engine.operate(
-          PLEDGE_SPEC,
-          SERVICING,
-          { actor: SYSTEM_ACTOR, id: candidate.id },
-          (pledge) => {
-            const next = servicingOf(loanOf(pledge), today, days, pledge);
-            if (sameServicing(pledge, next)) throw new Unchanged();
-            return { changes: { servicing: next }, data: servicingEvent(pledge, next, today) };
-          },
-        );
-        updated++;
-      } catch (error) {
-        // Repaid or defaulted meanwhile (409), or another run got there first: nothing left to do.
-        if (error instanceof Unchanged || (error as { kind?: string }).kind === 'invalid_state') continue;
-        throw error;
+  await eachPage(
+    (page) => repo.inState('active', page),
+    pageSize,
+    async (loans) => {
+      const policies = await thresholds(loans);
+      for (const candidate of loans) {
+        if (!candidate.loan) continue;
+        examined++;
+        const days = policies.get(candidate.lenderId)!;
+        if (sameServicing(candidate, servicingOf(candidate.loan, today, days, candidate))) continue;
+        try {
+          await uc.engine.operate(
+            PLEDGE_SPEC,
+            SERVICING,
+            { actor: SYSTEM_ACTOR, id: candidate.id },
+            (pledge) => {
+              const next = servicingOf(loanOf(pledge), today, days, pledge);
+              if (sameServicing(pledge, next)) throw new Unchanged();
+              return { changes: { servicing: next }, data: servicingEvent(pledge, next, today) };
+            },
+          );
+          updated++;
+        } catch (error) {
+          // Repaid or defaulted meanwhile (409), or another run got there first: nothing left to do.
+          if (error instanceof Unchanged || (error as { kind?: string }).kind === 'invalid_state') continue;
+          throw error;
+        }
       }
-    }
-  } while (cursor);
+    },
+  );
   return { examined, updated };
 }
 
@@ -333,18 +335,18 @@ export async function loanBookOn(uc: UseCaseContext, pageSize = 100): Promise<Lo
   const repo = new PledgeRepository(uc.store);
   const thresholds = lenderThresholds(uc);
   const entries: LoanBookEntry[] = [];
-  for (const status of ['active', 'defaulted'] as const) {
-    let cursor: string | undefined;
-    do {
-      const page = await repo.loansIn(status, { limit: pageSize, cursor });
-      cursor = page.nextCursor ?? undefined;
-      const policies = await thresholds(page.items);
-      for (const pledge of page.items) {
-        const entry = loanBookEntry(pledge, today, policies.get(pledge.lenderId)!);
-        if (entry) entries.push(entry);
-      }
-    } while (cursor);
-  }
+  for (const status of ['active', 'defaulted'] as const)
+    await eachPage(
+      (page) => repo.inState(status, page),
+      pageSize,
+      async (loans) => {
+        const policies = await thresholds(loans);
+        for (const pledge of loans) {
+          const entry = loanBookEntry(pledge, today, policies.get(pledge.lenderId)!);
+          if (entry) entries.push(entry);
+        }
+      },
+    );
   return entries;
 }
 

@@ -20,7 +20,7 @@ import { assetKey } from '../store/keys.js';
 import { NotificationRepository } from '../store/notification-repository.js';
 import { PledgeRepository } from '../store/pledge-repository.js';
 import { PolicyRepository } from '../store/policy-repository.js';
-import type { Page, PageRequest } from '../store/query-page.js';
+import { eachPage, type Page, type PageRequest } from '../store/query-page.js';
 import { toResource } from '../store/records.js';
 import { ConditionsFailed } from '../store/toolkit.js';
 import { type Watch, WatchRepository, watchKey } from '../store/watch-repository.js';
@@ -71,7 +71,7 @@ export async function runCollateralMonitor(uc: UseCaseContext, pageSize = 100): 
   const policies = new PolicyRepository(uc.store);
   for (const status of WATCHED_PLEDGES)
     await eachPage(
-      (page) => pledges.loansIn(status, page),
+      (page) => pledges.inState(status, page),
       pageSize,
       (items) => watch(uc, items.map(pledgeWatcher), result),
     );
@@ -81,19 +81,6 @@ export async function runCollateralMonitor(uc: UseCaseContext, pageSize = 100): 
     (items) => watch(uc, items.map(policyWatcher), result),
   );
   return result;
-}
-
-async function eachPage<T>(
-  read: (page: PageRequest) => Promise<Page<T>>,
-  limit: number,
-  work: (items: T[]) => Promise<void>,
-): Promise<void> {
-  let cursor: string | undefined;
-  do {
-    const page = await read({ limit, cursor });
-    cursor = page.nextCursor ?? undefined;
-    await work(page.items);
-  } while (cursor);
 }
 
 /** One page of watchers: their rights and watches in one BatchGet, then a write for each watch that changed. */

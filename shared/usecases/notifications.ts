@@ -9,14 +9,9 @@ import { type Notification, NotificationRepository } from '../store/notification
 import type { Page, PageRequest } from '../store/query-page.js';
 import type { UseCaseContext } from './context.js';
 
-/** The caller's organisation's inbox. USCCs are stored upper-case in audiences, whatever case a token carries. */
+/** The caller's organisation's inbox (the IP office's clerks share one). */
 export const inboxOf = (actor: Actor): string =>
-  actor.role === 'ipoffice'
-    ? OFFICE_TENANT
-    : tenantOf({
-        role: actor.role,
-        org: actor.role === 'enterprise' ? (actor.org?.toUpperCase() ?? null) : actor.org,
-      });
+  actor.role === 'ipoffice' ? OFFICE_TENANT : tenantOf(actor);
 
 export async function listNotifications(
   uc: UseCaseContext,

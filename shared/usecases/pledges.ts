@@ -36,7 +36,7 @@ import { AssetRepository } from '../store/asset-repository.js';
 import type { IdempotencyRequest } from '../store/idempotency-store.js';
 import { assetKey, enterpriseKey, institutionKey, programmeKey } from '../store/keys.js';
 import { type PledgeListScope, PledgeRepository, pledgeIndexKeys } from '../store/pledge-repository.js';
-import type { Page, PageRequest } from '../store/query-page.js';
+import { eachPage, type Page, type PageRequest } from '../store/query-page.js';
 import { toResource } from '../store/records.js';
 import { statsWrites } from '../store/stats-facts.js';
 import { type ConditionsFailed, type ItemSet, increment, type Store, type TxItem } from '../store/toolkit.js';
@@ -184,12 +184,13 @@ const nameOf = <K extends string>(field: K, item: Record<string, unknown> | unde
 async function portfolioOf(uc: UseCaseContext, owner: string): Promise<Asset[]> {
   const repo = new AssetRepository(uc.store);
   const all: Asset[] = [];
-  let cursor: string | undefined;
-  do {
-    const page = await repo.listByOwner(owner, { limit: 100, cursor });
-    all.push(...page.items);
-    cursor = page.nextCursor ?? undefined;
-  } while (cursor);
+  await eachPage(
+    (page) => repo.listByOwner(owner, page),
+    100,
+    (items) => {
+      all.push(...items);
+    },
+  );
   return all;
 }
 

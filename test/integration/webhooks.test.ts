@@ -78,14 +78,11 @@ describe('webhooks', () => {
       { id, url, events: ['pledge.*'], createdAt: expect.any(String) },
     ]);
     // The other bank subscribes too: it sees none of this pledge's events.
-    expect(
-      (
-        await portal.call('POST', '/webhooks', {
-          as: asLender(OTHER_BANK),
-          body: { url, events: ['pledge.*'] },
-        })
-      ).status,
-    ).toBe(201);
+    const other = await portal.call('POST', '/webhooks', {
+      as: asLender(OTHER_BANK),
+      body: { url, events: ['pledge.*'] },
+    });
+    expect(other.status).toBe(201);
 
     const applied = await f.apply(A, { lenderId: BANK, assetIds: [await f.patent(A)] });
     await f.act(applied.body.id, 'review', asLender(BANK));

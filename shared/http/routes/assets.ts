@@ -75,6 +75,23 @@ const AssetInputSchema = z
   .discriminatedUnion('kind', [PatentInputSchema, TrademarkInputSchema])
   .openapi('AssetInput');
 
+/** A right's legal status as of today (also what the collateral watch shows). */
+export const LegalStatusSchema = z
+  .object({
+    state: z.enum(LEGAL_STATES),
+    flags: z.array(z.enum(LEGAL_FLAGS)),
+    annuityPaidThrough: z.string().optional(),
+    graceEndsOn: z
+      .string()
+      .optional()
+      .openapi({ description: 'The annuity is overdue: the last day of its 6-month grace period' }),
+    renewalWindow: z
+      .object({ opens: z.string(), closes: z.string(), graceEnds: z.string() })
+      .optional()
+      .openapi({ description: 'Trademarks: when the current term may be renewed' }),
+  })
+  .openapi('LegalStatus');
+
 const assetCommon = {
   id: z.string(),
   owner: z.string(),
@@ -86,21 +103,7 @@ const assetCommon = {
   inForce: z.boolean().openapi({
     description: 'As of today (Asia/Shanghai): `legalStatus.state` is `in_force` or `grace_period`',
   }),
-  legalStatus: z
-    .object({
-      state: z.enum(LEGAL_STATES),
-      flags: z.array(z.enum(LEGAL_FLAGS)),
-      annuityPaidThrough: z.string().optional(),
-      graceEndsOn: z
-        .string()
-        .optional()
-        .openapi({ description: 'The annuity is overdue: the last day of its 6-month grace period' }),
-      renewalWindow: z
-        .object({ opens: z.string(), closes: z.string(), graceEnds: z.string() })
-        .optional()
-        .openapi({ description: 'Trademarks: when the current term may be renewed' }),
-    })
-    .openapi('LegalStatus'),
+  legalStatus: LegalStatusSchema,
   encumbrance: z.object({ pledgeId: z.string() }).nullable(),
   transferredTo: z.object({ uscc: z.string(), on: z.string(), pledgeId: z.string() }).optional().openapi({
     description: 'Transferred after a default, by the disposal of that pledge (recorded at release)',

@@ -1,12 +1,12 @@
 import { actorOf } from '../../auth/principal.js';
 import { ALERT_TYPES } from '../../domain/collateral-monitor.js';
-import { LEGAL_FLAGS, LEGAL_STATES } from '../../domain/legal-status.js';
 import { useCaseContext } from '../../usecases/context.js';
 import { listCollateralWatch } from '../../usecases/monitor.js';
 import { errorResponses, jsonResponse, PageQuerySchema, pageOf } from '../common.js';
 import type { PortalApp } from '../context.js';
 import { addRoute, createRoute } from '../route.js';
 import * as z from '../zod.js';
+import { LegalStatusSchema } from './assets.js';
 
 const WatchedRightSchema = z
   .object({
@@ -14,13 +14,7 @@ const WatchedRightSchema = z
       id: z.string(),
       kind: z.string(),
       number: z.string(),
-      legalStatus: z.object({
-        state: z.enum(LEGAL_STATES),
-        flags: z.array(z.enum(LEGAL_FLAGS)),
-        annuityPaidThrough: z.string().optional(),
-        graceEndsOn: z.string().optional(),
-        renewalWindow: z.object({ opens: z.string(), closes: z.string(), graceEnds: z.string() }).optional(),
-      }),
+      legalStatus: LegalStatusSchema,
     }),
     pledgeId: z.string(),
     alerts: z.array(

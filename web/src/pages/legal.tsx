@@ -4,6 +4,7 @@
  * the office's receipt. And the collateral-watch list (押品监控) of a bank or the office: rights with open alerts.
  */
 import { useState } from 'preact/hooks';
+import { EVENT_FIELDS, eventTypesFor, OWNER_EVENT_TYPES } from '../../../shared/domain/legal-status';
 import type { Schemas } from '../api';
 import { columns, DataTable, DetailHeader, Fact, ListSection, SubmitButtons } from '../components';
 import { type TextKey, useI18n } from '../i18n';
@@ -26,38 +27,36 @@ type LegalEvent = Schemas['LegalEvent'];
 type LegalStatus = Schemas['LegalStatus'];
 type EventType = Schemas['LegalEventInput']['type'];
 
-const PATENT_TYPES: EventType[] = [
-  'annuity_paid',
-  'lapsed',
-  'restored',
-  'invalidation_filed',
-  'invalidation_decided',
-  'preservation_ordered',
-  'preservation_lifted',
-  'dispute_filed',
-  'dispute_resolved',
-  'transferred',
-  'licensed',
-];
-const TRADEMARK_TYPES: EventType[] = [
-  'renewed',
-  'cancelled',
-  'preservation_ordered',
-  'preservation_lifted',
-  'dispute_filed',
-  'dispute_resolved',
-  'transferred',
-  'licensed',
-];
-const OWNER_TYPES: EventType[] = ['annuity_paid', 'renewed'];
-/** The fields each type asks for besides the date, reference and note. */
-const FIELDS: Partial<Record<EventType, string[]>> = {
-  annuity_paid: ['paidThrough'],
-  restored: ['paidThrough'],
-  invalidation_decided: ['outcome'],
-  preservation_ordered: ['court'],
-  transferred: ['toUscc'],
-  licensed: ['licensee', 'exclusive', 'until'],
+/** How the form asks for each field of an event: its label, its input and whether it must be given. */
+const FIELD_FORMS: Record<
+  string,
+  { label: TextKey; type?: 'date'; required?: boolean; options?: [string, TextKey][] }
+> = {
+  date: { label: 'legal.date', type: 'date', required: true },
+  paidThrough: { label: 'legal.annuityPaidThrough', type: 'date', required: true },
+  outcome: {
+    label: 'legal.outcome',
+    required: true,
+    options: [
+      ['upheld', 'legalOutcome.upheld'],
+      ['partially_invalidated', 'legalOutcome.partially_invalidated'],
+      ['invalidated', 'legalOutcome.invalidated'],
+    ],
+  },
+  court: { label: 'legal.court' },
+  toUscc: { label: 'legal.toUscc', required: true },
+  licensee: { label: 'legal.licensee', required: true },
+  exclusive: {
+    label: 'legal.exclusive',
+    required: true,
+    options: [
+      ['true', 'legal.exclusiveYes'],
+      ['false', 'legal.exclusiveNo'],
+    ],
+  },
+  until: { label: 'legal.until', type: 'date', required: true },
+  reference: { label: 'legal.reference' },
+  note: { label: 'legal.note' },
 };
 
 /** The state and flags as a person reads them. */
@@ -140,9 +139,7 @@ export function RightPage({ id }: { id: string }) {
       {(owner || session.role === 'ipoffice') && (
         <RecordEvent
           assetId={a.id}
-          types={(a.kind === 'patent' ? PATENT_TYPES : TRADEMARK_TYPES).filter(
-            (x) => !owner || OWNER_TYPES.includes(x),
-          )}
+          types={eventTypesFor(a.kind).filter((x) => !owner || OWNER_EVENT_TYPES.has(x))}
           owner={owner}
           onDone={reload}
         />
@@ -174,12 +171,11 @@ function RecordEvent({
   const [type, setType] = useState<EventType>(types[0]!);
   const [f, setF] = useState<Record<string, string>>({ date: today() });
   const input = (name: string) => (v: string) => setF((prev) => ({ ...prev, [name]: v }));
-  const fields = FIELDS[type] ?? [];
+  const fields = ['date', ...(EVENT_FIELDS[type] ?? []), 'reference', 'note'];
   const send = (e: Event) => {
     e.preventDefault();
-    const body: Record<string, unknown> = { type, date: f.date };
-    for (const name of ['reference', 'note', ...fields])
-      if (f[name]) body[name] = name === 'exclusive' ? f[name] === 'true' : f[name];
+    const body: Record<string, unknown> = { type };
+    for (const name of fields) if (f[name]) body[name] = name === 'exclusive' ? f[name] === 'true' : f[name];
     void submit.run(
       () =>
         api.POST('/assets/{id}/legal-events', {
@@ -207,108 +203,30 @@ function RecordEvent({
           options={types.map((x) => ({ value: x, label: t(`legalEvent.${x}` as TextKey) }))}
           error={err('type')}
         />
-        <TextField
-          name="date"
-          type="date"
-          label={t('legal.date')}
-          required
-          value={f.date ?? ''}
-          onInput={input('date')}
-          error={err('date')}
-        />
-        {fields.includes('paidThrough') && (
-          <TextField
-            name="paidThrough"
-            type="date"
-            label={t('legal.annuityPaidThrough')}
-            required
-            value={f.paidThrough ?? ''}
-            onInput={input('paidThrough')}
-            error={err('paidThrough')}
-          />
-        )}
-        {fields.includes('outcome') && (
-          <SelectField
-            name="outcome"
-            label={t('legal.outcome')}
-            required
-            value={f.outcome ?? ''}
-            onChange={input('outcome')}
-            options={['', 'upheld', 'partially_invalidated', 'invalidated'].map((o) => ({
-              value: o,
-              label: o ? t(`legalOutcome.${o}` as TextKey) : '—',
-            }))}
-            error={err('outcome')}
-          />
-        )}
-        {fields.includes('court') && (
-          <TextField
-            name="court"
-            label={t('legal.court')}
-            value={f.court ?? ''}
-            onInput={input('court')}
-            error={err('court')}
-          />
-        )}
-        {fields.includes('toUscc') && (
-          <TextField
-            name="toUscc"
-            label={t('legal.toUscc')}
-            required
-            value={f.toUscc ?? ''}
-            onInput={input('toUscc')}
-            error={err('toUscc')}
-          />
-        )}
-        {fields.includes('licensee') && (
-          <>
-            <TextField
-              name="licensee"
-              label={t('legal.licensee')}
-              required
-              value={f.licensee ?? ''}
-              onInput={input('licensee')}
-              error={err('licensee')}
-            />
+        {fields.map((name) => {
+          const form = FIELD_FORMS[name]!;
+          const common = {
+            name,
+            label: t(form.label),
+            // The owner's own record carries the office's receipt.
+            required: form.required || (name === 'reference' && owner),
+            error: err(name),
+          };
+          return form.options ? (
             <SelectField
-              name="exclusive"
-              label={t('legal.exclusive')}
-              required
-              value={f.exclusive ?? ''}
-              onChange={input('exclusive')}
+              key={name}
+              {...common}
+              value={f[name] ?? ''}
+              onChange={input(name)}
               options={[
                 { value: '', label: '—' },
-                { value: 'true', label: t('legal.exclusiveYes') },
-                { value: 'false', label: t('legal.exclusiveNo') },
+                ...form.options.map(([value, label]) => ({ value, label: t(label) })),
               ]}
-              error={err('exclusive')}
             />
-            <TextField
-              name="until"
-              type="date"
-              label={t('legal.until')}
-              required
-              value={f.until ?? ''}
-              onInput={input('until')}
-              error={err('until')}
-            />
-          </>
-        )}
-        <TextField
-          name="reference"
-          label={t('legal.reference')}
-          required={owner}
-          value={f.reference ?? ''}
-          onInput={input('reference')}
-          error={err('reference')}
-        />
-        <TextField
-          name="note"
-          label={t('legal.note')}
-          value={f.note ?? ''}
-          onInput={input('note')}
-          error={err('note')}
-        />
+          ) : (
+            <TextField key={name} {...common} type={form.type} value={f[name] ?? ''} onInput={input(name)} />
+          );
+        })}
         <ProblemBox problem={submit.problem} />
         <SubmitButtons busy={submit.busy} label={t('legal.record')} done={submit.done} />
       </form>
