@@ -18,8 +18,8 @@ export interface EventConsumerSpec {
   entry: string;
   description: string;
   serviceName: string;
-  /** What its writes need: Puts only (default), or Puts and Updates. */
-  tableAccess?: 'put' | 'write';
+  /** What it needs: Puts only (default), Puts and Updates, or reads and writes (a consumer running use cases). */
+  tableAccess?: 'put' | 'write' | 'readWrite';
 }
 
 export interface EventDeliveryProps {

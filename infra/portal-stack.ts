@@ -89,6 +89,14 @@ export class PortalStack extends Stack {
           // The inbox's unread count is an Update.
           tableAccess: 'write',
         },
+        {
+          id: 'GuaranteeClaims',
+          entry: 'guarantee-claims',
+          description: "Guarantee claims: a defaulted loan's claim on each of its guarantee policies",
+          serviceName: 'guarantee-claims',
+          // It reads the loan and its policies and files the claims through the use case.
+          tableAccess: 'readWrite',
+        },
       ],
       ...(props.emailFrom ? { emailFrom: props.emailFrom } : {}),
     });

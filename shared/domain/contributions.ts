@@ -8,7 +8,7 @@
 import { yearOf } from './dates.js';
 import type { Designation, DesignationLevel } from './designation.js';
 import type { Pledge } from './pledge.js';
-import type { Claim, Policy } from './policy.js';
+import { type Claim, type Policy, paymentsOf } from './policy.js';
 import {
   type ClaimPaidFact,
   divisionOfUscc,
@@ -27,7 +27,8 @@ export interface Contribution {
   /** With the year it counts for: that of the business date of the registration. */
   pledgeRegistered?: PledgeRegisteredFact & { year: number };
   policyIssued?: PolicyIssuedFact;
-  claimPaid?: ClaimPaidFact;
+  /** Every payment made on a claim, in order. */
+  claimPayments?: ClaimPaidFact[];
   /** Financing outstanding on a pledge (its shard is chosen by the pledge id). */
   outstanding?: { pledgeId: string; amountFen: number };
   enterprise?: EnterpriseTotals;
@@ -61,6 +62,7 @@ export function policyContribution(p: Policy): Contribution {
       policyId: p.id,
       issuedAt: p.issuedAt,
       holder: p.holder,
+      insurerId: p.insurerId,
       coverages: p.coverages.map((c) => ({ line: c.line, sumInsuredFen: c.sumInsuredFen })),
       premiumFen: p.premiumFen ?? 0,
     },
@@ -68,17 +70,20 @@ export function policyContribution(p: Policy): Contribution {
   };
 }
 
-/** A paid claim counts its payment. */
+/** A claim counts each of its payments, in the year it was made. */
 export function claimContribution(c: Claim): Contribution {
-  if (c.status !== 'paid' || c.paidFen === undefined) return {};
+  const payments = paymentsOf(c);
+  if (payments.length === 0) return {};
   return {
-    claimPaid: {
+    claimPayments: payments.map((p, i) => ({
       claimId: c.id,
-      paidAt: c.settledAt ?? c.updatedAt,
+      seq: i + 1,
+      paidAt: p.at,
       policyId: c.policyId,
+      insurerId: c.insurerId,
       line: c.line,
-      paidFen: c.paidFen,
-    },
+      paidFen: p.amountFen,
+    })),
   };
 }
 
@@ -91,7 +96,7 @@ export interface StatsChange {
   facts: {
     pledgeRegistered?: PledgeRegisteredFact & { year: number };
     policyIssued?: PolicyIssuedFact;
-    claimPaid?: ClaimPaidFact;
+    claimPayments?: ClaimPaidFact[];
   };
   outstanding?: { pledgeId: string; deltaFen: number };
   enterprise?: EnterpriseTotals;
@@ -103,7 +108,8 @@ export function statsChange(before: Contribution, after: Contribution): StatsCha
   if (after.pledgeRegistered && !before.pledgeRegistered)
     change.facts.pledgeRegistered = after.pledgeRegistered;
   if (after.policyIssued && !before.policyIssued) change.facts.policyIssued = after.policyIssued;
-  if (after.claimPaid && !before.claimPaid) change.facts.claimPaid = after.claimPaid;
+  const newPayments = (after.claimPayments ?? []).slice(before.claimPayments?.length ?? 0);
+  if (newPayments.length > 0) change.facts.claimPayments = newPayments;
   const pledgeId = after.outstanding?.pledgeId ?? before.outstanding?.pledgeId;
   const deltaFen = (after.outstanding?.amountFen ?? 0) - (before.outstanding?.amountFen ?? 0);
   if (pledgeId !== undefined && deltaFen !== 0) change.outstanding = { pledgeId, deltaFen };

@@ -40,9 +40,15 @@ const RULES: Record<string, { to: readonly Party[]; title: string }> = {
   'policy.applied': { to: ['insurer'], title: 'An insurance application was submitted to you' },
   'policy.issued': { to: ['enterprise'], title: 'The insurance policy was issued' },
   'policy.declined': { to: ['enterprise'], title: 'The insurance application was declined' },
-  'claim.filed': { to: ['insurer'], title: 'A claim was filed' },
-  'claim.paid': { to: ['enterprise'], title: 'The claim was paid' },
-  'claim.denied': { to: ['enterprise'], title: 'The claim was denied' },
+  'policy.terminated': { to: ['enterprise', 'lender'], title: 'The insurer terminated the policy' },
+  'policy.renewal_due': { to: ['enterprise'], title: 'The insurance policy ends within 30 days: renew it' },
+  // A guarantee claim's audience holds its lender (the beneficiary); other claims' do not.
+  'claim.filed': { to: ['insurer', 'lender'], title: 'A claim was filed' },
+  'claim.assessed': { to: ['enterprise', 'lender'], title: 'The claim was assessed' },
+  'claim.partially_paid': { to: ['enterprise', 'lender'], title: 'A payment was made on the claim' },
+  'claim.paid': { to: ['enterprise', 'lender'], title: 'The claim was paid' },
+  'claim.denied': { to: ['enterprise', 'lender'], title: 'The claim was denied' },
+  'claim.reopened': { to: ['insurer'], title: 'A claim was reopened' },
   'loan.instalment_due': { to: ['enterprise', 'lender'], title: 'A loan instalment falls due within 7 days' },
   'loan.overdue': { to: ['enterprise', 'lender'], title: 'A loan instalment is overdue' },
 };

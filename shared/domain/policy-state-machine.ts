@@ -4,9 +4,11 @@
  * tables; nothing else encodes which role may move a policy or claim from which state to which.
  *
  * Policy:  apply → applied → issue → active → (scheduled) expire → expired
- *          applied → decline → declined;  applied | active → cancel → cancelled
- *          active → file_claim → active   (a claim filing is a policy event: it orders claims against expiry)
- * Claim:   file → filed → settle → paid | deny → denied
+ *          applied → decline → declined;  applied | active → cancel → cancelled;  active → terminate → cancelled
+ *          (a claim filing and a renewal are operations of the policy: they keep its status and order against it)
+ * Claim:   file → filed → investigate → under_investigation → assess → assessed → pay_in_part → partially_paid
+ *          … → pay_in_full → paid;  filed | under_investigation → settle → paid (assess and pay in one step);
+ *          filed | under_investigation | assessed → deny → denied;  paid | denied → reopen → under_investigation
  *
  * A policy covers its assets (their `insuredBy` set holds the policy id) exactly while it is `active`.
  */
@@ -14,10 +16,19 @@ import type { ActorRole } from './actor.js';
 import type { ClaimStatus, PolicyStatus } from './policy.js';
 import { type Decision, type HistoryStep, type TransitionRow as Row, StateMachine } from './state-machine.js';
 
-export const POLICY_ACTIONS = ['apply', 'issue', 'decline', 'cancel', 'expire', 'file_claim'] as const;
+export const POLICY_ACTIONS = ['apply', 'issue', 'decline', 'cancel', 'terminate', 'expire'] as const;
 export type PolicyAction = (typeof POLICY_ACTIONS)[number];
 
-export const CLAIM_ACTIONS = ['file', 'settle', 'deny'] as const;
+export const CLAIM_ACTIONS = [
+  'file',
+  'investigate',
+  'assess',
+  'pay_in_part',
+  'pay_in_full',
+  'settle',
+  'deny',
+  'reopen',
+] as const;
 export type ClaimAction = (typeof CLAIM_ACTIONS)[number];
 
 export interface PolicyRow extends Row<PolicyAction, PolicyStatus> {
@@ -40,20 +51,76 @@ export const POLICY_TRANSITIONS: readonly PolicyRow[] = [
     to: 'cancelled',
     event: 'policy.cancelled',
   },
+  { action: 'terminate', roles: ['insurer'], from: ['active'], to: 'cancelled', event: 'policy.terminated' },
   { action: 'expire', roles: ['system'], from: ['active'], to: 'expired', event: 'policy.expired' },
-  {
-    action: 'file_claim',
-    roles: ['enterprise'],
-    from: ['active'],
-    to: 'active',
-    event: 'policy.claim_filed',
-  },
 ];
 
 export const CLAIM_TRANSITIONS: readonly ClaimRow[] = [
-  { action: 'file', roles: ['enterprise'], from: [null], to: 'filed', event: 'claim.filed' },
-  { action: 'settle', roles: ['insurer'], from: ['filed'], to: 'paid', event: 'claim.paid' },
-  { action: 'deny', roles: ['insurer'], from: ['filed'], to: 'denied', event: 'claim.denied' },
+  // The system files the lender's guarantee claim when a guaranteed loan defaults.
+  {
+    action: 'file',
+    roles: ['enterprise', 'lender', 'system'],
+    from: [null],
+    to: 'filed',
+    event: 'claim.filed',
+  },
+  {
+    action: 'investigate',
+    roles: ['insurer'],
+    from: ['filed'],
+    to: 'under_investigation',
+    event: 'claim.investigation_started',
+  },
+  {
+    action: 'assess',
+    roles: ['insurer'],
+    from: ['under_investigation'],
+    to: 'assessed',
+    event: 'claim.assessed',
+  },
+  {
+    action: 'pay_in_part',
+    roles: ['insurer'],
+    from: ['assessed', 'partially_paid'],
+    to: 'partially_paid',
+    event: 'claim.partially_paid',
+  },
+  {
+    action: 'pay_in_full',
+    roles: ['insurer'],
+    from: ['assessed', 'partially_paid'],
+    to: 'paid',
+    event: 'claim.paid',
+  },
+  {
+    action: 'settle',
+    roles: ['insurer'],
+    from: ['filed', 'under_investigation'],
+    to: 'paid',
+    event: 'claim.paid',
+  },
+  {
+    action: 'deny',
+    roles: ['insurer'],
+    from: ['filed', 'under_investigation', 'assessed'],
+    to: 'denied',
+    event: 'claim.denied',
+  },
+  {
+    action: 'reopen',
+    roles: ['enterprise', 'lender'],
+    from: ['paid', 'denied'],
+    to: 'under_investigation',
+    event: 'claim.reopened',
+  },
+];
+
+/** Claims still being handled (the insurer's open queue; a reopened claim is open again). */
+export const OPEN_CLAIM_STATUSES: readonly ClaimStatus[] = [
+  'filed',
+  'under_investigation',
+  'assessed',
+  'partially_paid',
 ];
 
 export const POLICY_MACHINE = new StateMachine<PolicyAction, PolicyStatus, PolicyRow>(POLICY_TRANSITIONS, {
@@ -61,14 +128,19 @@ export const POLICY_MACHINE = new StateMachine<PolicyAction, PolicyStatus, Polic
   issue: 'issued',
   decline: 'declined',
   cancel: 'cancelled',
+  terminate: 'terminated',
   expire: 'expired',
-  file_claim: 'claimed against',
 });
 
 export const CLAIM_MACHINE = new StateMachine<ClaimAction, ClaimStatus, ClaimRow>(CLAIM_TRANSITIONS, {
   file: 'filed',
+  investigate: 'investigated',
+  assess: 'assessed',
+  pay_in_part: 'paid in part',
+  pay_in_full: 'paid in full',
   settle: 'settled',
   deny: 'denied',
+  reopen: 'reopened',
 });
 
 const outcome = <S>(d: Decision<{ to: S }>) => (d.ok ? { ok: true as const, to: d.row.to } : d);

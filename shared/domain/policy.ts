@@ -4,7 +4,7 @@
  * in `coverage.ts`, the application's checks in `underwriting.ts`.
  */
 import type { Actor } from './actor.js';
-import { compareDates, type IsoDate } from './dates.js';
+import { compareDates, daysBetween, type IsoDate } from './dates.js';
 import type { HistoryEntry } from './domain-event.js';
 import { unprocessable } from './errors.js';
 
@@ -22,13 +22,27 @@ export type CoverageLine = (typeof COVERAGE_LINES)[number];
 export const POLICY_STATUSES = ['applied', 'active', 'declined', 'cancelled', 'expired'] as const;
 export type PolicyStatus = (typeof POLICY_STATUSES)[number];
 
-export const CLAIM_STATUSES = ['filed', 'paid', 'denied'] as const;
+/** A claim's life: notice → investigation → assessment → one or more payments, or a denial; reopened within a year. */
+export const CLAIM_STATUSES = [
+  'filed',
+  'under_investigation',
+  'assessed',
+  'partially_paid',
+  'paid',
+  'denied',
+] as const;
 export type ClaimStatus = (typeof CLAIM_STATUSES)[number];
 
 export interface Coverage {
   line: CoverageLine;
+  /** What the line pays over all its claims (aggregate). */
   sumInsuredFen: number;
+  /** Taken off each claim (每次事故免赔额). */
   deductibleFen: number;
+  /** Share of the claimed amount above the deductible that is paid (赔付比例); 10000 when absent. */
+  payoutRatioBps?: number;
+  /** The most one claim pays; no limit but the aggregate when absent. */
+  perClaimLimitFen?: number;
 }
 
 /** A coverage as the API shows it: with what the line has paid so far. */
@@ -60,6 +74,16 @@ export interface Policy {
   issuedAt?: string;
   declineReason?: string;
   cancelReason?: string;
+  /** The business day an active policy was cancelled (by its holder or terminated by its insurer): cover ended. */
+  cancelledOn?: IsoDate;
+  /** Who ended the cover early: the holder (`cancel`) or the insurer (`terminate`). */
+  cancelledBy?: 'holder' | 'insurer';
+  /** The unexpired premium refunded when an active policy was cancelled. */
+  refundFen?: number;
+  /** The policy this one renews. */
+  renewalOf?: string;
+  /** The policy that renews this one (set when the renewal is applied for: one renewal per policy). */
+  renewedBy?: string;
   /** Number of claims ever filed (bumped by each filing, in the same transaction). */
   claimCount: number;
   version: number;
@@ -67,11 +91,33 @@ export interface Policy {
   updatedAt: string;
 }
 
+export interface ClaimPayment {
+  at: string;
+  amountFen: number;
+}
+
+/** A claim's payments; a claim settled before payments were listed shows its one settlement. */
+export function paymentsOf(
+  c: Pick<Claim, 'payments' | 'paidFen' | 'settledAt' | 'updatedAt'>,
+): ClaimPayment[] {
+  if (c.payments) return c.payments;
+  return c.paidFen ? [{ at: c.settledAt ?? c.updatedAt, amountFen: c.paidFen }] : [];
+}
+
+/** Who filed a claim and may reopen it: the holder, or the lender of a guaranteed pledge (the beneficiary). */
+export interface Claimant {
+  role: 'enterprise' | 'lender';
+  org: string;
+}
+
 export interface Claim {
   id: string;
   policyId: string;
   holder: string;
   insurerId: string;
+  /** The lender who reads and is paid on a `pledge_guarantee` claim. */
+  beneficiaryLenderId?: string;
+  claimant?: Claimant;
   line: CoverageLine;
   claimedFen: number;
   incidentDate: IsoDate;
@@ -80,10 +126,21 @@ export interface Claim {
   /** The claimed line's cover as issued, copied at filing (cover never changes after issue), so a settlement
    * needs no second read of the policy; absent on claims filed before it was recorded. */
   coverage?: Coverage;
+  /** The insurer's estimate of what it will still pay: set at investigation, then the approved amount unpaid. */
+  reserveFen?: number;
+  /** What the assessment approved (≤ the payable amount); the payments add up to it. */
+  approvedFen?: number;
+  /** Paid so far on this claim: the sum of `payments`. */
   paidFen?: number;
+  /** Each payment, in order (a one-step settlement is one payment). */
+  payments?: ClaimPayment[];
+  assessedAt?: string;
   settledAt?: string;
   denyReason?: string;
   deniedAt?: string;
+  /** The business day the claim was last closed (paid or denied): a reopening is possible for a year after it. */
+  closedOn?: IsoDate;
+  reopenReason?: string;
   version: number;
   createdAt: string;
   updatedAt: string;
@@ -103,6 +160,8 @@ export interface HistoryEvent {
   claimId?: string;
   reason?: string;
   paidFen?: number;
+  approvedFen?: number;
+  amountFen?: number;
 }
 
 export const coverageViews = (policy: Pick<Policy, 'coverages' | 'paid'>): CoverageView[] =>
@@ -112,26 +171,26 @@ export const coverageViews = (policy: Pick<Policy, 'coverages' | 'paid'>): Cover
 export const generatedPolicyNumber = (insurerId: string, issuedOn: IsoDate, policyId: string): string =>
   `${insurerId.toUpperCase()}-${issuedOn.slice(0, 4)}-${policyId.replace(/-/g, '').slice(0, 10).toUpperCase()}`;
 
+/** The details of a step the history shows beside who, when and from → to. */
+const HISTORY_DATA_FIELDS = ['claimId', 'reason', 'paidFen', 'approvedFen', 'amountFen'] as const;
+
 /** The history entry the API shows for a stored domain event. */
 export function policyHistoryEvent(e: HistoryEntry): HistoryEvent {
-  const { claimId, reason, paidFen } = e.data as Pick<HistoryEvent, 'claimId' | 'reason' | 'paidFen'>;
-  return {
-    at: e.at,
-    action: e.action,
-    from: e.from,
-    to: e.to,
-    actor: e.actor,
-    version: e.version,
-    ...(claimId === undefined ? {} : { claimId }),
-    ...(reason === undefined ? {} : { reason }),
-    ...(paidFen === undefined ? {} : { paidFen }),
-  };
+  const shown: Partial<HistoryEvent> = {};
+  for (const field of HISTORY_DATA_FIELDS) {
+    const value = (e.data as Record<string, unknown>)[field];
+    if (value !== undefined) Object.assign(shown, { [field]: value });
+  }
+  return { at: e.at, action: e.action, from: e.from, to: e.to, actor: e.actor, version: e.version, ...shown };
 }
 
-/** Holder, addressed insurer and the IP office see a policy or claim; anyone else is told it does not exist. */
+/**
+ * Holder, addressed insurer, the IP office and — for a guarantee — the pledge's lender (its beneficiary) see a
+ * policy or claim; anyone else is told it does not exist.
+ */
 export function mayReadPolicy(
   actor: Pick<Actor, 'role' | 'org'>,
-  p: Pick<Policy, 'holder' | 'insurerId'>,
+  p: Pick<Policy, 'holder' | 'insurerId' | 'beneficiaryLenderId'>,
 ): boolean {
   switch (actor.role) {
     case 'ipoffice':
@@ -140,14 +199,18 @@ export function mayReadPolicy(
       return actor.org?.toUpperCase() === p.holder;
     case 'insurer':
       return actor.org === p.insurerId;
+    case 'lender':
+      return p.beneficiaryLenderId !== undefined && actor.org === p.beneficiaryLenderId;
     default:
       return false;
   }
 }
 
 /** Only the parties act on a policy or claim: the IP office reads them but is told an action's target is absent. */
-export const mayActOnPolicy = (actor: Pick<Actor, 'role' | 'org'>, p: Pick<Policy, 'holder' | 'insurerId'>) =>
-  actor.role !== 'ipoffice' && mayReadPolicy(actor, p);
+export const mayActOnPolicy = (
+  actor: Pick<Actor, 'role' | 'org'>,
+  p: Pick<Policy, 'holder' | 'insurerId' | 'beneficiaryLenderId'>,
+) => actor.role !== 'ipoffice' && mayReadPolicy(actor, p);
 
 /** Bodies of the policy actions (validated for shape at the edge). */
 export interface PolicyActionBody {
@@ -157,19 +220,19 @@ export interface PolicyActionBody {
 }
 
 /**
- * What an insurer's or holder's action stores on the policy and records in its event; a policy whose period is
- * over cannot be issued (422).
+ * What an insurer's or holder's action stores on the policy and records in its event. A policy whose period is
+ * over cannot be issued (422). Ending an active policy early (the holder's `cancel`, the insurer's `terminate`)
+ * records the day cover ended and refunds the unexpired premium pro rata.
  */
 export function policyActionChanges(
   policy: Policy,
-  action: 'issue' | 'decline' | 'cancel',
+  action: 'issue' | 'decline' | 'cancel' | 'terminate',
   body: PolicyActionBody,
   ctx: { now: Date; today: IsoDate },
 ): { fields: Partial<Policy>; data: Record<string, unknown> } {
-  const { now } = ctx;
+  const { now, today } = ctx;
   switch (action) {
     case 'issue': {
-      const { today } = ctx;
       if (compareDates(policy.periodEnd, today) < 0)
         throw unprocessable('The policy period has already ended; it cannot be issued.', {
           errors: [{ path: 'periodEnd', message: `${policy.periodEnd} is before today (${today})` }],
@@ -184,10 +247,36 @@ export function policyActionChanges(
     case 'decline':
       return { fields: { declineReason: body.reason! }, data: { reason: body.reason! } };
     case 'cancel':
-      return body.reason
-        ? { fields: { cancelReason: body.reason }, data: { reason: body.reason } }
-        : { fields: {}, data: {} };
+    case 'terminate': {
+      const reason = body.reason ? { cancelReason: body.reason } : {};
+      if (policy.status !== 'active')
+        return { fields: reason, data: body.reason ? { reason: body.reason } : {} };
+      const refundFen = premiumRefund(policy, today);
+      const ended = {
+        cancelledOn: today,
+        cancelledBy: action === 'cancel' ? ('holder' as const) : ('insurer' as const),
+        refundFen,
+      };
+      return {
+        fields: { ...reason, ...ended },
+        data: { ...(body.reason ? { reason: body.reason } : {}), refundFen },
+      };
+    }
   }
+}
+
+/**
+ * The unexpired premium of an active policy ended on `today`: floor(premium × unexpired days / period days), the
+ * unexpired days running from the day after today through periodEnd (none once the period is over, all of them
+ * before it starts).
+ */
+export function premiumRefund(
+  policy: Pick<Policy, 'premiumFen' | 'periodStart' | 'periodEnd'>,
+  today: IsoDate,
+): number {
+  const periodDays = daysBetween(policy.periodStart, policy.periodEnd) + 1;
+  const unexpired = Math.min(periodDays, Math.max(0, daysBetween(today, policy.periodEnd)));
+  return Number((BigInt(policy.premiumFen ?? 0) * BigInt(unexpired)) / BigInt(periodDays));
 }
 
 export interface ClaimInput {
@@ -203,11 +292,19 @@ const withCoverage = (policy: Policy, line: CoverageLine) => {
 };
 
 /** A claim as filed on `policy` (its rules are `claimIssues` in coverage.ts). */
-export const newClaim = (policy: Policy, input: ClaimInput, ctx: { id: string; now: Date }): Claim => ({
+export const newClaim = (
+  policy: Policy,
+  input: ClaimInput,
+  ctx: { id: string; now: Date; claimant: Claimant },
+): Claim => ({
   id: ctx.id,
   policyId: policy.id,
   holder: policy.holder,
   insurerId: policy.insurerId,
+  ...(policy.beneficiaryLenderId && input.line === 'pledge_guarantee'
+    ? { beneficiaryLenderId: policy.beneficiaryLenderId }
+    : {}),
+  claimant: ctx.claimant,
   line: input.line,
   claimedFen: input.claimedFen,
   incidentDate: input.incidentDate,

@@ -65,10 +65,18 @@ export class StateMachine<
       .map((r) => r.action);
   }
 
-  /** Re-runs a stored history through the table; throws when a step is not a legal transition. */
+  /**
+   * Re-runs a stored history through the table; throws when a step is not a legal transition. A step whose action
+   * is not in the table is an operation (a repayment, a claim filing): it must leave the state as it found it.
+   */
   replay(history: readonly HistoryStep[]): S | null {
     let status: S | null = null;
     history.forEach((step, i) => {
+      if (!this.byAction.has(step.action as A) && status !== null) {
+        if (step.from !== status || step.to !== status)
+          throw new Error(`history step ${i} (operation ${step.action}) changed the state ${status}`);
+        return;
+      }
       const result = this.decide(status, step.action as A, step.actor.role);
       if (!result.ok)
         throw new Error(

@@ -82,14 +82,20 @@ export interface PolicyIssuedFact {
   policyId: string;
   issuedAt: string;
   holder: string;
+  /** Absent on facts written before the loss ratio was kept per insurer. */
+  insurerId?: string;
   coverages: { line: string; sumInsuredFen: number }[];
   premiumFen: number;
 }
 
+/** One payment on a claim (a one-step settlement is one payment). */
 export interface ClaimPaidFact {
   claimId: string;
+  /** The payment's place among the claim's payments, from 1; absent on facts of the one-payment claims of v1. */
+  seq?: number;
   paidAt: string;
   policyId: string;
+  insurerId?: string;
   line: string;
   paidFen: number;
 }

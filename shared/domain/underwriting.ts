@@ -22,7 +22,13 @@ const GUARANTEEABLE_PLEDGE_STATUSES: ReadonlySet<PledgeStatus> = new Set([
 export interface PolicyApplication {
   insurerId: string;
   assetIds: string[];
-  coverages: { line: CoverageLine; sumInsuredFen: number; deductibleFen?: number | undefined }[];
+  coverages: {
+    line: CoverageLine;
+    sumInsuredFen: number;
+    deductibleFen?: number | undefined;
+    payoutRatioBps?: number | undefined;
+    perClaimLimitFen?: number | undefined;
+  }[];
   periodStart: IsoDate;
   periodEnd: IsoDate;
   pledgeId?: string | undefined;
@@ -40,6 +46,8 @@ export const coveragesOf = (application: PolicyApplication): Coverage[] =>
     line: c.line,
     sumInsuredFen: c.sumInsuredFen,
     deductibleFen: c.deductibleFen ?? 0,
+    ...(c.payoutRatioBps === undefined ? {} : { payoutRatioBps: c.payoutRatioBps }),
+    ...(c.perClaimLimitFen === undefined ? {} : { perClaimLimitFen: c.perClaimLimitFen }),
   }));
 
 /** Every reason the application fails underwriting, each with its field; empty when it may be filed. */

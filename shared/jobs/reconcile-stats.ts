@@ -179,7 +179,7 @@ export async function sourceStatsInputs(
           pledges.push(fact);
         }
         if (c.policyIssued && inYear(c.policyIssued.issuedAt)) policies.push(c.policyIssued);
-        if (c.claimPaid && inYear(c.claimPaid.paidAt)) claims.push(c.claimPaid);
+        for (const payment of c.claimPayments ?? []) if (inYear(payment.paidAt)) claims.push(payment);
         if (c.outstanding) outstandingFen = addExact(outstandingFen, c.outstanding.amountFen, 'outstanding');
         if (c.enterprise?.pledgeRegisteredFen !== undefined) {
           addFigure(expectedOf, c.enterprise.uscc, 'pledgeRegisteredFen', c.enterprise.pledgeRegisteredFen);

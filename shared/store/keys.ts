@@ -11,6 +11,7 @@
  *   legal event      ASSET#<assetId>                  LEGAL#<sequence, 6 digits>
  *   pledge           PLEDGE#<id>                      PLEDGE
  *   repayment        PLEDGE#<id>                      REPAY#<pledge version, 12 digits>
+ *   pledge→policy    PLEDGE#<pledgeId>                GUARANTEE#<policyId>   (a guarantee policy of the loan)
  *   policy           POLICY#<id>                      POLICY
  *   policy→claim     POLICY#<policyId>                CLAIM#<claimId>
  *   policy number    POLICYNO#<insurerId>#<number>    POLICYNO
@@ -80,6 +81,12 @@ export const REPAYMENT_PREFIX = 'REPAY#';
 export const repaymentKey = (pledgeId: string, version: number): Key => ({
   pk: pledgeKey(pledgeId).pk,
   sk: `${REPAYMENT_PREFIX}${String(version).padStart(12, '0')}`,
+});
+export const GUARANTEE_LINK_PREFIX = 'GUARANTEE#';
+/** A guarantee policy applied for on the pledge: its insurer reads the loan, a default opens its claim. */
+export const pledgeGuaranteeLinkKey = (pledgeId: string, policyId: string): Key => ({
+  pk: pledgeKey(pledgeId).pk,
+  sk: `${GUARANTEE_LINK_PREFIX}${policyId}`,
 });
 export const policyKey = (id: string): Key => aggregateKey('policy', id);
 export const claimKey = (id: string): Key => aggregateKey('claim', id);

@@ -9,7 +9,7 @@
  *   Facts (one per transition, never updated; the year is the Asia/Shanghai year of the instant):
  *     pk `FACT#PLEDGE_REGISTERED#<year>`  sk `<registeredAt>#<pledgeId>`   applicant, divisionCode, lenderId, amountFen
  *     pk `FACT#POLICY_ISSUED#<year>`      sk `<issuedAt>#<policyId>`       holder, coverages[{line,sumInsuredFen}], premiumFen
- *     pk `FACT#CLAIM_PAID#<year>`         sk `<paidAt>#<claimId>`          policyId, line, paidFen
+ *     pk `FACT#CLAIM_PAID#<year>`         sk `<paidAt>#<claimId>#<seq>`    policyId, insurerId, line, paidFen (one per payment)
  *   Counters (`n`, changed only with ADD):
  *     pk `COUNT#IN_FORCE#<invention|utility_model|design|trademark>`  sk `<expiresOn>`   granted/registered assets by
  *        last day in force; "in force today" = Σ n over sk ≥ today (≤ ~7,300 days per type, whatever the asset count)
@@ -29,7 +29,7 @@ import type { StatsChange } from '../domain/contributions.js';
 import type { IsoDate } from '../domain/dates.js';
 import type { DesignationLevel } from '../domain/designation.js';
 import type { PatentType } from '../domain/patent-number.js';
-import { type InForceType, shanghaiYear } from '../domain/statistics.js';
+import { type ClaimPaidFact, type InForceType, shanghaiYear } from '../domain/statistics.js';
 import {
   claimFactsPartition,
   DESIGNATIONS_COUNT_PARTITION,
@@ -121,6 +121,7 @@ export interface PolicyIssuedInput {
   year?: number;
   issuedAt: string;
   holder: string;
+  insurerId?: string;
   coverages: readonly { line: string; sumInsuredFen: number }[];
   premiumFen: number;
 }
@@ -136,6 +137,7 @@ export function policyIssuedFact(input: PolicyIssuedInput, tableName: string): W
       policyId: input.policyId,
       issuedAt: input.issuedAt,
       holder: input.holder,
+      ...(input.insurerId ? { insurerId: input.insurerId } : {}),
       coverages: input.coverages.map((c) => ({ line: c.line, sumInsuredFen: c.sumInsuredFen })),
       premiumFen: input.premiumFen,
     },
@@ -143,29 +145,19 @@ export function policyIssuedFact(input: PolicyIssuedInput, tableName: string): W
   );
 }
 
-export interface ClaimPaidInput {
-  claimId: string;
+export interface ClaimPaidInput extends ClaimPaidFact {
   year?: number;
-  paidAt: string;
-  policyId: string;
-  line: string;
-  paidFen: number;
 }
 
-/** Add to the `settle` transaction (filed → paid). */
+/** Add to each payment's transaction (a settlement, or a payment on an assessed claim). */
 export function claimPaidFact(input: ClaimPaidInput, tableName: string): WriteItem {
   checkDelta(input.paidFen, 'paidFen');
-  const year = input.year ?? shanghaiYear(input.paidAt);
+  const { year: given, ...fact } = input;
+  const year = given ?? shanghaiYear(input.paidAt);
   return factPut(
     claimFactsPartition(year),
-    `${input.paidAt}#${input.claimId}`,
-    {
-      claimId: input.claimId,
-      paidAt: input.paidAt,
-      policyId: input.policyId,
-      line: input.line,
-      paidFen: input.paidFen,
-    },
+    `${input.paidAt}#${input.claimId}#${input.seq ?? 1}`,
+    fact,
     tableName,
   );
 }
@@ -290,10 +282,10 @@ export function enterpriseSummaryDelta(
  */
 export function statsWrites(change: StatsChange, tableName: string): TxItem[] {
   const writes: WriteItem[] = [];
-  const { pledgeRegistered, policyIssued, claimPaid } = change.facts;
+  const { pledgeRegistered, policyIssued, claimPayments } = change.facts;
   if (pledgeRegistered) writes.push(pledgeRegisteredFact(pledgeRegistered, tableName));
   if (policyIssued) writes.push(policyIssuedFact(policyIssued, tableName));
-  if (claimPaid) writes.push(claimPaidFact(claimPaid, tableName));
+  for (const payment of claimPayments ?? []) writes.push(claimPaidFact(payment, tableName));
   if (change.outstanding)
     writes.push(outstandingDelta(change.outstanding.deltaFen, change.outstanding.pledgeId, tableName));
   if (change.enterprise) {

@@ -1,11 +1,20 @@
 /**
- * Claim use cases: list, read, settle and deny. A claim is filed as a transition of its policy (see
- * `fileClaim` in policies.ts); afterwards it runs on the engine as its own aggregate.
+ * Claim use cases: list, read and handle — investigate, assess, pay (in part or in full), settle (assess and pay
+ * in one step), deny, reopen. A claim is filed as an operation of its policy (see `fileClaim` in policies.ts);
+ * afterwards it runs on the engine as its own aggregate.
  */
 import { type Actor, tenantOf } from '../domain/actor.js';
 import { claimContribution, statsChange } from '../domain/contributions.js';
-import { coverageOf, maxPaidBefore, remainingCover, settlementIssues } from '../domain/coverage.js';
-import { conflict, notFound, unprocessable } from '../domain/errors.js';
+import {
+  amountIssues,
+  coverageOf,
+  maxPaidBefore,
+  payableFen,
+  paymentIssues,
+  remainingCover,
+  reopenIssues,
+} from '../domain/coverage.js';
+import { conflict, type FieldIssue, forbidden, notFound, unprocessable } from '../domain/errors.js';
 import {
   type Claim,
   type ClaimStatus,
@@ -14,6 +23,7 @@ import {
   mayActOnPolicy,
   mayReadPolicy,
   type Policy,
+  paymentsOf,
   policyHistoryEvent,
 } from '../domain/policy.js';
 import { CLAIM_MACHINE, type ClaimAction, type ClaimRow } from '../domain/policy-state-machine.js';
@@ -25,9 +35,9 @@ import { toResource } from '../store/records.js';
 import { statsWrites } from '../store/stats-facts.js';
 import { type Item, increment } from '../store/toolkit.js';
 import type { UseCaseContext } from './context.js';
-import type { AggregateSpec, Plan } from './engine.js';
+import type { AggregateSpec, Operation, Plan } from './engine.js';
 
-/** The claim as the engine runs it; a settlement counts its claim-paid fact in its own transaction. */
+/** The claim as the engine runs it; each payment counts its claim-paid fact in its own transaction. */
 export const CLAIM_SPEC: AggregateSpec<Claim, ClaimAction, ClaimRow> = {
   kind: 'claim',
   noun: 'claim',
@@ -38,6 +48,7 @@ export const CLAIM_SPEC: AggregateSpec<Claim, ClaimAction, ClaimRow> = {
   audience: (c) => [
     tenantOf({ role: 'enterprise', org: c.holder }),
     tenantOf({ role: 'insurer', org: c.insurerId }),
+    ...(c.beneficiaryLenderId ? [tenantOf({ role: 'lender', org: c.beneficiaryLenderId })] : []),
   ],
   indexKeys: claimIndexKeys,
   effects: (before, after, _row, store) =>
@@ -46,7 +57,7 @@ export const CLAIM_SPEC: AggregateSpec<Claim, ClaimAction, ClaimRow> = {
       store.tableName,
     ),
   onEffectFailed: (failure) =>
-    failure.has('fact') ? conflict('The claim was settled concurrently; reload.') : undefined,
+    failure.has('fact') ? conflict('The claim was paid concurrently; reload.') : undefined,
 };
 
 export function listClaims(
@@ -58,7 +69,7 @@ export function listClaims(
   return new PolicyRepository(uc.store).listClaims(listScopeOf(actor), status, page);
 }
 
-/** The claim with its history, in one Query; anyone but the holder, the insurer and the office → 404. */
+/** The claim with its history, in one Query; anyone but its parties and the office → 404. */
 export async function getClaim(
   uc: UseCaseContext,
   actor: Actor,
@@ -71,69 +82,170 @@ export async function getClaim(
 
 /** Bodies of the claim actions (validated for shape at the edge). */
 export interface ClaimActionBody {
+  reserveFen?: number;
+  approvedFen?: number;
+  amountFen?: number;
   paidFen?: number;
   reason?: string;
 }
 
-/** Settle or deny a filed claim: the state machine decides, the claim rules compute, the engine persists. */
+export type ClaimStep = 'investigate' | 'assess' | 'settle' | 'deny' | 'reopen';
+
+const refused = (what: string, issues: FieldIssue[], extra: Record<string, unknown> = {}) =>
+  unprocessable(`${what}: ${issues.map((i) => i.message).join('; ')}.`, { ...extra, errors: issues });
+
+/** One step of the claim's handling: the state machine decides who and from where, the rules compute. */
 export async function actOnClaim(
   uc: UseCaseContext,
   actor: Actor,
-  req: {
-    id: string;
-    action: ClaimAction & ('settle' | 'deny');
-    body: ClaimActionBody;
-    expectedVersion?: number | undefined;
-  },
+  req: { id: string; action: ClaimStep; body: ClaimActionBody; expectedVersion?: number | undefined },
   idempotency?: IdempotencyRequest,
 ): Promise<Claim> {
   const outcome = await uc.engine.transition(
     CLAIM_SPEC,
     { actor, id: req.id, action: req.action, expectedVersion: req.expectedVersion, idempotency },
-    (claim, { now }) =>
-      req.action === 'settle'
-        ? settlement(uc, claim, req.body.paidFen!, now)
-        : {
-            changes: { denyReason: req.body.reason!, deniedAt: now.toISOString() },
-            data: { reason: req.body.reason! },
-          },
+    async (claim, { now }) => {
+      const today = uc.clock.today();
+      const { body } = req;
+      switch (req.action) {
+        case 'investigate': {
+          if (body.reserveFen === undefined) return {};
+          const coverage = await coverageOfClaim(uc, claim);
+          const issues = amountIssues(coverage, claim, 'reserveFen', body.reserveFen);
+          if (issues.length > 0) throw refused('The reserve is refused', issues);
+          return { changes: { reserveFen: body.reserveFen }, data: { reserveFen: body.reserveFen } };
+        }
+        case 'assess': {
+          const approvedFen = body.approvedFen!;
+          const coverage = await coverageOfClaim(uc, claim);
+          const paid = claim.paidFen ?? 0;
+          const issues = amountIssues(coverage, claim, 'approvedFen', approvedFen);
+          if (approvedFen < paid)
+            issues.push({
+              path: 'approvedFen',
+              code: 'below_paid',
+              params: { paidFen: paid },
+              message: `must not be less than the ${paid} fen already paid on the claim`,
+            });
+          if (issues.length > 0) throw refused('The assessment is refused', issues);
+          return {
+            changes: { approvedFen, reserveFen: approvedFen - paid, assessedAt: now.toISOString() },
+            data: { approvedFen },
+          };
+        }
+        case 'settle': {
+          // v1's one step: the approved amount is what is paid now.
+          const paidFen = body.paidFen!;
+          const coverage = await coverageOfClaim(uc, claim);
+          const plan = payment(uc, claim, coverage, 'paidFen', paidFen, now, {
+            approvedFen: payableFen(coverage, claim.claimedFen),
+          });
+          const approvedFen = (claim.paidFen ?? 0) + paidFen;
+          return { ...plan, changes: { ...plan.changes, approvedFen, reserveFen: 0, closedOn: today } };
+        }
+        case 'deny':
+          return {
+            changes: {
+              denyReason: body.reason!,
+              deniedAt: now.toISOString(),
+              reserveFen: 0,
+              closedOn: today,
+            },
+            data: { reason: body.reason! },
+          };
+        case 'reopen': {
+          const claimant = claim.claimant ?? { role: 'enterprise' as const, org: claim.holder };
+          if (actor.role !== claimant.role)
+            throw forbidden(`Only the claimant (the ${claimant.role}) may reopen the claim.`);
+          const issues = reopenIssues(claim, today);
+          if (issues.length > 0) throw refused('The claim can no longer be reopened', issues);
+          return {
+            changes: { reopenReason: body.reason!, closedOn: undefined, denyReason: undefined },
+            data: { reason: body.reason! },
+          };
+        }
+      }
+    },
+  );
+  return outcome.after;
+}
+
+const PAYMENT: Operation<ClaimStatus> = {
+  name: 'pay',
+  verb: 'be paid',
+  roles: ['insurer'],
+  from: ['assessed', 'partially_paid'],
+  eventType: 'claim.partially_paid',
+};
+
+/** A payment on an assessed claim: in part (→ partially_paid) or of the rest of the approved amount (→ paid). */
+export async function payClaim(
+  uc: UseCaseContext,
+  actor: Actor,
+  req: { id: string; amountFen: number; expectedVersion?: number | undefined },
+  idempotency?: IdempotencyRequest,
+): Promise<Claim> {
+  const outcome = await uc.engine.operate(
+    CLAIM_SPEC,
+    PAYMENT,
+    { actor, id: req.id, expectedVersion: req.expectedVersion, idempotency },
+    async (claim, { now }) => {
+      const coverage = await coverageOfClaim(uc, claim);
+      const plan = payment(uc, claim, coverage, 'amountFen', req.amountFen, now, {
+        approvedFen: claim.approvedFen ?? 0,
+      });
+      const full = (claim.paidFen ?? 0) + req.amountFen === claim.approvedFen;
+      return {
+        ...plan,
+        changes: { ...plan.changes, ...(full ? { closedOn: uc.clock.today() } : {}) },
+        completes: full ? 'pay_in_full' : 'pay_in_part',
+      };
+    },
   );
   return outcome.after;
 }
 
 /**
- * Pays a filed claim. The line's cap is enforced by DynamoDB, not by what this process read: in the settlement's
- * transaction the policy update is conditioned on `paid.<line> <= limit − paidFen`, so concurrent settlements can
- * never together exceed the cover. The policy's version is bumped (its `paid` changed) without a version
- * condition, so settlements of different claims do not conflict with each other.
+ * Pays `amountFen` on a claim. The line's aggregate is enforced by DynamoDB, not by what this process read: in the
+ * payment's transaction the policy update is conditioned on `paid.<line> <= sumInsured − amount`, so concurrent
+ * payments on the line's claims can never together exceed the cover. The policy's version is bumped (its `paid`
+ * changed) without a version condition, so payments on different claims do not conflict with each other; two
+ * payments on the same claim are ordered by the claim's own version.
  */
-async function settlement(
+function payment(
   uc: UseCaseContext,
   claim: Claim,
-  paidFen: number,
+  coverage: Coverage,
+  field: 'amountFen' | 'paidFen',
+  amountFen: number,
   now: Date,
-): Promise<Plan<Claim>> {
-  const coverage = claim.coverage ?? (await coverageFromPolicy(uc, claim));
+  limits: { approvedFen: number },
+): Plan<Claim> {
+  const paidBefore = claim.paidFen ?? 0;
+  const onClaim = { approvedFen: limits.approvedFen, paidFen: paidBefore };
   // What the claim alone decides is checked here; the remaining cover only DynamoDB knows for sure (below).
-  const claimIssues = settlementIssues(coverage, 0, claim, paidFen);
-  if (claimIssues.length > 0)
-    throw unprocessable(`The settlement is refused: ${claimIssues.map((i) => i.message).join('; ')}.`, {
-      errors: claimIssues,
-    });
+  const issues = paymentIssues(coverage, field, onClaim, 0, amountFen);
+  if (issues.length > 0) throw refused('The payment is refused', issues);
   const at = now.toISOString();
+  const paidFen = paidBefore + amountFen;
   return {
-    changes: { paidFen, settledAt: at },
-    data: { paidFen },
+    changes: {
+      paidFen,
+      payments: [...paymentsOf(claim), { at, amountFen }],
+      reserveFen: Math.max(0, limits.approvedFen - paidFen),
+      settledAt: at,
+    },
+    data: { [field]: amountFen, ...(field === 'amountFen' ? { paidFen } : {}) },
     writes: [
       {
         tag: 'cover',
         write: uc.store.update(
           policyKey(claim.policyId),
-          { set: { [`paid.${claim.line}`]: increment(paidFen), updatedAt: at, version: increment(1) } },
+          { set: { [`paid.${claim.line}`]: increment(amountFen), updatedAt: at, version: increment(1) } },
           {
             expression: 'attribute_exists(pk) AND paid.#line <= :maxBefore',
             names: { '#line': claim.line },
-            values: { ':maxBefore': maxPaidBefore(coverage, paidFen) },
+            values: { ':maxBefore': maxPaidBefore(coverage, amountFen) },
           },
           { returnOld: true },
         ),
@@ -143,13 +255,14 @@ async function settlement(
       const cover = failure.failed.find((f) => f.tag === 'cover');
       if (!cover) return undefined;
       if (!cover.old) return notFound(`Policy ${claim.policyId}`);
-      return overCover(coverage, claim, paidFen, cover.old);
+      return overCover(coverage, field, onClaim, amountFen, cover.old);
     },
   };
 }
 
-/** Claims filed before their cover was copied onto them read it from the policy (one more GetItem). */
-async function coverageFromPolicy(uc: UseCaseContext, claim: Claim): Promise<Coverage> {
+/** The claimed line's cover, copied onto the claim at filing; older claims read it from the policy. */
+async function coverageOfClaim(uc: UseCaseContext, claim: Claim): Promise<Coverage> {
+  if (claim.coverage) return claim.coverage;
   const item = await uc.store.get(policyKey(claim.policyId));
   const coverage = item && coverageOf(toResource<Policy>(item), claim.line);
   if (!coverage) throw notFound(`Policy ${claim.policyId}`);
@@ -157,11 +270,15 @@ async function coverageFromPolicy(uc: UseCaseContext, claim: Claim): Promise<Cov
 }
 
 /** The 422 for a payment over the line's remaining cover: every reason, with the remainder the policy had. */
-function overCover(coverage: Coverage, claim: Claim, paidFen: number, policy: Item) {
-  const paidSoFar = ((policy.paid ?? {}) as Policy['paid'])[coverage.line] ?? 0;
-  const issues = settlementIssues(coverage, paidSoFar, claim, paidFen);
-  return unprocessable(`The settlement is refused: ${issues.map((i) => i.message).join('; ')}.`, {
-    remainingFen: remainingCover(coverage, paidSoFar),
-    errors: issues,
+function overCover(
+  coverage: Coverage,
+  field: 'amountFen' | 'paidFen',
+  onClaim: { approvedFen: number; paidFen: number },
+  amountFen: number,
+  policy: Item,
+) {
+  const linePaid = ((policy.paid ?? {}) as Policy['paid'])[coverage.line] ?? 0;
+  return refused('The payment is refused', paymentIssues(coverage, field, onClaim, linePaid, amountFen), {
+    remainingFen: remainingCover(coverage, linePaid),
   });
 }

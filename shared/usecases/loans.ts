@@ -21,7 +21,7 @@ import {
   owedOn,
   positionOn,
 } from '../domain/loan.js';
-import { checkDisbursementDate, maySee, type Pledge, trancheAmount } from '../domain/pledge.js';
+import { checkDisbursementDate, type Pledge, trancheAmount } from '../domain/pledge.js';
 import type { PledgeStatus } from '../domain/pledge-state-machine.js';
 import { type LoanBookEntry, loanBookEntry } from '../domain/statistics.js';
 import type { IdempotencyRequest } from '../store/idempotency-store.js';
@@ -32,7 +32,7 @@ import { toResource } from '../store/records.js';
 import { ABSENT, type Store, type TxItem } from '../store/toolkit.js';
 import type { UseCaseContext } from './context.js';
 import type { Operation } from './engine.js';
-import { PLEDGE_SPEC } from './pledges.js';
+import { mayReadLoan, PLEDGE_SPEC } from './pledges.js';
 
 const TRANCHE: Operation<PledgeStatus> = {
   name: 'disburse_tranche',
@@ -237,7 +237,7 @@ const outstandingPrincipal = (loan: Loan): number =>
 /** The pledge's repayments, oldest first: one Query on its partition. */
 export async function listRepayments(uc: UseCaseContext, actor: Actor, id: string): Promise<Repayment[]> {
   const pledge = await uc.engine.load<Pledge>('pledge', id);
-  if (!pledge || !maySee(actor, pledge)) throw notFound(`Pledge ${id}`);
+  if (!pledge || !(await mayReadLoan(uc, actor, pledge))) throw notFound(`Pledge ${id}`);
   const items = await uc.store.queryPartition(pledgeKey(id).pk, REPAYMENT_PREFIX);
   return items.map((i) => {
     const { lenderId: _, ...repayment } = toResource<Repayment & { lenderId: string }>(i);
@@ -250,7 +250,7 @@ export async function getSchedule(uc: UseCaseContext, actor: Actor, id: string):
   const items = await uc.store.batchGet([pledgeKey(id)]);
   const item = items.get(pledgeKey(id));
   const pledge = item ? toResource<Pledge>(item) : undefined;
-  if (!pledge || !maySee(actor, pledge)) throw notFound(`Pledge ${id}`);
+  if (!pledge || !(await mayReadLoan(uc, actor, pledge))) throw notFound(`Pledge ${id}`);
   if (!pledge.loan)
     throw invalidState(`A pledge that is ${pledge.status} has no repayment schedule yet.`, pledge.status);
   const lender = await uc.store.get(institutionKey(pledge.lenderId), { consistent: false });

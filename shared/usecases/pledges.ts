@@ -34,12 +34,26 @@ import {
 import type { RiskPoolProgramme } from '../domain/programme.js';
 import { AssetRepository } from '../store/asset-repository.js';
 import type { IdempotencyRequest } from '../store/idempotency-store.js';
-import { assetKey, enterpriseKey, institutionKey, programmeKey } from '../store/keys.js';
+import {
+  assetKey,
+  enterpriseKey,
+  GUARANTEE_LINK_PREFIX,
+  institutionKey,
+  pledgeKey,
+  programmeKey,
+} from '../store/keys.js';
 import { type PledgeListScope, PledgeRepository, pledgeIndexKeys } from '../store/pledge-repository.js';
 import { eachPage, type Page, type PageRequest } from '../store/query-page.js';
 import { toResource } from '../store/records.js';
 import { statsWrites } from '../store/stats-facts.js';
-import { type ConditionsFailed, type ItemSet, increment, type Store, type TxItem } from '../store/toolkit.js';
+import {
+  type ConditionsFailed,
+  type Item,
+  type ItemSet,
+  increment,
+  type Store,
+  type TxItem,
+} from '../store/toolkit.js';
 import type { UseCaseContext } from './context.js';
 import type { AggregateSpec } from './engine.js';
 import { disburseTranche, payOffPlan } from './loans.js';
@@ -214,13 +228,47 @@ export interface PledgeDetail {
   history: PledgeEvent[];
   /** Actions the caller's role may take from the current state. */
   allowedActions: PledgeAction[];
+  /** The guarantee insurance policies applied for on the loan. */
+  guarantees: Guarantee[];
+}
+
+export interface Guarantee {
+  policyId: string;
+  insurerId: string;
+}
+
+/** The guarantees among a pledge partition's items (their links are written by the policy application). */
+export const guaranteesIn = (items: readonly Item[]): Guarantee[] =>
+  items
+    .filter((i) => String(i.sk).startsWith(GUARANTEE_LINK_PREFIX))
+    .map((i) => ({ policyId: String(i.policyId), insurerId: String(i.insurerId) }));
+
+/** A pledge's guarantees, with one Query of its partition's links. */
+export const guaranteesOf = async (uc: UseCaseContext, pledgeId: string): Promise<Guarantee[]> =>
+  guaranteesIn(await uc.store.queryPartition(pledgeKey(pledgeId).pk, GUARANTEE_LINK_PREFIX));
+
+/**
+ * Who reads a loan: its parties and the office (`maySee`), and an insurer asked to guarantee it, which reads the
+ * loan it answers for (its schedule and arrears too).
+ */
+export async function mayReadLoan(
+  uc: UseCaseContext,
+  actor: Actor,
+  pledge: Pledge,
+  guarantees?: readonly Guarantee[],
+): Promise<boolean> {
+  if (maySee(actor, pledge)) return true;
+  if (actor.role !== 'insurer') return false;
+  return (guarantees ?? (await guaranteesOf(uc, pledge.id))).some((g) => g.insurerId === actor.org);
 }
 
 /** The pledge with its whole history, in one Query; anyone but its applicant, lender and the office → 404. */
 export async function getPledge(uc: UseCaseContext, actor: Actor, id: string): Promise<PledgeDetail> {
   const found = await uc.engine.loadWithHistory<Pledge>('pledge', id);
-  if (!found || !maySee(actor, found.agg)) throw notFound(`Pledge ${id}`);
+  const guarantees = found ? guaranteesIn(found.others) : [];
+  if (!found || !(await mayReadLoan(uc, actor, found.agg, guarantees))) throw notFound(`Pledge ${id}`);
   return {
+    guarantees,
     pledge: found.agg,
     // The life cycle only: servicing operations (repayments, tranches, runs) keep the status and have their lists.
     history: found.history.filter((e) => e.from !== e.to) as PledgeEvent[],

@@ -11,8 +11,10 @@ import { compareDates } from '../domain/dates.js';
 import { conflict, invalidState, notFound, unprocessable } from '../domain/errors.js';
 import type { Institution } from '../domain/institution.js';
 import type { Pledge } from '../domain/pledge.js';
+import type { PledgeStatus } from '../domain/pledge-state-machine.js';
 import {
   type Claim,
+  type Claimant,
   type ClaimInput,
   type HistoryEvent,
   mayActOnPolicy,
@@ -40,6 +42,7 @@ import {
   claimKey,
   enterpriseKey,
   institutionKey,
+  pledgeGuaranteeLinkKey,
   pledgeKey,
   policyClaimLinkKey,
   policyNumberKey,
@@ -56,7 +59,7 @@ import { statsWrites } from '../store/stats-facts.js';
 import { ABSENT, type ConditionsFailed, PRESENT, type Store, type TxItem } from '../store/toolkit.js';
 import { CLAIM_SPEC } from './claims.js';
 import type { UseCaseContext } from './context.js';
-import type { AggregateSpec } from './engine.js';
+import type { AggregateSpec, Operation } from './engine.js';
 
 /**
  * The policy as the engine runs it. Its effects: the covered assets' `insuredBy` gains the policy id when cover
@@ -172,7 +175,15 @@ export async function applyForPolicy(
       periodEnd: policy.periodEnd,
       ...(policy.pledgeId ? { pledgeId: policy.pledgeId } : {}),
     },
-    writes: policy.assetIds.map((assetId) => ({
+    writes: applicationLinks(uc, policy),
+  });
+  return outcome.after;
+}
+
+/** The links an application writes: one per covered asset, and the guaranteed pledge's to the policy. */
+function applicationLinks(uc: UseCaseContext, policy: Policy): TxItem[] {
+  return [
+    ...policy.assetIds.map((assetId) => ({
       tag: 'asset-link',
       write: uc.store.put({
         ...assetPolicyLinkKey(assetId, policy.insurerId, policy.id),
@@ -183,8 +194,20 @@ export async function applyForPolicy(
         holder: policy.holder,
       }),
     })),
-  });
-  return outcome.after;
+    ...(policy.pledgeId
+      ? [
+          {
+            tag: 'guarantee-link',
+            write: uc.store.put({
+              ...pledgeGuaranteeLinkKey(policy.pledgeId, policy.id),
+              entity: 'pledge-guarantee',
+              policyId: policy.id,
+              insurerId: policy.insurerId,
+            }),
+          },
+        ]
+      : []),
+  ];
 }
 
 export function listPolicies(
@@ -216,19 +239,25 @@ export async function getPolicy(uc: UseCaseContext, actor: Actor, id: string): P
   const claims = claimIds
     .flatMap((claimId) => {
       const item = items.get(claimKey(claimId));
-      return item ? [toResource<Claim>(item)] : [];
+      const claim = item ? toResource<Claim>(item) : undefined;
+      // The beneficiary lender sees the guarantee's claims, not the holder's other claims.
+      return claim && mayReadPolicy(actor, claim) ? [claim] : [];
     })
     .sort((a, b) => (filedAt.get(a.id) ?? 0) - (filedAt.get(b.id) ?? 0));
   return { policy: found.agg, claims, history };
 }
 
-/** Issue, decline or cancel: the state machine decides, the policy rules compute, the engine persists. */
+/**
+ * Issue, decline, cancel or terminate: the state machine decides, the policy rules compute, the engine persists.
+ * The holder cannot cancel an active guarantee while its loan runs: the cancellation's transaction checks that the
+ * pledge has ended (repaid, released, or never lent), so a loan that starts meanwhile is not left unguaranteed.
+ */
 export async function actOnPolicy(
   uc: UseCaseContext,
   actor: Actor,
   req: {
     id: string;
-    action: 'issue' | 'decline' | 'cancel';
+    action: 'issue' | 'decline' | 'cancel' | 'terminate';
     body: PolicyActionBody;
     expectedVersion?: number | undefined;
   },
@@ -237,14 +266,15 @@ export async function actOnPolicy(
   const outcome = await uc.engine.transition(
     POLICY_SPEC,
     { actor, id: req.id, action: req.action, expectedVersion: req.expectedVersion, idempotency },
-    (policy, { now }) => {
+    async (policy, { now }) => {
       const changes = policyActionChanges(policy, req.action, req.body, { now, today: uc.clock.today() });
+      const plan = { changes: changes.fields, data: changes.data };
+      if (req.action === 'cancel' && policy.status === 'active' && policy.pledgeId)
+        return { ...plan, ...(await guaranteeEnded(uc, policy.pledgeId)) };
       const number = changes.fields.policyNumber;
-      if (req.action !== 'issue' || number === undefined)
-        return { changes: changes.fields, data: changes.data };
+      if (req.action !== 'issue' || number === undefined) return plan;
       return {
-        changes: changes.fields,
-        data: changes.data,
+        ...plan,
         writes: [
           {
             tag: 'policy-number',
@@ -263,6 +293,47 @@ export async function actOnPolicy(
   );
   return outcome.after;
 }
+
+/** The guarantee may end only with its loan: 409 naming the loan's state, re-checked in the transaction. */
+async function guaranteeEnded(uc: UseCaseContext, pledgeId: string) {
+  const pledge = await uc.store.get(pledgeKey(pledgeId));
+  const status = pledge?.status as PledgeStatus | undefined;
+  const message = `guarantees pledge loan ${pledgeId}, which is ${status ?? 'gone'}: cancel once it is repaid or released`;
+  const refusal = () =>
+    conflict(`The policy ${message}.`, {
+      errors: [
+        {
+          path: 'pledgeId',
+          code: 'guarantee_loan_outstanding',
+          params: { pledgeStatus: status ?? 'gone' },
+          message,
+        },
+      ],
+    });
+  if (status === undefined || !LOAN_ENDED.includes(status)) throw refusal();
+  return {
+    writes: [
+      {
+        tag: 'loan-ended',
+        write: uc.store.check(pledgeKey(pledgeId), {
+          expression: `#status IN (${LOAN_ENDED.map((_, i) => `:s${i}`).join(', ')})`,
+          names: { '#status': 'status' },
+          values: Object.fromEntries(LOAN_ENDED.map((st, i) => [`:s${i}`, st])),
+        }),
+      },
+    ],
+    onFailed: (failure: ConditionsFailed) => (failure.has('loan-ended') ? refusal() : undefined),
+  };
+}
+
+/** A pledge whose loan is over or never started: its guarantee may be cancelled. */
+const LOAN_ENDED: readonly PledgeStatus[] = [
+  'repaid',
+  'released',
+  'rejected',
+  'withdrawn',
+  'registration_refused',
+];
 
 /**
  * The scheduled expiry of one policy whose period has ended (Asia/Shanghai), by the system. A policy that is no
@@ -284,26 +355,41 @@ export async function expirePolicy(uc: UseCaseContext, id: string): Promise<Poli
   return outcome.after;
 }
 
+const FILE_CLAIM: Operation<PolicyStatus> = {
+  name: 'file_claim',
+  verb: 'take a claim',
+  roles: ['enterprise', 'lender', 'system'],
+  // Occurrence cover: an ended policy still answers for incidents inside its cover (coverage.ts decides which).
+  from: ['active', 'expired', 'cancelled'],
+  eventType: 'policy.claim_filed',
+};
+
 /**
- * Files a claim: a `file_claim` transition of the policy (guarded by its status and version, which orders the
- * filing against expiry and cancellation) whose transaction also creates the claim, the claim's first event and
- * the policy's link to it. Answers the claim.
+ * Files a claim: an operation of the policy (guarded by its version, which orders the filing against expiry,
+ * cancellation and payments) whose transaction also creates the claim, the claim's first event and the policy's
+ * link to it. The holder files on its lines, the beneficiary lender on the guarantee line, and the system files the
+ * lender's claim when a guaranteed loan defaults (with an id derived from the loan and the policy, so it is filed
+ * once). Answers the claim.
  */
 export async function fileClaim(
   uc: UseCaseContext,
   actor: Actor,
-  req: { policyId: string; input: ClaimInput },
+  req: { policyId: string; input: ClaimInput; claimId?: string },
   idempotency?: IdempotencyRequest,
 ): Promise<Claim> {
-  const claimId = uc.newId();
-  const outcome = await uc.engine.transition(
+  const claimId = req.claimId ?? uc.newId();
+  const outcome = await uc.engine.operate(
     POLICY_SPEC,
-    { actor, id: req.policyId, action: 'file_claim', idempotency },
+    FILE_CLAIM,
+    { actor, id: req.policyId, idempotency },
     (policy, { now }) => {
-      const issues = claimIssues(policy, req.input, uc.clock.today());
+      if (policy.status === 'cancelled' && policy.cancelledOn === undefined)
+        throw invalidState('The policy was cancelled before it gave any cover.', policy.status);
+      const claimant = claimantOf(actor, policy);
+      const issues = claimIssues(policy, req.input, { today: uc.clock.today(), claimant: claimant.role });
       if (issues.length > 0)
         throw unprocessable('The claim cannot be filed on this policy.', { errors: issues });
-      const claim = newClaim(policy, req.input, { id: claimId, now });
+      const claim = newClaim(policy, req.input, { id: claimId, now, claimant });
       const filed = uc.engine.eventOf(CLAIM_SPEC, CLAIM_MACHINE.row('file'), null, claim, actor, {
         policyId: policy.id,
         line: claim.line,
@@ -337,4 +423,10 @@ export async function fileClaim(
     },
   );
   return outcome.result as Claim;
+}
+
+/** Who a filing is made for: the system files for the guarantee's lender. */
+function claimantOf(actor: Actor, policy: Policy): Claimant {
+  if (actor.role === 'enterprise') return { role: 'enterprise', org: policy.holder };
+  return { role: 'lender', org: policy.beneficiaryLenderId ?? actor.org ?? '' };
 }

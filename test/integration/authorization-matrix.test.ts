@@ -188,12 +188,20 @@ const claimBody = () => ({
   incidentDate: insuranceToday(),
   description: 'x',
 });
-async function claimOfA(fx: Fixture): Promise<string> {
+/** A claim of A's, taken by insurer1 through `steps` (e.g. investigate, assess) first. */
+async function claimOfA(fx: Fixture, ...steps: [string, Record<string, unknown>][]): Promise<string> {
   const filed = await fx.portal.call('POST', `/policies/${await policyOfA(fx, 'active')}/claims`, {
     as: CALLERS.entA,
     body: claimBody(),
   });
   expect(filed.status, 'fixture claim').toBe(201);
+  for (const [step, body] of steps) {
+    const res = await fx.portal.call('POST', `/claims/${filed.body.id}/${step}`, {
+      as: CALLERS.insurer1,
+      body,
+    });
+    expect(res.status, `fixture claim ${step} ${JSON.stringify(res.body)}`).toBe(200);
+  }
   return filed.body.id as string;
 }
 
@@ -298,7 +306,8 @@ const EXPECTATIONS: Record<string, Expectation> = {
   'GET /pledges': { allow: ['entA', 'entB', 'lender1', 'lender2', 'ipoffice'] },
   'GET /pledges/{id}': {
     allow: ['entA', 'lender1', 'ipoffice'],
-    hide: ['entB', 'lender2'],
+    // An insurer reads a loan only when asked to guarantee it (policies.test.ts).
+    hide: ['entB', 'lender2', 'insurer1'],
     params: async (fx) => ({ id: await pledgeOfA(fx, 'submitted') }),
   },
   'POST /pledges/{id}/review': pledgeAction(['lender1'], ['lender2'], 'submitted'),
@@ -352,12 +361,12 @@ const EXPECTATIONS: Record<string, Expectation> = {
   // Loan servicing: on an active loan of A from lender1.
   'GET /pledges/{id}/schedule': {
     allow: ['entA', 'lender1', 'ipoffice'],
-    hide: ['entB', 'lender2'],
+    hide: ['entB', 'lender2', 'insurer1'],
     params: async (fx) => ({ id: await pledgeOfA(fx, 'active') }),
   },
   'GET /pledges/{id}/repayments': {
     allow: ['entA', 'lender1', 'ipoffice'],
-    hide: ['entB', 'lender2'],
+    hide: ['entB', 'lender2', 'insurer1'],
     params: async (fx) => ({ id: await pledgeOfA(fx, 'active') }),
   },
   'POST /pledges/{id}/repayments': pledgeAction(['lender1'], ['lender2'], 'active', { amountFen: 1 }),
@@ -376,7 +385,8 @@ const EXPECTATIONS: Record<string, Expectation> = {
   'GET /policies': { allow: ['entA', 'entB', 'insurer1', 'ipoffice'] },
   'GET /policies/{id}': {
     allow: ['entA', 'insurer1', 'ipoffice'],
-    hide: ['entB'],
+    // A lender reads only the guarantees it benefits from (policies.test.ts).
+    hide: ['entB', 'lender1', 'lender2'],
     params: async (fx) => ({ id: await policyOfA(fx, 'applied') }),
   },
   'POST /policies/{id}/issue': {
@@ -394,17 +404,43 @@ const EXPECTATIONS: Record<string, Expectation> = {
     hide: ['entB'],
     params: async (fx) => ({ id: await policyOfA(fx, 'applied') }),
   },
+  'POST /policies/{id}/terminate': {
+    allow: ['insurer1'],
+    params: async (fx) => ({ id: await policyOfA(fx, 'active') }),
+    body: () => ({ reason: 'Fraud.' }),
+  },
   'POST /policies/{id}/claims': {
     allow: ['entA'],
-    hide: ['entB'],
+    hide: ['entB', 'lender1', 'lender2'],
     params: async (fx) => ({ id: await policyOfA(fx, 'active') }),
     body: claimBody,
   },
   'GET /claims': { allow: ['entA', 'entB', 'insurer1', 'ipoffice'] },
   'GET /claims/{id}': {
     allow: ['entA', 'insurer1', 'ipoffice'],
-    hide: ['entB'],
+    hide: ['entB', 'lender1', 'lender2'],
     params: async (fx) => ({ id: await claimOfA(fx) }),
+  },
+  'POST /claims/{id}/investigate': {
+    allow: ['insurer1'],
+    params: async (fx) => ({ id: await claimOfA(fx) }),
+    body: () => ({ reserveFen: 50 }),
+  },
+  'POST /claims/{id}/assess': {
+    allow: ['insurer1'],
+    params: async (fx) => ({ id: await claimOfA(fx, ['investigate', {}]) }),
+    body: () => ({ approvedFen: 80 }),
+  },
+  'POST /claims/{id}/pay': {
+    allow: ['insurer1'],
+    params: async (fx) => ({ id: await claimOfA(fx, ['investigate', {}], ['assess', { approvedFen: 80 }]) }),
+    body: () => ({ amountFen: 30 }),
+  },
+  'POST /claims/{id}/reopen': {
+    allow: ['entA'],
+    hide: ['entB', 'lender1', 'lender2'],
+    params: async (fx) => ({ id: await claimOfA(fx, ['deny', { reason: 'No.' }]) }),
+    body: () => ({ reason: 'New evidence.' }),
   },
   'POST /claims/{id}/settle': {
     allow: ['insurer1'],

@@ -109,13 +109,21 @@ describe('full-chain IP insurance over HTTP', () => {
         description: 'More',
       },
     });
+    // The deductible comes off each claim (800 000 payable); the line has 600 000 of its 1 000 000 left.
     const over = await portal.call('POST', `/claims/${second.body.id}/settle`, {
       as: insurer(),
-      body: { paidFen: 600_000 },
+      body: { paidFen: 700_000 },
     });
     expect(over.status).toBe(422);
-    expect(over.body.detail).toContain('500000');
-    expect(over.body.errors[0].path).toBe('paidFen');
+    expect(over.body.detail).toContain('600000');
+    expect(over.body.remainingFen).toBe(600_000);
+    expect(over.body.errors).toEqual([
+      expect.objectContaining({
+        path: 'paidFen',
+        code: 'above_remaining_cover',
+        params: { remainingFen: 600_000 },
+      }),
+    ]);
     const denied = await portal.call('POST', `/claims/${second.body.id}/deny`, {
       as: insurer(),
       body: { reason: 'Not covered by the terms' },
@@ -166,13 +174,31 @@ describe('full-chain IP insurance over HTTP', () => {
       actor: { role: 'system', org: null },
     });
     expect((await portal.call('GET', `/assets/${asset1}`, { as: holder() })).body.insuredBy).toEqual([]);
-    // A claim filed while active can still be settled after expiry (the line has 500 000 left).
+    // Occurrence cover: an incident inside the period may be notified after it, for two years.
     const late = await portal.call('POST', `/policies/${id}/claims`, {
       as: holder(),
       body: { line: 'infringement_loss', claimedFen: 10, incidentDate: '2026-07-01', description: 'x' },
     });
-    expect(late.status).toBe(409);
-    expect(late.body.currentState).toBe('expired');
+    expect(late.status, JSON.stringify(late.body)).toBe(201);
+    clock = new Date('2028-12-31T15:59:00Z'); // 2028-12-31 in Shanghai: the last day of notice
+    const lastDay = await portal.call('POST', `/policies/${id}/claims`, {
+      as: holder(),
+      body: { line: 'infringement_loss', claimedFen: 10, incidentDate: '2026-12-31', description: 'x' },
+    });
+    expect(lastDay.status, JSON.stringify(lastDay.body)).toBe(201);
+    clock = new Date('2028-12-31T16:00:00Z');
+    const tooLate = await portal.call('POST', `/policies/${id}/claims`, {
+      as: holder(),
+      body: { line: 'infringement_loss', claimedFen: 10, incidentDate: '2026-12-31', description: 'x' },
+    });
+    expect(tooLate.status).toBe(422);
+    expect(tooLate.body.errors).toEqual([
+      expect.objectContaining({
+        path: 'incidentDate',
+        code: 'notice_too_late',
+        params: { deadline: '2028-12-31' },
+      }),
+    ]);
     clock = new Date('2026-11-27T04:00:00Z');
   });
 
@@ -321,7 +347,8 @@ describe('full-chain IP insurance over HTTP', () => {
       404,
     );
     expect((await portal.call('GET', `/policies/${id}`, { as: asEnterprise(p.other) })).status).toBe(404);
-    expect((await portal.call('GET', `/policies/${id}`, { as: asLender(p.lender) })).status).toBe(403);
+    // A lender that is not the guarantee's beneficiary is told the policy does not exist.
+    expect((await portal.call('GET', `/policies/${id}`, { as: asLender(p.lender) })).status).toBe(404);
     expect((await portal.call('GET', '/policies/nope', { as: office })).status).toBe(404);
 
     const stale = await portal.call('POST', `/policies/${id}/issue`, {
@@ -450,7 +477,7 @@ describe('full-chain IP insurance over HTTP', () => {
       ).status,
     ).toBe(404);
 
-    const claim = await file({ claimedFen: 1_000 });
+    const claim = await file({ line: 'infringement_loss', claimedFen: 1_000 });
     expect(claim.status).toBe(201);
     const settle = (body: unknown, as: CallOptions['as'] = insurer(), headers: Record<string, string> = {}) =>
       portal.call('POST', `/claims/${claim.body.id}/settle`, { as, body, headers });
@@ -466,7 +493,7 @@ describe('full-chain IP insurance over HTTP', () => {
       404,
     );
     expect((await portal.call('GET', `/claims/${claim.body.id}`, { as: asLender(p.lender) })).status).toBe(
-      403,
+      404,
     );
 
     const applied = await apply(applicationBody(p.insurer, [asset1]));

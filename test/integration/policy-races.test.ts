@@ -44,7 +44,7 @@ describe('insurance under concurrent writers (DynamoDB Local)', () => {
 
   it('10 concurrent settlements of 30% each: exactly 3 paid, the rest 422, cover never exceeded', async () => {
     const policyId = await activePolicy(portal, p, [asset], {
-      coverages: [{ line: 'infringement_loss', sumInsuredFen: COVER + 50_000, deductibleFen: 50_000 }],
+      coverages: [{ line: 'infringement_loss', sumInsuredFen: COVER, deductibleFen: 0 }],
     });
     const claims = await fileClaims(policyId, 10, 300_000);
     const results = await Promise.all(
@@ -55,8 +55,9 @@ describe('insurance under concurrent writers (DynamoDB Local)', () => {
     const statuses = results.map((r) => r.status).sort();
     expect(statuses).toEqual([200, 200, 200, 422, 422, 422, 422, 422, 422, 422]);
     for (const refused of results.filter((r) => r.status === 422))
-      expect(refused.body.errors[0]).toEqual({
+      expect(refused.body.errors[0]).toMatchObject({
         path: 'paidFen',
+        code: 'above_remaining_cover',
         message: expect.stringMatching(
           /remaining cover of line infringement_loss: (100000|400000|700000) fen/,
         ),
@@ -84,6 +85,69 @@ describe('insurance under concurrent writers (DynamoDB Local)', () => {
     expect(rest.map((r) => r.status).sort()).toEqual([200, 422, 422]);
     const after = await portal.call('GET', `/policies/${policyId}`, { as: asEnterprise(p.holder) });
     expect(after.body.coverages[0].paidFen).toBe(COVER);
+  });
+
+  it('eight concurrent payments on assessed claims against one line pay at most the cover, exactly', async () => {
+    const policyId = await activePolicy(portal, p, [asset], {
+      coverages: [
+        { line: 'infringement_loss', sumInsuredFen: COVER, deductibleFen: 10_000, payoutRatioBps: 9_000 },
+      ],
+    });
+    // Each claim of 400 000 may be paid floor((400 000 − 10 000) × 0.9) = 351 000; 300 000 is approved.
+    const claims = await fileClaims(policyId, 8, 400_000);
+    for (const id of claims) {
+      const insurer = asInsurer(p.insurer);
+      expect((await portal.call('POST', `/claims/${id}/investigate`, { as: insurer, body: {} })).status).toBe(
+        200,
+      );
+      const assessed = await portal.call('POST', `/claims/${id}/assess`, {
+        as: insurer,
+        body: { approvedFen: 300_000 },
+      });
+      expect(assessed.status, JSON.stringify(assessed.body)).toBe(200);
+    }
+    const results = await Promise.all(
+      claims.map((id) =>
+        portal.call('POST', `/claims/${id}/pay`, { as: asInsurer(p.insurer), body: { amountFen: 300_000 } }),
+      ),
+    );
+    const paid = results.filter((r) => r.status === 200);
+    // ⌊1 000 000 / 300 000⌋ = 3 payments fit; the other five are refused with what was left when they ran.
+    expect(paid).toHaveLength(3);
+    expect(results.filter((r) => r.status === 422)).toHaveLength(5);
+    for (const r of paid) expect(r.body).toMatchObject({ status: 'paid', paidFen: 300_000, reserveFen: 0 });
+    const view = await portal.call('GET', `/policies/${policyId}`, { as: asEnterprise(p.holder) });
+    expect(view.body.coverages[0].paidFen).toBe(900_000);
+
+    // The last 100 000 is paid in part on one claim, exactly; one more fen is refused.
+    const open = claims.filter((id) => !paid.some((r) => r.body.id === id));
+    const part = await Promise.all(
+      open.slice(0, 3).map((id) =>
+        portal.call('POST', `/claims/${id}/pay`, {
+          as: asInsurer(p.insurer),
+          body: { amountFen: 100_000 },
+        }),
+      ),
+    );
+    expect(part.map((r) => r.status).sort()).toEqual([200, 422, 422]);
+    expect(part.find((r) => r.status === 200)!.body).toMatchObject({
+      status: 'partially_paid',
+      paidFen: 100_000,
+      reserveFen: 200_000,
+    });
+    const oneMore = await portal.call('POST', `/claims/${open[3]}/pay`, {
+      as: asInsurer(p.insurer),
+      body: { amountFen: 1 },
+    });
+    expect(oneMore.status).toBe(422);
+    expect(oneMore.body.remainingFen).toBe(0);
+    const final = await portal.call('GET', `/policies/${policyId}`, { as: asEnterprise(p.holder) });
+    expect(final.body.coverages[0].paidFen).toBe(COVER);
+    const byClaims = final.body.claims.reduce(
+      (s: number, c: { paidFen?: number }) => s + (c.paidFen ?? 0),
+      0,
+    );
+    expect(byClaims).toBe(COVER);
   });
 
   it('settles one claim at most once under concurrent settle and deny', async () => {

@@ -20,7 +20,8 @@ const AT = clock.toISOString();
 const YEAR = 2026;
 /** applicationBody's lines: enforcement_cost 1 000 000 (deductible 100 000) and infringement_loss 5 000 000. */
 const SUM_INSURED = 1_000_000 + 5_000_000;
-const ENFORCEMENT_LIMIT = 1_000_000 - 100_000;
+// The line's aggregate: the deductible comes off each claim, not off the line.
+const ENFORCEMENT_LIMIT = 1_000_000;
 
 const GET = 'GetItemCommand';
 const BATCH_GET = 'BatchGetItemCommand';
@@ -241,8 +242,10 @@ describe('policy and claim writes on DynamoDB Local: what is stored, in how many
       to: 'paid',
       data: { paidFen: 400_000 },
     });
-    expect(await item(`FACT#CLAIM_PAID#${YEAR}`, `${AT}#${claimId}`)).toMatchObject({
+    expect(await item(`FACT#CLAIM_PAID#${YEAR}`, `${AT}#${claimId}#1`)).toMatchObject({
       policyId,
+      insurerId: p.insurer,
+      seq: 1,
       line: 'enforcement_cost',
       paidFen: 400_000,
     });
@@ -253,7 +256,7 @@ describe('policy and claim writes on DynamoDB Local: what is stored, in how many
     });
     const over = await call('POST', `/claims/${second.body.id}/settle`, {
       as: insurer(),
-      body: { paidFen: 600_000 },
+      body: { paidFen: 700_000 },
     });
     expect(over.res.status).toBe(422);
     expect(over.res.body.remainingFen).toBe(ENFORCEMENT_LIMIT - 400_000);

@@ -6,9 +6,11 @@ import {
   lineLimit,
   maxPaidBefore,
   maxPeriodEnd,
+  payableFen,
+  paymentIssues,
   periodIssues,
   remainingCover,
-  settlementIssues,
+  reopenIssues,
 } from '../../shared/domain/coverage.js';
 import { CLAIM_STATUSES, type Coverage, POLICY_STATUSES } from '../../shared/domain/policy.js';
 import {
@@ -25,18 +27,24 @@ import {
 const ROLES: ActorRole[] = ['enterprise', 'lender', 'insurer', 'ipoffice', 'system'];
 
 /** The expected policy table, written out independently of the implementation's table. */
-const POLICY_EXPECTED: Record<string, { role: ActorRole; from: (string | null)[]; to: string }> = {
-  apply: { role: 'enterprise', from: [null], to: 'applied' },
-  issue: { role: 'insurer', from: ['applied'], to: 'active' },
-  decline: { role: 'insurer', from: ['applied'], to: 'declined' },
-  cancel: { role: 'enterprise', from: ['applied', 'active'], to: 'cancelled' },
-  expire: { role: 'system', from: ['active'], to: 'expired' },
-  file_claim: { role: 'enterprise', from: ['active'], to: 'active' },
+type Expected = Record<string, { roles: ActorRole[]; from: (string | null)[]; to: string }>;
+const POLICY_EXPECTED: Expected = {
+  apply: { roles: ['enterprise'], from: [null], to: 'applied' },
+  issue: { roles: ['insurer'], from: ['applied'], to: 'active' },
+  decline: { roles: ['insurer'], from: ['applied'], to: 'declined' },
+  cancel: { roles: ['enterprise'], from: ['applied', 'active'], to: 'cancelled' },
+  terminate: { roles: ['insurer'], from: ['active'], to: 'cancelled' },
+  expire: { roles: ['system'], from: ['active'], to: 'expired' },
 };
-const CLAIM_EXPECTED: Record<string, { role: ActorRole; from: (string | null)[]; to: string }> = {
-  file: { role: 'enterprise', from: [null], to: 'filed' },
-  settle: { role: 'insurer', from: ['filed'], to: 'paid' },
-  deny: { role: 'insurer', from: ['filed'], to: 'denied' },
+const CLAIM_EXPECTED: Expected = {
+  file: { roles: ['enterprise', 'lender', 'system'], from: [null], to: 'filed' },
+  investigate: { roles: ['insurer'], from: ['filed'], to: 'under_investigation' },
+  assess: { roles: ['insurer'], from: ['under_investigation'], to: 'assessed' },
+  pay_in_part: { roles: ['insurer'], from: ['assessed', 'partially_paid'], to: 'partially_paid' },
+  pay_in_full: { roles: ['insurer'], from: ['assessed', 'partially_paid'], to: 'paid' },
+  settle: { roles: ['insurer'], from: ['filed', 'under_investigation'], to: 'paid' },
+  deny: { roles: ['insurer'], from: ['filed', 'under_investigation', 'assessed'], to: 'denied' },
+  reopen: { roles: ['enterprise', 'lender'], from: ['paid', 'denied'], to: 'under_investigation' },
 };
 
 describe('policy state machine', () => {
@@ -47,7 +55,7 @@ describe('policy state machine', () => {
         it(`${action} by ${role} from ${state}`, () => {
           const expected = POLICY_EXPECTED[action]!;
           const result = policyTransition(state, action, role);
-          if (role !== expected.role) expect(result).toEqual({ ok: false, error: 'forbidden' });
+          if (!expected.roles.includes(role)) expect(result).toEqual({ ok: false, error: 'forbidden' });
           else if (!expected.from.includes(state))
             expect(result).toEqual({ ok: false, error: 'invalid_state' });
           else expect(result).toEqual({ ok: true, to: expected.to });
@@ -64,7 +72,7 @@ describe('policy state machine', () => {
 
   it('lists the actions from each state and has terminal states', () => {
     expect(policyActionsFrom('applied').sort()).toEqual(['cancel', 'decline', 'issue']);
-    expect(policyActionsFrom('active').sort()).toEqual(['cancel', 'expire', 'file_claim']);
+    expect(policyActionsFrom('active').sort()).toEqual(['cancel', 'expire', 'terminate']);
     for (const terminal of ['declined', 'cancelled', 'expired'] as const)
       expect(policyActionsFrom(terminal)).toEqual([]);
   });
@@ -93,6 +101,14 @@ describe('policy state machine', () => {
     ).toThrow();
     expect(() => replayPolicy([step('apply', 'insurer', null, 'applied')])).toThrow(/forbidden/);
     expect(() => replayPolicy([step('apply', 'enterprise', null, 'active')])).toThrow(/records to=active/);
+    // An operation (a claim filing) keeps the state; one that claims to change it is refused.
+    expect(() =>
+      replayPolicy([
+        step('apply', 'enterprise', null, 'applied'),
+        step('issue', 'insurer', 'applied', 'active'),
+        step('file_claim', 'enterprise', 'active', 'expired'),
+      ]),
+    ).toThrow(/operation file_claim/);
   });
 });
 
@@ -103,7 +119,7 @@ describe('claim state machine', () => {
         it(`${action} by ${role} from ${state}`, () => {
           const expected = CLAIM_EXPECTED[action]!;
           const result = claimTransition(state, action, role);
-          if (role !== expected.role) expect(result).toEqual({ ok: false, error: 'forbidden' });
+          if (!expected.roles.includes(role)) expect(result).toEqual({ ok: false, error: 'forbidden' });
           else if (!expected.from.includes(state))
             expect(result).toEqual({ ok: false, error: 'invalid_state' });
           else expect(result).toEqual({ ok: true, to: expected.to });
@@ -116,6 +132,18 @@ describe('claim state machine', () => {
         { action: 'settle', actor: { role: 'insurer' } },
       ]),
     ).toBe('paid');
+    expect(
+      replayClaim([
+        { action: 'file', actor: { role: 'system' } },
+        { action: 'investigate', actor: { role: 'insurer' } },
+        { action: 'assess', actor: { role: 'insurer' } },
+        { action: 'pay_in_part', actor: { role: 'insurer' } },
+        { action: 'pay_in_part', actor: { role: 'insurer' } },
+        { action: 'pay_in_full', actor: { role: 'insurer' } },
+        { action: 'reopen', actor: { role: 'lender' } },
+        { action: 'deny', actor: { role: 'insurer' } },
+      ]),
+    ).toBe('denied');
     expect(() =>
       replayClaim([
         { action: 'file', actor: { role: 'enterprise' } },
@@ -129,33 +157,52 @@ describe('claim state machine', () => {
 describe('coverage math', () => {
   const line: Coverage = { line: 'enforcement_cost', sumInsuredFen: 1_000_000, deductibleFen: 100_000 };
 
-  it('pays at most sum insured minus deductible over all claims', () => {
-    expect(lineLimit(line)).toBe(900_000);
-    expect(remainingCover(line, 0)).toBe(900_000);
-    expect(remainingCover(line, 850_000)).toBe(50_000);
-    expect(remainingCover(line, 900_000)).toBe(0);
-    expect(maxPaidBefore(line, 300_000)).toBe(600_000);
-    expect(maxPaidBefore(line, 900_000)).toBe(0);
-    expect(maxPaidBefore(line, 900_001)).toBe(-1);
+  it('pays at most the sum insured over all claims (the aggregate)', () => {
+    expect(lineLimit(line)).toBe(1_000_000);
+    expect(remainingCover(line, 0)).toBe(1_000_000);
+    expect(remainingCover(line, 950_000)).toBe(50_000);
+    expect(remainingCover(line, 1_000_000)).toBe(0);
+    expect(maxPaidBefore(line, 300_000)).toBe(700_000);
+    expect(maxPaidBefore(line, 1_000_000)).toBe(0);
+    expect(maxPaidBefore(line, 1_000_001)).toBe(-1);
   });
 
-  it('checks a settlement against the claim and the remaining cover', () => {
-    expect(settlementIssues(line, 0, { claimedFen: 500_000 }, 500_000)).toEqual([]);
-    expect(settlementIssues(line, 850_000, { claimedFen: 500_000 }, 50_000)).toEqual([]);
-    expect(settlementIssues(line, 850_000, { claimedFen: 500_000 }, 50_001)).toEqual([
-      { path: 'paidFen', message: 'exceeds the remaining cover of line enforcement_cost: 50000 fen' },
-    ]);
-    expect(settlementIssues(line, 0, { claimedFen: 10 }, 11).map((i) => i.message)).toEqual([
-      'must not exceed the claimed 10 fen',
-    ]);
-    expect(settlementIssues(line, 0, { claimedFen: 10 }, 0)).toHaveLength(1);
-    // Sums near the safe-integer limit stay exact.
-    const big: Coverage = {
-      line: 'infringement_loss',
+  it('takes the deductible off each claim, then the payout ratio, then the per-claim limit', () => {
+    expect(payableFen(line, 500_000)).toBe(400_000);
+    expect(payableFen(line, 100_000)).toBe(0);
+    expect(payableFen(line, 99_999)).toBe(0);
+    const shared = { ...line, payoutRatioBps: 8_000, perClaimLimitFen: 300_000 };
+    expect(payableFen(shared, 300_001)).toBe(160_000); // floor(200001 × 0.8) = 160000.8 → 160000
+    expect(payableFen(shared, 600_000)).toBe(300_000); // 400000 capped
+    // Exact at the top of the safe-integer range, checked in BigInt.
+    const huge = {
+      line: 'infringement_loss' as const,
       sumInsuredFen: Number.MAX_SAFE_INTEGER,
-      deductibleFen: 1,
+      deductibleFen: 7,
     };
-    expect(remainingCover(big, Number.MAX_SAFE_INTEGER - 2)).toBe(1);
+    const ratio = 3_333;
+    expect(payableFen({ ...huge, payoutRatioBps: ratio }, Number.MAX_SAFE_INTEGER)).toBe(
+      Number(((BigInt(Number.MAX_SAFE_INTEGER) - 7n) * BigInt(ratio)) / 10_000n),
+    );
+  });
+
+  it('checks a payment against the approved amount and the remaining cover', () => {
+    const claim = { approvedFen: 400_000, paidFen: 100_000 };
+    expect(paymentIssues(line, 'amountFen', claim, 0, 300_000)).toEqual([]);
+    expect(paymentIssues(line, 'amountFen', claim, 0, 300_001).map((i) => i.code)).toEqual([
+      'above_approved',
+    ]);
+    expect(paymentIssues(line, 'amountFen', claim, 950_000, 50_001).map((i) => i.code)).toEqual([
+      'above_remaining_cover',
+    ]);
+    expect(paymentIssues(line, 'paidFen', claim, 0, 0).map((i) => i.path)).toEqual(['paidFen']);
+  });
+
+  it('reopens within a year of closing', () => {
+    expect(reopenIssues({ closedOn: '2026-02-28' }, '2027-02-28')).toEqual([]);
+    expect(reopenIssues({ closedOn: '2026-02-28' }, '2027-03-01').map((i) => i.code)).toEqual([
+      'reopen_too_late',
+    ]);
   });
 
   it('checks lines and the pledge pairing', () => {
@@ -193,18 +240,32 @@ describe('coverage math', () => {
     ]);
   });
 
-  it('checks claims: covered line, incident in period and not in the future', () => {
+  it('checks claims: covered line and claimant, incident in cover and not in the future, notice in time', () => {
     const policy = { coverages: [line], periodStart: '2026-01-01', periodEnd: '2026-12-31' };
     const claim = { line: 'enforcement_cost' as const, claimedFen: 1, incidentDate: '2026-01-01' };
-    expect(claimIssues(policy, claim, '2026-06-01')).toEqual([]);
-    expect(claimIssues(policy, { ...claim, incidentDate: '2026-12-31' }, '2027-01-05')).toEqual([]);
-    expect(claimIssues(policy, { ...claim, incidentDate: '2025-12-31' }, '2026-06-01')).toHaveLength(1);
-    expect(claimIssues(policy, { ...claim, incidentDate: '2027-01-01' }, '2027-06-01')).toHaveLength(1);
-    expect(claimIssues(policy, { ...claim, incidentDate: '2026-06-02' }, '2026-06-01')[0]?.message).toContain(
-      'after today',
-    );
+    const on = (today: string) => ({ today, claimant: 'enterprise' as const });
+    expect(claimIssues(policy, claim, on('2026-06-01'))).toEqual([]);
+    expect(claimIssues(policy, { ...claim, incidentDate: '2026-12-31' }, on('2027-01-05'))).toEqual([]);
+    expect(claimIssues(policy, { ...claim, incidentDate: '2025-12-31' }, on('2026-06-01'))).toHaveLength(1);
+    expect(claimIssues(policy, { ...claim, incidentDate: '2027-01-01' }, on('2027-06-01'))).toHaveLength(1);
     expect(
-      claimIssues(policy, { ...claim, line: 'overseas_enforcement', claimedFen: 0 }, '2026-06-01'),
+      claimIssues(policy, { ...claim, incidentDate: '2026-06-02' }, on('2026-06-01'))[0]?.message,
+    ).toContain('after today');
+    expect(
+      claimIssues(policy, { ...claim, line: 'overseas_enforcement', claimedFen: 0 }, on('2026-06-01')),
     ).toHaveLength(2);
+    // Two years after periodEnd, inclusive.
+    expect(claimIssues(policy, claim, on('2028-12-31'))).toEqual([]);
+    expect(claimIssues(policy, claim, on('2029-01-01')).map((i) => i.code)).toEqual(['notice_too_late']);
+    // A cancelled policy covers through the day it was cancelled.
+    const cancelled = { ...policy, cancelledOn: '2026-03-31' };
+    expect(claimIssues(cancelled, { ...claim, incidentDate: '2026-03-31' }, on('2026-06-01'))).toEqual([]);
+    expect(
+      claimIssues(cancelled, { ...claim, incidentDate: '2026-04-01' }, on('2026-06-01')).map((i) => i.code),
+    ).toEqual(['incident_outside_cover']);
+    // The lender claims on the guarantee line only, the holder on every other.
+    expect(
+      claimIssues(policy, claim, { today: '2026-06-01', claimant: 'lender' }).map((i) => i.code),
+    ).toEqual(['not_your_line']);
   });
 });

@@ -1,7 +1,7 @@
 import { actorOf, type Role } from '../../auth/principal.js';
 import { CLAIM_STATUSES } from '../../domain/policy.js';
-import { CLAIM_MACHINE } from '../../domain/policy-state-machine.js';
-import { actOnClaim, type ClaimActionBody, getClaim, listClaims } from '../../usecases/claims.js';
+import { CLAIM_MACHINE, type ClaimAction } from '../../domain/policy-state-machine.js';
+import { actOnClaim, type ClaimActionBody, getClaim, listClaims, payClaim } from '../../usecases/claims.js';
 import { useCaseContext } from '../../usecases/context.js';
 import {
   errorResponses,
@@ -21,23 +21,54 @@ import { addRoute, createRoute } from '../route.js';
 import * as z from '../zod.js';
 import { ClaimSchema } from './insurance-schemas.js';
 
+const Reason = z.string().trim().min(1).max(1000);
+
 const ACTIONS = [
   {
-    action: 'settle',
-    summary: 'Pay a filed claim: filed → paid',
+    action: 'investigate',
+    summary: 'Start investigating a notified claim: filed → under_investigation',
     description:
-      "`paidFen` is 1 fen up to the claimed amount and never more than the line's sum insured minus its " +
-      'deductible minus what the line already paid — enforced atomically, so concurrent settlements cannot ' +
-      'exceed the cover; over the remaining cover → 422 stating the remainder (`remainingFen`).',
+      'An optional initial `reserveFen` (what you expect to pay) within what the claim may be paid.',
+    schema: z.strictObject({ reserveFen: Fen.optional() }).openapi('ClaimInvestigation'),
+    required: false,
+  },
+  {
+    action: 'assess',
+    summary: 'Assess a claim under investigation: under_investigation → assessed',
+    description:
+      '`approvedFen` ≥ 1 and ≤ min(perClaimLimit, floor((claimed − deductible) × payoutRatio / 10000)), and not ' +
+      'below what a reopened claim was already paid; it becomes the reserve until paid.',
+    schema: z.strictObject({ approvedFen: Fen }).openapi('ClaimAssessment'),
+    required: true,
+  },
+  {
+    action: 'settle',
+    summary: 'Assess and pay in one step: filed or under_investigation → paid',
+    description:
+      '`paidFen` ≥ 1, at most what the claim may be paid and the line’s remaining cover (its sum insured less ' +
+      'what its claims were paid) — enforced atomically, so concurrent payments cannot exceed the cover; over ' +
+      'the remaining cover → 422 stating the remainder (`remainingFen`).',
     schema: z.strictObject({ paidFen: Fen }).openapi('ClaimSettlement'),
+    required: true,
   },
   {
     action: 'deny',
-    summary: 'Deny a filed claim: filed → denied',
+    summary: 'Deny a claim: filed, under_investigation or assessed → denied',
     description: undefined,
-    schema: z.strictObject({ reason: z.string().trim().min(1).max(1000) }).openapi('ClaimDenial'),
+    schema: z.strictObject({ reason: Reason }).openapi('ClaimDenial'),
+    required: true,
+  },
+  {
+    action: 'reopen',
+    summary: 'Reopen your paid or denied claim within a year: → under_investigation',
+    description: 'The claimant only (the holder, or the lender of a guarantee claim).',
+    schema: z.strictObject({ reason: Reason }).openapi('ClaimReopening'),
+    required: true,
   },
 ] as const;
+
+const rolesOf = (action: ClaimAction): Role[] =>
+  CLAIM_MACHINE.row(action).roles.filter((r): r is Role => r !== 'system');
 
 /** Claims of policies: the holder, the addressed insurer and the IP office see one. */
 export function registerClaimRoutes(app: PortalApp): void {
@@ -49,7 +80,8 @@ export function registerClaimRoutes(app: PortalApp): void {
       path: '/claims',
       summary: "Claims you may see: your policies', those addressed to your company, or all (IP office)",
       description:
-        'Grouped by status, newest first within a status; `status=filed` is an insurer’s work queue.',
+        'Grouped by status, newest first within a status; `status=filed`, `under_investigation`, `assessed` and ' +
+        '`partially_paid` are an insurer’s work queues.',
       tags: ['insurance'],
       request: { query: PageQuerySchema.extend({ status: z.enum(CLAIM_STATUSES).optional() }) },
       responses: { 200: jsonResponse(pageOf(ClaimSchema, 'ClaimPage'), 'A page'), ...errorResponses },
@@ -66,7 +98,7 @@ export function registerClaimRoutes(app: PortalApp): void {
 
   addRoute(
     app,
-    ['enterprise', 'insurer', 'ipoffice'],
+    ['enterprise', 'lender', 'insurer', 'ipoffice'],
     createRoute({
       method: 'get',
       path: '/claims/{id}',
@@ -87,21 +119,18 @@ export function registerClaimRoutes(app: PortalApp): void {
     },
   );
 
-  for (const { action, summary, description, schema } of ACTIONS)
+  for (const { action, summary, description, schema, required } of ACTIONS)
     addRoute(
       app,
-      CLAIM_MACHINE.row(action).roles.filter((r): r is Role => r !== 'system'),
+      rolesOf(action),
       createRoute({
         method: 'post',
         path: `/claims/{id}/${action}`,
         summary,
         ...(description ? { description } : {}),
         tags: ['insurance'],
-        request: { params: IdParam, headers: IfMatchHeader, body: jsonBody(schema) },
-        responses: {
-          200: jsonResponse(ClaimSchema, action === 'settle' ? 'Paid' : 'Denied'),
-          ...errorResponses,
-        },
+        request: { params: IdParam, headers: IfMatchHeader, body: jsonBody(schema, required) },
+        responses: { 200: jsonResponse(ClaimSchema, 'The claim after the step'), ...errorResponses },
       }),
       async (c) =>
         respond(
@@ -113,7 +142,7 @@ export function registerClaimRoutes(app: PortalApp): void {
               {
                 id: c.req.valid('param').id,
                 action,
-                body: c.req.valid('json') as ClaimActionBody,
+                body: (c.req.valid('json') ?? {}) as ClaimActionBody,
                 expectedVersion: expectedVersion(c),
               },
               idem,
@@ -122,4 +151,41 @@ export function registerClaimRoutes(app: PortalApp): void {
         ),
       { idempotent: true },
     );
+
+  addRoute(
+    app,
+    rolesOf('pay_in_part'),
+    createRoute({
+      method: 'post',
+      path: '/claims/{id}/pay',
+      summary: 'Pay on an assessed claim: → partially_paid, or paid once the approved amount is paid',
+      description:
+        '`amountFen` ≥ 1, at most the approved amount not yet paid and the line’s remaining cover (enforced ' +
+        'atomically; over it → 422 with `remainingFen`).',
+      tags: ['insurance'],
+      request: {
+        params: IdParam,
+        headers: IfMatchHeader,
+        body: jsonBody(z.strictObject({ amountFen: Fen }).openapi('ClaimPayment')),
+      },
+      responses: { 200: jsonResponse(ClaimSchema, 'The claim after the payment'), ...errorResponses },
+    }),
+    async (c) =>
+      respond(
+        c,
+        (idem) =>
+          payClaim(
+            useCaseContext(c.get('deps')),
+            actorOf(c.get('principal')),
+            {
+              id: c.req.valid('param').id,
+              amountFen: c.req.valid('json').amountFen,
+              expectedVersion: expectedVersion(c),
+            },
+            idem,
+          ),
+        (claim) => ({ status: 200, body: claim, version: claim.version }),
+      ),
+    { idempotent: true },
+  );
 }

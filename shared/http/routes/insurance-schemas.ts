@@ -15,6 +15,8 @@ export const HistoryEventSchema = z
     claimId: z.string().optional(),
     reason: z.string().optional(),
     paidFen: z.number().int().optional(),
+    approvedFen: z.number().int().optional(),
+    amountFen: z.number().int().optional(),
   })
   .openapi('HistoryEvent');
 
@@ -24,6 +26,11 @@ export const ClaimSchema = z
     policyId: z.string(),
     holder: z.string(),
     insurerId: z.string(),
+    beneficiaryLenderId: z
+      .string()
+      .optional()
+      .openapi({ description: 'On a guarantee claim: the lender paid' }),
+    claimant: z.object({ role: z.enum(['enterprise', 'lender']), org: z.string() }).optional(),
     line: z.enum(COVERAGE_LINES),
     claimedFen: z.number().int(),
     incidentDate: z.string(),
@@ -34,13 +41,24 @@ export const ClaimSchema = z
         line: z.enum(COVERAGE_LINES),
         sumInsuredFen: z.number().int(),
         deductibleFen: z.number().int(),
+        payoutRatioBps: z.number().int().optional(),
+        perClaimLimitFen: z.number().int().optional(),
       })
       .optional()
       .openapi({ description: 'The claimed line’s cover as issued' }),
+    reserveFen: z.number().int().optional().openapi({ description: 'What the insurer expects still to pay' }),
+    approvedFen: z.number().int().optional(),
     paidFen: z.number().int().optional(),
-    settledAt: z.string().optional(),
+    payments: z.array(z.object({ at: z.string(), amountFen: z.number().int() })).optional(),
+    assessedAt: z.string().optional(),
+    settledAt: z.string().optional().openapi({ description: 'The last payment' }),
     denyReason: z.string().optional(),
     deniedAt: z.string().optional(),
+    closedOn: z
+      .string()
+      .optional()
+      .openapi({ description: 'Paid or denied on; reopenable for a year after' }),
+    reopenReason: z.string().optional(),
     history: z.array(HistoryEventSchema).optional(),
     ...storedFields,
   })

@@ -211,6 +211,9 @@ const PledgeDetailSchema = PledgeSchema.extend({
   allowedActions: z
     .array(z.enum(PLEDGE_ACTIONS))
     .openapi({ description: 'Actions the caller’s role may take from the current state' }),
+  guarantees: z
+    .array(z.object({ policyId: z.string(), insurerId: z.string() }))
+    .openapi({ description: 'Guarantee insurance policies applied for on the loan' }),
 }).openapi('PledgeDetail');
 
 const Reason = z.string().trim().min(1).max(1000);
@@ -353,12 +356,14 @@ export function registerPledgeRoutes(app: PortalApp): void {
 
   addRoute(
     app,
-    ['enterprise', 'lender', 'ipoffice'],
+    ['enterprise', 'lender', 'insurer', 'ipoffice'],
     createRoute({
       method: 'get',
       path: '/pledges/{id}',
-      summary: 'One pledge with its full history',
-      description: 'For its applicant, its addressed lender and the IP office; anyone else gets 404.',
+      summary: 'One pledge with its full history and its guarantee policies',
+      description:
+        'For its applicant, its addressed lender, an insurer asked to guarantee it and the IP office; anyone ' +
+        'else gets 404.',
       tags: ['pledges'],
       request: { params: IdParam },
       responses: { 200: jsonResponse(PledgeDetailSchema, 'The pledge'), ...errorResponses },
@@ -368,7 +373,12 @@ export function registerPledgeRoutes(app: PortalApp): void {
       const detail = await getPledge(useCaseContext(c.get('deps')), actorOf(c.get('principal')), id);
       c.header('ETag', etagOf(detail.pledge.version));
       return c.json(
-        { ...pledgeView(detail.pledge), history: detail.history, allowedActions: detail.allowedActions },
+        {
+          ...pledgeView(detail.pledge),
+          history: detail.history,
+          allowedActions: detail.allowedActions,
+          guarantees: detail.guarantees,
+        },
         200,
       );
     },
@@ -628,7 +638,7 @@ export function registerLoanRoutes(app: PortalApp): void {
 
   addRoute(
     app,
-    ['enterprise', 'lender', 'ipoffice'],
+    ['enterprise', 'lender', 'insurer', 'ipoffice'],
     createRoute({
       method: 'get',
       path: '/pledges/{id}/schedule',
@@ -696,7 +706,7 @@ export function registerLoanRoutes(app: PortalApp): void {
 
   addRoute(
     app,
-    ['enterprise', 'lender', 'ipoffice'],
+    ['enterprise', 'lender', 'insurer', 'ipoffice'],
     createRoute({
       method: 'get',
       path: '/pledges/{id}/repayments',

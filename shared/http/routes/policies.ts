@@ -37,7 +37,17 @@ const Id = z.string().min(1).max(100);
 const CoverageInput = z.strictObject({
   line: z.enum(COVERAGE_LINES),
   sumInsuredFen: Fen,
-  deductibleFen: Fen.optional().openapi({ description: 'Default 0' }),
+  deductibleFen: Fen.optional().openapi({ description: 'Taken off each claim (default 0)' }),
+  payoutRatioBps: z
+    .number()
+    .int()
+    .min(1)
+    .max(10_000)
+    .optional()
+    .openapi({ description: 'Share of each claim above the deductible that is paid (default 10000)' }),
+  perClaimLimitFen: Fen.optional().openapi({
+    description: 'The most one claim pays (≤ sumInsuredFen; default: only the aggregate)',
+  }),
 });
 
 const unique =
@@ -86,6 +96,8 @@ const PolicySchema = z
         line: z.enum(COVERAGE_LINES),
         sumInsuredFen: z.number().int(),
         deductibleFen: z.number().int(),
+        payoutRatioBps: z.number().int().optional(),
+        perClaimLimitFen: z.number().int().optional(),
         paidFen: z.number().int(),
       }),
     ),
@@ -99,6 +111,16 @@ const PolicySchema = z
     issuedAt: z.string().optional(),
     declineReason: z.string().optional(),
     cancelReason: z.string().optional(),
+    cancelledOn: z
+      .string()
+      .optional()
+      .openapi({ description: 'The day an active policy’s cover ended early' }),
+    cancelledBy: z.enum(['holder', 'insurer']).optional(),
+    refundFen: z.number().int().optional().openapi({
+      description: 'Unexpired premium refunded: floor(premium × unexpired days / period days)',
+    }),
+    renewalOf: z.string().optional(),
+    renewedBy: z.string().optional(),
     claimCount: z.number().int(),
     claims: z.array(ClaimSchema).optional().openapi({ description: 'On GET /policies/{id}' }),
     history: z.array(HistoryEventSchema).optional().openapi({ description: 'On GET /policies/{id}' }),
@@ -137,7 +159,7 @@ function policyView(policy: Policy, extra: { claims?: Claim[]; history?: History
 }
 
 /** People only: the expiry is the system's. */
-const rolesFor = (action: 'issue' | 'decline' | 'cancel'): Role[] =>
+const rolesFor = (action: 'issue' | 'decline' | 'cancel' | 'terminate'): Role[] =>
   POLICY_MACHINE.row(action).roles.filter((r): r is Role => r !== 'system');
 
 const ACTIONS = [
@@ -153,8 +175,14 @@ const ACTIONS = [
   },
   {
     action: 'cancel',
-    summary: 'Cancel your policy: applied or active → cancelled (active cover ends now)',
+    summary:
+      'Cancel your policy: applied or active → cancelled (active cover ends today, the rest is refunded)',
     body: { schema: CancelInput, required: false },
+  },
+  {
+    action: 'terminate',
+    summary: 'Terminate a policy you issued: active → cancelled (cover ends today, the rest is refunded)',
+    body: { schema: ReasonInput, required: true },
   },
 ] as const;
 
@@ -220,11 +248,13 @@ export function registerPolicyRoutes(app: PortalApp): void {
 
   addRoute(
     app,
-    ['enterprise', 'insurer', 'ipoffice'],
+    ['enterprise', 'lender', 'insurer', 'ipoffice'],
     createRoute({
       method: 'get',
       path: '/policies/{id}',
       summary: 'A policy with per-line paid amounts, its claims and its history',
+      description:
+        'For its holder, its insurer, the IP office and — on a guarantee — the lender it benefits.',
       tags: ['insurance'],
       request: { params: IdParam },
       responses: { 200: jsonResponse(PolicySchema, 'The policy'), ...errorResponses },
@@ -247,7 +277,9 @@ export function registerPolicyRoutes(app: PortalApp): void {
         summary,
         description:
           'Wrong role → 403; not the holder / addressed insurer → 404; wrong state → 409 with `currentState`; ' +
-          'stale If-Match → 412. Honours Idempotency-Key.',
+          'stale If-Match → 412. Ending an active policy early records `cancelledOn` and `refundFen`; the holder ' +
+          'of a guarantee cannot cancel it while its loan runs (409 `guarantee_loan_outstanding`). Honours ' +
+          'Idempotency-Key.',
         tags: ['insurance'],
         request: { params: IdParam, headers: IfMatchHeader, body: jsonBody(body.schema, body.required) },
         responses: { 200: jsonResponse(PolicySchema, 'The policy after the action'), ...errorResponses },
@@ -274,14 +306,15 @@ export function registerPolicyRoutes(app: PortalApp): void {
 
   addRoute(
     app,
-    ['enterprise'],
+    ['enterprise', 'lender'],
     createRoute({
       method: 'post',
       path: '/policies/{id}/claims',
-      summary: 'File a claim on your active policy',
+      summary: 'Notify a claim: the holder on its lines, the beneficiary lender on the guarantee line',
       description:
-        'The line must be covered and the incident inside the policy period and not after today (each failure in ' +
-        'one 422); a policy that is not active answers 409 with its current state.',
+        'Occurrence cover: the policy may be active, expired, or cancelled after the incident; the incident lies ' +
+        'inside the cover (periodStart through periodEnd, or the day cover ended) and not after today, and today ' +
+        'is at most two years after periodEnd (each failure in one 422). A policy that never gave cover answers 409.',
       tags: ['insurance'],
       request: { params: IdParam, body: jsonBody(ClaimInput) },
       responses: { 201: jsonResponse(ClaimSchema, 'Filed'), ...errorResponses },

@@ -12,8 +12,11 @@ export interface Consumer {
   /** Part of the marker key: renaming a consumer re-applies every event still being delivered. */
   name: string;
   handles(event: DomainEvent): boolean;
-  /** The writes the event brings: a function of the event alone, so a retry writes the same. At most 99 items. */
-  effect(event: DomainEvent, store: Store): TxItem[];
+  /**
+   * The writes the event brings, at most 99 items: a function of the event alone, so a retry writes the same — or,
+   * for a consumer that runs use cases of its own (each idempotent by itself), what it did, with no writes.
+   */
+  effect(event: DomainEvent, store: Store): TxItem[] | Promise<TxItem[]>;
 }
 
 export type Consumption = 'applied' | 'duplicate' | 'ignored';
@@ -41,7 +44,7 @@ export async function consume(store: Store, consumer: Consumer, event: DomainEve
     ),
   };
   try {
-    await store.transact([...consumer.effect(event, store), marker]);
+    await store.transact([...(await consumer.effect(event, store)), marker]);
     return 'applied';
   } catch (error) {
     if (error instanceof ConditionsFailed && error.has(MARKER_TAG)) return 'duplicate';

@@ -1,0 +1,65 @@
+/**
+ * Pledge-financing guarantee insurance (质押融资保证保险) after a default: the lender's claim on each guarantee
+ * policy of the loan is opened by the system, for what the borrower owed on the day of the default. The claim's id
+ * is derived from the loan and the policy, so however often the default is delivered the claim is filed once.
+ */
+import { createHash } from 'node:crypto';
+import { SYSTEM_ACTOR } from '../domain/actor.js';
+import { businessDateClock } from '../domain/clock.js';
+import { coverageOf } from '../domain/coverage.js';
+import type { IsoDate } from '../domain/dates.js';
+import { DomainError } from '../domain/errors.js';
+import { owedOn } from '../domain/loan.js';
+import type { Pledge } from '../domain/pledge.js';
+import type { Claim, Policy } from '../domain/policy.js';
+import type { Store } from '../store/toolkit.js';
+import { jobContext } from './context.js';
+import { guaranteesOf } from './pledges.js';
+import { fileClaim } from './policies.js';
+
+/** The id of the guarantee claim a default opens on one policy. */
+export const guaranteeClaimId = (pledgeId: string, policyId: string): string =>
+  `gc-${createHash('sha256').update(`${pledgeId}\u0000${policyId}`).digest('hex').slice(0, 32)}`;
+
+/**
+ * Files the lender's claim on every guarantee policy of the pledge that covers the day of the default. A policy
+ * that gives no cover that day (never issued, declined, ended before it) is passed over; so is a claim already
+ * filed. Answers the claims filed now.
+ */
+export async function openGuaranteeClaims(
+  store: Store,
+  pledgeId: string,
+  defaultedOn: IsoDate,
+  at: Date,
+): Promise<Claim[]> {
+  const uc = jobContext(
+    { db: store.db, tableName: store.tableName },
+    businessDateClock(defaultedOn, () => at),
+  );
+  const pledge = await uc.engine.load<Pledge>('pledge', pledgeId);
+  if (!pledge) return [];
+  const owedFen = pledge.loan ? owedOn(pledge.loan, defaultedOn).totalFen : (pledge.approvedAmountFen ?? 0);
+  const filed: Claim[] = [];
+  for (const { policyId } of await guaranteesOf(uc, pledgeId)) {
+    const policy = await uc.engine.load<Policy>('policy', policyId);
+    if (!policy || !coverageOf(policy, 'pledge_guarantee') || owedFen <= 0) continue;
+    try {
+      filed.push(
+        await fileClaim(uc, SYSTEM_ACTOR, {
+          policyId,
+          claimId: guaranteeClaimId(pledgeId, policyId),
+          input: {
+            line: 'pledge_guarantee',
+            claimedFen: owedFen,
+            incidentDate: defaultedOn,
+            description: `Pledge loan ${pledgeId} was declared in default on ${defaultedOn}; owed ${owedFen} fen.`,
+          },
+        }),
+      );
+    } catch (error) {
+      // Filed before (the same id), or no cover that day: nothing to open on this policy.
+      if (!(error instanceof DomainError)) throw error;
+    }
+  }
+  return filed;
+}
