@@ -31,13 +31,16 @@ export const lineLimit = (c: Pick<Coverage, 'sumInsuredFen'>): number => c.sumIn
 export const remainingCover = (c: Pick<Coverage, 'sumInsuredFen'>, paidSoFar: number): number =>
   Math.max(0, lineLimit(c) - paidSoFar);
 
-/** What one claim of `claimedFen` may be paid on its line: deductible off, payout ratio, per-claim limit. */
+/**
+ * What one claim of `claimedFen` may be paid on its line: deductible off, payout ratio, per-claim limit, and never
+ * more than the line's whole sum insured (what its other claims took is the payment's business).
+ */
 export function payableFen(c: Coverage, claimedFen: number): number {
   const aboveDeductible = Math.max(0, claimedFen - c.deductibleFen);
   const ratioBps = c.payoutRatioBps ?? FULL_RATIO_BPS;
   // In BigInt: any safe-integer amount times a ratio overflows 2^53, and a fen must never be lost to rounding.
   const afterRatio = Number((BigInt(aboveDeductible) * BigInt(ratioBps)) / BigInt(FULL_RATIO_BPS));
-  return Math.min(afterRatio, c.perClaimLimitFen ?? afterRatio);
+  return Math.min(afterRatio, c.perClaimLimitFen ?? afterRatio, c.sumInsuredFen);
 }
 
 /** The latest allowed `periodEnd` for a period starting on `periodStart`. */

@@ -171,6 +171,7 @@ describe('coverage math', () => {
     expect(payableFen(line, 500_000)).toBe(400_000);
     expect(payableFen(line, 100_000)).toBe(0);
     expect(payableFen(line, 99_999)).toBe(0);
+    expect(payableFen(line, 5_000_000)).toBe(1_000_000); // never more than the line's whole sum insured
     const shared = { ...line, payoutRatioBps: 8_000, perClaimLimitFen: 300_000 };
     expect(payableFen(shared, 300_001)).toBe(160_000); // floor(200001 × 0.8) = 160000.8 → 160000
     expect(payableFen(shared, 600_000)).toBe(300_000); // 400000 capped
