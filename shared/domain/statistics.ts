@@ -205,7 +205,14 @@ export interface StatsSnapshot {
     sumInsuredFen: number;
     premiumFen: number;
     claimsPaidFen: number;
+    /** floor(claims paid × 10000 / premium), both of the year; 0 without premium. */
+    lossRatioBps: number;
     byLine: Record<string, number>;
+    claimsPaidByLine: Record<string, number>;
+    /** Per insurer: the premium of its policies issued in the year, its claims paid in the year, their ratio. */
+    premiumByInsurer: Record<string, number>;
+    claimsPaidByInsurer: Record<string, number>;
+    lossRatioBpsByInsurer: Record<string, number>;
   };
   portfolio: {
     patentsInForce: Record<PatentType, number>;
@@ -289,30 +296,69 @@ export function loanBookFigures(entries: readonly LoanBookEntry[]): LoanBookFigu
   return figures;
 }
 
+/** floor(paid × 10000 / premium) in BigInt (both may be large); no premium, no ratio (0). */
+export const lossRatioBps = (paidFen: number, premiumFen: number): number =>
+  premiumFen > 0 ? Number((BigInt(paidFen) * 10_000n) / BigInt(premiumFen)) : 0;
+
+/** Facts written before the insurer was recorded on them count under this key. */
+export const UNKNOWN_INSURER = '-';
+
 export function insuranceFigures(
   policies: readonly PolicyIssuedFact[],
   claims: readonly ClaimPaidFact[],
 ): StatsSnapshot['insurance'] {
   const byLine = zeros(COVERAGE_LINES);
+  const claimsPaidByLine = zeros(COVERAGE_LINES);
+  const premiumByInsurer: Record<string, number> = {};
+  const claimsPaidByInsurer: Record<string, number> = {};
   let sumInsuredFen = 0;
-  for (const policy of policies)
+  for (const policy of policies) {
     for (const c of policy.coverages) {
       addTo(byLine, c.line, c.sumInsuredFen, 'insurance.byLine');
       sumInsuredFen = addExact(sumInsuredFen, c.sumInsuredFen, 'insurance.sumInsuredFen');
     }
+    addTo(
+      premiumByInsurer,
+      policy.insurerId ?? UNKNOWN_INSURER,
+      policy.premiumFen,
+      'insurance.premiumByInsurer',
+    );
+  }
+  for (const claim of claims) {
+    addTo(claimsPaidByLine, claim.line, claim.paidFen, 'insurance.claimsPaidByLine');
+    addTo(
+      claimsPaidByInsurer,
+      claim.insurerId ?? UNKNOWN_INSURER,
+      claim.paidFen,
+      'insurance.claimsPaidByInsurer',
+    );
+  }
+  const premiumFen = sumExact(
+    policies.map((p) => p.premiumFen),
+    'insurance.premiumFen',
+  );
+  const claimsPaidFen = sumExact(
+    claims.map((c) => c.paidFen),
+    'insurance.claimsPaidFen',
+  );
+  const insurers = sortedKeys({ ...premiumByInsurer, ...claimsPaidByInsurer });
   return {
     policiesIssued: policies.length,
     insuredEnterprises: new Set(policies.map((p) => p.holder)).size,
     sumInsuredFen,
-    premiumFen: sumExact(
-      policies.map((p) => p.premiumFen),
-      'insurance.premiumFen',
-    ),
-    claimsPaidFen: sumExact(
-      claims.map((c) => c.paidFen),
-      'insurance.claimsPaidFen',
-    ),
+    premiumFen,
+    claimsPaidFen,
+    lossRatioBps: lossRatioBps(claimsPaidFen, premiumFen),
     byLine,
+    claimsPaidByLine,
+    premiumByInsurer: sortedKeys(premiumByInsurer),
+    claimsPaidByInsurer: sortedKeys(claimsPaidByInsurer),
+    lossRatioBpsByInsurer: Object.fromEntries(
+      Object.keys(insurers).map((id) => [
+        id,
+        lossRatioBps(claimsPaidByInsurer[id] ?? 0, premiumByInsurer[id] ?? 0),
+      ]),
+    ),
   };
 }
 

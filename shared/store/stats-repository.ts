@@ -46,14 +46,14 @@ export class StatsRepository {
 
   async policyFacts(year: number): Promise<PolicyIssuedFact[]> {
     const items = await this.store.queryPartition(policyFactsPartition(year), undefined, {
-      attributes: ['policyId', 'issuedAt', 'holder', 'coverages', 'premiumFen'],
+      attributes: ['policyId', 'issuedAt', 'holder', 'insurerId', 'coverages', 'premiumFen'],
     });
     return items as unknown as PolicyIssuedFact[];
   }
 
   async claimFacts(year: number): Promise<ClaimPaidFact[]> {
     const items = await this.store.queryPartition(claimFactsPartition(year), undefined, {
-      attributes: ['claimId', 'paidAt', 'policyId', 'line', 'paidFen'],
+      attributes: ['claimId', 'seq', 'paidAt', 'policyId', 'insurerId', 'line', 'paidFen'],
     });
     return items as unknown as ClaimPaidFact[];
   }

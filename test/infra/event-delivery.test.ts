@@ -99,7 +99,7 @@ describe('event delivery (PortalStack)', () => {
     });
   });
 
-  it.each(['audit-feed', 'notifier'])(
+  it.each(['audit-feed', 'notifier', 'guarantee-claims'])(
     'routes every portal event on the bus to the %s consumer, with retries and the failure queue',
     (name) => {
       const [consumerId, consumer] = functionBy(template, name);

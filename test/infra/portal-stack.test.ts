@@ -371,9 +371,9 @@ describe('cdk-nag AwsSolutions', () => {
     expect(acknowledged.map((a) => `${a.id} ${a.where}`).sort()).toEqual(
       [
         ...PUBLIC_ROUTES.map((p) => `AwsSolutions-APIG4 AWS::ApiGatewayV2::Route GET ${p}`),
-        // the API, the five scheduled jobs, the event publisher, the two consumers (audit feed, notifier) and the
-        // webhook deliverer, whose queue mapping sits under it
-        ...Array(10).fill('AwsSolutions-L1 AWS::Lambda::Function'),
+        // the API, the five scheduled jobs, the event publisher, the three consumers (audit feed, notifier,
+        // guarantee claims) and the webhook deliverer, whose queue mapping sits under it
+        ...Array(11).fill('AwsSolutions-L1 AWS::Lambda::Function'),
         'AwsSolutions-L1 AWS::Lambda::EventSourceMapping',
         // web hosting (infra/web-hosting.ts): the access-log bucket, the distribution without WAF, geo
         // restriction or custom certificate, and CDK's own note on the log bucket's LogDeliveryWrite ACL

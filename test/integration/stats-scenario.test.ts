@@ -15,6 +15,7 @@ import {
   pledgeRegisteredFact,
   policyIssuedFact,
 } from '../../shared/store/stats-facts.js';
+import { insuranceBreakdown } from '../support/insurance-figures.js';
 import { type CallResult, createTestPortal, type TestPortal } from '../support/portal.js';
 
 /**
@@ -470,9 +471,9 @@ async function play(portal: TestPortal, s: Scenario): Promise<Tally> {
           },
         });
         expectStatus(filed, 201, 'claim');
-        const remaining =
-          coverage.sumInsuredFen - coverage.deductibleFen - (paidOnLine.get(coverage.line) ?? 0);
-        const payable = Math.min(claim.claimedFen, remaining);
+        // The deductible comes off each claim; the line pays at most its sum insured over all its claims.
+        const remaining = coverage.sumInsuredFen - (paidOnLine.get(coverage.line) ?? 0);
+        const payable = Math.min(claim.claimedFen - coverage.deductibleFen, remaining);
         if (claim.outcome === 'paid' && payable >= 1) {
           const paidFen = Math.max(1, Math.floor((payable * claim.paidPermille) / 1000));
           expectStatus(
@@ -745,6 +746,15 @@ function bruteForce(items: Item[], now: Date) {
   const grantYear = (a: Item) =>
     String(a.kind === 'trademark' ? a.registrationDate : a.grantDate).slice(0, 4);
 
+  // Every payment on a claim in the year (a claim of v1's kind, without its list, was one settlement).
+  const payments = of('claim').flatMap((c) =>
+    (
+      (c.payments as { at: string; amountFen: number }[] | undefined) ??
+      (c.status === 'paid' ? [{ at: c.settledAt as string, amountFen: c.paidFen as number }] : [])
+    )
+      .filter((x) => inYear(x.at))
+      .map((x) => ({ insurerId: c.insurerId, line: String(c.line), paidFen: x.amountFen })),
+  );
   return {
     asOf: now.toISOString(),
     date,
@@ -768,12 +778,9 @@ function bruteForce(items: Item[], now: Date) {
       insuredEnterprises: new Set(issued.map((p) => p.holder)).size,
       sumInsuredFen: sum(Object.values(byLine)),
       premiumFen: sum(issued.map((p) => p.premiumFen as number)),
-      claimsPaidFen: sum(
-        of('claim')
-          .filter((c) => c.status === 'paid' && inYear(c.settledAt))
-          .map((c) => c.paidFen as number),
-      ),
+      claimsPaidFen: sum(payments.map((c) => c.paidFen)),
       byLine,
+      ...insuranceBreakdown(issued as { insurerId?: unknown; premiumFen: number }[], payments),
     },
     portfolio: {
       patentsInForce: {

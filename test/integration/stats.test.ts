@@ -17,6 +17,7 @@ import {
   portfolioDelta,
 } from '../../shared/store/stats-facts.js';
 import type { WriteItem } from '../../shared/store/toolkit.js';
+import { insuranceBreakdown } from '../support/insurance-figures.js';
 import { createTestPortal, type TestPortal } from '../support/portal.js';
 
 /** 2026-06-16 01:30 in Asia/Shanghai: the daily run's time. */
@@ -212,6 +213,7 @@ function bruteForce(s: Scenario) {
       premiumFen: sum(policies.map((p) => p.premiumFen)),
       claimsPaidFen: sum(claims.map((c) => c.paidFen)),
       byLine,
+      ...insuranceBreakdown(policies, claims),
     },
     portfolio: {
       patentsInForce: {

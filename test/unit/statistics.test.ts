@@ -211,6 +211,19 @@ describe('insurance, portfolio and designations', () => {
       sumInsuredFen: 3_500,
       premiumFen: 35,
       claimsPaidFen: 70,
+      lossRatioBps: 20_000, // 70 paid on 35 of premium: 200%
+      claimsPaidByLine: {
+        application_cost: 0,
+        enforcement_cost: 70,
+        infringement_loss: 0,
+        infringement_liability: 0,
+        overseas_enforcement: 0,
+        pledge_guarantee: 0,
+      },
+      // Facts without an insurer (written before it was recorded) count under '-'.
+      premiumByInsurer: { '-': 35 },
+      claimsPaidByInsurer: { '-': 70 },
+      lossRatioBpsByInsurer: { '-': 20_000 },
       byLine: {
         application_cost: 0,
         enforcement_cost: 1_500,

@@ -3,7 +3,7 @@ import { type ComponentChildren, createContext, type JSX } from 'preact';
 import { useCallback, useContext, useEffect, useRef, useState } from 'preact/hooks';
 import { type ApiClient, asProblem, type PortalConfig, type Problem, type Session } from './api';
 import { formatDate, formatDateTime, type TextKey, useI18n } from './i18n';
-import { exactYuan, formatFen, parseYuan } from './money';
+import { exactYuan, fenToYuanText, formatFen, parseYuan } from './money';
 
 export interface Portal {
   api: ApiClient;
@@ -119,7 +119,13 @@ export function localized(problem: Problem, tx: (prefix: string, value: string) 
       if (!sentence || sentence === e.code) return e;
       return {
         ...e,
-        message: sentence.replace(/\{(\w+)\}/g, (_, name: string) => String(e.params?.[name] ?? '')),
+        message: sentence.replace(/\{(\w+)\}/g, (_, name: string) => {
+          const value = e.params?.[name];
+          // Amounts travel in fen; the reader reads yuan.
+          return name.endsWith('Fen') && typeof value === 'number'
+            ? fenToYuanText(value)
+            : String(value ?? '');
+        }),
       };
     }),
   };

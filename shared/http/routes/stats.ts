@@ -49,7 +49,15 @@ const SnapshotSchema = z
       sumInsuredFen: z.number().int(),
       premiumFen: z.number().int(),
       claimsPaidFen: z.number().int(),
+      lossRatioBps: z
+        .number()
+        .int()
+        .openapi({ description: 'floor(claims paid × 10000 / premium); 0 without premium' }),
       byLine: FenMap,
+      claimsPaidByLine: FenMap,
+      premiumByInsurer: FenMap,
+      claimsPaidByInsurer: FenMap,
+      lossRatioBpsByInsurer: z.record(z.string(), z.number().int()),
     }),
     portfolio: z.object({
       patentsInForce: z.object({

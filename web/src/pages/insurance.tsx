@@ -144,6 +144,15 @@ export function ClaimsQueue() {
               { head: t('policy.holder'), cell: (c) => c.holder },
               { head: t('policy.line'), cell: (c) => tx('line', c.line) },
               { head: t('claim.claimed'), cell: (c) => <Money fen={c.claimedFen} /> },
+              {
+                head: t('claim.approved'),
+                cell: (c) => (c.approvedFen === undefined ? '—' : <Money fen={c.approvedFen} />),
+              },
+              { head: t('claim.paid'), cell: (c) => <Money fen={c.paidFen ?? 0} /> },
+              {
+                head: t('claim.reserve'),
+                cell: (c) => (c.reserveFen === undefined ? '—' : <Money fen={c.reserveFen} />),
+              },
               { head: t('claim.incidentDate'), cell: (c) => <DateText value={c.incidentDate} /> },
               { head: t('app.status'), cell: (c) => <Status kind="claimStatus" value={c.status} /> },
               {
@@ -420,6 +429,17 @@ export function PolicyDetailPage({ id }: { id: string }) {
           {p.pledgeId && (
             <Fact label={t('policy.pledge')}>
               <Link to={`pledges/${p.pledgeId}`}>{p.pledgeId}</Link>
+              {p.beneficiaryLenderId && ` · ${p.beneficiaryLenderId}`}
+            </Fact>
+          )}
+          {p.cancelledOn && (
+            <Fact label={t('policy.cancelledOn')}>
+              <DateText value={p.cancelledOn} />
+            </Fact>
+          )}
+          {p.refundFen !== undefined && (
+            <Fact label={t('policy.refund')}>
+              <Money fen={p.refundFen} />
             </Fact>
           )}
           <Fact label={t('policy.assets')}>{p.assetIds.length}</Fact>
@@ -457,7 +477,7 @@ function PolicyActions({ policy: p, role, onDone }: { policy: Policy; role: stri
   const { t } = useI18n();
   const { api } = usePortal();
   const submit = useSubmit();
-  const [open, setOpen] = useState<'issue' | 'decline' | null>(null);
+  const [open, setOpen] = useState<'issue' | 'decline' | 'terminate' | null>(null);
   const [f, setF] = useState<Record<string, string>>({});
   const set = (name: string) => (value: string) => setF((prev) => ({ ...prev, [name]: value }));
   useEffect(() => {
@@ -469,8 +489,9 @@ function PolicyActions({ policy: p, role, onDone }: { policy: Policy; role: stri
     onDone();
   };
   const insurerMay = role === 'insurer' && p.status === 'applied';
+  const insurerMayEnd = role === 'insurer' && p.status === 'active';
   const holderMay = role === 'enterprise' && (p.status === 'applied' || p.status === 'active');
-  if (!insurerMay && !holderMay) return null;
+  if (!insurerMay && !insurerMayEnd && !holderMay) return null;
 
   const issue = (e: Event) => {
     e.preventDefault();
@@ -489,10 +510,12 @@ function PolicyActions({ policy: p, role, onDone }: { policy: Policy; role: stri
       t('app.done'),
     );
   };
+  /** Decline an application or terminate an active policy: both with a reason. */
   const decline = (e: Event) => {
     e.preventDefault();
+    const path = open === 'terminate' ? '/policies/{id}/terminate' : '/policies/{id}/decline';
     void submit.run(
-      () => api.POST('/policies/{id}/decline', { ...opts, body: { reason: f.reason ?? '' } }),
+      () => api.POST(path, { ...opts, body: { reason: f.reason ?? '' } }),
       after,
       t('app.done'),
     );
@@ -523,6 +546,16 @@ function PolicyActions({ policy: p, role, onDone }: { policy: Policy; role: stri
               {t('policy.decline')}
             </button>
           </>
+        )}
+        {insurerMayEnd && (
+          <button
+            type="button"
+            class="danger"
+            aria-expanded={open === 'terminate'}
+            onClick={() => setOpen('terminate')}
+          >
+            {t('policy.terminate')}
+          </button>
         )}
         {holderMay && (
           <button
@@ -565,8 +598,8 @@ function PolicyActions({ policy: p, role, onDone }: { policy: Policy; role: stri
           </div>
         </form>
       )}
-      {open === 'decline' && (
-        <form class="grid" noValidate onSubmit={decline} aria-label={t('policy.decline')}>
+      {(open === 'decline' || open === 'terminate') && (
+        <form class="grid" noValidate onSubmit={decline} aria-label={t(`policy.${open}`)}>
           <TextField
             name="reason"
             label={labels.reason}
@@ -578,7 +611,7 @@ function PolicyActions({ policy: p, role, onDone }: { policy: Policy; role: stri
           />
           <div class="buttons">
             <button type="submit" class="danger" disabled={submit.busy}>
-              {t('policy.decline')} ✓
+              {t(`policy.${open}`)} ✓
             </button>
           </div>
         </form>
@@ -593,7 +626,9 @@ function Claims({ policy: p, role, onDone }: { policy: Policy; role: string; onD
   return (
     <section class="card" aria-labelledby="claims-list-h">
       <h2 id="claims-list-h">{t('policy.claims')}</h2>
-      {role === 'enterprise' && p.status === 'active' && <FileClaim policy={p} onFiled={onDone} />}
+      {(role === 'enterprise' || role === 'lender') && p.status !== 'applied' && p.status !== 'declined' && (
+        <FileClaim policy={p} role={role} onFiled={onDone} />
+      )}
       {claims.length === 0 && <p class="muted">{t('app.empty')}</p>}
       {claims.map((c) => (
         <article key={c.id} class="claim" data-claim={c.id}>
@@ -605,29 +640,27 @@ function Claims({ policy: p, role, onDone }: { policy: Policy; role: string; onD
             <DateTimeText value={c.createdAt} />
           </p>
           <p>{c.description}</p>
-          {c.paidFen !== undefined && (
-            <p>
-              {t('claim.paid')}: <Money fen={c.paidFen} />
-            </p>
-          )}
+          <ClaimFigures claim={c} />
           {c.denyReason && (
             <p class="problem">
               <strong>{t('claim.denyReason')}:</strong> {c.denyReason}
             </p>
           )}
-          {role === 'insurer' && c.status === 'filed' && <SettleClaim claim={c} policy={p} onDone={onDone} />}
+          <ClaimSteps claim={c} role={role} onDone={onDone} />
         </article>
       ))}
     </section>
   );
 }
 
-function FileClaim({ policy: p, onFiled }: { policy: Policy; onFiled: () => void }) {
+function FileClaim({ policy: p, role, onFiled }: { policy: Policy; role: string; onFiled: () => void }) {
   const { t, tx } = useI18n();
   const { api } = usePortal();
   const submit = useSubmit();
+  // The lender claims on the guarantee line, the holder on the others.
+  const lines = p.coverages.filter((c) => (c.line === 'pledge_guarantee') === (role === 'lender'));
   const [f, setF] = useState({
-    line: p.coverages[0]?.line ?? '',
+    line: lines[0]?.line ?? '',
     claimedFen: '',
     incidentDate: today(),
     description: '',
@@ -674,7 +707,7 @@ function FileClaim({ policy: p, onFiled }: { policy: Policy; onFiled: () => void
           value={f.line}
           onChange={set('line')}
           error={err('line')}
-          options={p.coverages.map((c) => ({ value: c.line, label: tx('line', c.line) }))}
+          options={lines.map((c) => ({ value: c.line, label: tx('line', c.line) }))}
         />
         <MoneyField
           name="claimedFen"
@@ -708,65 +741,131 @@ function FileClaim({ policy: p, onFiled }: { policy: Policy; onFiled: () => void
   );
 }
 
-function SettleClaim({ claim: c, policy: p, onDone }: { claim: Claim; policy: Policy; onDone: () => void }) {
+type Step = 'investigate' | 'assess' | 'pay' | 'settle' | 'deny' | 'reopen';
+/** The field each step's amount goes in (investigate's reserve is optional). */
+const AMOUNT_OF: Partial<Record<Step, 'reserveFen' | 'approvedFen' | 'amountFen' | 'paidFen'>> = {
+  investigate: 'reserveFen',
+  assess: 'approvedFen',
+  pay: 'amountFen',
+  settle: 'paidFen',
+};
+
+/** What the caller may do with the claim now: the insurer handles it, its claimant may reopen it. */
+function stepsFor(c: Claim, role: string): Step[] {
+  if (role === 'insurer')
+    return (
+      (
+        {
+          filed: ['investigate', 'settle', 'deny'],
+          under_investigation: ['assess', 'settle', 'deny'],
+          assessed: ['pay', 'deny'],
+          partially_paid: ['pay'],
+        } as Record<string, Step[]>
+      )[c.status] ?? []
+    );
+  const claimant = c.claimant?.role ?? 'enterprise';
+  return role === claimant && (c.status === 'paid' || c.status === 'denied') ? ['reopen'] : [];
+}
+
+/** The claim's amounts, where they are known: claimed, approved, paid, and the reserve still set aside. */
+function ClaimFigures({ claim: c }: { claim: Claim }) {
+  const { t } = useI18n();
+  return (
+    <p class="figures">
+      {t('claim.claimed')}: <Money fen={c.claimedFen} />
+      {c.approvedFen !== undefined && (
+        <>
+          {' '}
+          · {t('claim.approved')}: <Money fen={c.approvedFen} />
+        </>
+      )}
+      {c.paidFen !== undefined && (
+        <>
+          {' '}
+          · {t('claim.paid')}: <Money fen={c.paidFen} />
+        </>
+      )}
+      {c.reserveFen !== undefined && (
+        <>
+          {' '}
+          · {t('claim.reserve')}: <Money fen={c.reserveFen} />
+        </>
+      )}
+    </p>
+  );
+}
+
+/** One form for the claim's next steps: an amount, a reason, and a button per step the caller may take. */
+function ClaimSteps({ claim: c, role, onDone }: { claim: Claim; role: string; onDone: () => void }) {
   const { t } = useI18n();
   const { api } = usePortal();
   const submit = useSubmit();
-  const coverage = p.coverages.find((x) => x.line === c.line);
-  const remaining = coverage
-    ? Math.max(0, coverage.sumInsuredFen - coverage.deductibleFen - coverage.paidFen)
-    : 0;
-  const [paid, setPaid] = useState(fenToYuanText(Math.min(c.claimedFen, remaining)));
+  const steps = stepsFor(c, role);
+  const unpaid = Math.max(0, (c.approvedFen ?? 0) - (c.paidFen ?? 0));
+  const [amount, setAmount] = useState(unpaid > 0 ? fenToYuanText(unpaid) : '');
   const [reason, setReason] = useState('');
-  const opts = { params: { path: { id: c.id }, header: { 'if-match': `"${c.version}"` } } };
-  const settle = (e: Event) => {
-    e.preventDefault();
-    const money = readYuan({ paidFen: paid }, t);
-    if (!money.ok) return submit.setProblem(money.problem);
+  if (steps.length === 0) return null;
+  const needsAmount = steps.some((s) => AMOUNT_OF[s]);
+  const needsReason = steps.includes('deny') || steps.includes('reopen');
+  const take = (step: Step) => {
+    const field = AMOUNT_OF[step];
+    let body: Record<string, unknown> = {};
+    if (field && (step !== 'investigate' || amount.trim() !== '')) {
+      const money = readYuan({ [field]: amount }, t);
+      if (!money.ok) return submit.setProblem(money.problem);
+      body = { [field]: money.fen[field] };
+    }
+    if (step === 'deny' || step === 'reopen') body = { reason };
+    const opts = { params: { path: { id: c.id }, header: { 'if-match': `"${c.version}"` } }, body } as never;
     void submit.run(
-      () => api.POST('/claims/{id}/settle', { ...opts, body: { paidFen: money.fen.paidFen! } }),
+      () => api.POST(`/claims/{id}/${step}` as '/claims/{id}/deny', opts),
       onDone,
       t('app.done'),
     );
   };
-  const deny = () =>
-    void submit.run(
-      () => api.POST('/claims/{id}/deny', { ...opts, body: { reason } }),
-      onDone,
-      t('app.done'),
-    );
+  const labels = {
+    reserveFen: t('claim.reserve'),
+    approvedFen: t('claim.approved'),
+    amountFen: t('claim.amount'),
+    paidFen: t('claim.paid'),
+    reason: steps.includes('reopen') ? t('claim.reopenReason') : t('claim.denyReason'),
+  };
   return (
-    <form class="grid" noValidate onSubmit={settle} aria-label={t('claim.settle')}>
-      <ProblemBox
-        problem={submit.problem}
-        labels={{ paidFen: t('claim.paid'), reason: t('claim.denyReason') }}
-      />
-      <p class="wide">
-        {t('claim.remaining')}: <Money fen={remaining} />
-      </p>
-      <MoneyField
-        name="paidFen"
-        label={t('claim.paid')}
-        required
-        value={paid}
-        onInput={setPaid}
-        error={fieldError(submit.problem, 'paidFen')}
-      />
-      <TextField
-        name="reason"
-        label={t('claim.denyReason')}
-        multiline
-        value={reason}
-        onInput={setReason}
-        error={fieldError(submit.problem, 'reason')}
-      />
+    <form class="grid" noValidate onSubmit={(e) => e.preventDefault()} aria-label={t('claim.queue')}>
+      <ProblemBox problem={submit.problem} labels={labels} />
+      {needsAmount && (
+        <MoneyField
+          name="amount"
+          label={t('claim.amount')}
+          value={amount}
+          onInput={setAmount}
+          error={['reserveFen', 'approvedFen', 'amountFen', 'paidFen']
+            .map((f) => fieldError(submit.problem, f))
+            .find(Boolean)}
+        />
+      )}
+      {needsReason && (
+        <TextField
+          name="reason"
+          label={labels.reason}
+          multiline
+          value={reason}
+          onInput={setReason}
+          error={fieldError(submit.problem, 'reason')}
+        />
+      )}
       <div class="buttons">
-        <button type="submit" disabled={submit.busy}>
-          {t('claim.settle')}
-        </button>
-        <button type="button" class="danger" disabled={submit.busy} onClick={deny}>
-          {t('claim.deny')}
-        </button>
+        {steps.map((step) => (
+          <button
+            key={step}
+            type="button"
+            class={step === 'deny' ? 'danger' : undefined}
+            disabled={submit.busy}
+            onClick={() => take(step)}
+          >
+            {t(`claim.${step}` as TextKey)}
+          </button>
+        ))}
       </div>
     </form>
   );

@@ -401,6 +401,16 @@ export function PledgeDetailPage({ id }: { id: string }) {
               )}
             </>
           )}
+          {p.guarantees.length > 0 && (
+            <Fact label={t('pledge.guarantees')}>
+              {p.guarantees.map((g, i) => (
+                <span key={g.policyId}>
+                  {i > 0 && ', '}
+                  <Link to={`policies/${g.policyId}`}>{g.insurerId}</Link>
+                </span>
+              ))}
+            </Fact>
+          )}
         </dl>
         {p.rejectionReason && (
           <p class="problem" data-testid="rejection">
