@@ -702,7 +702,8 @@ export function planCity(now: Date = new Date()): CityPlan {
     const guaranteed = enterprise.pledges.find(
       (p) => p.fate === 'active' && !enterprise.policies.some((q) => q.guaranteedPledgeKey === p.key),
     );
-    const withGuarantee = guaranteed !== undefined && rng.chance(0.25);
+    // A guarantee cannot be cancelled while its loan runs, so a policy cancelled after issue guarantees nothing.
+    const withGuarantee = guaranteed !== undefined && rng.chance(0.25) && fate !== 'issued_then_cancelled';
     const lineCount = withGuarantee ? rng.int(1, 2) : rng.int(1, 3);
     const plainLines = rng.sampleWithout(PLAIN_LINE_WEIGHTS, lineCount).map((i) => PLAIN_LINES[i]!);
     const lines: CoverageLine[] = withGuarantee ? ['pledge_guarantee', ...plainLines] : plainLines;
@@ -723,16 +724,22 @@ export function planCity(now: Date = new Date()): CityPlan {
     const claims: PlannedClaim[] = [];
     if (claimed) {
       const paidOnLine = new Map<CoverageLine, number>();
+      // The company claims on its own lines; a guarantee's claims are the bank's, opened by a default.
+      const claimable = coverages.filter((c) => c.line !== 'pledge_guarantee');
       for (let c = rng.int(1, 2); c > 0; c--) {
-        const coverage = rng.pick(coverages);
-        const limit = coverage.sumInsuredFen - coverage.deductibleFen - (paidOnLine.get(coverage.line) ?? 0);
-        const claimedFen = Math.max(100, Math.floor((limit * (0.05 + rng.next() * 0.5)) / 100) * 100);
+        const coverage = rng.pick(claimable);
+        // The deductible comes off each claim; the line pays at most its sum insured over all its claims.
+        const remaining = coverage.sumInsuredFen - (paidOnLine.get(coverage.line) ?? 0);
+        const claimedFen =
+          coverage.deductibleFen +
+          Math.max(100, Math.floor((remaining * (0.05 + rng.next() * 0.5)) / 100) * 100);
+        const payable = Math.min(claimedFen - coverage.deductibleFen, remaining);
         const drawn = rng.weighted(['paid', 'denied', 'filed'] as const, [60, 25, 15]);
-        // Paid in whole yuan, half to all of the claim, never beyond what the line has left.
-        const outcome = drawn === 'paid' && limit < 100 ? 'denied' : drawn;
+        // Paid in whole yuan, half to all of what the claim may be paid, never beyond what the line has left.
+        const outcome = drawn === 'paid' && payable < 100 ? 'denied' : drawn;
         const paidFen =
           outcome === 'paid'
-            ? Math.min(limit, Math.max(100, Math.floor((claimedFen * (0.5 + rng.next() * 0.5)) / 100) * 100))
+            ? Math.min(payable, Math.max(100, Math.floor((payable * (0.5 + rng.next() * 0.5)) / 100) * 100))
             : undefined;
         if (paidFen !== undefined)
           paidOnLine.set(coverage.line, (paidOnLine.get(coverage.line) ?? 0) + paidFen);

@@ -324,10 +324,12 @@ describe('web portal journeys (Chinese by default, English on switch)', { timeou
     await insurer.getByRole('link', { name: 'Claims', exact: true }).click();
     await insurer.getByRole('cell', { name: COMPANY }).waitFor();
     await insurer.getByRole('link', { name: 'Details' }).first().click();
-    await expect.poll(() => insurer.getByLabel('Amount paid').inputValue()).toBe('20000');
+    // Offered: what the claim may be paid — 20 000 less this line's deductible of 1 000.50, taken off each claim.
+    await expect.poll(() => insurer.getByLabel('Amount').inputValue()).toBe('18999.5');
+    await insurer.getByLabel('Amount').fill('10000');
     await insurer.getByRole('button', { name: 'Settle' }).click();
     await insurer.locator('article.claim').getByText('Paid', { exact: true }).waitFor();
-    expect(await text(insurer.locator('article.claim'))).toContain('CNY 20,000.00');
+    expect(await text(insurer.locator('article.claim'))).toContain('Amount paid: CNY 10,000.00');
   });
 
   it('bank: sets its own credit terms, refused while the classification thresholds are out of order', async () => {
@@ -396,7 +398,7 @@ describe('web portal journeys (Chinese by default, English on switch)', { timeou
     const tiles = await text(office.locator('.tiles').first());
     expect(tiles).toContain('25万元'); // new pledge financing
     expect(tiles).toContain('50万元'); // sum insured
-    expect(tiles).toContain('2万元'); // claims paid: 20,000 元
+    expect(tiles).toContain('1万元'); // claims paid: 10,000 元
     const county = await text(office.locator('figure', { hasText: '按县市区' }));
     expect(county).toContain('义乌市');
     const byLine = await text(office.locator('figure', { hasText: '按险种' }));

@@ -3,6 +3,7 @@
  * underwrites (issue with premium / decline) and settles or denies claims.
  */
 import { useEffect, useState } from 'preact/hooks';
+import { payableFen } from '../../../shared/domain/coverage';
 import { CLAIM_STATUSES, POLICY_STATUSES } from '../../../shared/domain/policy';
 import { ifMatch, type Schemas } from '../api';
 import {
@@ -646,7 +647,7 @@ function Claims({ policy: p, role, onDone }: { policy: Policy; role: string; onD
               <strong>{t('claim.denyReason')}:</strong> {c.denyReason}
             </p>
           )}
-          <ClaimSteps claim={c} role={role} onDone={onDone} />
+          <ClaimSteps claim={c} policy={p} role={role} onDone={onDone} />
         </article>
       ))}
     </section>
@@ -796,13 +797,32 @@ function ClaimFigures({ claim: c }: { claim: Claim }) {
 }
 
 /** One form for the claim's next steps: an amount, a reason, and a button per step the caller may take. */
-function ClaimSteps({ claim: c, role, onDone }: { claim: Claim; role: string; onDone: () => void }) {
+function ClaimSteps({
+  claim: c,
+  policy: p,
+  role,
+  onDone,
+}: {
+  claim: Claim;
+  policy: Policy;
+  role: string;
+  onDone: () => void;
+}) {
   const { t } = useI18n();
   const { api } = usePortal();
   const submit = useSubmit();
   const steps = stepsFor(c, role);
+  // Offered: what the assessment left unpaid, or before one, what the claim may be paid within the line's rest.
+  const coverage = p.coverages.find((x) => x.line === c.line);
   const unpaid = Math.max(0, (c.approvedFen ?? 0) - (c.paidFen ?? 0));
-  const [amount, setAmount] = useState(unpaid > 0 ? fenToYuanText(unpaid) : '');
+  const offer =
+    c.approvedFen !== undefined || !coverage
+      ? unpaid
+      : Math.min(
+          payableFen(coverage, c.claimedFen) - (c.paidFen ?? 0),
+          coverage.sumInsuredFen - coverage.paidFen,
+        );
+  const [amount, setAmount] = useState(offer > 0 ? fenToYuanText(offer) : '');
   const [reason, setReason] = useState('');
   if (steps.length === 0) return null;
   const needsAmount = steps.some((s) => AMOUNT_OF[s]);
