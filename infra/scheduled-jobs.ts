@@ -24,13 +24,14 @@ export interface ScheduledJobsProps {
 }
 
 /**
- * The scheduled functions: policy expiry, loan servicing, the collateral monitor and the statistics snapshot daily,
+ * The scheduled functions: policy expiry, renewal offers, loan servicing, the collateral monitor and the statistics
+ * snapshot daily,
  * the statistics audit weekly.
  * Each is idempotent, so EventBridge Scheduler's retries are safe.
  */
 export class ScheduledJobs extends Construct {
   readonly functions: Record<
-    'expirePolicies' | 'servicing' | 'monitor' | 'computeStats' | 'reconcileStats',
+    'expirePolicies' | 'renewals' | 'servicing' | 'monitor' | 'computeStats' | 'reconcileStats',
     PortalFunction
   >;
   readonly alarms: cloudwatch.Alarm[] = [];
@@ -59,6 +60,15 @@ export class ScheduledJobs extends Construct {
         serviceName: 'expire-policies',
         tableAccess: 'readWrite',
         cron: { minute: '5', hour: '0' },
+        timeout: Duration.minutes(5),
+      }),
+      renewals: job({
+        id: 'Renewals',
+        entry: 'renewals',
+        description: 'Renewal offers to holders of policies ending within 30 days',
+        serviceName: 'renewals',
+        tableAccess: 'readWrite',
+        cron: { minute: '15', hour: '0' },
         timeout: Duration.minutes(5),
       }),
       servicing: job({

@@ -4,9 +4,10 @@
  * in `coverage.ts`, the application's checks in `underwriting.ts`.
  */
 import type { Actor } from './actor.js';
-import { compareDates, daysBetween, type IsoDate } from './dates.js';
+import { addDays, compareDates, daysBetween, type IsoDate } from './dates.js';
 import type { HistoryEntry } from './domain-event.js';
 import { unprocessable } from './errors.js';
+import type { PolicyApplication } from './underwriting.js';
 
 /** Lines across the IP life cycle: creation, protection (enforcement, infringement), use/financing. */
 export const COVERAGE_LINES = [
@@ -84,6 +85,8 @@ export interface Policy {
   renewalOf?: string;
   /** The policy that renews this one (set when the renewal is applied for: one renewal per policy). */
   renewedBy?: string;
+  /** The business day the holder was offered a renewal (once per policy, 30 days or less before periodEnd). */
+  renewalOfferedOn?: IsoDate;
   /** Number of claims ever filed (bumped by each filing, in the same transaction). */
   claimCount: number;
   version: number;
@@ -314,4 +317,35 @@ export const newClaim = (
   version: 1,
   createdAt: ctx.now.toISOString(),
   updatedAt: ctx.now.toISOString(),
+});
+
+/** How long before the end of its period a policy is offered a renewal. */
+export const RENEWAL_NOTICE_DAYS = 30;
+
+/** An active policy not yet offered or renewed whose period ends after today and within the notice. */
+export function renewalDue(
+  policy: Pick<Policy, 'status' | 'periodEnd' | 'renewalOfferedOn' | 'renewedBy'>,
+  today: IsoDate,
+): boolean {
+  const left = daysBetween(today, policy.periodEnd);
+  return (
+    policy.status === 'active' &&
+    policy.renewalOfferedOn === undefined &&
+    policy.renewedBy === undefined &&
+    left > 0 &&
+    left <= RENEWAL_NOTICE_DAYS
+  );
+}
+
+/** The renewal's application: the same insurer, rights, pledge and (unless given) lines, from the next day. */
+export const renewalApplication = (
+  old: Policy,
+  req: { periodEnd: IsoDate; coverages?: PolicyApplication['coverages'] | undefined },
+): PolicyApplication => ({
+  insurerId: old.insurerId,
+  assetIds: old.assetIds,
+  coverages: req.coverages ?? old.coverages,
+  periodStart: addDays(old.periodEnd, 1),
+  periodEnd: req.periodEnd,
+  ...(old.pledgeId ? { pledgeId: old.pledgeId } : {}),
 });

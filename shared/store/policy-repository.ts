@@ -141,6 +141,34 @@ export class PolicyRepository {
     return { items: (out.Items ?? []).map((i) => toResource<Policy>(i)), next: out.LastEvaluatedKey };
   }
 
+  /**
+   * One page of active policies whose period ends in [from, to] (gsi3 sort key range, `active#<from>` …
+   * `active#<to>#~`; eventually consistent): the renewal offers read the next 30 days' ends this way.
+   */
+  async endingPage(
+    from: string,
+    to: string,
+    startKey: Record<string, unknown> | undefined,
+    limit = 100,
+  ): Promise<{ items: Policy[]; next: Record<string, unknown> | undefined }> {
+    const out = await this.store.db.send(
+      new QueryCommand({
+        TableName: this.store.tableName,
+        IndexName: 'gsi3',
+        KeyConditionExpression: 'gsi3pk = :pk AND gsi3sk BETWEEN :lo AND :hi',
+        ExpressionAttributeValues: {
+          ':pk': partitions.officePolicies,
+          ':lo': `${ACTIVE_POLICY_PREFIX}${from}`,
+          // '~' sorts after every id character, so the range holds every policy ending on `to`.
+          ':hi': `${ACTIVE_POLICY_PREFIX}${to}#~`,
+        },
+        ExclusiveStartKey: startKey,
+        Limit: limit,
+      }),
+    );
+    return { items: (out.Items ?? []).map((i) => toResource<Policy>(i)), next: out.LastEvaluatedKey };
+  }
+
   /** One page of every active policy (the `active#` range of the office index). */
   activePage(page: PageRequest): Promise<Page<Policy>> {
     return queryPage<Policy>({

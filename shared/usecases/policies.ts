@@ -7,7 +7,7 @@ import { type Actor, SYSTEM_ACTOR, tenantOf } from '../domain/actor.js';
 import type { Asset } from '../domain/asset.js';
 import { policyContribution, statsChange } from '../domain/contributions.js';
 import { claimIssues } from '../domain/coverage.js';
-import { compareDates } from '../domain/dates.js';
+import { compareDates, type IsoDate } from '../domain/dates.js';
 import { conflict, invalidState, notFound, unprocessable } from '../domain/errors.js';
 import type { Institution } from '../domain/institution.js';
 import type { Pledge } from '../domain/pledge.js';
@@ -25,6 +25,8 @@ import {
   type PolicyStatus,
   policyActionChanges,
   policyHistoryEvent,
+  renewalApplication,
+  renewalDue,
 } from '../domain/policy.js';
 import {
   CLAIM_MACHINE,
@@ -45,6 +47,7 @@ import {
   pledgeGuaranteeLinkKey,
   pledgeKey,
   policyClaimLinkKey,
+  policyKey,
   policyNumberKey,
 } from '../store/keys.js';
 import {
@@ -133,6 +136,25 @@ export async function applyForPolicy(
   input: PolicyApplication,
   idempotency?: IdempotencyRequest,
 ): Promise<Policy> {
+  const policy = await underwritten(uc, actor, input, { id: uc.newId(), now: uc.clock.now() }, idempotency);
+  const outcome = await uc.engine.create(POLICY_SPEC, { actor, action: 'apply', idempotency }, policy, {
+    data: applicationData(policy),
+    writes: applicationLinks(uc, policy),
+  });
+  return outcome.after;
+}
+
+/**
+ * The application as a new `applied` policy, once it passes underwriting: ONE BatchGet of the insurer, the holder,
+ * every asset and the pledge (with the idempotency record when given), every failure in one 422.
+ */
+async function underwritten(
+  uc: UseCaseContext,
+  actor: Actor,
+  input: PolicyApplication,
+  ctx: { id: string; now: Date },
+  idempotency?: IdempotencyRequest,
+): Promise<Policy> {
   const holder = (actor.org ?? '').toUpperCase();
   const items = await uc.engine.read(
     [
@@ -154,31 +176,28 @@ export async function applyForPolicy(
     assets,
     pledge: input.pledgeId ? resource<Pledge>(items.get(pledgeKey(input.pledgeId))) : undefined,
   };
-  const now = uc.clock.now();
   const issues = underwritingIssues(input, facts, { holder, today: uc.clock.today() });
   if (issues.length > 0)
     throw unprocessable('The application does not pass underwriting.', { errors: issues });
   const holderName = items.get(enterpriseKey(holder))?.name;
-  const policy = newPolicy(input, facts, {
-    id: uc.newId(),
+  return newPolicy(input, facts, {
+    ...ctx,
     holder,
-    now,
     ...(typeof holderName === 'string' ? { holderName } : {}),
     ...(facts.insurer ? { insurerName: facts.insurer.name } : {}),
   });
-  const outcome = await uc.engine.create(POLICY_SPEC, { actor, action: 'apply', idempotency }, policy, {
-    data: {
-      insurerId: policy.insurerId,
-      assetIds: policy.assetIds,
-      coverages: policy.coverages,
-      periodStart: policy.periodStart,
-      periodEnd: policy.periodEnd,
-      ...(policy.pledgeId ? { pledgeId: policy.pledgeId } : {}),
-    },
-    writes: applicationLinks(uc, policy),
-  });
-  return outcome.after;
 }
+
+/** What an application's event records. */
+const applicationData = (policy: Policy) => ({
+  insurerId: policy.insurerId,
+  assetIds: policy.assetIds,
+  coverages: policy.coverages,
+  periodStart: policy.periodStart,
+  periodEnd: policy.periodEnd,
+  ...(policy.pledgeId ? { pledgeId: policy.pledgeId } : {}),
+  ...(policy.renewalOf ? { renewalOf: policy.renewalOf } : {}),
+});
 
 /** The links an application writes: one per covered asset, and the guaranteed pledge's to the policy. */
 function applicationLinks(uc: UseCaseContext, policy: Policy): TxItem[] {
@@ -429,4 +448,99 @@ export async function fileClaim(
 function claimantOf(actor: Actor, policy: Policy): Claimant {
   if (actor.role === 'enterprise') return { role: 'enterprise', org: policy.holder };
   return { role: 'lender', org: policy.beneficiaryLenderId ?? actor.org ?? '' };
+}
+
+const RENEWAL_NOTICE: Operation<PolicyStatus> = {
+  name: 'offer_renewal',
+  verb: 'be offered a renewal',
+  roles: ['system'],
+  from: ['active'],
+  eventType: 'policy.renewal_due',
+};
+
+/**
+ * The renewal offer of one active policy ending within 30 days, by the system: records the day it was made, so
+ * each policy is offered once however often the job runs (409 when it was offered, renewed, or is not due).
+ */
+export async function offerRenewal(uc: UseCaseContext, id: string): Promise<Policy> {
+  const outcome = await uc.engine.operate(
+    POLICY_SPEC,
+    RENEWAL_NOTICE,
+    { actor: SYSTEM_ACTOR, id },
+    (policy) => {
+      const today = uc.clock.today();
+      if (!renewalDue(policy, today))
+        throw invalidState(
+          'The policy is not due a renewal offer (offered, renewed, or not ending soon).',
+          policy.status,
+        );
+      return { changes: { renewalOfferedOn: today }, data: { periodEnd: policy.periodEnd } };
+    },
+  );
+  return outcome.after;
+}
+
+const RENEWAL: Operation<PolicyStatus> = {
+  name: 'renew',
+  verb: 'be renewed',
+  roles: ['enterprise'],
+  from: ['active', 'expired'],
+  eventType: 'policy.renewed',
+};
+
+/**
+ * The holder renews its policy: a new `applied` policy for the same insurer, rights and (unless given) lines, from
+ * the day after the old period, underwritten as any application; the old policy names its renewal (once) in the
+ * same transaction. Answers the new policy.
+ */
+export async function renewPolicy(
+  uc: UseCaseContext,
+  actor: Actor,
+  req: { id: string; periodEnd: IsoDate; coverages?: PolicyApplication['coverages'] | undefined },
+  idempotency?: IdempotencyRequest,
+): Promise<Policy> {
+  const renewalId = uc.newId();
+  const outcome = await uc.engine.operate(
+    POLICY_SPEC,
+    RENEWAL,
+    { actor, id: req.id, idempotency },
+    async (old, { now }) => {
+      if (old.renewedBy)
+        throw conflict(`The policy was already renewed by policy ${old.renewedBy}.`, {
+          renewedBy: old.renewedBy,
+        });
+      const application = renewalApplication(old, req);
+      const renewal = {
+        ...(await underwritten(uc, actor, application, { id: renewalId, now })),
+        renewalOf: old.id,
+      };
+      const applied = uc.engine.eventOf(
+        POLICY_SPEC,
+        POLICY_MACHINE.row('apply'),
+        null,
+        renewal,
+        actor,
+        applicationData(renewal),
+      );
+      return {
+        changes: { renewedBy: renewalId },
+        data: { renewalId },
+        writes: [
+          {
+            tag: 'renewal',
+            write: uc.store.put(
+              { ...policyKey(renewalId), entity: 'policy', ...policyIndexKeys(renewal), ...renewal },
+              ABSENT,
+            ),
+          },
+          { ...uc.engine.eventWrite(applied), tag: 'renewal-event' },
+          ...applicationLinks(uc, renewal),
+        ],
+        onFailed: (failure: ConditionsFailed) =>
+          failure.has('renewal') ? conflict('A policy with this id already exists; retry.') : undefined,
+        result: renewal,
+      };
+    },
+  );
+  return outcome.result as Policy;
 }

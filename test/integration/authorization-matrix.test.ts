@@ -166,6 +166,8 @@ const policyBody = (assetId: string) => ({
   periodStart: insuranceToday(),
   periodEnd: `${Number(insuranceToday().slice(0, 4)) + 1}-01-01`,
 });
+/** A renewal's last day: a year after the fixture policy's. */
+const RENEWAL_END = () => `${Number(insuranceToday().slice(0, 4)) + 2}-01-01`;
 let policyAssetOfA = '';
 async function policyOfA(fx: Fixture, state: 'applied' | 'active'): Promise<string> {
   const applied = await fx.portal.call('POST', '/policies', {
@@ -403,6 +405,12 @@ const EXPECTATIONS: Record<string, Expectation> = {
     allow: ['entA'],
     hide: ['entB'],
     params: async (fx) => ({ id: await policyOfA(fx, 'applied') }),
+  },
+  'POST /policies/{id}/renew': {
+    allow: ['entA'],
+    hide: ['entB'],
+    params: async (fx) => ({ id: await policyOfA(fx, 'active') }),
+    body: () => ({ periodEnd: RENEWAL_END() }),
   },
   'POST /policies/{id}/terminate': {
     allow: ['insurer1'],

@@ -11,7 +11,14 @@ import {
 } from '../../domain/policy.js';
 import { POLICY_MACHINE } from '../../domain/policy-state-machine.js';
 import { useCaseContext } from '../../usecases/context.js';
-import { actOnPolicy, applyForPolicy, fileClaim, getPolicy, listPolicies } from '../../usecases/policies.js';
+import {
+  actOnPolicy,
+  applyForPolicy,
+  fileClaim,
+  getPolicy,
+  listPolicies,
+  renewPolicy,
+} from '../../usecases/policies.js';
 import {
   errorResponses,
   etagOf,
@@ -121,6 +128,7 @@ const PolicySchema = z
     }),
     renewalOf: z.string().optional(),
     renewedBy: z.string().optional(),
+    renewalOfferedOn: z.string().optional().openapi({ description: 'When the holder was offered a renewal' }),
     claimCount: z.number().int(),
     claims: z.array(ClaimSchema).optional().openapi({ description: 'On GET /policies/{id}' }),
     history: z.array(HistoryEventSchema).optional().openapi({ description: 'On GET /policies/{id}' }),
@@ -142,6 +150,21 @@ const ReasonInput = z.strictObject({ reason: z.string().trim().min(1).max(1000) 
 const CancelInput = z
   .strictObject({ reason: z.string().trim().min(1).max(1000).optional() })
   .openapi('PolicyCancellation');
+
+const RenewalInput = z
+  .strictObject({
+    periodEnd: IsoDate.openapi({
+      description: 'Last day of the renewal’s cover; it starts the day after the old one',
+    }),
+    coverages: z
+      .array(CoverageInput)
+      .min(1)
+      .max(COVERAGE_LINES.length)
+      .superRefine(unique('line', (c: { line: string }) => c.line))
+      .optional()
+      .openapi({ description: 'Default: the old policy’s lines' }),
+  })
+  .openapi('PolicyRenewal');
 
 const ClaimInput = z
   .strictObject({
@@ -303,6 +326,40 @@ export function registerPolicyRoutes(app: PortalApp): void {
         ),
       { idempotent: true },
     );
+
+  addRoute(
+    app,
+    ['enterprise'],
+    createRoute({
+      method: 'post',
+      path: '/policies/{id}/renew',
+      summary: 'Renew your active or expired policy: a new application from the day after its period',
+      description:
+        'The renewal (`renewalOf`) is underwritten like any application (422 with every failure); the old policy ' +
+        'names it as `renewedBy`, and a second renewal of the same policy → 409. Honours Idempotency-Key.',
+      tags: ['insurance'],
+      request: { params: IdParam, body: jsonBody(RenewalInput) },
+      responses: { 201: jsonResponse(PolicySchema, 'The renewal, applied'), ...errorResponses },
+    }),
+    async (c) =>
+      respond(
+        c,
+        (idem) =>
+          renewPolicy(
+            useCaseContext(c.get('deps')),
+            actorOf(c.get('principal')),
+            { id: c.req.valid('param').id, ...c.req.valid('json') },
+            idem,
+          ),
+        (policy) => ({
+          status: 201,
+          body: policyView(policy),
+          version: policy.version,
+          location: `/policies/${policy.id}`,
+        }),
+      ),
+    { idempotent: true },
+  );
 
   addRoute(
     app,
