@@ -65,6 +65,7 @@ export function policyContribution(p: Policy): Contribution {
       insurerId: p.insurerId,
       coverages: p.coverages.map((c) => ({ line: c.line, sumInsuredFen: c.sumInsuredFen })),
       premiumFen: p.premiumFen ?? 0,
+      ...(p.premiumSubsidyFen ? { premiumSubsidyFen: p.premiumSubsidyFen } : {}),
     },
     enterprise: { uscc: p.holder, sumInsuredFen: p.coverages.reduce((sum, c) => sum + c.sumInsuredFen, 0) },
   };

@@ -1,4 +1,5 @@
 import type { LendingPolicy } from './lending-policy.js';
+import type { LineRate } from './premium.js';
 
 /** Banks (lenders, 质权人) and insurers the portal addresses applications to. */
 export const INSTITUTION_KINDS = ['lender', 'insurer'] as const;
@@ -12,6 +13,8 @@ export interface Institution {
   name: string;
   /** Lenders only; absent until the IP office sets one (the defaults of `lending-policy.ts` then apply). */
   lendingPolicy?: LendingPolicy;
+  /** Insurers only: the premium rate of each line it writes (absent until set: no quotes). */
+  rates?: LineRate[];
   version: number;
   createdAt: string;
   updatedAt: string;

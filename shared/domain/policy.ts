@@ -7,6 +7,7 @@ import type { Actor } from './actor.js';
 import { addDays, compareDates, daysBetween, type IsoDate } from './dates.js';
 import type { HistoryEntry } from './domain-event.js';
 import { unprocessable } from './errors.js';
+import { premiumSubsidyFen as premiumSubsidyFenOf } from './programme.js';
 import type { PolicyApplication } from './underwriting.js';
 
 /** Lines across the IP life cycle: creation, protection (enforcement, infringement), use/financing. */
@@ -71,6 +72,9 @@ export interface Policy {
   beneficiaryLenderId?: string;
   status: PolicyStatus;
   premiumFen?: number;
+  /** The city's part of the premium (its premium subsidy of the year of issue) and what the holder pays. */
+  premiumSubsidyFen?: number;
+  premiumPayableFen?: number;
   policyNumber?: string;
   issuedAt?: string;
   declineReason?: string;
@@ -231,7 +235,7 @@ export function policyActionChanges(
   policy: Policy,
   action: 'issue' | 'decline' | 'cancel' | 'terminate',
   body: PolicyActionBody,
-  ctx: { now: Date; today: IsoDate },
+  ctx: { now: Date; today: IsoDate; premiumSubsidyBps?: number | undefined },
 ): { fields: Partial<Policy>; data: Record<string, unknown> } {
   const { now, today } = ctx;
   switch (action) {
@@ -242,9 +246,16 @@ export function policyActionChanges(
         });
       const policyNumber = body.policyNumber ?? generatedPolicyNumber(policy.insurerId, today, policy.id);
       const premiumFen = body.premiumFen!;
+      const subsidy =
+        ctx.premiumSubsidyBps === undefined
+          ? {}
+          : (() => {
+              const premiumSubsidyFen = premiumSubsidyFenOf(premiumFen, ctx.premiumSubsidyBps);
+              return { premiumSubsidyFen, premiumPayableFen: premiumFen - premiumSubsidyFen };
+            })();
       return {
-        fields: { premiumFen, policyNumber, issuedAt: now.toISOString() },
-        data: { premiumFen, policyNumber },
+        fields: { premiumFen, policyNumber, issuedAt: now.toISOString(), ...subsidy },
+        data: { premiumFen, policyNumber, ...subsidy },
       };
     }
     case 'decline':

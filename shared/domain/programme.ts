@@ -18,3 +18,16 @@ export interface InterestSubsidyProgramme extends Programme, InterestSubsidyTerm
 export interface RiskPoolProgramme extends Programme, RiskPoolShares {
   id: 'risk-pool';
 }
+
+/** The city's share of the premiums of policies issued in one year (`premium-subsidy#<year>`). */
+export interface PremiumSubsidyProgramme extends Programme {
+  id: `premium-subsidy#${number}`;
+  year: number;
+  shareBps: number;
+}
+
+export const premiumSubsidyId = (year: number) => `premium-subsidy#${year}` as const;
+
+/** The city's part of a premium: floor(premium × share / 10000), in BigInt so no fen is lost. */
+export const premiumSubsidyFen = (premiumFen: number, shareBps: number): number =>
+  Number((BigInt(premiumFen) * BigInt(shareBps)) / 10_000n);

@@ -86,6 +86,8 @@ export interface PolicyIssuedFact {
   insurerId?: string;
   coverages: { line: string; sumInsuredFen: number }[];
   premiumFen: number;
+  /** The city's part of the premium (premium subsidy), when the year had one. */
+  premiumSubsidyFen?: number;
 }
 
 /** One payment on a claim (a one-step settlement is one payment). */
@@ -207,6 +209,8 @@ export interface StatsSnapshot {
     claimsPaidFen: number;
     /** floor(claims paid × 10000 / premium), both of the year; 0 without premium. */
     lossRatioBps: number;
+    /** The city's premium subsidy on the policies issued in the year. */
+    premiumSubsidyFen: number;
     byLine: Record<string, number>;
     claimsPaidByLine: Record<string, number>;
     /** Per insurer: the premium of its policies issued in the year, its claims paid in the year, their ratio. */
@@ -349,6 +353,10 @@ export function insuranceFigures(
     premiumFen,
     claimsPaidFen,
     lossRatioBps: lossRatioBps(claimsPaidFen, premiumFen),
+    premiumSubsidyFen: sumExact(
+      policies.map((p) => p.premiumSubsidyFen ?? 0),
+      'insurance.premiumSubsidyFen',
+    ),
     byLine,
     claimsPaidByLine,
     premiumByInsurer: sortedKeys(premiumByInsurer),

@@ -124,6 +124,7 @@ export interface PolicyIssuedInput {
   insurerId?: string;
   coverages: readonly { line: string; sumInsuredFen: number }[];
   premiumFen: number;
+  premiumSubsidyFen?: number;
 }
 
 /** Add to the `issue` transition's transaction (applied → active). */
@@ -140,6 +141,7 @@ export function policyIssuedFact(input: PolicyIssuedInput, tableName: string): W
       ...(input.insurerId ? { insurerId: input.insurerId } : {}),
       coverages: input.coverages.map((c) => ({ line: c.line, sumInsuredFen: c.sumInsuredFen })),
       premiumFen: input.premiumFen,
+      ...(input.premiumSubsidyFen ? { premiumSubsidyFen: input.premiumSubsidyFen } : {}),
     },
     tableName,
   );

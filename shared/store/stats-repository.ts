@@ -46,7 +46,15 @@ export class StatsRepository {
 
   async policyFacts(year: number): Promise<PolicyIssuedFact[]> {
     const items = await this.store.queryPartition(policyFactsPartition(year), undefined, {
-      attributes: ['policyId', 'issuedAt', 'holder', 'insurerId', 'coverages', 'premiumFen'],
+      attributes: [
+        'policyId',
+        'issuedAt',
+        'holder',
+        'insurerId',
+        'coverages',
+        'premiumFen',
+        'premiumSubsidyFen',
+      ],
     });
     return items as unknown as PolicyIssuedFact[];
   }

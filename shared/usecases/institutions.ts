@@ -6,6 +6,7 @@ import type { Actor } from '../domain/actor.js';
 import { checkExpectedVersion, conflict, notFound, unprocessable } from '../domain/errors.js';
 import type { Institution, InstitutionKind } from '../domain/institution.js';
 import { effectivePolicy, type LendingPolicy, lendingPolicyRefusals } from '../domain/lending-policy.js';
+import { type LineRate, rateTableIssues } from '../domain/premium.js';
 import { InstitutionRepository } from '../store/institution-repository.js';
 import type { Page, PageRequest } from '../store/query-page.js';
 import { ConditionsFailed } from '../store/toolkit.js';
@@ -30,6 +31,7 @@ export async function saveInstitution(
     kind: req.kind,
     name: req.name,
     ...(existing?.lendingPolicy ? { lendingPolicy: existing.lendingPolicy } : {}),
+    ...(existing?.rates ? { rates: existing.rates } : {}),
     version: (existing?.version ?? 0) + 1,
     createdAt: existing?.createdAt ?? now,
     updatedAt: now,
@@ -64,6 +66,35 @@ export async function setLendingPolicy(
   const institution: Institution = {
     ...existing,
     lendingPolicy: req.policy,
+    version: existing.version + 1,
+    updatedAt: uc.clock.now().toISOString(),
+  };
+  await save(repo, institution, existing.version);
+  return view(institution);
+}
+
+/** An insurer sets its own premium rates; the IP office may set anyone's. Quotes are made from them. */
+export async function setRates(
+  uc: UseCaseContext,
+  actor: Actor,
+  req: { id: string; rates: LineRate[]; expectedVersion?: number | undefined },
+): Promise<Institution> {
+  if (actor.role === 'insurer' && actor.org !== req.id) throw notFound(`Institution ${req.id}`);
+  const repo = new InstitutionRepository(uc.store);
+  const existing = await repo.get(req.id);
+  if (!existing) throw notFound(`Institution ${req.id}`);
+  checkExpectedVersion(req.expectedVersion, existing.version);
+  if (existing.kind !== 'insurer') {
+    const message = `is a ${existing.kind}; only insurers have premium rates`;
+    throw unprocessable(`Institution ${req.id} ${message}.`, {
+      errors: [{ path: 'param.id', code: 'not_an_insurer', message }],
+    });
+  }
+  const issues = rateTableIssues(req.rates);
+  if (issues.length > 0) throw unprocessable('The rate table was refused.', { errors: issues });
+  const institution: Institution = {
+    ...existing,
+    rates: req.rates,
     version: existing.version + 1,
     updatedAt: uc.clock.now().toISOString(),
   };

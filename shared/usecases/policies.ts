@@ -7,7 +7,7 @@ import { type Actor, SYSTEM_ACTOR, tenantOf } from '../domain/actor.js';
 import type { Asset } from '../domain/asset.js';
 import { policyContribution, statsChange } from '../domain/contributions.js';
 import { claimIssues } from '../domain/coverage.js';
-import { compareDates, type IsoDate } from '../domain/dates.js';
+import { compareDates, type IsoDate, yearOf } from '../domain/dates.js';
 import { conflict, invalidState, notFound, unprocessable } from '../domain/errors.js';
 import type { Institution } from '../domain/institution.js';
 import type { Pledge } from '../domain/pledge.js';
@@ -35,6 +35,8 @@ import {
   type PolicyAction,
   type PolicyRow,
 } from '../domain/policy-state-machine.js';
+import { type LineRate, type Quote, quote } from '../domain/premium.js';
+import { premiumSubsidyFen as premiumSubsidyFenOf, premiumSubsidyId } from '../domain/programme.js';
 import { newPolicy, type PolicyApplication, underwritingIssues } from '../domain/underwriting.js';
 import type { IdempotencyRequest } from '../store/idempotency-store.js';
 import {
@@ -49,6 +51,7 @@ import {
   policyClaimLinkKey,
   policyKey,
   policyNumberKey,
+  programmeKey,
 } from '../store/keys.js';
 import {
   claimIndexKeys,
@@ -282,11 +285,25 @@ export async function actOnPolicy(
   },
   idempotency?: IdempotencyRequest,
 ): Promise<Policy> {
+  // An issue reads the city's premium subsidy of the year in the same BatchGet as the policy.
+  const subsidyKey = programmeKey(premiumSubsidyId(yearOf(uc.clock.today())));
   const outcome = await uc.engine.transition(
     POLICY_SPEC,
-    { actor, id: req.id, action: req.action, expectedVersion: req.expectedVersion, idempotency },
-    async (policy, { now }) => {
-      const changes = policyActionChanges(policy, req.action, req.body, { now, today: uc.clock.today() });
+    {
+      actor,
+      id: req.id,
+      action: req.action,
+      expectedVersion: req.expectedVersion,
+      idempotency,
+      ...(req.action === 'issue' ? { alsoRead: [subsidyKey] } : {}),
+    },
+    async (policy, { now, read }) => {
+      const subsidy = read.get(subsidyKey);
+      const changes = policyActionChanges(policy, req.action, req.body, {
+        now,
+        today: uc.clock.today(),
+        premiumSubsidyBps: subsidy ? Number(subsidy.shareBps) : undefined,
+      });
       const plan = { changes: changes.fields, data: changes.data };
       if (req.action === 'cancel' && policy.status === 'active' && policy.pledgeId)
         return { ...plan, ...(await guaranteeEnded(uc, policy.pledgeId)) };
@@ -543,4 +560,33 @@ export async function renewPolicy(
     },
   );
   return outcome.result as Policy;
+}
+
+export interface PolicyQuote extends Quote {
+  /** With the city's premium subsidy of this year, when set. */
+  premiumSubsidyFen?: number;
+  premiumPayableFen?: number;
+}
+
+/**
+ * The insurer's quote for an application: its rates on the policy's lines and period, and the city's part of this
+ * year's premiums. Holder, insurer and office read it (one GetItem, then one BatchGet of the insurer and the
+ * programme); a line the insurer has no rate for → 422 `no_rate` naming it.
+ */
+export async function quotePolicy(uc: UseCaseContext, actor: Actor, id: string): Promise<PolicyQuote> {
+  const policy = await uc.engine.load<Policy>('policy', id);
+  if (!policy || !mayReadPolicy(actor, policy)) throw notFound(`Policy ${id}`);
+  const subsidyKey = programmeKey(premiumSubsidyId(yearOf(uc.clock.today())));
+  const items = await uc.store.batchGet([institutionKey(policy.insurerId), subsidyKey]);
+  const insurer = items.get(institutionKey(policy.insurerId));
+  const quoted = quote((insurer?.rates as LineRate[] | undefined) ?? [], policy.coverages, policy);
+  if (!quoted.ok) throw unprocessable('The insurer cannot quote this policy.', { errors: quoted.issues });
+  const subsidy = items.get(subsidyKey);
+  if (!subsidy) return quoted.quote;
+  const premiumSubsidyFen = premiumSubsidyFenOf(quoted.quote.premiumFen, Number(subsidy.shareBps));
+  return {
+    ...quoted.quote,
+    premiumSubsidyFen,
+    premiumPayableFen: quoted.quote.premiumFen - premiumSubsidyFen,
+  };
 }

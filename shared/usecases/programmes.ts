@@ -12,7 +12,13 @@ import {
   subsidyList,
   subsidyTermsRefusals,
 } from '../domain/interest-subsidy.js';
-import type { InterestSubsidyProgramme, Programme, RiskPoolProgramme } from '../domain/programme.js';
+import {
+  type InterestSubsidyProgramme,
+  type PremiumSubsidyProgramme,
+  type Programme,
+  premiumSubsidyId,
+  type RiskPoolProgramme,
+} from '../domain/programme.js';
 import { interestFactsPartition } from '../store/keys.js';
 import { ProgrammeRepository } from '../store/programme-repository.js';
 import { toResource } from '../store/records.js';
@@ -113,4 +119,24 @@ export async function listSubsidies(
   );
   const items = subsidyList(terms, facts);
   return { year, items, totalFen: items.reduce((sum, i) => sum + i.subsidyFen, 0) };
+}
+
+/** The premium subsidy of `year`; 404 until the office sets it. */
+export async function getPremiumSubsidy(uc: UseCaseContext, year: number): Promise<PremiumSubsidyProgramme> {
+  const found = await new ProgrammeRepository<PremiumSubsidyProgramme>(uc.store).get(premiumSubsidyId(year));
+  if (!found) throw notFound(`The premium subsidy for ${year} has not been set`);
+  return found;
+}
+
+/** Sets the city's share of the premiums of policies issued in `year` (a policy keeps the share it was issued with). */
+export function setPremiumSubsidy(
+  uc: UseCaseContext,
+  req: { year: number; shareBps: number; expectedVersion?: number | undefined },
+): Promise<{ programme: PremiumSubsidyProgramme; created: boolean }> {
+  return saveProgramme<PremiumSubsidyProgramme>(
+    uc,
+    premiumSubsidyId(req.year),
+    { year: req.year, shareBps: req.shareBps },
+    req.expectedVersion,
+  );
 }

@@ -86,6 +86,7 @@ const programmeSet = (path: string, body: unknown) => async (fx: Fixture) => {
 };
 const SUBSIDY = { year: 2026, shareBps: 5000, capPerEnterpriseFen: 1_000_000 };
 const RISK_POOL = { poolBps: 4000, lenderBps: 3000, insurerBps: 2000, appraiserBps: 1000 };
+const PREMIUM_SUBSIDY = { year: 2026, shareBps: 3000 };
 const ltv = { maxLtvBps: { invention: 3000, utility_model: 1500, design: 1500, trademark: 5000 } };
 
 /** Pledge fixtures: a pledge of A to lender1 on a fresh asset, driven through the API to `state`. */
@@ -244,6 +245,12 @@ const EXPECTATIONS: Record<string, Expectation> = {
     allow: ['ipoffice', 'lender1'],
     hide: ['lender2'],
     body: () => ltv,
+  },
+  'PUT /institutions/{id}/rates': {
+    // insurer1 is the only insurer: there is no other insurer to be hidden from.
+    allow: ['ipoffice', 'insurer1'],
+    params: async () => ({ id: CALLERS.insurer1.org }),
+    body: () => ({ rates: [{ line: 'enforcement_cost', rateBps: 100 }] }),
   },
   'GET /institutions/{id}': { allow: ANY_ROLE },
   'GET /institutions': { allow: ANY_ROLE },
@@ -406,6 +413,13 @@ const EXPECTATIONS: Record<string, Expectation> = {
     hide: ['entB'],
     params: async (fx) => ({ id: await policyOfA(fx, 'applied') }),
   },
+  'GET /policies/{id}/quote': {
+    allow: ['entA', 'insurer1', 'ipoffice'],
+    hide: ['entB'],
+    // Without rates of insurer1's for the line, a party is told which line has none (422).
+    ok: [200, 422],
+    params: async (fx) => ({ id: await policyOfA(fx, 'applied') }),
+  },
   'POST /policies/{id}/renew': {
     allow: ['entA'],
     hide: ['entB'],
@@ -496,6 +510,13 @@ const EXPECTATIONS: Record<string, Expectation> = {
   },
 
   'PUT /programmes/interest-subsidy': { allow: ['ipoffice'], ok: [200, 201], body: () => SUBSIDY },
+  'PUT /programmes/premium-subsidy': { allow: ['ipoffice'], ok: [200, 201], body: () => PREMIUM_SUBSIDY },
+  'GET /programmes/premium-subsidy': {
+    allow: ['ipoffice', 'insurer1'],
+    ok: [200],
+    query: `?year=${PREMIUM_SUBSIDY.year}`,
+    params: programmeSet('/programmes/premium-subsidy', PREMIUM_SUBSIDY),
+  },
   'GET /programmes/interest-subsidy': {
     allow: ['ipoffice'],
     ok: [200],

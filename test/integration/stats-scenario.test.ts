@@ -200,9 +200,12 @@ interface Tally {
   policiesIssued: number;
   sumInsuredFen: number;
   premiumFen: number;
+  premiumSubsidyFen: number;
   claimsPaidFen: number;
   designations: Record<string, number>;
 }
+
+const PREMIUM_SHARE_BPS = 3_333;
 
 const expectStatus = (res: CallResult, status: number, what: string) =>
   expect(res.status, `${what}: ${JSON.stringify(res.body)?.slice(0, 400)}`).toBe(status);
@@ -218,9 +221,19 @@ async function play(portal: TestPortal, s: Scenario): Promise<Tally> {
     policiesIssued: 0,
     sumInsuredFen: 0,
     premiumFen: 0,
+    premiumSubsidyFen: 0,
     claimsPaidFen: 0,
     designations: Object.fromEntries(LEVELS.map((l) => [l, 0])),
   };
+  // The city pays a third of this year's premiums.
+  expectStatus(
+    await portal.call('PUT', '/programmes/premium-subsidy', {
+      as: { role: 'ipoffice' },
+      body: { year, shareBps: PREMIUM_SHARE_BPS },
+    }),
+    201,
+    'premium subsidy',
+  );
   let serial = 0;
   const patentNumber = (filingYear: number, typeDigit: number) => {
     const body = `${filingYear}${typeDigit}${String(++serial).padStart(7, '0')}`;
@@ -457,6 +470,7 @@ async function play(portal: TestPortal, s: Scenario): Promise<Tally> {
       );
       tally.policiesIssued++;
       tally.premiumFen += p.premiumFen;
+      tally.premiumSubsidyFen += Number((BigInt(p.premiumFen) * BigInt(PREMIUM_SHARE_BPS)) / 10_000n);
       for (const c of coverages) tally.sumInsuredFen += c.sumInsuredFen;
       const paidOnLine = new Map<string, number>();
       for (const claim of p.claims) {
@@ -824,6 +838,7 @@ describe('statistics over a random city driven through the API', () => {
         expect(snapshot.insurance.policiesIssued).toBe(tally.policiesIssued);
         expect(snapshot.insurance.sumInsuredFen).toBe(tally.sumInsuredFen);
         expect(snapshot.insurance.premiumFen).toBe(tally.premiumFen);
+        expect(snapshot.insurance.premiumSubsidyFen).toBe(tally.premiumSubsidyFen);
         expect(snapshot.insurance.claimsPaidFen).toBe(tally.claimsPaidFen);
         expect(snapshot.designations).toEqual(tally.designations);
 

@@ -15,7 +15,7 @@ const ratio = (paid: number, premium: number) =>
   premium > 0 ? Number((BigInt(paid) * 10_000n) / BigInt(premium)) : 0;
 
 export function insuranceBreakdown(
-  policies: readonly { insurerId?: unknown; premiumFen: number }[],
+  policies: readonly { insurerId?: unknown; premiumFen: number; premiumSubsidyFen?: unknown }[],
   payments: readonly { insurerId?: unknown; line: string; paidFen: number }[],
 ) {
   const claimsPaidByLine = Object.fromEntries(LINES.map((l) => [l, 0]));
@@ -35,6 +35,10 @@ export function insuranceBreakdown(
   const insurers = [...new Set([...Object.keys(premiumByInsurer), ...Object.keys(claimsPaidByInsurer)])];
   return {
     lossRatioBps: ratio(paid, premium),
+    premiumSubsidyFen: policies.reduce(
+      (s, p) => s + (typeof p.premiumSubsidyFen === 'number' ? p.premiumSubsidyFen : 0),
+      0,
+    ),
     claimsPaidByLine,
     premiumByInsurer,
     claimsPaidByInsurer,

@@ -212,6 +212,7 @@ describe('insurance, portfolio and designations', () => {
       premiumFen: 35,
       claimsPaidFen: 70,
       lossRatioBps: 20_000, // 70 paid on 35 of premium: 200%
+      premiumSubsidyFen: 0,
       claimsPaidByLine: {
         application_cost: 0,
         enforcement_cost: 70,

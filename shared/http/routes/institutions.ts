@@ -1,17 +1,20 @@
 import { actorOf, ROLES } from '../../auth/principal.js';
 import { INSTITUTION_ID_PATTERN, INSTITUTION_KINDS } from '../../domain/institution.js';
 import { LTV_KINDS, type LtvKind } from '../../domain/lending-policy.js';
+import { COVERAGE_LINES } from '../../domain/policy.js';
 import { useCaseContext } from '../../usecases/context.js';
 import {
   getInstitution,
   listInstitutions,
   saveInstitution,
   setLendingPolicy,
+  setRates,
 } from '../../usecases/institutions.js';
 import {
   errorResponses,
   etagOf,
   expectedVersion,
+  Fen,
   IfMatchHeader,
   jsonBody,
   jsonResponse,
@@ -73,6 +76,25 @@ const LendingPolicySchema = z
   })
   .openapi('LendingPolicy');
 
+const RatesSchema = z
+  .strictObject({
+    rates: z
+      .array(
+        z.strictObject({
+          line: z.enum(COVERAGE_LINES),
+          rateBps: z
+            .number()
+            .int()
+            .min(0)
+            .max(10_000)
+            .openapi({ description: 'Annual rate on the sum insured, basis points' }),
+          minimumPremiumFen: Fen.optional(),
+        }),
+      )
+      .max(COVERAGE_LINES.length),
+  })
+  .openapi('RateTable');
+
 const InstitutionSchema = z
   .object({
     id: z.string(),
@@ -81,6 +103,9 @@ const InstitutionSchema = z
     lendingPolicy: LendingPolicySchema.optional().openapi({
       description: 'Lenders only: the loan-to-value caps in force (defaults until the IP office sets them)',
     }),
+    rates: RatesSchema.shape.rates
+      .optional()
+      .openapi({ description: 'Insurers only: premium rates per line' }),
     ...storedFields,
   })
   .openapi('Institution');
@@ -113,6 +138,32 @@ export function registerInstitutionRoutes(app: PortalApp): void {
       });
       c.header('ETag', etagOf(institution.version));
       return c.json(institution, created ? 201 : 200);
+    },
+  );
+
+  addRoute(
+    app,
+    ['ipoffice', 'insurer'],
+    createRoute({
+      method: 'put',
+      path: '/institutions/{id}/rates',
+      summary: "Set an insurer's premium rates (its own, or any insurer's for the IP office)",
+      description:
+        'One annual rate per line (basis points of the sum insured, prorated by the period’s days over 365) and ' +
+        'an optional minimum premium; a line rated twice → 422 `duplicate_line`. Quotes ' +
+        '(`GET /policies/{id}/quote`) are made from the rates in force. Honours If-Match.',
+      tags: ['institutions'],
+      request: { params: InstitutionParams, headers: IfMatchHeader, body: jsonBody(RatesSchema) },
+      responses: { 200: jsonResponse(InstitutionSchema, 'The insurer with its rates'), ...errorResponses },
+    }),
+    async (c) => {
+      const institution = await setRates(useCaseContext(c.get('deps')), actorOf(c.get('principal')), {
+        id: c.req.valid('param').id,
+        rates: c.req.valid('json').rates,
+        expectedVersion: expectedVersion(c),
+      });
+      c.header('ETag', etagOf(institution.version));
+      return c.json(institution, 200);
     },
   );
 

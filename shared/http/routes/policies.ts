@@ -17,6 +17,7 @@ import {
   fileClaim,
   getPolicy,
   listPolicies,
+  quotePolicy,
   renewPolicy,
 } from '../../usecases/policies.js';
 import {
@@ -114,6 +115,10 @@ const PolicySchema = z
     beneficiaryLenderId: z.string().optional(),
     status: z.enum(POLICY_STATUSES),
     premiumFen: z.number().int().optional(),
+    premiumSubsidyFen: z.number().int().optional().openapi({
+      description: 'The city’s part: floor(premium × the issue year’s premium-subsidy share / 10000)',
+    }),
+    premiumPayableFen: z.number().int().optional().openapi({ description: 'What the holder pays' }),
     policyNumber: z.string().optional(),
     issuedAt: z.string().optional(),
     declineReason: z.string().optional(),
@@ -150,6 +155,15 @@ const ReasonInput = z.strictObject({ reason: z.string().trim().min(1).max(1000) 
 const CancelInput = z
   .strictObject({ reason: z.string().trim().min(1).max(1000).optional() })
   .openapi('PolicyCancellation');
+
+const QuoteSchema = z
+  .object({
+    lines: z.array(z.object({ line: z.enum(COVERAGE_LINES), premiumFen: z.number().int() })),
+    premiumFen: z.number().int(),
+    premiumSubsidyFen: z.number().int().optional(),
+    premiumPayableFen: z.number().int().optional(),
+  })
+  .openapi('PolicyQuote');
 
 const RenewalInput = z
   .strictObject({
@@ -288,6 +302,32 @@ export function registerPolicyRoutes(app: PortalApp): void {
       c.header('ETag', etagOf(detail.policy.version));
       return c.json(policyView(detail.policy, { claims: detail.claims, history: detail.history }), 200);
     },
+  );
+
+  addRoute(
+    app,
+    ['enterprise', 'insurer', 'ipoffice'],
+    createRoute({
+      method: 'get',
+      path: '/policies/{id}/quote',
+      summary: 'The insurer’s quote for the policy: its rates on the lines and period, and the city’s part',
+      description:
+        'Per line: max(minimum, floor(sumInsured × rateBps × days / (10000 × 365))), days counting both ends of ' +
+        'the period; with this year’s premium subsidy, `premiumSubsidyFen` and `premiumPayableFen`. A line the ' +
+        'insurer has not rated → 422 `no_rate` naming `coverages.<i>.line`.',
+      tags: ['insurance'],
+      request: { params: IdParam },
+      responses: { 200: jsonResponse(QuoteSchema, 'The quote'), ...errorResponses },
+    }),
+    async (c) =>
+      c.json(
+        await quotePolicy(
+          useCaseContext(c.get('deps')),
+          actorOf(c.get('principal')),
+          c.req.valid('param').id,
+        ),
+        200,
+      ),
   );
 
   for (const { action, summary, body } of ACTIONS)

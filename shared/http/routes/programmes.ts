@@ -2,9 +2,11 @@ import { actorOf } from '../../auth/principal.js';
 import { useCaseContext } from '../../usecases/context.js';
 import {
   getInterestSubsidy,
+  getPremiumSubsidy,
   getRiskPool,
   listSubsidies,
   setInterestSubsidy,
+  setPremiumSubsidy,
   setRiskPool,
 } from '../../usecases/programmes.js';
 import {
@@ -53,6 +55,17 @@ const InterestSubsidyInput = z
     }),
   })
   .openapi('InterestSubsidyInput');
+
+const PremiumSubsidyInput = z
+  .strictObject({
+    year: z.number().int().min(2000).max(2100),
+    shareBps: Bps.openapi({ description: 'The city’s share of each premium, basis points' }),
+  })
+  .openapi('PremiumSubsidyInput');
+
+const PremiumSubsidySchema = z
+  .object({ ...PremiumSubsidyInput.shape, id: z.string(), ...storedFields })
+  .openapi('PremiumSubsidy');
 
 // Answers are plain objects (a strict input extended would forbid its own extra fields in the document).
 const InterestSubsidySchema = z
@@ -174,6 +187,53 @@ export function registerProgrammeRoutes(app: PortalApp): void {
     }),
     async (c) => {
       const { programme, created } = await setRiskPool(useCaseContext(c.get('deps')), {
+        ...c.req.valid('json'),
+        expectedVersion: expectedVersion(c),
+      });
+      c.header('ETag', etagOf(programme.version));
+      return c.json(programme, created ? 201 : 200);
+    },
+  );
+
+  addRoute(
+    app,
+    ['ipoffice', 'insurer'],
+    createRoute({
+      method: 'get',
+      path: '/programmes/premium-subsidy',
+      summary: 'The city’s share of the premiums of policies issued in a year',
+      description: '404 until the IP office sets that year’s share.',
+      tags: ['programmes'],
+      request: { query: z.strictObject({ year: Year }) },
+      responses: { 200: jsonResponse(PremiumSubsidySchema, 'The share'), ...errorResponses },
+    }),
+    async (c) => {
+      const programme = await getPremiumSubsidy(useCaseContext(c.get('deps')), c.req.valid('query').year);
+      c.header('ETag', etagOf(programme.version));
+      return c.json(programme, 200);
+    },
+  );
+
+  addRoute(
+    app,
+    ['ipoffice'],
+    createRoute({
+      method: 'put',
+      path: '/programmes/premium-subsidy',
+      summary: 'Set the city’s share of a year’s insurance premiums (IP office)',
+      description:
+        'Policies issued in `year` from now on show `premiumSubsidyFen` = floor(premium × share / 10000) and ' +
+        '`premiumPayableFen`; a policy keeps the share it was issued with. Honours If-Match.',
+      tags: ['programmes'],
+      request: { headers: IfMatchHeader, body: jsonBody(PremiumSubsidyInput) },
+      responses: {
+        200: jsonResponse(PremiumSubsidySchema, 'Replaced'),
+        201: jsonResponse(PremiumSubsidySchema, 'Set for the first time'),
+        ...errorResponses,
+      },
+    }),
+    async (c) => {
+      const { programme, created } = await setPremiumSubsidy(useCaseContext(c.get('deps')), {
         ...c.req.valid('json'),
         expectedVersion: expectedVersion(c),
       });
