@@ -133,6 +133,8 @@ export interface Claim {
   /** The claimed line's cover as issued, copied at filing (cover never changes after issue), so a settlement
    * needs no second read of the policy; absent on claims filed before it was recorded. */
   coverage?: Coverage;
+  /** On a guarantee claim after the disposal: the insurer's share of the loss, which the claim then claims. */
+  lossShareFen?: number;
   /** The insurer's estimate of what it will still pay: set at investigation, then the approved amount unpaid. */
   reserveFen?: number;
   /** What the assessment approved (≤ the payable amount); the payments add up to it. */

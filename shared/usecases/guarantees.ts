@@ -2,18 +2,22 @@
  * Pledge-financing guarantee insurance (质押融资保证保险) after a default: the lender's claim on each guarantee
  * policy of the loan is opened by the system, for what the borrower owed on the day of the default. The claim's id
  * is derived from the loan and the policy, so however often the default is delivered the claim is filed once.
+ * When the rights are disposed of and the loss is shared by the risk pool, a claim not yet assessed follows the
+ * insurer's share of the loss.
  */
 import { createHash } from 'node:crypto';
 import { SYSTEM_ACTOR } from '../domain/actor.js';
-import { businessDateClock } from '../domain/clock.js';
+import { businessDateClock, fixedClock } from '../domain/clock.js';
 import { coverageOf } from '../domain/coverage.js';
 import type { IsoDate } from '../domain/dates.js';
-import { DomainError } from '../domain/errors.js';
+import { DomainError, invalidState } from '../domain/errors.js';
 import { owedOn } from '../domain/loan.js';
 import type { Pledge } from '../domain/pledge.js';
-import type { Claim, Policy } from '../domain/policy.js';
+import type { Claim, ClaimStatus, Policy } from '../domain/policy.js';
 import type { Store } from '../store/toolkit.js';
+import { CLAIM_SPEC } from './claims.js';
 import { jobContext } from './context.js';
+import type { Operation } from './engine.js';
 import { guaranteesOf } from './pledges.js';
 import { fileClaim } from './policies.js';
 
@@ -62,4 +66,49 @@ export async function openGuaranteeClaims(
     }
   }
   return filed;
+}
+
+const LOSS_SHARE: Operation<ClaimStatus> = {
+  name: 'share_loss',
+  verb: 'follow the shared loss',
+  roles: ['system'],
+  // Once assessed, the insurer has decided the amount; the share is then its to apply.
+  from: ['filed', 'under_investigation'],
+  eventType: 'claim.loss_shared',
+};
+
+/**
+ * After the disposal: each guarantee claim of the loan not yet assessed claims the insurer's share of the loss
+ * (`lossSharing.insurerFen`) instead of what was owed at the default. Answers the claims changed now; a claim
+ * already assessed, closed, or never opened is passed over, and a repeat changes nothing.
+ */
+export async function followLossSharing(
+  store: Store,
+  pledgeId: string,
+  insurerFen: number,
+  at: Date,
+): Promise<Claim[]> {
+  const uc = jobContext({ db: store.db, tableName: store.tableName }, fixedClock(at));
+  const changed: Claim[] = [];
+  for (const { policyId } of await guaranteesOf(uc, pledgeId)) {
+    try {
+      const outcome = await uc.engine.operate(
+        CLAIM_SPEC,
+        LOSS_SHARE,
+        { actor: SYSTEM_ACTOR, id: guaranteeClaimId(pledgeId, policyId) },
+        (claim) => {
+          if (claim.claimedFen === insurerFen || insurerFen <= 0)
+            throw invalidState('The claim already follows the shared loss.', claim.status);
+          return {
+            changes: { claimedFen: insurerFen, lossShareFen: insurerFen },
+            data: { claimedFen: insurerFen, before: claim.claimedFen },
+          };
+        },
+      );
+      changed.push(outcome.after);
+    } catch (error) {
+      if (!(error instanceof DomainError)) throw error;
+    }
+  }
+  return changed;
 }

@@ -252,4 +252,38 @@ describe('guarantee insurance and its loan', () => {
     expect(claimEvents[0]!.actor.role).toBe('system');
     for (const e of claimEvents) expect(e.audience).toContain(`lender:${p.lender}`);
   });
+
+  it('after the disposal, the claim not yet assessed claims the insurer’s share of the shared loss', async () => {
+    const pool = await portal.call('PUT', '/programmes/risk-pool', {
+      as: office,
+      body: { poolBps: 5_400, lenderBps: 2_600, insurerBps: 1_600, appraiserBps: 400 },
+    });
+    expect(pool.status).toBe(201);
+    const { pledgeId, policyId } = await guaranteed();
+    await activate(pledgeId);
+    expect(
+      (await portal.call('POST', `/pledges/${pledgeId}/default`, { as: asLender(p.lender) })).status,
+    ).toBe(200);
+    const defaulted = (await eventsOf(`PLEDGE#${pledgeId}`)).find((e) => e.type === 'pledge.defaulted')!;
+    expect(await consume(store, GUARANTEE_CLAIMS, defaulted)).toBe('applied');
+
+    const recoveredFen = 3_000_001;
+    const disposed = await portal.call('POST', `/pledges/${pledgeId}/disposals`, {
+      as: asLender(p.lender),
+      body: { method: 'agreed_value', recoveredFen, completedOn: TODAY },
+    });
+    expect(disposed.status, JSON.stringify(disposed.body)).toBe(201);
+    const event = (await eventsOf(`PLEDGE#${pledgeId}`)).find((e) => e.type === 'pledge.disposed')!;
+    expect(await consume(store, GUARANTEE_CLAIMS, event)).toBe('applied');
+    expect(await consume(store, GUARANTEE_CLAIMS, event)).toBe('duplicate');
+
+    // Owed on the day: the principal (disbursed and disposed the same day); the insurer bears 16 % of the loss.
+    const insurerFen = Number((BigInt(LOAN_FEN - recoveredFen) * 1_600n) / 10_000n);
+    const claim = (await portal.call('GET', `/policies/${policyId}`, { as: asLender(p.lender) })).body
+      .claims[0];
+    expect(claim).toMatchObject({ status: 'filed', claimedFen: insurerFen, lossShareFen: insurerFen });
+    const history = (await portal.call('GET', `/claims/${claim.id}`, { as: asInsurer(p.insurer) })).body
+      .history;
+    expect(history.map((h: { action: string }) => h.action)).toEqual(['file', 'share_loss']);
+  });
 });

@@ -46,6 +46,9 @@ export const ClaimSchema = z
       })
       .optional()
       .openapi({ description: 'The claimed line’s cover as issued' }),
+    lossShareFen: z.number().int().optional().openapi({
+      description: 'A guarantee claim after the disposal: the insurer’s share of the loss, now claimed',
+    }),
     reserveFen: z.number().int().optional().openapi({ description: 'What the insurer expects still to pay' }),
     approvedFen: z.number().int().optional(),
     paidFen: z.number().int().optional(),
