@@ -332,6 +332,20 @@ describe('web portal journeys (Chinese by default, English on switch)', { timeou
     expect(await text(insurer.locator('article.claim'))).toContain('Amount paid: CNY 10,000.00');
   });
 
+  it('company (in English): renews its policy from the day after the period, once', async () => {
+    const company = await pageFor('company');
+    await company.getByRole('link', { name: 'IP insurance' }).click();
+    await company.getByRole('link', { name: 'Details' }).first().click();
+    await company.getByRole('heading', { name: /Active/ }).waitFor();
+    await company.getByRole('button', { name: 'Renew' }).click();
+    await company.getByRole('heading', { name: /Applied/ }).waitFor();
+    expect(await text(company.locator('dl.facts'))).toContain('Renews');
+    await company.locator('dl.facts a[href*="policies/"]').first().click();
+    await company.getByRole('heading', { name: /Active/ }).waitFor();
+    expect(await text(company.locator('dl.facts'))).toContain('Renewed by');
+    expect(await company.getByRole('button', { name: 'Renew' }).count()).toBe(0);
+  });
+
   it('bank: sets its own credit terms, refused while the classification thresholds are out of order', async () => {
     const bank = await pageFor('bank');
     await bank.getByRole('link', { name: '授信政策' }).click();

@@ -53,6 +53,10 @@ const SnapshotSchema = z
         .number()
         .int()
         .openapi({ description: 'floor(claims paid × 10000 / premium); 0 without premium' }),
+      premiumSubsidyFen: z
+        .number()
+        .int()
+        .openapi({ description: 'The city’s premium subsidy on the year’s policies' }),
       byLine: FenMap,
       claimsPaidByLine: FenMap,
       premiumByInsurer: FenMap,

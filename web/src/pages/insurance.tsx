@@ -29,6 +29,7 @@ import {
   Money,
   MoneyField,
   Notice,
+  navigate,
   ProblemBox,
   readYuan,
   SelectField,
@@ -433,6 +434,27 @@ export function PolicyDetailPage({ id }: { id: string }) {
               {p.beneficiaryLenderId && ` · ${p.beneficiaryLenderId}`}
             </Fact>
           )}
+          {p.premiumSubsidyFen !== undefined && (
+            <Fact label={t('policy.premiumSubsidy')}>
+              <Money fen={p.premiumSubsidyFen} /> · {t('policy.premiumPayable')}:{' '}
+              <Money fen={p.premiumPayableFen ?? 0} />
+            </Fact>
+          )}
+          {p.renewalOf && (
+            <Fact label={t('policy.renewalOf')}>
+              <Link to={`policies/${p.renewalOf}`}>{p.renewalOf}</Link>
+            </Fact>
+          )}
+          {p.renewedBy && (
+            <Fact label={t('policy.renewedBy')}>
+              <Link to={`policies/${p.renewedBy}`}>{p.renewedBy}</Link>
+            </Fact>
+          )}
+          {p.renewalOfferedOn && (
+            <Fact label={t('policy.renewalOffered')}>
+              <DateText value={p.renewalOfferedOn} />
+            </Fact>
+          )}
           {p.cancelledOn && (
             <Fact label={t('policy.cancelledOn')}>
               <DateText value={p.cancelledOn} />
@@ -462,7 +484,11 @@ export function PolicyDetailPage({ id }: { id: string }) {
           )}
         />
       </section>
+      {p.status === 'applied' && session.role !== 'lender' && <QuoteCard policy={p} />}
       <PolicyActions policy={p} role={session.role} onDone={policy.reload} />
+      {session.role === 'enterprise' && (p.status === 'active' || p.status === 'expired') && !p.renewedBy && (
+        <RenewPolicy policy={p} />
+      )}
       <Claims policy={p} role={session.role} onDone={policy.reload} />
       {p.history && (
         <History
@@ -471,6 +497,82 @@ export function PolicyDetailPage({ id }: { id: string }) {
         />
       )}
     </>
+  );
+}
+
+/** The insurer's quote from its rates, with the city's part; a line it has not rated is named. */
+function QuoteCard({ policy: p }: { policy: Policy }) {
+  const { t, tx } = useI18n();
+  const { api } = usePortal();
+  const q = useLoad(
+    () => api.GET('/policies/{id}/quote', { params: { path: { id: p.id } } }),
+    [p.id, p.version],
+  );
+  return (
+    <section class="card" aria-labelledby="quote-h">
+      <h2 id="quote-h">{t('policy.quote')}</h2>
+      {q.data ? (
+        <>
+          <p data-testid="quote">
+            {q.data.lines.map((l) => (
+              <span key={l.line}>
+                {tx('line', l.line)}: <Money fen={l.premiumFen} /> ·{' '}
+              </span>
+            ))}
+            <strong>
+              {t('policy.premium')}: <Money fen={q.data.premiumFen} />
+            </strong>
+          </p>
+          {q.data.premiumSubsidyFen !== undefined && (
+            <p>
+              {t('policy.premiumSubsidy')}: <Money fen={q.data.premiumSubsidyFen} /> ·{' '}
+              {t('policy.premiumPayable')}: <Money fen={q.data.premiumPayableFen ?? 0} />
+            </p>
+          )}
+        </>
+      ) : q.problem ? (
+        // Not an error of the reader's: the insurer has not rated every line yet.
+        <p class="muted" data-testid="no-quote">
+          {t('policy.noQuote')}
+        </p>
+      ) : (
+        <Loading />
+      )}
+    </section>
+  );
+}
+
+/** The holder renews: the same insurer, rights and lines from the day after the period, to a new end. */
+function RenewPolicy({ policy: p }: { policy: Policy }) {
+  const { t } = useI18n();
+  const { api } = usePortal();
+  const submit = useSubmit();
+  const [periodEnd, setPeriodEnd] = useState(`${Number(p.periodEnd.slice(0, 4)) + 1}${p.periodEnd.slice(4)}`);
+  const renew = (e: Event) => {
+    e.preventDefault();
+    void submit.run(
+      () => api.POST('/policies/{id}/renew', { params: { path: { id: p.id } }, body: { periodEnd } }),
+      (renewal) => navigate(`policies/${renewal.id}`),
+      t('app.done'),
+    );
+  };
+  return (
+    <section class="card" aria-labelledby="renew-h">
+      <h2 id="renew-h">{t('policy.renew')}</h2>
+      <form class="grid" noValidate onSubmit={renew} aria-label={t('policy.renew')}>
+        <ProblemBox problem={submit.problem} labels={{ periodEnd: t('policy.periodEnd') }} />
+        <TextField
+          name="periodEnd"
+          type="date"
+          label={t('policy.periodEnd')}
+          required
+          value={periodEnd}
+          onInput={setPeriodEnd}
+          error={fieldError(submit.problem, 'periodEnd')}
+        />
+        <SubmitButtons busy={submit.busy} label={t('policy.renew')} done={submit.done} />
+      </form>
+    </section>
   );
 }
 

@@ -22,6 +22,7 @@ export function ProgrammesPage() {
     <>
       <h1>{t('programme.title')}</h1>
       <InterestSubsidy />
+      <PremiumSubsidy />
       <RiskPool />
     </>
   );
@@ -118,6 +119,64 @@ function InterestSubsidy() {
       ) : (
         <p>{t('programme.notSet')}</p>
       )}
+    </section>
+  );
+}
+
+/** The city's share of a year's insurance premiums. */
+function PremiumSubsidy() {
+  const { t } = useI18n();
+  const { api } = usePortal();
+  const [year, setYear] = useState(String(thisYear()));
+  const current = useLoad(
+    () => api.GET('/programmes/premium-subsidy', { params: { query: { year: Number(year) } } }),
+    [year],
+  );
+  const submit = useSubmit();
+  const [sharePercent, setSharePercent] = useState('');
+  const labels = { year: t('programme.year'), shareBps: t('programme.sharePercent') };
+  const save = (e: Event) => {
+    e.preventDefault();
+    const shareBps = Math.round(Number(sharePercent) * 100);
+    void submit.run(
+      () =>
+        api.PUT('/programmes/premium-subsidy', {
+          params: { header: {} },
+          body: { year: Number(year), shareBps: Number.isFinite(shareBps) ? shareBps : -1 },
+        }),
+      () => current.reload(),
+      t('app.saved'),
+    );
+  };
+  return (
+    <section class="card" aria-labelledby="premium-subsidy-h">
+      <h2 id="premium-subsidy-h">{t('programme.premiumSubsidy')}</h2>
+      <p>
+        {current.data
+          ? `${t('programme.sharePercent')}: ${current.data.shareBps / 100}`
+          : t('programme.notSet')}
+      </p>
+      <form class="grid" noValidate onSubmit={save} aria-label={t('programme.premiumSubsidy')}>
+        <ProblemBox problem={submit.problem} labels={labels} />
+        <TextField
+          name="year"
+          label={labels.year}
+          required
+          value={year}
+          onInput={setYear}
+          inputMode="numeric"
+        />
+        <TextField
+          name="shareBps"
+          label={labels.shareBps}
+          required
+          value={sharePercent}
+          onInput={setSharePercent}
+          error={fieldError(submit.problem, 'shareBps')}
+          inputMode="decimal"
+        />
+        <SubmitButtons busy={submit.busy} label={t('app.save')} done={submit.done} />
+      </form>
     </section>
   );
 }

@@ -102,6 +102,8 @@ export function StatsPage() {
         <Tile label={t('stats.sumInsured')} value={<Money fen={s.insurance.sumInsuredFen} />} />
         <Tile label={t('stats.premium')} value={<Money fen={s.insurance.premiumFen} />} />
         <Tile label={t('stats.claimsPaid')} value={<Money fen={s.insurance.claimsPaidFen} />} />
+        <Tile label={t('stats.lossRatio')} value={`${(s.insurance.lossRatioBps / 100).toFixed(2)}%`} />
+        <Tile label={t('stats.premiumSubsidy')} value={<Money fen={s.insurance.premiumSubsidyFen} />} />
         <Tile
           label={t('stats.patentsInForce')}
           value={`${count(patents.invention + patents.utility_model + patents.design)}`}
