@@ -16,6 +16,7 @@
  *   policy→claim     POLICY#<policyId>                CLAIM#<claimId>
  *   policy number    POLICYNO#<insurerId>#<number>    POLICYNO
  *   claim            CLAIM#<id>                       CLAIM
+ *   lender's claim   LENDER#<lenderId>#CLAIMS         <filedAt>#<claimId>    (a guarantee claim it benefits from)
  *   designation      DESIG#<id>                       DESIG
  *   designation lock DESIG_ACTIVE#<uscc>#<level>      DESIG_ACTIVE
  *   domain event     <the aggregate's pk>             EVENT#<version, 12 digits>   (history + outbox, one item)
@@ -87,6 +88,11 @@ export const GUARANTEE_LINK_PREFIX = 'GUARANTEE#';
 export const pledgeGuaranteeLinkKey = (pledgeId: string, policyId: string): Key => ({
   pk: pledgeKey(pledgeId).pk,
   sk: `${GUARANTEE_LINK_PREFIX}${policyId}`,
+});
+/** A guarantee claim in its beneficiary lender's list, newest last (the claim's own item has no index left). */
+export const lenderClaimLinkKey = (lenderId: string, filedAt: string, claimId: string): Key => ({
+  pk: `LENDER#${lenderId}#CLAIMS`,
+  sk: `${filedAt}#${claimId}`,
 });
 export const policyKey = (id: string): Key => aggregateKey('policy', id);
 export const claimKey = (id: string): Key => aggregateKey('claim', id);

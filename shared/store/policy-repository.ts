@@ -27,6 +27,8 @@ import {
   assetKey,
   assetPolicyLinkPrefix,
   byStatusSortKey,
+  claimKey,
+  lenderClaimLinkKey,
   partitions,
 } from './keys.js';
 import { type Page, type PageRequest, queryPage } from './query-page.js';
@@ -60,7 +62,8 @@ export type PolicyListScope =
 export function listScopeOf(actor: Pick<Actor, 'role' | 'org'>): PolicyListScope {
   if (actor.role === 'enterprise') return { kind: 'holder', uscc: (actor.org ?? '').toUpperCase() };
   if (actor.role === 'insurer') return { kind: 'insurer', insurerId: actor.org ?? '' };
-  return { kind: 'office' };
+  if (actor.role === 'ipoffice') return { kind: 'office' };
+  throw new Error(`no policy list for the ${actor.role} role`);
 }
 
 const POLICY_LISTS = {
@@ -91,6 +94,30 @@ export class PolicyRepository {
     page: PageRequest,
   ): Promise<Page<Claim>> {
     return this.listByScope<Claim>(scope, CLAIM_LISTS, status, page);
+  }
+
+  /**
+   * One page of the guarantee claims a lender benefits from, newest first: its link partition, then ONE BatchGet
+   * of the claims. A status narrows the page after the read (a page may then hold fewer items than its limit).
+   */
+  async listLenderClaims(
+    lenderId: string,
+    status: ClaimStatus | undefined,
+    page: PageRequest,
+  ): Promise<Page<Claim>> {
+    const links = await queryPage<{ claimId: string }>({
+      db: this.store.db,
+      tableName: this.store.tableName,
+      partition: lenderClaimLinkKey(lenderId, '', '').pk,
+      newestFirst: true,
+      page,
+    });
+    const items = await this.store.batchGet(links.items.map((l) => claimKey(l.claimId)));
+    const claims = links.items.flatMap((l) => {
+      const item = items.get(claimKey(l.claimId));
+      return item ? [toResource<Claim>(item)] : [];
+    });
+    return { ...links, items: status ? claims.filter((c) => c.status === status) : claims };
   }
 
   /** One page of the caller's list: holder on gsi1, insurer on gsi2, office on gsi3; status is a key prefix. */

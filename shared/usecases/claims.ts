@@ -66,7 +66,10 @@ export function listClaims(
   status: ClaimStatus | undefined,
   page: PageRequest,
 ): Promise<Page<Claim>> {
-  return new PolicyRepository(uc.store).listClaims(listScopeOf(actor), status, page);
+  const repo = new PolicyRepository(uc.store);
+  // A bank's list: the guarantee claims it benefits from.
+  if (actor.role === 'lender') return repo.listLenderClaims(actor.org ?? '', status, page);
+  return repo.listClaims(listScopeOf(actor), status, page);
 }
 
 /** The claim with its history, in one Query; anyone but its parties and the office → 404. */

@@ -46,6 +46,7 @@ import {
   claimKey,
   enterpriseKey,
   institutionKey,
+  lenderClaimLinkKey,
   pledgeGuaranteeLinkKey,
   pledgeKey,
   policyClaimLinkKey,
@@ -452,6 +453,18 @@ export async function fileClaim(
               ABSENT,
             ),
           },
+          ...(claim.beneficiaryLenderId
+            ? [
+                {
+                  tag: 'lender-link',
+                  write: uc.store.put({
+                    ...lenderClaimLinkKey(claim.beneficiaryLenderId, claim.createdAt, claimId),
+                    entity: 'lender-claim',
+                    claimId,
+                  }),
+                },
+              ]
+            : []),
         ],
         onFailed: taken,
         result: claim,

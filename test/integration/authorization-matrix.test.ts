@@ -437,7 +437,7 @@ const EXPECTATIONS: Record<string, Expectation> = {
     params: async (fx) => ({ id: await policyOfA(fx, 'active') }),
     body: claimBody,
   },
-  'GET /claims': { allow: ['entA', 'entB', 'insurer1', 'ipoffice'] },
+  'GET /claims': { allow: ['entA', 'entB', 'lender1', 'lender2', 'insurer1', 'ipoffice'] },
   'GET /claims/{id}': {
     allow: ['entA', 'insurer1', 'ipoffice'],
     hide: ['entB', 'lender1', 'lender2'],

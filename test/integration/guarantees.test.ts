@@ -192,6 +192,12 @@ describe('guarantee insurance and its loan', () => {
     });
     const other = await portal.call('GET', `/policies/${applied.body.id}`, { as: asEnterprise(p.holder) });
     expect(other.body.claims).toEqual([]);
+    // The bank's claims list holds it; another bank's holds nothing of it.
+    const bankList = await portal.call('GET', '/claims', { as: asLender(p.lender) });
+    expect(bankList.body.items.map((c: { id: string }) => c.id)).toContain(claim.id);
+    const filedOnly = await portal.call('GET', '/claims?status=paid', { as: asLender(p.lender) });
+    expect(filedOnly.body.items.map((c: { id: string }) => c.id)).not.toContain(claim.id);
+    expect((await portal.call('GET', '/claims', { as: asLender(otherLender) })).body.items).toEqual([]);
 
     // The insurer handles it: the guarantee pays at most its sum insured.
     const insurer = asInsurer(p.insurer);

@@ -170,7 +170,8 @@ describe('policy and claim writes on DynamoDB Local: what is stored, in how many
     });
     expect(res.status).toBe(409);
     expect(res.body.detail).toContain(number);
-    expect(sent).toEqual([GET, TRANSACT]);
+    // The policy and the year's premium subsidy in one BatchGet, then the transaction.
+    expect(sent).toEqual([BATCH_GET, TRANSACT]);
     expect(await item(`POLICY#${id}`, 'POLICY')).toMatchObject({ status: 'applied', version: 1 });
     expect(await event(`POLICY#${id}`, 2)).toBeUndefined();
     expect([...((await item(`ASSET#${assetId}`, 'ASSET'))?.insuredBy ?? [])]).toEqual([first]);

@@ -74,11 +74,13 @@ const rolesOf = (action: ClaimAction): Role[] =>
 export function registerClaimRoutes(app: PortalApp): void {
   addRoute(
     app,
-    ['enterprise', 'insurer', 'ipoffice'],
+    ['enterprise', 'lender', 'insurer', 'ipoffice'],
     createRoute({
       method: 'get',
       path: '/claims',
-      summary: "Claims you may see: your policies', those addressed to your company, or all (IP office)",
+      summary:
+        "Claims you may see: your policies', those addressed to your company, the guarantee claims your bank " +
+        'benefits from (newest first), or all (IP office)',
       description:
         'Grouped by status, newest first within a status; `status=filed`, `under_investigation`, `assessed` and ' +
         '`partially_paid` are an insurer’s work queues.',
