@@ -34,6 +34,7 @@ const NAV: Record<Role, { to: string; label: TextKey }[]> = {
   lender: [
     { to: 'pledges', label: 'nav.bankQueue' },
     { to: 'watch', label: 'nav.watch' },
+    { to: 'claims', label: 'nav.guaranteeClaims' },
     { to: 'terms', label: 'nav.terms' },
   ],
   insurer: [
@@ -73,6 +74,8 @@ function Page({ role }: { role: Role }) {
       return <RegistrationQueue />;
     case 'enterprise:pledges/:id':
     case 'lender:pledges/:id':
+    // An insurer reads the loan it is asked to guarantee.
+    case 'insurer:pledges/:id':
     case 'ipoffice:pledges/:id':
       return <PledgeDetailPage id={id!} />;
     case 'enterprise:insurance':
@@ -80,8 +83,11 @@ function Page({ role }: { role: Role }) {
     case 'insurer:policies':
       return <UnderwritingQueue />;
     case 'insurer:claims':
+    case 'lender:claims':
       return <ClaimsQueue />;
     case 'enterprise:policies/:id':
+    // A bank reads the guarantee it benefits from.
+    case 'lender:policies/:id':
     case 'insurer:policies/:id':
     case 'ipoffice:policies/:id':
       return <PolicyDetailPage id={id!} />;
