@@ -213,6 +213,9 @@ export interface StatsSnapshot {
     premiumSubsidyFen: number;
     byLine: Record<string, number>;
     claimsPaidByLine: Record<string, number>;
+    /** Each policy's premium spread over its lines by sum insured (see `premiumByLineOf`), and the ratio per line. */
+    premiumByLine: Record<string, number>;
+    lossRatioBpsByLine: Record<string, number>;
     /** Per insurer: the premium of its policies issued in the year, its claims paid in the year, their ratio. */
     premiumByInsurer: Record<string, number>;
     claimsPaidByInsurer: Record<string, number>;
@@ -304,6 +307,27 @@ export function loanBookFigures(entries: readonly LoanBookEntry[]): LoanBookFigu
 export const lossRatioBps = (paidFen: number, premiumFen: number): number =>
   premiumFen > 0 ? Number((BigInt(paidFen) * 10_000n) / BigInt(premiumFen)) : 0;
 
+/**
+ * A policy's premium per line: a premium is set for the whole policy, so each line bears the share of its sum
+ * insured, floor(premium × sumInsured / total); what the floors leave goes to the first line.
+ */
+export function premiumByLineOf(
+  policy: Pick<PolicyIssuedFact, 'coverages' | 'premiumFen'>,
+): Map<string, number> {
+  const total = policy.coverages.reduce((sum, c) => sum + BigInt(c.sumInsuredFen), 0n);
+  const shares = new Map<string, number>();
+  if (total === 0n || policy.coverages.length === 0) return shares;
+  let left = policy.premiumFen;
+  for (const c of policy.coverages) {
+    const share = Number((BigInt(policy.premiumFen) * BigInt(c.sumInsuredFen)) / total);
+    shares.set(c.line, share);
+    left -= share;
+  }
+  const first = policy.coverages[0]!.line;
+  shares.set(first, shares.get(first)! + left);
+  return shares;
+}
+
 /** Facts written before the insurer was recorded on them count under this key. */
 export const UNKNOWN_INSURER = '-';
 
@@ -313,6 +337,7 @@ export function insuranceFigures(
 ): StatsSnapshot['insurance'] {
   const byLine = zeros(COVERAGE_LINES);
   const claimsPaidByLine = zeros(COVERAGE_LINES);
+  const premiumByLine = zeros(COVERAGE_LINES);
   const premiumByInsurer: Record<string, number> = {};
   const claimsPaidByInsurer: Record<string, number> = {};
   let sumInsuredFen = 0;
@@ -327,6 +352,8 @@ export function insuranceFigures(
       policy.premiumFen,
       'insurance.premiumByInsurer',
     );
+    for (const [line, fen] of premiumByLineOf(policy))
+      addTo(premiumByLine, line, fen, 'insurance.premiumByLine');
   }
   for (const claim of claims) {
     addTo(claimsPaidByLine, claim.line, claim.paidFen, 'insurance.claimsPaidByLine');
@@ -359,6 +386,13 @@ export function insuranceFigures(
     ),
     byLine,
     claimsPaidByLine,
+    premiumByLine,
+    lossRatioBpsByLine: Object.fromEntries(
+      COVERAGE_LINES.map((line) => [
+        line,
+        lossRatioBps(claimsPaidByLine[line] ?? 0, premiumByLine[line] ?? 0),
+      ]),
+    ),
     premiumByInsurer: sortedKeys(premiumByInsurer),
     claimsPaidByInsurer: sortedKeys(claimsPaidByInsurer),
     lossRatioBpsByInsurer: Object.fromEntries(

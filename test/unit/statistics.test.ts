@@ -19,6 +19,7 @@ import {
   type LoanBookEntry,
   loanBookEntry,
   type PledgeRegisteredFact,
+  premiumByLineOf,
   StatisticsOverflow,
   type StatsInputs,
   shanghaiMonth,
@@ -221,6 +222,23 @@ describe('insurance, portfolio and designations', () => {
         overseas_enforcement: 0,
         pledge_guarantee: 0,
       },
+      // p1's 30 spread by sum insured: 10 on enforcement (1 000 of 3 000), 20 on loss; p2's 5 all on enforcement.
+      premiumByLine: {
+        application_cost: 0,
+        enforcement_cost: 15,
+        infringement_loss: 20,
+        infringement_liability: 0,
+        overseas_enforcement: 0,
+        pledge_guarantee: 0,
+      },
+      lossRatioBpsByLine: {
+        application_cost: 0,
+        enforcement_cost: 46_666, // floor(70 × 10000 / 15)
+        infringement_loss: 0,
+        infringement_liability: 0,
+        overseas_enforcement: 0,
+        pledge_guarantee: 0,
+      },
       // Facts without an insurer (written before it was recorded) count under '-'.
       premiumByInsurer: { '-': 35 },
       claimsPaidByInsurer: { '-': 70 },
@@ -234,6 +252,29 @@ describe('insurance, portfolio and designations', () => {
         pledge_guarantee: 0,
       },
     });
+  });
+
+  it('spreads a premium over its lines by sum insured, the floors’ remainder to the first line', () => {
+    const three = ['application_cost', 'enforcement_cost', 'infringement_loss'].map((line) => ({
+      line,
+      sumInsuredFen: 1,
+    }));
+    expect([...premiumByLineOf({ coverages: three, premiumFen: 10 })]).toEqual([
+      ['application_cost', 4],
+      ['enforcement_cost', 3],
+      ['infringement_loss', 3],
+    ]);
+    // Large amounts stay exact: 2^53 − 1 over 1 : 2.
+    const big = Number.MAX_SAFE_INTEGER;
+    const split = premiumByLineOf({
+      coverages: [
+        { line: 'enforcement_cost', sumInsuredFen: 1 },
+        { line: 'infringement_loss', sumInsuredFen: 2 },
+      ],
+      premiumFen: big,
+    });
+    expect(split.get('infringement_loss')).toBe(Number((BigInt(big) * 2n) / 3n));
+    expect(split.get('enforcement_cost')! + split.get('infringement_loss')!).toBe(big);
   });
 
   it('in force today = Σ day counters with expiry on or after today', () => {

@@ -59,6 +59,11 @@ const SnapshotSchema = z
         .openapi({ description: 'The city’s premium subsidy on the year’s policies' }),
       byLine: FenMap,
       claimsPaidByLine: FenMap,
+      premiumByLine: FenMap.openapi({
+        description:
+          'Each policy’s premium spread over its lines by sum insured (the rest of the floors to its first line)',
+      }),
+      lossRatioBpsByLine: z.record(z.string(), z.number().int()),
       premiumByInsurer: FenMap,
       claimsPaidByInsurer: FenMap,
       lossRatioBpsByInsurer: z.record(z.string(), z.number().int()),
