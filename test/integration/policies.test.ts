@@ -505,6 +505,40 @@ describe('full-chain IP insurance over HTTP', () => {
     expect(onApplied.body.currentState).toBe('applied');
   });
 
+  it('reopens a closed claim within a year of closing, and not a day later; nothing changes on a refusal', async () => {
+    const id = await activePolicy(portal, p, [asset1]);
+    const filed = await portal.call('POST', `/policies/${id}/claims`, {
+      as: holder(),
+      body: { line: 'infringement_loss', claimedFen: 5_000, incidentDate: '2026-03-01', description: 'x' },
+    });
+    const claimId = filed.body.id;
+    const denied = await portal.call('POST', `/claims/${claimId}/deny`, {
+      as: insurer(),
+      body: { reason: 'No' },
+    });
+    expect(denied.body).toMatchObject({ status: 'denied', closedOn: '2026-11-27' });
+    const reopen = () =>
+      portal.call('POST', `/claims/${claimId}/reopen`, { as: holder(), body: { reason: 'New evidence' } });
+    try {
+      clock = new Date('2027-11-27T16:00:00Z'); // 2027-11-28 in Shanghai: a year and a day
+      const late = await reopen();
+      expect(late.status).toBe(422);
+      expect(late.body.errors).toEqual([
+        expect.objectContaining({ path: 'reason', code: 'reopen_too_late', params: { until: '2027-11-27' } }),
+      ]);
+      const unchanged = await portal.call('GET', `/claims/${claimId}`, { as: holder() });
+      expect(unchanged.body).toMatchObject({ status: 'denied', version: 2 });
+      clock = new Date('2027-11-27T15:59:00Z'); // still 2027-11-27
+      const inTime = await reopen();
+      expect(inTime.status, JSON.stringify(inTime.body)).toBe(200);
+      expect(inTime.body).toMatchObject({ status: 'under_investigation', reopenReason: 'New evidence' });
+      expect(inTime.body.closedOn).toBeUndefined();
+      expect(inTime.body.denyReason).toBeUndefined();
+    } finally {
+      clock = new Date('2026-11-27T04:00:00Z');
+    }
+  });
+
   it('lists policies and claims per role', async () => {
     const fresh = await createTestPortal({ now: () => clock });
     const q = await setupParties(fresh);
