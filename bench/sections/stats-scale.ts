@@ -2,9 +2,14 @@ import { randomUUID } from 'node:crypto';
 import { DeleteTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { type Clock, systemClock } from '../../shared/domain/clock.js';
+import { addDays, todayInShanghai } from '../../shared/domain/dates.js';
+import type { Policy } from '../../shared/domain/policy.js';
 import { computeStats } from '../../shared/jobs/compute-stats.js';
 import { reconcileStats } from '../../shared/jobs/reconcile-stats.js';
+import { offerRenewals } from '../../shared/jobs/renewals.js';
 import { ensureTable } from '../../shared/store/ensure-table.js';
+import { policyKey } from '../../shared/store/keys.js';
+import { policyIndexKeys } from '../../shared/store/policy-repository.js';
 import { pledgeRegisteredFact, policyIssuedFact } from '../../shared/store/stats-facts.js';
 import type { WriteItem } from '../../shared/store/toolkit.js';
 import { jobContext } from '../../shared/usecases/context.js';
@@ -20,6 +25,44 @@ const FACTS = 200;
 
 /** Active loans the servicing job must read, the same at every table size. */
 const LOANS = 20;
+
+/** Active policies ending within 30 days (the renewal offers' work) and ending in two years (not theirs). */
+const ENDING_SOON = 20;
+const ENDING_LATER = 200;
+
+/** An active policy with no covered rights, written straight into the table (the monitor has nothing to check). */
+function activePolicyItem(id: string, periodEnd: string, at: string): Record<string, unknown> {
+  const policy: Policy = {
+    id,
+    holder: '91330782MA0000001X',
+    insurerId: 'bench-insurer',
+    assetIds: [],
+    coverages: [{ line: 'enforcement_cost', sumInsuredFen: 500_000, deductibleFen: 0 }],
+    paid: { enforcement_cost: 0 },
+    periodStart: '2026-01-01',
+    periodEnd,
+    status: 'active',
+    premiumFen: 1_000,
+    claimCount: 0,
+    version: 2,
+    createdAt: at,
+    updatedAt: at,
+  };
+  return { ...policyKey(id), entity: 'policy', ...policyIndexKeys(policy), ...policy };
+}
+
+function activePolicies(): Record<string, unknown>[] {
+  const at = new Date().toISOString();
+  const today = todayInShanghai(new Date());
+  return [
+    ...Array.from({ length: ENDING_SOON }, (_, i) =>
+      activePolicyItem(`bench-soon-${i}`, addDays(today, 10), at),
+    ),
+    ...Array.from({ length: ENDING_LATER }, (_, i) =>
+      activePolicyItem(`bench-later-${i}`, addDays(today, 730), at),
+    ),
+  ];
+}
 
 function thisYearFacts(tableName: string): WriteItem[] {
   const at = new Date().toISOString();
@@ -125,6 +168,7 @@ export async function statsScale(
     daily: Timing;
     servicing: Timing;
     monitor: Timing;
+    renewals: Timing;
     weekly: Timing;
   }[] = [];
   const admin = new DynamoDBClient({
@@ -139,6 +183,11 @@ export async function statsScale(
   await ensureTable(admin, tableName);
   const counter = countingDocumentClient(endpoint);
   await writeAll(counter.db, tableName, thisYearFacts(tableName));
+  await writeAll(
+    counter.db,
+    tableName,
+    activePolicies().map((Item) => ({ Put: { TableName: tableName, Item } })),
+  );
   // The loan book: active loans made through the API in the same table.
   const portal = await benchPortal(endpoint, tableName);
   await openActiveLoans(
@@ -151,6 +200,7 @@ export async function statsScale(
   );
   const servicing: Job = (deps, clock) => serviceLoans(jobContext(deps, clock));
   const monitor: Job = (deps, clock) => runCollateralMonitor(jobContext(deps, clock));
+  const renewals: Job = (deps, clock) => offerRenewals(deps, clock);
   let written = 0;
   let loadSeconds = 0;
   for (const size of options.sizes) {
@@ -201,6 +251,9 @@ export async function statsScale(
     log(`  stats scale: servicing job on ${written} items: ${serviced.ms} ms`);
     const monitored = await time(monitor, options.runs);
     log(`  stats scale: collateral monitor on ${written} items: ${monitored.ms} ms`);
+    // The first run at the first size makes the offers; every later run finds them made and only reads.
+    const renewed = await time(renewals, options.runs);
+    log(`  stats scale: renewal offers on ${written} items: ${renewed.ms} ms`);
     // The reconciliation scans everything: one run is enough to show how it grows.
     const weekly = await time(reconcileStats, 1);
     rows.push({
@@ -209,6 +262,7 @@ export async function statsScale(
       daily,
       servicing: serviced,
       monitor: monitored,
+      renewals: renewed,
       weekly,
     });
     if (written < size) break;
@@ -228,6 +282,8 @@ export async function statsScale(
         'servicing items read',
         'monitor ms',
         'monitor items read',
+        'renewals ms',
+        'renewals items read',
         'weekly reconcile ms',
         'reconcile items read',
       ],
@@ -241,6 +297,8 @@ export async function statsScale(
         r.servicing.itemsRead,
         r.monitor.ms,
         r.monitor.itemsRead,
+        r.renewals.ms,
+        r.renewals.itemsRead,
         r.weekly.ms,
         r.weekly.itemsRead,
       ]),
@@ -254,6 +312,9 @@ export async function statsScale(
     rows.every((r) => r.monitor.itemsRead === rows[0]?.monitor.itemsRead && r.monitor.scans === 0)
       ? `The collateral monitor reads the same number of items (${LOANS} pledges, their rights and watches) whatever the table size, and never Scans.`
       : '⚠ The collateral monitor reads more items as the table grows, or Scans.',
+    rows.every((r) => r.renewals.itemsRead === ENDING_SOON && r.renewals.scans === 0)
+      ? `The renewal offers read only the ${ENDING_SOON} policies ending within 30 days (not the ${ENDING_LATER} ending later, nor anything else), whatever the table size, and never Scan.`
+      : '⚠ The renewal offers read more than the policies ending within 30 days, or Scan.',
     ...skipped,
   ].join('\n');
   return { rows, skipped, text };
