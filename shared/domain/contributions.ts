@@ -47,6 +47,7 @@ export function pledgeContribution(p: Pledge): Contribution {
       divisionCode: divisionOfUscc(p.applicant),
       lenderId: p.lenderId,
       amountFen,
+      ...(p.firstRegistration ? { firstTime: true } : {}),
       year: p.registeredOn ? yearOf(p.registeredOn) : shanghaiYear(p.registeredAt),
     },
     enterprise: { uscc: p.applicant, pledgeRegisteredFen: amountFen },

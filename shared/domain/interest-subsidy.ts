@@ -4,7 +4,7 @@
  * API.md v2 "City programmes".
  */
 import type { FieldIssue } from './errors.js';
-import { divisionOfUscc, JINHUA_DIVISIONS } from './statistics.js';
+import { CITY_DIVISIONS, divisionOfUscc } from './statistics.js';
 
 /** The programme for one year, as the IP office set it. */
 export interface InterestSubsidyTerms {
@@ -31,7 +31,7 @@ export interface SubsidyLine {
 }
 
 /** Jinhua: the municipal level (330700) and its nine county-level divisions. */
-const CITY = new Set<string>(['330700', ...JINHUA_DIVISIONS]);
+const CITY = new Set<string>(CITY_DIVISIONS);
 export const isInCity = (uscc: string): boolean => CITY.has(divisionOfUscc(uscc));
 
 export function subsidyTermsRefusals(terms: InterestSubsidyTerms): FieldIssue[] {

@@ -70,6 +70,8 @@ export interface Pledge {
   registeredAt?: string;
   /** The business date of the registration. */
   registeredOn?: IsoDate;
+  /** The applicant's first pledge ever registered (its first-time borrowing, 首贷). */
+  firstRegistration?: boolean;
   registrationRefusalReason?: string;
   /** The first disbursement. */
   disbursedOn?: IsoDate;

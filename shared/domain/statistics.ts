@@ -25,11 +25,18 @@ export const JINHUA_DIVISIONS = [
   '330783',
   '330784',
 ] as const;
+/** Companies registered at the municipal level (330700) count under their own key, beside the nine. */
+export const MUNICIPAL_DIVISION = '330700';
+/** The keys of every "by division" figure: the municipal level, the nine, and everything else. */
+export const CITY_DIVISIONS = [MUNICIPAL_DIVISION, ...JINHUA_DIVISIONS] as const;
 export const OTHER_DIVISION = 'other';
-const JINHUA = new Set<string>(JINHUA_DIVISIONS);
+const CITY = new Set<string>(CITY_DIVISIONS);
 
 export const divisionKey = (divisionCode: string): string =>
-  JINHUA.has(divisionCode) ? divisionCode : OTHER_DIVISION;
+  CITY.has(divisionCode) ? divisionCode : OTHER_DIVISION;
+
+/** An inclusive loan (普惠): approved for at most 1000万元. */
+export const INCLUSIVE_MAX_FEN = 1_000_000_000;
 
 /** Characters 3–8 of a USCC. */
 export const divisionOfUscc = (uscc: string): string => uscc.slice(2, 8);
@@ -76,6 +83,8 @@ export interface PledgeRegisteredFact {
   lenderId: string;
   /** The approved amount. */
   amountFen: number;
+  /** The applicant's first pledge ever registered (首贷). */
+  firstTime?: boolean;
 }
 
 export interface PolicyIssuedFact {
@@ -170,6 +179,8 @@ export interface StatsInputs {
   patentsGrantedThisYear: number;
   trademarksRegisteredThisYear: number;
   activeDesignations: Partial<Record<DesignationLevel, number>>;
+  /** The year's interest subsidy (its list's total); 0 while the year's terms are not set. */
+  interestSubsidyFen: number;
 }
 
 /**
@@ -196,6 +207,11 @@ export interface StatsSnapshot {
     registeredCount: number;
     registeredAmountFen: number;
     enterprisesFinanced: number;
+    /** Registered in the year for at most 1000万元 (普惠). */
+    inclusiveCount: number;
+    inclusiveAmountFen: number;
+    /** Applicants whose first pledge ever was registered in the year (首贷户). */
+    firstTimeBorrowers: number;
     outstandingAmountFen: number;
     byDivision: Record<string, number>;
     byLender: Record<string, number>;
@@ -228,6 +244,7 @@ export interface StatsSnapshot {
     trademarksRegisteredThisYear: number;
   };
   designations: Record<DesignationLevel, number>;
+  subsidies: { interestSubsidyFen: number };
 }
 
 const zeros = (keys: readonly string[]): Record<string, number> =>
@@ -245,7 +262,7 @@ export function financingFigures(
   year: number,
   date: IsoDate,
 ): Omit<StatsSnapshot['financing'], keyof LoanBookFigures> {
-  const byDivision = zeros([...JINHUA_DIVISIONS, OTHER_DIVISION]);
+  const byDivision = zeros([...CITY_DIVISIONS, OTHER_DIVISION]);
   const byLender: Record<string, number> = {};
   const byMonth = zeros(monthsThrough(year, date));
   for (const p of pledges) {
@@ -262,6 +279,12 @@ export function financingFigures(
       'financing.registeredAmountFen',
     ),
     enterprisesFinanced: new Set(pledges.map((p) => p.applicant)).size,
+    inclusiveCount: pledges.filter((p) => p.amountFen <= INCLUSIVE_MAX_FEN).length,
+    inclusiveAmountFen: sumExact(
+      pledges.filter((p) => p.amountFen <= INCLUSIVE_MAX_FEN).map((p) => p.amountFen),
+      'financing.inclusiveAmountFen',
+    ),
+    firstTimeBorrowers: new Set(pledges.filter((p) => p.firstTime).map((p) => p.applicant)).size,
     outstandingAmountFen: outstandingFen,
     byDivision,
     byLender: sortedKeys(byLender),
@@ -270,7 +293,7 @@ export function financingFigures(
 }
 
 export function loanBookFigures(entries: readonly LoanBookEntry[]): LoanBookFigures {
-  const divisions = [...JINHUA_DIVISIONS, OTHER_DIVISION];
+  const divisions = [...CITY_DIVISIONS, OTHER_DIVISION];
   const figures: LoanBookFigures = {
     outstandingPrincipalFen: 0,
     overdueAmountFen: 0,
@@ -427,6 +450,7 @@ export function buildSnapshot(inputs: StatsInputs): StatsSnapshot {
       trademarksRegisteredThisYear: inputs.trademarksRegisteredThisYear,
     },
     designations,
+    subsidies: { interestSubsidyFen: inputs.interestSubsidyFen },
   };
 }
 
@@ -463,6 +487,7 @@ export function flattenSnapshot(snapshot: StatsSnapshot): MetricRow[] {
   walk('financing', snapshot.financing);
   walk('insurance', snapshot.insurance);
   walk('portfolio', snapshot.portfolio);
+  walk('subsidies', snapshot.subsidies);
   for (const [key, n] of Object.entries(snapshot.designations))
     rows.push({ metric: 'designations', key, value: n });
   return rows;

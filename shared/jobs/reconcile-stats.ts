@@ -56,6 +56,7 @@ import {
 import { ENTERPRISE_IN_FORCE_PREFIX, ENTERPRISE_PREFIX } from '../store/keys.js';
 import { toResource } from '../store/records.js';
 import { jobContext } from '../usecases/context.js';
+import { interestSubsidyTotal } from '../usecases/programmes.js';
 import { buildStatsSnapshot } from '../usecases/stats.js';
 
 export interface ReconcileDeps {
@@ -243,6 +244,8 @@ export async function sourceStatsInputs(
       patentsGrantedThisYear: patentsGranted,
       trademarksRegisteredThisYear: trademarksRegistered,
       activeDesignations,
+      // The subsidy is a function of the year's interest facts and terms, read as the daily job reads them.
+      interestSubsidyFen: await interestSubsidyTotal(jobContext(deps, clock), year),
     },
     scanned,
     enterprises: { expected: expectedOf, stored: storedOf },

@@ -194,6 +194,8 @@ export const grantedPartition = (year: number, kind: 'patent' | 'trademark') =>
 export const OUTSTANDING_PARTITION = 'COUNT#OUTSTANDING';
 export const DESIGNATIONS_COUNT_PARTITION = 'COUNT#DESIGNATIONS';
 export const enterpriseSummaryKey = (uscc: string): Key => ({ pk: `ENT#${uscc}`, sk: 'SUMMARY' });
+/** Written by an enterprise's first pledge registration: later ones are not first-time borrowing. */
+export const firstLoanKey = (uscc: string): Key => ({ pk: `ENT#${uscc}`, sk: 'FIRSTLOAN' });
 export const ENTERPRISE_IN_FORCE_PREFIX = 'INFORCE#';
 export const enterpriseInForceKey = (uscc: string, expiresOn: IsoDate, type: InForceType): Key => ({
   pk: `ENT#${uscc}`,

@@ -95,6 +95,7 @@ export interface PledgeRegisteredInput {
   lenderId: string;
   /** The approved amount. */
   amountFen: number;
+  firstTime?: boolean;
 }
 
 /** Add to the `register` transition's transaction (approved → registered). */
@@ -111,6 +112,7 @@ export function pledgeRegisteredFact(input: PledgeRegisteredInput, tableName: st
       divisionCode: input.divisionCode,
       lenderId: input.lenderId,
       amountFen: input.amountFen,
+      ...(input.firstTime ? { firstTime: true } : {}),
     },
     tableName,
   );

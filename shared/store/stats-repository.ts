@@ -39,7 +39,15 @@ export class StatsRepository {
 
   async pledgeFacts(year: number): Promise<PledgeRegisteredFact[]> {
     const items = await this.store.queryPartition(pledgeFactsPartition(year), undefined, {
-      attributes: ['pledgeId', 'registeredAt', 'applicant', 'divisionCode', 'lenderId', 'amountFen'],
+      attributes: [
+        'pledgeId',
+        'registeredAt',
+        'applicant',
+        'divisionCode',
+        'lenderId',
+        'amountFen',
+        'firstTime',
+      ],
     });
     return items as unknown as PledgeRegisteredFact[];
   }

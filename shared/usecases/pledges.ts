@@ -37,6 +37,8 @@ import type { IdempotencyRequest } from '../store/idempotency-store.js';
 import {
   assetKey,
   enterpriseKey,
+  enterpriseSummaryKey,
+  firstLoanKey,
   GUARANTEE_LINK_PREFIX,
   institutionKey,
   pledgeKey,
@@ -47,6 +49,7 @@ import { eachPage, type Page, type PageRequest } from '../store/query-page.js';
 import { toResource } from '../store/records.js';
 import { statsWrites } from '../store/stats-facts.js';
 import {
+  ABSENT,
   type ConditionsFailed,
   type Item,
   type ItemSet,
@@ -323,10 +326,11 @@ async function transitionPledge(
       ...(req.action === 'approve' && actor.org ? { alsoRead: [institutionKey(actor.org)] } : {}),
       ...(rights ? { alsoRead: rights.map(assetKey) } : {}),
     },
-    (pledge, { now, read }) => {
+    async (pledge, { now, read }) => {
       const today = uc.clock.today();
       if (req.action === 'repay') return payOffPlan(uc.store, pledge, actor, today, now);
       const recheck = req.action === 'register' ? registrationRecheck(uc, pledge, read, today) : undefined;
+      const first = req.action === 'register' ? await firstLoan(uc, pledge) : undefined;
       const policy =
         req.action === 'approve'
           ? effectivePolicy(lendingPolicyOf(read.get(institutionKey(pledge.lenderId))))
@@ -336,10 +340,48 @@ async function transitionPledge(
         today,
         ...(policy ? { policy } : {}),
       });
-      return { changes: changes.fields, data: changes.data, ...recheck };
+      if (!first) return { changes: changes.fields, data: changes.data, ...recheck };
+      return {
+        changes: { ...changes.fields, ...first.changes },
+        data: changes.data,
+        writes: [...(recheck?.writes ?? []), ...first.writes],
+        onFailed: (failure: ConditionsFailed) => recheck?.onFailed(failure) ?? first.onFailed(failure),
+      };
     },
   );
   return outcome.after;
+}
+
+/**
+ * Whether this registration is the applicant's first pledge ever (its first-time borrowing): neither the marker a
+ * first registration writes nor, for registrations older than the marker, a count in its summary. A first one
+ * writes the marker in its own transaction, so two concurrent "first" registrations cannot both count (the second
+ * gets 409 and, retried, is not first).
+ */
+async function firstLoan(uc: UseCaseContext, pledge: Pledge) {
+  const items = await uc.store.batchGet([
+    firstLoanKey(pledge.applicant),
+    enterpriseSummaryKey(pledge.applicant),
+  ]);
+  const before = Number(items.get(enterpriseSummaryKey(pledge.applicant))?.pledgesRegistered ?? 0);
+  if (items.get(firstLoanKey(pledge.applicant)) || before > 0)
+    return { changes: {}, writes: [], onFailed: () => undefined };
+  return {
+    changes: { firstRegistration: true },
+    writes: [
+      {
+        tag: 'first-loan',
+        write: uc.store.put(
+          { ...firstLoanKey(pledge.applicant), entity: 'first-loan', pledgeId: pledge.id },
+          ABSENT,
+        ),
+      },
+    ],
+    onFailed: (failure: ConditionsFailed) =>
+      failure.has('first-loan')
+        ? conflict("Another of this company's pledges was registered at the same moment; retry.")
+        : undefined,
+  };
 }
 
 /**

@@ -121,6 +121,16 @@ export async function listSubsidies(
   return { year, items, totalFen: items.reduce((sum, i) => sum + i.subsidyFen, 0) };
 }
 
+/** What the year's interest subsidy pays in all (0 while its terms are not set): one read of its facts. */
+export async function interestSubsidyTotal(uc: UseCaseContext, year: number): Promise<number> {
+  const terms = await new ProgrammeRepository<InterestSubsidyProgramme>(uc.store).get(subsidyId(year));
+  if (!terms) return 0;
+  const facts = (await uc.store.queryPartition(interestFactsPartition(year))).map((i) =>
+    toResource<InterestPaidFact>(i),
+  );
+  return subsidyList(terms, facts).reduce((sum, line) => sum + line.subsidyFen, 0);
+}
+
 /** The premium subsidy of `year`; 404 until the office sets it. */
 export async function getPremiumSubsidy(uc: UseCaseContext, year: number): Promise<PremiumSubsidyProgramme> {
   const found = await new ProgrammeRepository<PremiumSubsidyProgramme>(uc.store).get(premiumSubsidyId(year));

@@ -8,6 +8,7 @@ import { buildSnapshot, type StatsInputs, type StatsSnapshot } from '../domain/s
 import { StatsRepository } from '../store/stats-repository.js';
 import type { UseCaseContext } from './context.js';
 import { loanBookOn } from './loans.js';
+import { interestSubsidyTotal } from './programmes.js';
 
 /**
  * The inputs of the snapshot as of the business date: 11 Queries on small partitions (3 fact partitions of this year,
@@ -32,6 +33,7 @@ export async function gatherStatsInputs(uc: UseCaseContext): Promise<StatsInputs
     outstandingFen,
     activeDesignations,
     loanBook,
+    interestSubsidyFen,
   ] = await Promise.all([
     repo.pledgeFacts(year),
     repo.policyFacts(year),
@@ -45,6 +47,7 @@ export async function gatherStatsInputs(uc: UseCaseContext): Promise<StatsInputs
     repo.outstandingFen(),
     repo.activeDesignations(),
     loanBookOn(uc),
+    interestSubsidyTotal(uc, year),
   ]);
   return {
     asOf: now.toISOString(),
@@ -59,6 +62,7 @@ export async function gatherStatsInputs(uc: UseCaseContext): Promise<StatsInputs
     patentsGrantedThisYear: patentsGranted,
     trademarksRegisteredThisYear: trademarksRegistered,
     activeDesignations,
+    interestSubsidyFen,
   };
 }
 

@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Clock } from '../../shared/domain/clock.js';
 import { withUsccCheck } from '../../shared/domain/uscc.js';
+import { computeStats } from '../../shared/jobs/compute-stats.js';
 import { loggingClient } from '../support/command-log.js';
 import { asLender, office, pledgeFixtures } from '../support/pledge-fixtures.js';
 import { createTestPortal, type TestPortal } from '../support/portal.js';
@@ -109,6 +110,15 @@ describe('the city’s interest subsidy', () => {
       items: expected,
       totalFen: expected.reduce((s, i) => s + i.subsidyFen, 0),
     });
+    // The daily snapshot of a day in 2026 counts the same total, and the year's first-time borrowers: Yiwu (its
+    // second loan is not a first), the municipal company and the one in Hangzhou — 330700 under its own key.
+    today = '2026-12-20';
+    const snapshot = await computeStats(portal.deps, clock);
+    expect(snapshot.subsidies.interestSubsidyFen).toBe(expected.reduce((s, i) => s + i.subsidyFen, 0));
+    expect(snapshot.financing.firstTimeBorrowers).toBe(3);
+    expect(snapshot.financing.inclusiveCount).toBe(3); // 2000万 is above 1000万
+    expect(snapshot.financing.inclusiveAmountFen).toBe(small + municipal + small);
+    expect(snapshot.financing.byDivision['330700']).toBe(municipal);
     // The municipal enterprise hits the cap; Yiwu's small loan does not.
     expect(share(municipalPaid)).toBe(cap);
     expect(share(yiwuPaid)).toBeLessThan(cap);

@@ -32,8 +32,9 @@ const asEnterprise = (uscc: string) => ({ role: 'enterprise' as const, org: uscc
 const asLender = (id: string) => ({ role: 'lender' as const, org: id });
 const asInsurer = (id: string) => ({ role: 'insurer' as const, org: id });
 
-const COUNTIES: readonly string[] = JINHUA_DIVISIONS;
-const ELSEWHERE = ['330700', '110108', '440305'];
+// The municipal level (330700) has its own key beside the nine counties.
+const COUNTIES: readonly string[] = ['330700', ...JINHUA_DIVISIONS];
+const ELSEWHERE = ['330100', '110108', '440305'];
 const LINES = COVERAGE_LINES;
 const LEVELS = DESIGNATION_LEVELS;
 /** Lenders with different loan-to-value caps (the default policy, a generous one, a cautious one). */
@@ -206,6 +207,8 @@ interface Tally {
 }
 
 const PREMIUM_SHARE_BPS = 3_333;
+/** 1000万元: the largest inclusive loan. */
+const INCLUSIVE_FEN = 1_000_000_000;
 
 const expectStatus = (res: CallResult, status: number, what: string) =>
   expect(res.status, `${what}: ${JSON.stringify(res.body)?.slice(0, 400)}`).toBe(status);
@@ -777,6 +780,24 @@ function bruteForce(items: Item[], now: Date) {
       registeredCount: registered.length,
       registeredAmountFen: sum(registered.map((p) => p.approvedAmountFen as number)),
       enterprisesFinanced: new Set(registered.map((p) => p.applicant)).size,
+      inclusiveCount: registered.filter((p) => (p.approvedAmountFen as number) <= INCLUSIVE_FEN).length,
+      inclusiveAmountFen: sum(
+        registered.map((p) => p.approvedAmountFen as number).filter((amount) => amount <= INCLUSIVE_FEN),
+      ),
+      // Applicants registered this year with no registration in any earlier year.
+      firstTimeBorrowers: new Set(
+        registered
+          .map((p) => String(p.applicant))
+          .filter(
+            (applicant) =>
+              !of('pledge').some(
+                (q) =>
+                  q.applicant === applicant &&
+                  typeof q.registeredAt === 'string' &&
+                  shanghai(q.registeredAt) < `${year}-01-01`,
+              ),
+          ),
+      ).size,
       outstandingAmountFen: sum(
         of('pledge')
           .filter((p) => p.status === 'active')
@@ -812,6 +833,8 @@ function bruteForce(items: Item[], now: Date) {
     designations: Object.fromEntries(
       LEVELS.map((l) => [l, of('designation').filter((d) => d.level === l && d.status === 'active').length]),
     ),
+    // The scenario sets no interest subsidy.
+    subsidies: { interestSubsidyFen: 0 },
   };
 }
 
@@ -820,10 +843,11 @@ describe('statistics over a random city driven through the API', () => {
     await fc.assert(
       fc.asyncProperty(scenarioArb, async (scenario) => {
         const portal = await createTestPortal();
-        const tally = await play(portal, scenario);
         const year = Number(shanghai(new Date()).slice(0, 4));
         const pastHolder = `91${scenario.divisions[0]}MA${String(1).padStart(7, '0')}`;
+        // Last year's records come first: this year's registrations of that company are then not its first.
         await writePastYear(portal, withUsccCheck(pastHolder), year);
+        const tally = await play(portal, scenario);
 
         const now = new Date();
         const snapshot = await computeStats(portal.deps, fixedClock(now));

@@ -242,7 +242,8 @@ describe('pledge requests and faults (mocked DynamoDB)', () => {
   });
 
   it('registration re-examines the rights and writes, in its transaction, the year’s financing fact and the applicant’s total', async () => {
-    // The pledge's rights (one small GetItem), then the pledge with them (one BatchGet), then one TransactWrite.
+    // The pledge's rights (one small GetItem), then the pledge with them (one BatchGet), whether the applicant
+    // borrowed before (one BatchGet of its first-loan marker and summary: neither here), then one TransactWrite.
     portal.ddb.on(GetCommand).resolves({ Item: { assetIds: ['a1', 'a2'] } });
     const held = { encumbrance: { pledgeId: 'p1' } };
     portal.ddb.on(BatchGetCommand).resolves({
@@ -265,6 +266,8 @@ describe('pledge requests and faults (mocked DynamoDB)', () => {
         'PLEDGE#p1|EVENT#000000000003',
         `FACT#PLEDGE_REGISTERED#${year}|${registeredAt}#p1`,
         `ENT#${ME}|SUMMARY`,
+        // Its first registration: the marker, written once.
+        `ENT#${ME}|FIRSTLOAN`,
         // Each right unchanged since it was examined.
         'ASSET#a1|ASSET',
         'ASSET#a2|ASSET',
@@ -272,11 +275,17 @@ describe('pledge requests and faults (mocked DynamoDB)', () => {
     );
     const items = portal.ddb.commandCalls(TransactWriteCommand)[0]!.args[0].input.TransactItems!;
     const fact = items.find((i) => i.Put?.Item?.pk === `FACT#PLEDGE_REGISTERED#${year}`)!.Put!.Item;
-    expect(fact).toMatchObject({ applicant: ME, divisionCode: '330784', lenderId: BANK, amountFen: 150_000 });
+    expect(fact).toMatchObject({
+      applicant: ME,
+      divisionCode: '330784',
+      lenderId: BANK,
+      amountFen: 150_000,
+      firstTime: true,
+    });
     expect(
       items.filter((i) => i.ConditionCheck).map((i) => i.ConditionCheck!.ExpressionAttributeValues),
     ).toEqual([{ ':v': 4 }, { ':v': 4 }]);
-    expect(portal.ddb.calls()).toHaveLength(3);
+    expect(portal.ddb.calls()).toHaveLength(4);
   });
 
   for (const [action, from, delta] of [

@@ -53,17 +53,39 @@ const inputs = (over: Partial<StatsInputs> = {}): StatsInputs => ({
   patentsGrantedThisYear: 0,
   trademarksRegisteredThisYear: 0,
   activeDesignations: {},
+  interestSubsidyFen: 0,
   ...over,
 });
 
 describe('division keys', () => {
-  it('keeps each of Jinhua’s nine county codes and reports everything else as "other"', () => {
+  it('keeps the municipal level (330700) and each of Jinhua’s nine county codes, and reports everything else as "other"', () => {
     for (const code of JINHUA_DIVISIONS) expect(divisionKey(code)).toBe(code);
     expect(JINHUA_DIVISIONS).toHaveLength(9);
-    for (const code of ['330700', '110000', '330701', '440300', '']) expect(divisionKey(code)).toBe('other');
+    expect(divisionKey('330700')).toBe('330700');
+    for (const code of ['110000', '330701', '440300', '']) expect(divisionKey(code)).toBe('other');
   });
 
-  it('byDivision always lists the nine counties and "other", summing amounts per key', () => {
+  it('counts inclusive loans (≤ 1000万元) and first-time borrowers among the year’s registrations', () => {
+    const s = buildSnapshot(
+      inputs({
+        pledges: [
+          pledge({ pledgeId: 'a', amountFen: 1_000_000_000, firstTime: true }),
+          pledge({ pledgeId: 'b', amountFen: 1_000_000_001 }),
+          pledge({ pledgeId: 'c', amountFen: 7, applicant: 'other-co', firstTime: true }),
+          pledge({ pledgeId: 'd', amountFen: 9, applicant: 'other-co' }),
+        ],
+        interestSubsidyFen: 123,
+      }),
+    );
+    expect(s.financing).toMatchObject({
+      inclusiveCount: 3,
+      inclusiveAmountFen: 1_000_000_016,
+      firstTimeBorrowers: 2,
+    });
+    expect(s.subsidies).toEqual({ interestSubsidyFen: 123 });
+  });
+
+  it('byDivision always lists the municipal level, the nine counties and "other", summing amounts per key', () => {
     const s = buildSnapshot(
       inputs({
         pledges: [
@@ -74,7 +96,9 @@ describe('division keys', () => {
         ],
       }),
     );
-    expect(Object.keys(s.financing.byDivision).sort()).toEqual([...JINHUA_DIVISIONS, 'other'].sort());
+    expect(Object.keys(s.financing.byDivision).sort()).toEqual(
+      ['330700', ...JINHUA_DIVISIONS, 'other'].sort(),
+    );
     expect(s.financing.byDivision['330782']).toBe(12);
     expect(s.financing.byDivision.other).toBe(24);
     expect(s.financing.byDivision['330702']).toBe(0);
@@ -413,7 +437,8 @@ describe('the loan book', () => {
           pick: (e: LoanBookEntry) => number,
           keep: (e: LoanBookEntry) => boolean = () => true,
         ) => Number(entries.filter(keep).reduce((sum, e) => sum + BigInt(pick(e)), 0n));
-        const county = (code: string) => (JINHUA_DIVISIONS.includes(code as never) ? code : 'other');
+        const county = (code: string) =>
+          code === '330700' || JINHUA_DIVISIONS.includes(code as never) ? code : 'other';
         expect(f.outstandingPrincipalFen).toBe(total((e) => e.outstandingPrincipalFen));
         expect(f.overdueAmountFen).toBe(total((e) => e.overdueFen));
         expect(f.nonPerformingAmountFen).toBe(total((e) => e.nonPerformingFen));
@@ -428,7 +453,7 @@ describe('the loan book', () => {
             present ? total((e) => e.nonPerformingFen, mine) : undefined,
           );
         }
-        for (const key of [...JINHUA_DIVISIONS, 'other']) {
+        for (const key of ['330700', ...JINHUA_DIVISIONS, 'other']) {
           const here = (e: LoanBookEntry) => county(e.divisionCode) === key;
           expect(f.outstandingPrincipalByDivision[key]).toBe(total((e) => e.outstandingPrincipalFen, here));
           expect(f.overdueByDivision[key]).toBe(total((e) => e.overdueFen, here));

@@ -298,6 +298,11 @@ const zh = {
   'policy.premiumSubsidy': '财政保费补贴',
   'policy.premiumPayable': '企业自付保费',
   'stats.lossRatio': '赔付率',
+  'stats.inclusive': '普惠贷款（≤1000万元）',
+  'stats.loans': '笔',
+  'stats.firstTimeBorrowers': '首贷企业数',
+  'stats.interestSubsidy': '贴息补助',
+
   'stats.premiumSubsidy': '保费补贴',
   'claimStatus.under_investigation': '调查中',
   'claimStatus.assessed': '已定损',
@@ -838,6 +843,11 @@ const en: Record<TextKey, string> = {
   'policy.premiumSubsidy': 'City premium subsidy',
   'policy.premiumPayable': 'Premium the company pays',
   'stats.lossRatio': 'Loss ratio',
+  'stats.inclusive': 'Inclusive loans (≤ 10 million yuan)',
+  'stats.loans': 'loans',
+  'stats.firstTimeBorrowers': 'First-time borrowers',
+  'stats.interestSubsidy': 'Interest subsidy',
+
   'stats.premiumSubsidy': 'Premium subsidy',
   'claimStatus.under_investigation': 'Under investigation',
   'claimStatus.assessed': 'Assessed',
@@ -1086,8 +1096,9 @@ const en: Record<TextKey, string> = {
 
 export const TEXTS: Record<Lang, Record<TextKey, string>> = { zh, en };
 
-/** Jinhua's county-level divisions (characters 3–8 of a local USCC), for "by county" figures. */
+/** Jinhua's municipal level and county-level divisions (characters 3–8 of a local USCC), for "by county" figures. */
 export const DIVISIONS: Record<string, { zh: string; en: string }> = {
+  '330700': { zh: '市本级', en: 'Jinhua (municipal)' },
   '330702': { zh: '婺城区', en: 'Wucheng' },
   '330703': { zh: '金东区', en: 'Jindong' },
   '330723': { zh: '武义县', en: 'Wuyi' },

@@ -35,6 +35,15 @@ const SnapshotSchema = z
       registeredCount: z.number().int(),
       registeredAmountFen: z.number().int(),
       enterprisesFinanced: z.number().int(),
+      inclusiveCount: z
+        .number()
+        .int()
+        .openapi({ description: 'Registered in the year for at most 1000万元' }),
+      inclusiveAmountFen: z.number().int(),
+      firstTimeBorrowers: z
+        .number()
+        .int()
+        .openapi({ description: 'Applicants whose first pledge ever was registered in the year' }),
       outstandingAmountFen: z.number().int(),
       byDivision: FenMap.openapi({ description: 'Jinhua county codes and "other"' }),
       byLender: FenMap,
@@ -67,6 +76,12 @@ const SnapshotSchema = z
       premiumByInsurer: FenMap,
       claimsPaidByInsurer: FenMap,
       lossRatioBpsByInsurer: z.record(z.string(), z.number().int()),
+    }),
+    subsidies: z.object({
+      interestSubsidyFen: z
+        .number()
+        .int()
+        .openapi({ description: 'What the year’s interest subsidy pays in all' }),
     }),
     portfolio: z.object({
       patentsInForce: z.object({

@@ -97,6 +97,13 @@ export function StatsPage() {
         <Tile label={t('stats.registeredCount')} value={count(s.financing.registeredCount)} />
         <Tile label={t('stats.enterprisesFinanced')} value={count(s.financing.enterprisesFinanced)} />
         <Tile label={t('stats.outstanding')} value={<Money fen={s.financing.outstandingAmountFen} />} />
+        <Tile
+          label={t('stats.inclusive')}
+          value={<Money fen={s.financing.inclusiveAmountFen} />}
+          note={`${count(s.financing.inclusiveCount)} ${t('stats.loans')}`}
+        />
+        <Tile label={t('stats.firstTimeBorrowers')} value={count(s.financing.firstTimeBorrowers)} />
+        <Tile label={t('stats.interestSubsidy')} value={<Money fen={s.subsidies.interestSubsidyFen} />} />
         <Tile label={t('stats.policiesIssued')} value={count(s.insurance.policiesIssued)} />
         <Tile label={t('stats.insuredEnterprises')} value={count(s.insurance.insuredEnterprises)} />
         <Tile label={t('stats.sumInsured')} value={<Money fen={s.insurance.sumInsuredFen} />} />
