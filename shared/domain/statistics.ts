@@ -533,3 +533,92 @@ export function diffSnapshots(expected: StatsSnapshot, actual: StatsSnapshot): F
   }
   return differences;
 }
+
+// ---- Drill-down: the records behind a figure ---------------------------------------------------------------
+
+/** Which facts each figure that has records counts: a registration, an issued policy, or a claim payment. */
+export const FIGURE_RECORDS = {
+  'financing.registeredCount': 'pledge',
+  'financing.registeredAmountFen': 'pledge',
+  'financing.enterprisesFinanced': 'pledge',
+  'financing.inclusiveCount': 'pledge',
+  'financing.inclusiveAmountFen': 'pledge',
+  'financing.firstTimeBorrowers': 'pledge',
+  'financing.byDivision': 'pledge',
+  'financing.byLender': 'pledge',
+  'financing.byMonth': 'pledge',
+  'insurance.policiesIssued': 'policy',
+  'insurance.insuredEnterprises': 'policy',
+  'insurance.sumInsuredFen': 'policy',
+  'insurance.premiumFen': 'policy',
+  'insurance.premiumSubsidyFen': 'policy',
+  'insurance.byLine': 'policy',
+  'insurance.premiumByLine': 'policy',
+  'insurance.premiumByInsurer': 'policy',
+  'insurance.claimsPaidFen': 'claim',
+  'insurance.claimsPaidByLine': 'claim',
+  'insurance.claimsPaidByInsurer': 'claim',
+} as const;
+export type DrillableFigure = keyof typeof FIGURE_RECORDS;
+export const DRILLABLE_FIGURES = Object.keys(FIGURE_RECORDS) as DrillableFigure[];
+
+export interface RecordFilter {
+  division?: string | undefined;
+  lender?: string | undefined;
+  insurer?: string | undefined;
+  month?: string | undefined;
+  line?: string | undefined;
+}
+
+/** Whether a fact is among the records of `figure` narrowed by the filter's dimensions (those it has). */
+export function isRecordOf(
+  figure: DrillableFigure,
+  fact: PledgeRegisteredFact | PolicyIssuedFact | ClaimPaidFact,
+  filter: RecordFilter,
+): boolean {
+  switch (FIGURE_RECORDS[figure]) {
+    case 'pledge': {
+      const p = fact as PledgeRegisteredFact;
+      if (figure.startsWith('financing.inclusive') && p.amountFen > INCLUSIVE_MAX_FEN) return false;
+      if (figure === 'financing.firstTimeBorrowers' && !p.firstTime) return false;
+      return (
+        (filter.division === undefined || divisionKey(p.divisionCode) === filter.division) &&
+        (filter.lender === undefined || p.lenderId === filter.lender) &&
+        (filter.month === undefined || shanghaiMonth(p.registeredAt) === filter.month)
+      );
+    }
+    case 'policy': {
+      const p = fact as PolicyIssuedFact;
+      return (
+        (filter.line === undefined || p.coverages.some((c) => c.line === filter.line)) &&
+        (filter.insurer === undefined || (p.insurerId ?? UNKNOWN_INSURER) === filter.insurer) &&
+        (filter.month === undefined || shanghaiMonth(p.issuedAt) === filter.month)
+      );
+    }
+    case 'claim': {
+      const c = fact as ClaimPaidFact;
+      return (
+        (filter.line === undefined || c.line === filter.line) &&
+        (filter.insurer === undefined || (c.insurerId ?? UNKNOWN_INSURER) === filter.insurer) &&
+        (filter.month === undefined || shanghaiMonth(c.paidAt) === filter.month)
+      );
+    }
+  }
+}
+
+/** One day of the history the dashboard charts: the figures it trends. */
+export interface HistoryPoint {
+  date: IsoDate;
+  financing: { registeredCount: number; registeredAmountFen: number; outstandingAmountFen: number };
+  insurance: { policiesIssued: number; sumInsuredFen: number };
+}
+
+export const historyPoint = (s: StatsSnapshot): HistoryPoint => ({
+  date: s.date,
+  financing: {
+    registeredCount: s.financing.registeredCount,
+    registeredAmountFen: s.financing.registeredAmountFen,
+    outstandingAmountFen: s.financing.outstandingAmountFen,
+  },
+  insurance: { policiesIssued: s.insurance.policiesIssued, sumInsuredFen: s.insurance.sumInsuredFen },
+});

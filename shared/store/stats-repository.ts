@@ -31,7 +31,7 @@ import {
   STATS_SNAPSHOTS,
   statsSnapshotKey,
 } from './keys.js';
-import { queryPage } from './query-page.js';
+import { type Page, type PageRequest, queryPage } from './query-page.js';
 import type { Item, Store } from './toolkit.js';
 
 export class StatsRepository {
@@ -129,6 +129,31 @@ export class StatsRepository {
 
   async snapshotOn(date: IsoDate): Promise<StatsSnapshot | undefined> {
     return parseSnapshot(await this.store.get(statsSnapshotKey(date), { consistent: false }));
+  }
+
+  /** The snapshots of the days from `from` through `to`, oldest first: one Query range of the snapshot partition. */
+  async snapshotsBetween(from: IsoDate, to: IsoDate): Promise<StatsSnapshot[]> {
+    const items = await this.store.queryPartition(
+      STATS_SNAPSHOTS,
+      { from, to },
+      { attributes: ['snapshot'] },
+    );
+    return items.flatMap((item) => parseSnapshot(item) ?? []);
+  }
+
+  /** One page of a year's facts of one kind, oldest first (the drill-down behind a figure). */
+  factsPage(
+    kind: 'pledge' | 'policy' | 'claim',
+    year: number,
+    page: PageRequest,
+  ): Promise<Page<PledgeRegisteredFact | PolicyIssuedFact | ClaimPaidFact>> {
+    const partition = {
+      pledge: pledgeFactsPartition,
+      policy: policyFactsPartition,
+      claim: claimFactsPartition,
+    }[kind](year);
+    const { db, tableName } = this.store;
+    return queryPage({ db, tableName, partition, page });
   }
 
   /** The newest snapshot: one Query, newest sort key first, Limit 1. */

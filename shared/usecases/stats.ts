@@ -2,9 +2,20 @@
  * Statistics use cases: build the day's snapshot from the facts and counters (the daily job stores it), and read
  * a stored one. The figures come from the pure functions of `domain/statistics.ts`.
  */
-import { yearOf } from '../domain/dates.js';
-import { DomainError, notFound } from '../domain/errors.js';
-import { buildSnapshot, type StatsInputs, type StatsSnapshot } from '../domain/statistics.js';
+import { compareDates, daysBetween, type IsoDate, yearOf } from '../domain/dates.js';
+import { DomainError, notFound, validationError } from '../domain/errors.js';
+import {
+  buildSnapshot,
+  type DrillableFigure,
+  FIGURE_RECORDS,
+  type HistoryPoint,
+  historyPoint,
+  isRecordOf,
+  type RecordFilter,
+  type StatsInputs,
+  type StatsSnapshot,
+} from '../domain/statistics.js';
+import type { Page, PageRequest } from '../store/query-page.js';
 import { StatsRepository } from '../store/stats-repository.js';
 import type { UseCaseContext } from './context.js';
 import { loanBookOn } from './loans.js';
@@ -86,6 +97,48 @@ export async function latestSnapshot(uc: UseCaseContext): Promise<StatsSnapshot>
       'There is no statistics snapshot yet: the scheduled statistics job has not run.',
     );
   return snapshot;
+}
+
+/** The longest history one request reads (a year and a day). */
+export const MAX_HISTORY_DAYS = 366;
+
+/**
+ * The trend of the headline figures from the stored daily snapshots of [from, to] (one Query range; days without a
+ * snapshot are absent). A range longer than `MAX_HISTORY_DAYS` or upside down → 400 naming the field.
+ */
+export async function statsHistory(uc: UseCaseContext, from: IsoDate, to: IsoDate): Promise<HistoryPoint[]> {
+  if (compareDates(from, to) > 0)
+    throw validationError([
+      { path: 'query.to', code: 'before_from', message: `must not be before from (${from})` },
+    ]);
+  if (daysBetween(from, to) >= MAX_HISTORY_DAYS)
+    throw validationError([
+      {
+        path: 'query.to',
+        code: 'range_too_long',
+        params: { maximum: MAX_HISTORY_DAYS },
+        message: `the range may span at most ${MAX_HISTORY_DAYS} days`,
+      },
+    ]);
+  return (await new StatsRepository(uc.store).snapshotsBetween(from, to)).map(historyPoint);
+}
+
+/**
+ * A page of the records a figure counts (registrations, issued policies or claim payments of `year`), narrowed by
+ * division, lender, insurer, month or line. The facts are read in their order, a page at a time, and narrowed after
+ * the read: a page may hold fewer records than its limit, and the cursor goes on where the read stopped.
+ */
+export async function statsRecords(
+  uc: UseCaseContext,
+  req: { figure: DrillableFigure; year: number; filter: RecordFilter },
+  page: PageRequest,
+): Promise<Page<{ kind: 'pledge' | 'policy' | 'claim' } & Record<string, unknown>>> {
+  const kind = FIGURE_RECORDS[req.figure];
+  const facts = await new StatsRepository(uc.store).factsPage(kind, req.year, page);
+  return {
+    ...facts,
+    items: facts.items.filter((f) => isRecordOf(req.figure, f, req.filter)).map((f) => ({ kind, ...f })),
+  };
 }
 
 export async function snapshotOn(uc: UseCaseContext, date: string): Promise<StatsSnapshot> {

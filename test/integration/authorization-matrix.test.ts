@@ -500,6 +500,8 @@ const EXPECTATIONS: Record<string, Expectation> = {
   'GET /stats': ipofficeOnly({ ok: [200] }),
   'GET /stats/{date}': ipofficeOnly({ ok: [200], params: async () => ({ date: STATS_DATE }) }),
   'GET /stats.csv': ipofficeOnly({ ok: [200] }),
+  'GET /stats/history': ipofficeOnly({ ok: [200], query: '?from=2026-01-01&to=2026-12-31' }),
+  'GET /stats/records': ipofficeOnly({ ok: [200], query: '?figure=financing.registeredCount' }),
 
   // City programmes: the office sets them; lenders read the risk pool that shares their losses.
   'PUT /programmes/risk-pool': { allow: ['ipoffice'], ok: [200, 201], body: () => RISK_POOL },

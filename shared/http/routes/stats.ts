@@ -1,8 +1,17 @@
+import { yearOf } from '../../domain/dates.js';
 import { DESIGNATION_LEVELS } from '../../domain/designation.js';
-import { flattenSnapshot, toCsv } from '../../domain/statistics.js';
+import { COVERAGE_LINES } from '../../domain/policy.js';
+import {
+  CITY_DIVISIONS,
+  DRILLABLE_FIGURES,
+  type DrillableFigure,
+  flattenSnapshot,
+  OTHER_DIVISION,
+  toCsv,
+} from '../../domain/statistics.js';
 import { useCaseContext } from '../../usecases/context.js';
-import { latestSnapshot, snapshotOn } from '../../usecases/stats.js';
-import { errorResponses, IsoDate, jsonResponse } from '../common.js';
+import { latestSnapshot, snapshotOn, statsHistory, statsRecords } from '../../usecases/stats.js';
+import { errorResponses, IsoDate, jsonResponse, PageQuerySchema, pageOf, queryInt } from '../common.js';
 import type { PortalApp } from '../context.js';
 import { addRoute, createRoute } from '../route.js';
 import * as z from '../zod.js';
@@ -25,6 +34,29 @@ const LoanBookSchema = {
   overdueByDivision: FenMap.optional(),
   nonPerformingByDivision: FenMap.optional(),
 };
+
+const HistorySchema = z
+  .object({
+    items: z.array(
+      z.object({
+        date: z.string(),
+        financing: z.object({
+          registeredCount: z.number().int(),
+          registeredAmountFen: z.number().int(),
+          outstandingAmountFen: z.number().int(),
+        }),
+        insurance: z.object({ policiesIssued: z.number().int(), sumInsuredFen: z.number().int() }),
+      }),
+    ),
+  })
+  .openapi('StatsHistory');
+
+const RecordSchema = z
+  .object({ kind: z.enum(['pledge', 'policy', 'claim']) })
+  .catchall(z.unknown())
+  .openapi('StatsRecord', {
+    description: 'The fact as counted: a registration, an issued policy or a claim payment, with its fields',
+  });
 
 const SnapshotSchema = z
   .object({
@@ -141,6 +173,68 @@ export function registerStatsRoutes(app: PortalApp): void {
         'Content-Type': 'text/csv; charset=utf-8',
         'Content-Disposition': `attachment; filename="ip-finance-stats-${snapshot.date}.csv"`,
       });
+    },
+  );
+
+  // Before /stats/{date}: "history" and "records" are not dates.
+  addRoute(
+    app,
+    ['ipoffice'],
+    createRoute({
+      method: 'get',
+      path: '/stats/history',
+      summary: 'The headline figures day by day, from the stored snapshots',
+      description:
+        'One item per day that has a snapshot in [from, to] (both inclusive, at most 366 days; `to` before `from` ' +
+        '→ 400), oldest first.',
+      tags: ['statistics'],
+      request: { query: z.strictObject({ from: IsoDate, to: IsoDate }) },
+      responses: { 200: jsonResponse(HistorySchema, 'The history'), ...errorResponses },
+    }),
+    async (c) => {
+      const { from, to } = c.req.valid('query');
+      return c.json({ items: await statsHistory(useCaseContext(c.get('deps')), from, to) }, 200);
+    },
+  );
+
+  addRoute(
+    app,
+    ['ipoffice'],
+    createRoute({
+      method: 'get',
+      path: '/stats/records',
+      summary: 'The records a figure counts: registrations, issued policies or claim payments of a year',
+      description:
+        '`figure` is a snapshot path (e.g. `financing.registeredCount`, `insurance.claimsPaidByLine`); ' +
+        '`division`, `lender`, `insurer`, `month` (`YYYY-MM`) and `line` narrow it where the records have that ' +
+        'dimension. Narrowing happens after each page is read, so a page may hold fewer records than `limit`; ' +
+        'follow `nextCursor` to the end. `year` defaults to the business date’s.',
+      tags: ['statistics'],
+      request: {
+        query: PageQuerySchema.extend({
+          figure: z.enum(DRILLABLE_FIGURES as [DrillableFigure, ...DrillableFigure[]]),
+          year: queryInt(2000, 2100).optional(),
+          division: z.enum([...CITY_DIVISIONS, OTHER_DIVISION]).optional(),
+          lender: z.string().max(40).optional(),
+          insurer: z.string().max(40).optional(),
+          month: z
+            .string()
+            .regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'must be a month YYYY-MM')
+            .optional(),
+          line: z.enum(COVERAGE_LINES).optional(),
+        }),
+      },
+      responses: { 200: jsonResponse(pageOf(RecordSchema, 'StatsRecordPage'), 'A page'), ...errorResponses },
+    }),
+    async (c) => {
+      const { figure, year, limit, cursor, ...filter } = c.req.valid('query');
+      const uc = useCaseContext(c.get('deps'));
+      const page = await statsRecords(
+        uc,
+        { figure, year: year ?? yearOf(uc.clock.today()), filter },
+        { limit, cursor },
+      );
+      return c.json(page, 200);
     },
   );
 
