@@ -433,6 +433,18 @@ describe('web portal journeys (Chinese by default, English on switch)', { timeou
     const csv = await readFile((await download.path())!, 'utf8');
     expect(download.suggestedFilename()).toMatch(/\.csv$/);
     expect(csv).toMatch(/25000000/); // 250,000 元 in fen
+
+    // A figure opens the records it counts: the one registration of 25万元, by the company, narrowed by county.
+    await office.getByRole('link', { name: '新增质押融资额' }).click();
+    const records = office.locator('table[data-testid="records"] tbody tr');
+    await records.first().waitFor();
+    expect(await records.count()).toBe(1);
+    expect(await text(records.first())).toContain('25万元');
+    await office.getByLabel('县市区').selectOption('330702');
+    await expect.poll(() => records.count()).toBe(0);
+    await office.getByLabel('县市区').selectOption('330782');
+    await expect.poll(() => records.count()).toBe(1);
+    await screenshot(office, 'ipoffice-records-zh');
   });
 
   it('is usable on a phone: the dashboard in English at 390 px wide', async () => {

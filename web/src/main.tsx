@@ -20,7 +20,7 @@ import { CollateralWatchPage, RightPage } from './pages/legal';
 import { BankQueue, CompanyPledgesPage, PledgeDetailPage, RegistrationQueue } from './pages/pledges';
 import { ProgrammesPage } from './pages/programmes';
 import { SignInPage } from './pages/signin';
-import { StatsPage } from './pages/stats';
+import { StatsPage, StatsRecordsPage } from './pages/stats';
 import { LendingTermsPage } from './pages/terms';
 import { Link, PortalContext, useRoute } from './ui';
 import './styles.css';
@@ -95,6 +95,8 @@ function Page({ role }: { role: Role }) {
       return <DesignationsPage />;
     case 'ipoffice:stats':
       return <StatsPage />;
+    case 'ipoffice:stats/:id':
+      return <StatsRecordsPage figure={id!} />;
     case 'ipoffice:institutions':
       return <InstitutionsPage />;
     case 'ipoffice:programmes':

@@ -4,7 +4,18 @@ import { asProblem, type Problem } from '../api';
 import type { components } from '../api-types';
 import { DIVISIONS, useI18n } from '../i18n';
 import { formatFen } from '../money';
-import { DateTimeText, Loading, Money, ProblemBox, useLoad, usePortal } from '../ui';
+import {
+  DateTimeText,
+  Link,
+  Loading,
+  Money,
+  ProblemBox,
+  SelectField,
+  TextField,
+  useLoad,
+  usePaged,
+  usePortal,
+} from '../ui';
 import { BarChart, ColumnChart, type Datum } from './charts';
 import { LEVELS } from './designations';
 import { LINES } from './insurance';
@@ -93,24 +104,65 @@ export function StatsPage() {
       </p>
       <ProblemBox problem={downloadProblem} />
       <section class="tiles" aria-label={t('stats.title')}>
-        <Tile label={t('stats.registeredAmount')} value={<Money fen={s.financing.registeredAmountFen} />} />
-        <Tile label={t('stats.registeredCount')} value={count(s.financing.registeredCount)} />
-        <Tile label={t('stats.enterprisesFinanced')} value={count(s.financing.enterprisesFinanced)} />
+        <Tile
+          figure="financing.registeredAmountFen"
+          label={t('stats.registeredAmount')}
+          value={<Money fen={s.financing.registeredAmountFen} />}
+        />
+        <Tile
+          figure="financing.registeredCount"
+          label={t('stats.registeredCount')}
+          value={count(s.financing.registeredCount)}
+        />
+        <Tile
+          figure="financing.enterprisesFinanced"
+          label={t('stats.enterprisesFinanced')}
+          value={count(s.financing.enterprisesFinanced)}
+        />
         <Tile label={t('stats.outstanding')} value={<Money fen={s.financing.outstandingAmountFen} />} />
         <Tile
+          figure="financing.inclusiveAmountFen"
           label={t('stats.inclusive')}
           value={<Money fen={s.financing.inclusiveAmountFen} />}
           note={`${count(s.financing.inclusiveCount)} ${t('stats.loans')}`}
         />
-        <Tile label={t('stats.firstTimeBorrowers')} value={count(s.financing.firstTimeBorrowers)} />
+        <Tile
+          figure="financing.firstTimeBorrowers"
+          label={t('stats.firstTimeBorrowers')}
+          value={count(s.financing.firstTimeBorrowers)}
+        />
         <Tile label={t('stats.interestSubsidy')} value={<Money fen={s.subsidies.interestSubsidyFen} />} />
-        <Tile label={t('stats.policiesIssued')} value={count(s.insurance.policiesIssued)} />
-        <Tile label={t('stats.insuredEnterprises')} value={count(s.insurance.insuredEnterprises)} />
-        <Tile label={t('stats.sumInsured')} value={<Money fen={s.insurance.sumInsuredFen} />} />
-        <Tile label={t('stats.premium')} value={<Money fen={s.insurance.premiumFen} />} />
-        <Tile label={t('stats.claimsPaid')} value={<Money fen={s.insurance.claimsPaidFen} />} />
+        <Tile
+          figure="insurance.policiesIssued"
+          label={t('stats.policiesIssued')}
+          value={count(s.insurance.policiesIssued)}
+        />
+        <Tile
+          figure="insurance.insuredEnterprises"
+          label={t('stats.insuredEnterprises')}
+          value={count(s.insurance.insuredEnterprises)}
+        />
+        <Tile
+          figure="insurance.sumInsuredFen"
+          label={t('stats.sumInsured')}
+          value={<Money fen={s.insurance.sumInsuredFen} />}
+        />
+        <Tile
+          figure="insurance.premiumFen"
+          label={t('stats.premium')}
+          value={<Money fen={s.insurance.premiumFen} />}
+        />
+        <Tile
+          figure="insurance.claimsPaidFen"
+          label={t('stats.claimsPaid')}
+          value={<Money fen={s.insurance.claimsPaidFen} />}
+        />
         <Tile label={t('stats.lossRatio')} value={`${(s.insurance.lossRatioBps / 100).toFixed(2)}%`} />
-        <Tile label={t('stats.premiumSubsidy')} value={<Money fen={s.insurance.premiumSubsidyFen} />} />
+        <Tile
+          figure="insurance.premiumSubsidyFen"
+          label={t('stats.premiumSubsidy')}
+          value={<Money fen={s.insurance.premiumSubsidyFen} />}
+        />
         <Tile
           label={t('stats.patentsInForce')}
           value={`${count(patents.invention + patents.utility_model + patents.design)}`}
@@ -222,10 +274,117 @@ function LoanBook({
   );
 }
 
-const Tile = ({ label, value, note }: { label: string; value: preact.ComponentChildren; note?: string }) => (
+const Tile = ({
+  label,
+  value,
+  note,
+  figure,
+}: {
+  label: string;
+  value: preact.ComponentChildren;
+  note?: string;
+  /** The snapshot path whose records the tile opens. */
+  figure?: string;
+}) => (
   <div class="tile">
-    <div class="tile-label">{label}</div>
+    <div class="tile-label">{figure ? <Link to={`stats/${figure}`}>{label}</Link> : label}</div>
     <div class="tile-value">{value}</div>
     {note && <div class="tile-note">{note}</div>}
   </div>
 );
+
+/** The records a figure counts (registrations, issued policies, claim payments), narrowed by one dimension. */
+export function StatsRecordsPage({ figure }: { figure: string }) {
+  const { t, tx } = useI18n();
+  const { api } = usePortal();
+  const kind = figure.startsWith('financing.') ? 'pledge' : 'insurance';
+  const [division, setDivision] = useState('');
+  const [line, setLine] = useState('');
+  const [month, setMonth] = useState('');
+  const query = {
+    figure: figure as never,
+    limit: 50,
+    ...(division ? { division: division as never } : {}),
+    ...(line ? { line: line as never } : {}),
+    ...(month ? { month } : {}),
+  };
+  const list = usePaged(
+    (cursor) => api.GET('/stats/records', { params: { query: { ...query, ...(cursor ? { cursor } : {}) } } }),
+    [figure, division, line, month],
+  );
+  type Row = (typeof list.items)[number] & Record<string, unknown>;
+  const amountOf = (r: Row) => Number(r.amountFen ?? r.premiumFen ?? r.paidFen ?? 0);
+  return (
+    <>
+      <p>
+        <Link to="stats">← {t('nav.stats')}</Link>
+      </p>
+      <h1>
+        {t('stats.records')}: <code>{figure}</code>
+      </h1>
+      <section class="card" aria-label={t('stats.records')}>
+        <div class="grid">
+          {kind === 'pledge' ? (
+            <SelectField
+              name="division"
+              label={t('stats.county')}
+              value={division}
+              onChange={setDivision}
+              options={[
+                { value: '', label: '—' },
+                ...Object.entries(DIVISIONS).map(([code, name]) => ({ value: code, label: name.zh })),
+                { value: 'other', label: t('stats.otherDivision') },
+              ]}
+            />
+          ) : (
+            <SelectField
+              name="line"
+              label={t('policy.line')}
+              value={line}
+              onChange={setLine}
+              options={[{ value: '', label: '—' }, ...LINES.map((l) => ({ value: l, label: tx('line', l) }))]}
+            />
+          )}
+          <TextField name="month" label={t('stats.month')} value={month} onInput={setMonth} />
+        </div>
+        <ProblemBox problem={list.problem} />
+        <table data-testid="records">
+          <thead>
+            <tr>
+              <th scope="col">{t('stats.record')}</th>
+              <th scope="col">{t('stats.party')}</th>
+              <th scope="col">{t('stats.when')}</th>
+              <th scope="col">{t('stats.amount')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {(list.items as Row[]).map((r) => {
+              const id = String(r.pledgeId ?? r.policyId ?? r.claimId);
+              const to = r.kind === 'pledge' ? `pledges/${id}` : `policies/${String(r.policyId)}`;
+              return (
+                <tr key={`${id}${String(r.seq ?? '')}`}>
+                  <td>
+                    <Link to={to}>{id}</Link>
+                  </td>
+                  <td>{String(r.applicant ?? r.holder ?? r.insurerId ?? '')}</td>
+                  <td>
+                    <DateTimeText value={String(r.registeredAt ?? r.issuedAt ?? r.paidAt)} />
+                  </td>
+                  <td>
+                    <Money fen={amountOf(r)} />
+                  </td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+        {list.items.length === 0 && !list.loading && <p class="muted">{t('app.empty')}</p>}
+        {list.more && (
+          <button type="button" onClick={() => void list.more?.()}>
+            {t('app.more')}
+          </button>
+        )}
+      </section>
+    </>
+  );
+}
