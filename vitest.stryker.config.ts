@@ -1,0 +1,13 @@
+import { defineConfig } from 'vitest/config';
+
+/**
+ * Vitest for mutation testing (stryker.config.json): the unit tests only, and no DynamoDB Local —
+ * unit tests mock the AWS SDK where they touch it, so no globalSetup is needed.
+ */
+export default defineConfig({
+  test: {
+    include: ['test/unit/**/*.test.ts'],
+    pool: 'forks',
+    env: { POWERTOOLS_LOG_LEVEL: 'SILENT', AWS_REGION: 'local' },
+  },
+});
