@@ -6,6 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import {
+  addExact,
   buildSnapshot,
   flattenSnapshot,
   type LoanBookEntry,
@@ -185,6 +186,36 @@ describe('an overflow names the figure that overflowed', () => {
     expect(BigInt(f.outstandingPrincipalByLender['bank-a']!)).toBe(expected);
     expect(BigInt(f.outstandingPrincipalByDivision['330782']!)).toBe(expected);
     expect(BigInt(f.overdueAmountFen)).toBe(BigInt(amounts[1]!) + BigInt(amounts[3]!));
+  });
+});
+
+describe('exact addition and the portfolio', () => {
+  it('refuses an operand that is not a safe integer even when the sum would be one', () => {
+    for (const [a, b] of [
+      [2 ** 53, -1],
+      [-1, 2 ** 53],
+      [0.5, 0.5],
+      [1.5, 1],
+      [1, -0.5],
+    ] as const)
+      expect(overflowOf(() => addExact(a, b, 'f')).figure).toBe('f');
+    expect(addExact(-MAX, MAX, 'f')).toBe(0);
+  });
+
+  it('reports each in-force count under its own type', () => {
+    const s = buildSnapshot(
+      inputs({
+        inForce: { invention: 1, utility_model: 2, design: 3, trademark: 4 },
+        patentsGrantedThisYear: 5,
+        trademarksRegisteredThisYear: 6,
+      }),
+    );
+    expect(s.portfolio).toEqual({
+      patentsInForce: { invention: 1, utility_model: 2, design: 3 },
+      trademarksInForce: 4,
+      patentsGrantedThisYear: 5,
+      trademarksRegisteredThisYear: 6,
+    });
   });
 });
 
