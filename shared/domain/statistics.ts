@@ -487,9 +487,9 @@ export function flattenSnapshot(snapshot: StatsSnapshot): MetricRow[] {
   walk('financing', snapshot.financing);
   walk('insurance', snapshot.insurance);
   walk('portfolio', snapshot.portfolio);
-  walk('subsidies', snapshot.subsidies);
   for (const [key, n] of Object.entries(snapshot.designations))
     rows.push({ metric: 'designations', key, value: n });
+  walk('subsidies', snapshot.subsidies);
   return rows;
 }
 

@@ -43,6 +43,7 @@ const inputs = (over: Partial<StatsInputs> = {}): StatsInputs => ({
   inForce: { invention: 0, utility_model: 0, design: 0, trademark: 0 },
   patentsGrantedThisYear: 0,
   trademarksRegisteredThisYear: 0,
+  interestSubsidyFen: 0,
   activeDesignations: {},
   ...over,
 });
@@ -284,6 +285,7 @@ describe('flattening and CSV', () => {
       'insurance',
       'portfolio',
       'designations',
+      'subsidies',
     ]);
   });
 
