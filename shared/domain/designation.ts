@@ -152,12 +152,16 @@ export const summaryOf = (d: Designation): DesignationSummary => ({
 
 /**
  * Why a review cannot be recorded (besides the state): a review assesses a year at or after the designation's
- * year (`predates`), and a year is reviewed once (`duplicate`).
+ * year (`predates`) and not after the current one (`future`: a year is assessed once it has begun), and a year is
+ * reviewed once (`duplicate`).
  */
 export function reviewRefusal(
   designation: Pick<Designation, 'year' | 'reviews'>,
   year: number,
-): { kind: 'predates' | 'duplicate'; message: string } | undefined {
+  currentYear: number,
+): { kind: 'predates' | 'future' | 'duplicate'; message: string } | undefined {
+  if (year > currentYear)
+    return { kind: 'future', message: `${year} is after the current year ${currentYear}` };
   if (year < designation.year)
     return {
       kind: 'predates',

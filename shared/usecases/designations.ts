@@ -2,8 +2,10 @@
  * Designation use cases: designate, record a review, revoke, read, list. The transitions run on the one engine;
  * their history is the designation's event items, so an answer's `history` is read from them.
  */
+
 import { type Actor, tenantOf } from '../domain/actor.js';
 import { designationContribution, statsChange } from '../domain/contributions.js';
+import { yearOf } from '../domain/dates.js';
 import {
   DESIGNATION_MACHINE,
   type Designation,
@@ -153,12 +155,18 @@ export function recordReview(
 ): Promise<DesignationDetail> {
   const { id, input } = req;
   return act(uc, actor, id, reviewAction(input.outcome), req.expectedVersion, idempotency, (d, at) => {
-    const refusal = reviewRefusal(d, input.year);
+    const refusal = reviewRefusal(d, input.year, yearOf(uc.clock.today()));
     if (refusal?.kind === 'duplicate')
       throw conflict(`Designation ${id}: ${refusal.message}.`, { currentState: d.status });
     if (refusal)
       throw unprocessable(`Designation ${id}: ${refusal.message}.`, {
-        errors: [{ path: 'year', message: refusal.message }],
+        errors: [
+          {
+            path: 'year',
+            code: refusal.kind === 'future' ? 'review_in_future' : 'review_predates_designation',
+            message: refusal.message,
+          },
+        ],
       });
     const notes = input.notes === undefined ? {} : { notes: input.notes };
     return {

@@ -165,6 +165,10 @@ describe('designations', () => {
 
     expect((await review({ year: 2024, outcome: 'pass' }, { 'If-Match': '"1"' })).status).toBe(412);
     expect((await review({ year: 2023, outcome: 'pass' })).status).toBe(409);
+    const nextYear = Number(new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 4)) + 1;
+    const future = await review({ year: nextYear, outcome: 'pass' });
+    expect(future.status).toBe(422);
+    expect(future.body.errors).toEqual([expect.objectContaining({ path: 'year', code: 'review_in_future' })]);
     const early = await review({ year: 2021, outcome: 'pass' });
     expect(early.status).toBe(422);
     expect(early.body.errors[0].path).toBe('year');

@@ -401,9 +401,12 @@ describe('designation state machine', () => {
       createdAt: 't',
       updatedAt: 't',
     };
-    expect(reviewRefusal(d, 2022)?.kind).toBe('predates');
-    expect(reviewRefusal(d, 2024)?.kind).toBe('duplicate');
-    expect(reviewRefusal(d, 2025)).toBeUndefined();
+    expect(reviewRefusal(d, 2022, 2026)?.kind).toBe('predates');
+    expect(reviewRefusal(d, 2024, 2026)?.kind).toBe('duplicate');
+    expect(reviewRefusal(d, 2025, 2026)).toBeUndefined();
+    // The current year may be assessed, not the next one.
+    expect(reviewRefusal(d, 2026, 2026)).toBeUndefined();
+    expect(reviewRefusal(d, 2027, 2026)?.kind).toBe('future');
   });
 });
 
