@@ -24,14 +24,20 @@ export interface ScheduledJobsProps {
 }
 
 /**
- * The scheduled functions: policy expiry, renewal offers, loan servicing, the collateral monitor and the statistics
- * snapshot daily,
+ * The scheduled functions: policy expiry, renewal offers, the designation cycle, loan servicing, the collateral
+ * monitor and the statistics snapshot daily,
  * the statistics audit weekly.
  * Each is idempotent, so EventBridge Scheduler's retries are safe.
  */
 export class ScheduledJobs extends Construct {
   readonly functions: Record<
-    'expirePolicies' | 'renewals' | 'servicing' | 'monitor' | 'computeStats' | 'reconcileStats',
+    | 'expirePolicies'
+    | 'renewals'
+    | 'designationCycle'
+    | 'servicing'
+    | 'monitor'
+    | 'computeStats'
+    | 'reconcileStats',
     PortalFunction
   >;
   readonly alarms: cloudwatch.Alarm[] = [];
@@ -69,6 +75,15 @@ export class ScheduledJobs extends Construct {
         serviceName: 'renewals',
         tableAccess: 'readWrite',
         cron: { minute: '15', hour: '0' },
+        timeout: Duration.minutes(5),
+      }),
+      designationCycle: job({
+        id: 'DesignationCycle',
+        entry: 'designation-cycle',
+        description: 'Designation cycle: lapses titles whose validUntil has passed',
+        serviceName: 'designation-cycle',
+        tableAccess: 'readWrite',
+        cron: { minute: '20', hour: '0' },
         timeout: Duration.minutes(5),
       }),
       servicing: job({

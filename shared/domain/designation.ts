@@ -4,10 +4,10 @@
  *
  * The life cycle is ONE table, run by the one state machine (`state-machine.ts`):
  *   designate → active;  active → review_pass → active;  active → review_fail → revoked;  active → revoke → revoked
- * A revoked designation stays revoked: a new title is a new designation.
+ *   active → (scheduled) lapse → lapsed, once its `validUntil` has passed
+ * A revoked or lapsed designation stays so: a new title is a new designation.
  */
-import type { Role } from '../auth/principal.js';
-import type { Actor } from './actor.js';
+import type { Actor, ActorRole } from './actor.js';
 import type { IsoDate } from './dates.js';
 import type { HistoryEntry } from './domain-event.js';
 import { StateMachine, type TransitionRow } from './state-machine.js';
@@ -20,10 +20,10 @@ export const DESIGNATION_LEVELS = [
 ] as const;
 export type DesignationLevel = (typeof DESIGNATION_LEVELS)[number];
 
-export const DESIGNATION_STATUSES = ['active', 'revoked'] as const;
+export const DESIGNATION_STATUSES = ['active', 'revoked', 'lapsed'] as const;
 export type DesignationStatus = (typeof DESIGNATION_STATUSES)[number];
 
-export const DESIGNATION_ACTIONS = ['designate', 'review_pass', 'review_fail', 'revoke'] as const;
+export const DESIGNATION_ACTIONS = ['designate', 'review_pass', 'review_fail', 'revoke', 'lapse'] as const;
 export type DesignationAction = (typeof DESIGNATION_ACTIONS)[number];
 
 export const REVIEW_OUTCOMES = ['pass', 'fail'] as const;
@@ -34,10 +34,10 @@ export const MIN_DESIGNATION_YEAR = 2000;
 export const MAX_DESIGNATION_YEAR = 2100;
 
 export interface DesignationTransitionRow extends TransitionRow<DesignationAction, DesignationStatus> {
-  /** People only: no job moves a designation. */
-  roles: readonly Role[];
+  /** The office, and the designation cycle's job for a lapse. */
+  roles: readonly ActorRole[];
   /** The domain event it publishes: `designation.<event>`. */
-  event: 'designated' | 'reviewed' | 'revoked';
+  event: 'designated' | 'reviewed' | 'revoked' | 'lapsed';
 }
 
 export const DESIGNATION_TRANSITIONS: readonly DesignationTransitionRow[] = [
@@ -45,6 +45,7 @@ export const DESIGNATION_TRANSITIONS: readonly DesignationTransitionRow[] = [
   { action: 'review_pass', roles: ['ipoffice'], from: ['active'], to: 'active', event: 'reviewed' },
   { action: 'review_fail', roles: ['ipoffice'], from: ['active'], to: 'revoked', event: 'reviewed' },
   { action: 'revoke', roles: ['ipoffice'], from: ['active'], to: 'revoked', event: 'revoked' },
+  { action: 'lapse', roles: ['system'], from: ['active'], to: 'lapsed', event: 'lapsed' },
 ];
 
 const PAST: Record<DesignationAction, string> = {
@@ -52,6 +53,7 @@ const PAST: Record<DesignationAction, string> = {
   review_pass: 'reviewed',
   review_fail: 'reviewed',
   revoke: 'revoked',
+  lapse: 'lapsed',
 };
 
 export const DESIGNATION_MACHINE = new StateMachine<
@@ -66,7 +68,7 @@ export const designationEventType = (row: DesignationTransitionRow): string => `
 export function designationTransition(
   status: DesignationStatus | null,
   action: DesignationAction,
-  role: Role,
+  role: ActorRole,
 ) {
   const d = DESIGNATION_MACHINE.decide(status, action, role);
   return d.ok ? { ok: true as const, to: d.row.to } : d;
@@ -125,6 +127,8 @@ export interface Designation {
   reviews: Review[];
   revokedAt?: string;
   revocationReason?: string;
+  /** The business day the title lapsed (its `validUntil` had passed). */
+  lapsedOn?: IsoDate;
   version: number;
   createdAt: string;
   updatedAt: string;
@@ -171,6 +175,10 @@ export function reviewRefusal(
     return { kind: 'duplicate', message: `a review of ${year} is already recorded` };
   return undefined;
 }
+
+/** An active title whose `validUntil` has passed: the designation cycle lapses it. */
+export const lapseDue = (d: Pick<Designation, 'status' | 'validUntil'>, today: IsoDate): boolean =>
+  d.status === 'active' && d.validUntil !== undefined && d.validUntil < today;
 
 /** `validUntil` must not end before the designation year starts. */
 export const validUntilRefusal = (year: number, validUntil: IsoDate | undefined): string | undefined =>

@@ -3,7 +3,7 @@
  * their history is the designation's event items, so an answer's `history` is read from them.
  */
 
-import { type Actor, tenantOf } from '../domain/actor.js';
+import { type Actor, SYSTEM_ACTOR, tenantOf } from '../domain/actor.js';
 import { designationContribution, statsChange } from '../domain/contributions.js';
 import { yearOf } from '../domain/dates.js';
 import {
@@ -16,6 +16,7 @@ import {
   type DesignationTransitionRow,
   designationEvent,
   designationEventType,
+  lapseDue,
   lockEffect,
   type ReviewOutcome,
   reviewAction,
@@ -23,7 +24,7 @@ import {
   validUntilRefusal,
 } from '../domain/designation.js';
 import { type DomainEvent, historyEntry } from '../domain/domain-event.js';
-import { conflict, notFound, unprocessable, validationError } from '../domain/errors.js';
+import { conflict, invalidState, notFound, unprocessable, validationError } from '../domain/errors.js';
 import { checkUscc } from '../domain/uscc.js';
 import {
   type DesignationFilters,
@@ -259,3 +260,21 @@ export async function listDesignations(
 /** The enterprise's current designations (one Query on the lock index). */
 export const activeDesignationsOf = (uc: UseCaseContext, uscc: string): Promise<DesignationSummary[]> =>
   new DesignationRepository(uc.store).activeOf(uscc);
+
+/**
+ * The designation cycle lapses one title whose `validUntil` has passed, as the system: the lock is freed and the
+ * level's count goes down in the same transaction (the spec's effects). A title no longer active or still valid → 409.
+ */
+export async function lapseDesignation(uc: UseCaseContext, id: string): Promise<Designation> {
+  const outcome = await uc.engine.transition(
+    DESIGNATION_SPEC,
+    { actor: SYSTEM_ACTOR, id, action: 'lapse' },
+    (d) => {
+      const today = uc.clock.today();
+      if (!lapseDue(d, today))
+        throw invalidState(`The designation is valid until ${d.validUntil ?? 'further notice'}.`, d.status);
+      return { changes: { lapsedOn: today }, data: { validUntil: d.validUntil } };
+    },
+  );
+  return outcome.after;
+}

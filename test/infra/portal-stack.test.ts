@@ -229,7 +229,7 @@ describe('PortalStack resources', () => {
       return { 'Fn::GetAtt': [id, 'Arn'] };
     };
 
-    it('run expiry, renewal offers, loan servicing, the collateral monitor and the snapshot daily and the audit weekly, in Shanghai time, with retries', () => {
+    it('run expiry, renewal offers, the designation cycle, loan servicing, the collateral monitor and the snapshot daily and the audit weekly, in Shanghai time, with retries', () => {
       expect(
         schedules.map((s) => [
           s.ScheduleExpression,
@@ -239,6 +239,7 @@ describe('PortalStack resources', () => {
       ).toEqual([
         ['cron(5 0 * * ? *)', 'Asia/Shanghai', entryOf('expire-policies')],
         ['cron(15 0 * * ? *)', 'Asia/Shanghai', entryOf('renewals')],
+        ['cron(20 0 * * ? *)', 'Asia/Shanghai', entryOf('designation-cycle')],
         ['cron(30 0 * * ? *)', 'Asia/Shanghai', entryOf('servicing')],
         ['cron(45 0 * * ? *)', 'Asia/Shanghai', entryOf('monitor')],
         ['cron(0 1 * * ? *)', 'Asia/Shanghai', entryOf('compute-stats')],
@@ -275,9 +276,9 @@ describe('PortalStack resources', () => {
         asList(s.Action).some((a) => a.startsWith('dynamodb:')),
       );
       const itemGrants = dynamo.filter((s) => !asList(s.Action).includes('dynamodb:Scan'));
-      // API, expiry, renewal offers, servicing, monitor, stats snapshot, stats audit: one item-level grant each;
-      // all but the audit write.
-      expect(itemGrants).toHaveLength(7);
+      // API, expiry, renewal offers, designation cycle, servicing, monitor, stats snapshot, stats audit: one
+      // item-level grant each; all but the audit write.
+      expect(itemGrants).toHaveLength(8);
       for (const grant of itemGrants) {
         expect(asList(grant.Action)).toEqual(expect.arrayContaining(['dynamodb:GetItem', 'dynamodb:Query']));
         for (const action of asList(grant.Action)) expect(action).not.toContain('*');
@@ -287,7 +288,7 @@ describe('PortalStack resources', () => {
         ]);
       }
       const writers = itemGrants.filter((g) => asList(g.Action).includes('dynamodb:PutItem'));
-      expect(writers).toHaveLength(6);
+      expect(writers).toHaveLength(7);
       const scans = dynamo.filter((s) => asList(s.Action).includes('dynamodb:Scan'));
       expect(scans).toEqual([{ Effect: 'Allow', Action: 'dynamodb:Scan', Resource: tableArn }]);
     });
@@ -372,9 +373,9 @@ describe('cdk-nag AwsSolutions', () => {
     expect(acknowledged.map((a) => `${a.id} ${a.where}`).sort()).toEqual(
       [
         ...PUBLIC_ROUTES.map((p) => `AwsSolutions-APIG4 AWS::ApiGatewayV2::Route GET ${p}`),
-        // the API, the six scheduled jobs, the event publisher, the three consumers (audit feed, notifier,
+        // the API, the seven scheduled jobs, the event publisher, the three consumers (audit feed, notifier,
         // guarantee claims) and the webhook deliverer, whose queue mapping sits under it
-        ...Array(12).fill('AwsSolutions-L1 AWS::Lambda::Function'),
+        ...Array(13).fill('AwsSolutions-L1 AWS::Lambda::Function'),
         'AwsSolutions-L1 AWS::Lambda::EventSourceMapping',
         // web hosting (infra/web-hosting.ts): the access-log bucket, the distribution without WAF, geo
         // restriction or custom certificate, and CDK's own note on the log bucket's LogDeliveryWrite ACL

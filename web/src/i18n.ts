@@ -352,6 +352,7 @@ const zh = {
   'designationLevel.provincial_advantage': '省级知识产权优势企业',
   'designationStatus.active': '有效',
   'designationStatus.revoked': '已撤销',
+  'designationStatus.lapsed': '已到期失效',
 
   'stats.title': '统计分析',
   'stats.asOf': '数据截至',
@@ -905,6 +906,7 @@ const en: Record<TextKey, string> = {
   'designationLevel.provincial_advantage': 'Provincial advantage enterprise',
   'designationStatus.active': 'Active',
   'designationStatus.revoked': 'Revoked',
+  'designationStatus.lapsed': 'Lapsed',
 
   'stats.title': 'Statistics',
   'stats.asOf': 'As of',

@@ -40,7 +40,7 @@ export function DesignationsPage() {
         params: {
           query: {
             limit: 50,
-            ...(status ? { status: status as 'active' | 'revoked' } : {}),
+            ...(status ? { status: status as 'active' | 'revoked' | 'lapsed' } : {}),
             ...(cursor ? { cursor } : {}),
           },
         },
@@ -55,7 +55,7 @@ export function DesignationsPage() {
         <h2 id="designations-h">{t('nav.designations')}</h2>
         <StatusTabs
           kind="designationStatus"
-          statuses={['active', 'revoked']}
+          statuses={['active', 'revoked', 'lapsed']}
           value={status}
           onChange={setStatus}
         />

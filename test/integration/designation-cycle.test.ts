@@ -1,0 +1,68 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { movableClock } from '../../shared/domain/clock.js';
+import { withUsccCheck } from '../../shared/domain/uscc.js';
+import { computeStats } from '../../shared/jobs/compute-stats.js';
+import { runDesignationCycle } from '../../shared/jobs/designation-cycle.js';
+import { createTestPortal, type TestPortal } from '../support/portal.js';
+
+const office = { role: 'ipoffice' as const };
+
+/** The designation cycle: a title whose validUntil has passed lapses, once, and stops counting. */
+describe('the designation cycle', () => {
+  const clock = movableClock('2026-06-30');
+  let portal: TestPortal;
+  const usccs = ['MA3D00001', 'MA3D00002', 'MA3D00003'].map((org) => withUsccCheck(`91330782${org}`));
+
+  beforeAll(async () => {
+    portal = await createTestPortal({ clock });
+    for (const uscc of usccs)
+      expect(
+        (await portal.call('PUT', `/enterprises/${uscc}`, { as: office, body: { name: uscc } })).status,
+      ).toBe(201);
+  });
+
+  const designate = async (uscc: string, validUntil?: string) => {
+    const res = await portal.call('POST', '/designations', {
+      as: office,
+      body: { uscc, level: 'provincial_advantage', year: 2024, ...(validUntil ? { validUntil } : {}) },
+    });
+    expect(res.status, JSON.stringify(res.body)).toBe(201);
+    return res.body.id as string;
+  };
+  const cycle = () => runDesignationCycle({ db: portal.deps.db, tableName: portal.tableName }, clock);
+  const view = async (id: string) => (await portal.call('GET', `/designations/${id}`, { as: office })).body;
+
+  it('lapses the titles valid until before today, keeps the others, and a second run changes nothing', async () => {
+    const ends = await designate(usccs[0]!, '2026-06-29'); // the day before today
+    const lastDay = await designate(usccs[1]!, '2026-06-30'); // valid through today
+    const open = await designate(usccs[2]!); // no end
+    expect((await computeStats(portal.deps, clock)).designations.provincial_advantage).toBe(3);
+
+    expect(await cycle()).toEqual({ examined: 3, lapsed: 1 });
+    expect(await view(ends)).toMatchObject({ status: 'lapsed', lapsedOn: '2026-06-30' });
+    expect((await view(ends)).history.at(-1)).toMatchObject({
+      action: 'lapse',
+      from: 'active',
+      to: 'lapsed',
+      actor: { role: 'system' },
+    });
+    expect((await view(lastDay)).status).toBe('active');
+    expect((await view(open)).status).toBe('active');
+    // The lapsed title no longer counts, and its enterprise may be designated again at that level.
+    expect((await computeStats(portal.deps, clock)).designations.provincial_advantage).toBe(2);
+    expect(await cycle()).toEqual({ examined: 2, lapsed: 0 });
+    const again = await designate(usccs[0]!, '2027-12-31');
+    expect((await view(again)).status).toBe('active');
+
+    clock.moveTo('2026-07-01');
+    expect(await cycle()).toEqual({ examined: 3, lapsed: 1 });
+    expect((await view(lastDay)).status).toBe('lapsed');
+    // A lapsed title cannot be reviewed or revoked: its cycle is over.
+    const review = await portal.call('POST', `/designations/${lastDay}/reviews`, {
+      as: office,
+      body: { year: 2025, outcome: 'pass' },
+    });
+    expect(review.status).toBe(409);
+    expect(review.body.currentState).toBe('lapsed');
+  });
+});
