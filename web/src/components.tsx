@@ -145,5 +145,5 @@ export const Named = ({ name, code }: { name?: string | undefined; code: string 
       {name} <span class="muted code">{code}</span>
     </>
   ) : (
-    <>{code}</>
+    code
   );
