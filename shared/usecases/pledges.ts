@@ -302,8 +302,18 @@ export async function actOnPledge(
       return disburseTranche(uc, actor, { ...req, ...req.body }, idempotency, error);
     }
   }
-  return transitionPledge(uc, actor, req, idempotency);
+  try {
+    return await transitionPledge(uc, actor, req, idempotency);
+  } catch (error) {
+    // Another registration of the same company took the first-loan marker at the same moment: this one is not
+    // the first, which a second attempt reads (nothing of the first attempt was written).
+    if (!(error instanceof FirstLoanTaken)) throw error;
+    return transitionPledge(uc, actor, req, idempotency);
+  }
 }
+
+/** The first-loan marker was written by a concurrent registration of the same company. */
+class FirstLoanTaken extends Error {}
 
 async function transitionPledge(
   uc: UseCaseContext,
@@ -355,8 +365,8 @@ async function transitionPledge(
 /**
  * Whether this registration is the applicant's first pledge ever (its first-time borrowing): neither the marker a
  * first registration writes nor, for registrations older than the marker, a count in its summary. A first one
- * writes the marker in its own transaction, so two concurrent "first" registrations cannot both count (the second
- * gets 409 and, retried, is not first).
+ * writes the marker in its own transaction, so two concurrent "first" registrations cannot both count: the second
+ * fails on the marker and is tried again, now not first.
  */
 async function firstLoan(uc: UseCaseContext, pledge: Pledge) {
   const items = await uc.store.batchGet([
@@ -377,10 +387,7 @@ async function firstLoan(uc: UseCaseContext, pledge: Pledge) {
         ),
       },
     ],
-    onFailed: (failure: ConditionsFailed) =>
-      failure.has('first-loan')
-        ? conflict("Another of this company's pledges was registered at the same moment; retry.")
-        : undefined,
+    onFailed: (failure: ConditionsFailed) => (failure.has('first-loan') ? new FirstLoanTaken() : undefined),
   };
 }
 

@@ -121,6 +121,10 @@ const PledgeSchema = z
     repaymentType: z.enum(REPAYMENT_TYPES).optional(),
     penaltyFactorBps: z.number().int().optional(),
     registeredOn: z.string().optional().openapi({ description: 'Business date of the registration' }),
+    firstRegistration: z
+      .boolean()
+      .optional()
+      .openapi({ description: 'The applicant’s first pledge ever registered (first-time borrowing, 首贷)' }),
     disbursedAmountFen: z.number().int().optional().openapi({ description: 'Sum of the tranches so far' }),
     servicing: z
       .object({
