@@ -1,0 +1,111 @@
+import { describe, expect, it } from 'vitest';
+import {
+  type ClaimPaidFact,
+  DRILLABLE_FIGURES,
+  FIGURE_RECORDS,
+  historyPoint,
+  isRecordOf,
+  type PledgeRegisteredFact,
+  type PolicyIssuedFact,
+  type StatsSnapshot,
+} from '../../shared/domain/statistics.js';
+
+const pledge = (over: Partial<PledgeRegisteredFact> = {}): PledgeRegisteredFact => ({
+  pledgeId: 'p',
+  registeredAt: '2026-05-31T16:30:00.000Z', // 2026-06-01 in Shanghai
+  applicant: 'A',
+  divisionCode: '330782',
+  lenderId: 'bank-a',
+  amountFen: 1_000_000_000,
+  ...over,
+});
+const policy: PolicyIssuedFact = {
+  policyId: 'po',
+  issuedAt: '2026-02-01T00:00:00.000Z',
+  holder: 'A',
+  insurerId: 'picc',
+  coverages: [{ line: 'enforcement_cost', sumInsuredFen: 1 }],
+  premiumFen: 1,
+};
+const claim: ClaimPaidFact = {
+  claimId: 'c',
+  paidAt: '2026-03-01T00:00:00.000Z',
+  policyId: 'po',
+  line: 'infringement_loss',
+  paidFen: 1,
+};
+
+describe('the records behind a figure', () => {
+  it('maps every drillable figure to the facts it counts', () => {
+    expect(DRILLABLE_FIGURES.filter((f) => FIGURE_RECORDS[f] === 'pledge')).toEqual(
+      DRILLABLE_FIGURES.filter((f) => f.startsWith('financing.')),
+    );
+    expect(DRILLABLE_FIGURES.filter((f) => FIGURE_RECORDS[f] === 'claim')).toEqual([
+      'insurance.claimsPaidFen',
+      'insurance.claimsPaidByLine',
+      'insurance.claimsPaidByInsurer',
+    ]);
+  });
+
+  it('narrows registrations by division (330700 and the nine, else other), lender and Shanghai month', () => {
+    const f = 'financing.byDivision';
+    expect(isRecordOf(f, pledge(), {})).toBe(true);
+    expect(isRecordOf(f, pledge(), { division: '330782', lender: 'bank-a', month: '2026-06' })).toBe(true);
+    expect(isRecordOf(f, pledge(), { month: '2026-05' })).toBe(false);
+    expect(isRecordOf(f, pledge(), { lender: 'bank-b' })).toBe(false);
+    expect(isRecordOf(f, pledge(), { division: '330702' })).toBe(false);
+    expect(isRecordOf(f, pledge({ divisionCode: '330700' }), { division: '330700' })).toBe(true);
+    expect(isRecordOf(f, pledge({ divisionCode: '110108' }), { division: 'other' })).toBe(true);
+    expect(isRecordOf(f, pledge({ divisionCode: '110108' }), { division: '110108' })).toBe(false);
+  });
+
+  it('counts only inclusive loans (≤ 1000万元) and first-time borrowing in their figures', () => {
+    expect(isRecordOf('financing.inclusiveCount', pledge(), {})).toBe(true);
+    expect(isRecordOf('financing.inclusiveAmountFen', pledge({ amountFen: 1_000_000_001 }), {})).toBe(false);
+    expect(isRecordOf('financing.registeredCount', pledge({ amountFen: 1_000_000_001 }), {})).toBe(true);
+    expect(isRecordOf('financing.firstTimeBorrowers', pledge(), {})).toBe(false);
+    expect(isRecordOf('financing.firstTimeBorrowers', pledge({ firstTime: true }), {})).toBe(true);
+  });
+
+  it('narrows policies by line, insurer and month, and claim payments by theirs', () => {
+    expect(
+      isRecordOf('insurance.byLine', policy, { line: 'enforcement_cost', insurer: 'picc', month: '2026-02' }),
+    ).toBe(true);
+    expect(isRecordOf('insurance.byLine', policy, { line: 'infringement_loss' })).toBe(false);
+    expect(isRecordOf('insurance.premiumFen', policy, { insurer: 'cpic' })).toBe(false);
+    expect(isRecordOf('insurance.premiumFen', policy, { month: '2026-03' })).toBe(false);
+    // Facts from before the insurer was recorded count under '-'.
+    const { insurerId: _, ...old } = policy;
+    expect(isRecordOf('insurance.premiumByInsurer', old, { insurer: '-' })).toBe(true);
+    expect(
+      isRecordOf('insurance.claimsPaidByLine', claim, {
+        line: 'infringement_loss',
+        insurer: '-',
+        month: '2026-03',
+      }),
+    ).toBe(true);
+    expect(isRecordOf('insurance.claimsPaidFen', claim, { line: 'enforcement_cost' })).toBe(false);
+    expect(isRecordOf('insurance.claimsPaidFen', { ...claim, insurerId: 'picc' }, { insurer: 'cpic' })).toBe(
+      false,
+    );
+    expect(isRecordOf('insurance.claimsPaidFen', claim, { month: '2026-04' })).toBe(false);
+  });
+
+  it('takes a history point’s figures from its snapshot', () => {
+    const s = {
+      date: '2026-03-01',
+      financing: {
+        registeredCount: 2,
+        registeredAmountFen: 3,
+        outstandingAmountFen: 4,
+        enterprisesFinanced: 9,
+      },
+      insurance: { policiesIssued: 5, sumInsuredFen: 6, premiumFen: 9 },
+    } as unknown as StatsSnapshot;
+    expect(historyPoint(s)).toEqual({
+      date: '2026-03-01',
+      financing: { registeredCount: 2, registeredAmountFen: 3, outstandingAmountFen: 4 },
+      insurance: { policiesIssued: 5, sumInsuredFen: 6 },
+    });
+  });
+});
