@@ -143,52 +143,37 @@ export class PolicyRepository {
     });
   }
 
-  /** One page of active policies whose period ended before `today` (gsi3 sort key range; eventually consistent). */
-  async expirablePage(
-    today: string,
-    startKey: Record<string, unknown> | undefined,
-    limit = 100,
-  ): Promise<{ items: Policy[]; next: Record<string, unknown> | undefined }> {
-    const out = await this.store.db.send(
-      new QueryCommand({
-        TableName: this.store.tableName,
-        IndexName: 'gsi3',
-        // `active#<today>` sorts after every `active#<periodEnd>#<id>` ending before today and before every one
-        // ending today or later.
-        KeyConditionExpression: 'gsi3pk = :pk AND gsi3sk BETWEEN :lo AND :hi',
-        ExpressionAttributeValues: {
-          ':pk': partitions.officePolicies,
-          ':lo': ACTIVE_POLICY_PREFIX,
-          ':hi': `${ACTIVE_POLICY_PREFIX}${today}`,
-        },
-        ExclusiveStartKey: startKey,
-        Limit: limit,
-      }),
-    );
-    return { items: (out.Items ?? []).map((i) => toResource<Policy>(i)), next: out.LastEvaluatedKey };
+  /** One page of active policies whose period ended before `today` (eventually consistent). */
+  expirablePage(today: string, startKey: Record<string, unknown> | undefined, limit = 100) {
+    // `active#<today>` sorts after every `active#<periodEnd>#<id>` ending before today and before every one
+    // ending today or later.
+    return this.activeRange(ACTIVE_POLICY_PREFIX, `${ACTIVE_POLICY_PREFIX}${today}`, startKey, limit);
   }
 
-  /**
-   * One page of active policies whose period ends in [from, to] (gsi3 sort key range, `active#<from>` …
-   * `active#<to>#~`; eventually consistent): the renewal offers read the next 30 days' ends this way.
-   */
-  async endingPage(
-    from: string,
-    to: string,
+  /** One page of active policies whose period ends in [from, to] (the renewal offers' window). */
+  endingPage(from: string, to: string, startKey: Record<string, unknown> | undefined, limit = 100) {
+    // '~' sorts after every id character, so the range holds every policy ending on `to`.
+    return this.activeRange(
+      `${ACTIVE_POLICY_PREFIX}${from}`,
+      `${ACTIVE_POLICY_PREFIX}${to}#~`,
+      startKey,
+      limit,
+    );
+  }
+
+  /** One page of the office index's active policies with a sort key in [lo, hi]: one Query, never a Scan. */
+  private async activeRange(
+    lo: string,
+    hi: string,
     startKey: Record<string, unknown> | undefined,
-    limit = 100,
+    limit: number,
   ): Promise<{ items: Policy[]; next: Record<string, unknown> | undefined }> {
     const out = await this.store.db.send(
       new QueryCommand({
         TableName: this.store.tableName,
         IndexName: 'gsi3',
         KeyConditionExpression: 'gsi3pk = :pk AND gsi3sk BETWEEN :lo AND :hi',
-        ExpressionAttributeValues: {
-          ':pk': partitions.officePolicies,
-          ':lo': `${ACTIVE_POLICY_PREFIX}${from}`,
-          // '~' sorts after every id character, so the range holds every policy ending on `to`.
-          ':hi': `${ACTIVE_POLICY_PREFIX}${to}#~`,
-        },
+        ExpressionAttributeValues: { ':pk': partitions.officePolicies, ':lo': lo, ':hi': hi },
         ExclusiveStartKey: startKey,
         Limit: limit,
       }),
