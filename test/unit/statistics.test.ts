@@ -18,44 +18,16 @@ import {
   JINHUA_DIVISIONS,
   type LoanBookEntry,
   loanBookEntry,
-  type PledgeRegisteredFact,
   premiumByLineOf,
   StatisticsOverflow,
-  type StatsInputs,
   shanghaiMonth,
   shanghaiYear,
   sumExact,
   toCsv,
 } from '../../shared/domain/statistics.js';
+import { statsInputs as inputs, pledgeFact as pledge } from '../support/stats-fixtures.js';
 
 const MAX = Number.MAX_SAFE_INTEGER;
-
-const pledge = (over: Partial<PledgeRegisteredFact>): PledgeRegisteredFact => ({
-  pledgeId: 'p1',
-  registeredAt: '2026-03-01T02:00:00.000Z',
-  applicant: '91330782MA2A00001X',
-  divisionCode: '330782',
-  lenderId: 'bank-a',
-  amountFen: 100,
-  ...over,
-});
-
-const inputs = (over: Partial<StatsInputs> = {}): StatsInputs => ({
-  asOf: '2026-06-15T17:00:00.000Z',
-  date: '2026-06-16',
-  year: 2026,
-  pledges: [],
-  policies: [],
-  claims: [],
-  outstandingFen: 0,
-  loanBook: [],
-  inForce: { invention: 0, utility_model: 0, design: 0, trademark: 0 },
-  patentsGrantedThisYear: 0,
-  trademarksRegisteredThisYear: 0,
-  activeDesignations: {},
-  interestSubsidyFen: 0,
-  ...over,
-});
 
 describe('division keys', () => {
   it('keeps the municipal level (330700) and each of Jinhua’s nine county codes, and reports everything else as "other"', () => {
