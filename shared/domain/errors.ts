@@ -64,3 +64,14 @@ export function checkExpectedVersion(expected: number | undefined, current: numb
 
 export const unavailable = (detail = 'The database is busy; retry shortly.') =>
   new DomainError('unavailable', detail);
+
+/**
+ * A refusal that settles the matter (the state moved on, the rule says no, it was done already), as opposed to a
+ * fault worth retrying (`unavailable`, a busy table): a consumer or job may pass over the first, never the second.
+ */
+export const isSettledRefusal = (error: unknown): boolean =>
+  error instanceof DomainError &&
+  (error.kind === 'conflict' ||
+    error.kind === 'invalid_state' ||
+    error.kind === 'unprocessable' ||
+    error.kind === 'not_found');

@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Clock } from '../domain/clock.js';
 import { lapseDue } from '../domain/designation.js';
-import { DomainError } from '../domain/errors.js';
+import { isSettledRefusal } from '../domain/errors.js';
 import { DesignationRepository } from '../store/designation-repository.js';
 import { eachPage } from '../store/query-page.js';
 import { useCaseContext } from '../usecases/context.js';
@@ -42,7 +42,7 @@ export async function runDesignationCycle(
           lapsed++;
         } catch (error) {
           // Revoked meanwhile: the office's action stands.
-          if (!(error instanceof DomainError)) throw error;
+          if (!isSettledRefusal(error)) throw error;
         }
       }
     },

@@ -9,7 +9,7 @@ import { randomUUID } from 'node:crypto';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Clock } from '../domain/clock.js';
 import { addDays } from '../domain/dates.js';
-import { DomainError } from '../domain/errors.js';
+import { isSettledRefusal } from '../domain/errors.js';
 import { RENEWAL_NOTICE_DAYS, renewalDue } from '../domain/policy.js';
 import { PolicyRepository } from '../store/policy-repository.js';
 import { useCaseContext } from '../usecases/context.js';
@@ -52,7 +52,7 @@ export async function offerRenewals(deps: RenewalDeps, clock: Clock): Promise<Re
         offered++;
       } catch (error) {
         // Moved meanwhile (cancelled, renewed, offered by a concurrent run): nothing to offer.
-        if (!(error instanceof DomainError)) throw error;
+        if (!isSettledRefusal(error)) throw error;
       }
     }
   } while (startKey);

@@ -10,7 +10,7 @@ import { SYSTEM_ACTOR } from '../domain/actor.js';
 import { businessDateClock, fixedClock } from '../domain/clock.js';
 import { coverageOf } from '../domain/coverage.js';
 import type { IsoDate } from '../domain/dates.js';
-import { DomainError, invalidState } from '../domain/errors.js';
+import { invalidState, isSettledRefusal } from '../domain/errors.js';
 import { owedOn } from '../domain/loan.js';
 import type { Pledge } from '../domain/pledge.js';
 import type { Claim, ClaimStatus, Policy } from '../domain/policy.js';
@@ -62,7 +62,7 @@ export async function openGuaranteeClaims(
       );
     } catch (error) {
       // Filed before (the same id), or no cover that day: nothing to open on this policy.
-      if (!(error instanceof DomainError)) throw error;
+      if (!isSettledRefusal(error)) throw error;
     }
   }
   return filed;
@@ -107,7 +107,7 @@ export async function followLossSharing(
       );
       changed.push(outcome.after);
     } catch (error) {
-      if (!(error instanceof DomainError)) throw error;
+      if (!isSettledRefusal(error)) throw error;
     }
   }
   return changed;

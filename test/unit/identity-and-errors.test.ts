@@ -7,6 +7,7 @@ import {
   DomainError,
   forbidden,
   invalidState,
+  isSettledRefusal,
   notFound,
   preconditionFailed,
   unavailable,
@@ -83,6 +84,20 @@ describe('domain errors', () => {
       expect(error.message).toBe(message);
       expect(error.extra).toEqual(extra);
     }
+  });
+
+  it('tells a refusal that settles the matter from a fault worth retrying', () => {
+    for (const settled of [conflict('x'), invalidState('x', 'active'), unprocessable('x'), notFound('x')])
+      expect(isSettledRefusal(settled)).toBe(true);
+    for (const fault of [
+      unavailable(),
+      forbidden(),
+      validationError([]),
+      preconditionFailed(1),
+      new Error('x'),
+      'x',
+    ])
+      expect(isSettledRefusal(fault)).toBe(false);
   });
 
   it('refuses a stale If-Match only when one was given', () => {
