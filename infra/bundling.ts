@@ -1,8 +1,10 @@
 import { execSync } from 'node:child_process';
 import { copyFileSync, mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildSync, type Metafile } from 'esbuild';
+import { DOCS_DIR, SWAGGER_UI_FILES } from '../shared/http/docs-page.js';
 
 /**
  * How portal functions are bundled, in one place for the PortalFunction construct and the cold-start bench
@@ -27,10 +29,12 @@ export const OPENAPI_FILE = 'openapi.json';
 /**
  * esbuild `define` for the API bundle: shared/http/app.ts imports the route manifest and loads each route module
  * on its first request; shared/http/routes/system.ts reads the document from OPENAPI_FILE beside the bundle on its
- * first request, and esbuild drops the branch that would generate it (and the generator with it).
+ * first request, and esbuild drops the branch that would generate it (and the generator with it); the reference
+ * page's Swagger UI files are read from DOCS_DIR beside the bundle (shared/http/docs-page.ts).
  */
 export const OPENAPI_DEFINE: Record<string, string> = {
   'process.env.PORTAL_OPENAPI_FILE': JSON.stringify(OPENAPI_FILE),
+  'process.env.PORTAL_DOCS_DIR': JSON.stringify(DOCS_DIR),
   'process.env.PORTAL_ROUTES_JSON': JSON.stringify(ROUTES_JSON),
 };
 
@@ -70,6 +74,11 @@ export function bundleFunction(entry: string, outdir: string, options: BundleOpt
     metafile: true,
     logLevel: 'warning',
   });
-  if (options.api) copyFileSync(OPENAPI_JSON, join(outdir, OPENAPI_FILE));
+  if (options.api) {
+    copyFileSync(OPENAPI_JSON, join(outdir, OPENAPI_FILE));
+    const swaggerUi = dirname(createRequire(import.meta.url).resolve('swagger-ui-dist/package.json'));
+    mkdirSync(join(outdir, DOCS_DIR), { recursive: true });
+    for (const file of SWAGGER_UI_FILES) copyFileSync(join(swaggerUi, file), join(outdir, DOCS_DIR, file));
+  }
   return result.metafile;
 }

@@ -142,6 +142,17 @@ export const storedFields = {
 
 export const etagOf = (version: number) => `"${version}"`;
 
+/** A success answer that carries the resource's version as its `ETag`, to send back in `If-Match`. */
+export const versioned = <R extends object>(response: R) => ({
+  ...response,
+  headers: {
+    ETag: {
+      description: 'The stored version, for `If-Match`',
+      schema: { type: 'string' as const, example: '"3"' },
+    },
+  },
+});
+
 /**
  * Reads `If-Match` into the version the caller expects, or undefined when absent. `*` means any version.
  */

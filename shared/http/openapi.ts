@@ -1,12 +1,46 @@
 import { OpenAPIRegistry, OpenApiGeneratorV31 } from '@asteasolutions/zod-to-openapi';
 import type { PortalApp } from './context.js';
-import { routeTable } from './route.js';
+import { MAX_IDEMPOTENCY_KEY_LENGTH, routeTable } from './route.js';
 
 export const API_INFO = {
   title: 'IP Finance Portal API',
   version: '1.0.0',
   description:
     'IP pledge financing, full-chain IP insurance and IP-office statistics. Authenticate with `Authorization: Bearer <JWT>`.',
+  contact: { name: 'The portal team of the city IP office' },
+};
+
+/** What each tag groups, for the reference's table of contents. */
+const TAG_DESCRIPTIONS: Record<string, string> = {
+  assets: 'A company’s patents and trademarks, their legal status and co-owners.',
+  designations: 'National and provincial demonstration and advantage enterprises, and their yearly reviews.',
+  enterprises: 'The companies registered with the portal.',
+  events: 'The audit feed: every domain event, by subject or by day.',
+  institutions: 'The banks and insurers of the city’s directory, their rates and credit terms.',
+  insurance: 'Full-chain IP insurance: quotes, policies, claims and guarantee insurance.',
+  loans: 'A pledge loan after disbursement: its schedule, repayments and changes.',
+  notifications: 'What happened to your applications, in the portal and by e-mail.',
+  pledges: 'IP pledge loans from application to registration, release, default and disposal.',
+  programmes: 'The city’s subsidy programmes: interest and premium subsidies.',
+  statistics: 'The coverage and financing totals the scheduled jobs compute for the IP office.',
+  system: 'Health, this document and its reference page.',
+  webhooks: 'Event deliveries to a bank’s or insurer’s own systems.',
+};
+
+/** The header an idempotent route reads; declared on each such operation. */
+const IDEMPOTENCY_KEY = {
+  name: 'Idempotency-Key',
+  in: 'header' as const,
+  required: false,
+  description:
+    'Send a request again with the same key (kept a day, per caller) to get its first answer instead of acting ' +
+    'twice; the same key with another request → 422.',
+  schema: {
+    type: 'string' as const,
+    minLength: 1,
+    maxLength: MAX_IDEMPOTENCY_KEY_LENGTH,
+    pattern: '^[\\x21-\\x7e]+$',
+  },
 };
 
 export type OpenApiDocument = ReturnType<OpenApiGeneratorV31['generateDocument']>;
@@ -28,17 +62,21 @@ export function openApiDocument(app: PortalApp): OpenApiDocument {
     if (!route.documented)
       throw new Error(`${route.method} ${route.path}: an app built from a manifest has no contracts.`);
     for (const tag of route.documented.tags ?? []) tags.add(tag);
+    const { parameters = [], ...documented } = route.documented as typeof route.documented & {
+      parameters?: unknown[];
+    };
     registry.registerPath({
       operationId: operationIdOf(route.method, route.path),
-      ...route.documented,
-    });
+      ...documented,
+      ...(route.idempotent ? { parameters: [...parameters, IDEMPOTENCY_KEY] } : {}),
+    } as typeof route.documented);
   }
   return new OpenApiGeneratorV31(registry.definitions).generateDocument({
     openapi: '3.1.0',
     info: API_INFO,
     // Relative: the document is served by the API it describes, locally or behind API Gateway.
     servers: [{ url: '/', description: 'This portal' }],
-    tags: [...tags].sort().map((name) => ({ name })),
+    tags: [...tags].sort().map((name) => ({ name, description: TAG_DESCRIPTIONS[name] ?? name })),
   });
 }
 

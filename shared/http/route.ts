@@ -307,7 +307,7 @@ const authorize =
           throw forbidden(`The ${principal.role} role may not call this route.`);
       });
 
-const MAX_KEY_LENGTH = 64;
+export const MAX_IDEMPOTENCY_KEY_LENGTH = 64;
 
 /**
  * Validates `Idempotency-Key` and scopes it to the caller's tenant and request. The route's use case writes the
@@ -316,9 +316,12 @@ const MAX_KEY_LENGTH = 64;
 const idempotency: Step = async (c) => {
   const key = c.req.header('Idempotency-Key');
   if (key !== undefined) {
-    if (key.length === 0 || key.length > MAX_KEY_LENGTH || !/^[\x21-\x7e]+$/.test(key))
+    if (key.length === 0 || key.length > MAX_IDEMPOTENCY_KEY_LENGTH || !/^[\x21-\x7e]+$/.test(key))
       throw validationError([
-        { path: 'header.Idempotency-Key', message: `must be 1–${MAX_KEY_LENGTH} printable ASCII characters` },
+        {
+          path: 'header.Idempotency-Key',
+          message: `must be 1–${MAX_IDEMPOTENCY_KEY_LENGTH} printable ASCII characters`,
+        },
       ]);
     const requestHash = createHash('sha256')
       .update(`${c.req.method} ${c.req.path}\n${await c.req.text()}`)

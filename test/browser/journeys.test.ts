@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildWeb } from '../../scripts/build-web.js';
 import { patentCheckCharacter } from '../../shared/domain/patent-number.js';
 import { withUsccCheck } from '../../shared/domain/uscc.js';
-import { type Harness, screenshot, signIn, startHarness } from './portal-harness.js';
+import { type Harness, SCREENSHOTS, screenshot, signIn, startHarness } from './portal-harness.js';
 
 /**
  * Every role's whole job, clicked through the local portal in headless Chromium: the IP office sets up a
@@ -494,6 +494,33 @@ describe('web portal journeys (Chinese by default, English on switch)', { timeou
     await page.getByRole('heading', { name: '统一身份认证登录' }).waitFor();
     expect(await page.getByLabel('角色').count()).toBe(0);
     expect(await text(page.locator('main'))).toContain('pool-1');
+    await context.close();
+  });
+  it('serves the API reference at /docs: every operation, from the portal alone, within its CSP', async () => {
+    const context = await h.context();
+    const page = await context.newPage();
+    const elsewhere: string[] = [];
+    const blocked: string[] = [];
+    page.on('request', (r) => {
+      if (!r.url().startsWith(h.base) && !r.url().startsWith('data:')) elsewhere.push(r.url());
+    });
+    page.on('console', (m) => {
+      if (/Content Security Policy/i.test(m.text())) blocked.push(m.text());
+    });
+    await page.goto(`${h.base}/docs`);
+    const operations = Object.values(
+      ((await (await fetch(`${h.base}/openapi.json`)).json()) as { paths: Record<string, object> }).paths,
+    ).flatMap((ops) => Object.keys(ops)).length;
+    await page
+      .locator('.opblock')
+      .nth(operations - 1)
+      .waitFor();
+    expect(await page.locator('.opblock').count()).toBe(operations);
+    await page.getByText('/pledges/{id}/approve', { exact: true }).first().click();
+    await page.getByText('Idempotency-Key').first().waitFor();
+    expect(elsewhere).toEqual([]);
+    expect(blocked).toEqual([]);
+    await page.screenshot({ path: join(SCREENSHOTS, 'api-reference.png') });
     await context.close();
   });
 });

@@ -127,6 +127,18 @@ describe('the bundled API function', () => {
     expect(JSON.parse(res.body)).toMatchObject({ openapi: '3.1.0' });
   });
 
+  it('serves the API reference with the Swagger UI files it carries beside itself', async () => {
+    expect(readdirSync(join(assetDir, 'docs')).sort()).toEqual(['swagger-ui-bundle.js', 'swagger-ui.css']);
+    const page = await handler(httpApiEvent('GET', '/docs'), lambdaContext());
+    expect(page.statusCode).toBe(200);
+    for (const file of ['docs/swagger-ui.css', 'docs/swagger-ui-bundle.js', 'docs/init.js']) {
+      expect(page.body).toContain(`"${file}"`);
+      const res = await handler(httpApiEvent('GET', `/${file}`), lambdaContext());
+      expect(res.statusCode, file).toBe(200);
+      expect(res.body.length, file).toBeGreaterThan(100);
+    }
+  });
+
   it('verifies tokens itself: no token on a protected route is a 401 problem', async () => {
     const res = await handler(httpApiEvent('GET', '/institutions/bank-1'), lambdaContext());
     expect(res.statusCode).toBe(401);

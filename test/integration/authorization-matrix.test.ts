@@ -236,6 +236,7 @@ const EXPECTATIONS: Record<string, Expectation> = {
   'GET /healthz': { allow: 'public' },
   'GET /openapi.json': { allow: 'public' },
   'GET /docs': { allow: 'public' },
+  'GET /docs/{file}': { allow: 'public', params: async () => ({ file: 'init.js' }) },
 
   'PUT /institutions/{id}': {
     allow: ['ipoffice'],

@@ -594,13 +594,17 @@ describe('fuzzing every documented operation', () => {
           expect(typeof problem.detail, seen).toBe('string');
           expect(text, seen).not.toMatch(STACK_TRACE);
           expect(after, `a ${res.status} changed the table: ${seen}`).toBe(checksum);
-        } else if (res.status !== 204 && res.headers.get('content-type')?.startsWith('application/json')) {
-          expect(validate(operation, res.status, JSON.parse(text)), seen).toBeNull();
-        } else if (res.status !== 204) {
-          expect(
-            op.responses?.[String(res.status)]?.content,
-            `undocumented ${res.status} body: ${seen}`,
-          ).toBeDefined();
+        } else {
+          // A success answers an ETag exactly when its operation documents one.
+          const declared = op.responses?.[String(res.status)]?.headers ?? {};
+          expect(res.headers.has('etag'), `ETag as documented: ${seen}`).toBe('ETag' in declared);
+          if (res.status !== 204 && res.headers.get('content-type')?.startsWith('application/json'))
+            expect(validate(operation, res.status, JSON.parse(text)), seen).toBeNull();
+          else if (res.status !== 204)
+            expect(
+              op.responses?.[String(res.status)]?.content,
+              `undocumented ${res.status} body: ${seen}`,
+            ).toBeDefined();
         }
         checksum = after;
       }),

@@ -65,6 +65,21 @@ describe('OpenAPI document', () => {
     expect(doc.servers).toEqual([{ url: '/', description: 'This portal' }]);
   });
 
+  it('declares Idempotency-Key on exactly the operations that honour it', () => {
+    const declaring = operationsOf(doc)
+      .filter(({ op }) =>
+        (op.parameters ?? []).some((p: Schema) => p.in === 'header' && p.name === 'Idempotency-Key'),
+      )
+      .map(({ method, path }) => `${method} ${path}`)
+      .sort();
+    const honouring = routeTable(portal.app)
+      .filter((r) => r.idempotent)
+      .map((r) => `${r.method} ${r.path}`)
+      .sort();
+    expect(honouring.length).toBeGreaterThan(10);
+    expect(declaring).toEqual(honouring);
+  });
+
   it('bounds every string and array a client may send (maxLength, pattern or enum; maxItems)', () => {
     const unbounded: string[] = [];
     const walk = (schema: Schema | undefined, where: string, depth = 0): void => {

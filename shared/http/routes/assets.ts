@@ -33,6 +33,7 @@ import {
   pageOf,
   plainText,
   storedFields,
+  versioned,
 } from '../common.js';
 import type { PortalApp } from '../context.js';
 import { respond } from '../respond.js';
@@ -193,7 +194,7 @@ export function registerAssetRoutes(app: PortalApp): void {
         'The enterprise must be registered first (404). Honours `Idempotency-Key`.',
       tags: ['assets'],
       request: { params: z.object({ uscc: UsccParam }), body: jsonBody(AssetInputSchema) },
-      responses: { 201: jsonResponse(AssetSchema, 'Created'), ...errorResponses },
+      responses: { 201: versioned(jsonResponse(AssetSchema, 'Created')), ...errorResponses },
     }),
     async (c) =>
       respond(
@@ -217,6 +218,8 @@ export function registerAssetRoutes(app: PortalApp): void {
       method: 'get',
       path: '/enterprises/{uscc}/assets',
       summary: 'An enterprise’s portfolio, newest first',
+      description:
+        "A company reads its own patents and trademarks (another's portfolio is 404); the IP office reads any. Paged.",
       tags: ['assets'],
       request: { params: z.object({ uscc: UsccParam }), query: PageQuerySchema },
       responses: { 200: jsonResponse(pageOf(AssetSchema, 'AssetPage'), 'A page'), ...errorResponses },
@@ -245,7 +248,7 @@ export function registerAssetRoutes(app: PortalApp): void {
         'or policy addressed to it. Anyone else gets 404.',
       tags: ['assets'],
       request: { params: z.object({ id: AssetId }) },
-      responses: { 200: jsonResponse(AssetSchema, 'The asset'), ...errorResponses },
+      responses: { 200: versioned(jsonResponse(AssetSchema, 'The asset')), ...errorResponses },
     }),
     async (c) => {
       const asset = await getAsset(
@@ -374,7 +377,7 @@ export function registerAssetRoutes(app: PortalApp): void {
             .openapi('VerificationInput'),
         ),
       },
-      responses: { 200: jsonResponse(AssetSchema, 'The verified right'), ...errorResponses },
+      responses: { 200: versioned(jsonResponse(AssetSchema, 'The verified right')), ...errorResponses },
     }),
     async (c) => {
       const asset = await verifyAsset(useCaseContext(c.get('deps')), actorOf(c.get('principal')), {

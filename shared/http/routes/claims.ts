@@ -14,6 +14,7 @@ import {
   jsonResponse,
   PageQuerySchema,
   pageOf,
+  versioned,
 } from '../common.js';
 import type { PortalApp } from '../context.js';
 import { respond } from '../respond.js';
@@ -54,7 +55,8 @@ const ACTIONS = [
   {
     action: 'deny',
     summary: 'Deny a claim: filed, under_investigation or assessed → denied',
-    description: undefined,
+    description:
+      "By the policy's insurer, with the reason the claimant will read. Honours `If-Match` and `Idempotency-Key`; from any other state 409 naming `currentState`.",
     schema: z.strictObject({ reason: Reason }).openapi('ClaimDenial'),
     required: true,
   },
@@ -105,9 +107,11 @@ export function registerClaimRoutes(app: PortalApp): void {
       method: 'get',
       path: '/claims/{id}',
       summary: 'A claim with its history',
+      description:
+        "The claimant, the policy's holder and insurer, and the IP office may read a claim; to anyone else it is 404. Answers its `ETag`.",
       tags: ['insurance'],
       request: { params: IdParam },
-      responses: { 200: jsonResponse(ClaimSchema, 'The claim'), ...errorResponses },
+      responses: { 200: versioned(jsonResponse(ClaimSchema, 'The claim')), ...errorResponses },
     }),
     async (c) => {
       const { id } = c.req.valid('param');
@@ -132,7 +136,10 @@ export function registerClaimRoutes(app: PortalApp): void {
         ...(description ? { description } : {}),
         tags: ['insurance'],
         request: { params: IdParam, headers: IfMatchHeader, body: jsonBody(schema, required) },
-        responses: { 200: jsonResponse(ClaimSchema, 'The claim after the step'), ...errorResponses },
+        responses: {
+          200: versioned(jsonResponse(ClaimSchema, 'The claim after the step')),
+          ...errorResponses,
+        },
       }),
       async (c) =>
         respond(
@@ -170,7 +177,10 @@ export function registerClaimRoutes(app: PortalApp): void {
         headers: IfMatchHeader,
         body: jsonBody(z.strictObject({ amountFen: Fen }).openapi('ClaimPayment')),
       },
-      responses: { 200: jsonResponse(ClaimSchema, 'The claim after the payment'), ...errorResponses },
+      responses: {
+        200: versioned(jsonResponse(ClaimSchema, 'The claim after the payment')),
+        ...errorResponses,
+      },
     }),
     async (c) =>
       respond(

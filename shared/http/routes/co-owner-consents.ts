@@ -3,7 +3,15 @@ import { actorOf } from '../../auth/principal.js';
 import { parseUscc } from '../../domain/enterprise.js';
 import { recordConsent, revokeConsent } from '../../usecases/co-owner-consents.js';
 import { useCaseContext } from '../../usecases/context.js';
-import { errorResponses, etagOf, expectedVersion, IfMatchHeader, jsonBody, jsonResponse } from '../common.js';
+import {
+  errorResponses,
+  etagOf,
+  expectedVersion,
+  IfMatchHeader,
+  jsonBody,
+  jsonResponse,
+  versioned,
+} from '../common.js';
 import type { PortalApp } from '../context.js';
 import { addRoute, createRoute } from '../route.js';
 import * as z from '../zod.js';
@@ -63,8 +71,8 @@ export function registerCoOwnerConsentRoutes(app: PortalApp): void {
       tags: ['pledges'],
       request: { params: Params, headers: IfMatchHeader, body: jsonBody(ConsentInput) },
       responses: {
-        200: jsonResponse(ConsentSchema, 'Replaced'),
-        201: jsonResponse(ConsentSchema, 'Recorded'),
+        200: versioned(jsonResponse(ConsentSchema, 'Replaced')),
+        201: versioned(jsonResponse(ConsentSchema, 'Recorded')),
         ...errorResponses,
       },
     }),
@@ -94,7 +102,7 @@ export function registerCoOwnerConsentRoutes(app: PortalApp): void {
         '(asset version).',
       tags: ['pledges'],
       request: { params: Params, headers: IfMatchHeader },
-      responses: { 204: { description: 'Revoked' }, ...errorResponses },
+      responses: { 204: versioned({ description: 'Revoked' }), ...errorResponses },
     }),
     async (c) => {
       const version = await revokeConsent(

@@ -27,6 +27,7 @@ import {
   pageOf,
   queryInt,
   storedFields,
+  versioned,
 } from '../common.js';
 import type { PortalApp } from '../context.js';
 import { respond } from '../respond.js';
@@ -128,7 +129,7 @@ export function registerDesignationRoutes(app: PortalApp): void {
         'second one is 409 until the first is revoked, also under concurrent requests. Honours Idempotency-Key.',
       tags: ['designations'],
       request: { body: jsonBody(DesignationInput) },
-      responses: { 201: jsonResponse(DesignationSchema, 'Designated'), ...errorResponses },
+      responses: { 201: versioned(jsonResponse(DesignationSchema, 'Designated')), ...errorResponses },
     }),
     async (c) =>
       respond(
@@ -152,7 +153,7 @@ export function registerDesignationRoutes(app: PortalApp): void {
         'active). One review per year, not before the designation year (422). Honours If-Match and Idempotency-Key.',
       tags: ['designations'],
       request: { params: IdParam, headers: IfMatchHeader, body: jsonBody(ReviewInput) },
-      responses: { 201: jsonResponse(DesignationSchema, 'Review recorded'), ...errorResponses },
+      responses: { 201: versioned(jsonResponse(DesignationSchema, 'Review recorded')), ...errorResponses },
     }),
     async (c) =>
       respond(
@@ -180,7 +181,7 @@ export function registerDesignationRoutes(app: PortalApp): void {
         '409 with `currentState` when it is already revoked. Honours If-Match and Idempotency-Key.',
       tags: ['designations'],
       request: { params: IdParam, headers: IfMatchHeader, body: jsonBody(RevokeInput) },
-      responses: { 200: jsonResponse(DesignationSchema, 'Revoked'), ...errorResponses },
+      responses: { 200: versioned(jsonResponse(DesignationSchema, 'Revoked')), ...errorResponses },
     }),
     async (c) =>
       respond(
@@ -208,9 +209,11 @@ export function registerDesignationRoutes(app: PortalApp): void {
       method: 'get',
       path: '/designations/{id}',
       summary: 'One designation with its reviews and history',
+      description:
+        'By the IP office: a national or provincial demonstration or advantage designation, its yearly reviews and every change. Answers its `ETag`.',
       tags: ['designations'],
       request: { params: IdParam },
-      responses: { 200: jsonResponse(DesignationSchema, 'The designation'), ...errorResponses },
+      responses: { 200: versioned(jsonResponse(DesignationSchema, 'The designation')), ...errorResponses },
     }),
     async (c) => {
       const d = await getDesignation(

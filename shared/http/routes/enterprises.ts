@@ -13,6 +13,7 @@ import {
   pageOf,
   plainText,
   storedFields,
+  versioned,
 } from '../common.js';
 import type { PortalApp } from '../context.js';
 import { addRoute, createRoute } from '../route.js';
@@ -67,8 +68,8 @@ export function registerEnterpriseRoutes(app: PortalApp): void {
         body: jsonBody(EnterpriseInput),
       },
       responses: {
-        200: jsonResponse(EnterpriseSchema, 'Updated'),
-        201: jsonResponse(EnterpriseSchema, 'Created'),
+        200: versioned(jsonResponse(EnterpriseSchema, 'Updated')),
+        201: versioned(jsonResponse(EnterpriseSchema, 'Created')),
         ...errorResponses,
       },
     }),
@@ -95,9 +96,11 @@ export function registerEnterpriseRoutes(app: PortalApp): void {
       method: 'get',
       path: '/enterprises/{uscc}',
       summary: 'An enterprise with its current designations',
+      description:
+        "A company reads its own record only (another's is 404); the IP office reads any. Answers its `ETag`.",
       tags: ['enterprises'],
       request: { params: z.object({ uscc: UsccParam }) },
-      responses: { 200: jsonResponse(EnterpriseDetail, 'The enterprise'), ...errorResponses },
+      responses: { 200: versioned(jsonResponse(EnterpriseDetail, 'The enterprise')), ...errorResponses },
     }),
     async (c) => {
       const { uscc } = parseUscc(c.req.valid('param').uscc, 'param.uscc');
@@ -118,6 +121,7 @@ export function registerEnterpriseRoutes(app: PortalApp): void {
       method: 'get',
       path: '/enterprises',
       summary: 'List enterprises (ordered by USCC)',
+      description: 'By the IP office: every registered company, paged with `limit` and `cursor`.',
       tags: ['enterprises'],
       request: { query: PageQuerySchema },
       responses: {

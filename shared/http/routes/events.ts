@@ -35,7 +35,10 @@ const EventQuerySchema = PageQuerySchema.extend({
     .string()
     .regex(SUBJECT, `must be <kind>:<id> with kind one of ${SUBJECT_KINDS.join(', ')}`)
     .optional()
-    .openapi({ description: 'One subject’s events, oldest first', example: 'pledge:6f1c…' }),
+    .openapi({
+      description: 'One subject’s events, oldest first',
+      example: 'pledge:6f1c2d3e-8b9a-4c1d-9e2f-0a1b2c3d4e5f',
+    }),
   day: IsoDate.optional().openapi({
     description: 'One Asia/Shanghai day of the audit feed, in time order; default today',
   }),

@@ -22,6 +22,7 @@ import {
   pageOf,
   plainText,
   storedFields,
+  versioned,
 } from '../common.js';
 import type { PortalApp } from '../context.js';
 import { addRoute, createRoute } from '../route.js';
@@ -118,6 +119,8 @@ export function registerInstitutionRoutes(app: PortalApp): void {
       method: 'put',
       path: '/institutions/{id}',
       summary: 'Create or update a bank or insurer',
+      description:
+        "By the IP office: enters an institution of the city's directory (201) or changes it (200). Answers the new `ETag`; honours `If-Match` (stale → 412).",
       tags: ['institutions'],
       request: {
         params: InstitutionParams,
@@ -125,8 +128,8 @@ export function registerInstitutionRoutes(app: PortalApp): void {
         body: jsonBody(InstitutionInput),
       },
       responses: {
-        200: jsonResponse(InstitutionSchema, 'Updated'),
-        201: jsonResponse(InstitutionSchema, 'Created'),
+        200: versioned(jsonResponse(InstitutionSchema, 'Updated')),
+        201: versioned(jsonResponse(InstitutionSchema, 'Created')),
         ...errorResponses,
       },
     }),
@@ -154,7 +157,10 @@ export function registerInstitutionRoutes(app: PortalApp): void {
         '(`GET /policies/{id}/quote`) are made from the rates in force. Honours If-Match.',
       tags: ['institutions'],
       request: { params: InstitutionParams, headers: IfMatchHeader, body: jsonBody(RatesSchema) },
-      responses: { 200: jsonResponse(InstitutionSchema, 'The insurer with its rates'), ...errorResponses },
+      responses: {
+        200: versioned(jsonResponse(InstitutionSchema, 'The insurer with its rates')),
+        ...errorResponses,
+      },
     }),
     async (c) => {
       const institution = await setRates(useCaseContext(c.get('deps')), actorOf(c.get('principal')), {
@@ -185,7 +191,7 @@ export function registerInstitutionRoutes(app: PortalApp): void {
         body: jsonBody(LendingPolicySchema),
       },
       responses: {
-        200: jsonResponse(InstitutionSchema, 'The lender with its new policy'),
+        200: versioned(jsonResponse(InstitutionSchema, 'The lender with its new policy')),
         ...errorResponses,
       },
     }),
@@ -207,9 +213,11 @@ export function registerInstitutionRoutes(app: PortalApp): void {
       method: 'get',
       path: '/institutions/{id}',
       summary: 'One bank or insurer (a lender with its loan-to-value caps)',
+      description:
+        'Every signed-in user may read an institution (a company chooses its bank or insurer from them). Answers its `ETag`.',
       tags: ['institutions'],
       request: { params: InstitutionParams },
-      responses: { 200: jsonResponse(InstitutionSchema, 'The institution'), ...errorResponses },
+      responses: { 200: versioned(jsonResponse(InstitutionSchema, 'The institution')), ...errorResponses },
     }),
     async (c) => {
       const institution = await getInstitution(useCaseContext(c.get('deps')), c.req.valid('param').id);
@@ -225,6 +233,8 @@ export function registerInstitutionRoutes(app: PortalApp): void {
       method: 'get',
       path: '/institutions',
       summary: 'List banks and insurers',
+      description:
+        "The city's directory of institutions, ordered by id, optionally only one `kind`; paged with `limit` and `cursor`.",
       tags: ['institutions'],
       request: { query: PageQuerySchema.extend({ kind: z.enum(INSTITUTION_KINDS).optional() }) },
       responses: {

@@ -126,6 +126,8 @@ export function registerNotificationRoutes(app: PortalApp): void {
       method: 'get',
       path: '/notifications/email',
       summary: 'Your e-mail opt-in (404: none)',
+      description:
+        'The address the caller receives notifications at, and since when; 404 when the caller has not opted in.',
       tags: ['notifications'],
       responses: { 200: jsonResponse(EmailOptInSchema, 'Opted in'), ...errorResponses },
     }),
@@ -145,6 +147,8 @@ export function registerNotificationRoutes(app: PortalApp): void {
       method: 'delete',
       path: '/notifications/email',
       summary: 'Opt out of e-mail',
+      description:
+        "Removes the caller's address: no further notification is mailed to it; 404 when there was none.",
       tags: ['notifications'],
       responses: { 204: { description: 'Opted out' }, ...errorResponses },
     }),

@@ -30,6 +30,7 @@ import {
   PageQuerySchema,
   pageOf,
   storedFields,
+  versioned,
 } from '../common.js';
 import type { PortalApp } from '../context.js';
 import { respond } from '../respond.js';
@@ -315,7 +316,7 @@ export function registerPledgeRoutes(app: PortalApp): void {
         'most one pledge even under concurrent requests: a lost race → 409. Honours Idempotency-Key.',
       tags: ['pledges'],
       request: { body: jsonBody(PledgeInput) },
-      responses: { 201: jsonResponse(PledgeSchema, 'Submitted'), ...errorResponses },
+      responses: { 201: versioned(jsonResponse(PledgeSchema, 'Submitted')), ...errorResponses },
     }),
     async (c) =>
       respond(
@@ -370,7 +371,7 @@ export function registerPledgeRoutes(app: PortalApp): void {
         'else gets 404.',
       tags: ['pledges'],
       request: { params: IdParam },
-      responses: { 200: jsonResponse(PledgeDetailSchema, 'The pledge'), ...errorResponses },
+      responses: { 200: versioned(jsonResponse(PledgeDetailSchema, 'The pledge')), ...errorResponses },
     }),
     async (c) => {
       const { id } = c.req.valid('param');
@@ -403,7 +404,7 @@ export function registerPledgeRoutes(app: PortalApp): void {
         'or auction to a transferee is recorded on the assets at release. Honours Idempotency-Key and If-Match.',
       tags: ['pledges'],
       request: { params: IdParam, headers: IfMatchHeader, body: jsonBody(DisposalInput) },
-      responses: { 201: jsonResponse(PledgeSchema, 'The pledge, disposed'), ...errorResponses },
+      responses: { 201: versioned(jsonResponse(PledgeSchema, 'The pledge, disposed')), ...errorResponses },
     }),
     async (c) =>
       respond(
@@ -443,7 +444,10 @@ export function registerPledgeRoutes(app: PortalApp): void {
           headers: IfMatchHeader,
           body: jsonBody(body.schema, body.required),
         },
-        responses: { 200: jsonResponse(PledgeSchema, 'The pledge after the action'), ...errorResponses },
+        responses: {
+          200: versioned(jsonResponse(PledgeSchema, 'The pledge after the action')),
+          ...errorResponses,
+        },
       }),
       async (c) =>
         respond(
@@ -567,7 +571,10 @@ export function registerLoanRoutes(app: PortalApp): void {
         description: `${route.description} Honours Idempotency-Key and If-Match.`,
         tags: ['loans'],
         request: { params: IdParam, headers: IfMatchHeader, body: jsonBody(body) },
-        responses: { 200: jsonResponse(PledgeSchema, 'The pledge after the change'), ...errorResponses },
+        responses: {
+          200: versioned(jsonResponse(PledgeSchema, 'The pledge after the change')),
+          ...errorResponses,
+        },
       }),
       async (c) =>
         respond(
@@ -715,6 +722,8 @@ export function registerLoanRoutes(app: PortalApp): void {
       method: 'get',
       path: '/pledges/{id}/repayments',
       summary: 'The repayments of a loan with their allocation, oldest first',
+      description:
+        'Each repayment split into penalty interest, interest and principal as recorded. Visible to the parties of the loan (borrower, lender, its guarantee insurer) and the IP office; to anyone else 404.',
       tags: ['loans'],
       request: { params: IdParam },
       responses: {

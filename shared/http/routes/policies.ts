@@ -33,6 +33,7 @@ import {
   PageQuerySchema,
   pageOf,
   storedFields,
+  versioned,
 } from '../common.js';
 import type { PortalApp } from '../context.js';
 import { respond } from '../respond.js';
@@ -239,7 +240,7 @@ export function registerPolicyRoutes(app: PortalApp): void {
         'insured; periodStart < periodEnd ≤ the day before the 5th anniversary of periodStart; periodEnd not past.',
       tags: ['insurance'],
       request: { body: jsonBody(PolicyInput) },
-      responses: { 201: jsonResponse(PolicySchema, 'Applied'), ...errorResponses },
+      responses: { 201: versioned(jsonResponse(PolicySchema, 'Applied')), ...errorResponses },
     }),
     async (c) =>
       respond(
@@ -294,7 +295,7 @@ export function registerPolicyRoutes(app: PortalApp): void {
         'For its holder, its insurer, the IP office and — on a guarantee — the lender it benefits.',
       tags: ['insurance'],
       request: { params: IdParam },
-      responses: { 200: jsonResponse(PolicySchema, 'The policy'), ...errorResponses },
+      responses: { 200: versioned(jsonResponse(PolicySchema, 'The policy')), ...errorResponses },
     }),
     async (c) => {
       const { id } = c.req.valid('param');
@@ -345,7 +346,10 @@ export function registerPolicyRoutes(app: PortalApp): void {
           'Idempotency-Key.',
         tags: ['insurance'],
         request: { params: IdParam, headers: IfMatchHeader, body: jsonBody(body.schema, body.required) },
-        responses: { 200: jsonResponse(PolicySchema, 'The policy after the action'), ...errorResponses },
+        responses: {
+          200: versioned(jsonResponse(PolicySchema, 'The policy after the action')),
+          ...errorResponses,
+        },
       }),
       async (c) =>
         respond(
@@ -379,7 +383,7 @@ export function registerPolicyRoutes(app: PortalApp): void {
         'names it as `renewedBy`, and a second renewal of the same policy → 409. Honours Idempotency-Key.',
       tags: ['insurance'],
       request: { params: IdParam, body: jsonBody(RenewalInput) },
-      responses: { 201: jsonResponse(PolicySchema, 'The renewal, applied'), ...errorResponses },
+      responses: { 201: versioned(jsonResponse(PolicySchema, 'The renewal, applied')), ...errorResponses },
     }),
     async (c) =>
       respond(
@@ -414,7 +418,7 @@ export function registerPolicyRoutes(app: PortalApp): void {
         'is at most two years after periodEnd (each failure in one 422). A policy that never gave cover answers 409.',
       tags: ['insurance'],
       request: { params: IdParam, body: jsonBody(ClaimInput) },
-      responses: { 201: jsonResponse(ClaimSchema, 'Filed'), ...errorResponses },
+      responses: { 201: versioned(jsonResponse(ClaimSchema, 'Filed')), ...errorResponses },
     }),
     async (c) =>
       respond(

@@ -18,6 +18,7 @@ import {
   jsonResponse,
   queryInt,
   storedFields,
+  versioned,
 } from '../common.js';
 import type { PortalApp } from '../context.js';
 import { addRoute, createRoute } from '../route.js';
@@ -97,8 +98,8 @@ export function registerProgrammeRoutes(app: PortalApp): void {
       tags: ['programmes'],
       request: { headers: IfMatchHeader, body: jsonBody(InterestSubsidyInput) },
       responses: {
-        200: jsonResponse(InterestSubsidySchema, 'Replaced'),
-        201: jsonResponse(InterestSubsidySchema, 'Set for the first time'),
+        200: versioned(jsonResponse(InterestSubsidySchema, 'Replaced')),
+        201: versioned(jsonResponse(InterestSubsidySchema, 'Set for the first time')),
         ...errorResponses,
       },
     }),
@@ -122,7 +123,7 @@ export function registerProgrammeRoutes(app: PortalApp): void {
       description: '404 until the IP office sets them for that year.',
       tags: ['programmes'],
       request: { query: z.strictObject({ year: Year }) },
-      responses: { 200: jsonResponse(InterestSubsidySchema, 'The terms'), ...errorResponses },
+      responses: { 200: versioned(jsonResponse(InterestSubsidySchema, 'The terms')), ...errorResponses },
     }),
     async (c) => {
       const programme = await getInterestSubsidy(useCaseContext(c.get('deps')), c.req.valid('query').year);
@@ -158,7 +159,7 @@ export function registerProgrammeRoutes(app: PortalApp): void {
       summary: 'The risk-compensation pool’s shares of a disposed loan’s loss',
       description: '404 until the IP office first sets them.',
       tags: ['programmes'],
-      responses: { 200: jsonResponse(RiskPoolSchema, 'The shares in force'), ...errorResponses },
+      responses: { 200: versioned(jsonResponse(RiskPoolSchema, 'The shares in force')), ...errorResponses },
     }),
     async (c) => {
       const pool = await getRiskPool(useCaseContext(c.get('deps')), actorOf(c.get('principal')));
@@ -180,8 +181,8 @@ export function registerProgrammeRoutes(app: PortalApp): void {
       tags: ['programmes'],
       request: { headers: IfMatchHeader, body: jsonBody(RiskPoolInput) },
       responses: {
-        200: jsonResponse(RiskPoolSchema, 'Replaced'),
-        201: jsonResponse(RiskPoolSchema, 'Set for the first time'),
+        200: versioned(jsonResponse(RiskPoolSchema, 'Replaced')),
+        201: versioned(jsonResponse(RiskPoolSchema, 'Set for the first time')),
         ...errorResponses,
       },
     }),
@@ -205,7 +206,7 @@ export function registerProgrammeRoutes(app: PortalApp): void {
       description: '404 until the IP office sets that year’s share.',
       tags: ['programmes'],
       request: { query: z.strictObject({ year: Year }) },
-      responses: { 200: jsonResponse(PremiumSubsidySchema, 'The share'), ...errorResponses },
+      responses: { 200: versioned(jsonResponse(PremiumSubsidySchema, 'The share')), ...errorResponses },
     }),
     async (c) => {
       const programme = await getPremiumSubsidy(useCaseContext(c.get('deps')), c.req.valid('query').year);
@@ -227,8 +228,8 @@ export function registerProgrammeRoutes(app: PortalApp): void {
       tags: ['programmes'],
       request: { headers: IfMatchHeader, body: jsonBody(PremiumSubsidyInput) },
       responses: {
-        200: jsonResponse(PremiumSubsidySchema, 'Replaced'),
-        201: jsonResponse(PremiumSubsidySchema, 'Set for the first time'),
+        200: versioned(jsonResponse(PremiumSubsidySchema, 'Replaced')),
+        201: versioned(jsonResponse(PremiumSubsidySchema, 'Set for the first time')),
         ...errorResponses,
       },
     }),

@@ -245,6 +245,8 @@ export function registerStatsRoutes(app: PortalApp): void {
       method: 'get',
       path: '/stats/{date}',
       summary: 'The statistics snapshot of one day',
+      description:
+        'By the IP office: the coverage and financing totals the daily job computed for that business date (404 when it has not run for it).',
       tags: ['statistics'],
       request: { params: z.object({ date: IsoDate.openapi({ example: '2026-03-01' }) }) },
       responses: { 200: jsonResponse(SnapshotSchema, 'That day’s snapshot'), ...errorResponses },

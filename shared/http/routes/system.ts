@@ -1,8 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { useCaseContext } from '../../usecases/context.js';
 import { checkDatabase } from '../../usecases/system.js';
+import { errorResponses } from '../common.js';
 import type { PortalApp } from '../context.js';
-import { renderDocsPage } from '../docs-page.js';
+import { DOCS_CSP, DOCS_FILES, DOCS_PAGE, type DocsFile, readDocsFile } from '../docs-page.js';
 import type { OpenApiDocument } from '../openapi.js';
 import { addRoute, createRoute } from '../route.js';
 import * as z from '../zod.js';
@@ -17,10 +18,12 @@ const loadDocument = async (app: PortalApp): Promise<OpenApiDocument> =>
     ? JSON.parse(await readFile(new URL(process.env.PORTAL_OPENAPI_FILE, import.meta.url), 'utf8'))
     : (await import('../openapi.js')).openApiDocument(app);
 
+/** What a public route may answer besides its success: a method it lacks, or headers too large. */
+const publicErrors = { 405: errorResponses[405], 431: errorResponses[431] };
+
 export function registerSystemRoutes(app: PortalApp): void {
   // Every route is registered before the first request, so the document is loaded once, on first use.
   let document: Promise<OpenApiDocument> | undefined;
-  let docsPage: string | undefined;
   const documentOnce = () => {
     document ??= loadDocument(app).catch((error: unknown) => {
       document = undefined;
@@ -36,13 +39,16 @@ export function registerSystemRoutes(app: PortalApp): void {
       method: 'get',
       path: '/healthz',
       summary: 'Liveness and database readiness',
+      description:
+        '200 when the API runs and its table answers; 503 with `Retry-After` when the database cannot be reached. Public, for uptime checks.',
       tags: ['system'],
       responses: {
         200: {
           description: 'Ready',
           content: { 'application/json': { schema: z.object({ status: z.literal('ok') }) } },
         },
-        503: { description: 'The database is not reachable' },
+        ...publicErrors,
+        503: errorResponses[503],
       },
     }),
     async (c) => {
@@ -58,12 +64,15 @@ export function registerSystemRoutes(app: PortalApp): void {
       method: 'get',
       path: '/openapi.json',
       summary: 'This OpenAPI 3.1 document',
+      description:
+        'The contract of every route: request and response schemas, who may call it (`x-roles`), its refusals. Public; `/docs` renders it.',
       tags: ['system'],
       responses: {
         200: {
           description: 'OpenAPI 3.1 document',
           content: { 'application/json': { schema: z.object({}).passthrough() } },
         },
+        ...publicErrors,
       },
     }),
     async (c) => c.json((await documentOnce()) as unknown as Record<string, unknown>, 200),
@@ -76,12 +85,53 @@ export function registerSystemRoutes(app: PortalApp): void {
       method: 'get',
       path: '/docs',
       summary: 'Readable API reference (HTML)',
+      description:
+        'An interactive reference of this document (Swagger UI), served with its scripts and styles by the API ' +
+        'itself: the page makes no request to any other site.',
       tags: ['system'],
-      responses: { 200: { description: 'HTML page', content: { 'text/html': { schema: z.string() } } } },
+      responses: {
+        200: { description: 'HTML page', content: { 'text/html': { schema: z.string() } } },
+        ...publicErrors,
+      },
+    }),
+    (c) => c.html(DOCS_PAGE, 200, { 'Content-Security-Policy': DOCS_CSP }),
+  );
+
+  const files = new Map<DocsFile, Promise<string>>();
+  addRoute(
+    app,
+    'public',
+    createRoute({
+      method: 'get',
+      path: '/docs/{file}',
+      summary: 'A script or style of the API reference page',
+      description: 'From the installed Swagger UI package, or the page’s own start-up script.',
+      tags: ['system'],
+      request: { params: z.object({ file: z.enum(Object.keys(DOCS_FILES) as [DocsFile, ...DocsFile[]]) }) },
+      responses: {
+        200: {
+          description: 'The file',
+          content: {
+            'text/css': { schema: z.string() },
+            'text/javascript': { schema: z.string() },
+          },
+        },
+        400: errorResponses[400],
+        ...publicErrors,
+      },
     }),
     async (c) => {
-      docsPage ??= renderDocsPage(await documentOnce());
-      return c.html(docsPage);
+      const file = c.req.valid('param').file;
+      if (!files.has(file))
+        files.set(
+          file,
+          readDocsFile(file).catch((error: unknown) => {
+            files.delete(file);
+            throw error;
+          }),
+        );
+      const text = await files.get(file)!;
+      return c.body(text, 200, { 'Content-Type': DOCS_FILES[file], 'Cache-Control': 'public, max-age=3600' });
     },
   );
 }

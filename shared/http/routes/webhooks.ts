@@ -83,6 +83,8 @@ export function registerWebhookRoutes(app: PortalApp): void {
       method: 'get',
       path: '/webhooks',
       summary: 'Your subscriptions (without their secrets)',
+      description:
+        "A bank's or insurer's webhook subscriptions; a secret is shown only once, in the answer that created the subscription.",
       tags: ['webhooks'],
       responses: {
         200: jsonResponse(z.object({ items: z.array(WebhookSchema) }).openapi('WebhookList'), 'All of them'),
@@ -122,6 +124,8 @@ export function registerWebhookRoutes(app: PortalApp): void {
       method: 'get',
       path: '/webhooks/{id}/deliveries',
       summary: 'The delivery log of a subscription, newest first: every attempt with its answer',
+      description:
+        "Every attempt to deliver an event to the subscription's URL, with the status code received, newest first; paged. Another institution's subscription is 404.",
       tags: ['webhooks'],
       request: { params: HookId, query: PageQuerySchema },
       responses: {
