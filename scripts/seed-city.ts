@@ -364,7 +364,8 @@ export interface PlannedDesignation {
   level: DesignationLevel;
   year: number;
   review?: { year: number; outcome: 'pass' | 'fail' };
-  revokeReason?: string;
+  /** The year of the advantage title a demonstration title supersedes: designated first, then promoted. */
+  promotedFromYear?: number;
 }
 
 export interface CityPlan {
@@ -818,6 +819,10 @@ export function planCity(now: Date = new Date()): CityPlan {
         level,
         year: designationYear,
         ...(designationYear < year ? { review: { year: year - 1, outcome: 'pass' as const } } : {}),
+        // National demonstration follows at least three years as a national advantage enterprise.
+        ...(level === 'national_demonstration'
+          ? { promotedFromYear: designationYear - 3 - rng.int(0, 2) }
+          : {}),
       });
     }
   // Three provincial titles lost on last year's review.
@@ -828,15 +833,6 @@ export function planCity(now: Date = new Date()): CityPlan {
       level: 'provincial_demonstration',
       year: year - 2,
       review: { year: year - 1, outcome: 'fail' },
-    });
-  // Two national demonstration enterprises were advantage enterprises before: that title was revoked.
-  for (const promoted of designations.filter((x) => x.level === 'national_demonstration').slice(0, 2))
-    designations.push({
-      key: `designation-${d++}`,
-      uscc: promoted.uscc,
-      level: 'national_advantage',
-      year: year - 4,
-      revokeReason: '已升级为国家知识产权示范企业',
     });
 
   const plan: CityPlan = {
@@ -861,7 +857,7 @@ function tally(enterprises: PlannedEnterprise[], designations: PlannedDesignatio
       .filter((p) => p.fate === 'issued' || p.fate === 'issued_then_cancelled')
       .map((p) => ({ e, p })),
   );
-  const active = designations.filter((x) => !x.revokeReason && x.review?.outcome !== 'fail');
+  const active = designations.filter((x) => x.review?.outcome !== 'fail');
   return {
     policiesIssued: issued.length,
     insuredEnterprises: new Set(issued.map(({ e }) => e.uscc)).size,
@@ -1070,6 +1066,13 @@ export async function seedCity(call: SeedCall, options: SeedOptions = {}): Promi
   });
 
   await inPool(plan.designations, options.concurrency ?? 12, async (d) => {
+    // The advantage title first: the promotion supersedes it (the enterprise counts once).
+    if (d.promotedFromYear !== undefined)
+      await send(`${d.key}-advantage`, 'POST', '/designations', office, [201], {
+        uscc: d.uscc,
+        level: 'national_advantage',
+        year: d.promotedFromYear,
+      });
     const created = await send(d.key, 'POST', '/designations', office, [201], {
       uscc: d.uscc,
       level: d.level,
@@ -1078,10 +1081,6 @@ export async function seedCity(call: SeedCall, options: SeedOptions = {}): Promi
     const id = created.body.id as string;
     if (d.review)
       await send(`${d.key}-review`, 'POST', `/designations/${id}/reviews`, office, [201], d.review);
-    if (d.revokeReason)
-      await send(`${d.key}-revoke`, 'POST', `/designations/${id}/revoke`, office, [200], {
-        reason: d.revokeReason,
-      });
   });
   log(`  ${plan.designations.length} designations recorded`);
 

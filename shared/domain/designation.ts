@@ -4,11 +4,17 @@
  *
  * The life cycle is ONE table, run by the one state machine (`state-machine.ts`):
  *   designate → active;  active → review_pass → active;  active → review_fail → revoked;  active → revoke → revoked
- *   active → (scheduled) lapse → lapsed, once its `validUntil` has passed
- * A revoked or lapsed designation stays so: a new title is a new designation.
+ *   active → (scheduled) lapse → lapsed, once its `validUntil` has passed or its re-review is overdue
+ *   active → supersede → superseded, when the enterprise is promoted to the programme's demonstration title
+ * A revoked, lapsed or superseded designation stays so: a new title is a new designation.
+ *
+ * The programme's rules (DOMAIN.md part two, CNIPA 国知办函运字〔2022〕497号): national demonstration follows
+ * three years of cultivation as a national advantage enterprise; a promotion supersedes the advantage title in
+ * the same transaction, so the enterprise counts once; a title is re-reviewed (复核) every three years, and one
+ * whose re-review is overdue lapses.
  */
 import type { Actor, ActorRole } from './actor.js';
-import type { IsoDate } from './dates.js';
+import { type IsoDate, yearOf } from './dates.js';
 import type { HistoryEntry } from './domain-event.js';
 import { StateMachine, type TransitionRow } from './state-machine.js';
 
@@ -20,10 +26,17 @@ export const DESIGNATION_LEVELS = [
 ] as const;
 export type DesignationLevel = (typeof DESIGNATION_LEVELS)[number];
 
-export const DESIGNATION_STATUSES = ['active', 'revoked', 'lapsed'] as const;
+export const DESIGNATION_STATUSES = ['active', 'revoked', 'lapsed', 'superseded'] as const;
 export type DesignationStatus = (typeof DESIGNATION_STATUSES)[number];
 
-export const DESIGNATION_ACTIONS = ['designate', 'review_pass', 'review_fail', 'revoke', 'lapse'] as const;
+export const DESIGNATION_ACTIONS = [
+  'designate',
+  'review_pass',
+  'review_fail',
+  'revoke',
+  'lapse',
+  'supersede',
+] as const;
 export type DesignationAction = (typeof DESIGNATION_ACTIONS)[number];
 
 export const REVIEW_OUTCOMES = ['pass', 'fail'] as const;
@@ -37,7 +50,7 @@ export interface DesignationTransitionRow extends TransitionRow<DesignationActio
   /** The office, and the designation cycle's job for a lapse. */
   roles: readonly ActorRole[];
   /** The domain event it publishes: `designation.<event>`. */
-  event: 'designated' | 'reviewed' | 'revoked' | 'lapsed';
+  event: 'designated' | 'reviewed' | 'revoked' | 'lapsed' | 'superseded';
 }
 
 export const DESIGNATION_TRANSITIONS: readonly DesignationTransitionRow[] = [
@@ -46,6 +59,7 @@ export const DESIGNATION_TRANSITIONS: readonly DesignationTransitionRow[] = [
   { action: 'review_fail', roles: ['ipoffice'], from: ['active'], to: 'revoked', event: 'reviewed' },
   { action: 'revoke', roles: ['ipoffice'], from: ['active'], to: 'revoked', event: 'revoked' },
   { action: 'lapse', roles: ['system'], from: ['active'], to: 'lapsed', event: 'lapsed' },
+  { action: 'supersede', roles: ['ipoffice'], from: ['active'], to: 'superseded', event: 'superseded' },
 ];
 
 const PAST: Record<DesignationAction, string> = {
@@ -54,6 +68,7 @@ const PAST: Record<DesignationAction, string> = {
   review_fail: 'reviewed',
   revoke: 'revoked',
   lapse: 'lapsed',
+  supersede: 'superseded',
 };
 
 export const DESIGNATION_MACHINE = new StateMachine<
@@ -127,8 +142,12 @@ export interface Designation {
   reviews: Review[];
   revokedAt?: string;
   revocationReason?: string;
-  /** The business day the title lapsed (its `validUntil` had passed). */
+  /** The business day the title lapsed, and why. */
   lapsedOn?: IsoDate;
+  lapseReason?: LapseReason;
+  /** The demonstration title that superseded this advantage title, and its business day. */
+  supersededBy?: string;
+  supersededOn?: IsoDate;
   version: number;
   createdAt: string;
   updatedAt: string;
@@ -176,9 +195,77 @@ export function reviewRefusal(
   return undefined;
 }
 
-/** An active title whose `validUntil` has passed: the designation cycle lapses it. */
-export const lapseDue = (d: Pick<Designation, 'status' | 'validUntil'>, today: IsoDate): boolean =>
-  d.status === 'active' && d.validUntil !== undefined && d.validUntil < today;
+/** Years between re-reviews (复核), and of cultivation before an advantage enterprise may be a demonstration one. */
+export const REVIEW_INTERVAL_YEARS = 3;
+export const CULTIVATION_YEARS = 3;
+
+/** The year of the title's next re-review: three years after its designation year or its last passed review. */
+export const reviewDueYear = (d: Pick<Designation, 'year' | 'reviews'>): number =>
+  Math.max(d.year, ...d.reviews.filter((r) => r.outcome === 'pass').map((r) => r.year)) +
+  REVIEW_INTERVAL_YEARS;
+
+export type LapseReason = 'valid_until_passed' | 'review_overdue';
+
+/**
+ * Why the designation cycle lapses an active title on `today`: its `validUntil` has passed, or the year its
+ * re-review fell in has ended without one. Undefined while it stands.
+ */
+export function lapseReason(
+  d: Pick<Designation, 'status' | 'validUntil' | 'year' | 'reviews'>,
+  today: IsoDate,
+): LapseReason | undefined {
+  if (d.status !== 'active') return undefined;
+  if (d.validUntil !== undefined && d.validUntil < today) return 'valid_until_passed';
+  if (yearOf(today) > reviewDueYear(d)) return 'review_overdue';
+  return undefined;
+}
+
+/** A promotion: each programme's demonstration title supersedes its advantage title (the enterprise counts once). */
+export const SUPERSEDES: Partial<Record<DesignationLevel, DesignationLevel>> = {
+  national_demonstration: 'national_advantage',
+  provincial_demonstration: 'provincial_advantage',
+};
+
+/** The demonstration title that supersedes `level`, when `level` is an advantage title. */
+export const supersededBy = (level: DesignationLevel): DesignationLevel | undefined =>
+  DESIGNATION_LEVELS.find((l) => SUPERSEDES[l] === level);
+
+export interface ProgrammeRefusal {
+  code: 'advantage_required' | 'cultivation_incomplete' | 'demonstration_held';
+  message: string;
+  params?: Record<string, number | string>;
+}
+
+/**
+ * Whether the enterprise may hold `level` from `year`, given the active titles of the same programme it holds:
+ * national demonstration needs a national advantage title at least CULTIVATION_YEARS old; an advantage title is not
+ * given to an enterprise that already holds the programme's demonstration title.
+ */
+export function programmeRefusal(
+  level: DesignationLevel,
+  year: number,
+  held: { advantage?: Pick<Designation, 'year'>; demonstration?: Pick<Designation, 'level'> },
+): ProgrammeRefusal | undefined {
+  if (held.demonstration && supersededBy(level) === held.demonstration.level)
+    return {
+      code: 'demonstration_held',
+      message: `the enterprise already holds the ${held.demonstration.level} title, which supersedes ${level}`,
+    };
+  if (level !== 'national_demonstration') return undefined;
+  if (!held.advantage)
+    return {
+      code: 'advantage_required',
+      message: 'national demonstration follows an active national advantage title',
+    };
+  const earliestYear = held.advantage.year + CULTIVATION_YEARS;
+  if (year < earliestYear)
+    return {
+      code: 'cultivation_incomplete',
+      message: `the national advantage title of ${held.advantage.year} completes its ${CULTIVATION_YEARS}-year cultivation in ${earliestYear}`,
+      params: { earliestYear },
+    };
+  return undefined;
+}
 
 /** `validUntil` must not end before the designation year starts. */
 export const validUntilRefusal = (year: number, validUntil: IsoDate | undefined): string | undefined =>

@@ -1,5 +1,6 @@
 /**
- * The designation cycle: every active title whose `validUntil` has passed (Asia/Shanghai business date) lapses.
+ * The designation cycle: every active title whose `validUntil` has passed, or whose re-review (复核) is overdue
+ * (the year it fell in has ended without one), lapses on the Asia/Shanghai business date.
  * It reads the active designations only (the `active#` range of the office's designation index, a few hundred in a
  * city), never a Scan, and moves each due one through the engine as the system (the lock freed and the level's
  * count lowered in its transaction). Idempotent: a lapsed title has left the range, and a second run finds nothing.
@@ -7,7 +8,7 @@
 import { randomUUID } from 'node:crypto';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Clock } from '../domain/clock.js';
-import { lapseDue } from '../domain/designation.js';
+import { lapseReason } from '../domain/designation.js';
 import { isSettledRefusal } from '../domain/errors.js';
 import { DesignationRepository } from '../store/designation-repository.js';
 import { eachPage } from '../store/query-page.js';
@@ -36,7 +37,7 @@ export async function runDesignationCycle(
     async (designations) => {
       for (const d of designations) {
         examined++;
-        if (!lapseDue(d, today)) continue;
+        if (!lapseReason(d, today)) continue;
         try {
           await lapseDesignation(uc, d.id);
           lapsed++;

@@ -16,11 +16,14 @@ import {
   type DesignationTransitionRow,
   designationEvent,
   designationEventType,
-  lapseDue,
+  lapseReason,
   lockEffect,
+  programmeRefusal,
   type ReviewOutcome,
   reviewAction,
   reviewRefusal,
+  SUPERSEDES,
+  supersededBy,
   validUntilRefusal,
 } from '../domain/designation.js';
 import { type DomainEvent, historyEntry } from '../domain/domain-event.js';
@@ -36,12 +39,12 @@ import {
   takeLock,
 } from '../store/designation-repository.js';
 import type { IdempotencyRequest } from '../store/idempotency-store.js';
-import { enterpriseKey } from '../store/keys.js';
+import { designationLockKey, enterpriseKey } from '../store/keys.js';
 import type { Page, PageRequest } from '../store/query-page.js';
 import { statsWrites } from '../store/stats-facts.js';
 import { PRESENT } from '../store/toolkit.js';
 import type { UseCaseContext } from './context.js';
-import type { AggregateSpec } from './engine.js';
+import { type AggregateSpec, ALSO } from './engine.js';
 
 /**
  * The designation as the engine runs it. Its effects: taking the active title takes the enterprise-and-level lock
@@ -91,7 +94,9 @@ export interface DesignationInput {
 /**
  * Designates a registered enterprise: ONE transaction with the designation, its first event, a check that the
  * enterprise exists, the lock (at most one active per enterprise and level; concurrent duplicates race on it and
- * exactly one wins) and the active counter.
+ * exactly one wins) and the active counter. The programme's rules come first (`programmeRefusal`, from the
+ * enterprise's titles of the same programme, read with the idempotency record); a demonstration title supersedes
+ * the enterprise's advantage title of its programme in the same transaction.
  */
 export async function designate(
   uc: UseCaseContext,
@@ -103,8 +108,9 @@ export async function designate(
   if (!check.ok) throw validationError([{ path: 'uscc', message: check.reason }]);
   const refusal = validUntilRefusal(input.year, input.validUntil);
   if (refusal) throw validationError([{ path: 'validUntil', message: refusal }]);
-  await uc.engine.read([], idempotency);
-  const at = uc.clock.now().toISOString();
+  const advantage = await heldTitles(uc, check.uscc, input, idempotency);
+  const now = uc.clock.now();
+  const at = now.toISOString();
   const designation: Designation = {
     id: uc.newId(),
     uscc: check.uscc,
@@ -128,17 +134,76 @@ export async function designate(
         year: designation.year,
         ...(designation.validUntil === undefined ? {} : { validUntil: designation.validUntil }),
       },
-      writes: [{ tag: 'enterprise', write: uc.store.check(enterpriseKey(designation.uscc), PRESENT) }],
-      onFailed: (failure) =>
-        failure.has('enterprise')
-          ? unprocessable(`Enterprise ${designation.uscc} is not registered in the portal.`, {
-              errors: [{ path: 'uscc', message: `${designation.uscc} is not a registered enterprise` }],
-            })
-          : undefined,
+      writes: [
+        { tag: 'enterprise', write: uc.store.check(enterpriseKey(designation.uscc), PRESENT) },
+        ...(advantage
+          ? uc.engine.alsoTransition(DESIGNATION_SPEC, advantage, {
+              actor,
+              action: 'supersede',
+              changes: { supersededBy: designation.id, supersededOn: uc.clock.today() },
+              data: { supersededBy: designation.id, level: designation.level },
+              now,
+            }).writes
+          : []),
+      ],
+      onFailed: (failure) => {
+        if (failure.has('enterprise'))
+          return unprocessable(`Enterprise ${designation.uscc} is not registered in the portal.`, {
+            errors: [{ path: 'uscc', message: `${designation.uscc} is not a registered enterprise` }],
+          });
+        if (failure.failed.some((f) => f.tag.startsWith(ALSO)))
+          return conflict(`The ${advantage?.level} title ${advantage?.id} changed meanwhile; retry.`);
+        return undefined;
+      },
       answer: (after, event) => withHistory(after, [event]),
     },
   );
   return outcome.result as DesignationDetail;
+}
+
+/**
+ * Checks the programme's rules for a new title against the enterprise's titles of the same programme (their locks,
+ * read with the idempotency record in one BatchGet). Answers the active advantage title a demonstration title
+ * supersedes, if any.
+ */
+async function heldTitles(
+  uc: UseCaseContext,
+  uscc: string,
+  input: Pick<DesignationInput, 'level' | 'year'>,
+  idempotency: IdempotencyRequest | undefined,
+): Promise<Designation | undefined> {
+  const advantageLevel = SUPERSEDES[input.level];
+  const demonstrationLevel = supersededBy(input.level);
+  const levels = [input.level, advantageLevel, demonstrationLevel].filter((l) => l !== undefined);
+  const read = await uc.engine.read(
+    levels.map((level) => designationLockKey(uscc, level)),
+    idempotency,
+  );
+  const holderOf = (level: DesignationLevel | undefined) =>
+    level === undefined ? undefined : lockHolder(read.get(designationLockKey(uscc, level)));
+  // The title is held already: the transaction's lock refuses it (409 naming the active one).
+  if (holderOf(input.level)) return undefined;
+  const advantageId = holderOf(advantageLevel);
+  const loaded = advantageId ? await uc.engine.load<Designation>('designation', advantageId) : undefined;
+  const advantage = loaded?.status === 'active' ? loaded : undefined;
+  const demonstration =
+    holderOf(demonstrationLevel) && demonstrationLevel ? { level: demonstrationLevel } : undefined;
+  const refusal = programmeRefusal(input.level, input.year, {
+    ...(advantage ? { advantage } : {}),
+    ...(demonstration ? { demonstration } : {}),
+  });
+  if (refusal)
+    throw unprocessable(`Enterprise ${uscc}: ${refusal.message}.`, {
+      errors: [
+        {
+          path: 'level',
+          code: refusal.code,
+          message: refusal.message,
+          ...(refusal.params ? { params: refusal.params } : {}),
+        },
+      ],
+    });
+  return advantage;
 }
 
 export interface ReviewInput {
@@ -262,8 +327,9 @@ export const activeDesignationsOf = (uc: UseCaseContext, uscc: string): Promise<
   new DesignationRepository(uc.store).activeOf(uscc);
 
 /**
- * The designation cycle lapses one title whose `validUntil` has passed, as the system: the lock is freed and the
- * level's count goes down in the same transaction (the spec's effects). A title no longer active or still valid → 409.
+ * The designation cycle lapses one title whose `validUntil` has passed or whose re-review is overdue, as the system:
+ * the lock is freed and the level's count goes down in the same transaction (the spec's effects). A title no longer
+ * active or still standing → 409.
  */
 export async function lapseDesignation(uc: UseCaseContext, id: string): Promise<Designation> {
   const outcome = await uc.engine.transition(
@@ -271,9 +337,12 @@ export async function lapseDesignation(uc: UseCaseContext, id: string): Promise<
     { actor: SYSTEM_ACTOR, id, action: 'lapse' },
     (d) => {
       const today = uc.clock.today();
-      if (!lapseDue(d, today))
-        throw invalidState(`The designation is valid until ${d.validUntil ?? 'further notice'}.`, d.status);
-      return { changes: { lapsedOn: today }, data: { validUntil: d.validUntil } };
+      const reason = lapseReason(d, today);
+      if (!reason) throw invalidState('The designation still stands.', d.status);
+      return {
+        changes: { lapsedOn: today, lapseReason: reason },
+        data: { reason, ...(d.validUntil === undefined ? {} : { validUntil: d.validUntil }) },
+      };
     },
   );
   return outcome.after;

@@ -121,6 +121,9 @@ export interface Outcome<T> {
   result: unknown;
 }
 
+/** The tag prefix of a second aggregate's writes (`alsoTransition`). */
+export const ALSO = 'also:';
+
 /** Bounded retries when only the aggregate's version moved (e.g. a claim filed on the policy meanwhile). */
 const MAX_ATTEMPTS = 3;
 
@@ -301,6 +304,38 @@ export class Engine {
         return { before, after, event, result };
     }
     throw conflict(`The ${spec.noun} keeps changing concurrently; retry.`);
+  }
+
+  /**
+   * A transition of a second aggregate inside another action's transaction (a promotion ends the title it
+   * supersedes): its guarded update, its event and its effects, each tagged `also:<tag>` so that a failure is told
+   * apart from the main aggregate's. The state machine decides it as it decides any action.
+   */
+  alsoTransition<T extends Aggregate, A extends string, R extends TransitionRow<A, T['status']>>(
+    spec: AggregateSpec<T, A, R>,
+    before: T,
+    req: { actor: Actor; action: A; changes?: Partial<T>; data?: Record<string, unknown>; now: Date },
+  ): { after: T; event: DomainEvent; writes: TxItem[] } {
+    const decision = spec.machine.decide(before.status, req.action, req.actor.role);
+    if (!decision.ok)
+      throw invalidState(
+        `A ${spec.noun} that is ${before.status} cannot be ${spec.machine.pastTense(req.action)}.`,
+        before.status,
+      );
+    const after = {
+      ...before,
+      ...req.changes,
+      status: decision.row.to,
+      version: before.version + 1,
+      updatedAt: req.now.toISOString(),
+    } as T;
+    const event = this.eventOf(spec, decision.row, before, after, req.actor, req.data ?? {});
+    const writes = [
+      { tag: spec.kind, write: this.guardedUpdate(spec, before, after) },
+      this.eventWrite(event),
+      ...(spec.effects?.(before, after, decision.row, this.store) ?? []),
+    ].map((item) => ({ ...item, tag: `${ALSO}${item.tag}` }));
+    return { after, event, writes };
   }
 
   /**

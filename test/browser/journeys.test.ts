@@ -403,9 +403,13 @@ describe('web portal journeys (Chinese by default, English on switch)', { timeou
     const office = await pageFor('office');
     await office.getByRole('link', { name: '示范优势企业' }).click();
     await office.getByLabel('企业统一社会信用代码').fill(COMPANY);
+    // National demonstration (the form's first level) follows three years as a national advantage enterprise.
+    await office.getByRole('button', { name: '新增认定' }).click();
+    await office.getByText('国家知识产权示范企业须先为有效的国家知识产权优势企业').first().waitFor();
+    await office.locator('form select[name=level]').selectOption('provincial_demonstration');
     await office.getByRole('button', { name: '新增认定' }).click();
     await office.getByText('认定已创建').waitFor();
-    await office.locator('article.designation').getByText('国家知识产权示范企业').waitFor();
+    await office.locator('article.designation').getByText('省级知识产权示范企业').waitFor();
 
     await h.runStatsJob();
     await office.getByRole('link', { name: '统计分析' }).click();

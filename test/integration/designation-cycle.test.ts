@@ -7,11 +7,16 @@ import { createTestPortal, type TestPortal } from '../support/portal.js';
 
 const office = { role: 'ipoffice' as const };
 
-/** The designation cycle: a title whose validUntil has passed lapses, once, and stops counting. */
+/**
+ * The designation cycle: a title whose validUntil has passed, or whose re-review is overdue, lapses once and stops
+ * counting.
+ */
 describe('the designation cycle', () => {
   const clock = movableClock('2026-06-30');
   let portal: TestPortal;
-  const usccs = ['MA3D00001', 'MA3D00002', 'MA3D00003'].map((org) => withUsccCheck(`91330782${org}`));
+  const usccs = ['MA3D00001', 'MA3D00002', 'MA3D00003', 'MA3D00004', 'MA3D00005'].map((org) =>
+    withUsccCheck(`91330782${org}`),
+  );
 
   beforeAll(async () => {
     portal = await createTestPortal({ clock });
@@ -21,10 +26,10 @@ describe('the designation cycle', () => {
       ).toBe(201);
   });
 
-  const designate = async (uscc: string, validUntil?: string) => {
+  const designate = async (uscc: string, validUntil?: string, year = 2024) => {
     const res = await portal.call('POST', '/designations', {
       as: office,
-      body: { uscc, level: 'provincial_advantage', year: 2024, ...(validUntil ? { validUntil } : {}) },
+      body: { uscc, level: 'provincial_advantage', year, ...(validUntil ? { validUntil } : {}) },
     });
     expect(res.status, JSON.stringify(res.body)).toBe(201);
     return res.body.id as string;
@@ -64,5 +69,32 @@ describe('the designation cycle', () => {
     });
     expect(review.status).toBe(409);
     expect(review.body.currentState).toBe('lapsed');
+  });
+
+  it('lapses a title whose re-review year has ended without one, and keeps one reviewed in time', async () => {
+    clock.moveTo('2026-12-31');
+    const unreviewed = await designate(usccs[3]!, undefined, 2023); // re-review due in 2026
+    const reviewed = await designate(usccs[4]!, undefined, 2023);
+    const review = await portal.call('POST', `/designations/${reviewed}/reviews`, {
+      as: office,
+      body: { year: 2026, outcome: 'pass' },
+    });
+    expect(review.status).toBe(201);
+    const before = (await cycle()).lapsed;
+    expect(before).toBe(0); // 2026 has not ended yet
+    clock.moveTo('2027-01-01');
+    const run = await cycle();
+    expect(await view(unreviewed)).toMatchObject({
+      status: 'lapsed',
+      lapsedOn: '2027-01-01',
+      lapseReason: 'review_overdue',
+    });
+    expect((await view(unreviewed)).history.at(-1)).toMatchObject({
+      action: 'lapse',
+      reason: 'review_overdue',
+    });
+    expect((await view(reviewed)).status).toBe('active'); // next re-review: 2029
+    expect(run.lapsed).toBe(1);
+    expect((await cycle()).lapsed).toBe(0);
   });
 });

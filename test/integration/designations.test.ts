@@ -92,15 +92,97 @@ describe('designations', () => {
     const before = await activeCounter();
     const results = await Promise.all(
       Array.from({ length: 10 }, (_, i) =>
-        designate({ uscc, level: 'national_demonstration', year: 2015 + i }),
+        designate({ uscc, level: 'provincial_demonstration', year: 2015 + i }),
       ),
     );
     const statuses = results.map((r) => r.status).sort();
     expect(statuses.filter((s) => s === 201)).toHaveLength(1);
     expect(statuses.filter((s) => s === 409)).toHaveLength(9);
     const after = await activeCounter();
-    expect(Number(after.national_demonstration ?? 0) - Number(before.national_demonstration ?? 0)).toBe(1);
+    expect(Number(after.provincial_demonstration ?? 0) - Number(before.provincial_demonstration ?? 0)).toBe(
+      1,
+    );
     expect(await activeDesignationsOf(portal.deps, uscc)).toHaveLength(1);
+  });
+
+  describe('the programme’s rules', () => {
+    const levelError = (res: { body: { errors?: { path: string; code?: string }[] } }) =>
+      res.body.errors?.[0];
+
+    it('admits national demonstration only after three years of national advantage, changing nothing when refused', async () => {
+      const uscc = await register(newUscc('330702'));
+      const before = await activeCounter();
+      const none = await designate({ uscc, level: 'national_demonstration', year: 2026 });
+      expect(none.status).toBe(422);
+      expect(levelError(none)).toMatchObject({ path: 'level', code: 'advantage_required' });
+      expect((await designate({ uscc, level: 'national_advantage', year: 2024 })).status).toBe(201);
+      const early = await designate({ uscc, level: 'national_demonstration', year: 2026 });
+      expect(early.status).toBe(422);
+      expect(levelError(early)).toMatchObject({
+        code: 'cultivation_incomplete',
+        params: { earliestYear: 2027 },
+      });
+      const after = await activeCounter();
+      expect(Number(after.national_demonstration ?? 0)).toBe(Number(before.national_demonstration ?? 0));
+      expect(Number(after.national_advantage ?? 0) - Number(before.national_advantage ?? 0)).toBe(1);
+    });
+
+    it('promotes: the demonstration title supersedes the advantage title in one transaction, counted once', async () => {
+      const uscc = await register(newUscc('330702'));
+      const advantage = await designate({ uscc, level: 'national_advantage', year: 2021 });
+      const before = await activeCounter();
+      const promoted = await designate({ uscc, level: 'national_demonstration', year: 2024 });
+      expect(promoted.status).toBe(201);
+      const after = await activeCounter();
+      expect(Number(after.national_advantage) - Number(before.national_advantage)).toBe(-1);
+      expect(Number(after.national_demonstration ?? 0) - Number(before.national_demonstration ?? 0)).toBe(1);
+      const old = await portal.call('GET', `/designations/${advantage.body.id}`, { as: office });
+      expect(old.body).toMatchObject({
+        status: 'superseded',
+        supersededBy: promoted.body.id,
+        supersededOn: portal.deps.clock.today(),
+        version: 2,
+      });
+      expect(old.body.history.map((h: { action: string }) => h.action)).toEqual(['designate', 'supersede']);
+      expect((await activeDesignationsOf(portal.deps, uscc)).map((d) => d.level)).toEqual([
+        'national_demonstration',
+      ]);
+      // The superseded title can no longer be reviewed or revoked, and the advantage is not given back.
+      const review = await portal.call('POST', `/designations/${advantage.body.id}/reviews`, {
+        as: office,
+        body: { year: 2024, outcome: 'pass' },
+      });
+      expect(review.status).toBe(409);
+      const again = await designate({ uscc, level: 'national_advantage', year: 2025 });
+      expect(again.status).toBe(422);
+      expect(levelError(again)).toMatchObject({ code: 'demonstration_held' });
+    });
+
+    it('promotes in the provincial programme too, where no cultivation period is checked', async () => {
+      const uscc = await register(newUscc('330702'));
+      const advantage = await designate({ uscc, level: 'provincial_advantage', year: 2026 });
+      expect((await designate({ uscc, level: 'provincial_demonstration', year: 2026 })).status).toBe(201);
+      const old = await portal.call('GET', `/designations/${advantage.body.id}`, { as: office });
+      expect(old.body.status).toBe('superseded');
+    });
+
+    it('lets exactly one of 6 concurrent promotions win; the advantage title is superseded once', async () => {
+      const uscc = await register(newUscc('330702'));
+      const advantage = await designate({ uscc, level: 'national_advantage', year: 2020 });
+      const before = await activeCounter();
+      const results = await Promise.all(
+        Array.from({ length: 6 }, () => designate({ uscc, level: 'national_demonstration', year: 2025 })),
+      );
+      const statuses = results.map((r) => r.status);
+      expect(statuses.filter((s) => s === 201)).toHaveLength(1);
+      // A loser met the taken lock (409), or the advantage title already superseded (409 or 422 on a re-read).
+      expect(statuses.filter((s) => s !== 201).every((s) => s === 409 || s === 422)).toBe(true);
+      const after = await activeCounter();
+      expect(Number(after.national_advantage) - Number(before.national_advantage)).toBe(-1);
+      expect(Number(after.national_demonstration ?? 0) - Number(before.national_demonstration ?? 0)).toBe(1);
+      const old = await portal.call('GET', `/designations/${advantage.body.id}`, { as: office });
+      expect(old.body.version).toBe(2);
+    });
   });
 
   it('refuses an unknown enterprise with 422, a malformed USCC or body with 400, other roles with 403', async () => {
@@ -286,6 +368,7 @@ describe('designations', () => {
   describe('listing', () => {
     const A = newUscc('330784');
     const B = newUscc('110000');
+    const C = newUscc('330781');
     const ids: Record<string, string> = {};
 
     beforeAll(async () => {
@@ -293,11 +376,15 @@ describe('designations', () => {
       portal = await createTestPortal();
       await register(A, '永康五金');
       await register(B, 'Beijing Co.');
+      await register(C, 'Lanxi Co.');
+      // A's and B's national advantage titles are superseded by their promotions.
       const plan = [
+        ['a-na-2020', A, 'national_advantage', 2020],
         ['a-nd-2023', A, 'national_demonstration', 2023],
         ['a-pa-2023', A, 'provincial_advantage', 2023],
+        ['b-na-2019', B, 'national_advantage', 2019],
         ['b-nd-2023', B, 'national_demonstration', 2023],
-        ['b-na-2024', B, 'national_advantage', 2024],
+        ['c-na-2024', C, 'national_advantage', 2024],
         ['b-pd-2024', B, 'provincial_demonstration', 2024],
       ] as const;
       for (const [name, uscc, level, year] of plan) {
@@ -305,7 +392,7 @@ describe('designations', () => {
         expect(res.status).toBe(201);
         ids[name] = res.body.id;
       }
-      await portal.call('POST', `/designations/${ids['b-na-2024']}/revoke`, {
+      await portal.call('POST', `/designations/${ids['c-na-2024']}/revoke`, {
         as: office,
         body: { reason: 'moved' },
       });
@@ -394,14 +481,16 @@ describe('designations', () => {
 
     it('filters by any combination of level, year and status through the indexes', async () => {
       const cases: [string, string[]][] = [
-        ['', ['a-nd-2023', 'a-pa-2023', 'b-na-2024', 'b-nd-2023', 'b-pd-2024']],
+        ['', ['a-na-2020', 'a-nd-2023', 'a-pa-2023', 'b-na-2019', 'b-nd-2023', 'b-pd-2024', 'c-na-2024']],
         ['?status=active', ['a-nd-2023', 'a-pa-2023', 'b-nd-2023', 'b-pd-2024']],
-        ['?status=revoked', ['b-na-2024']],
+        ['?status=revoked', ['c-na-2024']],
+        ['?status=superseded', ['a-na-2020', 'b-na-2019']],
         ['?level=national_demonstration', ['a-nd-2023', 'b-nd-2023']],
-        ['?year=2024', ['b-na-2024', 'b-pd-2024']],
+        ['?year=2024', ['b-pd-2024', 'c-na-2024']],
         ['?year=2024&status=active', ['b-pd-2024']],
-        ['?level=national_advantage&year=2024', ['b-na-2024']],
+        ['?level=national_advantage&year=2024', ['c-na-2024']],
         ['?level=national_advantage&status=active', []],
+        ['?level=national_advantage&status=superseded', ['a-na-2020', 'b-na-2019']],
         ['?level=national_demonstration&year=2023&status=active', ['a-nd-2023', 'b-nd-2023']],
         ['?level=national_demonstration&year=2024', []],
       ];
@@ -423,7 +512,7 @@ describe('designations', () => {
         pages++;
       } while (cursor && pages < 10);
       expect(seen.sort()).toEqual(Object.values(ids).sort());
-      expect(pages).toBe(3);
+      expect(pages).toBe(4);
 
       // A cursor only continues the list (and filter) that issued it.
       const first = await list('?status=active&limit=1');

@@ -184,8 +184,11 @@ const EVERYTHING: Scenario = {
     }),
   ),
   designations: [
-    { ent: 0, level: 'national_demonstration', yearsAgo: 0, fate: 'active' },
+    { ent: 0, level: 'national_demonstration', yearsAgo: 0, fate: 'active' }, // no advantage title: 422
+    { ent: 0, level: 'national_advantage', yearsAgo: 3, fate: 'pass' },
+    { ent: 0, level: 'national_demonstration', yearsAgo: 0, fate: 'active' }, // a promotion: supersedes it
     { ent: 0, level: 'national_demonstration', yearsAgo: 0, fate: 'active' }, // a second active one: 409
+    { ent: 0, level: 'national_advantage', yearsAgo: 0, fate: 'active' }, // the demonstration is held: 422
     { ent: 1, level: 'national_advantage', yearsAgo: 2, fate: 'pass' },
     { ent: 2, level: 'provincial_demonstration', yearsAgo: 1, fate: 'fail' },
     { ent: 2, level: 'provincial_demonstration', yearsAgo: 0, fate: 'active' }, // after the failed review
@@ -522,8 +525,15 @@ async function play(portal: TestPortal, s: Scenario): Promise<Tally> {
     }),
   );
 
-  // Designations, in order: a second active one for the same enterprise and level is refused.
-  const activeLock = new Map<string, boolean>();
+  // Designations, in order, against the programme's rules as modelled here: a second active one for the same
+  // enterprise and level is refused (409); national demonstration needs a national advantage title three years old,
+  // which it then supersedes (as a provincial demonstration supersedes a provincial advantage title); an advantage
+  // title is refused to a holder of its programme's demonstration title (422).
+  const activeYear = new Map<string, number>(); // `${uscc}#${level}` → year of the active title
+  const PROMOTES: Record<string, string> = {
+    national_demonstration: 'national_advantage',
+    provincial_demonstration: 'provincial_advantage',
+  };
   for (const d of s.designations) {
     const uscc = entOf(d.ent);
     const lock = `${uscc}#${d.level}`;
@@ -532,11 +542,24 @@ async function play(portal: TestPortal, s: Scenario): Promise<Tally> {
       as: office,
       body: { uscc, level: d.level, year: dYear },
     });
-    if (activeLock.get(lock)) {
+    if (activeYear.has(lock)) {
       expectStatus(created, 409, 'duplicate designation');
       continue;
     }
+    const demonstration = Object.keys(PROMOTES).find((l) => PROMOTES[l] === d.level);
+    const advantageYear = activeYear.get(`${uscc}#${PROMOTES[d.level]}`);
+    const refused =
+      (demonstration !== undefined && activeYear.has(`${uscc}#${demonstration}`)) ||
+      (d.level === 'national_demonstration' && (advantageYear === undefined || advantageYear + 3 > dYear));
+    if (refused) {
+      expectStatus(created, 422, 'programme rule');
+      continue;
+    }
     expectStatus(created, 201, 'designation');
+    if (advantageYear !== undefined) {
+      activeYear.delete(`${uscc}#${PROMOTES[d.level]}`);
+      tally.designations[PROMOTES[d.level]!]!--;
+    }
     const id = created.body.id as string;
     if (d.fate === 'pass' || d.fate === 'fail')
       expectStatus(
@@ -553,9 +576,10 @@ async function play(portal: TestPortal, s: Scenario): Promise<Tally> {
         200,
         'revoke',
       );
-    const active = d.fate === 'active' || d.fate === 'pass';
-    activeLock.set(lock, active);
-    if (active) tally.designations[d.level]!++;
+    if (d.fate === 'active' || d.fate === 'pass') {
+      activeYear.set(lock, dYear);
+      tally.designations[d.level]!++;
+    }
   }
   return tally;
 }

@@ -8,10 +8,13 @@ import {
   designationEvent,
   designationEventType,
   designationTransition,
-  lapseDue,
+  lapseReason,
   lockEffect,
+  programmeRefusal,
   reviewAction,
+  reviewDueYear,
   summaryOf,
+  supersededBy,
   validUntilRefusal,
 } from '../../shared/domain/designation.js';
 
@@ -22,6 +25,7 @@ const EXPECTED: Record<string, { roles: ActorRole[]; from: (string | null)[]; to
   review_fail: { roles: ['ipoffice'], from: ['active'], to: 'revoked', event: 'designation.reviewed' },
   revoke: { roles: ['ipoffice'], from: ['active'], to: 'revoked', event: 'designation.revoked' },
   lapse: { roles: ['system'], from: ['active'], to: 'lapsed', event: 'designation.lapsed' },
+  supersede: { roles: ['ipoffice'], from: ['active'], to: 'superseded', event: 'designation.superseded' },
 };
 const ROLES: ActorRole[] = ['enterprise', 'lender', 'insurer', 'ipoffice', 'system'];
 
@@ -45,6 +49,7 @@ describe('the designation life cycle', () => {
     expect(lockEffect('active', 'active')).toBe('keep');
     expect(lockEffect('active', 'revoked')).toBe('free');
     expect(lockEffect('active', 'lapsed')).toBe('free');
+    expect(lockEffect('active', 'superseded')).toBe('free');
     expect(lockEffect('revoked', 'revoked')).toBe('keep');
     expect(reviewAction('pass')).toBe('review_pass');
     expect(reviewAction('fail')).toBe('review_fail');
@@ -52,12 +57,66 @@ describe('the designation life cycle', () => {
 });
 
 describe('designation rules', () => {
-  const d = { status: 'active' as const, validUntil: '2026-06-30' };
-  it('lapses a title the day after its validUntil, never one without an end or no longer active', () => {
-    expect(lapseDue(d, '2026-06-30')).toBe(false);
-    expect(lapseDue(d, '2026-07-01')).toBe(true);
-    expect(lapseDue({ status: 'active' }, '2099-01-01')).toBe(false);
-    expect(lapseDue({ ...d, status: 'revoked' }, '2026-07-01')).toBe(false);
+  const review = (year: number, outcome: 'pass' | 'fail') =>
+    ({ year, outcome, at: 't', by: { role: 'ipoffice', org: null } }) as const;
+  const d = { status: 'active' as const, validUntil: '2026-06-30', year: 2025, reviews: [] };
+  it('lapses a title the day after its validUntil, never one no longer active', () => {
+    expect(lapseReason(d, '2026-06-30')).toBeUndefined();
+    expect(lapseReason(d, '2026-07-01')).toBe('valid_until_passed');
+    expect(lapseReason({ ...d, status: 'revoked' }, '2026-07-01')).toBeUndefined();
+    expect(lapseReason({ ...d, status: 'superseded' }, '2026-07-01')).toBeUndefined();
+  });
+
+  it('re-reviews every three years from the designation or the last passed review; overdue once that year ends', () => {
+    const open = { status: 'active' as const, year: 2020, reviews: [] as ReturnType<typeof review>[] };
+    expect(reviewDueYear(open)).toBe(2023);
+    // Brute force: the title stands on every day of 2020–2023 and lapses on the first day of 2024.
+    for (const day of ['2020-01-01', '2021-06-15', '2023-12-31'])
+      expect(lapseReason(open, day)).toBeUndefined();
+    expect(lapseReason(open, '2024-01-01')).toBe('review_overdue');
+    // A passed review of 2023 moves the next to 2026; a failed one (which revokes) or an older one does not count.
+    const reviewed = { ...open, reviews: [review(2021, 'pass'), review(2023, 'pass')] };
+    expect(reviewDueYear(reviewed)).toBe(2026);
+    expect(lapseReason(reviewed, '2026-12-31')).toBeUndefined();
+    expect(lapseReason(reviewed, '2027-01-01')).toBe('review_overdue');
+    expect(reviewDueYear({ ...open, reviews: [review(2022, 'fail')] })).toBe(2023);
+    // validUntil is checked first: both reasons on one day name the earlier-set end.
+    expect(lapseReason({ ...open, validUntil: '2023-06-30' }, '2024-01-01')).toBe('valid_until_passed');
+  });
+
+  it('supersedes each programme’s advantage title by its demonstration title, and nothing else', () => {
+    expect(supersededBy('national_advantage')).toBe('national_demonstration');
+    expect(supersededBy('provincial_advantage')).toBe('provincial_demonstration');
+    expect(supersededBy('national_demonstration')).toBeUndefined();
+    expect(supersededBy('provincial_demonstration')).toBeUndefined();
+  });
+
+  it('admits national demonstration only after three years of national advantage', () => {
+    expect(programmeRefusal('national_demonstration', 2026, {})?.code).toBe('advantage_required');
+    for (const advantageYear of [2021, 2022, 2023, 2024, 2025, 2026]) {
+      const refusal = programmeRefusal('national_demonstration', 2026, {
+        advantage: { year: advantageYear },
+      });
+      if (2026 - advantageYear >= 3) expect(refusal, String(advantageYear)).toBeUndefined();
+      else
+        expect(refusal, String(advantageYear)).toMatchObject({
+          code: 'cultivation_incomplete',
+          params: { earliestYear: advantageYear + 3 },
+        });
+    }
+    // The provincial programme and the advantage titles have no prerequisite here.
+    for (const level of ['provincial_demonstration', 'national_advantage', 'provincial_advantage'] as const)
+      expect(programmeRefusal(level, 2026, {}), level).toBeUndefined();
+  });
+
+  it('gives no advantage title to a holder of its programme’s demonstration title', () => {
+    const national = { demonstration: { level: 'national_demonstration' as const } };
+    expect(programmeRefusal('national_advantage', 2026, national)?.code).toBe('demonstration_held');
+    expect(programmeRefusal('provincial_advantage', 2026, national)).toBeUndefined();
+    expect(
+      programmeRefusal('provincial_advantage', 2026, { demonstration: { level: 'provincial_demonstration' } })
+        ?.code,
+    ).toBe('demonstration_held');
   });
 
   it('refuses a validUntil before the designation year, accepting its first day', () => {

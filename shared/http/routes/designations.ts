@@ -90,6 +90,18 @@ const DesignationSchema = z
     ),
     revokedAt: z.string().optional(),
     revocationReason: z.string().optional(),
+    lapsedOn: z
+      .string()
+      .optional()
+      .openapi({ description: 'The business day the designation cycle lapsed it' }),
+    lapseReason: z.enum(['valid_until_passed', 'review_overdue']).optional().openapi({
+      description: 'Its `validUntil` passed, or the year its re-review (复核) fell in ended without one',
+    }),
+    supersededBy: z
+      .string()
+      .optional()
+      .openapi({ description: 'The demonstration title that superseded this advantage title (a promotion)' }),
+    supersededOn: z.string().optional(),
     ...storedFields,
   })
   .openapi('Designation');
@@ -126,7 +138,12 @@ export function registerDesignationRoutes(app: PortalApp): void {
       summary: 'Designate a demonstration or advantage enterprise',
       description:
         'The enterprise must be registered (422 otherwise). One active designation per enterprise and level: a ' +
-        'second one is 409 until the first is revoked, also under concurrent requests. Honours Idempotency-Key.',
+        'second one is 409 until the first is revoked, also under concurrent requests. National demonstration ' +
+        'needs an active national advantage title at least three years old (422 `advantage_required` or ' +
+        '`cultivation_incomplete` with `earliestYear`); a demonstration title supersedes the enterprise’s advantage ' +
+        'title of its programme in the same transaction (it becomes `superseded`: the enterprise counts once); an ' +
+        'advantage title is refused to a holder of the demonstration title (422 `demonstration_held`). Honours ' +
+        'Idempotency-Key.',
       tags: ['designations'],
       request: { body: jsonBody(DesignationInput) },
       responses: { 201: versioned(jsonResponse(DesignationSchema, 'Designated')), ...errorResponses },

@@ -30,6 +30,13 @@ export const LEVELS: Level[] = [
   'provincial_advantage',
 ];
 
+const STATUSES = [
+  'active',
+  'revoked',
+  'lapsed',
+  'superseded',
+] as const satisfies readonly Designation['status'][];
+
 export function DesignationsPage() {
   const { t } = useI18n();
   const { api } = usePortal();
@@ -40,7 +47,7 @@ export function DesignationsPage() {
         params: {
           query: {
             limit: 50,
-            ...(status ? { status: status as 'active' | 'revoked' | 'lapsed' } : {}),
+            ...(status ? { status: status as (typeof STATUSES)[number] } : {}),
             ...(cursor ? { cursor } : {}),
           },
         },
@@ -53,12 +60,7 @@ export function DesignationsPage() {
       <CreateDesignation onCreated={list.reload} />
       <section class="card" aria-labelledby="designations-h">
         <h2 id="designations-h">{t('nav.designations')}</h2>
-        <StatusTabs
-          kind="designationStatus"
-          statuses={['active', 'revoked', 'lapsed']}
-          value={status}
-          onChange={setStatus}
-        />
+        <StatusTabs kind="designationStatus" statuses={[...STATUSES]} value={status} onChange={setStatus} />
         <ListState loading={list.loading} problem={list.problem} empty={list.items.length === 0} />
         {list.items.map((d) => (
           <DesignationCard key={d.id} designation={d} onChanged={list.reload} />
@@ -235,6 +237,8 @@ function DesignationCard({ designation: d, onChanged }: { designation: Designati
           {t('designation.reason')}: {d.revocationReason}
         </p>
       )}
+      {d.lapseReason && <p class="problem">{t(`designation.lapseReason.${d.lapseReason}`)}</p>}
+      {d.supersededBy && <p class="muted">{t('designation.supersededBy')}</p>}
       <ProblemBox
         problem={submit.problem}
         labels={{
