@@ -116,6 +116,18 @@ export const ActorSchema = z
   })
   .openapi('Actor');
 
+/** The actor of a history line: with the name of the organisation it acted for, so no request per line. */
+export const HistoryActorSchema = ActorSchema.extend({
+  name: z
+    .string()
+    .optional()
+    .openapi({
+      description:
+        'Name of the enterprise, bank or insurer `org` identifies (as the record holds it, else as the directory ' +
+        'holds it now); absent for the IP office, jobs, and an organisation without a registered name',
+    }),
+}).openapi('HistoryActor');
+
 export const pageOf = <T extends z.ZodType>(item: T, name: string) =>
   z.object({ items: z.array(item), nextCursor: z.string().nullable() }).openapi(name);
 

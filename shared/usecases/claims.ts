@@ -34,6 +34,7 @@ import type { Page, PageRequest } from '../store/query-page.js';
 import { toResource } from '../store/records.js';
 import { statsWrites } from '../store/stats-facts.js';
 import { type Item, increment } from '../store/toolkit.js';
+import { nameActors, type WithActorName } from './actor-names.js';
 import type { UseCaseContext } from './context.js';
 import type { AggregateSpec, Operation, Plan } from './engine.js';
 
@@ -72,15 +73,19 @@ export function listClaims(
   return repo.listClaims(listScopeOf(actor), status, page);
 }
 
-/** The claim with its history, in one Query; anyone but its parties and the office → 404. */
+/**
+ * The claim with its history, in one Query, and its actors' names in one BatchGet (a claim keeps its parties'
+ * codes, not their names); anyone but its parties and the office → 404.
+ */
 export async function getClaim(
   uc: UseCaseContext,
   actor: Actor,
   id: string,
-): Promise<{ claim: Claim; history: HistoryEvent[] }> {
+): Promise<{ claim: Claim; history: WithActorName<HistoryEvent>[] }> {
   const found = await uc.engine.loadWithHistory<Claim>('claim', id);
   if (!found || !mayReadPolicy(actor, found.agg)) throw notFound(`Claim ${id}`);
-  return { claim: found.agg, history: found.history.map(policyHistoryEvent) };
+  const history = await nameActors(uc, found.history.map(policyHistoryEvent), new Map());
+  return { claim: found.agg, history };
 }
 
 /** Bodies of the claim actions (validated for shape at the edge). */

@@ -57,6 +57,7 @@ import {
   type Store,
   type TxItem,
 } from '../store/toolkit.js';
+import { knownNames, nameActors, type WithActorName } from './actor-names.js';
 import type { UseCaseContext } from './context.js';
 import type { AggregateSpec } from './engine.js';
 import { disburseTranche, payOffPlan } from './loans.js';
@@ -228,7 +229,8 @@ export async function listPledges(
 
 export interface PledgeDetail {
   pledge: Pledge;
-  history: PledgeEvent[];
+  /** Each actor with its organisation's name (see actor-names.ts). */
+  history: WithActorName<PledgeEvent>[];
   /** Actions the caller's role may take from the current state. */
   allowedActions: PledgeAction[];
   /** The guarantee insurance policies applied for on the loan. */
@@ -265,16 +267,28 @@ export async function mayReadLoan(
   return (guarantees ?? (await guaranteesOf(uc, pledge.id))).some((g) => g.insurerId === actor.org);
 }
 
-/** The pledge with its whole history, in one Query; anyone but its applicant, lender and the office → 404. */
+/**
+ * The pledge with its whole history, in one Query (and one BatchGet of the names the pledge does not hold, if
+ * any); anyone but its applicant, lender and the office → 404.
+ */
 export async function getPledge(uc: UseCaseContext, actor: Actor, id: string): Promise<PledgeDetail> {
   const found = await uc.engine.loadWithHistory<Pledge>('pledge', id);
   const guarantees = found ? guaranteesIn(found.others) : [];
   if (!found || !(await mayReadLoan(uc, actor, found.agg, guarantees))) throw notFound(`Pledge ${id}`);
+  const pledge = found.agg;
+  // The life cycle only: servicing operations (repayments, tranches, runs) keep the status and have their lists.
+  const lifeCycle = found.history.filter((e) => e.from !== e.to) as PledgeEvent[];
   return {
     guarantees,
-    pledge: found.agg,
-    // The life cycle only: servicing operations (repayments, tranches, runs) keep the status and have their lists.
-    history: found.history.filter((e) => e.from !== e.to) as PledgeEvent[],
+    pledge,
+    history: await nameActors(
+      uc,
+      lifeCycle,
+      knownNames([
+        [{ role: 'enterprise', org: pledge.applicant }, pledge.applicantName],
+        [{ role: 'lender', org: pledge.lenderId }, pledge.lenderName],
+      ]),
+    ),
     allowedActions: PLEDGE_MACHINE.actionsFrom(found.agg.status, actor.role),
   };
 }

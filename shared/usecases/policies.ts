@@ -64,6 +64,7 @@ import type { Page, PageRequest } from '../store/query-page.js';
 import { toResource } from '../store/records.js';
 import { statsWrites } from '../store/stats-facts.js';
 import { ABSENT, type ConditionsFailed, PRESENT, type Store, type TxItem } from '../store/toolkit.js';
+import { actorNameKeys, knownNames, type WithActorName, withActorNames } from './actor-names.js';
 import { CLAIM_SPEC } from './claims.js';
 import type { UseCaseContext } from './context.js';
 import type { AggregateSpec, Operation } from './engine.js';
@@ -246,18 +247,31 @@ export interface PolicyDetail {
   policy: Policy;
   /** In filing order. */
   claims: Claim[];
-  history: HistoryEvent[];
+  /** Each actor with its organisation's name (see actor-names.ts). */
+  history: WithActorName<HistoryEvent>[];
 }
 
-/** The policy, its history and its claims: one Query of its partition and one BatchGet of its claims. */
+/** The names a policy or claim holds: its holder's and its insurer's (the beneficiary lender's it does not). */
+export const policyNames = (p: Pick<Policy, 'holder' | 'insurerId' | 'holderName' | 'insurerName'>) =>
+  knownNames([
+    [{ role: 'enterprise', org: p.holder }, p.holderName],
+    [{ role: 'insurer', org: p.insurerId }, p.insurerName],
+  ]);
+
+/**
+ * The policy, its history and its claims: one Query of its partition and one BatchGet of its claims together with
+ * the names of the actors the policy does not name (a beneficiary lender that filed a claim).
+ */
 export async function getPolicy(uc: UseCaseContext, actor: Actor, id: string): Promise<PolicyDetail> {
   const found = await uc.engine.loadWithHistory<Policy>('policy', id);
   if (!found || !mayReadPolicy(actor, found.agg)) throw notFound(`Policy ${id}`);
-  const history = found.history.map(policyHistoryEvent);
+  const names = policyNames(found.agg);
+  const events = found.history.map(policyHistoryEvent);
   const claimIds = found.others
     .filter((i) => String(i.sk).startsWith(CLAIM_LINK_PREFIX))
     .map((i) => i.claimId as string);
-  const items = await uc.store.batchGet(claimIds.map(claimKey));
+  const items = await uc.store.batchGet([...claimIds.map(claimKey), ...actorNameKeys(events, names)]);
+  const history = withActorNames(events, names, items);
   const filedAt = new Map(history.filter((e) => e.claimId).map((e) => [e.claimId!, e.version]));
   const claims = claimIds
     .flatMap((claimId) => {

@@ -188,6 +188,9 @@ describe('web portal journeys (Chinese by default, English on switch)', { timeou
     const history = await text(bank.locator('.history'));
     for (const step of ['提交申请', '开始审核', '批准', '办理质押登记', '放款'])
       expect(history).toContain(step);
+    // Who acted, by name with the code beside it.
+    expect(history).toContain(`义乌市知识产权示范科技有限公司（${COMPANY}）`);
+    expect(history).toContain('金华银行（jinhua-bank）');
   });
 
   it('bank: sees the loan’s schedule and records a repayment', async () => {
@@ -291,6 +294,9 @@ describe('web portal journeys (Chinese by default, English on switch)', { timeou
     await insurer.getByLabel('Premium').fill('5000');
     await insurer.getByRole('button', { name: 'Issue policy ✓' }).click();
     await insurer.getByRole('heading', { name: /Active/ }).waitFor();
+    const history = await text(insurer.locator('.history'));
+    expect(history).toContain(`义乌市知识产权示范科技有限公司 (${COMPANY})`);
+    expect(history).toContain('金华财产保险 (jinhua-insurance)');
     // The company's finance manager opted in: the issue reaches the outbox (SES's local stand-in).
     await expect
       .poll(async () => readFile(join(h.dataDir, 'outbox.jsonl'), 'utf8').catch(() => ''), {

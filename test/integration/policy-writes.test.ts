@@ -291,7 +291,7 @@ describe('policy and claim writes on DynamoDB Local: what is stored, in how many
       action: 'settle',
       from: 'filed',
       to: 'paid',
-      actor: { role: 'insurer', org: p.insurer, sub: expect.any(String) },
+      actor: { role: 'insurer', org: p.insurer, name: p.insurer, sub: expect.any(String) },
       version: 2,
       paidFen: 400_000,
     });

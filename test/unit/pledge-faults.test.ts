@@ -339,12 +339,14 @@ describe('pledge requests and faults (mocked DynamoDB)', () => {
           actor: { role: 'enterprise', org: ME, sub: 's' },
           data: {},
         },
-        { ...pledgeItem('submitted'), version: 1 },
+        // The applicant's name is kept on the pledge: its history line needs no directory read.
+        { ...pledgeItem('submitted'), version: 1, applicantName: 'Jinhua Ham Co.' },
       ],
     });
     const one = await portal.call('GET', '/pledges/p1', lender);
     expect(one.status).toBe(200);
     expect(one.body.history).toHaveLength(1);
+    expect(one.body.history[0].actor).toMatchObject({ org: ME, name: 'Jinhua Ham Co.' });
     expect(one.body.allowedActions).toEqual(['review']);
     expect(portal.ddb.calls()).toHaveLength(1);
 

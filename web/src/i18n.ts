@@ -35,6 +35,8 @@ const zh = {
   'app.all': '全部',
   'app.status': '状态',
   'app.history': '办理记录',
+  /** Who acted, in a history line: the organisation's name with its code (USCC or institution id). */
+  'app.historyActor': '{name}（{code}）',
   'app.createdAt': '提交时间',
   'app.updatedAt': '更新时间',
   'app.yuanHint': '单位：元，最多两位小数',
@@ -594,6 +596,7 @@ const en: Record<TextKey, string> = {
   'app.all': 'All',
   'app.status': 'Status',
   'app.history': 'History',
+  'app.historyActor': '{name} ({code})',
   'app.createdAt': 'Submitted',
   'app.updatedAt': 'Updated',
   'app.yuanHint': 'In yuan (元), at most two decimals',

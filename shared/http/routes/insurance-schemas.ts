@@ -1,5 +1,5 @@
 import { CLAIM_STATUSES, COVERAGE_LINES } from '../../domain/policy.js';
-import { ActorSchema, storedFields } from '../common.js';
+import { HistoryActorSchema, storedFields } from '../common.js';
 import * as z from '../zod.js';
 
 /** Response schemas the policy and claim routes share. */
@@ -10,7 +10,7 @@ export const HistoryEventSchema = z
     action: z.string(),
     from: z.string().nullable(),
     to: z.string(),
-    actor: ActorSchema,
+    actor: HistoryActorSchema,
     version: z.number().int(),
     claimId: z.string().optional(),
     reason: z.string().optional(),

@@ -17,11 +17,11 @@ import { registerChange, releaseAssets, requestExtension } from '../../usecases/
 import { getSchedule, listRepayments, recordRepayment } from '../../usecases/loans.js';
 import { actOnPledge, disposePledge, getPledge, listPledges, submitPledge } from '../../usecases/pledges.js';
 import {
-  ActorSchema,
   errorResponses,
   etagOf,
   expectedVersion,
   Fen,
+  HistoryActorSchema,
   IdParam,
   IfMatchHeader,
   IsoDate,
@@ -206,7 +206,7 @@ const PledgeEventSchema = z
     action: z.enum(PLEDGE_ACTIONS),
     from: StatusSchema.nullable(),
     to: StatusSchema,
-    actor: ActorSchema,
+    actor: HistoryActorSchema,
     data: z.record(z.string(), z.unknown()),
   })
   .openapi('PledgeEvent');

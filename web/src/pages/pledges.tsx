@@ -459,12 +459,15 @@ export function History({
     label: string;
     from: string | null;
     to: string;
-    actor: { role: string; org: string | null };
+    actor: { role: string; org: string | null; name?: string | undefined };
     reason?: string | undefined;
   }[];
   statusKind: string;
 }) {
   const { t, tx } = useI18n();
+  // The name people know, with the code beside it (the code alone when the API knows no name).
+  const actorOrg = (code: string, name: string | undefined) =>
+    name ? t('app.historyActor').replace('{name}', name).replace('{code}', code) : code;
   return (
     <section class="card" aria-labelledby="history-h">
       <h2 id="history-h">{t('app.history')}</h2>
@@ -474,7 +477,7 @@ export function History({
             <DateTimeText value={h.at} /> — <strong>{h.label}</strong> (
             {h.from ? `${tx(statusKind, h.from)} → ` : ''}
             {tx(statusKind, h.to)}) · {tx('role', h.actor.role)}
-            {h.actor.org ? ` ${h.actor.org}` : ''}
+            {h.actor.org ? ` ${actorOrg(h.actor.org, h.actor.name)}` : ''}
             {h.reason ? (
               <>
                 {' '}
