@@ -3,7 +3,12 @@
  * reviews (考核/复核) and revocation. Pure: no AWS, no HTTP.
  *
  * The life cycle is ONE table, run by the one state machine (`state-machine.ts`):
- *   designate → active;  active → review_pass → active;  active → review_fail → revoked;  active → revoke → revoked
+ *   the programme: apply → applied (the enterprise) or nominate → nominated (the office, also from applied);
+ *   nominated → publish → in_notice (公示: objections may be raised and are resolved by the office; an upheld one
+ *   rejects); in_notice → confirm → active once the notice period has ended with no open objection, within the
+ *   year's quota; applied, nominated or in_notice → reject → rejected; applied or nominated → withdraw → withdrawn
+ *   a title granted elsewhere: designate → active;
+ *   active → review_pass → active;  active → review_fail → revoked;  active → revoke → revoked
  *   active → (scheduled) lapse → lapsed, once its `validUntil` has passed or its re-review is overdue
  *   active → supersede → superseded, when the enterprise is promoted to the programme's demonstration title
  * A revoked, lapsed or superseded designation stays so: a new title is a new designation.
@@ -26,10 +31,26 @@ export const DESIGNATION_LEVELS = [
 ] as const;
 export type DesignationLevel = (typeof DESIGNATION_LEVELS)[number];
 
-export const DESIGNATION_STATUSES = ['active', 'revoked', 'lapsed', 'superseded'] as const;
+export const DESIGNATION_STATUSES = [
+  'applied',
+  'nominated',
+  'in_notice',
+  'active',
+  'rejected',
+  'withdrawn',
+  'revoked',
+  'lapsed',
+  'superseded',
+] as const;
 export type DesignationStatus = (typeof DESIGNATION_STATUSES)[number];
 
 export const DESIGNATION_ACTIONS = [
+  'apply',
+  'nominate',
+  'publish',
+  'confirm',
+  'reject',
+  'withdraw',
   'designate',
   'review_pass',
   'review_fail',
@@ -50,10 +71,38 @@ export interface DesignationTransitionRow extends TransitionRow<DesignationActio
   /** The office, and the designation cycle's job for a lapse. */
   roles: readonly ActorRole[];
   /** The domain event it publishes: `designation.<event>`. */
-  event: 'designated' | 'reviewed' | 'revoked' | 'lapsed' | 'superseded';
+  event:
+    | 'applied'
+    | 'nominated'
+    | 'published'
+    | 'rejected'
+    | 'withdrawn'
+    | 'designated'
+    | 'reviewed'
+    | 'revoked'
+    | 'lapsed'
+    | 'superseded';
 }
 
 export const DESIGNATION_TRANSITIONS: readonly DesignationTransitionRow[] = [
+  { action: 'apply', roles: ['enterprise'], from: [null], to: 'applied', event: 'applied' },
+  { action: 'nominate', roles: ['ipoffice'], from: [null, 'applied'], to: 'nominated', event: 'nominated' },
+  { action: 'publish', roles: ['ipoffice'], from: ['nominated'], to: 'in_notice', event: 'published' },
+  { action: 'confirm', roles: ['ipoffice'], from: ['in_notice'], to: 'active', event: 'designated' },
+  {
+    action: 'reject',
+    roles: ['ipoffice'],
+    from: ['applied', 'nominated', 'in_notice'],
+    to: 'rejected',
+    event: 'rejected',
+  },
+  {
+    action: 'withdraw',
+    roles: ['enterprise'],
+    from: ['applied', 'nominated'],
+    to: 'withdrawn',
+    event: 'withdrawn',
+  },
   { action: 'designate', roles: ['ipoffice'], from: [null], to: 'active', event: 'designated' },
   { action: 'review_pass', roles: ['ipoffice'], from: ['active'], to: 'active', event: 'reviewed' },
   { action: 'review_fail', roles: ['ipoffice'], from: ['active'], to: 'revoked', event: 'reviewed' },
@@ -63,6 +112,12 @@ export const DESIGNATION_TRANSITIONS: readonly DesignationTransitionRow[] = [
 ];
 
 const PAST: Record<DesignationAction, string> = {
+  apply: 'applied for',
+  nominate: 'nominated',
+  publish: 'published',
+  confirm: 'confirmed',
+  reject: 'rejected',
+  withdraw: 'withdrawn',
   designate: 'designated',
   review_pass: 'reviewed',
   review_fail: 'reviewed',
@@ -92,10 +147,18 @@ export function designationTransition(
 /** Whether a status holds the "one active designation per enterprise and level" lock and counts in statistics. */
 export const isActiveDesignation = (status: DesignationStatus): boolean => status === 'active';
 
-/** What a transition does to the lock item and the active counter. */
-export function lockEffect(from: DesignationStatus | null, to: DesignationStatus): 'take' | 'free' | 'keep' {
-  const before = from !== null && isActiveDesignation(from);
-  const after = isActiveDesignation(to);
+/** A candidacy of the programme: applied, nominated or in its public notice. */
+export const isCandidacy = (status: DesignationStatus): boolean =>
+  status === 'applied' || status === 'nominated' || status === 'in_notice';
+
+/** What a transition does to a lock held while `holds` is true of the status (the title's, or the candidacy's). */
+export function lockEffect(
+  from: DesignationStatus | null,
+  to: DesignationStatus,
+  holds: (status: DesignationStatus) => boolean = isActiveDesignation,
+): 'take' | 'free' | 'keep' {
+  const before = from !== null && holds(from);
+  const after = holds(to);
   if (before === after) return 'keep';
   return after ? 'take' : 'free';
 }
@@ -145,12 +208,41 @@ export interface Designation {
   /** The business day the title lapsed, and why. */
   lapsedOn?: IsoDate;
   lapseReason?: LapseReason;
+  /** How it began: an enterprise's application, the office's nomination, or a title recorded as granted. */
+  via?: 'application' | 'nomination' | 'record';
+  /** The eligibility score when it was applied for or nominated (`designation-programme.ts`). */
+  eligibility?: Eligibility;
+  /** The public notice (公示): its first and last day, and the objections raised during it. */
+  noticeStartsOn?: IsoDate;
+  noticeEndsOn?: IsoDate;
+  objections?: Objection[];
+  rejectedAt?: string;
+  rejectionReason?: string;
   /** The demonstration title that superseded this advantage title, and its business day. */
   supersededBy?: string;
   supersededOn?: IsoDate;
   version: number;
   createdAt: string;
   updatedAt: string;
+}
+
+/** An objection raised during the public notice, and how the office resolved it. */
+export interface Objection {
+  /** 1, 2, … in the order raised. */
+  n: number;
+  reason: string;
+  at: string;
+  by: Actor;
+  status: 'open' | 'dismissed' | 'upheld';
+  resolution?: string;
+  resolvedAt?: string;
+}
+
+export interface Eligibility {
+  score: number;
+  minimum: number;
+  /** Each criterion's points. */
+  parts: Record<string, number>;
 }
 
 /** A designation with its history, as the API answers it. */

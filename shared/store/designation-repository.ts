@@ -30,8 +30,14 @@ import type { Enterprise } from '../domain/enterprise.js';
 import { validationError } from '../domain/errors.js';
 import { IN_FORCE_TYPES, type InForceType } from '../domain/statistics.js';
 import {
+  aggregateKey,
+  designationCandidacyKey,
   designationLockKey,
+  designationQuotaKey,
+  designationQuotaPartition,
+  ENTERPRISE_DESIGNATION_PREFIX,
   ENTERPRISE_IN_FORCE_PREFIX,
+  enterpriseDesignationLinkKey,
   enterpriseKey,
   enterpriseSummaryKey,
   eventKey,
@@ -79,6 +85,55 @@ export const freeLock = (store: Store, d: Designation): TxItem[] => [
     }),
   },
 ];
+
+/** Takes the enterprise-and-level candidacy lock (tag `candidacy`; its old image names the open candidacy). */
+export const takeCandidacy = (store: Store, d: Designation): TxItem[] => [
+  {
+    tag: 'candidacy',
+    write: store.put(
+      { ...designationCandidacyKey(d.uscc, d.level), entity: 'designation-candidacy', designationId: d.id },
+      ABSENT,
+      { returnOld: true },
+    ),
+  },
+];
+
+/** Frees the candidacy lock this designation holds. */
+export const freeCandidacy = (store: Store, d: Designation): TxItem[] => [
+  {
+    tag: 'candidacy',
+    write: store.remove(designationCandidacyKey(d.uscc, d.level), {
+      expression: 'designationId = :id',
+      values: { ':id': d.id },
+    }),
+  },
+];
+
+/** The link that lists a new designation in its enterprise's partition (written once, with the designation). */
+export const enterpriseLink = (store: Store, d: Designation): TxItem => ({
+  tag: 'link',
+  write: store.put(
+    { ...enterpriseDesignationLinkKey(d.uscc, d.id), entity: 'designation-link', designationId: d.id },
+    ABSENT,
+  ),
+});
+
+/**
+ * Counts one title the programme grants against the year's quota for its level (tag `quota`): refused when the
+ * quota is set and used up; no quota set, no limit.
+ */
+export const takeQuota = (store: Store, year: number, level: DesignationLevel): TxItem => ({
+  tag: 'quota',
+  write: store.update(
+    designationQuotaKey(year, level),
+    { add: { granted: 1 } },
+    {
+      expression: 'attribute_not_exists(#q) OR (attribute_not_exists(#g) AND #q > :zero) OR #g < #q',
+      names: { '#q': 'quota', '#g': 'granted' },
+      values: { ':zero': 0 },
+    },
+  ),
+});
 
 /** The id of the designation holding the lock, from the old image of a failed `takeLock`. */
 export const lockHolder = (old: Record<string, unknown> | undefined): string | undefined =>
@@ -167,8 +222,12 @@ export class DesignationRepository {
    * scanning: ONE BatchGet of every event (versions 1…version are known), enterprise and `SUMMARY` item, and per
    * enterprise one Query of its in-force day counters from today on (bounded by its own portfolio).
    */
-  async listContext(designations: readonly Designation[], today: IsoDate): Promise<ListContext> {
-    const usccs = [...new Set(designations.map((d) => d.uscc))];
+  async listContext(
+    designations: readonly Designation[],
+    today: IsoDate,
+    alsoEnterprises: readonly string[] = [],
+  ): Promise<ListContext> {
+    const usccs = [...new Set([...designations.map((d) => d.uscc), ...alsoEnterprises])];
     const eventKeys = (d: Designation) =>
       Array.from({ length: d.version }, (_, i) => eventKey({ kind: 'designation', id: d.id }, i + 1));
     const [items, inForce] = await Promise.all([
@@ -208,6 +267,56 @@ export class DesignationRepository {
       });
     });
     return { histories, briefs };
+  }
+
+  /** One enterprise's name and portfolio summary (as the list shows them). */
+  async briefOf(uscc: string, today: IsoDate): Promise<EnterpriseBrief> {
+    return (await this.listContext([], today, [uscc])).briefs.get(uscc)!;
+  }
+
+  /** Every designation of one enterprise, any state: its links (one Query of its partition), then one BatchGet. */
+  async ofEnterprise(uscc: string): Promise<Designation[]> {
+    const links = await this.store.queryPartition(enterpriseKey(uscc).pk, ENTERPRISE_DESIGNATION_PREFIX, {
+      attributes: ['designationId'],
+    });
+    const keys = links.map((l) => aggregateKey('designation', String(l.designationId)));
+    const items = await this.store.batchGet(keys);
+    return keys
+      .flatMap((key) => {
+        const item = items.get(key);
+        return item ? [toResource<Designation>(item)] : [];
+      })
+      .sort((a, b) => (a.createdAt < b.createdAt ? 1 : a.createdAt > b.createdAt ? -1 : 0));
+  }
+
+  /** The year's quota and grants per level (one Query of the year's quota partition). */
+  async quotasOf(
+    year: number,
+  ): Promise<Partial<Record<DesignationLevel, { quota?: number; granted: number }>>> {
+    const items = await this.store.queryPartition(designationQuotaPartition(year));
+    return Object.fromEntries(
+      items.map((i) => [
+        i.sk as DesignationLevel,
+        { ...(i.quota === undefined ? {} : { quota: Number(i.quota) }), granted: Number(i.granted ?? 0) },
+      ]),
+    );
+  }
+
+  /** Sets the year's quota of `level`; refused (tag `quota`) below what was already granted against it. */
+  setQuota(year: number, level: DesignationLevel, quota: number): TxItem {
+    return {
+      tag: `quota:${level}`,
+      write: this.store.update(
+        designationQuotaKey(year, level),
+        { set: { quota } },
+        {
+          expression: 'attribute_not_exists(#g) OR #g <= :quota',
+          names: { '#g': 'granted' },
+          values: { ':quota': quota },
+        },
+        { returnOld: true },
+      ),
+    };
   }
 
   /** Σ of the enterprise's day counters with expiry ≥ today, per type. */

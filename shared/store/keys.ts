@@ -116,6 +116,23 @@ export const designationLockKey = (uscc: string, level: DesignationLevel): Key =
   pk: `DESIG_ACTIVE#${uscc}#${level}`,
   sk: 'DESIG_ACTIVE',
 });
+/** At most one open candidacy (applied, nominated, in notice) per enterprise and level. */
+export const designationCandidacyKey = (uscc: string, level: DesignationLevel): Key => ({
+  pk: `DESIG_CAND#${uscc}#${level}`,
+  sk: 'DESIG_CAND',
+});
+/** An enterprise's designations of every state, listed from its own partition. */
+export const ENTERPRISE_DESIGNATION_PREFIX = 'DESIGNATION#';
+export const enterpriseDesignationLinkKey = (uscc: string, id: string): Key => ({
+  pk: enterpriseKey(uscc).pk,
+  sk: `${ENTERPRISE_DESIGNATION_PREFIX}${id}`,
+});
+/** The year's quota of titles per level, and how many the programme has granted against it. */
+export const designationQuotaPartition = (year: number) => `DESIG_QUOTA#${year}`;
+export const designationQuotaKey = (year: number, level: DesignationLevel): Key => ({
+  pk: designationQuotaPartition(year),
+  sk: level,
+});
 export const idempotencyKey = (tenant: string, key: string): Key => ({
   pk: `IDEM#${tenant}#${key}`,
   sk: 'IDEM',

@@ -16,8 +16,10 @@ import {
   type DesignationTransitionRow,
   designationEvent,
   designationEventType,
+  isCandidacy,
   lapseReason,
   lockEffect,
+  type ProgrammeRefusal,
   programmeRefusal,
   type ReviewOutcome,
   reviewAction,
@@ -26,6 +28,7 @@ import {
   supersededBy,
   validUntilRefusal,
 } from '../domain/designation.js';
+import { designationFor } from '../domain/designation-programme.js';
 import { type DomainEvent, historyEntry } from '../domain/domain-event.js';
 import { conflict, invalidState, notFound, unprocessable, validationError } from '../domain/errors.js';
 import { checkUscc } from '../domain/uscc.js';
@@ -34,15 +37,18 @@ import {
   DesignationRepository,
   designationIndexKeys,
   type EnterpriseBrief,
+  enterpriseLink,
+  freeCandidacy,
   freeLock,
   lockHolder,
+  takeCandidacy,
   takeLock,
 } from '../store/designation-repository.js';
 import type { IdempotencyRequest } from '../store/idempotency-store.js';
 import { designationLockKey, enterpriseKey } from '../store/keys.js';
 import type { Page, PageRequest } from '../store/query-page.js';
 import { statsWrites } from '../store/stats-facts.js';
-import { PRESENT } from '../store/toolkit.js';
+import { type ConditionsFailed, PRESENT } from '../store/toolkit.js';
 import type { UseCaseContext } from './context.js';
 import { type AggregateSpec, ALSO } from './engine.js';
 
@@ -55,21 +61,42 @@ export const DESIGNATION_SPEC: AggregateSpec<Designation, DesignationAction, Des
   noun: 'designation',
   machine: DESIGNATION_MACHINE,
   eventType: designationEventType,
-  maySee: (actor) => actor.role === 'ipoffice',
+  // The office sees every designation; an enterprise its own; anyone a candidacy in its public notice.
+  maySee: (actor, d) =>
+    actor.role === 'ipoffice' ||
+    (actor.role === 'enterprise' && actor.org === d.uscc) ||
+    d.status === 'in_notice',
   audience: (d) => [tenantOf({ role: 'enterprise', org: d.uscc })],
   indexKeys: designationIndexKeys,
   answersWithHistory: true,
   effects: (before, after, _row, store) => {
-    const effect = lockEffect(before?.status ?? null, after.status);
-    const stats = statsWrites(
-      statsChange(before ? designationContribution(before) : {}, designationContribution(after)),
-      store.tableName,
-    );
-    if (effect === 'take') return [...takeLock(store, after), ...stats];
-    if (effect === 'free') return [...freeLock(store, after), ...stats];
-    return stats;
+    const from = before?.status ?? null;
+    const title = lockEffect(from, after.status);
+    const candidacy = lockEffect(from, after.status, isCandidacy);
+    return [
+      ...(before === null ? [enterpriseLink(store, after)] : []),
+      ...(title === 'take' ? takeLock(store, after) : title === 'free' ? freeLock(store, after) : []),
+      ...(candidacy === 'take'
+        ? takeCandidacy(store, after)
+        : candidacy === 'free'
+          ? freeCandidacy(store, after)
+          : []),
+      ...statsWrites(
+        statsChange(before ? designationContribution(before) : {}, designationContribution(after)),
+        store.tableName,
+      ),
+    ];
   },
   onEffectFailed: (failure, before, after) => {
+    const candidacy = failure.failed.find((f) => f.tag === 'candidacy');
+    if (candidacy && !before) {
+      const openId = lockHolder(candidacy.old);
+      const message = `${after.uscc} already has an open candidacy for ${after.level}`;
+      return conflict(`Enterprise ${message}${openId ? ` (${openId})` : ''}.`, {
+        errors: [{ path: 'level', code: 'candidacy_open', message }],
+        ...(openId ? { activeDesignationId: openId } : {}),
+      });
+    }
     const lock = failure.failed.find((f) => f.tag === 'lock');
     if (!lock) return undefined;
     if (before)
@@ -108,7 +135,10 @@ export async function designate(
   if (!check.ok) throw validationError([{ path: 'uscc', message: check.reason }]);
   const refusal = validUntilRefusal(input.year, input.validUntil);
   if (refusal) throw validationError([{ path: 'validUntil', message: refusal }]);
-  const advantage = await heldTitles(uc, check.uscc, input, idempotency);
+  const standing = await programmeStanding(uc, check.uscc, input, idempotency);
+  // A title held already is refused by the transaction's lock (409 naming the active one).
+  if (!standing.holder && standing.refusal) throw programmeError(check.uscc, standing.refusal);
+  const advantage = standing.holder ? undefined : standing.advantage;
   const now = uc.clock.now();
   const at = now.toISOString();
   const designation: Designation = {
@@ -136,24 +166,14 @@ export async function designate(
       },
       writes: [
         { tag: 'enterprise', write: uc.store.check(enterpriseKey(designation.uscc), PRESENT) },
-        ...(advantage
-          ? uc.engine.alsoTransition(DESIGNATION_SPEC, advantage, {
-              actor,
-              action: 'supersede',
-              changes: { supersededBy: designation.id, supersededOn: uc.clock.today() },
-              data: { supersededBy: designation.id, level: designation.level },
-              now,
-            }).writes
-          : []),
+        ...supersedeWrites(uc, actor, advantage, designation, now),
       ],
       onFailed: (failure) => {
         if (failure.has('enterprise'))
           return unprocessable(`Enterprise ${designation.uscc} is not registered in the portal.`, {
             errors: [{ path: 'uscc', message: `${designation.uscc} is not a registered enterprise` }],
           });
-        if (failure.failed.some((f) => f.tag.startsWith(ALSO)))
-          return conflict(`The ${advantage?.level} title ${advantage?.id} changed meanwhile; retry.`);
-        return undefined;
+        return supersedeFailure(failure, advantage);
       },
       answer: (after, event) => withHistory(after, [event]),
     },
@@ -161,17 +181,25 @@ export async function designate(
   return outcome.result as DesignationDetail;
 }
 
+/** Where an enterprise stands in a level's programme: who holds the level, the advantage title it would supersede. */
+export interface ProgrammeStanding {
+  /** The designation holding this very level, if any. */
+  holder?: string;
+  /** The active advantage title a demonstration title of this level supersedes. */
+  advantage?: Designation;
+  refusal?: ProgrammeRefusal;
+}
+
 /**
- * Checks the programme's rules for a new title against the enterprise's titles of the same programme (their locks,
- * read with the idempotency record in one BatchGet). Answers the active advantage title a demonstration title
- * supersedes, if any.
+ * The enterprise's titles of the level's programme (their locks, read with the idempotency record in one BatchGet,
+ * then the advantage title a promotion supersedes) and the programme's verdict on a new title of `level` in `year`.
  */
-async function heldTitles(
+export async function programmeStanding(
   uc: UseCaseContext,
   uscc: string,
-  input: Pick<DesignationInput, 'level' | 'year'>,
-  idempotency: IdempotencyRequest | undefined,
-): Promise<Designation | undefined> {
+  input: { level: DesignationLevel; year: number },
+  idempotency?: IdempotencyRequest,
+): Promise<ProgrammeStanding> {
   const advantageLevel = SUPERSEDES[input.level];
   const demonstrationLevel = supersededBy(input.level);
   const levels = [input.level, advantageLevel, demonstrationLevel].filter((l) => l !== undefined);
@@ -181,8 +209,7 @@ async function heldTitles(
   );
   const holderOf = (level: DesignationLevel | undefined) =>
     level === undefined ? undefined : lockHolder(read.get(designationLockKey(uscc, level)));
-  // The title is held already: the transaction's lock refuses it (409 naming the active one).
-  if (holderOf(input.level)) return undefined;
+  const holder = holderOf(input.level);
   const advantageId = holderOf(advantageLevel);
   const loaded = advantageId ? await uc.engine.load<Designation>('designation', advantageId) : undefined;
   const advantage = loaded?.status === 'active' ? loaded : undefined;
@@ -192,19 +219,49 @@ async function heldTitles(
     ...(advantage ? { advantage } : {}),
     ...(demonstration ? { demonstration } : {}),
   });
-  if (refusal)
-    throw unprocessable(`Enterprise ${uscc}: ${refusal.message}.`, {
-      errors: [
-        {
-          path: 'level',
-          code: refusal.code,
-          message: refusal.message,
-          ...(refusal.params ? { params: refusal.params } : {}),
-        },
-      ],
-    });
-  return advantage;
+  return {
+    ...(holder ? { holder } : {}),
+    ...(advantage ? { advantage } : {}),
+    ...(refusal ? { refusal } : {}),
+  };
 }
+
+/** The 422 of a programme rule, naming the level. */
+export const programmeError = (uscc: string, refusal: ProgrammeRefusal) =>
+  unprocessable(`Enterprise ${uscc}: ${refusal.message}.`, {
+    errors: [
+      {
+        path: 'level',
+        code: refusal.code,
+        message: refusal.message,
+        ...(refusal.params ? { params: refusal.params } : {}),
+      },
+    ],
+  });
+
+/** The promotion's second half: the advantage title `by` supersedes, ended in the same transaction. */
+export const supersedeWrites = (
+  uc: UseCaseContext,
+  actor: Actor,
+  advantage: Designation | undefined,
+  by: Pick<Designation, 'id' | 'level'>,
+  now: Date,
+) =>
+  advantage
+    ? uc.engine.alsoTransition(DESIGNATION_SPEC, advantage, {
+        actor,
+        action: 'supersede',
+        changes: { supersededBy: by.id, supersededOn: uc.clock.today() },
+        data: { supersededBy: by.id, level: by.level },
+        now,
+      }).writes
+    : [];
+
+/** The superseded title moved meanwhile (revoked, or another promotion won): 409, retry. */
+export const supersedeFailure = (failure: ConditionsFailed, advantage: Designation | undefined) =>
+  failure.failed.some((f) => f.tag.startsWith(ALSO))
+    ? conflict(`The ${advantage?.level} title ${advantage?.id} changed meanwhile; retry.`)
+    : undefined;
 
 export interface ReviewInput {
   year: number;
@@ -280,7 +337,7 @@ async function act(
   return outcome.result as DesignationDetail;
 }
 
-const withHistory = (d: Designation, events: readonly DomainEvent[]): DesignationDetail => ({
+export const withHistory = (d: Designation, events: readonly DomainEvent[]): DesignationDetail => ({
   ...d,
   history: events.map((e) => designationEvent(historyEntry(e))),
 });
@@ -292,7 +349,7 @@ export async function getDesignation(
 ): Promise<DesignationDetail> {
   const found = await uc.engine.loadWithHistory<Designation>('designation', id);
   if (!found || !DESIGNATION_SPEC.maySee(actor, found.agg)) throw notFound(`Designation ${id}`);
-  return { ...found.agg, history: found.history.map(designationEvent) };
+  return designationFor(actor, { ...found.agg, history: found.history.map(designationEvent) });
 }
 
 export type DesignationListItem = DesignationDetail & {

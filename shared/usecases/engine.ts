@@ -299,7 +299,7 @@ export class Engine {
             ),
             type: op.eventType,
           };
-      const result = plan.result ?? after;
+      const result = plan.answer ? plan.answer(after, event) : (plan.result ?? after);
       if (await this.commit(spec, { before, after, event, row, plan, result, now }, req.idempotency))
         return { before, after, event, result };
     }

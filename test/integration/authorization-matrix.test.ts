@@ -483,11 +483,65 @@ const EXPECTATIONS: Record<string, Expectation> = {
     body: () => ({ uscc: A, level: 'national_advantage', year: 2025 }),
   }),
   'GET /designations': ipofficeOnly(),
+  // An active title of another enterprise: only the office sees it (a candidacy in notice anyone would).
   'GET /designations/{id}': ipofficeOnly({
+    hide: ['entA', 'entB', 'lender1', 'lender2', 'insurer1'],
     params: async (fx) => {
       sharedDesignation ??= designationOfFreshEnterprise(fx);
       return { id: await sharedDesignation };
     },
+  }),
+  // A's portfolio scores below every minimum, B's likewise: the 422 is a refusal after authorisation.
+  'POST /designation-applications': {
+    allow: ['entA', 'entB'],
+    ok: [201, 422],
+    body: () => ({ level: 'provincial_advantage', year: new Date().getFullYear() }),
+  },
+  'POST /designation-nominations': ipofficeOnly({
+    ok: [201, 422],
+    body: () => ({ uscc: B, level: 'provincial_advantage', year: new Date().getFullYear() }),
+  }),
+  ...Object.fromEntries(
+    (['nominate', 'publish', 'confirm'] as const).map((step) => [
+      `POST /designations/{id}/${step}`,
+      ipofficeOnly({
+        ok: [409], // the fixture's title is active: no programme step applies to it
+        params: async (fx: Fixture) => ({ id: await designationOfFreshEnterprise(fx) }),
+      }),
+    ]),
+  ),
+  'POST /designations/{id}/reject': ipofficeOnly({
+    ok: [409],
+    params: async (fx) => ({ id: await designationOfFreshEnterprise(fx) }),
+    body: () => ({ reason: 'Matrix.' }),
+  }),
+  // Another enterprise's title: no enterprise may see it, so none may withdraw it.
+  'POST /designations/{id}/withdraw': {
+    allow: [],
+    hide: ['entA', 'entB'],
+    params: async (fx) => ({ id: await designationOfFreshEnterprise(fx) }),
+  },
+  'POST /designations/{id}/objections': ipofficeOnly({
+    ok: [409], // not in its notice period
+    hide: ['entA', 'entB', 'lender1', 'lender2', 'insurer1'],
+    params: async (fx) => ({ id: await designationOfFreshEnterprise(fx) }),
+    body: () => ({ reason: 'Matrix.' }),
+  }),
+  'POST /designations/{id}/objections/{n}/resolve': ipofficeOnly({
+    ok: [409],
+    params: async (fx) => ({ id: await designationOfFreshEnterprise(fx), n: '1' }),
+    body: () => ({ outcome: 'dismissed', resolution: 'Matrix.' }),
+  }),
+  'GET /designation-notices': { allow: ANY_ROLE },
+  'GET /enterprises/{uscc}/designations': {
+    allow: ['entA', 'ipoffice'],
+    hide: ['entB'],
+    params: async () => ({ uscc: A }),
+  },
+  'GET /designation-quotas/{year}': ipofficeOnly({ params: async () => ({ year: '2026' }) }),
+  'PUT /designation-quotas/{year}': ipofficeOnly({
+    params: async () => ({ year: '2031' }),
+    body: () => ({ provincial_advantage: 5 }),
   }),
   'POST /designations/{id}/reviews': ipofficeOnly({
     params: async (fx) => ({ id: await designationOfFreshEnterprise(fx) }),

@@ -34,8 +34,8 @@ import { respond } from '../respond.js';
 import { addRoute, createRoute } from '../route.js';
 import * as z from '../zod.js';
 
-const Level = z.enum(DESIGNATION_LEVELS);
-const Year = z.number().int().min(MIN_DESIGNATION_YEAR).max(MAX_DESIGNATION_YEAR);
+export const Level = z.enum(DESIGNATION_LEVELS);
+export const Year = z.number().int().min(MIN_DESIGNATION_YEAR).max(MAX_DESIGNATION_YEAR);
 
 const DesignationInput = z
   .strictObject({
@@ -61,7 +61,7 @@ const ReviewInput = z
 
 const RevokeInput = z.strictObject({ reason: z.string().trim().min(1).max(500) }).openapi('RevokeInput');
 
-const DesignationSchema = z
+export const DesignationSchema = z
   .object({
     id: z.string(),
     uscc: z.string(),
@@ -102,6 +102,36 @@ const DesignationSchema = z
       .optional()
       .openapi({ description: 'The demonstration title that superseded this advantage title (a promotion)' }),
     supersededOn: z.string().optional(),
+    via: z.enum(['application', 'nomination', 'record']).optional().openapi({
+      description: 'Applied for, nominated by the office, or recorded as granted (absent: recorded)',
+    }),
+    eligibility: z
+      .object({
+        score: z.number().int(),
+        minimum: z.number().int(),
+        parts: z.record(z.string(), z.number().int()),
+      })
+      .optional()
+      .openapi({
+        description: 'The score when it was applied for or nominated (the office and the enterprise)',
+      }),
+    noticeStartsOn: z.string().optional().openapi({ description: 'First day of the public notice (公示)' }),
+    noticeEndsOn: z.string().optional().openapi({ description: 'Last day of the public notice' }),
+    objections: z
+      .array(
+        z.object({
+          n: z.number().int(),
+          reason: z.string(),
+          at: z.string(),
+          by: ActorSchema.optional().openapi({ description: 'Shown to the office and to the objector only' }),
+          status: z.enum(['open', 'dismissed', 'upheld']),
+          resolution: z.string().optional(),
+          resolvedAt: z.string().optional(),
+        }),
+      )
+      .optional(),
+    rejectedAt: z.string().optional(),
+    rejectionReason: z.string().optional(),
     ...storedFields,
   })
   .openapi('Designation');
@@ -119,14 +149,14 @@ const PortfolioSummarySchema = z
   })
   .openapi('EnterprisePortfolioSummary');
 
-const DesignationListItem = DesignationSchema.extend({
+export const DesignationListItem = DesignationSchema.extend({
   enterpriseName: z.string().nullable(),
   divisionCode: z.string().nullable(),
   portfolio: PortfolioSummarySchema,
 }).openapi('DesignationListItem');
 
 /** Designation ids are at most 64 characters (the shared `IdParam` allows 100). */
-const IdParam = z.object({ id: z.string().min(1).max(64) });
+export const IdParam = z.object({ id: z.string().min(1).max(64) });
 
 export function registerDesignationRoutes(app: PortalApp): void {
   addRoute(
@@ -221,13 +251,15 @@ export function registerDesignationRoutes(app: PortalApp): void {
 
   addRoute(
     app,
-    ['ipoffice'],
+    ['enterprise', 'lender', 'insurer', 'ipoffice'],
     createRoute({
       method: 'get',
       path: '/designations/{id}',
       summary: 'One designation with its reviews and history',
       description:
-        'By the IP office: a national or provincial demonstration or advantage designation, its yearly reviews and every change. Answers its `ETag`.',
+        'A national or provincial demonstration or advantage designation, its yearly reviews and every change. The ' +
+        'office reads any; an enterprise its own; anyone a candidacy in its public notice (others: 404). An ' +
+        'objector is named only to the office. Answers its `ETag`.',
       tags: ['designations'],
       request: { params: IdParam },
       responses: { 200: versioned(jsonResponse(DesignationSchema, 'The designation')), ...errorResponses },

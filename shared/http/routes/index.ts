@@ -19,6 +19,8 @@ export const ROUTE_GROUPS = {
   policies: async () => (await import('./policies.js')).registerPolicyRoutes,
   claims: async () => (await import('./claims.js')).registerClaimRoutes,
   designations: async () => (await import('./designations.js')).registerDesignationRoutes,
+  designationProgramme: async () =>
+    (await import('./designation-programme.js')).registerDesignationProgrammeRoutes,
   programmes: async () => (await import('./programmes.js')).registerProgrammeRoutes,
   stats: async () => (await import('./stats.js')).registerStatsRoutes,
   events: async () => (await import('./events.js')).registerEventRoutes,
