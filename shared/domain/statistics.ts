@@ -51,8 +51,9 @@ export const shanghaiMonth = (at: Date | string): string =>
  * The `YYYY-MM` a registration counts in: that of its business date, like its year. The instant is the wall clock,
  * which differs from the business date when the date is pinned or moved (a catch-up run, the seed's past months).
  */
-export const registrationMonth = (fact: Pick<PledgeRegisteredFact, 'registeredAt' | 'registeredOn'>): string =>
-  fact.registeredOn?.slice(0, 7) ?? shanghaiMonth(fact.registeredAt);
+export const registrationMonth = (
+  fact: Pick<PledgeRegisteredFact, 'registeredAt' | 'registeredOn'>,
+): string => fact.registeredOn?.slice(0, 7) ?? shanghaiMonth(fact.registeredAt);
 
 export class StatisticsOverflow extends RangeError {
   constructor(readonly figure: string) {
