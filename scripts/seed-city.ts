@@ -13,8 +13,8 @@
  *   retried after a 503 or a lost connection is applied once. Enterprises are independent of each other, so
  *   their work runs `concurrency` at a time; one enterprise's steps run in order.
  *
- * Dates are relative to the day the seed runs (assets granted "this year", pledges registered today), so the
- * figures are this year's whenever it runs. The ids the portal assigns differ per run; the figures never do.
+ * Dates are relative to the day the seed runs (assets granted "this year", pledges registered on the days from the
+ * loan book's start to today, `registrationDays`), so the figures are this year's whenever it runs. The ids the portal assigns differ per run; the figures never do.
  */
 import type { Role } from '../shared/auth/principal.js';
 import { addDays, addYears, compareDates, type IsoDate, todayInShanghai } from '../shared/domain/dates.js';
@@ -25,6 +25,7 @@ import {
   type LtvKind,
   type MaxLtvBps,
 } from '../shared/domain/lending-policy.js';
+import { maturityFrom } from '../shared/domain/loan.js';
 import type { RepaymentType } from '../shared/domain/loan-schedule.js';
 import { WAN_YUAN_FEN, YI_YUAN_FEN } from '../shared/domain/money.js';
 import { patentCheckCharacter } from '../shared/domain/patent-number.js';
@@ -302,6 +303,8 @@ export const isRegisteredFate = (fate: PledgeFate) => PLEDGE_PATHS[fate].include
 
 /** What happens to a loan after its disbursement: done on the seed's last day, after the repayments since. */
 const LATER_ACTIONS: ReadonlySet<string> = new Set(['repay', 'default', 'dispose', 'release']);
+/** Done on the pledge's own registration day (`registrationDays`), after every enterprise is loaded. */
+const REGISTRATION_ACTIONS: ReadonlySet<string> = new Set(['register', 'disburse']);
 
 /**
  * How a disbursed loan has been repaid since: every instalment on its due date, all but the last one due (a few
@@ -556,7 +559,7 @@ export function planCity(now: Date = new Date()): CityPlan {
     });
   }
 
-  // ---- Pledges: REGISTERED_PLEDGES registered today, their approved amounts summing EXACTLY to 210亿元 -----------
+  // ---- Pledges: REGISTERED_PLEDGES registered this year, their approved amounts summing EXACTLY to 210亿元 -----------
   const lenderWeights = LENDERS.map((l) => l.weight);
   const capOf = (lenderId: string, kinds: LtvKind[]) => {
     const policy = LENDERS.find((l) => l.id === lenderId)!.maxLtvBps ?? DEFAULT_MAX_LTV_BPS;
@@ -930,14 +933,43 @@ export interface SeedOptions {
 }
 
 /**
- * The day the seed's loans were registered and disbursed: 150 days before `today` — four to five monthly
- * instalments, the first overdue long enough to be non-performing — but never before 1 January, so every loan still
- * counts for this year's published figures.
+ * The day the seed loads the city, and the first day its pledges are registered and disbursed (the others follow
+ * day by day up to `today`, `registrationDays`): 150 days before `today` — four to five monthly instalments, the
+ * first overdue long enough to be non-performing — but never before 1 January, so every loan still counts for this
+ * year's published figures.
  */
 export const loanBookStart = (today: IsoDate): IsoDate => {
   const start = addDays(today, -150);
   return start.slice(0, 4) === today.slice(0, 4) ? start : `${today.slice(0, 4)}-01-01`;
 };
+
+/**
+ * The business day each registered pledge is registered (and, when its path goes on, disbursed): spread over the
+ * days from `start` to `today` — so the monthly figures are months, not one bar — by a generator of its own, so the
+ * plan's draws (and the published figures) stay as they are. Three kinds stay on `start`, as they need a history:
+ * a loan to be paid late or not at all (its instalments must have fallen due), one that defaults, and one whose
+ * pledged rights would expire before a later maturity.
+ */
+export function registrationDays(plan: CityPlan, start: IsoDate, today: IsoDate): Map<string, IsoDate> {
+  const rng = prng(SEED + 2);
+  const span = Math.max(0, Math.round((Date.parse(today) - Date.parse(start)) / 86_400_000));
+  const days = new Map<string, IsoDate>();
+  for (const e of plan.enterprises)
+    for (const p of e.pledges) {
+      if (!isRegisteredFate(p.fate)) continue;
+      const day = addDays(start, rng.int(0, span));
+      const earliestExpiry = e.assets
+        .filter((a) => p.assetKeys.includes(a.key))
+        .map((a) => a.expiresOn)
+        .sort()[0]!;
+      const needsHistory =
+        p.arrears !== 'none' ||
+        PLEDGE_PATHS[p.fate].includes('default') ||
+        compareDates(maturityFrom(p.repaymentType, today, p.termMonths), earliestExpiry) > 0;
+      days.set(p.key, needsHistory ? start : day);
+    }
+  return days;
+}
 
 export interface SeedResult {
   plan: CityPlan;
@@ -1084,6 +1116,30 @@ export async function seedCity(call: SeedCall, options: SeedOptions = {}): Promi
   });
   log(`  ${plan.designations.length} designations recorded`);
 
+  // Registrations (and disbursements) day by day, each on its own business date, oldest first.
+  const days = registrationDays(plan, start, today);
+  const byDay = new Map<IsoDate, { p: PlannedPledge; id: string }[]>();
+  for (const e of plan.enterprises)
+    for (const p of e.pledges) {
+      const day = days.get(p.key);
+      if (day) byDay.set(day, [...(byDay.get(day) ?? []), { p, id: pledgeIds.get(p.key)! }]);
+    }
+  for (const day of [...byDay.keys()].sort()) {
+    options.setToday?.(day);
+    await inPool(byDay.get(day)!, options.concurrency ?? 12, async ({ p, id }) => {
+      for (const action of PLEDGE_PATHS[p.fate].filter((a) => REGISTRATION_ACTIONS.has(a)))
+        await send(
+          `${p.key}-${action}`,
+          'POST',
+          `/pledges/${id}/${action}`,
+          action === 'register' ? office : asLender(p.lenderId),
+          [200],
+          action === 'register' ? { registrationNumber: cnipaRegistrationNumber(p.key) } : undefined,
+        );
+    });
+  }
+  log(`  ${days.size} pledges registered over ${byDay.size} days from ${start} to ${today}`);
+
   options.setToday?.(today);
   const loans = plan.enterprises.flatMap((e) =>
     e.pledges.filter((p) => PLEDGE_PATHS[p.fate].includes('disburse')).map((p) => ({ e, p })),
@@ -1190,7 +1246,9 @@ async function loadEnterprise(
     const id = created.body.id as string;
     pledgeIds.set(p.key, id);
     const lender = asLender(p.lenderId);
-    for (const action of PLEDGE_PATHS[p.fate].filter((a) => !LATER_ACTIONS.has(a))) {
+    // Registration and disbursement come later, on the pledge's registration day.
+    const now = PLEDGE_PATHS[p.fate].filter((a) => !LATER_ACTIONS.has(a) && !REGISTRATION_ACTIONS.has(a));
+    for (const action of now) {
       const [as, body] =
         action === 'approve'
           ? [
@@ -1207,9 +1265,7 @@ async function loadEnterprise(
               ? [office, { reason: '质押合同与登记申请信息不一致' }]
               : action === 'withdraw'
                 ? [me, undefined]
-                : action === 'register'
-                  ? [office, { registrationNumber: cnipaRegistrationNumber(p.key) }]
-                  : [lender, undefined];
+                : [lender, undefined];
       await send(`${p.key}-${action}`, 'POST', `/pledges/${id}/${action}`, as, [200], body);
     }
   }

@@ -5,8 +5,9 @@
  *   signed by the local issuer in ${DATA_DIR:-.data} — start both with the same DATA_DIR.
  * - Otherwise it opens the same local runtime `npm start` would (DynamoDB Local on ${DATA_DIR}) and sends the
  *   same requests to the app in-process; `npm start` later serves the data. In-process the seed moves the
- *   business date itself: the city is loaded as of five months ago and its loans repaid (or not) since, so the
- *   loan book has schedules, payments and arrears. A portal over HTTP keeps its own date: every loan starts today.
+ *   business date itself: the city is loaded as of five months ago, its pledges registered day by day since and
+ *   its loans repaid (or not), so the monthly figures span those months and the loan book has schedules,
+ *   payments and arrears. A portal over HTTP keeps its own date: every loan starts today.
  *
  * It refuses to load into a portal that already holds enterprises (the figures would no longer be the published
  * ones): use a fresh DATA_DIR. Then `npm run stats` and `GET /stats` show the published figures.

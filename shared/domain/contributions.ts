@@ -43,6 +43,7 @@ export function pledgeContribution(p: Pledge): Contribution {
     pledgeRegistered: {
       pledgeId: p.id,
       registeredAt: p.registeredAt,
+      ...(p.registeredOn ? { registeredOn: p.registeredOn } : {}),
       applicant: p.applicant,
       divisionCode: divisionOfUscc(p.applicant),
       lenderId: p.lenderId,

@@ -47,6 +47,14 @@ export const shanghaiYear = (at: Date | string): number =>
 export const shanghaiMonth = (at: Date | string): string =>
   todayInShanghai(typeof at === 'string' ? new Date(at) : at).slice(0, 7);
 
+/**
+ * The `YYYY-MM` a registration counts in: that of its business date, like its year. The instant is the wall clock,
+ * which differs from the business date when the date is pinned or moved (a catch-up run, the seed's past months).
+ */
+export const registrationMonth = (
+  fact: Pick<PledgeRegisteredFact, 'registeredAt' | 'registeredOn'>,
+): string => fact.registeredOn?.slice(0, 7) ?? shanghaiMonth(fact.registeredAt);
+
 export class StatisticsOverflow extends RangeError {
   constructor(readonly figure: string) {
     super(`The figure ${figure} exceeds Number.MAX_SAFE_INTEGER; it cannot be reported exactly.`);
@@ -78,6 +86,11 @@ export interface PledgeRegisteredFact {
   pledgeId: string;
   /** RFC 3339 instant of the registration by the IP office. */
   registeredAt: string;
+  /**
+   * The business date of the registration (its year is the fact's year); absent on facts written before it was
+   * kept, which fall back to the Shanghai day of `registeredAt`.
+   */
+  registeredOn?: IsoDate;
   applicant: string;
   divisionCode: string;
   lenderId: string;
@@ -268,7 +281,7 @@ export function financingFigures(
   for (const p of pledges) {
     addTo(byDivision, divisionKey(p.divisionCode), p.amountFen, 'financing.byDivision');
     addTo(byLender, p.lenderId, p.amountFen, 'financing.byLender');
-    addTo(byMonth, shanghaiMonth(p.registeredAt), p.amountFen, 'financing.byMonth');
+    addTo(byMonth, registrationMonth(p), p.amountFen, 'financing.byMonth');
   }
   if (!Number.isSafeInteger(outstandingFen) || outstandingFen < 0)
     throw new StatisticsOverflow('financing.outstandingAmountFen');
@@ -584,7 +597,7 @@ export function isRecordOf(
       return (
         (filter.division === undefined || divisionKey(p.divisionCode) === filter.division) &&
         (filter.lender === undefined || p.lenderId === filter.lender) &&
-        (filter.month === undefined || shanghaiMonth(p.registeredAt) === filter.month)
+        (filter.month === undefined || registrationMonth(p) === filter.month)
       );
     }
     case 'policy': {

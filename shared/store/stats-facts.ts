@@ -7,7 +7,7 @@
  *
  * Items (all in the single table; `entity` 'stats-fact' / 'stats-counter'):
  *   Facts (one per transition, never updated; the year is the Asia/Shanghai year of the instant):
- *     pk `FACT#PLEDGE_REGISTERED#<year>`  sk `<registeredAt>#<pledgeId>`   applicant, divisionCode, lenderId, amountFen
+ *     pk `FACT#PLEDGE_REGISTERED#<year>`  sk `<registeredAt>#<pledgeId>`   registeredOn, applicant, divisionCode, lenderId, amountFen
  *     pk `FACT#POLICY_ISSUED#<year>`      sk `<issuedAt>#<policyId>`       holder, coverages[{line,sumInsuredFen}], premiumFen
  *     pk `FACT#CLAIM_PAID#<year>`         sk `<paidAt>#<claimId>#<seq>`    policyId, insurerId, line, paidFen (one per payment)
  *   Counters (`n`, changed only with ADD):
@@ -89,6 +89,8 @@ export interface PledgeRegisteredInput {
   /** Defaults to the Asia/Shanghai year of `registeredAt`. */
   year?: number;
   registeredAt: string;
+  /** The business date of the registration (what its month counts by). */
+  registeredOn?: string;
   applicant: string;
   /** Characters 3–8 of the applicant's USCC. */
   divisionCode: string;
@@ -108,6 +110,7 @@ export function pledgeRegisteredFact(input: PledgeRegisteredInput, tableName: st
     {
       pledgeId: input.pledgeId,
       registeredAt: input.registeredAt,
+      ...(input.registeredOn ? { registeredOn: input.registeredOn } : {}),
       applicant: input.applicant,
       divisionCode: input.divisionCode,
       lenderId: input.lenderId,

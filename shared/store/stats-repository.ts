@@ -42,6 +42,7 @@ export class StatsRepository {
       attributes: [
         'pledgeId',
         'registeredAt',
+        'registeredOn',
         'applicant',
         'divisionCode',
         'lenderId',

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildWeb } from '../../scripts/build-web.js';
+import { todayInShanghai } from '../../shared/domain/dates.js';
 import { patentCheckCharacter } from '../../shared/domain/patent-number.js';
 import { withUsccCheck } from '../../shared/domain/uscc.js';
 import { type Harness, SCREENSHOTS, screenshot, signIn, startHarness } from './portal-harness.js';
@@ -423,11 +424,12 @@ describe('web portal journeys (Chinese by default, English on switch)', { timeou
     expect(tiles).toContain('25万元'); // new pledge financing
     expect(tiles).toContain('50万元'); // sum insured
     expect(tiles).toContain('1万元'); // claims paid: 10,000 元
-    const county = await text(office.locator('figure', { hasText: '按县市区' }));
+    const county = await text(office.locator('figure[data-chart="financing-by-county"]'));
     expect(county).toContain('义乌市');
-    const byLine = await text(office.locator('figure', { hasText: '按险种' }));
+    const byLine = await text(office.locator('figure[data-chart="insurance-by-line"]'));
     expect(byLine).toContain('维权费用');
-    expect(await office.locator('figure svg').count()).toBe(4);
+    // Every chart is drawn by ECharts (SVG renderer), fetched on this page only.
+    await expect.poll(() => office.locator('figure[data-chart] .chart-canvas svg').count()).toBe(8);
     // The loan book: 25万元 disbursed, 1,000 元 prepaid off the principal, nothing overdue yet.
     const byBank = await text(office.locator('table[data-loan-book="lender"]'));
     expect(byBank).toContain('金华银行');
@@ -457,13 +459,102 @@ describe('web portal journeys (Chinese by default, English on switch)', { timeou
     await screenshot(office, 'ipoffice-records-zh');
   });
 
+  it('IP office: the trend shows this year month by month against last year; a month opens its records and their CSV', async () => {
+    const office = await pageFor('office');
+    await office.getByRole('link', { name: '统计分析', exact: true }).click();
+    // The one registration, 25万元 on today's business date: this year's months up to today, last year's beside.
+    const today = todayInShanghai(new Date());
+    const [year, month] = [Number(today.slice(0, 4)), Number(today.slice(5, 7))];
+    const amount = office.locator('figure[data-chart="trend-amount"]');
+    await amount.locator('.chart-canvas svg').waitFor();
+    expect(await text(amount.locator('figcaption'))).toContain(`${year} / ${year - 1}`);
+    await amount.locator('summary', { hasText: '图表数据' }).click();
+    const rows = amount.locator('tbody tr');
+    expect(await rows.count()).toBe(month);
+    expect(await text(amount.locator('thead'))).toBe(`月份${year}${year - 1}`);
+    for (let m = 1; m <= month; m++)
+      expect(await text(rows.nth(m - 1))).toBe(`${m}月${m === month ? '25万元' : '0.00元'}0.00元`);
+    const count = office.locator('figure[data-chart="trend-count"]');
+    await count.locator('summary', { hasText: '图表数据' }).click();
+    expect(await text(count.locator('tbody tr').nth(month - 1))).toBe(`${month}月10`);
+    await screenshot(office, 'ipoffice-dashboard-trend-zh');
+
+    // The chart's own data as CSV: months and 元, this year and last.
+    const [chartCsv] = await Promise.all([
+      office.waitForEvent('download'),
+      amount.getByRole('button', { name: /下载图表数据 CSV/ }).click(),
+    ]);
+    expect(chartCsv.suggestedFilename()).toBe('trend-amount.csv');
+    const chartLines = (await readFile((await chartCsv.path())!, 'utf8'))
+      .replace(/^\uFEFF/, '')
+      .split('\r\n');
+    expect(chartLines[0]).toBe(`月份,${year} (元),${year - 1} (元)`);
+    expect(chartLines[month]).toBe(`${month}月,250000,0`);
+    expect(chartLines).toHaveLength(month + 2); // header, the months, the final line break
+
+    // This month's figure opens its records, narrowed to the month; their CSV holds every page.
+    await rows
+      .nth(month - 1)
+      .getByRole('link', { name: '25万元' })
+      .click();
+    const records = office.locator('table[data-testid="records"] tbody tr');
+    await expect.poll(() => records.count()).toBe(1);
+    const ym = today.slice(0, 7);
+    expect(await office.getByLabel('月份（YYYY-MM）').inputValue()).toBe(ym);
+    const [recordsCsv] = await Promise.all([
+      office.waitForEvent('download'),
+      office.getByRole('button', { name: '下载全部明细 CSV（所有页）' }).click(),
+    ]);
+    expect(recordsCsv.suggestedFilename()).toBe(
+      `ip-finance-records-financing.byMonth-year-${year}-month-${ym}.csv`,
+    );
+    const lines = (await readFile((await recordsCsv.path())!, 'utf8')).replace(/^\uFEFF/, '').split('\r\n');
+    expect(lines[0]).toBe(
+      'pledgeId,registeredOn,registeredAt,applicant,divisionCode,lenderId,amountYuan,firstTime',
+    );
+    expect(lines).toHaveLength(3);
+    const [pledgeId, registeredOn, , applicant, division, lender, yuan, first] = lines[1]!.split(',');
+    expect(await text(records.first())).toContain(pledgeId!);
+    expect([registeredOn, applicant, division, lender, yuan, first]).toEqual([
+      today,
+      COMPANY,
+      '330782',
+      'jinhua-bank',
+      '250000',
+      'true',
+    ]);
+    await screenshot(office, 'ipoffice-records-month-zh');
+    // Last year's month has no records.
+    await office.getByLabel('月份（YYYY-MM）').fill(`${year - 1}-${today.slice(5, 7)}`);
+    await expect.poll(() => records.count()).toBe(0);
+  });
+
+  it('loads ECharts only on the dashboard: the sign-in page and the other pages never request its chunk', async () => {
+    const context = await h.context();
+    const page = await context.newPage();
+    const requested: string[] = [];
+    page.on('request', (r) => requested.push(r.url()));
+    await signIn(page, h.base, 'ipoffice');
+    await page.getByRole('link', { name: '示范优势企业' }).click();
+    await page.getByRole('link', { name: '金融机构' }).click();
+    await page.getByRole('heading', { level: 1 }).waitFor();
+    const assets = requested.filter((u) => u.includes('/web-assets/'));
+    expect(assets.length).toBeGreaterThan(0);
+    expect(assets.filter((u) => /echarts/.test(u))).toEqual([]);
+    await page.getByRole('link', { name: '统计分析' }).click();
+    await page.locator('figure[data-chart] .chart-canvas svg').first().waitFor();
+    expect(requested.filter((u) => /\/web-assets\/echarts-setup-[\w-]+\.js$/.test(u))).toHaveLength(1);
+    await context.close();
+  });
+
   it('is usable on a phone: the dashboard in English at 390 px wide', async () => {
     const context = await h.context({ phone: true });
     const phone = await context.newPage();
     await signIn(phone, h.base, 'ipoffice');
     await phone.getByRole('button', { name: '切换到英文' }).click();
     await phone.getByRole('link', { name: 'Statistics' }).click();
-    await phone.getByText('New pledge financing').waitFor();
+    await phone.getByRole('link', { name: 'New pledge financing' }).waitFor();
+    await phone.locator('figure[data-chart="trend-amount"] .chart-canvas svg').waitFor();
     const overflow = Number(
       // A string: this file is type-checked without the DOM library.
       await phone.evaluate('document.documentElement.scrollWidth - window.innerWidth'),
@@ -543,11 +634,11 @@ describe('the AWS build of the web portal', () => {
       const assets = await readdir(join(outDir, 'web-assets'));
       const bundles = assets.filter((f) => f.endsWith('.js'));
       expect(bundles.length).toBeGreaterThan(0);
-      for (const file of bundles) {
-        const code = await readFile(join(outDir, 'web-assets', file), 'utf8');
-        expect(code).not.toContain('local/token');
-        expect(code).toContain('config.json');
-      }
+      const code = await Promise.all(bundles.map((f) => readFile(join(outDir, 'web-assets', f), 'utf8')));
+      for (const bundle of code) expect(bundle).not.toContain('local/token');
+      // The entry bundle reads the deployed configuration (the ECharts chunk beside it has no reason to).
+      const entry = bundles.findIndex((f) => f.startsWith('index-'));
+      expect(code[entry]).toContain('config.json');
     } finally {
       await rm(outDir, { recursive: true, force: true });
     }

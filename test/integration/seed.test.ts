@@ -26,7 +26,8 @@ describe('the demonstration data set', () => {
   afterAll(() => dynamo?.stop());
 
   it('yields exactly the published figures and a loan book with arrears, and refuses to load twice', async () => {
-    // The seed moves the business date: the city as of 2026-05-18, its loans serviced up to 2026-10-15.
+    // The seed moves the business date: the city as of 2026-05-18, its pledges registered from then to 2026-10-15
+    // and its loans serviced up to 2026-10-15.
     const clock = movableClock('2026-10-15');
     const portal = await createTestPortal({ clock }, dynamo.endpoint);
     const result = await seedCity(portal.call, {
@@ -57,6 +58,19 @@ describe('the demonstration data set', () => {
     );
     expect(Object.keys(s.financing.byLender).length).toBeGreaterThanOrEqual(5);
     expect(s.financing.registeredCount).toBe(result.plan.expected.registeredCount);
+    // Registered day by day from the loan book's start (2026-05-18) to today, not on one day: every month since
+    // has registrations, none holds half the year's amount, and the months add up to the year's 210亿元.
+    const months = Object.entries(s.financing.byMonth).filter(([, fen]) => fen > 0);
+    expect(months.map(([month]) => month)).toEqual([
+      '2026-05',
+      '2026-06',
+      '2026-07',
+      '2026-08',
+      '2026-09',
+      '2026-10',
+    ]);
+    expect(Math.max(...months.map(([, fen]) => fen))).toBeLessThan(s.financing.registeredAmountFen / 2);
+    expect(months.reduce((sum, [, fen]) => sum + fen, 0)).toBe(210 * YI_YUAN_FEN);
     expect(s.financing.enterprisesFinanced).toBe(result.plan.expected.enterprisesFinanced);
     expect(s.financing.outstandingAmountFen).toBeGreaterThan(0);
     expect(s.insurance.claimsPaidFen).toBeGreaterThan(0);

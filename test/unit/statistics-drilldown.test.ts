@@ -3,6 +3,7 @@ import {
   type ClaimPaidFact,
   DRILLABLE_FIGURES,
   FIGURE_RECORDS,
+  financingFigures,
   historyPoint,
   isRecordOf,
   type PledgeRegisteredFact,
@@ -57,6 +58,22 @@ describe('the records behind a figure', () => {
     expect(isRecordOf(f, pledge({ divisionCode: '330700' }), { division: '330700' })).toBe(true);
     expect(isRecordOf(f, pledge({ divisionCode: '110108' }), { division: 'other' })).toBe(true);
     expect(isRecordOf(f, pledge({ divisionCode: '110108' }), { division: '110108' })).toBe(false);
+  });
+
+  it('counts a registration in the month of its business date, not of the wall-clock instant', () => {
+    // Registered on a moved business date (a catch-up run, the seed's past months): the instant is December's.
+    const late = pledge({ registeredAt: '2026-12-04T10:00:00.000Z', registeredOn: '2026-05-20' });
+    expect(isRecordOf('financing.byMonth', late, { month: '2026-05' })).toBe(true);
+    expect(isRecordOf('financing.byMonth', late, { month: '2026-12' })).toBe(false);
+    const figures = financingFigures([late, pledge()], 0, 2026, '2026-06-30');
+    expect(figures.byMonth).toEqual({
+      '2026-01': 0,
+      '2026-02': 0,
+      '2026-03': 0,
+      '2026-04': 0,
+      '2026-05': 1_000_000_000,
+      '2026-06': 1_000_000_000,
+    });
   });
 
   it('counts only inclusive loans (≤ 1000万元) and first-time borrowing in their figures', () => {

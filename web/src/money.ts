@@ -88,3 +88,39 @@ export function parsePercentToBps(input: string): number | null {
 /** `appraised × bps / 10000`, rounded down to a fen: the loan-to-value cap the API enforces. */
 export const capAmountFen = (appraisedFen: number, bps: number): number =>
   Number((BigInt(appraisedFen) * BigInt(bps)) / 10_000n);
+
+/**
+ * An axis tick in the unit a reader of that language expects: "2.5亿元" / "3,000万元" / "500元" in Chinese,
+ * "¥2.5bn" / "¥30m" / "¥500k" / "¥500" in English; at most two decimals, rounded half up, trailing zeros dropped.
+ * Ticks are ECharts' round numbers, not amounts to the fen, so they are rounded to a yuan first.
+ */
+export function formatAxisFen(fen: number, lang: Lang): string {
+  const yuan = BigInt(Math.round(Math.abs(fen) / 100));
+  const sign = fen <= -50 ? '-' : '';
+  const units =
+    lang === 'zh'
+      ? ([
+          [100_000_000n, '', '亿元'],
+          [10_000n, '', '万元'],
+          [1n, '', '元'],
+        ] as const)
+      : ([
+          [1_000_000_000n, '¥', 'bn'],
+          [1_000_000n, '¥', 'm'],
+          [1_000n, '¥', 'k'],
+          [1n, '¥', ''],
+        ] as const);
+  // yuan / divisor in hundredths, half up. The unit is the largest the amount reaches, or the next one up when the
+  // rounding reaches it (9,999.9999万 → 1亿, not 10,000万).
+  const hundredthsIn = (divisor: bigint) => (yuan * 200n + divisor) / (divisor * 2n);
+  let unit = units.findIndex(([d]) => yuan >= d);
+  if (unit < 0) unit = units.length - 1;
+  if (unit > 0 && hundredthsIn(units[unit]![0]) >= 100n * (units[unit - 1]![0] / units[unit]![0])) unit -= 1;
+  const [divisor, prefix, suffix] = units[unit]!;
+  const hundredths = hundredthsIn(divisor);
+  const whole = (hundredths / 100n).toString().replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+  const fraction = String(hundredths % 100n)
+    .padStart(2, '0')
+    .replace(/0+$/, '');
+  return `${sign}${prefix}${whole}${fraction ? `.${fraction}` : ''}${suffix}`;
+}

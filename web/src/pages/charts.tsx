@@ -1,124 +1,148 @@
 /**
- * Two tiny SVG charts (bars and columns): enough for the dashboard, a few hundred bytes instead of a
- * charting library. Each chart is an image with a text alternative plus its data as a table.
+ * The dashboard's charts: Apache ECharts, fetched on first use (a dynamic import, so no other page downloads it).
+ * Each chart is an image with a text alternative, its data as a table (each figure linking to its records where
+ * the API has them) and a CSV download of that data.
  */
-import { useRef } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { type Cell, toCsv } from '../csv';
+import { saveCsv } from '../download';
 import { useI18n } from '../i18n';
+import { fenToYuanText, formatFen } from '../money';
+import { Link } from '../ui';
 
-export interface Datum {
-  label: string;
-  value: number;
-  /** How the value reads to a person (money, counts). */
-  text: string;
+export interface ChartSeries {
+  name: string;
+  values: number[];
+  /** The records page of one value (by category index), when `/stats/records` can list them. */
+  link?: (index: number) => string | undefined;
 }
 
-let chartSeq = 0;
-
-function DataTable({ data, caption }: { data: Datum[]; caption: string }) {
-  const { t } = useI18n();
-  return (
-    <details class="chart-data">
-      <summary>{t('stats.chartTable')}</summary>
-      <table>
-        <caption class="sr-only">{caption}</caption>
-        <tbody>
-          {data.map((d) => (
-            <tr key={d.label}>
-              <th scope="row">{d.label}</th>
-              <td>{d.text}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </details>
-  );
+export interface ChartProps {
+  /** Stable name: the `data-chart` attribute and the CSV file's name. */
+  name: string;
+  title: string;
+  /** The first column's heading (month, county, line…). */
+  categoryLabel: string;
+  categories: string[];
+  series: ChartSeries[];
+  unit: 'fen' | 'count';
+  horizontal?: boolean;
+  type?: 'bar' | 'line';
 }
 
-/** Horizontal bars: one row per category, the label on the left and the value after the bar. */
-export function BarChart({ title, data }: { title: string; data: Datum[] }) {
-  const { t } = useI18n();
-  const id = useRef(`chart-${++chartSeq}`).current;
-  const max = Math.max(1, ...data.map((d) => d.value));
-  const row = 30;
-  const labelWidth = 190;
-  const barSpace = 280;
-  const height = Math.max(row, data.length * row);
+export function Chart(props: ChartProps) {
+  const { t, lang } = useI18n();
+  const { name, title, categoryLabel, categories, series, unit, horizontal = false, type = 'bar' } = props;
+  const el = useRef<HTMLDivElement>(null);
+  const [failed, setFailed] = useState(false);
+  const text = (n: number) =>
+    unit === 'fen' ? formatFen(n, lang) : n.toLocaleString(lang === 'zh' ? 'zh-CN' : 'en');
+  const spec = {
+    categories,
+    series: series.map((s) => ({ name: s.name, values: s.values })),
+    unit,
+    horizontal,
+    type,
+    lang,
+  };
+  const key = JSON.stringify(spec);
+  useEffect(() => {
+    let live = true;
+    let chart: { dispose(): void } | undefined;
+    import('./echarts-setup').then(
+      (m) => {
+        if (live && el.current) chart = m.mount(el.current, spec);
+      },
+      () => live && setFailed(true),
+    );
+    return () => {
+      live = false;
+      chart?.dispose();
+    };
+  }, [key]);
+
+  const download = () => {
+    const header = [
+      categoryLabel,
+      ...series.map((s) => (unit === 'fen' ? `${s.name} (${t('stats.yuan')})` : s.name)),
+    ];
+    const rows = categories.map((c, i): Cell[] => [
+      c,
+      ...series.map((s) => (unit === 'fen' ? fenToYuanText(s.values[i] ?? 0) : (s.values[i] ?? 0))),
+    ]);
+    saveCsv(`${name}.csv`, toCsv(header, rows));
+  };
+
+  const summary = categories
+    .map(
+      (c, i) =>
+        `${c}: ${series.map((s) => `${series.length > 1 ? `${s.name} ` : ''}${text(s.values[i] ?? 0)}`).join(', ')}`,
+    )
+    .join('; ');
+  const height = horizontal
+    ? Math.max(120, categories.length * 30 * Math.max(1, series.length * 0.7) + 50)
+    : 280;
   return (
-    <figure class="chart" data-chart={title}>
-      <figcaption>{title}</figcaption>
-      {data.length === 0 ? (
-        <p class="muted">{t('app.empty')}</p>
-      ) : (
-        <svg
-          viewBox={`0 0 ${labelWidth + barSpace + 150} ${height}`}
-          role="img"
-          aria-describedby={`${id}-desc`}
+    <figure class="chart" data-chart={name}>
+      <figcaption>
+        <span>{title}</span>
+        <button
+          type="button"
+          class="secondary small"
+          onClick={download}
+          aria-label={`${t('stats.chartCsv')}: ${title}`}
         >
-          <title>{title}</title>
-          <desc id={`${id}-desc`}>{data.map((d) => `${d.label}: ${d.text}`).join('; ')}</desc>
-          {data.map((d, i) => {
-            const width = d.value > 0 ? Math.max(2, (d.value / max) * barSpace) : 0;
-            const y = i * row;
-            return (
-              <g key={d.label}>
-                <text x={labelWidth - 8} y={y + row / 2 + 5} text-anchor="end" class="chart-label">
-                  {d.label}
-                </text>
-                <rect x={labelWidth} y={y + 6} width={width} height={row - 12} rx="3" class="bar" />
-                <text x={labelWidth + width + 6} y={y + row / 2 + 5} class="chart-value">
-                  {d.text}
-                </text>
-              </g>
-            );
-          })}
-        </svg>
-      )}
-      <DataTable data={data} caption={title} />
-    </figure>
-  );
-}
-
-/** Columns over time (months): the label under each column, the value above it. */
-export function ColumnChart({ title, data }: { title: string; data: Datum[] }) {
-  const { t } = useI18n();
-  const id = useRef(`chart-${++chartSeq}`).current;
-  const max = Math.max(1, ...data.map((d) => d.value));
-  const column = 64;
-  const chartHeight = 180;
-  const width = Math.max(320, data.length * column + 20);
-  return (
-    <figure class="chart" data-chart={title}>
-      <figcaption>{title}</figcaption>
-      {data.length === 0 ? (
+          {t('stats.chartCsv')}
+        </button>
+      </figcaption>
+      {categories.length === 0 ? (
         <p class="muted">{t('app.empty')}</p>
+      ) : failed ? (
+        <p class="muted">{t('stats.chartFailed')}</p>
       ) : (
-        <svg viewBox={`0 0 ${width} ${chartHeight + 60}`} role="img" aria-describedby={`${id}-desc`}>
-          <title>{title}</title>
-          <desc id={`${id}-desc`}>{data.map((d) => `${d.label}: ${d.text}`).join('; ')}</desc>
-          <line x1="10" x2={width - 10} y1={chartHeight + 30} y2={chartHeight + 30} class="axis" />
-          {data.map((d, i) => {
-            const h = d.value > 0 ? Math.max(2, (d.value / max) * chartHeight) : 0;
-            const x = 20 + i * column;
-            return (
-              <g key={d.label}>
-                <rect x={x} y={chartHeight + 30 - h} width={column - 20} height={h} rx="3" class="bar" />
-                <text
-                  x={x + (column - 20) / 2}
-                  y={chartHeight + 24 - h}
-                  text-anchor="middle"
-                  class="chart-value"
-                >
-                  {d.text}
-                </text>
-                <text x={x + (column - 20) / 2} y={chartHeight + 48} text-anchor="middle" class="chart-label">
-                  {d.label}
-                </text>
-              </g>
-            );
-          })}
-        </svg>
+        <div
+          ref={el}
+          class="chart-canvas"
+          role="img"
+          aria-label={`${title}. ${summary}`}
+          style={{ height }}
+        />
       )}
-      <DataTable data={data} caption={title} />
+      <details class="chart-data">
+        <summary>{t('stats.chartTable')}</summary>
+        <div class="table-wrap">
+          <table>
+            <caption class="sr-only">{title}</caption>
+            <thead>
+              <tr>
+                <th scope="col">{categoryLabel}</th>
+                {series.map((s) => (
+                  <th scope="col" key={s.name}>
+                    {s.name}
+                  </th>
+                ))}
+              </tr>
+            </thead>
+            <tbody>
+              {categories.map((c, i) => (
+                <tr key={c}>
+                  <th scope="row">{c}</th>
+                  {series.map((s) => {
+                    // A zero has no records to show.
+                    const to = (s.values[i] ?? 0) > 0 ? s.link?.(i) : undefined;
+                    const value = text(s.values[i] ?? 0);
+                    return (
+                      <td class="num" key={s.name}>
+                        {to ? <Link to={to}>{value}</Link> : value}
+                      </td>
+                    );
+                  })}
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      </details>
     </figure>
   );
 }
