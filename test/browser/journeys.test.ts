@@ -406,6 +406,49 @@ describe('web portal journeys (Chinese by default, English on switch)', { timeou
     await pool.getByText('已保存').waitFor();
   });
 
+  it('company applies for a title; the office nominates and publishes it; a bank objects; the office resolves', async () => {
+    const company = await pageFor('company'); // in English since it bought its policy
+    await company.getByRole('link', { name: 'Designation programme' }).click();
+    await company.locator('form select[name=level]').selectOption('provincial_advantage');
+    await company.getByRole('button', { name: 'Apply', exact: true }).click();
+    await company.getByText('Application submitted').waitFor();
+    const mine = company.locator('article.designation').first();
+    await mine.getByText('Applied').waitFor();
+    expect(await text(mine)).toContain('Score');
+    await screenshot(company, 'programme-company-en');
+
+    const office = await pageFor('office');
+    await office.getByRole('link', { name: '示范优势企业' }).click();
+    const candidate = () => office.locator('article.designation', { hasText: COMPANY }).first();
+    await office.getByRole('button', { name: '已申报', exact: true }).click();
+    await candidate().getByRole('button', { name: '推荐' }).click();
+    await office.getByRole('button', { name: '已推荐', exact: true }).click();
+    await candidate().getByRole('button', { name: '公示' }).click();
+    await office.getByRole('button', { name: '公示中', exact: true }).click();
+    await candidate().getByText('公示期').waitFor();
+
+    const bank = await pageFor('bank');
+    await bank.getByRole('link', { name: '认定公示' }).click();
+    const notice = bank.locator('article.designation', { hasText: COMPANY });
+    await notice.getByLabel('异议理由').fill('该企业的商标存在权属争议。');
+    await notice.getByRole('button', { name: '提出异议' }).click();
+    await bank.getByText('异议已提交').waitFor();
+    await screenshot(bank, 'programme-notices-zh');
+
+    await office.getByRole('button', { name: '全部', exact: true }).click();
+    await office.getByRole('button', { name: '公示中', exact: true }).click();
+    await candidate().getByText('该企业的商标存在权属争议。').waitFor();
+    // Not yet: the notice runs seven days, and the objection is open.
+    await candidate().getByRole('button', { name: '确认认定' }).click();
+    await candidate()
+      .getByText(/公示期至 .+，期满后方可确认/)
+      .waitFor();
+    await candidate().getByLabel('不予认定理由 / 处理意见').fill('经核实，权属争议已了结。');
+    await candidate().getByRole('button', { name: '驳回异议 1' }).click();
+    await candidate().getByText('已驳回').waitFor();
+    await screenshot(office, 'programme-office-zh');
+  });
+
   it('IP office: designates the company, then reads the dashboard and downloads the CSV', async () => {
     const office = await pageFor('office');
     await office.getByRole('link', { name: '示范优势企业' }).click();

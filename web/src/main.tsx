@@ -18,6 +18,7 @@ import { InstitutionsPage } from './pages/institutions';
 import { ClaimsQueue, InsurancePage, PolicyDetailPage, UnderwritingQueue } from './pages/insurance';
 import { CollateralWatchPage, RightPage } from './pages/legal';
 import { BankQueue, CompanyPledgesPage, PledgeDetailPage, RegistrationQueue } from './pages/pledges';
+import { CandidacyPage, NoticesPage } from './pages/programme';
 import { ProgrammesPage } from './pages/programmes';
 import { SignInPage } from './pages/signin';
 import { StatsPage, StatsRecordsPage } from './pages/stats';
@@ -30,16 +31,20 @@ const NAV: Record<Role, { to: string; label: TextKey }[]> = {
     { to: 'company', label: 'nav.profile' },
     { to: 'pledges', label: 'nav.pledges' },
     { to: 'insurance', label: 'nav.insurance' },
+    { to: 'programme', label: 'nav.programme' },
+    { to: 'notices', label: 'nav.notices' },
   ],
   lender: [
     { to: 'pledges', label: 'nav.bankQueue' },
     { to: 'watch', label: 'nav.watch' },
     { to: 'claims', label: 'nav.guaranteeClaims' },
     { to: 'terms', label: 'nav.terms' },
+    { to: 'notices', label: 'nav.notices' },
   ],
   insurer: [
     { to: 'policies', label: 'nav.underwriting' },
     { to: 'claims', label: 'nav.claims' },
+    { to: 'notices', label: 'nav.notices' },
   ],
   ipoffice: [
     { to: 'registration', label: 'nav.registration' },
@@ -58,6 +63,7 @@ function Page({ role }: { role: Role }) {
   const key = `${section ?? home}${id ? '/:id' : ''}`;
   if (key === 'inbox') return <InboxPage />;
   if (key === 'legal/:id') return <RightPage id={id!} />;
+  if (key === 'notices') return <NoticesPage />;
   switch (`${role}:${key}`) {
     case 'enterprise:company':
       return <CompanyPage />;
@@ -80,6 +86,8 @@ function Page({ role }: { role: Role }) {
       return <PledgeDetailPage id={id!} />;
     case 'enterprise:insurance':
       return <InsurancePage />;
+    case 'enterprise:programme':
+      return <CandidacyPage />;
     case 'insurer:policies':
       return <UnderwritingQueue />;
     case 'insurer:claims':

@@ -1,4 +1,7 @@
-/** IP office: demonstration and advantage enterprises — designate, review annually, revoke. */
+/**
+ * IP office: demonstration and advantage enterprises — record a title or nominate a candidate, move candidates
+ * through the programme (pages/programme.tsx), set the year's quotas, review annually, revoke.
+ */
 import { useState } from 'preact/hooks';
 import type { Schemas } from '../api';
 import { SubmitButtons } from '../components';
@@ -20,6 +23,7 @@ import {
   usePortal,
   useSubmit,
 } from '../ui';
+import { CandidacyFacts, CandidateActions, QuotasCard } from './programme';
 
 type Designation = Schemas['DesignationListItem'];
 type Level = Designation['level'];
@@ -32,10 +36,16 @@ export const LEVELS: Level[] = [
 
 const STATUSES = [
   'active',
+  'applied',
+  'nominated',
+  'in_notice',
+  'rejected',
+  'withdrawn',
   'revoked',
   'lapsed',
   'superseded',
 ] as const satisfies readonly Designation['status'][];
+const CANDIDACY: readonly Designation['status'][] = ['applied', 'nominated', 'in_notice'];
 
 export function DesignationsPage() {
   const { t } = useI18n();
@@ -58,6 +68,7 @@ export function DesignationsPage() {
     <>
       <h1>{t('nav.designations')}</h1>
       <CreateDesignation onCreated={list.reload} />
+      <QuotasCard />
       <section class="card" aria-labelledby="designations-h">
         <h2 id="designations-h">{t('nav.designations')}</h2>
         <StatusTabs kind="designationStatus" statuses={[...STATUSES]} value={status} onChange={setStatus} />
@@ -108,6 +119,21 @@ function CreateDesignation({ onCreated }: { onCreated: () => void }) {
       t('designation.created'),
     );
   };
+  // The same enterprise, level and year as a candidate of the programme instead of a title granted elsewhere.
+  const nominate = () => {
+    if (!/^\d{4}$/.test(f.year)) return submit.setProblem(localProblem([{ path: 'year', message: 'YYYY' }]));
+    void submit.run(
+      () =>
+        api.POST('/designation-nominations', {
+          body: { uscc: f.uscc.trim(), level: f.level as Level, year: Number(f.year) },
+        }),
+      () => {
+        setF((prev) => ({ ...prev, uscc: '' }));
+        onCreated();
+      },
+      t('app.done'),
+    );
+  };
   const err = (path: string) => fieldError(submit.problem, path);
   return (
     <section class="card" aria-labelledby="create-designation-h">
@@ -150,6 +176,11 @@ function CreateDesignation({ onCreated }: { onCreated: () => void }) {
           error={err('validUntil')}
         />
         <SubmitButtons busy={submit.busy} label={t('designation.create')} done={submit.done} />
+        <div class="buttons">
+          <button type="button" class="secondary" onClick={nominate} disabled={submit.busy}>
+            {t('programme.nominate')}
+          </button>
+        </div>
       </form>
     </section>
   );
@@ -238,6 +269,8 @@ function DesignationCard({ designation: d, onChanged }: { designation: Designati
         </p>
       )}
       {d.lapseReason && <p class="problem">{t(`designation.lapseReason.${d.lapseReason}`)}</p>}
+      <CandidacyFacts d={d} />
+      {CANDIDACY.includes(d.status) && <CandidateActions d={d} onChanged={onChanged} />}
       {d.supersededBy && <p class="muted">{t('designation.supersededBy')}</p>}
       <ProblemBox
         problem={submit.problem}
