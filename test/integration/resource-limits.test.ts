@@ -49,7 +49,15 @@ const callerFor = (o: Operation) => {
 /** Path parameters that pass their own validation, so the body is what gets judged. */
 const fillPath = (path: string) =>
   path.replace(/\{([^}]+)\}/g, (_, name: string) =>
-    name === 'uscc' ? A : name === 'date' ? '2026-01-01' : 'rl-bank',
+    name === 'uscc'
+      ? A
+      : name === 'date'
+        ? '2026-01-01'
+        : name === 'n'
+          ? '1'
+          : name === 'year'
+            ? '2026'
+            : 'rl-bank',
   );
 
 /** Values that satisfy format rules the schema cannot express. */

@@ -8,6 +8,7 @@ import {
   designationEvent,
   designationEventType,
   designationTransition,
+  isCandidacy,
   lapseReason,
   lockEffect,
   programmeRefusal,
@@ -20,6 +21,22 @@ import {
 
 /** The table, written out here independently of the implementation's. */
 const EXPECTED: Record<string, { roles: ActorRole[]; from: (string | null)[]; to: string; event: string }> = {
+  apply: { roles: ['enterprise'], from: [null], to: 'applied', event: 'designation.applied' },
+  nominate: { roles: ['ipoffice'], from: [null, 'applied'], to: 'nominated', event: 'designation.nominated' },
+  publish: { roles: ['ipoffice'], from: ['nominated'], to: 'in_notice', event: 'designation.published' },
+  confirm: { roles: ['ipoffice'], from: ['in_notice'], to: 'active', event: 'designation.designated' },
+  reject: {
+    roles: ['ipoffice'],
+    from: ['applied', 'nominated', 'in_notice'],
+    to: 'rejected',
+    event: 'designation.rejected',
+  },
+  withdraw: {
+    roles: ['enterprise'],
+    from: ['applied', 'nominated'],
+    to: 'withdrawn',
+    event: 'designation.withdrawn',
+  },
   designate: { roles: ['ipoffice'], from: [null], to: 'active', event: 'designation.designated' },
   review_pass: { roles: ['ipoffice'], from: ['active'], to: 'active', event: 'designation.reviewed' },
   review_fail: { roles: ['ipoffice'], from: ['active'], to: 'revoked', event: 'designation.reviewed' },
@@ -50,6 +67,14 @@ describe('the designation life cycle', () => {
     expect(lockEffect('active', 'revoked')).toBe('free');
     expect(lockEffect('active', 'lapsed')).toBe('free');
     expect(lockEffect('active', 'superseded')).toBe('free');
+    expect(lockEffect('in_notice', 'active')).toBe('take');
+    // The candidacy lock: held from application or nomination until the candidacy ends, either way.
+    expect(lockEffect(null, 'applied', isCandidacy)).toBe('take');
+    expect(lockEffect('applied', 'nominated', isCandidacy)).toBe('keep');
+    expect(lockEffect('nominated', 'in_notice', isCandidacy)).toBe('keep');
+    for (const end of ['active', 'rejected', 'withdrawn'] as const)
+      expect(lockEffect('in_notice', end, isCandidacy), end).toBe('free');
+    expect(lockEffect(null, 'active', isCandidacy)).toBe('keep');
     expect(lockEffect('revoked', 'revoked')).toBe('keep');
     expect(reviewAction('pass')).toBe('review_pass');
     expect(reviewAction('fail')).toBe('review_fail');
