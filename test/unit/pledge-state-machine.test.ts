@@ -5,11 +5,15 @@ import {
   capAmountFen,
   capFor,
   checkApprovedAmount,
+  classificationDaysOf,
   DEFAULT_MAX_LTV_BPS,
   defaultLendingPolicy,
   effectivePolicy,
   formatBps,
+  LTV_KINDS,
+  lendingPolicyRefusals,
   ltvKindOf,
+  penaltyFactorOf,
 } from '../../shared/domain/lending-policy.js';
 import {
   assetRefusals,
@@ -207,6 +211,204 @@ describe('lending policy', () => {
       reason: 'over_requested',
       maxApprovedAmountFen: 400_000,
     });
+  });
+});
+
+describe('lending policy: terms, defaults and the approval’s words', () => {
+  it('fills what the IP office did not set with the defaults, and keeps only what it set', () => {
+    const days = { specialMention: 1, substandard: 31, doubtful: 91, loss: 181 };
+    expect(
+      effectivePolicy({
+        maxLtvBps: { invention: 3000 } as never,
+        penaltyFactorBps: 13_000,
+        classificationDays: days,
+        requireVerifiedRights: true,
+      }),
+    ).toStrictEqual({
+      maxLtvBps: { invention: 3000, utility_model: 1500, design: 1500, trademark: 5000 },
+      penaltyFactorBps: 13_000,
+      classificationDays: days,
+      requireVerifiedRights: true,
+    });
+    expect(effectivePolicy({ maxLtvBps: DEFAULT_MAX_LTV_BPS, requireVerifiedRights: false })).toStrictEqual({
+      maxLtvBps: { ...DEFAULT_MAX_LTV_BPS },
+    });
+    // A factor of 0 is a setting, not an absence.
+    expect(effectivePolicy({ maxLtvBps: DEFAULT_MAX_LTV_BPS, penaltyFactorBps: 0 })).toStrictEqual({
+      maxLtvBps: { ...DEFAULT_MAX_LTV_BPS },
+      penaltyFactorBps: 0,
+    });
+    expect(effectivePolicy(undefined)).toStrictEqual({ maxLtvBps: { ...DEFAULT_MAX_LTV_BPS } });
+    expect(penaltyFactorOf(undefined)).toBe(15_000);
+    expect(penaltyFactorOf({ maxLtvBps: DEFAULT_MAX_LTV_BPS })).toBe(15_000);
+    expect(penaltyFactorOf({ maxLtvBps: DEFAULT_MAX_LTV_BPS, penaltyFactorBps: 12_000 })).toBe(12_000);
+    expect(classificationDaysOf(undefined)).toEqual({
+      specialMention: 1,
+      substandard: 91,
+      doubtful: 181,
+      loss: 361,
+    });
+    expect(classificationDaysOf({ maxLtvBps: DEFAULT_MAX_LTV_BPS, classificationDays: days })).toBe(days);
+    expect(LTV_KINDS).toEqual(['invention', 'utility_model', 'design', 'trademark']);
+    // The defaults are a fresh copy each time: changing one policy leaves the next alone.
+    const mine = defaultLendingPolicy();
+    mine.maxLtvBps.invention = 1;
+    expect(defaultLendingPolicy().maxLtvBps.invention).toBe(2500);
+  });
+
+  it('wants each classification tier to start strictly later than the one before', () => {
+    const base = { maxLtvBps: DEFAULT_MAX_LTV_BPS };
+    expect(lendingPolicyRefusals(base)).toEqual([]);
+    expect(
+      lendingPolicyRefusals({
+        ...base,
+        classificationDays: { specialMention: 1, substandard: 2, doubtful: 3, loss: 4 },
+      }),
+    ).toEqual([]);
+    expect(
+      lendingPolicyRefusals({
+        ...base,
+        classificationDays: { specialMention: 10, substandard: 10, doubtful: 9, loss: 30 },
+      }),
+    ).toEqual([
+      {
+        path: 'classificationDays.substandard',
+        code: 'classification_days_not_increasing',
+        message: 'must be more than specialMention (10)',
+      },
+      {
+        path: 'classificationDays.doubtful',
+        code: 'classification_days_not_increasing',
+        message: 'must be more than substandard (10)',
+      },
+    ]);
+    expect(
+      lendingPolicyRefusals({
+        ...base,
+        classificationDays: { specialMention: 1, substandard: 91, doubtful: 181, loss: 181 },
+      }),
+    ).toEqual([
+      {
+        path: 'classificationDays.loss',
+        code: 'classification_days_not_increasing',
+        message: 'must be more than doubtful (181)',
+      },
+    ]);
+  });
+
+  it('classifies a patent of no recorded type as an invention, and takes the first of equal caps', () => {
+    expect(ltvKindOf({ kind: 'patent' })).toBe('invention');
+    expect(ltvKindOf({ kind: 'patent', patentType: 'utility_model' })).toBe('utility_model');
+    expect(ltvKindOf({ kind: 'trademark', patentType: 'design' })).toBe('trademark');
+    const policy = defaultLendingPolicy();
+    expect(capFor(policy, ['design', 'utility_model'])).toEqual({ bps: 1500, kind: 'design' });
+    expect(capFor(policy, ['utility_model', 'design'])).toEqual({ bps: 1500, kind: 'utility_model' });
+    expect(capFor(policy, ['invention', 'trademark'])).toEqual({ bps: 2500, kind: 'invention' });
+    expect(() => capFor(policy, [])).toThrow(new RangeError('a pledge has at least one asset'));
+  });
+
+  it('writes a cap in percent with up to two decimals', () => {
+    expect(formatBps(0)).toBe('0%');
+    expect(formatBps(10)).toBe('0.1%');
+    expect(formatBps(1505)).toBe('15.05%');
+    expect(formatBps(10_000)).toBe('100%');
+  });
+
+  it('says which bound an approval breaks, with the cap, the amounts and the kind', () => {
+    const base = {
+      requestedAmountFen: 400_000,
+      appraisedValueFen: 1_000_001,
+      policy: defaultLendingPolicy(),
+    };
+    const ltv = checkApprovedAmount({
+      ...base,
+      approvedAmountFen: 250_001,
+      kinds: ['utility_model', 'trademark'],
+    });
+    expect(ltv).toEqual({
+      ok: false,
+      reason: 'over_ltv',
+      maxApprovedAmountFen: 150_000,
+      maxLtvBps: 1500,
+      capKind: 'utility_model',
+      detail:
+        "The approved amount 250001 fen exceeds the lender's maximum loan-to-value of 15% (utility model, the " +
+        'lowest cap among the pledged assets) of the appraised value 1000001 fen: at most 150000 fen may be approved.',
+    });
+    // Per-asset appraisals: the sum of each value × its own kind's cap, each rounded down.
+    // 300 001 × 50 % = 150 000 (150 000.5 down); 700 000 × 25 % = 175 000.
+    const appraisals = [
+      { valueFen: 300_001, kind: 'trademark' as const },
+      { valueFen: 700_000, kind: 'invention' as const },
+    ];
+    const each = checkApprovedAmount({
+      ...base,
+      approvedAmountFen: 325_001,
+      kinds: ['trademark', 'invention'],
+      appraisals,
+    });
+    expect(each).toEqual({
+      ok: false,
+      reason: 'over_ltv',
+      maxApprovedAmountFen: 325_000,
+      maxLtvBps: 2500,
+      capKind: 'invention',
+      detail:
+        "The approved amount 325001 fen exceeds the sum of each appraised asset's value × the lender's cap for its " +
+        'kind: at most 325000 fen may be approved.',
+    });
+    expect(
+      checkApprovedAmount({
+        ...base,
+        approvedAmountFen: 325_000,
+        kinds: ['trademark', 'invention'],
+        appraisals,
+      }),
+    ).toEqual({ ok: true, maxApprovedAmountFen: 325_000, maxLtvBps: 2500 });
+    // Above the request but within the cap.
+    const requested = checkApprovedAmount({
+      ...base,
+      requestedAmountFen: 100_000,
+      approvedAmountFen: 100_001,
+      kinds: ['invention'],
+    });
+    expect(requested).toEqual({
+      ok: false,
+      reason: 'over_requested',
+      maxApprovedAmountFen: 100_000,
+      maxLtvBps: 2500,
+      capKind: 'invention',
+      detail:
+        'The approved amount 100001 fen exceeds the requested amount 100000 fen: at most 100000 fen may be approved ' +
+        '(loan-to-value cap 25%).',
+    });
+    // Exactly the cap, above the request: the request is the bound broken.
+    expect(
+      checkApprovedAmount({
+        ...base,
+        requestedAmountFen: 100_000,
+        approvedAmountFen: 250_000,
+        kinds: ['invention'],
+      }),
+    ).toMatchObject({ reason: 'over_requested', maxApprovedAmountFen: 100_000 });
+    // Above both: the cap is the larger violation and is named.
+    expect(
+      checkApprovedAmount({
+        ...base,
+        requestedAmountFen: 100_000,
+        approvedAmountFen: 250_001,
+        kinds: ['invention'],
+      }),
+    ).toMatchObject({ reason: 'over_ltv', maxApprovedAmountFen: 100_000 });
+    // Exactly at the cap (250 000 of 1 000 001 at 25 %), with a larger request: approved.
+    expect(
+      checkApprovedAmount({
+        ...base,
+        requestedAmountFen: 900_000,
+        approvedAmountFen: 250_000,
+        kinds: ['invention'],
+      }),
+    ).toEqual({ ok: true, maxApprovedAmountFen: 250_000, maxLtvBps: 2500 });
   });
 });
 
