@@ -73,9 +73,11 @@ describe('a bullet loan', () => {
   // 1 000 000 fen at 36 %: 1 000 fen a day, actual/360. 2026-01-01 + 12 months = 2027-01-01, 365 days.
   const P = 1_000_000;
   const RATE = 3600;
-  const loan = loanOf('bullet', P, RATE, '2026-01-01', 12);
+  // Built inside each test, so that a mutation testing run sees the mutated code build it.
+  const fresh = () => loanOf('bullet', P, RATE, '2026-01-01', 12);
 
   it('starts with one instalment, nothing paid, no penalty', () => {
+    const loan = fresh();
     expect(loan.instalments).toEqual([
       {
         n: 1,
@@ -98,6 +100,7 @@ describe('a bullet loan', () => {
   });
 
   it('owes principal and the interest accrued to the day, none of the future interest', () => {
+    const loan = fresh();
     expect(owedOn(loan, '2026-01-01')).toEqual({
       penaltyFen: 0,
       dueInterestFen: 0,
@@ -127,6 +130,7 @@ describe('a bullet loan', () => {
   });
 
   it('refuses more than everything owed with a 422 naming the amount', () => {
+    const loan = fresh();
     const owed = P + interest360(P, RATE, 10);
     const error = thrown(() => applyRepayment(loan, owed + 1, '2026-01-11'));
     expect(error.kind).toBe('unprocessable');
@@ -140,6 +144,7 @@ describe('a bullet loan', () => {
   });
 
   it('a prepayment inside the period keeps what accrued and stops the prepaid part earning', () => {
+    const loan = fresh();
     // Day 10: 510 000 prepaid. Interest = 1 000 000 for 10 days + 490 000 for the remaining 355 days.
     const { loan: after, allocation } = applyRepayment(loan, 510_000, '2026-01-11');
     expect(allocation).toEqual({
@@ -190,12 +195,14 @@ describe('a bullet loan', () => {
   });
 
   it('a prepayment on the disbursement day reprices the whole period', () => {
+    const loan = fresh();
     const { loan: after } = applyRepayment(loan, 400_000, '2026-01-01');
     expect(after.instalments[0]!.interestFen).toBe(interest360(600_000, RATE, 365));
     expect(after.instalments[0]!.accrualAdjustmentFen).toBeUndefined();
   });
 
   it('after maturity owes penalty on the overdue principal, day by day', () => {
+    const loan = fresh();
     // 2027-01-01 due; 2027-03-02 is 60 days later: penalty 1 000 000 × 36 % × 1.5 × 60 / 360 = 90 000.
     const on = '2027-03-02';
     const expected = penalty(RATE, 15_000, [[P, days('2027-01-01', on)]]);
@@ -244,6 +251,7 @@ describe('a bullet loan', () => {
   });
 
   it('accrues penalty only forward, never twice for the same days', () => {
+    const loan = fresh();
     const through = accruePenalty(loan, '2027-01-11');
     expect(through.penaltyThrough).toBe('2027-01-11');
     expect(BigInt(through.penaltyAccrual)).toBe(BigInt(P) * BigInt(RATE) * 15_000n * 10n);
@@ -257,6 +265,7 @@ describe('a bullet loan', () => {
   });
 
   it('a later tranche earns from its own date; what accrued before it stays', () => {
+    const loan = fresh();
     const more = addTranche(loan, 500_000, '2026-01-11');
     expect(more.tranches).toEqual([
       { disbursedOn: '2026-01-01', amountFen: P },
@@ -272,10 +281,11 @@ describe('a bullet loan', () => {
     expect(owedOn(more, '2026-01-21').accruedInterestFen).toBe(
       interest360(P, RATE, 20) + interest360(500_000, RATE, 10),
     );
-    expect(() => addTranche(loan, 1, '2027-01-01')).toThrow(RangeError);
+    expect(() => addTranche(loan, 1, '2027-01-01')).toThrow(new RangeError('a tranche after maturity'));
   });
 
   it('an extension moves the one due date and adds the extra days’ interest on the principal', () => {
+    const loan = fresh();
     const longer = extendLoan(loan, '2027-01-31');
     expect(longer.instalments).toHaveLength(1);
     expect(longer.instalments[0]).toMatchObject({
@@ -297,9 +307,10 @@ describe('a monthly loan (equal principal)', () => {
   // outstanding; due 2026-02-28, 2026-03-31, 2026-04-30 (clamped to the month's end, never drifting).
   const P = 1_200_000;
   const RATE = 1200;
-  const loan = loanOf('equal_principal', P, RATE, '2026-01-31', 3);
+  const fresh = () => loanOf('equal_principal', P, RATE, '2026-01-31', 3);
 
   it('has the schedule of the contract', () => {
+    const loan = fresh();
     expect(
       loan.instalments.map(({ n, startOn, dueOn, principalFen, interestFen }) => [
         n,
@@ -316,6 +327,7 @@ describe('a monthly loan (equal principal)', () => {
   });
 
   it('ten days after the first due date: the first instalment is overdue, with penalty on its principal', () => {
+    const loan = fresh();
     const on = '2026-03-10';
     const pen = penalty(RATE, 15_000, [[400_000, days('2026-02-28', on)]]);
     const accrued = interest360(800_000, RATE, days('2026-02-28', on));
@@ -343,6 +355,7 @@ describe('a monthly loan (equal principal)', () => {
   });
 
   it('allocates penalty, then interest, then principal; penalty already earned is not rewritten', () => {
+    const loan = fresh();
     const on = '2026-03-10';
     const pen = penalty(RATE, 15_000, [[400_000, 10]]);
     const { loan: after, allocation } = applyRepayment(loan, pen + 12_000 + 100_000, on);
@@ -363,6 +376,7 @@ describe('a monthly loan (equal principal)', () => {
   });
 
   it('a prepayment fills the last instalment first; the current period loses the prepaid part’s remaining days', () => {
+    const loan = fresh();
     // 15 days into the second period (whole-fen figures: 800 000 × 12 % × 15 / 360 = 4 000).
     const on = '2026-03-15';
     const pen = penalty(RATE, 15_000, [[400_000, days('2026-02-28', on)]]);
@@ -399,7 +413,77 @@ describe('a monthly loan (equal principal)', () => {
     });
   });
 
+  it('a prepayment over two instalments lists the instalments it paid in order', () => {
+    const loan = fresh();
+    const on = '2026-03-10';
+    const pen = penalty(RATE, 15_000, [[400_000, 10]]);
+    const { allocation } = applyRepayment(loan, pen + 12_000 + 400_000 + 500_000, on);
+    expect(allocation.instalments).toEqual([
+      { n: 1, interestFen: 12_000, principalFen: 400_000 },
+      { n: 2, interestFen: 0, principalFen: 100_000 },
+      { n: 3, interestFen: 0, principalFen: 400_000 },
+    ]);
+  });
+
+  it('a repayment of only what is due leaves the current period as scheduled', () => {
+    const loan = fresh();
+    const pen = penalty(RATE, 15_000, [[400_000, 10]]);
+    const { loan: after } = applyRepayment(loan, pen + 12_000 + 400_000, '2026-03-10');
+    expect(after.instalments.slice(1)).toStrictEqual(loan.instalments.slice(1));
+  });
+
+  it('a prepayment of nearly everything late in a period still owes the interest accrued to it', () => {
+    const loan = fresh();
+    // One day into the second period (2026-02-28 … 2026-03-31): 800 000 earned a day's interest; 799 999 is
+    // prepaid, which would save the whole month's scheduled 8 000. What accrued stays owed.
+    const on = '2026-03-01';
+    const pen = penalty(RATE, 15_000, [[400_000, 1]]);
+    const { loan: after } = applyRepayment(loan, pen + 12_000 + 400_000 + 799_999, on);
+    const accrued = interest360(800_000, RATE, 1);
+    const saved = interest360(799_999, RATE, days(on, '2026-03-31'));
+    expect(monthly(800_000, RATE) - saved).toBeLessThan(accrued);
+    expect(after.instalments[1]!.interestFen).toBe(accrued);
+  });
+
+  it('paying off the principal with part of the accrued interest leaves the rest of that interest owed', () => {
+    const loan = fresh();
+    const on = '2026-03-10';
+    const owed = owedOn(loan, on);
+    const short = 1_000;
+    const { loan: after, allocation } = applyRepayment(loan, owed.totalFen - short, on);
+    expect(allocation.prepaidPrincipalFen).toBe(800_000);
+    expect(allocation.interestFen).toBe(12_000 + owed.accruedInterestFen - short);
+    expect(owedOn(after, '2026-03-11')).toEqual({
+      penaltyFen: 0,
+      dueInterestFen: 0,
+      duePrincipalFen: 0,
+      accruedInterestFen: short,
+      unduePrincipalFen: 0,
+      totalFen: short,
+    });
+    expect(isSettled(after)).toBe(false);
+  });
+
+  it('on its due date an instalment is due, not overdue; paid interest alone makes it partially paid', () => {
+    const loan = fresh();
+    expect(positionOn(loan, '2026-02-28', DAYS)).toMatchObject({ overdueDays: 0, classification: 'normal' });
+    expect(positionOn(loan, '2026-02-28', DAYS).instalments.map((i) => i.status)).toEqual([
+      'due',
+      'due',
+      'due',
+    ]);
+    const { loan: after } = applyRepayment(loan, 12_000, '2026-02-28');
+    expect(after.instalments[0]).toMatchObject({ paidInterestFen: 12_000, paidPrincipalFen: 0 });
+    expect(positionOn(after, '2026-02-28', DAYS).instalments.map((i) => i.status)).toEqual([
+      'partially_paid',
+      'due',
+      'due',
+    ]);
+    expect(positionOn(after, '2026-03-01', DAYS).instalments[0]!.status).toBe('overdue');
+  });
+
   it('a prepayment on a due date reprices every later period from the current one', () => {
+    const loan = fresh();
     // On 2026-02-28 the first instalment is due (paid here) and the second period starts.
     const { loan: after } = applyRepayment(loan, 12_000 + 400_000 + 400_000, '2026-02-28');
     expect(after.instalments.map((i) => [i.paidPrincipalFen, i.interestFen])).toEqual([
@@ -410,6 +494,7 @@ describe('a monthly loan (equal principal)', () => {
   });
 
   it('paying off the remaining principal mid-period ends every later period’s interest', () => {
+    const loan = fresh();
     const on = '2026-03-10';
     const owed = owedOn(loan, on);
     const { loan: done, allocation } = applyRepayment(loan, owed.totalFen, on);
@@ -423,6 +508,7 @@ describe('a monthly loan (equal principal)', () => {
   });
 
   it('a tranche on a due date is spread over the periods still to come, repriced from the current one', () => {
+    const loan = fresh();
     const more = addTranche(loan, 300_000, '2026-02-28');
     expect(more.instalments.map((i) => [i.principalFen, i.interestFen])).toEqual([
       [400_000, 12_000],
@@ -433,6 +519,7 @@ describe('a monthly loan (equal principal)', () => {
   });
 
   it('an extension defers the last principal by whole months, each paying its interest', () => {
+    const loan = fresh();
     expect(monthsAfterMaturity(loan, '2026-05-31')).toBe(1);
     expect(monthsAfterMaturity(loan, '2026-06-30')).toBe(2);
     expect(monthsAfterMaturity(loan, '2026-06-15')).toBeUndefined();
@@ -461,6 +548,7 @@ describe('a monthly loan (equal principal)', () => {
   });
 
   it('shows a term shortened by prepayment without the empty months an extension left', () => {
+    const loan = fresh();
     // The last 400 000 prepaid on 2026-02-28; then extended two months: nothing is left to defer.
     const { loan: prepaid } = applyRepayment(loan, 12_000 + 400_000 + 400_000, '2026-02-28');
     const longer = extendLoan(prepaid, '2026-06-30');
