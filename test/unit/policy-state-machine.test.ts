@@ -1,11 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import type { ActorRole } from '../../shared/domain/actor.js';
 import {
+  amountIssues,
   claimIssues,
   coverageIssues,
+  coverageOf,
+  coverEnd,
   lineLimit,
   maxPaidBefore,
   maxPeriodEnd,
+  noticeDeadline,
   payableFen,
   paymentIssues,
   periodIssues,
@@ -268,5 +272,183 @@ describe('coverage math', () => {
     expect(
       claimIssues(policy, claim, { today: '2026-06-01', claimant: 'lender' }).map((i) => i.code),
     ).toEqual(['not_your_line']);
+  });
+});
+
+describe('coverage rules, word for word and at their bounds', () => {
+  const line: Coverage = { line: 'enforcement_cost', sumInsuredFen: 1_000_000, deductibleFen: 100_000 };
+
+  it('refuses an empty or backward period, a period over 5 years, an ended one, each in its words', () => {
+    expect(periodIssues('2026-01-02', '2026-01-02', '2026-01-01')).toEqual([
+      { path: 'periodEnd', message: 'must be after periodStart' },
+    ]);
+    expect(periodIssues('2026-01-02', '2026-01-03', '2026-01-03')).toEqual([]);
+    expect(periodIssues('2026-01-02', '2026-01-03', '2026-01-04')).toEqual([
+      { path: 'periodEnd', message: 'the period has already ended (today is 2026-01-04)' },
+    ]);
+    expect(periodIssues('2026-01-01', '2031-01-01', '2026-06-01')).toEqual([
+      {
+        path: 'periodEnd',
+        message: 'a period lasts at most 5 years: periodEnd may be 2030-12-31 at the latest',
+      },
+    ]);
+    // Backward and over: only the first is said.
+    expect(periodIssues('2031-01-01', '2026-01-01', '2025-01-01').map((i) => i.message)).toEqual([
+      'must be after periodStart',
+    ]);
+  });
+
+  it('checks each line’s sums, ratio and per-claim limit at their bounds, naming the line', () => {
+    const paths = (c: Partial<Coverage>) =>
+      coverageIssues([line, { ...line, ...c }], undefined).map((i) => [i.path, i.message]);
+    expect(paths({ sumInsuredFen: 1, deductibleFen: 1 })).toEqual([]);
+    expect(paths({ sumInsuredFen: -1, deductibleFen: -1 })).toEqual([
+      ['coverages.1.sumInsuredFen', 'must be positive'],
+    ]);
+    expect(paths({ deductibleFen: 1_000_001 })).toEqual([
+      ['coverages.1.deductibleFen', 'must not exceed sumInsuredFen'],
+    ]);
+    const ratio = [['coverages.1.payoutRatioBps', 'must be between 1 and 10000 basis points']];
+    expect(paths({ payoutRatioBps: 0 })).toEqual(ratio);
+    expect(paths({ payoutRatioBps: 10_001 })).toEqual(ratio);
+    expect(paths({ payoutRatioBps: 1 })).toEqual([]);
+    expect(paths({ payoutRatioBps: 10_000 })).toEqual([]);
+    const limit = [['coverages.1.perClaimLimitFen', 'must be positive and not exceed sumInsuredFen']];
+    expect(paths({ perClaimLimitFen: 0 })).toEqual(limit);
+    expect(paths({ perClaimLimitFen: 1_000_001 })).toEqual(limit);
+    expect(paths({ perClaimLimitFen: 1 })).toEqual([]);
+    expect(paths({ perClaimLimitFen: 1_000_000 })).toEqual([]);
+    expect(paths({ line: 'pledge_guarantee' })).toEqual([
+      ['coverages.1.line', 'pledge_guarantee requires pledgeId'],
+    ]);
+    expect(coverageIssues([{ ...line, line: 'pledge_guarantee' }, line], 'p1')).toEqual([]);
+  });
+
+  it('finds a line of the policy, and the last day of cover', () => {
+    const policy = { coverages: [line, { ...line, line: 'infringement_loss' as const, sumInsuredFen: 5 }] };
+    expect(coverageOf(policy, 'infringement_loss')?.sumInsuredFen).toBe(5);
+    expect(coverageOf(policy, 'pledge_guarantee')).toBeUndefined();
+    expect(coverEnd({ periodEnd: '2026-12-31' })).toBe('2026-12-31');
+    expect(coverEnd({ periodEnd: '2026-12-31', cancelledOn: '2026-06-30' })).toBe('2026-06-30');
+    // Cancelled on or after its last day: the period ends it.
+    expect(coverEnd({ periodEnd: '2026-12-31', cancelledOn: '2026-12-31' })).toBe('2026-12-31');
+    expect(coverEnd({ periodEnd: '2026-12-31', cancelledOn: '2027-01-15' })).toBe('2026-12-31');
+    expect(noticeDeadline({ periodEnd: '2026-12-31' })).toBe('2028-12-31');
+  });
+
+  it('words each claim refusal, with its code and parameters', () => {
+    const policy = { coverages: [line], periodStart: '2026-01-01', periodEnd: '2026-12-31' };
+    const claim = { line: 'enforcement_cost' as const, claimedFen: 1, incidentDate: '2026-01-01' };
+    const on = (today: string, claimant: 'enterprise' | 'lender' = 'enterprise') => ({ today, claimant });
+    expect(
+      claimIssues(policy, { ...claim, line: 'overseas_enforcement', claimedFen: 0 }, on('2026-06-01')),
+    ).toEqual([
+      { path: 'line', message: 'the policy does not cover overseas_enforcement' },
+      { path: 'claimedFen', message: 'must be positive' },
+    ]);
+    expect(claimIssues(policy, { ...claim, claimedFen: -1 }, on('2026-06-01'))).toHaveLength(1);
+    expect(claimIssues(policy, claim, on('2026-06-01', 'lender'))).toEqual([
+      { path: 'line', code: 'not_your_line', message: 'the lender claims on the pledge_guarantee line only' },
+    ]);
+    const guaranteed = { ...policy, coverages: [{ ...line, line: 'pledge_guarantee' as const }] };
+    expect(claimIssues(guaranteed, { ...claim, line: 'pledge_guarantee' }, on('2026-06-01'))).toEqual([
+      {
+        path: 'line',
+        code: 'not_your_line',
+        message: "the guarantee line's claims are the lender's (its beneficiary)",
+      },
+    ]);
+    expect(
+      claimIssues(guaranteed, { ...claim, line: 'pledge_guarantee' }, on('2026-06-01', 'lender')),
+    ).toEqual([]);
+    expect(claimIssues(policy, { ...claim, incidentDate: '2025-12-31' }, on('2026-06-01'))).toEqual([
+      {
+        path: 'incidentDate',
+        code: 'incident_outside_cover',
+        params: { from: '2026-01-01', to: '2026-12-31' },
+        message: 'must lie inside the cover 2026-01-01 – 2026-12-31',
+      },
+    ]);
+    expect(claimIssues(policy, { ...claim, incidentDate: '2026-06-02' }, on('2026-06-01'))).toEqual([
+      { path: 'incidentDate', message: 'must not be after today (2026-06-01)' },
+    ]);
+    expect(claimIssues(policy, { ...claim, incidentDate: '2026-06-01' }, on('2026-06-01'))).toEqual([]);
+    expect(claimIssues(policy, claim, on('2029-01-01'))).toEqual([
+      {
+        path: 'incidentDate',
+        code: 'notice_too_late',
+        params: { deadline: '2028-12-31' },
+        message: 'claims on this policy had to be notified by 2028-12-31 (two years after the period)',
+      },
+    ]);
+  });
+
+  it('keeps a reserve or an approval within what the claim may be paid', () => {
+    // 500 000 claimed − 100 000 deductible = 400 000 payable.
+    const claim = { claimedFen: 500_000 };
+    expect(amountIssues(line, claim, 'approvedFen', 400_000)).toEqual([]);
+    expect(amountIssues(line, claim, 'reserveFen', 400_000)).toEqual([]);
+    expect(amountIssues(line, claim, 'reserveFen', 0)).toEqual([]);
+    expect(amountIssues(line, claim, 'approvedFen', 0)).toEqual([
+      { path: 'approvedFen', message: 'must be positive; deny the claim to pay nothing' },
+    ]);
+    expect(amountIssues(line, claim, 'approvedFen', -1)).toHaveLength(1);
+    const above = [
+      {
+        path: 'reserveFen',
+        code: 'above_payable',
+        params: { payableFen: 400_000 },
+        message:
+          'exceeds what the claim may be paid: 400000 fen (deductible, payout ratio and per-claim limit applied)',
+      },
+    ];
+    expect(amountIssues(line, claim, 'reserveFen', 400_001)).toEqual(above);
+    expect(amountIssues(line, claim, 'approvedFen', 400_001)[0]).toMatchObject({
+      path: 'approvedFen',
+      code: 'above_payable',
+    });
+  });
+
+  it('words each payment refusal with what may still be paid', () => {
+    const claim = { approvedFen: 400_000, paidFen: 100_000 };
+    expect(paymentIssues(line, 'amountFen', claim, 950_000, 300_001)).toEqual([
+      {
+        path: 'amountFen',
+        code: 'above_approved',
+        params: { unpaidFen: 300_000 },
+        message: 'exceeds what the claim may still be paid: 300000 fen',
+      },
+      {
+        path: 'amountFen',
+        code: 'above_remaining_cover',
+        params: { remainingFen: 50_000 },
+        message: 'exceeds the remaining cover of line enforcement_cost: 50000 fen',
+      },
+    ]);
+    expect(paymentIssues(line, 'amountFen', claim, 950_000, 50_000)).toEqual([]);
+    expect(paymentIssues(line, 'paidFen', claim, 0, -5)).toEqual([
+      { path: 'paidFen', message: 'must be positive; deny the claim to pay nothing' },
+    ]);
+    // Paid beyond the sum insured already (a v1 record): nothing remains, never a negative remainder.
+    expect(remainingCover(line, 1_200_000)).toBe(0);
+  });
+
+  it('reopens only a closed claim, in its words after the year', () => {
+    expect(reopenIssues({}, '2040-01-01')).toEqual([]);
+    expect(reopenIssues({ closedOn: '2026-02-28' }, '2027-03-01')).toEqual([
+      {
+        path: 'reason',
+        code: 'reopen_too_late',
+        params: { until: '2027-02-28' },
+        message: 'a claim closed on 2026-02-28 could be reopened until 2027-02-28',
+      },
+    ]);
+  });
+
+  it('pays the whole excess over the deductible without a ratio or limit', () => {
+    expect(payableFen(line, 1_000_000)).toBe(900_000);
+    expect(payableFen({ ...line, perClaimLimitFen: 899_999 }, 1_000_000)).toBe(899_999);
+    expect(payableFen({ ...line, payoutRatioBps: 5_000 }, 100_001)).toBe(0); // floor(0.5)
+    expect(payableFen({ ...line, payoutRatioBps: 5_000 }, 100_003)).toBe(1); // floor(1.5)
   });
 });
