@@ -1,30 +1,28 @@
 import { App, Tags, Validations } from 'aws-cdk-lib';
-import { AwsSolutionsChecks } from 'cdk-nag';
+import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
 import { PortalStack } from './portal-stack.js';
-
-/** Stage names become part of the stack name; keep them short and DNS-safe. */
-const STAGE_PATTERN = /^[a-z][a-z0-9-]{0,15}$/;
+import { resolveStage } from './stages.js';
 
 const app = new App();
-const stage = String(app.node.tryGetContext('stage') ?? 'dev');
-if (!STAGE_PATTERN.test(stage))
-  throw new Error(
-    `Invalid stage "${stage}": use 1–16 lower-case letters, digits or hyphens (e.g. -c stage=dev).`,
-  );
+// `-c stage=prod`: the stage's account comes from its variable (e.g. PORTAL_PROD_ACCOUNT), its region and
+// partition from infra/stages.ts; an unknown stage or a missing account fails here, before anything is built.
+const stage = resolveStage(String(app.node.tryGetContext('stage') ?? 'dev'), process.env);
 
 // Every finding must be fixed or acknowledged with a reason where it arises; synth fails otherwise.
 // Acknowledgements are also written into the template's Metadata, so the deployed stack shows them.
-Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { writeSuppressionsToCloudFormation: true }));
+Validations.of(app).addPlugins(
+  new AwsSolutionsChecks(app, { writeSuppressionsToCloudFormation: true }),
+  new ServerlessChecks(app, { writeSuppressionsToCloudFormation: true }),
+);
 
-// `-c emailFrom=notify@example.cn`: a sender verified in SES, for users who opt in to e-mail (global regions only).
+// `-c emailFrom=notify@example.org`: a sender verified in SES, for users who opt in to e-mail (stages with mail "ses").
 const emailFrom = app.node.tryGetContext('emailFrom') as string | undefined;
-const stack = new PortalStack(app, `IpFinancePortal-${stage}`, {
+const stack = new PortalStack(app, `IpFinancePortal-${stage.name}`, {
   stage,
   ...(emailFrom ? { emailFrom } : {}),
-  description: `IP finance portal (${stage})`,
-  env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION },
+  description: `IP finance portal (${stage.name}, ${stage.region})`,
 });
 Tags.of(stack).add('project', 'ip-finance-portal');
-Tags.of(stack).add('stage', stage);
+Tags.of(stack).add('stage', stage.name);
 
 app.synth();

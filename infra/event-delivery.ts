@@ -1,4 +1,4 @@
-import { Duration, Stack, Token } from 'aws-cdk-lib';
+import { Duration, Names, Stack, Token, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
@@ -10,7 +10,8 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { EVENT_BUS_ENV, EVENT_SOURCE } from '../shared/runtime/event-bus.js';
 import { EVENT_ENTITY } from '../shared/store/keys.js';
-import { PortalFunction } from './portal-function.js';
+import { failureQueue } from './failure-queue.js';
+import { type FunctionSettings, PortalFunction } from './portal-function.js';
 
 /** A consumer of domain events: its Lambda entry under `functions/` (wiring one `Consumer` to `eventConsumer`). */
 export interface EventConsumerSpec {
@@ -26,6 +27,7 @@ export interface EventDeliveryProps {
   table: dynamodb.ITable;
   functionEntry: (name: string) => string;
   consumers: readonly EventConsumerSpec[];
+  settings: FunctionSettings;
   /** A sender verified in SES: notifications are also mailed to the users who opted in. */
   emailFrom?: string;
 }
@@ -45,8 +47,8 @@ export const EVENT_ITEM_FILTER = {
  *
  * Failures are bounded everywhere and end in one queue: the mapping retries a batch from its first failed record
  * (reported per item) and then sends the batch's position to the queue (the events stay in the table: they are the
- * subjects' history); EventBridge retries a target it cannot invoke, and Lambda retries a consumer that threw,
- * each then dead-lettering the event itself.
+ * subjects' history); EventBridge retries a target it cannot invoke (then its dead-letter queue), and Lambda
+ * retries a consumer that threw (then its on-failure destination): either way the event itself lands there.
  */
 export class EventDelivery extends Construct {
   readonly bus: events.EventBus;
@@ -65,11 +67,11 @@ export class EventDelivery extends Construct {
     if (!props.table.tableStreamArn) throw new Error('Event delivery needs the table’s stream.');
     const streamArn = props.table.tableStreamArn;
 
-    this.failures = new sqs.Queue(this, 'Failures', {
-      encryption: sqs.QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
-    });
+    this.failures = failureQueue(
+      this,
+      'Failures',
+      'of event delivery: the stream mapping, rules, consumers and webhooks',
+    );
     this.bus = new events.EventBus(this, 'Bus', { description: 'Domain events of the IP finance portal' });
 
     this.publisher = new PortalFunction(this, 'Publisher', {
@@ -77,6 +79,7 @@ export class EventDelivery extends Construct {
       description: 'Publishes the domain events of the table stream on the event bus',
       serviceName: 'publish-events',
       table: props.table,
+      settings: props.settings,
       tableAccess: 'none',
       environment: { [EVENT_BUS_ENV]: this.bus.eventBusName },
       timeout: Duration.seconds(30),
@@ -118,8 +121,9 @@ export class EventDelivery extends Construct {
         description: spec.description,
         serviceName: spec.serviceName,
         table: props.table,
+        settings: props.settings,
         tableAccess: spec.tableAccess ?? 'put',
-        asyncFailures: { deadLetterQueue: this.failures, retryAttempts: 2, maxEventAge: Duration.hours(6) },
+        asyncFailures: { queue: this.failures, retryAttempts: 2, maxEventAge: Duration.hours(6) },
       });
       new events.Rule(this, `${spec.id}Rule`, {
         description: `Every domain event → ${spec.description}`,
@@ -151,13 +155,25 @@ export class EventDelivery extends Construct {
       description: "Delivers domain events to subscribers' webhooks (Standard Webhooks, signed)",
       serviceName: 'deliver-webhooks',
       table: props.table,
+      settings: props.settings,
       tableAccess: 'readWrite',
       // Five subscribers at five seconds each fit; the queue's visibility timeout is no shorter.
       timeout: Duration.seconds(30),
     });
-    this.webhookDeliverer.function.addEventSource(
-      new SqsEventSource(this.webhookQueue, { batchSize: 10, reportBatchItemFailures: true }),
-    );
+    const webhookSource = new SqsEventSource(this.webhookQueue, {
+      batchSize: 10,
+      reportBatchItemFailures: true,
+    });
+    this.webhookDeliverer.function.addEventSource(webhookSource);
+    Validations.of(
+      this.webhookDeliverer.function.node.findChild(
+        `SqsEventSource:${Names.nodeUniqueId(this.webhookQueue.node)}`,
+      ),
+    ).acknowledge({
+      id: 'Serverless-LambdaEventSourceMappingDestination',
+      reason:
+        'An SQS event-source mapping takes no on-failure destination (only stream and Kafka sources do): the webhook queue’s redrive policy moves a message to the failure queue after 8 receives.',
+    });
     new events.Rule(this, 'WebhookRule', {
       description: 'Every domain event → the webhook queue',
       eventBus: this.bus,
@@ -180,9 +196,10 @@ export class EventDelivery extends Construct {
         description: 'Mails notifications through SES to the users who opted in',
         serviceName: 'mail-notifications',
         table: props.table,
+        settings: props.settings,
         tableAccess: 'readWrite',
         environment: { PORTAL_EMAIL_FROM: props.emailFrom },
-        asyncFailures: { deadLetterQueue: this.failures, retryAttempts: 2, maxEventAge: Duration.hours(6) },
+        asyncFailures: { queue: this.failures, retryAttempts: 2, maxEventAge: Duration.hours(6) },
       });
       mailer.role.addToPrincipalPolicy(
         new iam.PolicyStatement({

@@ -1,5 +1,14 @@
 import { fileURLToPath } from 'node:url';
-import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import {
+  CfnOutput,
+  CfnParameter,
+  Duration,
+  RemovalPolicy,
+  Stack,
+  type StackProps,
+  Token,
+  Validations,
+} from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
@@ -11,49 +20,91 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { ROLES } from '../shared/auth/principal.js';
 import { GLOBAL_INDEXES, STREAM_VIEW, TABLE_KEYS, TTL_ATTRIBUTE } from '../shared/store/table-schema.js';
+import { AlarmNotifications } from './alarm-notifications.js';
+import { PortalKeys, TableBackup } from './data-protection.js';
 import { EventDelivery } from './event-delivery.js';
-import { PortalFunction } from './portal-function.js';
+import { type FunctionSettings, PortalFunction } from './portal-function.js';
 import { ScheduledJobs } from './scheduled-jobs.js';
-import { WebHosting } from './web-hosting.js';
+import type { ResolvedStage } from './stages.js';
+import { API_STAGE_NAME, WebHosting } from './web-hosting.js';
 
-export interface PortalStackProps extends StackProps {
-  /** Deployment stage (dev, test, prod…). Only tags and outputs use it: physical names are generated. */
-  stage: string;
+export interface PortalStackProps extends Omit<StackProps, 'env'> {
   /**
-   * A sender address verified in Amazon SES: with it, users who opt in also get their notifications by e-mail.
-   * SES is not offered in AWS's China regions, where the portal notifies through its inbox and webhooks only.
+   * The stage (infra/stages.ts): its account, region and partition become the stack's environment; the rest
+   * chooses the services its partition offers. Physical names are generated, so stages can share an account.
+   */
+  stage: ResolvedStage;
+  /**
+   * A sender address verified in Amazon SES: with it, users who opt in also get their notifications by e-mail
+   * (stages whose mail is `ses`). SES is not offered in AWS's China regions.
    */
   emailFrom?: string;
 }
 
-/** Paths served without a token. Everything else needs a valid Cognito ID token at the gateway. */
+/** Paths served without a token. Everything else needs a valid ID token at the gateway. */
 export const PUBLIC_ROUTES = ['/openapi.json', '/docs', '/healthz'] as const;
+
+/** Per client of a whole stage; the public routes get far less (they are anonymous and cheap to abuse). */
+export const API_THROTTLE = { rateLimit: 100, burstLimit: 200 } as const;
+export const PUBLIC_ROUTE_THROTTLE = { rateLimit: 10, burstLimit: 20 } as const;
 
 /** The custom user attribute holding a user's organisation (USCC or institution id). */
 export const ORG_ATTRIBUTE = 'org';
 
+/** Who issues the ID tokens the gateway and the app accept. */
+interface Identity {
+  issuer: string;
+  audience: string;
+}
+
 const functionEntry = (name: string) => fileURLToPath(new URL(`../functions/${name}.ts`, import.meta.url));
 
 /**
- * The whole portal in one stack: the single table, the Cognito user pool, the HTTP API routed to one
- * Lambda (which verifies the token again itself), and the alarms.
+ * The whole portal in one stack: the single table, the identity provider (the stack's Cognito user pool, or an
+ * external OpenID Connect provider where Cognito is not offered), the HTTP API routed to one Lambda (which
+ * verifies the token again itself), the scheduled jobs, event delivery, the web front end, backups and alarms.
  */
 export class PortalStack extends Stack {
   readonly table: dynamodb.Table;
-  readonly userPool: cognito.UserPool;
-  readonly userPoolClient: cognito.UserPoolClient;
+  /** Present on stages whose identity is `cognito`. */
+  readonly userPool?: cognito.UserPool;
+  readonly userPoolClient?: cognito.UserPoolClient;
   readonly api: apigw.HttpApi;
   readonly apiFunction: PortalFunction;
   readonly web: WebHosting;
   readonly events: EventDelivery;
   readonly alarms: cloudwatch.Alarm[] = [];
+  readonly keys: PortalKeys;
+  readonly backup: TableBackup;
+  readonly alarmNotifications: AlarmNotifications;
 
   constructor(scope: Construct, id: string, props: PortalStackProps) {
-    super(scope, id, props);
+    const { stage } = props;
+    super(scope, id, { ...props, env: { account: stage.account, region: stage.region } });
+    // A stack without a concrete account and region would be deployed wherever the deployer's profile points.
+    if (Token.isUnresolved(this.account) || Token.isUnresolved(this.region))
+      throw new Error(`Stage "${stage.name}" must pin its account and region.`);
+    if (stage.mail !== 'ses' && props.emailFrom)
+      throw new Error(
+        `Stage "${stage.name}" sends no e-mail through SES (mail: "${stage.mail}"): drop emailFrom.`,
+      );
 
+    this.keys = new PortalKeys(this, 'Keys');
+    const settings: FunctionSettings = {
+      logs: { retention: stage.logRetention, encryptionKey: this.keys.opsKey },
+      keys: this.keys,
+    };
     this.table = this.createTable();
-    ({ userPool: this.userPool, client: this.userPoolClient } = this.createUserPool());
-    const issuer = `https://cognito-idp.${this.region}.amazonaws.com/${this.userPool.userPoolId}`;
+    this.backup = new TableBackup(this, 'Backup', {
+      table: this.table,
+      encryptionKey: this.keys.dataKey,
+      retentionDays: stage.backupRetentionDays,
+    });
+    let identity: Identity;
+    if (stage.identity === 'cognito') {
+      ({ userPool: this.userPool, client: this.userPoolClient } = this.createUserPool());
+      identity = this.cognitoIdentity(this.userPool, this.userPoolClient);
+    } else identity = this.oidcIdentity();
 
     this.apiFunction = new PortalFunction(this, 'ApiFunction', {
       entry: functionEntry('api'),
@@ -62,18 +113,21 @@ export class PortalStack extends Stack {
       table: this.table,
       tableAccess: 'readWrite',
       openApiDocument: true,
+      settings,
+      reservedConcurrency: stage.apiReservedConcurrency,
       environment: {
-        USER_POOL_ISSUER: issuer,
-        USER_POOL_CLIENT_ID: this.userPoolClient.userPoolClientId,
+        USER_POOL_ISSUER: identity.issuer,
+        USER_POOL_CLIENT_ID: identity.audience,
       },
     });
     this.alarms.push(this.apiFunction.errorsAlarm, this.apiFunction.throttlesAlarm);
-    const jobs = new ScheduledJobs(this, 'Jobs', { table: this.table, functionEntry });
+    const jobs = new ScheduledJobs(this, 'Jobs', { table: this.table, functionEntry, settings });
     this.alarms.push(...jobs.alarms);
     // Domain events: table stream → publisher → custom bus → one rule and Lambda per consumer.
     this.events = new EventDelivery(this, 'Events', {
       table: this.table,
       functionEntry,
+      settings,
       consumers: [
         {
           id: 'AuditFeed',
@@ -102,16 +156,47 @@ export class PortalStack extends Stack {
     });
     this.alarms.push(...this.events.alarms);
 
-    this.api = this.createApi(issuer);
+    this.api = this.createApi(identity, settings);
     // The web portal: static pages on S3 behind CloudFront, reaching this API under /api/*.
-    this.web = new WebHosting(this, 'Web', { api: this.api });
+    this.web = new WebHosting(this, 'Web', { api: this.api, domain: stage.webDomain });
     this.createTableAlarms();
+    this.alarmNotifications = new AlarmNotifications(this, 'Alarms', { encryptionKey: this.keys.opsKey });
+    this.alarmNotifications.notify(this.alarms);
 
-    new CfnOutput(this, 'Stage', { value: props.stage });
+    new CfnOutput(this, 'Stage', { value: stage.name });
     new CfnOutput(this, 'TableName', { value: this.table.tableName });
-    new CfnOutput(this, 'UserPoolId', { value: this.userPool.userPoolId });
-    new CfnOutput(this, 'UserPoolClientId', { value: this.userPoolClient.userPoolClientId });
-    new CfnOutput(this, 'UserPoolIssuer', { value: issuer });
+    new CfnOutput(this, 'UserPoolIssuer', { value: identity.issuer });
+  }
+
+  /** The stack's own user pool: its issuer URL is built from the partition's domain. */
+  private cognitoIdentity(userPool: cognito.UserPool, client: cognito.UserPoolClient): Identity {
+    new CfnOutput(this, 'UserPoolId', { value: userPool.userPoolId });
+    new CfnOutput(this, 'UserPoolClientId', { value: client.userPoolClientId });
+    return {
+      issuer: `https://cognito-idp.${this.region}.${this.urlSuffix}/${userPool.userPoolId}`,
+      audience: client.userPoolClientId,
+    };
+  }
+
+  /**
+   * An external OpenID Connect provider (the city's, or a Chinese identity service), given at deploy time: the
+   * gateway and the app accept its ID tokens for this client. How its claims carry role and organisation is the
+   * sign-in issue's part.
+   */
+  private oidcIdentity(): Identity {
+    const issuer = new CfnParameter(this, 'OidcIssuer', {
+      type: 'String',
+      description:
+        'Issuer URL of the OpenID Connect provider (https, no trailing slash): its ID tokens sign users in.',
+      allowedPattern: '^https://[^\\s]+[^/\\s]$',
+    });
+    const audience = new CfnParameter(this, 'OidcClientId', {
+      type: 'String',
+      description:
+        'The portal’s client id at that provider: the audience of the ID tokens the portal accepts.',
+      minLength: 1,
+    });
+    return { issuer: issuer.valueAsString, audience: audience.valueAsString };
   }
 
   /** The one table, built from the shared schema so it cannot drift from DynamoDB Local's. */
@@ -126,7 +211,8 @@ export class PortalStack extends Stack {
       removalPolicy: RemovalPolicy.RETAIN,
       stream: dynamodb.StreamViewType[STREAM_VIEW],
       timeToLiveAttribute: TTL_ATTRIBUTE,
-      encryption: dynamodb.TableEncryption.AWS_MANAGED,
+      encryption: dynamodb.TableEncryption.CUSTOMER_MANAGED,
+      encryptionKey: this.keys.dataKey,
     });
     for (const index of GLOBAL_INDEXES) {
       table.addGlobalSecondaryIndex({
@@ -194,19 +280,21 @@ export class PortalStack extends Stack {
     return { userPool, client };
   }
 
-  private createApi(issuer: string): apigw.HttpApi {
+  private createApi(identity: Identity, settings: FunctionSettings): apigw.HttpApi {
     const api = new apigw.HttpApi(this, 'HttpApi', {
       description: 'IP finance portal API',
       createDefaultStage: false,
     });
 
     const accessLogs = new logs.LogGroup(this, 'ApiAccessLogs', {
-      retention: logs.RetentionDays.THREE_MONTHS,
+      retention: settings.logs.retention,
+      encryptionKey: settings.logs.encryptionKey,
     });
-    const stage = api.addStage('DefaultStage', {
-      stageName: '$default',
+    // Named after the path prefix CloudFront reaches it under: API Gateway removes the stage from the path.
+    const stage = api.addStage('ApiStage', {
+      stageName: API_STAGE_NAME,
       autoDeploy: true,
-      throttle: { rateLimit: 100, burstLimit: 200 },
+      throttle: API_THROTTLE,
       accessLogSettings: {
         destination: new apigw.LogGroupLogDestination(accessLogs),
         // Request metadata only: never bodies, headers or tokens.
@@ -216,6 +304,8 @@ export class PortalStack extends Stack {
             ip: '$context.identity.sourceIp',
             requestTime: '$context.requestTime',
             routeKey: '$context.routeKey',
+            // The caller as the gateway verified it (empty on public routes); never the token itself.
+            sub: '$context.authorizer.claims.sub',
             status: '$context.status',
             protocol: '$context.protocol',
             responseLength: '$context.responseLength',
@@ -229,8 +319,8 @@ export class PortalStack extends Stack {
     });
 
     const integration = new HttpLambdaIntegration('ApiIntegration', this.apiFunction.function);
-    const authorizer = new HttpJwtAuthorizer('CognitoJwt', issuer, {
-      jwtAudience: [this.userPoolClient.userPoolClientId],
+    const authorizer = new HttpJwtAuthorizer('IdTokenJwt', identity.issuer, {
+      jwtAudience: [identity.audience],
       identitySource: ['$request.header.Authorization'],
     });
     api.addRoutes({ path: '/{proxy+}', methods: [apigw.HttpMethod.ANY], integration, authorizer });
@@ -242,6 +332,17 @@ export class PortalStack extends Stack {
         reason: `GET ${path} is public by design (API contract): liveness and API documentation carry no tenant data.`,
       });
     }
+    // Anonymous routes get a tight limit of their own, so they cannot use up the stage's. RouteSettings is a
+    // JSON map in CloudFormation, written as the API expects it (the L1 does not translate its keys).
+    (stage.node.defaultChild as apigw.CfnStage).routeSettings = Object.fromEntries(
+      PUBLIC_ROUTES.map((path) => [
+        `GET ${path}`,
+        {
+          ThrottlingRateLimit: PUBLIC_ROUTE_THROTTLE.rateLimit,
+          ThrottlingBurstLimit: PUBLIC_ROUTE_THROTTLE.burstLimit,
+        },
+      ]),
+    );
 
     this.alarms.push(
       new cloudwatch.Alarm(this, 'Api5xxAlarm', {

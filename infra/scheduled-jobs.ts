@@ -1,11 +1,13 @@
-import { Duration } from 'aws-cdk-lib';
+import { Duration, Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { PortalFunction, type TableAccess } from './portal-function.js';
+import { failureQueue } from './failure-queue.js';
+import { type FunctionSettings, PortalFunction, type TableAccess } from './portal-function.js';
 
 interface JobSpec {
   id: string;
@@ -21,13 +23,16 @@ interface JobSpec {
 export interface ScheduledJobsProps {
   table: dynamodb.ITable;
   functionEntry: (name: string) => string;
+  settings: FunctionSettings;
 }
 
 /**
  * The scheduled functions: policy expiry, renewal offers, the designation cycle, loan servicing, the collateral
  * monitor and the statistics snapshot daily,
  * the statistics audit weekly.
- * Each is idempotent, so EventBridge Scheduler's retries are safe.
+ * Each is idempotent, so retries are safe. A run that fails ends in one failure queue, whichever side failed:
+ * Scheduler could not invoke the function (the schedule's dead-letter queue, after its retries), or the function
+ * failed (its on-failure destination, after Lambda's retries of the asynchronous invocation).
  */
 export class ScheduledJobs extends Construct {
   readonly functions: Record<
@@ -41,9 +46,11 @@ export class ScheduledJobs extends Construct {
     PortalFunction
   >;
   readonly alarms: cloudwatch.Alarm[] = [];
+  readonly failures: sqs.Queue;
 
   constructor(scope: Construct, id: string, props: ScheduledJobsProps) {
     super(scope, id);
+    this.failures = failureQueue(this, 'Failures', 'of the scheduled jobs: schedules and failed runs');
     const job = (spec: JobSpec): PortalFunction => {
       const fn = new PortalFunction(this, spec.id, {
         entry: props.functionEntry(spec.entry),
@@ -52,6 +59,8 @@ export class ScheduledJobs extends Construct {
         table: props.table,
         tableAccess: spec.tableAccess,
         timeout: spec.timeout,
+        settings: props.settings,
+        asyncFailures: { queue: this.failures, retryAttempts: 2, maxEventAge: Duration.hours(6) },
       });
       this.schedule(spec, fn);
       this.alarms.push(fn.errorsAlarm, fn.throttlesAlarm);
@@ -148,21 +157,33 @@ export class ScheduledJobs extends Construct {
         comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
         treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
       }),
+      new cloudwatch.Alarm(this, 'FailuresAlarm', {
+        alarmDescription: 'A scheduled job failed after its retries (see the jobs’ failure queue).',
+        metric: this.failures.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5) }),
+        threshold: 1,
+        evaluationPeriods: 1,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      }),
     );
   }
 
   /**
-   * An EventBridge Scheduler schedule in Asia/Shanghai time, with a role that may invoke exactly this
-   * function (the L2 target would also grant `<arn>:*`, a wildcard we do not need).
+   * An EventBridge Scheduler schedule in Asia/Shanghai time, with a role that only this account's schedules may
+   * assume and that may invoke exactly this function (the L2 target would also grant `<arn>:*`, a wildcard we do
+   * not need) and send to the failure queue.
    */
   private schedule(spec: JobSpec, fn: PortalFunction): void {
     const role = new iam.Role(this, `${spec.id}SchedulerRole`, {
-      assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com'),
+      assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com', {
+        conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } },
+      }),
       description: `EventBridge Scheduler invoking the ${spec.id} job`,
     });
     role.addToPrincipalPolicy(
       new iam.PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [fn.function.functionArn] }),
     );
+    this.failures.grantSendMessages(role);
     const { minute, hour, weekDay } = spec.cron;
     new scheduler.CfnSchedule(this, `${spec.id}Schedule`, {
       description: `${spec.description} (Asia/Shanghai)`,
@@ -173,6 +194,7 @@ export class ScheduledJobs extends Construct {
         arn: fn.function.functionArn,
         roleArn: role.roleArn,
         retryPolicy: { maximumRetryAttempts: 2 },
+        deadLetterConfig: { arn: this.failures.queueArn },
       },
     });
   }

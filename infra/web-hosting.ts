@@ -1,4 +1,4 @@
-import { CfnOutput, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { CfnOutput, CfnParameter, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import type * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import * as origins from 'aws-cdk-lib/aws-cloudfront-origins';
@@ -6,17 +6,32 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 
 export interface WebHostingProps {
-  /** The HTTP API the pages call; CloudFront serves it under /api/* so the pages need no CORS. */
+  /**
+   * The HTTP API the pages call; CloudFront serves it under /api/* so the pages need no CORS. Its stage is named
+   * after the prefix (API_STAGE_NAME), so API Gateway itself removes it: no edge function is needed (CloudFront
+   * Functions are not offered in AWS China).
+   */
   api: apigw.HttpApi;
+  /**
+   * `cloudfront`: the distribution's default domain. `city`: the city's own ICP-filed domain and its certificate
+   * in IAM (parameters WebDomainName, WebCertificateId), as CloudFront in AWS China requires: it serves no default
+   * domain and takes no ACM certificate.
+   */
+  domain: 'cloudfront' | 'city';
 }
 
-/** Where the pages live behind CloudFront, and the path prefix under which the same origin reaches the API. */
-export const API_PATH_PREFIX = '/api';
+/** The stage of the HTTP API, which is also the path prefix under which the pages' origin reaches it. */
+export const API_STAGE_NAME = 'api';
+export const API_PATH_PREFIX = `/${API_STAGE_NAME}`;
+
+/** Browser features the portal never uses, denied to it and to anything it might embed. */
+export const PERMISSIONS_POLICY =
+  'accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), microphone=(), payment=(), usb=()';
 
 /**
  * The web portal in AWS: the static build (`npm run build:web -- --aws`) in a private S3 bucket read only by
  * CloudFront (origin access control), served over HTTPS with security headers; `/api/*` goes to the HTTP API
- * with the prefix stripped, never cached, the Authorization header passed through. The pages read
+ * (its stage of the same name), never cached, the Authorization header passed through. The pages read
  * `/config.json` ({ auth: "cognito", apiBaseUrl: "/api", cognito: {...} }), written at upload time from the
  * stack outputs, so one build serves every stage.
  */
@@ -24,7 +39,7 @@ export class WebHosting extends Construct {
   readonly bucket: s3.Bucket;
   readonly distribution: cloudfront.Distribution;
 
-  constructor(scope: Construct, id: string, { api }: WebHostingProps) {
+  constructor(scope: Construct, id: string, { api, domain }: WebHostingProps) {
     super(scope, id);
     const stack = Stack.of(this);
 
@@ -53,8 +68,15 @@ export class WebHosting extends Construct {
       removalPolicy: RemovalPolicy.RETAIN,
     });
 
+    // Current headers: no X-XSS-Protection (deprecated; the CSP does its work), isolation from other origins.
+    const isolation = [
+      { header: 'Permissions-Policy', value: PERMISSIONS_POLICY, override: true },
+      { header: 'Cross-Origin-Opener-Policy', value: 'same-origin', override: true },
+      { header: 'Cross-Origin-Resource-Policy', value: 'same-origin', override: true },
+    ];
     const securityHeaders = new cloudfront.ResponseHeadersPolicy(this, 'SecurityHeaders', {
-      comment: 'IP finance portal: security headers on every response',
+      comment: 'IP finance portal: security headers on every page',
+      customHeadersBehavior: { customHeaders: isolation },
       securityHeadersBehavior: {
         contentSecurityPolicy: {
           // Everything is same-origin (pages, config.json, /api); no inline script, no third party.
@@ -72,18 +94,32 @@ export class WebHosting extends Construct {
         contentTypeOptions: { override: true },
         frameOptions: { frameOption: cloudfront.HeadersFrameOption.DENY, override: true },
         referrerPolicy: { referrerPolicy: cloudfront.HeadersReferrerPolicy.SAME_ORIGIN, override: true },
-        xssProtection: { protection: true, modeBlock: true, override: true },
+      },
+    });
+    // The API's answers are personal financial data: no cache anywhere (the API may still set its own, e.g. /docs).
+    const apiHeaders = new cloudfront.ResponseHeadersPolicy(this, 'ApiHeaders', {
+      comment: 'IP finance portal: security headers on every API answer',
+      customHeadersBehavior: {
+        customHeaders: [...isolation, { header: 'Cache-Control', value: 'no-store', override: false }],
+      },
+      securityHeadersBehavior: {
+        contentSecurityPolicy: {
+          contentSecurityPolicy: "default-src 'none'; frame-ancestors 'none'",
+          override: false,
+        },
+        strictTransportSecurity: {
+          accessControlMaxAge: Duration.days(365),
+          includeSubdomains: true,
+          preload: true,
+          override: true,
+        },
+        contentTypeOptions: { override: true },
+        frameOptions: { frameOption: cloudfront.HeadersFrameOption.DENY, override: true },
+        referrerPolicy: { referrerPolicy: cloudfront.HeadersReferrerPolicy.NO_REFERRER, override: true },
       },
     });
 
-    // /api/pledges → /pledges at the API (its routes live at the root).
-    const stripApiPrefix = new cloudfront.Function(this, 'StripApiPrefix', {
-      comment: 'Removes the /api prefix before the request reaches the HTTP API',
-      runtime: cloudfront.FunctionRuntime.JS_2_0,
-      code: cloudfront.FunctionCode.fromInline(
-        `function handler(event) { var r = event.request; r.uri = r.uri.replace(/^${API_PATH_PREFIX.replace(/\//g, '\\/')}(?=\\/|$)/, '') || '/'; return r; }`,
-      ),
-    });
+    const city = domain === 'city' ? this.cityDomain() : undefined;
 
     this.distribution = new cloudfront.Distribution(this, 'Distribution', {
       comment: 'IP finance portal web front end',
@@ -94,7 +130,10 @@ export class WebHosting extends Construct {
       logBucket: logs,
       logFilePrefix: 'cloudfront/',
       defaultBehavior: {
-        origin: origins.S3BucketOrigin.withOriginAccessControl(this.bucket),
+        // Origin access control is not offered in AWS China (no such resource type there): an identity instead.
+        origin: city
+          ? origins.S3BucketOrigin.withOriginAccessIdentity(this.bucket)
+          : origins.S3BucketOrigin.withOriginAccessControl(this.bucket),
         viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
         cachePolicy: cloudfront.CachePolicy.CACHING_OPTIMIZED,
         responseHeadersPolicy: securityHeaders,
@@ -109,32 +148,67 @@ export class WebHosting extends Construct {
           allowedMethods: cloudfront.AllowedMethods.ALLOW_ALL,
           cachePolicy: cloudfront.CachePolicy.CACHING_DISABLED,
           originRequestPolicy: cloudfront.OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
-          responseHeadersPolicy: securityHeaders,
-          functionAssociations: [
-            { function: stripApiPrefix, eventType: cloudfront.FunctionEventType.VIEWER_REQUEST },
-          ],
+          responseHeadersPolicy: apiHeaders,
         },
       },
     });
-    const distribution = this.distribution.node.defaultChild!;
+    const distribution = this.distribution.node.defaultChild as cloudfront.CfnDistribution;
+    if (city) {
+      // The L2 takes only ACM certificates; CloudFront China takes a certificate uploaded to IAM.
+      distribution.addPropertyOverride('DistributionConfig.Aliases', [city.domainName]);
+      distribution.addPropertyOverride('DistributionConfig.ViewerCertificate', {
+        IamCertificateId: city.certificateId,
+        SslSupportMethod: 'sni-only',
+        MinimumProtocolVersion: 'TLSv1.2_2021',
+      });
+      Validations.of(distribution).acknowledge({
+        id: 'AwsSolutions-CFR4',
+        reason:
+          'The viewer certificate is the city’s IAM certificate with TLSv1.2_2021, set by a property override (the L2 takes ACM certificates only) that cdk-nag does not read; test/infra/web-hosting.test.ts asserts it.',
+      });
+      Validations.of(distribution).acknowledge({
+        id: 'AwsSolutions-CFR7',
+        reason:
+          'Origin access control is not offered in the AWS China regions (CloudFormation has no AWS::CloudFront::OriginAccessControl there): the bucket is read through an origin access identity, still private to this distribution.',
+      });
+    } else {
+      Validations.of(distribution).acknowledge({
+        id: 'AwsSolutions-CFR4',
+        reason:
+          'This stage serves on the default *.cloudfront.net domain, whose certificate and security policy CloudFront fixes; the China stages serve on the city’s domain with TLSv1.2_2021.',
+      });
+    }
     Validations.of(distribution).acknowledge({
       id: 'AwsSolutions-CFR1',
       reason:
-        'No geo restriction: the portal serves enterprises, banks and insurers wherever their staff work (English is offered for that reason); access is controlled by Cognito sign-in, not by location.',
+        'No geo restriction: the portal serves enterprises, banks and insurers wherever their staff work (English is offered for that reason); access is controlled by sign-in, not by location.',
     });
     Validations.of(distribution).acknowledge({
       id: 'AwsSolutions-CFR2',
       reason:
-        'No WAF web ACL yet: a CloudFront web ACL must live in us-east-1 (a separate stack); the pages are static and the API behind /api/* is throttled at the gateway and requires a Cognito token.',
-    });
-    Validations.of(distribution).acknowledge({
-      id: 'AwsSolutions-CFR4',
-      reason:
-        'Until a custom domain and its ACM certificate are assigned, the distribution uses the default *.cloudfront.net certificate, whose security policy CloudFront fixes; set minimumProtocolVersion TLSv1.2_2021 together with the certificate.',
+        'No WAF web ACL yet (issue 19, item 4, still open): the pages are static, and the API behind /api/* requires a token on every non-public route and is throttled per route at the gateway.',
     });
 
-    new CfnOutput(stack, 'WebUrl', { value: `https://${this.distribution.distributionDomainName}` });
+    const host = city ? city.domainName : this.distribution.distributionDomainName;
+    new CfnOutput(stack, 'WebUrl', { value: `https://${host}` });
     new CfnOutput(stack, 'WebBucketName', { value: this.bucket.bucketName });
     new CfnOutput(stack, 'WebDistributionId', { value: this.distribution.distributionId });
+  }
+
+  /** The city's domain and the IAM server certificate for it, given at deploy time. */
+  private cityDomain(): { domainName: string; certificateId: string } {
+    const domainName = new CfnParameter(Stack.of(this), 'WebDomainName', {
+      type: 'String',
+      description:
+        'The city’s ICP-filed domain for the portal (e.g. ipfinance.jinhua.gov.cn); point its CNAME at the distribution.',
+      allowedPattern: '^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$',
+    });
+    const certificateId = new CfnParameter(Stack.of(this), 'WebCertificateId', {
+      type: 'String',
+      description:
+        'The ID of that domain’s certificate in IAM (aws iam upload-server-certificate --path /cloudfront/ …).',
+      allowedPattern: '^[A-Z0-9]+$',
+    });
+    return { domainName: domainName.valueAsString, certificateId: certificateId.valueAsString };
   }
 }

@@ -23,3 +23,15 @@ export const dotSegmentResponse = (): Response =>
     status: 400,
     headers: { 'content-type': 'application/problem+json' },
   });
+
+/**
+ * The path within an API Gateway stage. For a named stage (the deployed `api`, which is also the prefix CloudFront
+ * reaches the API under) the gateway routes on the path after the stage but hands the Lambda the whole path in
+ * `rawPath`; the app's routes live at the root, so the stage comes off here. `$default` has no prefix.
+ */
+export function pathWithinStage(rawPath: string, stage: string | undefined): string {
+  if (!stage || stage === '$default') return rawPath;
+  const prefix = `/${stage}`;
+  if (rawPath === prefix) return '/';
+  return rawPath.startsWith(`${prefix}/`) ? rawPath.slice(prefix.length) : rawPath;
+}

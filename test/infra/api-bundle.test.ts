@@ -9,9 +9,11 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { PortalStack } from '../../infra/portal-stack.js';
 import { createApp } from '../../shared/http/app.js';
 import type { PortalDeps } from '../../shared/http/context.js';
+import { pathWithinStage } from '../../shared/http/raw-path.js';
 import { routeTable } from '../../shared/http/route.js';
 import { ensureTable } from '../../shared/store/ensure-table.js';
 import { httpApiEvent, lambdaContext } from './lambda-event.js';
+import { stage } from './stage-fixtures.js';
 
 type Handler = (
   event: ReturnType<typeof httpApiEvent>,
@@ -31,7 +33,7 @@ describe('the bundled API function', () => {
 
   beforeAll(async () => {
     const app = new App({ outdir });
-    new PortalStack(app, 'BundleTest', { stage: 'test' });
+    new PortalStack(app, 'BundleTest', { stage: stage('dev') });
     app.synth();
     // The API function's asset directory is named by the hash its Code points at.
     const template = JSON.parse(readFileSync(join(outdir, 'BundleTest.template.json'), 'utf8')) as {
@@ -113,6 +115,25 @@ describe('the bundled API function', () => {
     expect(res.statusCode).toBe(400);
     expect(res.headers['content-type']).toBe('application/problem+json');
     expect(JSON.parse(res.body).errors[0].code).toBe('dot_segment');
+  });
+
+  it('routes on the path within the named stage, as API Gateway forwards it from CloudFront’s /api/*', async () => {
+    const event = httpApiEvent('GET', '/api/healthz');
+    const staged = { ...event, requestContext: { ...event.requestContext, stage: 'api' } };
+    const res = await handler(staged, lambdaContext());
+    expect(res.statusCode).toBe(200);
+    expect(JSON.parse(res.body)).toEqual({ status: 'ok' });
+    const dotted = { ...staged, rawPath: '/api/claims/%2e%2e/healthz' };
+    expect((await handler(dotted, lambdaContext())).statusCode).toBe(400);
+  });
+
+  it('takes only the stage’s own prefix off the path', () => {
+    expect(pathWithinStage('/api/pledges/p-1', 'api')).toBe('/pledges/p-1');
+    expect(pathWithinStage('/api', 'api')).toBe('/');
+    expect(pathWithinStage('/apiary', 'api')).toBe('/apiary');
+    expect(pathWithinStage('/pledges', 'api')).toBe('/pledges');
+    expect(pathWithinStage('/api/pledges', '$default')).toBe('/api/pledges');
+    expect(pathWithinStage('/api/pledges', undefined)).toBe('/api/pledges');
   });
 
   it('answers GET /healthz from the table named in TABLE_NAME', async () => {

@@ -1,26 +1,27 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { App, Validations } from 'aws-cdk-lib';
+import { App, Stack, Validations } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as cognito from 'aws-cdk-lib/aws-cognito';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { describe, expect, it } from 'vitest';
 import { EVENT_ITEM_FILTER } from '../../infra/event-delivery.js';
 import { PortalStack } from '../../infra/portal-stack.js';
+import type { StageConfig } from '../../infra/stages.js';
 import { EVENT_BUS_ENV, EVENT_SOURCE } from '../../shared/runtime/event-bus.js';
+import { NO_BUNDLING, stage } from './stage-fixtures.js';
 
 /** Deployed delivery of domain events: stream → filtered mapping → publisher → custom bus → rule → consumer. */
-const NO_BUNDLING = { 'aws:cdk:bundling-stacks': [] };
 
 type Resource = { Type: string; Properties: Record<string, unknown> };
 type Statement = { Action: string | string[]; Resource: unknown; Effect: string };
 
-function synth(region?: string, emailFrom?: string) {
+function synth(stageName = 'dev', emailFrom?: string, change: Partial<StageConfig> = {}) {
   const app = new App({ context: NO_BUNDLING });
   const nag = new AwsSolutionsChecks(app);
   Validations.of(app).addPlugins(nag);
   const stack = new PortalStack(app, 'EventsTest', {
-    stage: 'test',
-    ...(region ? { env: { account: '123456789012', region } } : {}),
+    stage: { ...stage(stageName), ...change },
     ...(emailFrom ? { emailFrom } : {}),
   });
   return { app, nag, template: Template.fromStack(stack) };
@@ -57,10 +58,10 @@ describe('event delivery (PortalStack)', () => {
   const streamArn = { 'Fn::GetAtt': [tableId, 'StreamArn'] };
   const [busId] = only(template, 'AWS::Events::EventBus');
   const busArn = { 'Fn::GetAtt': [busId, 'Arn'] };
-  // The failure queue: the one without a dead-letter queue of its own.
+  // The failure queue of event delivery (the jobs and the alarm topic have their own).
   const [queueId] = Object.entries(
     template.findResources('AWS::SQS::Queue') as Record<string, Resource>,
-  ).find(([, q]) => q.Properties.RedrivePolicy === undefined)!;
+  ).find(([id, q]) => q.Properties.RedrivePolicy === undefined && id.startsWith('EventsFailures'))!;
   const queueArn = { 'Fn::GetAtt': [queueId, 'Arn'] };
   const [publisherId, publisher] = functionBy(template, 'publish-events');
 
@@ -130,19 +131,20 @@ describe('event delivery (PortalStack)', () => {
         Principal: 'events.amazonaws.com',
         SourceArn: { 'Fn::GetAtt': [Match.anyValue(), 'Arn'] },
       });
-      // A consumer that throws: two more tries, then the failure queue.
-      expect(consumer.Properties.DeadLetterConfig).toEqual({ TargetArn: queueArn });
+      // A consumer that throws: two more tries, then the failure queue as its on-failure destination.
+      expect(consumer.Properties.DeadLetterConfig).toBeUndefined();
       template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
         FunctionName: { Ref: consumerId },
         MaximumRetryAttempts: 2,
         MaximumEventAgeInSeconds: 6 * 3600,
+        DestinationConfig: { OnFailure: { Destination: queueArn } },
       });
     },
   );
 
   it('lets the publisher read only this stream, put events only on this bus, and touch no table item', () => {
     const grants = statementsOf(template, publisher).filter(
-      (s) => !asList(s.Action).some((a) => a.startsWith('logs:')),
+      (s) => !asList(s.Action).some((a) => a.startsWith('logs:') || a.startsWith('kms:')),
     );
     const byService = (prefix: string) =>
       grants.filter((s) => asList(s.Action).some((a) => a.startsWith(prefix)));
@@ -176,7 +178,7 @@ describe('event delivery (PortalStack)', () => {
     (name, actions) => {
       const [, consumer] = functionBy(template, name);
       const grants = statementsOf(template, consumer).filter(
-        (s) => !asList(s.Action).some((a) => a.startsWith('logs:')),
+        (s) => !asList(s.Action).some((a) => a.startsWith('logs:') || a.startsWith('kms:')),
       );
       expect(grants.filter((s) => asList(s.Action).some((a) => a.startsWith('dynamodb:')))).toEqual([
         {
@@ -186,7 +188,14 @@ describe('event delivery (PortalStack)', () => {
         },
       ]);
       const others = grants.filter((s) => !asList(s.Action).some((a) => a.startsWith('dynamodb:')));
-      expect(others).toEqual([{ Effect: 'Allow', Action: 'sqs:SendMessage', Resource: queueArn }]);
+      // The on-failure destination: sending to the failure queue (CDK's grant adds the two reads SendMessage needs).
+      expect(others).toEqual([
+        {
+          Effect: 'Allow',
+          Action: ['sqs:SendMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl'],
+          Resource: queueArn,
+        },
+      ]);
     },
   );
 
@@ -237,8 +246,8 @@ describe('event delivery (PortalStack)', () => {
   });
 });
 
-describe('event delivery in an AWS China region', () => {
-  const { app, nag, template } = synth('cn-north-1');
+describe('event delivery in an AWS China region (prod stage, Ningxia)', () => {
+  const { app, nag, template } = synth('prod');
   // aws-cdk-lib checks the template against CloudFormation's resource types of the target region when it
   // synthesises, and writes what the region lacks into the assembly's validation report.
   const report = JSON.parse(readFileSync(join(app.synth().directory, 'validation-report.json'), 'utf8')) as {
@@ -246,7 +255,9 @@ describe('event delivery in an AWS China region', () => {
   };
   const missing = report.pluginReports
     .flatMap((r) => r.violations)
-    .flatMap((v) => /Resource type '([^']+)' does not exist in 'cn-north-1'/.exec(v.description)?.[1] ?? []);
+    .flatMap(
+      (v) => /Resource type '([^']+)' does not exist in 'cn-northwest-1'/.exec(v.description)?.[1] ?? [],
+    );
   const DELIVERY_TYPES = [
     'AWS::DynamoDB::Table',
     'AWS::Lambda::Function',
@@ -259,13 +270,21 @@ describe('event delivery in an AWS China region', () => {
     'AWS::SQS::QueuePolicy',
   ];
 
-  it('uses only resource types Beijing has (the check itself does flag what is missing there)', () => {
+  it('uses only resource types Ningxia has, in the whole stack (the check itself does flag what is missing there)', () => {
     for (const type of DELIVERY_TYPES)
       expect(Object.keys(template.findResources(type)), type).not.toHaveLength(0);
-    expect(missing.filter((t) => DELIVERY_TYPES.includes(t))).toEqual([]);
-    // Negative control: the Cognito user pool, which AWS's China documentation says is not offered there.
-    expect(missing).toContain('AWS::Cognito::UserPool');
+    expect(missing).toEqual([]);
     template.resourceCountIs('AWS::Pipes::Pipe', 0);
+    // Negative control: a Cognito user pool, which AWS's China documentation says is not offered there.
+    const control = new App({ context: NO_BUNDLING });
+    new cognito.UserPool(
+      new Stack(control, 'Control', { env: { account: '123456789012', region: 'cn-northwest-1' } }),
+      'Pool',
+    );
+    const controlReport = readFileSync(join(control.synth().directory, 'validation-report.json'), 'utf8');
+    expect(controlReport).toContain(
+      "Resource type 'AWS::Cognito::UserPool' does not exist in 'cn-northwest-1'",
+    );
   });
 
   it('synthesises for the aws-cn partition with cdk-nag clean and no commercial-partition ARN', () => {
@@ -278,7 +297,7 @@ describe('event delivery in an AWS China region', () => {
 
 describe('e-mail through SES (global regions, when a sender is configured)', () => {
   it('adds the mailer: every event → its function, SendEmail on the sender’s identities only, the failure queue after retries', () => {
-    const { app, nag, template } = synth('ap-southeast-1', 'notify@portal.example');
+    const { app, nag, template } = synth('dev', 'notify@portal.example');
     const [mailerId, mailer] = functionBy(template, 'mail-notifications');
     expect((mailer.Properties.Environment as { Variables: Record<string, unknown> }).Variables).toMatchObject(
       {
@@ -305,7 +324,10 @@ describe('e-mail through SES (global regions, when a sender is configured)', () 
 
   it('has no mailer without a sender, and refuses one in the China regions (SES is not offered there)', () => {
     const services = Object.values(
-      synth('ap-southeast-1').template.findResources('AWS::Lambda::Function') as Record<string, Resource>,
+      synth('dev', undefined, { mail: 'none' }).template.findResources('AWS::Lambda::Function') as Record<
+        string,
+        Resource
+      >,
     ).map(
       (fn) =>
         (fn.Properties.Environment as { Variables: Record<string, unknown> }).Variables
@@ -313,6 +335,6 @@ describe('e-mail through SES (global regions, when a sender is configured)', () 
     );
     expect(services).toContain('notifier');
     expect(services).not.toContain('mail-notifications');
-    expect(() => synth('cn-north-1', 'notify@portal.example.cn')).toThrow(/SES is not offered in AWS China/);
+    expect(() => synth('prod', 'notify@portal.example.cn')).toThrow(/sends no e-mail through SES/);
   });
 });

@@ -1,0 +1,57 @@
+import { App } from 'aws-cdk-lib';
+import { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { describe, expect, it } from 'vitest';
+import { PortalStack } from '../../infra/portal-stack.js';
+import { resolveStage, STAGES, type StageConfig, validateStage } from '../../infra/stages.js';
+import { NO_BUNDLING, TEST_ACCOUNTS } from './stage-fixtures.js';
+
+/** The checked-in stages (infra/stages.ts): pinned account, region and partition, refused when incomplete. */
+describe('stages', () => {
+  it('pin every stage’s region and partition; the China stages sit in Ningxia without Cognito, SES or the default domain', () => {
+    for (const stage of Object.values(STAGES)) {
+      expect(stage.region, stage.name).toMatch(/^[a-z]{2}(-[a-z]+)+-\d$/);
+      expect(stage.partition).toBe(stage.region.startsWith('cn-') ? 'aws-cn' : 'aws');
+      expect(stage.logRetention).toBeGreaterThanOrEqual(180);
+    }
+    expect(STAGES.prod).toMatchObject({
+      region: 'cn-northwest-1',
+      partition: 'aws-cn',
+      identity: 'oidc',
+      webDomain: 'city',
+      mail: 'none',
+      logRetention: RetentionDays.ONE_YEAR,
+    });
+  });
+
+  it('take the account from the stage’s variable, and fail synthesis without it', () => {
+    expect(resolveStage('prod', TEST_ACCOUNTS).account).toBe(TEST_ACCOUNTS.PORTAL_PROD_ACCOUNT);
+    expect(() => resolveStage('prod', {})).toThrow(/set PORTAL_PROD_ACCOUNT to its 12-digit AWS account id/);
+    expect(() => resolveStage('prod', { PORTAL_PROD_ACCOUNT: '1234' })).toThrow(/12-digit account id/);
+    // Only the sandbox has a placeholder, so `cdk synth` runs offline; deploying to it fails at the account check.
+    expect(resolveStage('dev', {}).account).toBe('000000000000');
+    expect(() => resolveStage('qa', TEST_ACCOUNTS)).toThrow(
+      /Unknown stage "qa": choose one of dev, staging, prod/,
+    );
+  });
+
+  it('refuse a stage without region or partition, or one that asks China for what it does not offer', () => {
+    const base = STAGES.prod!;
+    const refused = (change: Partial<StageConfig>) => () => validateStage({ ...base, ...change });
+    expect(refused({ region: '' })).toThrow(/no region/);
+    expect(refused({ partition: undefined as never })).toThrow(/no partition/);
+    expect(refused({ partition: 'aws' })).toThrow(/region cn-northwest-1 is not in partition aws/);
+    expect(refused({ identity: 'cognito' })).toThrow(/Cognito user pools are not offered in AWS China/);
+    expect(refused({ webDomain: 'cloudfront' })).toThrow(/serves no default domain/);
+    expect(refused({ mail: 'ses' })).toThrow(/SES is not offered in AWS China/);
+    expect(refused({ mail: 'smtp' })).toThrow(/SMTP sender in the mailer \(not built yet\)/);
+    expect(refused({ logRetention: RetentionDays.THREE_MONTHS })).toThrow(/at least 180 days/);
+    expect(() => validateStage(base)).not.toThrow();
+  });
+
+  it('build the stack in the stage’s own account and region', () => {
+    const stage = resolveStage('prod', TEST_ACCOUNTS);
+    const stack = new PortalStack(new App({ context: NO_BUNDLING }), 'Pinned', { stage });
+    expect(stack.account).toBe(TEST_ACCOUNTS.PORTAL_PROD_ACCOUNT);
+    expect(stack.region).toBe('cn-northwest-1');
+  });
+});
