@@ -44,12 +44,14 @@ describe('a pledge’s contribution', () => {
         divisionCode: '330782',
         lenderId: 'bank1',
         amountFen: 5_000_000,
+        registeredOn: '2026-12-31',
         year: 2026,
       },
       enterprise: { uscc: YIWU, pledgeRegisteredFen: 5_000_000 },
     });
-    // Without the business date: the instant's year in Shanghai.
+    // Without the business date: the instant's year in Shanghai, and no business date on the fact.
     expect(pledgeContribution(pledge()).pledgeRegistered?.year).toBe(2027);
+    expect(pledgeContribution(pledge()).pledgeRegistered).not.toHaveProperty('registeredOn');
   });
 
   it('marks a first-time borrower, and counts an active loan as outstanding', () => {
