@@ -99,7 +99,8 @@ export const DESIGNATION_SPEC: AggregateSpec<Designation, DesignationAction, Des
     }
     const lock = failure.failed.find((f) => f.tag === 'lock');
     if (!lock) return undefined;
-    if (before)
+    // Freeing a lock another designation holds: the data is inconsistent.
+    if (after.status !== 'active')
       return conflict(
         'The active-designation lock does not belong to this designation; the IP office must reconcile it.',
       );

@@ -364,6 +364,28 @@ describe('the designation programme', () => {
     expect((await call('POST', `/designations/${second}/confirm`, office)).status).toBe(200);
   });
 
+  it('refuses to confirm a candidate whose enterprise was given the title meanwhile, naming that title', async () => {
+    clock.moveTo('2026-07-01');
+    const uscc = await enterprise(strong);
+    const n = await call('POST', '/designation-nominations', office, {
+      uscc,
+      level: 'provincial_advantage',
+      year: 2026,
+    });
+    await call('POST', `/designations/${n.body.id}/publish`, office);
+    const recorded = await call('POST', '/designations', office, {
+      uscc,
+      level: 'provincial_advantage',
+      year: 2026,
+    });
+    expect(recorded.status).toBe(201);
+    clock.moveTo('2026-07-08');
+    const confirm = await call('POST', `/designations/${n.body.id}/confirm`, office);
+    expect(confirm.status).toBe(409);
+    expect(confirm.body.activeDesignationId).toBe(recorded.body.id);
+    expect((await call('GET', `/designations/${n.body.id}`, office)).body.status).toBe('in_notice');
+  });
+
   it('promotes an advantage enterprise through the programme: the confirmed demonstration supersedes it', async () => {
     clock.moveTo('2026-06-01');
     const uscc = await enterprise(strong);

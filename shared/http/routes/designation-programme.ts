@@ -3,6 +3,7 @@ import type { Actor } from '../../domain/actor.js';
 import type { DesignationDetail } from '../../domain/designation.js';
 import { DESIGNATION_LEVELS, MAX_DESIGNATION_YEAR, MIN_DESIGNATION_YEAR } from '../../domain/designation.js';
 import { NOTICE_DAYS } from '../../domain/designation-programme.js';
+import { parseUscc } from '../../domain/enterprise.js';
 import type { IdempotencyRequest } from '../../store/idempotency-store.js';
 import { type UseCaseContext, useCaseContext } from '../../usecases/context.js';
 import {
@@ -37,6 +38,7 @@ import { respond } from '../respond.js';
 import { addRoute, createRoute } from '../route.js';
 import * as z from '../zod.js';
 import { DesignationListItem, DesignationSchema, IdParam, Level, Year } from './designations.js';
+import { UsccParam } from './enterprises.js';
 
 /**
  * The designation programme (DOMAIN.md part two): applications and nominations, the public notice (公示) with its
@@ -356,7 +358,7 @@ export function registerDesignationProgrammeRoutes(app: PortalApp): void {
       summary: 'An enterprise’s designations and candidacies, newest first',
       description: 'Every state. An enterprise reads its own (another’s is 404); the IP office any.',
       tags: ['designations'],
-      request: { params: z.object({ uscc: z.string().max(40) }) },
+      request: { params: z.object({ uscc: UsccParam.max(40) }) },
       responses: {
         200: jsonResponse(
           z.object({ items: z.array(DesignationSchema.omit({ history: true })).max(1000) }),
@@ -369,7 +371,7 @@ export function registerDesignationProgrammeRoutes(app: PortalApp): void {
       const items = await designationsOfEnterprise(
         useCaseContext(c.get('deps')),
         actorOf(c.get('principal')),
-        c.req.valid('param').uscc.toUpperCase(),
+        parseUscc(c.req.valid('param').uscc, 'param.uscc').uscc,
       );
       return c.json({ items }, 200);
     },
