@@ -934,14 +934,11 @@ export interface SeedOptions {
 
 /**
  * The day the seed loads the city, and the first day its pledges are registered and disbursed (the others follow
- * day by day up to `today`, `registrationDays`): 150 days before `today` — four to five monthly instalments, the
- * first overdue long enough to be non-performing — but never before 1 January, so every loan still counts for this
- * year's published figures.
+ * day by day up to `today`, `registrationDays`): 1 January, so the year's pledges spread over its months, every loan
+ * counts for this year's published figures, and the first loans have instalments overdue long enough to be
+ * non-performing (from late spring on).
  */
-export const loanBookStart = (today: IsoDate): IsoDate => {
-  const start = addDays(today, -150);
-  return start.slice(0, 4) === today.slice(0, 4) ? start : `${today.slice(0, 4)}-01-01`;
-};
+export const loanBookStart = (today: IsoDate): IsoDate => `${today.slice(0, 4)}-01-01`;
 
 /**
  * The business day each registered pledge is registered (and, when its path goes on, disbursed): spread over the

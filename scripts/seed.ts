@@ -5,7 +5,7 @@
  *   signed by the local issuer in ${DATA_DIR:-.data} — start both with the same DATA_DIR.
  * - Otherwise it opens the same local runtime `npm start` would (DynamoDB Local on ${DATA_DIR}) and sends the
  *   same requests to the app in-process; `npm start` later serves the data. In-process the seed moves the
- *   business date itself: the city is loaded as of five months ago, its pledges registered day by day since and
+ *   business date itself: the city is loaded as of 1 January, its pledges registered day by day since and
  *   its loans repaid (or not), so the monthly figures span those months and the loan book has schedules,
  *   payments and arrears. A portal over HTTP keeps its own date: every loan starts today.
  *
