@@ -100,8 +100,9 @@ describe('the public notice', () => {
 
   it('confirms only after the last day, with every objection resolved', () => {
     const d = { noticeEndsOn: '2026-03-08', objections: [objection(1, 'dismissed')] };
-    expect(confirmRefusal(d, '2026-03-08')).toMatchObject({
+    expect(confirmRefusal(d, '2026-03-08')).toEqual({
       code: 'notice_running',
+      message: 'the public notice runs until 2026-03-08',
       params: { noticeEndsOn: '2026-03-08' },
     });
     expect(confirmRefusal(d, '2026-03-09')).toBeUndefined();
@@ -109,8 +110,9 @@ describe('the public notice', () => {
       ...d,
       objections: [objection(1, 'dismissed'), objection(2, 'open'), objection(3, 'open')],
     };
-    expect(confirmRefusal(open, '2026-03-09')).toMatchObject({
+    expect(confirmRefusal(open, '2026-03-09')).toEqual({
       code: 'objection_open',
+      message: 'objection 2, 3 is not resolved yet',
       params: { objections: '2, 3' },
     });
     expect(confirmRefusal({ noticeEndsOn: '2026-03-08' }, '2026-03-09')).toBeUndefined();
@@ -119,8 +121,14 @@ describe('the public notice', () => {
   it('takes objections through the last day, from anyone but the candidate', () => {
     const d = { noticeEndsOn: '2026-03-08', uscc: 'U1' };
     expect(objectionRefusal(d, { role: 'lender', org: 'bank' }, '2026-03-08')).toBeUndefined();
-    expect(objectionRefusal(d, { role: 'lender', org: 'bank' }, '2026-03-09')?.code).toBe('notice_ended');
-    expect(objectionRefusal(d, { role: 'enterprise', org: 'U1' }, '2026-03-02')?.code).toBe('own_candidacy');
+    expect(objectionRefusal(d, { role: 'lender', org: 'bank' }, '2026-03-09')).toEqual({
+      code: 'notice_ended',
+      message: 'the public notice ended on 2026-03-08',
+    });
+    expect(objectionRefusal(d, { role: 'enterprise', org: 'U1' }, '2026-03-02')).toEqual({
+      code: 'own_candidacy',
+      message: 'a candidate does not object to its own candidacy',
+    });
     expect(objectionRefusal(d, { role: 'enterprise', org: 'U2' }, '2026-03-02')).toBeUndefined();
     // An institution whose id happened to equal the USCC is not the candidate.
     expect(objectionRefusal(d, { role: 'insurer', org: 'U1' }, '2026-03-02')).toBeUndefined();
@@ -180,6 +188,27 @@ describe('who reads what of a candidacy', () => {
     expect(seen.objections?.map((o) => o.reason)).toEqual(['mine', 'theirs']);
     expect(JSON.stringify(seen)).not.toMatch(/bank/);
     expect(seen.history?.map((h) => h.action)).toEqual(['publish', 'object', 'object']);
+    expect(seen.history?.[1]?.actor).toEqual({ role: 'lender', org: null });
+  });
+
+  it('does not take another company, or an institution with the same id, for the candidate', () => {
+    for (const viewer of [
+      { role: 'enterprise', org: 'U2' },
+      { role: 'insurer', org: 'U1' },
+    ] as const) {
+      const seen = designationFor(viewer, d);
+      expect(seen, viewer.role).not.toHaveProperty('eligibility');
+      expect(seen.objections, viewer.role).toEqual([]);
+    }
+    // An objection is the viewer's own only if both its role and its organisation match.
+    expect(designationFor({ role: 'insurer', org: 'bank' }, d).objections).toEqual([]);
+  });
+
+  it('reads a designation without its history (an enterprise’s list) without inventing one', () => {
+    const { history: _, ...bare } = d;
+    const seen = designationFor(candidate, bare as typeof d);
+    expect(seen).not.toHaveProperty('history');
+    expect(seen.objections).toHaveLength(2);
   });
 
   it('shows anyone else only its own objection, no score, and not others’ objections in the history', () => {

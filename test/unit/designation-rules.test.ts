@@ -14,6 +14,7 @@ import {
   programmeRefusal,
   reviewAction,
   reviewDueYear,
+  reviewRefusal,
   summaryOf,
   supersededBy,
   validUntilRefusal,
@@ -132,6 +133,40 @@ describe('designation rules', () => {
     // The provincial programme and the advantage titles have no prerequisite here.
     for (const level of ['provincial_demonstration', 'national_advantage', 'provincial_advantage'] as const)
       expect(programmeRefusal(level, 2026, {}), level).toBeUndefined();
+  });
+
+  it('says why in words the office can pass on', () => {
+    expect(programmeRefusal('national_demonstration', 2026, {})?.message).toBe(
+      'national demonstration follows an active national advantage title',
+    );
+    expect(programmeRefusal('national_demonstration', 2026, { advantage: { year: 2025 } })?.message).toBe(
+      'the national advantage title of 2025 completes its 3-year cultivation in 2028',
+    );
+    expect(
+      programmeRefusal('national_advantage', 2026, { demonstration: { level: 'national_demonstration' } })
+        ?.message,
+    ).toBe(
+      'the enterprise already holds the national_demonstration title, which supersedes national_advantage',
+    );
+  });
+
+  it('reviews a year from the designation year on, once, up to the current year', () => {
+    const d = { year: 2023, reviews: [review(2023, 'pass'), review(2024, 'pass')] };
+    expect(reviewRefusal(d, 2023, 2026)).toEqual({
+      kind: 'duplicate',
+      message: 'a review of 2023 is already recorded',
+    });
+    expect(reviewRefusal(d, 2024, 2026)?.kind).toBe('duplicate');
+    expect(reviewRefusal({ year: 2023, reviews: [] }, 2023, 2026)).toBeUndefined();
+    expect(reviewRefusal(d, 2022, 2026)).toEqual({
+      kind: 'predates',
+      message: 'the designation dates from 2023; a review of 2022 predates it',
+    });
+    expect(reviewRefusal(d, 2027, 2026)).toEqual({
+      kind: 'future',
+      message: '2027 is after the current year 2026',
+    });
+    expect(reviewRefusal(d, 2025, 2026)).toBeUndefined();
   });
 
   it('gives no advantage title to a holder of its programme’s demonstration title', () => {
