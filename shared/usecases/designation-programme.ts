@@ -28,7 +28,7 @@ import { DesignationRepository, takeQuota } from '../store/designation-repositor
 import type { IdempotencyRequest } from '../store/idempotency-store.js';
 import { enterpriseKey } from '../store/keys.js';
 import type { Page, PageRequest } from '../store/query-page.js';
-import { ConditionsFailed, PRESENT } from '../store/toolkit.js';
+import { ConditionsFailed, PRESENT, type TxItem } from '../store/toolkit.js';
 import type { UseCaseContext } from './context.js';
 import {
   DESIGNATION_SPEC,
@@ -159,7 +159,7 @@ async function step(
   ) => Promise<{
     changes?: Partial<Designation>;
     data?: Record<string, unknown>;
-    writes?: ReturnType<typeof supersedeWrites>;
+    writes?: TxItem[];
     onFailed?: (failure: ConditionsFailed) => Error | undefined;
   }>,
 ): Promise<DesignationDetail> {
