@@ -104,6 +104,15 @@ describe('the designation programme', () => {
       );
     return uscc;
   };
+  /** The office nominates `uscc` and publishes it: the candidacy's id, its notice starting today. */
+  const inNotice = async (uscc: string, level: string) => {
+    const nominated = await call('POST', '/designation-nominations', office, { uscc, level, year: 2026 });
+    expect(nominated.status, JSON.stringify(nominated.body)).toBe(201);
+    expect(nominated.body).toMatchObject({ status: 'nominated', via: 'nomination' });
+    const published = await call('POST', `/designations/${nominated.body.id}/publish`, office);
+    expect(published.body.status).toBe('in_notice');
+    return nominated.body.id as string;
+  };
   const strong = { invention: 5, utility: 2, trademarks: 3, financed: true, insured: true };
   const weak = { invention: 0, utility: 1, trademarks: 0, financed: false, insured: false };
 
@@ -228,15 +237,7 @@ describe('the designation programme', () => {
   it('rejects a candidate on an upheld objection; its enterprise may apply again', async () => {
     clock.moveTo('2026-04-01');
     const uscc = await enterprise(strong);
-    const nominated = await call('POST', '/designation-nominations', office, {
-      uscc,
-      level: 'provincial_advantage',
-      year: 2026,
-    });
-    expect(nominated.status).toBe(201);
-    expect(nominated.body).toMatchObject({ status: 'nominated', via: 'nomination' });
-    const id = nominated.body.id as string;
-    await call('POST', `/designations/${id}/publish`, office);
+    const id = await inNotice(uscc, 'provincial_advantage');
     await call('POST', `/designations/${id}/objections`, as(await enterprise(weak)), {
       reason: 'Copied our design.',
     });
@@ -330,14 +331,7 @@ describe('the designation programme', () => {
     const ids: string[] = [];
     for (let k = 0; k < 2; k++) {
       const uscc = await enterprise(strong);
-      const n = await call('POST', '/designation-nominations', office, {
-        uscc,
-        level: 'national_advantage',
-        year: 2026,
-      });
-      expect(n.status).toBe(201);
-      await call('POST', `/designations/${n.body.id}/publish`, office);
-      ids.push(n.body.id);
+      ids.push(await inNotice(uscc, 'national_advantage'));
     }
     clock.moveTo('2026-05-11');
     const before = await counters();
@@ -367,12 +361,7 @@ describe('the designation programme', () => {
   it('refuses to confirm a candidate whose enterprise was given the title meanwhile, naming that title', async () => {
     clock.moveTo('2026-07-01');
     const uscc = await enterprise(strong);
-    const n = await call('POST', '/designation-nominations', office, {
-      uscc,
-      level: 'provincial_advantage',
-      year: 2026,
-    });
-    await call('POST', `/designations/${n.body.id}/publish`, office);
+    const id = await inNotice(uscc, 'provincial_advantage');
     const recorded = await call('POST', '/designations', office, {
       uscc,
       level: 'provincial_advantage',
@@ -380,10 +369,10 @@ describe('the designation programme', () => {
     });
     expect(recorded.status).toBe(201);
     clock.moveTo('2026-07-08');
-    const confirm = await call('POST', `/designations/${n.body.id}/confirm`, office);
+    const confirm = await call('POST', `/designations/${id}/confirm`, office);
     expect(confirm.status).toBe(409);
     expect(confirm.body.activeDesignationId).toBe(recorded.body.id);
-    expect((await call('GET', `/designations/${n.body.id}`, office)).body.status).toBe('in_notice');
+    expect((await call('GET', `/designations/${id}`, office)).body.status).toBe('in_notice');
   });
 
   it('promotes an advantage enterprise through the programme: the confirmed demonstration supersedes it', async () => {
