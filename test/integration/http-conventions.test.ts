@@ -1,5 +1,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import { systemClock } from '../../shared/domain/clock.js';
 import { routeTable } from '../../shared/http/route.js';
+import { READINESS_TTL_MS } from '../../shared/http/routes/system.js';
+import { loggingClient } from '../support/command-log.js';
 import { type CallResult, createTestPortal, type TestPortal } from '../support/portal.js';
 
 /** The contract's cross-cutting HTTP conventions, checked through the real app. */
@@ -175,6 +178,33 @@ describe('HTTP conventions', () => {
     const res = await portal.call('GET', '/healthz');
     expect(res.status).toBe(200);
     expect(res.body).toEqual({ status: 'ok' });
+  });
+
+  it('reads the database for /healthz at most once per 15 seconds, however many ask', async () => {
+    const log = loggingClient();
+    let instant = new Date('2026-06-01T02:00:00Z');
+    const watched = await createTestPortal({ db: log.db, clock: systemClock(() => instant) });
+    log.take();
+    for (let k = 0; k < 25; k++) expect((await watched.call('GET', '/healthz')).status).toBe(200);
+    expect(log.take()).toEqual(['GetItemCommand']);
+    instant = new Date(instant.getTime() + READINESS_TTL_MS - 1);
+    await watched.call('GET', '/healthz');
+    expect(log.take()).toEqual([]);
+    instant = new Date(instant.getTime() + 1);
+    await watched.call('GET', '/healthz');
+    expect(log.take()).toEqual(['GetItemCommand']);
+  });
+
+  it('answers 503 with Retry-After while the database cannot be reached, checking again at every call', async () => {
+    const dead = loggingClient('http://127.0.0.1:9'); // nothing listens on the discard port
+    const down = await createTestPortal({ db: dead.db });
+    dead.take();
+    for (let k = 0; k < 2; k++) {
+      const res = await down.call('GET', '/healthz');
+      expect(res.status).toBe(503);
+      expect(res.headers.get('retry-after')).toMatch(/^\d+$/);
+      expect(dead.take()).toContain('GetItemCommand');
+    }
   });
 
   it('serves an OpenAPI 3.1 document that lists every registered route', async () => {

@@ -18,10 +18,17 @@ const loadDocument = async (app: PortalApp): Promise<OpenApiDocument> =>
     ? JSON.parse(await readFile(new URL(process.env.PORTAL_OPENAPI_FILE, import.meta.url), 'utf8'))
     : (await import('../openapi.js')).openApiDocument(app);
 
+/**
+ * How long a successful readiness check answers `/healthz` for: anonymous callers, however many, cost one database
+ * read per API instance per period. A failed check is not kept, so recovery shows at the next call.
+ */
+export const READINESS_TTL_MS = 15_000;
+
 /** What a public route may answer besides its success: a method it lacks, or headers too large. */
 const publicErrors = { 405: errorResponses[405], 431: errorResponses[431] };
 
 export function registerSystemRoutes(app: PortalApp): void {
+  let readyUntil = 0;
   // Every route is registered before the first request, so the document is loaded once, on first use.
   let document: Promise<OpenApiDocument> | undefined;
   const documentOnce = () => {
@@ -40,7 +47,8 @@ export function registerSystemRoutes(app: PortalApp): void {
       path: '/healthz',
       summary: 'Liveness and database readiness',
       description:
-        '200 when the API runs and its table answers; 503 with `Retry-After` when the database cannot be reached. Public, for uptime checks.',
+        '200 when the API runs and its table answered a check at most 15 s ago (one read per instance per 15 s, ' +
+        'however many callers); 503 with `Retry-After` when the database cannot be reached. Public, for uptime checks.',
       tags: ['system'],
       responses: {
         200: {
@@ -52,7 +60,12 @@ export function registerSystemRoutes(app: PortalApp): void {
       },
     }),
     async (c) => {
-      await checkDatabase(useCaseContext(c.get('deps')));
+      const deps = c.get('deps');
+      const now = deps.clock.now().getTime();
+      if (now >= readyUntil) {
+        await checkDatabase(useCaseContext(deps));
+        readyUntil = now + READINESS_TTL_MS;
+      }
       return c.json({ status: 'ok' as const }, 200);
     },
   );
