@@ -74,8 +74,9 @@ export function openApiDocument(app: PortalApp): OpenApiDocument {
   return new OpenApiGeneratorV31(registry.definitions).generateDocument({
     openapi: '3.1.0',
     info: API_INFO,
-    // Relative: the document is served by the API it describes, locally or behind API Gateway.
-    servers: [{ url: '/', description: 'This portal' }],
+    // Relative to the document's own URL (OpenAPI 3.1): the API it describes, at `/` locally and on API Gateway,
+    // and at `/api/` behind CloudFront, where `/docs` then calls the same `/api/` paths.
+    servers: [{ url: '.', description: 'This portal' }],
     tags: [...tags].sort().map((name) => ({ name, description: TAG_DESCRIPTIONS[name] ?? name })),
   });
 }

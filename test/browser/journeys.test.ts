@@ -642,6 +642,13 @@ describe('web portal journeys (Chinese by default, English on switch)', { timeou
   });
   it('serves the API reference at /docs: every operation, from the portal alone, within its CSP', async () => {
     const context = await h.context();
+    // As deployed: CloudFront serves the API under /api/ (the stage takes the prefix off), emulated here.
+    await context.route(`${h.base}/api/**`, async (route) => {
+      const response = await route.fetch({
+        url: route.request().url().replace(`${h.base}/api/`, `${h.base}/`),
+      });
+      await route.fulfill({ response });
+    });
     const page = await context.newPage();
     const elsewhere: string[] = [];
     const blocked: string[] = [];
@@ -651,7 +658,7 @@ describe('web portal journeys (Chinese by default, English on switch)', { timeou
     page.on('console', (m) => {
       if (/Content Security Policy/i.test(m.text())) blocked.push(m.text());
     });
-    await page.goto(`${h.base}/docs`);
+    await page.goto(`${h.base}/api/docs`);
     const operations = Object.values(
       ((await (await fetch(`${h.base}/openapi.json`)).json()) as { paths: Record<string, object> }).paths,
     ).flatMap((ops) => Object.keys(ops)).length;
@@ -662,6 +669,16 @@ describe('web portal journeys (Chinese by default, English on switch)', { timeou
     expect(await page.locator('.opblock').count()).toBe(operations);
     await page.getByText('/pledges/{id}/approve', { exact: true }).first().click();
     await page.getByText('Idempotency-Key').first().waitFor();
+    // "Try it out" calls the API the document came from, under /api/ (its server URL is relative to the document).
+    const health = page.locator('.opblock', { hasText: '/healthz' }).first();
+    await health.locator('.opblock-summary').click();
+    await health.getByRole('button', { name: 'Try it out' }).click();
+    const [called] = await Promise.all([
+      page.waitForRequest((r) => r.url().endsWith('/healthz')),
+      health.getByRole('button', { name: 'Execute' }).click(),
+    ]);
+    expect(called.url()).toBe(`${h.base}/api/healthz`);
+    await health.locator('.responses-table .response-col_status', { hasText: '200' }).first().waitFor();
     expect(elsewhere).toEqual([]);
     expect(blocked).toEqual([]);
     await page.screenshot({ path: join(SCREENSHOTS, 'api-reference.png') });

@@ -62,7 +62,7 @@ describe('OpenAPI document', () => {
     expect(new Set(ids).size).toBe(ids.length);
     const used = new Set(operationsOf(doc).flatMap(({ op }) => (op.tags ?? []) as string[]));
     expect((doc.tags ?? []).map((t: { name: string }) => t.name).sort()).toEqual([...used].sort());
-    expect(doc.servers).toEqual([{ url: '/', description: 'This portal' }]);
+    expect(doc.servers).toEqual([{ url: '.', description: 'This portal' }]);
   });
 
   it('declares Idempotency-Key on exactly the operations that honour it', () => {
