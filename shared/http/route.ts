@@ -68,7 +68,22 @@ const limitedBody: Step = (c) => {
 };
 
 /** One log line per request (when the deps log requests) with its outcome; answers `res`. */
+/**
+ * Headers of every API answer, wherever it is reached from (CloudFront adds its own, but the API Gateway endpoint and
+ * the local server answer directly): never kept by a shared cache, never sniffed, read only by the portal's origin.
+ * An answer that sets one itself (the reference page's scripts are cacheable) keeps its own.
+ */
+const API_HEADERS: Record<string, string> = {
+  'Cache-Control': 'no-store',
+  'X-Content-Type-Options': 'nosniff',
+  'Cross-Origin-Resource-Policy': 'same-origin',
+  'Referrer-Policy': 'no-referrer',
+};
+
+/** The one exit of every answer (routes, 404/405, errors): the API's headers, then the request log line. */
 export function logOutcome(c: Context<AppEnv>, deps: PortalDeps, res: Response): Response {
+  for (const [name, value] of Object.entries(API_HEADERS))
+    if (!res.headers.has(name)) res.headers.set(name, value);
   deps.logRequest?.({
     method: c.req.method,
     // A request no route matched has no route path: `*`.

@@ -180,6 +180,26 @@ describe('HTTP conventions', () => {
     expect(res.body).toEqual({ status: 'ok' });
   });
 
+  it('marks every answer not to be cached, sniffed or read cross-origin; the reference’s scripts stay cacheable', async () => {
+    const answers = [
+      await portal.call('GET', '/healthz'),
+      await portal.call('GET', '/institutions', { as: office }),
+      await portal.call('GET', '/institutions'), // 401
+      await portal.call('GET', '/no-such-route'), // 404
+      await portal.call('DELETE', '/healthz'), // 405
+      await portal.call('GET', '/institutions?colour=red', { as: office }), // 400
+    ];
+    expect(answers.map((r) => r.status)).toEqual([200, 200, 401, 404, 405, 400]);
+    for (const res of answers) {
+      expect(res.headers.get('cache-control'), String(res.status)).toBe('no-store');
+      expect(res.headers.get('x-content-type-options'), String(res.status)).toBe('nosniff');
+      expect(res.headers.get('cross-origin-resource-policy'), String(res.status)).toBe('same-origin');
+    }
+    const script = await portal.call('GET', '/docs/init.js');
+    expect(script.headers.get('cache-control')).toBe('public, max-age=3600');
+    expect(script.headers.get('x-content-type-options')).toBe('nosniff');
+  });
+
   it('reads the database for /healthz at most once per 15 seconds, however many ask', async () => {
     const log = loggingClient();
     let instant = new Date('2026-06-01T02:00:00Z');
