@@ -98,6 +98,8 @@ async function openCandidacy(
   if (standing.refusal) throw programmeError(uscc, standing.refusal);
   const repo = new DesignationRepository(uc.store);
   const brief = await repo.briefOf(uscc, uc.clock.today());
+  // Said before the score, which an unknown enterprise would fail for the wrong reason.
+  if (brief.name === null) throw notRegistered(uscc);
   const eligibility = eligibilityOf(input.level, brief.portfolio);
   if (eligibility.score < eligibility.minimum)
     throw unprocessable(
@@ -130,16 +132,16 @@ async function openCandidacy(
   const outcome = await uc.engine.create(DESIGNATION_SPEC, { actor, action, idempotency }, designation, {
     data: { uscc, level: input.level, year: input.year, score: eligibility.score },
     writes: [{ tag: 'enterprise', write: uc.store.check(enterpriseKey(uscc), PRESENT) }],
-    onFailed: (failure) =>
-      failure.has('enterprise')
-        ? unprocessable(`Enterprise ${uscc} is not registered in the portal.`, {
-            errors: [{ path: 'uscc', message: `${uscc} is not a registered enterprise` }],
-          })
-        : undefined,
+    onFailed: (failure) => (failure.has('enterprise') ? notRegistered(uscc) : undefined),
     answer: (after, event) => withHistory(after, [event]),
   });
   return outcome.result as DesignationDetail;
 }
+
+const notRegistered = (uscc: string) =>
+  unprocessable(`Enterprise ${uscc} is not registered in the portal.`, {
+    errors: [{ path: 'uscc', code: 'not_registered', message: `${uscc} is not a registered enterprise` }],
+  });
 
 interface StepRequest {
   id: string;

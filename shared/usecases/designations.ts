@@ -172,7 +172,13 @@ export async function designate(
       onFailed: (failure) => {
         if (failure.has('enterprise'))
           return unprocessable(`Enterprise ${designation.uscc} is not registered in the portal.`, {
-            errors: [{ path: 'uscc', message: `${designation.uscc} is not a registered enterprise` }],
+            errors: [
+              {
+                path: 'uscc',
+                code: 'not_registered',
+                message: `${designation.uscc} is not a registered enterprise`,
+              },
+            ],
           });
         return supersedeFailure(failure, advantage);
       },

@@ -291,6 +291,17 @@ describe('the designation programme', () => {
     expect((await call('GET', `/enterprises/${uscc}/designations`, as(uscc))).body.items).toEqual([]);
     const stranger = await enterprise(strong);
     expect((await call('GET', `/enterprises/${uscc}/designations`, as(stranger))).status).toBe(404);
+    // An enterprise the portal does not know is refused as such, not for its (empty) portfolio.
+    const unknown = newUscc();
+    const nominated = await call('POST', '/designation-nominations', office, {
+      uscc: unknown,
+      level: 'provincial_advantage',
+      year: 2026,
+    });
+    expect(nominated.status).toBe(422);
+    expect(nominated.body.errors).toEqual([
+      { path: 'uscc', code: 'not_registered', message: `${unknown} is not a registered enterprise` },
+    ]);
     // National demonstration also needs three years as a national advantage enterprise.
     const national = await call('POST', '/designation-applications', as(stranger), {
       level: 'national_demonstration',

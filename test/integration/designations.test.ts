@@ -190,7 +190,9 @@ describe('designations', () => {
     const res = await designate({ uscc: unknown, level: 'national_advantage', year: 2023 });
     expect(res.status).toBe(422);
     expect(res.body.detail).toContain(unknown);
-    expect(res.body.errors).toEqual([{ path: 'uscc', message: `${unknown} is not a registered enterprise` }]);
+    expect(res.body.errors).toEqual([
+      { path: 'uscc', code: 'not_registered', message: `${unknown} is not a registered enterprise` },
+    ]);
 
     const bad = await designate({ uscc: '91330782MA00000000', level: 'national_advantage', year: 2023 });
     expect(bad.status).toBe(400);
