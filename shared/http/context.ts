@@ -24,8 +24,13 @@ export interface PortalDeps {
 export interface RequestLogEntry {
   method: string;
   route: string;
+  /** The path as asked, with the ids of the resources it names. */
+  path: string;
   status: number;
   role: string | null;
+  /** The verified caller (token subject and organisation); never the token itself. */
+  sub: string | null;
+  org: string | null;
   durationMs: number;
 }
 

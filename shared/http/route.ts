@@ -88,8 +88,11 @@ export function logOutcome(c: Context<AppEnv>, deps: PortalDeps, res: Response):
     method: c.req.method,
     // A request no route matched has no route path: `*`.
     route: c.req.matchedRoutes.length > 0 ? c.req.routePath : '*',
+    path: c.req.path,
     status: res.status,
     role: c.get('principal')?.role ?? null,
+    sub: c.get('principal')?.sub ?? null,
+    org: c.get('principal')?.org ?? null,
     durationMs: Math.round(performance.now() - (c.get('started') ?? performance.now())),
   });
   return res;

@@ -83,9 +83,18 @@ function remoteKeySet(url: URL): JWTVerifyGetKey {
 export function requestLogging(logger: Logger): Pick<PortalDeps, 'logFault' | 'logRequest'> {
   return {
     logFault: (error, { method, path }) => logger.error('Unhandled fault', { method, path, error }),
-    // Powertools drops null keys, so an unauthenticated request is named explicitly.
-    logRequest: ({ method, route, status, role, durationMs }) =>
-      logger.info('Request handled', { method, route, status, role: role ?? 'anonymous', durationMs }),
+    // Powertools drops null keys, so an unauthenticated request is named explicitly (and the office has no org).
+    logRequest: ({ method, route, path, status, role, sub, org, durationMs }) =>
+      logger.info('Request handled', {
+        method,
+        route,
+        path,
+        status,
+        role: role ?? 'anonymous',
+        ...(sub === null ? {} : { sub }),
+        ...(org === null ? {} : { org }),
+        durationMs,
+      }),
   };
 }
 

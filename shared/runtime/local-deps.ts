@@ -106,7 +106,10 @@ export function createLocalDeps(options: {
     // A local developer's console: the stack helps here; it never reaches a response body.
     logFault: (error, { method, path }) => console.error(`fault in ${method} ${path}:`, error),
     logRequest: logLine
-      ? (r) => logLine(`${r.method} ${r.route} ${r.status} ${r.durationMs}ms ${r.role ?? 'anonymous'}`)
+      ? (r) =>
+          logLine(
+            `${r.method} ${r.path} ${r.status} ${r.durationMs}ms ${r.role ?? 'anonymous'}${r.org ? ` ${r.org}` : ''}`,
+          )
       : undefined,
     // A developer's receiver runs on this machine (localhost); deployed, only public addresses are reached.
     webhookTargets: 'any',

@@ -86,6 +86,7 @@ describe('the Lambda handler as composed for AWS', () => {
       service: 'portal-api',
       method: 'GET',
       route: '/healthz',
+      path: '/healthz',
       status: 200,
       role: 'anonymous',
       durationMs: expect.any(Number),
@@ -99,11 +100,13 @@ describe('the Lambda handler as composed for AWS', () => {
     expect((await handler(httpApiEvent('GET', '/no-such-route'), lambdaContext())).statusCode).toBe(404);
     expect((await handler(httpApiEvent('DELETE', '/healthz'), lambdaContext())).statusCode).toBe(405);
     expect((await handler(httpApiEvent('GET', '/institutions/x'), lambdaContext())).statusCode).toBe(401);
-    expect(logLines().map((l) => [l.method, l.route, l.status])).toEqual([
-      ['GET', '*', 404],
-      ['DELETE', '*', 405],
-      ['GET', '/institutions/:id', 401],
+    expect(logLines().map((l) => [l.method, l.route, l.path, l.status])).toEqual([
+      ['GET', '*', '/no-such-route', 404],
+      ['DELETE', '*', '/healthz', 405],
+      ['GET', '/institutions/:id', '/institutions/x', 401],
     ]);
+    // No caller was verified: no subject or organisation is logged.
+    for (const line of logLines()) expect(line).not.toHaveProperty('sub');
   });
 
   it('answers 401 to a bad token and never logs the token or the body', async () => {

@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { systemClock } from '../../shared/domain/clock.js';
+import type { RequestLogEntry } from '../../shared/http/context.js';
 import { routeTable } from '../../shared/http/route.js';
 import { READINESS_TTL_MS } from '../../shared/http/routes/system.js';
 import { loggingClient } from '../support/command-log.js';
@@ -198,6 +199,30 @@ describe('HTTP conventions', () => {
     const script = await portal.call('GET', '/docs/init.js');
     expect(script.headers.get('cache-control')).toBe('public, max-age=3600');
     expect(script.headers.get('x-content-type-options')).toBe('nosniff');
+  });
+
+  it('logs each request with its caller (subject, organisation) and the path it named, never the token', async () => {
+    const entries: RequestLogEntry[] = [];
+    const logged = await createTestPortal({ logRequest: (e) => entries.push(e) });
+    const bank = { role: 'lender' as const, org: 'log-bank' };
+    const token = await logged.token(bank.role, bank.org);
+    const res = await logged.call('GET', '/institutions/log-bank', { as: bank });
+    expect(res.status).toBe(404);
+    await logged.call('GET', '/healthz');
+    expect(entries).toEqual([
+      expect.objectContaining({
+        method: 'GET',
+        route: '/institutions/:id',
+        path: '/institutions/log-bank',
+        status: 404,
+        role: 'lender',
+        sub: expect.stringMatching(/.+/),
+        org: 'log-bank',
+      }),
+      expect.objectContaining({ path: '/healthz', status: 200, role: null, sub: null, org: null }),
+    ]);
+    expect(JSON.stringify(entries)).not.toContain(token);
+    expect(JSON.stringify(entries)).not.toContain(token.split('.')[2]!);
   });
 
   it('reads the database for /healthz at most once per 15 seconds, however many ask', async () => {
