@@ -208,8 +208,8 @@ export interface Designation {
   /** The business day the title lapsed, and why. */
   lapsedOn?: IsoDate;
   lapseReason?: LapseReason;
-  /** How it began: an enterprise's application, the office's nomination, or a title recorded as granted. */
-  via?: 'application' | 'nomination' | 'record';
+  /** How a candidacy began: an enterprise's application or the office's nomination (a recorded title has none). */
+  via?: 'application' | 'nomination';
   /** The eligibility score when it was applied for or nominated (`designation-programme.ts`). */
   eligibility?: Eligibility;
   /** The public notice (公示): its first and last day, and the objections raised during it. */

@@ -177,7 +177,7 @@ async function step(
 }
 
 /** The office nominates an application. */
-export const nominateApplication = (
+const nominateApplication = (
   uc: UseCaseContext,
   actor: Actor,
   req: StepRequest,
@@ -185,7 +185,7 @@ export const nominateApplication = (
 ) => step(uc, actor, req, 'nominate', idempotency, async () => ({}));
 
 /** The office publishes a nominated candidate: its public notice runs NOTICE_DAYS from today. */
-export const publishCandidate = (
+const publishCandidate = (
   uc: UseCaseContext,
   actor: Actor,
   req: StepRequest,
@@ -197,7 +197,7 @@ export const publishCandidate = (
   });
 
 /** The office rejects a candidate, saying why. */
-export const rejectCandidate = (
+const rejectCandidate = (
   uc: UseCaseContext,
   actor: Actor,
   req: StepRequest & { reason: string },
@@ -209,7 +209,7 @@ export const rejectCandidate = (
   }));
 
 /** The enterprise withdraws its candidacy before it is published. */
-export const withdrawCandidacy = (
+const withdrawCandidacy = (
   uc: UseCaseContext,
   actor: Actor,
   req: StepRequest,
@@ -221,7 +221,7 @@ export const withdrawCandidacy = (
  * still hold (a promotion supersedes the advantage title in the same transaction), and the year's quota of the level
  * has room (409 `quota_exhausted`) — all in ONE transaction with the title lock and the active count.
  */
-export const confirmCandidate = (
+const confirmCandidate = (
   uc: UseCaseContext,
   actor: Actor,
   req: StepRequest,
@@ -250,6 +250,31 @@ export const confirmCandidate = (
           : supersedeFailure(failure, standing.advantage),
     };
   });
+
+/** The programme's steps on an existing candidacy, by name (`POST /designations/{id}/<step>`). */
+export type ProgrammeStep = 'nominate' | 'publish' | 'confirm' | 'reject' | 'withdraw';
+
+/** Takes one step; `reason` is what a rejection tells the enterprise (the others take none). */
+export function takeStep(
+  uc: UseCaseContext,
+  actor: Actor,
+  step: ProgrammeStep,
+  req: StepRequest & { reason?: string | undefined },
+  idempotency?: IdempotencyRequest,
+): Promise<DesignationDetail> {
+  switch (step) {
+    case 'nominate':
+      return nominateApplication(uc, actor, req, idempotency);
+    case 'publish':
+      return publishCandidate(uc, actor, req, idempotency);
+    case 'confirm':
+      return confirmCandidate(uc, actor, req, idempotency);
+    case 'reject':
+      return rejectCandidate(uc, actor, { ...req, reason: req.reason ?? '' }, idempotency);
+    case 'withdraw':
+      return withdrawCandidacy(uc, actor, req, idempotency);
+  }
+}
 
 const OBJECT: Operation<DesignationStatus> = {
   name: 'object',

@@ -1,25 +1,19 @@
 import { actorOf } from '../../auth/principal.js';
-import type { Actor } from '../../domain/actor.js';
-import type { DesignationDetail } from '../../domain/designation.js';
 import { DESIGNATION_LEVELS, MAX_DESIGNATION_YEAR, MIN_DESIGNATION_YEAR } from '../../domain/designation.js';
 import { NOTICE_DAYS } from '../../domain/designation-programme.js';
 import { parseUscc } from '../../domain/enterprise.js';
-import type { IdempotencyRequest } from '../../store/idempotency-store.js';
-import { type UseCaseContext, useCaseContext } from '../../usecases/context.js';
+import { useCaseContext } from '../../usecases/context.js';
 import {
   applyForDesignation,
-  confirmCandidate,
   designationsOfEnterprise,
   listNotices,
-  nominateApplication,
   nominateEnterprise,
-  publishCandidate,
+  type ProgrammeStep,
   quotasOf,
   raiseObjection,
-  rejectCandidate,
   resolveObjection,
   setQuotas,
-  withdrawCandidacy,
+  takeStep,
 } from '../../usecases/designation-programme.js';
 import {
   errorResponses,
@@ -89,20 +83,12 @@ const ALL = ['enterprise', 'lender', 'insurer', 'ipoffice'] as const;
 /** The steps that take no body may be sent with none, or with `{}`. */
 const NoBody = z.strictObject({}).openapi('NoBody');
 
-type Step = (
-  uc: UseCaseContext,
-  actor: Actor,
-  req: { id: string; expectedVersion?: number | undefined; reason?: string },
-  idempotency?: IdempotencyRequest,
-) => Promise<DesignationDetail>;
-
 /** One programme step on a designation: `POST /designations/{id}/<action>`. */
 const STEPS: {
-  action: string;
+  action: ProgrammeStep;
   roles: readonly ('enterprise' | 'ipoffice')[];
   summary: string;
   description: string;
-  run: Step;
   body?: typeof ReasonInput;
 }[] = [
   {
@@ -110,14 +96,12 @@ const STEPS: {
     roles: ['ipoffice'],
     summary: 'Nominate an application: applied → nominated',
     description: 'By the IP office. Honours If-Match and Idempotency-Key; from another state 409.',
-    run: nominateApplication,
   },
   {
     action: 'publish',
     roles: ['ipoffice'],
     summary: 'Publish a candidate for public notice (公示): nominated → in_notice',
     description: `The notice runs ${NOTICE_DAYS} days from today (\`noticeStartsOn\`–\`noticeEndsOn\`); anyone signed in may object meanwhile.`,
-    run: publishCandidate,
   },
   {
     action: 'confirm',
@@ -127,14 +111,12 @@ const STEPS: {
       'After the notice has ended with every objection resolved (422 `notice_running`, `objection_open`); under ' +
       'the programme’s rules (422 as for `POST /designations`; a promotion supersedes the advantage title); within ' +
       'the year’s quota of the level (409 `quota_exhausted`) — in one transaction, also under concurrent requests.',
-    run: confirmCandidate,
   },
   {
     action: 'reject',
     roles: ['ipoffice'],
     summary: 'Reject a candidate: applied, nominated or in_notice → rejected',
     description: 'With the reason the enterprise will read.',
-    run: (uc, actor, req, idem) => rejectCandidate(uc, actor, { ...req, reason: req.reason ?? '' }, idem),
     body: ReasonInput,
   },
   {
@@ -142,7 +124,6 @@ const STEPS: {
     roles: ['enterprise'],
     summary: 'Withdraw your candidacy: applied or nominated → withdrawn',
     description: 'By the enterprise, before the notice is published.',
-    run: withdrawCandidacy,
   },
 ];
 
@@ -231,9 +212,10 @@ export function registerDesignationProgrammeRoutes(app: PortalApp): void {
         respond(
           c,
           (idem) =>
-            s.run(
+            takeStep(
               useCaseContext(c.get('deps')),
               actorOf(c.get('principal')),
+              s.action,
               {
                 id: c.req.valid('param').id,
                 expectedVersion: expectedVersion(c),

@@ -102,8 +102,8 @@ export const DesignationSchema = z
       .optional()
       .openapi({ description: 'The demonstration title that superseded this advantage title (a promotion)' }),
     supersededOn: z.string().optional(),
-    via: z.enum(['application', 'nomination', 'record']).optional().openapi({
-      description: 'Applied for, nominated by the office, or recorded as granted (absent: recorded)',
+    via: z.enum(['application', 'nomination']).optional().openapi({
+      description: 'Applied for or nominated by the office; absent for a title recorded as granted elsewhere',
     }),
     eligibility: z
       .object({
