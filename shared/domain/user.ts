@@ -87,8 +87,8 @@ export function membershipIssues(role: UserRole, org: string | null | undefined)
 }
 
 /**
- * Who may manage a user (invite, disable, enable): the office anyone; an institution's manager its own
- * organisation's staff, never itself and never another manager.
+ * Whom a manager may manage (disable, enable): the office anyone; an institution's manager its own organisation's
+ * staff, never itself and never another manager. Whether the actor is a manager at all, the use case checks.
  */
 export function mayManage(actor: Actor, target: Pick<User, 'role' | 'org' | 'manager' | 'sub'>): boolean {
   if (actor.role === 'ipoffice' || actor.role === 'system') return true;
@@ -101,11 +101,9 @@ export function mayManage(actor: Actor, target: Pick<User, 'role' | 'org' | 'man
   );
 }
 
-/** Who may see a user: whoever may manage it, and the user itself. */
+/**
+ * Who may see a user: the office, and the user itself. (An institution's manager also sees its organisation's
+ * users; only the use case knows whether the actor is a manager.)
+ */
 export const maySeeUser = (actor: Actor, user: User): boolean =>
-  mayManage(actor, user) ||
-  (actor.sub !== undefined && actor.sub === user.sub) ||
-  // A manager sees its organisation's whole directory, other managers included.
-  ((actor.role === 'lender' || actor.role === 'insurer') &&
-    user.role === actor.role &&
-    user.org === actor.org);
+  actor.role === 'ipoffice' || (actor.sub !== undefined && actor.sub === user.sub);

@@ -24,6 +24,7 @@ const TAG_DESCRIPTIONS: Record<string, string> = {
   programmes: 'The city’s subsidy programmes: interest and premium subsidies.',
   statistics: 'The coverage and financing totals the scheduled jobs compute for the IP office.',
   system: 'Health, this document and its reference page.',
+  users: 'The portal’s user directory (roles, organisations, invitations) and company onboarding.',
   webhooks: 'Event deliveries to a bank’s or insurer’s own systems.',
 };
 

@@ -5,7 +5,8 @@
  */
 import type { Identity, Principal } from '../auth/principal.js';
 import { type Actor, SYSTEM_ACTOR, tenantOf } from '../domain/actor.js';
-import { conflict, DomainError, notFound, unprocessable } from '../domain/errors.js';
+import { conflict, DomainError, forbidden, notFound, unprocessable } from '../domain/errors.js';
+import type { OrgClaim } from '../domain/org-claim.js';
 import { checkUscc } from '../domain/uscc.js';
 import {
   mayManage,
@@ -154,6 +155,17 @@ async function claimInvitation(uc: UseCaseContext, identity: Identity): Promise<
 
 // ---- Administration ---------------------------------------------------------------------------------------------
 
+/** An actor with its standing in its organisation: only the office and institutions' managers administer users. */
+export type Manager = Actor & { manager?: boolean | undefined };
+
+/** Who did it, as records keep it: never the actor's standing at the time. */
+const recorded = ({ role, org, sub }: Actor): Actor => ({ role, org, ...(sub === undefined ? {} : { sub }) });
+
+function mustManage(actor: Manager): void {
+  if (actor.role !== 'ipoffice' && !actor.manager)
+    throw forbidden('Only the IP office and your organisation’s managers administer users.');
+}
+
 export interface InviteInput {
   email: string;
   role: UserRole;
@@ -168,10 +180,11 @@ export interface InviteInput {
  */
 export async function inviteUser(
   uc: UseCaseContext,
-  actor: Actor,
+  actor: Manager,
   input: InviteInput,
   options: { identityAdmin?: IdentityAdmin | undefined; idempotency?: IdempotencyRequest | undefined } = {},
 ): Promise<User> {
+  mustManage(actor);
   const byOffice = actor.role === 'ipoffice';
   const role = byOffice ? input.role : (actor.role as UserRole);
   const rawOrg = byOffice ? (input.org ?? null) : actor.org;
@@ -212,7 +225,7 @@ export async function inviteUser(
     role,
     org,
     manager: byOffice ? (input.manager ?? (role === 'lender' || role === 'insurer')) : false,
-    invitedBy: actor,
+    invitedBy: recorded(actor),
     version: 1,
     createdAt: now,
     updatedAt: now,
@@ -280,7 +293,7 @@ export function newUser(
     org,
     manager: false,
     sub: input.sub,
-    invitedBy: actor,
+    invitedBy: recorded(actor),
     version: 1,
     createdAt: now,
     updatedAt: now,
@@ -290,7 +303,7 @@ export function newUser(
 /** Disables or re-enables a user: at the provider too, and at once on this instance (elsewhere within a minute). */
 export async function setUserEnabled(
   uc: UseCaseContext,
-  actor: Actor,
+  actor: Manager,
   req: {
     id: string;
     enabled: boolean;
@@ -299,6 +312,7 @@ export async function setUserEnabled(
   },
   identityAdmin?: IdentityAdmin,
 ): Promise<User> {
+  mustManage(actor);
   const { after } = await uc.engine.transition(USER_SPEC, {
     actor,
     id: req.id,
@@ -359,19 +373,25 @@ export async function changeUserRole(
   return after;
 }
 
-export async function getUser(uc: UseCaseContext, actor: Actor, id: string): Promise<User> {
+/** The office any user; an institution's manager its organisation's; anyone themselves. */
+export async function getUser(uc: UseCaseContext, actor: Manager, id: string): Promise<User> {
   const user = await uc.engine.load<User>('user', id);
-  if (!user || !maySeeUser(actor, user)) throw notFound(`User ${id}`);
+  const sees =
+    user &&
+    (maySeeUser(actor, user) ||
+      (actor.manager === true && user.role === actor.role && user.org === actor.org));
+  if (!sees) throw notFound(`User ${id}`);
   return user;
 }
 
 /** The office lists everyone (by status, by organisation); an institution's manager its own organisation. */
 export async function listUsers(
   uc: UseCaseContext,
-  actor: Actor,
+  actor: Manager,
   filters: { role?: UserRole | undefined; org?: string | undefined; status?: UserStatus | undefined },
   page: PageRequest,
 ): Promise<Page<User>> {
+  mustManage(actor);
   const own = actor.role === 'lender' || actor.role === 'insurer';
   const role = own ? actor.role : filters.role;
   const org = own ? (actor.org ?? '') : filters.org;
@@ -394,4 +414,23 @@ export function enrolmentWrites(uc: UseCaseContext, actor: Actor, user: User): T
     action: 'enrol',
     data: { role: user.role, org: user.org },
   }).writes;
+}
+
+/** Who the caller is: the identity, its directory entry (if any), and its latest organisation claim. */
+export async function whoAmI(
+  uc: UseCaseContext,
+  caller: Caller,
+): Promise<{ identity: Identity; user: User | null; latestClaim: OrgClaim | null }> {
+  const [user, claims] = await Promise.all([
+    caller.principal?.userId ? uc.engine.load<User>('user', caller.principal.userId) : undefined,
+    queryPage<OrgClaim>({
+      db: uc.store.db,
+      tableName: uc.store.tableName,
+      index: 'gsi1',
+      partition: partitions.claimantClaims(caller.identity.sub),
+      newestFirst: true,
+      page: { limit: 1 },
+    }),
+  ]);
+  return { identity: caller.identity, user: user ?? null, latestClaim: claims.items[0] ?? null };
 }

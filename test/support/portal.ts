@@ -30,6 +30,8 @@ export interface TestPortal {
   tableName: string;
   /** A token of the directory user of that role and organisation, enrolled on first use (as `npm run token` does). */
   token(role: Role, org?: string | null): Promise<string>;
+  /** A token of someone signed in whom the directory need not know (onboarding, invitations). */
+  identityToken(sub: string, email?: string): Promise<string>;
   /** Sends a request as `role`/`org` (or anonymously with `as: null`); JSON bodies are serialised. */
   call(method: string, path: string, options?: CallOptions): Promise<CallResult>;
 }
@@ -96,6 +98,7 @@ export async function createTestPortal(
     issuer,
     tableName,
     token,
+    identityToken: (sub, email) => issuer.sign({ sub, ...(email ? { email } : {}) }),
     async call(method, path, options = {}) {
       const headers: Record<string, string> = { ...options.headers };
       if (options.as)
