@@ -257,7 +257,9 @@ export function createLocalProvider(options: LocalProviderOptions): LocalProvide
         });
         return;
       }
-      // The provider is mounted at /oidc: it routes the rest of the path.
+      // The provider is mounted at /oidc: it routes the rest of the path, and finds its mount point (for the URLs
+      // it publishes) from `originalUrl`, as under Express's app.use('/oidc', …).
+      (req as IncomingMessage & { originalUrl?: string }).originalUrl = req.url;
       req.url = req.url!.slice(PROVIDER_PATH.length) || '/';
       void callback(req, res);
     },

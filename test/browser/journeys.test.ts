@@ -686,19 +686,20 @@ describe('web portal journeys (Chinese by default, English on switch)', { timeou
   });
 });
 
-describe('the AWS build of the web portal', () => {
-  it('contains no local sign-in: the token endpoint is never called from a deployed page', async () => {
-    const outDir = await mkdtemp(join(tmpdir(), 'web-aws-'));
+describe('the one build of the web portal', () => {
+  it('signs in only through the configured provider: no token is minted by a page', async () => {
+    const outDir = await mkdtemp(join(tmpdir(), 'web-build-'));
     try {
-      await buildWeb({ target: 'aws', outDir, log: () => {} });
+      await buildWeb({ outDir, log: () => {} });
       const assets = await readdir(join(outDir, 'web-assets'));
       const bundles = assets.filter((f) => f.endsWith('.js'));
       expect(bundles.length).toBeGreaterThan(0);
       const code = await Promise.all(bundles.map((f) => readFile(join(outDir, 'web-assets', f), 'utf8')));
       for (const bundle of code) expect(bundle).not.toContain('local/token');
-      // The entry bundle reads the deployed configuration (the ECharts chunk beside it has no reason to).
-      const entry = bundles.findIndex((f) => f.startsWith('index-'));
-      expect(code[entry]).toContain('config.json');
+      // The entry bundle reads the deployment's configuration and runs the authorization-code flow with PKCE.
+      const entry = code[bundles.findIndex((f) => f.startsWith('index-'))]!;
+      expect(entry).toContain('config.json');
+      expect(entry).toContain('code_challenge');
     } finally {
       await rm(outDir, { recursive: true, force: true });
     }

@@ -112,8 +112,11 @@ const MeSchema = z
       emailVerified: z.boolean(),
       name: z.string().nullable(),
     }),
-    user: UserSchema.nullable().openapi({ description: 'Null until the directory knows you (onboarding)' }),
-    latestClaim: OrgClaimSchema.nullable(),
+    // A union, not `.nullable()`: that would make the named schemas themselves nullable in the document.
+    user: z
+      .union([UserSchema, z.null()])
+      .openapi({ description: 'Null until the directory knows you (onboarding)' }),
+    latestClaim: z.union([OrgClaimSchema, z.null()]),
   })
   .openapi('Me');
 
