@@ -44,7 +44,8 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function startHarness(): Promise<Harness> {
+/** `env`: extra settings of the portal process (e.g. a short token lifetime for the renewal test). */
+export async function startHarness(env: Record<string, string> = {}): Promise<Harness> {
   if (!existsSync(CHROMIUM))
     throw new Error(`Chromium not found at ${CHROMIUM}: apt-get install -y chromium (.ci/run does this).`);
   await buildWeb({ log: () => {} });
@@ -52,7 +53,7 @@ export async function startHarness(): Promise<Harness> {
   const dataDir = await mkdtemp(join(tmpdir(), 'portal-browser-'));
   const port = await freePort();
   const child: ChildProcess = spawn('npx', ['tsx', 'scripts/start.ts'], {
-    env: { ...process.env, DATA_DIR: dataDir, PORT: String(port), LOG_REQUESTS: '0' },
+    env: { ...process.env, DATA_DIR: dataDir, PORT: String(port), LOG_REQUESTS: '0', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,
   });

@@ -42,9 +42,14 @@ export type ApiClient = ReturnType<typeof createClient<paths>>;
 
 /**
  * A client that sends the bearer token, an Idempotency-Key on every POST (a network retry of the same
- * submission cannot create twice), and reports 401s so the page can ask the user to sign in again.
+ * submission cannot create twice), and reports a 401 — or a 403 saying the account was disabled — so the page can
+ * end the session and say why.
  */
-export function createApi(config: PortalConfig, token: () => string, onUnauthorized: () => void): ApiClient {
+export function createApi(
+  config: PortalConfig,
+  token: () => string,
+  onSignedOut: (problem: Problem | null) => void,
+): ApiClient {
   const client = createClient<paths>({ baseUrl: config.apiBaseUrl });
   const auth: Middleware = {
     onRequest({ request }) {
@@ -53,8 +58,15 @@ export function createApi(config: PortalConfig, token: () => string, onUnauthori
       if (request.method === 'POST' && !request.headers.has('Idempotency-Key'))
         request.headers.set('Idempotency-Key', crypto.randomUUID());
     },
-    onResponse({ response }) {
-      if (response.status === 401) onUnauthorized();
+    async onResponse({ response }) {
+      if (response.status === 401) onSignedOut(null);
+      if (response.status === 403) {
+        const problem = (await response
+          .clone()
+          .json()
+          .catch(() => null)) as Problem | null;
+        if (problem?.errors?.some((e) => e.code === 'account_disabled')) onSignedOut(problem);
+      }
     },
   };
   client.use(auth);

@@ -26,7 +26,7 @@ import { OnboardingPage, SignInPage } from './pages/signin';
 import { StatsPage, StatsRecordsPage } from './pages/stats';
 import { LendingTermsPage } from './pages/terms';
 import { UsersPage } from './pages/users';
-import { Link, PortalContext, useRoute } from './ui';
+import { Link, localized, PortalContext, useRoute } from './ui';
 import './styles.css';
 
 const NAV: Record<Role, { to: string; label: TextKey }[]> = {
@@ -226,6 +226,9 @@ function App({ config }: { config: PortalConfig }) {
     document.title = i18n.t('app.title');
   }, [lang, i18n]);
 
+  // The API client outlives a language switch; it reads the current language's sentences through this.
+  const tx = useRef(i18n.tx);
+  tx.current = i18n.tx;
   const users = useMemo(() => createUserManager(config), [config]);
   const signedOut = (problem: Problem | null = null) => {
     token.current = '';
@@ -237,7 +240,7 @@ function App({ config }: { config: PortalConfig }) {
       createApi(
         config,
         () => token.current,
-        () => signedOut(),
+        (problem) => signedOut(problem && localized(problem, tx.current)),
       ),
     [config],
   );
@@ -245,7 +248,8 @@ function App({ config }: { config: PortalConfig }) {
   /** Asks the directory who the signed-in user is: a role to work in, or onboarding. */
   const enter = async () => {
     const r = await api.GET('/me');
-    if (!r.response.ok || !r.data) return signedOut(asProblem(r.error, r.response.status));
+    if (!r.response.ok || !r.data)
+      return signedOut(localized(asProblem(r.error, r.response.status), tx.current));
     const me = r.data;
     if (!me.user) return setAuth({ kind: 'onboarding', me });
     setAuth({

@@ -9,6 +9,7 @@ import { useI18n } from '../i18n';
 import {
   DateTimeText,
   fieldError,
+  Notice,
   ProblemBox,
   SelectField,
   Status,
@@ -128,7 +129,12 @@ export function UsersPage() {
           onChange: setStatus,
         }}
         list={list}
-        intro={<ProblemBox problem={action.problem} />}
+        intro={
+          <>
+            <ProblemBox problem={action.problem} />
+            <Notice text={action.done} />
+          </>
+        }
       >
         {(items) => (
           <DataTable
@@ -206,7 +212,12 @@ function OrgClaimsSection() {
         onChange: setStatus,
       }}
       list={list}
-      intro={<ProblemBox problem={action.problem} labels={{ reason: t('orgClaims.reason') }} />}
+      intro={
+        <>
+          <ProblemBox problem={action.problem} labels={{ reason: t('orgClaims.reason') }} />
+          <Notice text={action.done} />
+        </>
+      }
     >
       {(items) => (
         <DataTable
