@@ -49,7 +49,8 @@ const MANAGERS = ['ipoffice', 'lender', 'insurer'] as const;
 
 export const USER_MACHINE = new StateMachine<UserAction, UserStatus, UserTransitionRow>(
   [
-    { action: 'invite', roles: MANAGERS, from: [null], to: 'invited' },
+    // `system`: the first office user, invited from the deployer's machine (`npm run first-office-user`).
+    { action: 'invite', roles: [...MANAGERS, 'system'], from: [null], to: 'invited' },
     { action: 'enrol', roles: ['ipoffice', 'system'], from: [null], to: 'active' },
     { action: 'sign_in', roles: ['system'], from: ['invited'], to: 'active' },
     { action: 'disable', roles: MANAGERS, from: ['invited', 'active'], to: 'disabled' },

@@ -162,7 +162,7 @@ export type Manager = Actor & { manager?: boolean | undefined };
 const recorded = ({ role, org, sub }: Actor): Actor => ({ role, org, ...(sub === undefined ? {} : { sub }) });
 
 function mustManage(actor: Manager): void {
-  if (actor.role !== 'ipoffice' && !actor.manager)
+  if (actor.role !== 'ipoffice' && actor.role !== 'system' && !actor.manager)
     throw forbidden('Only the IP office and your organisation’s managers administer users.');
 }
 
@@ -185,7 +185,7 @@ export async function inviteUser(
   options: { identityAdmin?: IdentityAdmin | undefined; idempotency?: IdempotencyRequest | undefined } = {},
 ): Promise<User> {
   mustManage(actor);
-  const byOffice = actor.role === 'ipoffice';
+  const byOffice = actor.role === 'ipoffice' || actor.role === 'system';
   const role = byOffice ? input.role : (actor.role as UserRole);
   const rawOrg = byOffice ? (input.org ?? null) : actor.org;
   if (!byOffice && (input.role !== actor.role || (input.org != null && input.org !== actor.org)))
