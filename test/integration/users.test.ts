@@ -1,6 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { SYSTEM_ACTOR } from '../../shared/domain/actor.js';
 import { createApp } from '../../shared/http/app.js';
+import { useCaseContext } from '../../shared/usecases/context.js';
+import { inviteUser } from '../../shared/usecases/users.js';
 import { createTestPortal, type TestPortal } from '../support/portal.js';
 
 /**
@@ -302,6 +305,26 @@ describe('user directory', () => {
       headers: person.headers,
     });
     expect(withdrawn.body.status).toBe('withdrawn');
+  });
+
+  it('invites the first office user from the deployer’s machine (npm run first-office-user), as system', async () => {
+    const email = `${randomUUID()}@ipo.example`;
+    const invited = await inviteUser(
+      useCaseContext(portal.deps),
+      { ...SYSTEM_ACTOR, sub: 'first-office-user' },
+      {
+        email,
+        role: 'ipoffice',
+      },
+    );
+    expect(invited).toMatchObject({ status: 'invited', role: 'ipoffice', org: null, manager: false });
+    const clerk = await signedIn(email);
+    const res = await portal.call('POST', '/users', {
+      headers: clerk.headers,
+      body: { email: `${randomUUID()}@ipo.example`, role: 'ipoffice' },
+    });
+    expect(res.status).toBe(201);
+    expect(res.body.invitedBy).toEqual({ role: 'ipoffice', org: null, sub: clerk.sub });
   });
 
   it('approves one of two racing approvals of the same claim', async () => {
