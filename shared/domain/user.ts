@@ -77,7 +77,7 @@ export function membershipIssues(role: UserRole, org: string | null | undefined)
     return org
       ? [{ path: 'org', code: 'org_not_allowed', message: 'an IP office user belongs to no organisation' }]
       : [];
-  if (!org) return [{ path: 'org', code: 'org_required', message: `a ${role} user needs an organisation` }];
+  if (!org) return [{ path: 'org', code: 'org_required', message: `a user of the ${role} role needs an organisation` }];
   if (role === 'enterprise') {
     const check = checkUscc(org);
     return check.ok ? [] : [{ path: 'org', code: 'invalid_uscc', message: check.reason }];
@@ -95,10 +95,7 @@ export function mayManage(actor: Actor, target: Pick<User, 'role' | 'org' | 'man
   if (actor.role === 'ipoffice' || actor.role === 'system') return true;
   if (actor.role !== 'lender' && actor.role !== 'insurer') return false;
   return (
-    target.role === actor.role &&
-    target.org === actor.org &&
-    !target.manager &&
-    (target.sub === undefined || target.sub !== actor.sub)
+    target.role === actor.role && target.org === actor.org && !target.manager && target.sub !== actor.sub
   );
 }
 

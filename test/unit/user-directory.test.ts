@@ -32,6 +32,21 @@ const user = (over: Partial<User> = {}): User => ({
 const bankManager: Actor = { role: 'lender', org: 'bank-a', sub: 'manager-sub' };
 
 describe('who a user may be', () => {
+  it('names the organisation field and says why, for every refusal', () => {
+    const refusals = [
+      membershipIssues('ipoffice', 'bank-a'),
+      membershipIssues('lender', null),
+      membershipIssues('enterprise', '91330784147123451X'),
+      membershipIssues('insurer', 'B'),
+    ];
+    for (const issues of refusals) {
+      expect(issues).toHaveLength(1);
+      expect(issues[0]!.path).toBe('org');
+      expect(issues[0]!.message.length).toBeGreaterThan(10);
+    }
+    expect(membershipIssues('insurer', null)[0]!.message).toBe('a user of the insurer role needs an organisation');
+  });
+
   it('needs a well-formed organisation for every role but the office, and none for the office', () => {
     expect(membershipIssues('ipoffice', null)).toEqual([]);
     expect(membershipIssues('ipoffice', 'bank-a')).toEqual([
@@ -68,6 +83,10 @@ describe('who may manage and see a user', () => {
     expect(mayManage(bankManager, user({ manager: true }))).toBe(false);
     expect(mayManage(bankManager, user({ sub: 'manager-sub' }))).toBe(false);
     expect(mayManage(bankManager, user({ sub: undefined }))).toBe(true);
+    expect(mayManage({ role: 'system', org: null }, user({ manager: true }))).toBe(true);
+    const insurerManager: Actor = { role: 'insurer', org: 'ins-a', sub: 'im' };
+    expect(mayManage(insurerManager, user({ role: 'insurer', org: 'ins-a' }))).toBe(true);
+    expect(mayManage(insurerManager, user({ role: 'lender', org: 'ins-a' }))).toBe(false);
     expect(mayManage({ role: 'enterprise', org: 'bank-a', sub: 'e' }, user({ role: 'enterprise' }))).toBe(
       false,
     );
