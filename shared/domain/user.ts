@@ -77,7 +77,10 @@ export function membershipIssues(role: UserRole, org: string | null | undefined)
     return org
       ? [{ path: 'org', code: 'org_not_allowed', message: 'an IP office user belongs to no organisation' }]
       : [];
-  if (!org) return [{ path: 'org', code: 'org_required', message: `a user of the ${role} role needs an organisation` }];
+  if (!org)
+    return [
+      { path: 'org', code: 'org_required', message: `a user of the ${role} role needs an organisation` },
+    ];
   if (role === 'enterprise') {
     const check = checkUscc(org);
     return check.ok ? [] : [{ path: 'org', code: 'invalid_uscc', message: check.reason }];

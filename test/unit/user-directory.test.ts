@@ -44,7 +44,9 @@ describe('who a user may be', () => {
       expect(issues[0]!.path).toBe('org');
       expect(issues[0]!.message.length).toBeGreaterThan(10);
     }
-    expect(membershipIssues('insurer', null)[0]!.message).toBe('a user of the insurer role needs an organisation');
+    expect(membershipIssues('insurer', null)[0]!.message).toBe(
+      'a user of the insurer role needs an organisation',
+    );
   });
 
   it('needs a well-formed organisation for every role but the office, and none for the office', () => {
