@@ -1,5 +1,7 @@
+import { fileURLToPath } from 'node:url';
 import { App, Tags, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
+import { buildWeb } from '../scripts/build-web.js';
 import { PortalStack } from './portal-stack.js';
 import { resolveStage } from './stages.js';
 
@@ -17,8 +19,12 @@ Validations.of(app).addPlugins(
 
 // `-c emailFrom=notify@example.org`: a sender verified in SES, for users who opt in to e-mail (stages with mail "ses").
 const emailFrom = app.node.tryGetContext('emailFrom') as string | undefined;
+// The web pages `cdk deploy` uploads: one build for every stage (its config.json comes from the stack).
+const webBuild = fileURLToPath(new URL('../.build/web', import.meta.url));
+await buildWeb({ outDir: webBuild, log: (line) => process.stderr.write(`${line}\n`) });
 const stack = new PortalStack(app, `IpFinancePortal-${stage.name}`, {
   stage,
+  webBuild,
   ...(emailFrom ? { emailFrom } : {}),
   description: `IP finance portal (${stage.name}, ${stage.region})`,
 });

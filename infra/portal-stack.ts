@@ -3,6 +3,7 @@ import {
   CfnOutput,
   CfnParameter,
   Duration,
+  Fn,
   RemovalPolicy,
   Stack,
   type StackProps,
@@ -16,9 +17,9 @@ import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
-import { ROLES } from '../shared/auth/principal.js';
 import { GLOBAL_INDEXES, STREAM_VIEW, TABLE_KEYS, TTL_ATTRIBUTE } from '../shared/store/table-schema.js';
 import { AlarmNotifications } from './alarm-notifications.js';
 import { PortalKeys, TableBackup } from './data-protection.js';
@@ -26,7 +27,7 @@ import { EventDelivery } from './event-delivery.js';
 import { type FunctionSettings, PortalFunction } from './portal-function.js';
 import { ScheduledJobs } from './scheduled-jobs.js';
 import type { ResolvedStage } from './stages.js';
-import { API_STAGE_NAME, WebHosting } from './web-hosting.js';
+import { API_PATH_PREFIX, API_STAGE_NAME, WebHosting } from './web-hosting.js';
 
 export interface PortalStackProps extends Omit<StackProps, 'env'> {
   /**
@@ -34,6 +35,8 @@ export interface PortalStackProps extends Omit<StackProps, 'env'> {
    * chooses the services its partition offers. Physical names are generated, so stages can share an account.
    */
   stage: ResolvedStage;
+  /** The web build to upload (`infra/app.ts` builds it); absent in tests, where a placeholder page stands in. */
+  webBuild?: string;
   /**
    * A sender address verified in Amazon SES: with it, users who opt in also get their notifications by e-mail
    * (stages whose mail is `ses`). SES is not offered in AWS's China regions.
@@ -48,14 +51,15 @@ export const PUBLIC_ROUTES = ['/openapi.json', '/docs', '/healthz'] as const;
 export const API_THROTTLE = { rateLimit: 100, burstLimit: 200 } as const;
 export const PUBLIC_ROUTE_THROTTLE = { rateLimit: 10, burstLimit: 20 } as const;
 
-/** The custom user attribute holding a user's organisation (USCC or institution id). */
-export const ORG_ATTRIBUTE = 'org';
-
-/** Who issues the ID tokens the gateway and the app accept. */
+/** Who issues the ID tokens the gateway and the app accept, and where the pages sign out there. */
 interface Identity {
   issuer: string;
   audience: string;
+  signOutUrl?: string;
 }
+
+/** `https://host` of a URL known only at deploy time (a parameter). */
+const originOf = (url: string): string => Fn.join('', ['https://', Fn.select(2, Fn.split('/', url))]);
 
 const functionEntry = (name: string) => fileURLToPath(new URL(`../functions/${name}.ts`, import.meta.url));
 
@@ -68,7 +72,7 @@ export class PortalStack extends Stack {
   readonly table: dynamodb.Table;
   /** Present on stages whose identity is `cognito`. */
   readonly userPool?: cognito.UserPool;
-  readonly userPoolClient?: cognito.UserPoolClient;
+  userPoolClient?: cognito.UserPoolClient;
   readonly api: apigw.HttpApi;
   readonly apiFunction: PortalFunction;
   readonly web: WebHosting;
@@ -77,10 +81,12 @@ export class PortalStack extends Stack {
   readonly keys: PortalKeys;
   readonly backup: TableBackup;
   readonly alarmNotifications: AlarmNotifications;
+  private readonly stage: ResolvedStage;
 
   constructor(scope: Construct, id: string, props: PortalStackProps) {
     const { stage } = props;
     super(scope, id, { ...props, env: { account: stage.account, region: stage.region } });
+    this.stage = stage;
     // A stack without a concrete account and region would be deployed wherever the deployer's profile points.
     if (Token.isUnresolved(this.account) || Token.isUnresolved(this.region))
       throw new Error(`Stage "${stage.name}" must pin its account and region.`);
@@ -100,11 +106,10 @@ export class PortalStack extends Stack {
       encryptionKey: this.keys.dataKey,
       retentionDays: stage.backupRetentionDays,
     });
-    let identity: Identity;
-    if (stage.identity === 'cognito') {
-      ({ userPool: this.userPool, client: this.userPoolClient } = this.createUserPool());
-      identity = this.cognitoIdentity(this.userPool, this.userPoolClient);
-    } else identity = this.oidcIdentity();
+    // The stack's own Cognito pool (its app client comes once the web address is known), or the city's provider.
+    const external = stage.identity === 'oidc' ? this.oidcIdentity() : undefined;
+    if (!external) this.userPool = this.createUserPool();
+    const issuer = external?.issuer ?? this.cognitoIssuer(this.userPool!);
 
     this.apiFunction = new PortalFunction(this, 'ApiFunction', {
       entry: functionEntry('api'),
@@ -116,10 +121,22 @@ export class PortalStack extends Stack {
       settings,
       reservedConcurrency: stage.apiReservedConcurrency,
       environment: {
-        OIDC_ISSUER: identity.issuer,
-        OIDC_CLIENT_ID: identity.audience,
+        OIDC_ISSUER: issuer,
+        ...(this.userPool ? { USER_POOL_ID: this.userPool.userPoolId } : {}),
       },
     });
+    // Invitations create, and disabling disables, the person's account in the pool: these three actions only.
+    if (this.userPool)
+      this.apiFunction.function.addToRolePolicy(
+        new iam.PolicyStatement({
+          actions: [
+            'cognito-idp:AdminCreateUser',
+            'cognito-idp:AdminDisableUser',
+            'cognito-idp:AdminEnableUser',
+          ],
+          resources: [this.userPool.userPoolArn],
+        }),
+      );
     this.alarms.push(this.apiFunction.errorsAlarm, this.apiFunction.throttlesAlarm);
     const jobs = new ScheduledJobs(this, 'Jobs', { table: this.table, functionEntry, settings });
     this.alarms.push(...jobs.alarms);
@@ -156,26 +173,99 @@ export class PortalStack extends Stack {
     });
     this.alarms.push(...this.events.alarms);
 
-    this.api = this.createApi(identity, settings);
+    this.api = this.createApi(settings);
     // The web portal: static pages on S3 behind CloudFront, reaching this API under /api/*.
-    this.web = new WebHosting(this, 'Web', { api: this.api, domain: stage.webDomain });
+    this.web = new WebHosting(this, 'Web', {
+      api: this.api,
+      domain: stage.webDomain,
+      identityOrigins: external ? [originOf(external.issuer)] : this.cognitoOrigins(),
+    });
+    // The app client calls back to the web address, which exists only now; the gateway, the function and the pages'
+    // configuration all take its id from here (there is no cycle: CloudFront depends on the API, not its routes).
+    const identity: Identity = external ?? this.cognitoIdentity(this.userPool!, issuer);
+    this.routeApi(identity);
+    this.apiFunction.function.addEnvironment('OIDC_CLIENT_ID', identity.audience);
+    this.web.deploy(props.webBuild, {
+      auth: 'oidc',
+      issuer: identity.issuer,
+      clientId: identity.audience,
+      apiBaseUrl: API_PATH_PREFIX,
+      ...(identity.signOutUrl ? { signOutUrl: identity.signOutUrl } : {}),
+    });
     this.createTableAlarms();
     this.alarmNotifications = new AlarmNotifications(this, 'Alarms', { encryptionKey: this.keys.opsKey });
     this.alarmNotifications.notify(this.alarms);
 
     new CfnOutput(this, 'Stage', { value: stage.name });
     new CfnOutput(this, 'TableName', { value: this.table.tableName });
-    new CfnOutput(this, 'UserPoolIssuer', { value: identity.issuer });
+    new CfnOutput(this, 'Issuer', { value: issuer });
   }
 
-  /** The stack's own user pool: its issuer URL is built from the partition's domain. */
-  private cognitoIdentity(userPool: cognito.UserPool, client: cognito.UserPoolClient): Identity {
+  /** The stack's own user pool's issuer URL, built from the partition's domain. */
+  private cognitoIssuer(userPool: cognito.UserPool): string {
+    return `https://cognito-idp.${this.region}.${this.urlSuffix}/${userPool.userPoolId}`;
+  }
+
+  /** Where the pages talk to Cognito: discovery and keys at the issuer, the token endpoint on the login domain. */
+  private cognitoOrigins(): string[] {
+    return [`https://cognito-idp.${this.region}.${this.urlSuffix}`, this.loginDomain().baseUrl()];
+  }
+
+  /**
+   * The pool's managed login, on a Cognito domain named after the stack (unique per account and region), and the
+   * web portal's app client: a public client (no secret) of the authorization-code flow with PKCE only, calling
+   * back to the portal's own address. It reads the address and name; it can write no attribute but the name.
+   */
+  private cognitoIdentity(userPool: cognito.UserPool, issuer: string): Identity {
+    const web = `${this.web.url}/`;
+    const client = userPool.addClient('WebClient', {
+      generateSecret: false,
+      oAuth: {
+        flows: { authorizationCodeGrant: true, implicitCodeGrant: false, clientCredentials: false },
+        scopes: [cognito.OAuthScope.OPENID, cognito.OAuthScope.EMAIL, cognito.OAuthScope.PROFILE],
+        callbackUrls: [web],
+        logoutUrls: [web],
+      },
+      supportedIdentityProviders: [cognito.UserPoolClientIdentityProvider.COGNITO],
+      preventUserExistenceErrors: true,
+      enableTokenRevocation: true,
+      idTokenValidity: Duration.hours(1),
+      accessTokenValidity: Duration.hours(1),
+      refreshTokenValidity: Duration.hours(12),
+      readAttributes: new cognito.ClientAttributes().withStandardAttributes({
+        email: true,
+        emailVerified: true,
+        fullname: true,
+      }),
+      // The portal's directory holds role and organisation; the address is the invitation's key: never writable.
+      writeAttributes: new cognito.ClientAttributes().withStandardAttributes({ fullname: true }),
+    });
+    // Managed login only: without this, Cognito would also take passwords straight from a client (SRP, custom auth).
+    (client.node.defaultChild as cognito.CfnUserPoolClient).explicitAuthFlows = ['ALLOW_REFRESH_TOKEN_AUTH'];
+    new cognito.CfnManagedLoginBranding(this, 'ManagedLoginBranding', {
+      userPoolId: userPool.userPoolId,
+      clientId: client.userPoolClientId,
+      useCognitoProvidedValues: true,
+    });
+    this.userPoolClient = client;
     new CfnOutput(this, 'UserPoolId', { value: userPool.userPoolId });
     new CfnOutput(this, 'UserPoolClientId', { value: client.userPoolClientId });
     return {
-      issuer: `https://cognito-idp.${this.region}.${this.urlSuffix}/${userPool.userPoolId}`,
+      issuer,
       audience: client.userPoolClientId,
+      // Cognito publishes no end-session endpoint; its logout page takes client_id and logout_uri.
+      signOutUrl: `${this.loginDomain().baseUrl()}/logout`,
     };
+  }
+
+  private domain?: cognito.UserPoolDomain;
+  /** The pool's Cognito domain for managed login (one per stack). */
+  private loginDomain(): cognito.UserPoolDomain {
+    this.domain ??= this.userPool!.addDomain('LoginDomain', {
+      cognitoDomain: { domainPrefix: `ip-finance-${this.stage.name}-${this.account}` },
+      managedLoginVersion: cognito.ManagedLoginVersion.NEWER_MANAGED_LOGIN,
+    });
+    return this.domain;
   }
 
   /**
@@ -225,10 +315,13 @@ export class PortalStack extends Stack {
     return table;
   }
 
-  private createUserPool(): { userPool: cognito.UserPool; client: cognito.UserPoolClient } {
-    const userPool = new cognito.UserPool(this, 'UserPool', {
-      // Accounts are provisioned by the IP office (AdminCreateUser), which also sets each user's group and org.
-      selfSignUpEnabled: false,
+  /**
+   * The default identity provider where Cognito is offered: sign-in by e-mail, self sign-up with a verified address
+   * (companies onboard themselves), TOTP MFA. Who may do what is not here: the portal's own directory holds it.
+   */
+  private createUserPool(): cognito.UserPool {
+    return new cognito.UserPool(this, 'UserPool', {
+      selfSignUpEnabled: true,
       signInAliases: { email: true },
       autoVerify: { email: true },
       accountRecovery: cognito.AccountRecovery.EMAIL_ONLY,
@@ -245,42 +338,12 @@ export class PortalStack extends Stack {
       mfaSecondFactor: { otp: true, sms: false },
       featurePlan: cognito.FeaturePlan.PLUS,
       standardThreatProtectionMode: cognito.StandardThreatProtectionMode.FULL_FUNCTION,
-      customAttributes: {
-        // Mutable so an admin can correct it; the app client below cannot write it.
-        [ORG_ATTRIBUTE]: new cognito.StringAttribute({ minLen: 1, maxLen: 64, mutable: true }),
-      },
       deletionProtection: true,
       removalPolicy: RemovalPolicy.RETAIN,
     });
-
-    for (const role of ROLES) {
-      new cognito.CfnUserPoolGroup(this, `Group-${role}`, {
-        userPoolId: userPool.userPoolId,
-        groupName: role,
-        description: `Portal role "${role}"`,
-      });
-    }
-
-    const client = userPool.addClient('WebClient', {
-      generateSecret: false,
-      authFlows: { userSrp: true },
-      disableOAuth: true,
-      preventUserExistenceErrors: true,
-      enableTokenRevocation: true,
-      idTokenValidity: Duration.hours(1),
-      accessTokenValidity: Duration.hours(1),
-      refreshTokenValidity: Duration.days(1),
-      // ID tokens carry what the client may read: custom:org is readable; cognito:groups is always present.
-      readAttributes: new cognito.ClientAttributes()
-        .withStandardAttributes({ email: true, emailVerified: true, fullname: true })
-        .withCustomAttributes(ORG_ATTRIBUTE),
-      // …but a user can never change their own organisation: custom:org is absent here.
-      writeAttributes: new cognito.ClientAttributes().withStandardAttributes({ fullname: true }),
-    });
-    return { userPool, client };
   }
 
-  private createApi(identity: Identity, settings: FunctionSettings): apigw.HttpApi {
+  private createApi(settings: FunctionSettings): apigw.HttpApi {
     const api = new apigw.HttpApi(this, 'HttpApi', {
       description: 'IP finance portal API',
       createDefaultStage: false,
@@ -318,20 +381,6 @@ export class PortalStack extends Stack {
       },
     });
 
-    const integration = new HttpLambdaIntegration('ApiIntegration', this.apiFunction.function);
-    const authorizer = new HttpJwtAuthorizer('IdTokenJwt', identity.issuer, {
-      jwtAudience: [identity.audience],
-      identitySource: ['$request.header.Authorization'],
-    });
-    api.addRoutes({ path: '/{proxy+}', methods: [apigw.HttpMethod.ANY], integration, authorizer });
-    for (const path of PUBLIC_ROUTES) {
-      const [route] = api.addRoutes({ path, methods: [apigw.HttpMethod.GET], integration });
-      // On the CfnRoute itself, so the acknowledgement cannot cover anything else under the route.
-      Validations.of(route!.node.defaultChild!).acknowledge({
-        id: 'AwsSolutions-APIG4',
-        reason: `GET ${path} is public by design (API contract): liveness and API documentation carry no tenant data.`,
-      });
-    }
     // Anonymous routes get a tight limit of their own, so they cannot use up the stage's. RouteSettings is a
     // JSON map in CloudFormation, written as the API expects it (the L1 does not translate its keys).
     (stage.node.defaultChild as apigw.CfnStage).routeSettings = Object.fromEntries(
@@ -357,6 +406,24 @@ export class PortalStack extends Stack {
 
     new CfnOutput(this, 'ApiUrl', { value: stage.url });
     return api;
+  }
+
+  /** The routes: everything behind the gateway's check of the provider's ID tokens, but the public few. */
+  private routeApi(identity: Identity): void {
+    const integration = new HttpLambdaIntegration('ApiIntegration', this.apiFunction.function);
+    const authorizer = new HttpJwtAuthorizer('IdTokenJwt', identity.issuer, {
+      jwtAudience: [identity.audience],
+      identitySource: ['$request.header.Authorization'],
+    });
+    this.api.addRoutes({ path: '/{proxy+}', methods: [apigw.HttpMethod.ANY], integration, authorizer });
+    for (const path of PUBLIC_ROUTES) {
+      const [route] = this.api.addRoutes({ path, methods: [apigw.HttpMethod.GET], integration });
+      // On the CfnRoute itself, so the acknowledgement cannot cover anything else under the route.
+      Validations.of(route!.node.defaultChild!).acknowledge({
+        id: 'AwsSolutions-APIG4',
+        reason: `GET ${path} is public by design (API contract): liveness and API documentation carry no tenant data.`,
+      });
+    }
   }
 
   /** Throttling and service errors on the operations the portal uses (on-demand tables can still throttle). */

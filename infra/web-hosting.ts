@@ -1,8 +1,9 @@
-import { CfnOutput, CfnParameter, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { CfnOutput, CfnParameter, Duration, Fn, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import type * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import * as origins from 'aws-cdk-lib/aws-cloudfront-origins';
 import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as s3deploy from 'aws-cdk-lib/aws-s3-deployment';
 import { Construct } from 'constructs';
 
 export interface WebHostingProps {
@@ -18,6 +19,17 @@ export interface WebHostingProps {
    * domain and takes no ACM certificate.
    */
   domain: 'cloudfront' | 'city';
+  /** Origins the pages fetch from to sign in (the provider's discovery and token endpoints): the CSP allows them. */
+  identityOrigins: string[];
+}
+
+/** What `config.json` tells the pages (web/src/api.ts `PortalConfig`). */
+export interface WebConfig {
+  auth: 'oidc';
+  issuer: string;
+  clientId: string;
+  apiBaseUrl: string;
+  signOutUrl?: string;
 }
 
 /** The stage of the HTTP API, which is also the path prefix under which the pages' origin reaches it. */
@@ -29,17 +41,19 @@ export const PERMISSIONS_POLICY =
   'accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), microphone=(), payment=(), usb=()';
 
 /**
- * The web portal in AWS: the static build (`npm run build:web -- --aws`) in a private S3 bucket read only by
- * CloudFront (origin access control), served over HTTPS with security headers; `/api/*` goes to the HTTP API
- * (its stage of the same name), never cached, the Authorization header passed through. The pages read
- * `/config.json` ({ auth: "cognito", apiBaseUrl: "/api", cognito: {...} }), written at upload time from the
- * stack outputs, so one build serves every stage.
+ * The web portal in AWS: the static build in a private S3 bucket read only by CloudFront (origin access control),
+ * served over HTTPS with security headers; `/api/*` goes to the HTTP API (its stage of the same name), never
+ * cached, the Authorization header passed through. The pages read `/config.json` (`WebConfig`), written by the
+ * deployment from the stack's own values, so one build serves every stage.
  */
 export class WebHosting extends Construct {
   readonly bucket: s3.Bucket;
   readonly distribution: cloudfront.Distribution;
 
-  constructor(scope: Construct, id: string, { api, domain }: WebHostingProps) {
+  /** `https://<the portal's host>`: the city's domain, or the distribution's. */
+  readonly url: string;
+
+  constructor(scope: Construct, id: string, { api, domain, identityOrigins }: WebHostingProps) {
     super(scope, id);
     const stack = Stack.of(this);
 
@@ -79,10 +93,12 @@ export class WebHosting extends Construct {
       customHeadersBehavior: { customHeaders: isolation },
       securityHeadersBehavior: {
         contentSecurityPolicy: {
-          // Everything is same-origin (pages, config.json, /api); no inline script, no third party.
-          contentSecurityPolicy:
-            "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; " +
-            "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'",
+          // Same-origin (pages, config.json, /api) but for sign-in at the identity provider; no inline script.
+          contentSecurityPolicy: Fn.join('', [
+            "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self' ",
+            Fn.join(' ', identityOrigins),
+            "; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'",
+          ]),
           override: true,
         },
         strictTransportSecurity: {
@@ -190,12 +206,79 @@ export class WebHosting extends Construct {
     });
 
     const host = city ? city.domainName : this.distribution.distributionDomainName;
-    new CfnOutput(stack, 'WebUrl', { value: `https://${host}` });
+    this.url = `https://${host}`;
+    new CfnOutput(stack, 'WebUrl', { value: this.url });
     new CfnOutput(stack, 'WebBucketName', { value: this.bucket.bucketName });
     new CfnOutput(stack, 'WebDistributionId', { value: this.distribution.distributionId });
   }
 
   /** The city's domain and the IAM server certificate for it, given at deploy time. */
+  /**
+   * `cdk deploy` uploads the pages with their `config.json`, made from the stack's own values at deploy time, and
+   * invalidates the distribution, so one command deploys everything. `build`: the web build's folder; without one
+   * (the infra tests, which build nothing) a placeholder page stands in.
+   */
+  deploy(build: string | undefined, config: WebConfig): s3deploy.BucketDeployment {
+    const deployment = new s3deploy.BucketDeployment(this, 'Deployment', {
+      sources: [
+        build
+          ? s3deploy.Source.asset(build)
+          : s3deploy.Source.data(
+              'index.html',
+              '<!doctype html><title>IP finance portal (placeholder build)</title>',
+            ),
+        s3deploy.Source.jsonData('config.json', config),
+      ],
+      destinationBucket: this.bucket,
+      distribution: this.distribution,
+      distributionPaths: ['/*'],
+      // Older builds' hashed files stay a while (the bucket is versioned); pages never reference them again.
+      prune: true,
+      memoryLimit: 512,
+    });
+    // The deployment's function and role are CDK's (one per stack, beside this construct: a Lambda with the AWS
+    // CLI layer), run by CloudFormation at deploy time only.
+    const stack = Stack.of(this);
+    const handler = stack.node.children.filter((c) => c.node.id.startsWith('Custom::CDKBucketDeployment'));
+    const webBucket = stack.getLogicalId(this.bucket.node.defaultChild as s3.CfnBucket);
+    const copy =
+      'CDK’s BucketDeployment copies from the CDK asset bucket into the web bucket: object actions on those two ' +
+      'buckets only, and CloudFront invalidations (which take no resource).';
+    for (const scope of handler)
+      for (const [id, reason] of [
+        [
+          'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
+          'CDK’s BucketDeployment role uses AWSLambdaBasicExecutionRole for its own logs only.',
+        ],
+        ...['s3:GetObject*', 's3:GetBucket*', 's3:List*', 's3:DeleteObject*', 's3:Abort*'].map(
+          (action) => [`AwsSolutions-IAM5[Action::${action}]`, copy] as const,
+        ),
+        [
+          `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::cdk-hnb659fds-assets-${stack.account}-${stack.region}/*]`,
+          copy,
+        ],
+        [`AwsSolutions-IAM5[Resource::<${webBucket}.Arn>/*]`, copy],
+        ['AwsSolutions-IAM5[Resource::*]', copy],
+        ['AwsSolutions-L1', 'CDK’s BucketDeployment pins the runtime its AWS CLI layer is built for.'],
+        ['Serverless-LambdaTracing', 'Runs once per deployment; its logs are enough.'],
+        [
+          'Serverless-LambdaDLQ',
+          'Invoked synchronously by CloudFormation, which reports a failure as a failed deployment.',
+        ],
+        ['Serverless-LambdaDefaultMemorySize', 'Sized for copying the web build (512 MB).'],
+        [
+          'Serverless-LambdaLatestVersion',
+          'CDK’s BucketDeployment pins the runtime its AWS CLI layer is built for.',
+        ],
+        [
+          'Serverless-LambdaAsyncFailureDestination',
+          'Invoked synchronously by CloudFormation, never asynchronously.',
+        ],
+      ] as const)
+        Validations.of(scope).acknowledge({ id, reason });
+    return deployment;
+  }
+
   private cityDomain(): { domainName: string; certificateId: string } {
     const domainName = new CfnParameter(Stack.of(this), 'WebDomainName', {
       type: 'String',

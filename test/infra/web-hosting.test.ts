@@ -7,17 +7,17 @@ import { NO_BUNDLING, stage } from './stage-fixtures.js';
 
 /** The web portal's hosting (infra/web-hosting.ts): private S3 behind CloudFront, /api/* to the HTTP API. */
 const synth = (stageName: string) => {
-  const template = Template.fromStack(
-    new PortalStack(new App({ context: NO_BUNDLING }), 'WebTest', { stage: stage(stageName) }),
-  );
+  const app = new App({ context: NO_BUNDLING });
+  const template = Template.fromStack(new PortalStack(app, 'WebTest', { stage: stage(stageName) }));
   const resources = template.toJSON().Resources as Record<string, Resource>;
   return {
+    app,
     template,
     resources,
     ofType: (type: string) => Object.entries(resources).filter(([, r]) => r.Type === type),
   };
 };
-const { template, resources, ofType } = synth('dev');
+const { app, template, resources, ofType } = synth('dev');
 type Resource = { Type: string; Properties: Record<string, unknown> };
 
 /** The parts of the synthesized distribution these tests read. */
@@ -51,6 +51,46 @@ type HeadersConfig = {
 };
 const headersOf = (policyId: string, from = resources) =>
   from[policyId]!.Properties.ResponseHeadersPolicyConfig as HeadersConfig;
+
+describe('one-command deploy of the web portal', () => {
+  it('uploads the build with a config.json made from the stack’s own values, and invalidates CloudFront', () => {
+    const [[, deployment]] = ofType('Custom::CDKBucketDeployment') as [[string, Resource]];
+    const distribution = ofType('AWS::CloudFront::Distribution')[0]![0];
+    expect(deployment.Properties.DistributionId).toEqual({ Ref: distribution });
+    expect(deployment.Properties.DistributionPaths).toEqual(['/*']);
+    expect(deployment.Properties.Prune).toBe(true);
+    // Source.jsonData: the file's deploy-time values travel as markers (the client id, the pool, the domain).
+    const markers = JSON.stringify(deployment.Properties.SourceMarkers);
+    const client = ofType('AWS::Cognito::UserPoolClient')[0]![0];
+    const pool = ofType('AWS::Cognito::UserPool')[0]![0];
+    expect(markers).toContain(`"Ref":"${client}"`);
+    expect(markers).toContain(`"Ref":"${pool}"`);
+    const domain = ofType('AWS::Cognito::UserPoolDomain')[0]![0];
+    expect(markers).toContain(`"Ref":"${domain}"`);
+  });
+
+  it('writes config.json with the keys the pages read: auth, issuer, client id, API base and sign-out', async () => {
+    const { readFile, readdir } = await import('node:fs/promises');
+    const { join } = await import('node:path');
+    const outdir = app.outdir;
+    const assets = (await readdir(outdir)).filter((f) => f.startsWith('asset.'));
+    const configs: Record<string, unknown>[] = [];
+    for (const asset of assets) {
+      const file = join(outdir, asset, 'config.json');
+      const text = await readFile(file, 'utf8').catch(() => undefined);
+      if (text) configs.push(JSON.parse(text) as Record<string, unknown>);
+    }
+    expect(configs).toHaveLength(1);
+    expect(Object.keys(configs[0]!).sort()).toEqual([
+      'apiBaseUrl',
+      'auth',
+      'clientId',
+      'issuer',
+      'signOutUrl',
+    ]);
+    expect(configs[0]).toMatchObject({ auth: 'oidc', apiBaseUrl: '/api' });
+  });
+});
 
 describe('web hosting', () => {
   it('keeps both buckets private, encrypted and reachable only over TLS', () => {
@@ -114,8 +154,13 @@ describe('web hosting', () => {
         SecurityHeadersConfig: SecurityHeaders;
       }
     ).SecurityHeadersConfig;
-    expect(headers.ContentSecurityPolicy.ContentSecurityPolicy).toContain("default-src 'self'");
-    expect(headers.ContentSecurityPolicy.ContentSecurityPolicy).toContain("frame-ancestors 'none'");
+    const csp = JSON.stringify(headers.ContentSecurityPolicy.ContentSecurityPolicy);
+    expect(csp).toContain("default-src 'self'");
+    expect(csp).toContain("frame-ancestors 'none'");
+    // The pages may fetch from Cognito (discovery, keys) and its login domain (tokens), and nothing else.
+    expect(csp).toContain("connect-src 'self' ");
+    expect(csp).toContain('https://cognito-idp.ap-southeast-1.');
+    expect(csp).toContain('.auth.ap-southeast-1.amazoncognito.com');
     expect(headers.StrictTransportSecurity.AccessControlMaxAgeSec).toBeGreaterThanOrEqual(31_536_000);
     expect(headers.FrameOptions.FrameOption).toBe('DENY');
     expect(headers.ContentTypeOptions.Override).toBe(true);
