@@ -651,7 +651,7 @@ describe('the records behind a figure, and the history', () => {
       expect(res.status, url).toBe(400);
       expect(res.body.errors.map((e: { path: string }) => e.path)).toContain(`query.${field}`);
     };
-    await bad('/stats/records?figure=portfolio.trademarksInForce', 'figure');
+    await bad('/stats/records?figure=asOf', 'figure');
     await bad('/stats/records?figure=financing.byMonth&month=2026-13', 'month');
     await bad('/stats/records?figure=financing.byDivision&division=330701', 'division');
     await bad('/stats/history?from=2026-02-01&to=2026-01-31', 'to');
