@@ -233,6 +233,8 @@ export interface StatsSnapshot {
     byDivision: Record<string, number>;
     byLender: Record<string, number>;
     byMonth: Record<string, number>;
+    /** The registrations of each month (`byMonth` is their amount): the trend's counts, one read. */
+    byMonthCount: Record<string, number>;
   } & LoanBookFigures;
   insurance: {
     policiesIssued: number;
@@ -282,7 +284,9 @@ export function financingFigures(
   const byDivision = zeros([...CITY_DIVISIONS, OTHER_DIVISION]);
   const byLender: Record<string, number> = {};
   const byMonth = zeros(monthsThrough(year, date));
+  const byMonthCount = zeros(monthsThrough(year, date));
   for (const p of pledges) {
+    addTo(byMonthCount, registrationMonth(p), 1, 'financing.byMonthCount');
     addTo(byDivision, divisionKey(p.divisionCode), p.amountFen, 'financing.byDivision');
     addTo(byLender, p.lenderId, p.amountFen, 'financing.byLender');
     addTo(byMonth, registrationMonth(p), p.amountFen, 'financing.byMonth');
@@ -306,6 +310,7 @@ export function financingFigures(
     byDivision,
     byLender: sortedKeys(byLender),
     byMonth: sortedKeys(byMonth),
+    byMonthCount: sortedKeys(byMonthCount),
   };
 }
 
@@ -568,6 +573,7 @@ export const FIGURE_RECORDS = {
   'financing.byDivision': 'pledge',
   'financing.byLender': 'pledge',
   'financing.byMonth': 'pledge',
+  'financing.byMonthCount': 'pledge',
   'financing.outstandingAmountFen': 'loan',
   'financing.outstandingPrincipalFen': 'loan',
   'financing.outstandingPrincipalByLender': 'loan',

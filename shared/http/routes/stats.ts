@@ -97,6 +97,10 @@ const SnapshotSchema = z
       byMonth: FenMap.openapi({
         description: '`YYYY-MM` (Asia/Shanghai), January through the snapshot month',
       }),
+      byMonthCount: z.record(z.string(), z.number().int()).optional().openapi({
+        description:
+          'The registrations of each month, as `byMonth` (absent from snapshots taken before it was counted)',
+      }),
       ...LoanBookSchema,
     }),
     insurance: z.object({
