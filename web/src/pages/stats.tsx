@@ -359,27 +359,36 @@ async function monthsOf(
   return monthlyFigures(counted as unknown as RegistrationRecord[], year);
 }
 
-/** A year's last snapshot: the last day of its history, then that day's snapshot (two requests); none → undefined. */
+/**
+ * A year's final snapshot: that of 31 December (one read, the daily job's last run of the year); without one, the
+ * last day of December's history and that day's snapshot; none in December → undefined.
+ */
 async function lastSnapshotOf(
   api: ReturnType<typeof usePortal>['api'],
   year: number,
 ): Promise<Snapshot | undefined | { problem: Problem }> {
-  const history = await api.GET('/stats/history', {
-    params: { query: { from: `${year}-01-01`, to: `${year}-12-31` } },
+  const read = async (date: string) => {
+    const day = await api.GET('/stats/{date}', { params: { path: { date } } });
+    return (
+      day.data ??
+      (day.response.status === 404 ? undefined : { problem: asProblem(day.error, day.response.status) })
+    );
+  };
+  const yearEnd = await read(`${year}-12-31`);
+  if (yearEnd) return yearEnd;
+  const december = await api.GET('/stats/history', {
+    params: { query: { from: `${year}-12-01`, to: `${year}-12-30` } },
   });
-  if (!history.data) return { problem: asProblem(history.error, history.response.status) };
-  const last = history.data.items.at(-1);
-  if (!last) return undefined;
-  const day = await api.GET('/stats/{date}', { params: { path: { date: last.date } } });
-  if (!day.data) return { problem: asProblem(day.error, day.response.status) };
-  return day.data;
+  if (!december.data) return { problem: asProblem(december.error, december.response.status) };
+  const last = december.data.items.at(-1);
+  return last ? read(last.date) : undefined;
 }
 
 /**
  * New pledge financing month by month, January to the snapshot's month, against the same months of last year:
  * this year's months from the snapshot's own per-month aggregates (`byMonth`, `byMonthCount`: no request), last
- * year's from its final snapshot (two requests: its history, then that day). Only without such snapshots does it
- * fall back to the registration records.
+ * year's from its final snapshot (one read of 31 December's; else December's history and its last day). Only
+ * without such a snapshot does it fall back to the registration records.
  */
 function Trend({ snapshot }: { snapshot: Snapshot }) {
   const { t, lang } = useI18n();
