@@ -365,7 +365,7 @@ export async function statsScale(
       ? `The renewal offers read only the ${ENDING_SOON} policies ending within 30 days (not the ${ENDING_LATER} ending later, nor anything else), whatever the table size, and never Scan.`
       : '⚠ The renewal offers read more than the policies ending within 30 days, or Scan.',
     rows.every((r) => r.trend.snapshots.itemsRead === 2)
-      ? `The dashboard's trend reads 2 items (the latest snapshot and last year's final one) in 2 requests, where reading the registration records took ${rows[0]?.trend.records.requests} requests for ${FACTS / 2} registrations this year (one more per 100).`
+      ? `The dashboard's trend reads 2 items (the latest snapshot and last year's final one) in 2 requests, where reading the registration records took ${rows[0]?.trend.records.requests} requests and ${rows[0]?.trend.records.itemsRead} items (one request more per 100 registrations of either year).`
       : '⚠ The trend reads more than the two snapshots.',
     ...skipped,
   ].join('\n');
