@@ -314,13 +314,21 @@ async function readSources(sources: readonly Source[], page: PageRequest): Promi
     at = s as number;
     inner = c as string | undefined;
   }
-  const read = await sources[at]!({ limit: page.limit, cursor: inner });
-  const next =
-    read.nextCursor !== null ? { s: at, c: read.nextCursor } : at + 1 < sources.length ? { s: at + 1 } : null;
-  return {
-    items: read.items,
-    nextCursor: next && Buffer.from(JSON.stringify(next)).toString('base64url'),
-  };
+  // A source read to its end leaves the rest of the page to the next one (one more Query each, at most one per
+  // source): a loss ratio's one policy and its payments come in one page.
+  const items: StatsRecord[] = [];
+  let read = 0;
+  for (;;) {
+    const got = await sources[at]!({ limit: page.limit - read, cursor: inner });
+    items.push(...got.items);
+    read += got.items.length;
+    const next: { s: number; c?: string } | null =
+      got.nextCursor !== null ? { s: at, c: got.nextCursor } : at + 1 < sources.length ? { s: at + 1 } : null;
+    if (next === null || next.c !== undefined || read >= page.limit)
+      return { items, nextCursor: next && Buffer.from(JSON.stringify(next)).toString('base64url') };
+    at = next.s;
+    inner = undefined;
+  }
 }
 
 export async function snapshotOn(uc: UseCaseContext, date: string): Promise<StatsSnapshot> {

@@ -580,7 +580,7 @@ describe('web portal journeys (Chinese by default, English on switch)', { timeou
     await office.getByRole('link', { name: '贷款余额（本金）' }).click();
     await expect.poll(() => records.count()).toBe(1);
     expect(await text(records.first())).toContain('24.9万元');
-    await office.getByLabel('银行', { exact: true }).selectOption('jinhua-bank');
+    await office.locator('select[name=lender]').selectOption('jinhua-bank');
     await expect.poll(() => records.count()).toBe(1);
     await office.getByLabel('县市区').selectOption('330702');
     await expect.poll(() => records.count()).toBe(0);
