@@ -36,13 +36,14 @@ beforeAll(async () => {
 afterAll(() => dynamo?.stop());
 
 /** Every record of a figure, following `nextCursor` to the end. */
-async function records(query: string): Promise<Rec[]> {
+async function records(query: string, limit = 100): Promise<Rec[]> {
   const all: Rec[] = [];
   let cursor: string | null = null;
   do {
-    const url = `/stats/records?${query}&limit=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`;
+    const url = `/stats/records?${query}&limit=${limit}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`;
     const res = await portal.call('GET', url, { as: office });
     expect(res.status, `${url} ${JSON.stringify(res.body)}`).toBe(200);
+    expect(res.body.items.length).toBeLessThanOrEqual(limit);
     all.push(...res.body.items);
     cursor = res.body.nextCursor;
   } while (cursor);
@@ -222,6 +223,20 @@ describe('the records behind the other figures', () => {
     expect(s.designations.national_demonstration).toBe(9);
     expect(await records('figure=designations')).toHaveLength(total);
   });
+
+  it('pages through figures whose records lie in several partitions with small pages, none lost or repeated', async () => {
+    const key = (r: Rec) => JSON.stringify([r.kind, r.id, r.policyId, r.claimId, r.seq, r.assetId]);
+    for (const [query, limit] of [
+      ['figure=designations', 2],
+      ['figure=insurance.lossRatioBpsByLine&line=infringement_loss', 7],
+      ['figure=portfolio.patentsInForce', 33],
+    ] as const) {
+      const whole = (await records(query)).map(key);
+      const paged = (await records(query, limit)).map(key);
+      expect(paged, query).toEqual(whole);
+      expect(new Set(paged).size, query).toBe(paged.length);
+    }
+  }, 60_000);
 
   it('refuses a cursor it did not issue', async () => {
     for (const cursor of ['x', Buffer.from('{"s":9}').toString('base64url'), '12'])
