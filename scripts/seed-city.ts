@@ -927,6 +927,11 @@ export interface SeedOptions {
    * (a portal over HTTP keeps its own date) everything happens today and no instalment has fallen due yet.
    */
   setToday?: (date: IsoDate) => void;
+  /**
+   * Run with the business date on last year's last day, once last year's pledges are loaded (in-process: the
+   * statistics job, so that the dashboard's trend finds last year's final snapshot).
+   */
+  atLastYearEnd?: (date: IsoDate) => Promise<void>;
   /** Requests in flight at once (default 12). */
   concurrency?: number;
   log?: (line: string) => void;
@@ -966,6 +971,79 @@ export function registrationDays(plan: CityPlan, start: IsoDate, today: IsoDate)
       days.set(p.key, needsHistory ? start : day);
     }
   return days;
+}
+
+// ---- Last year ---------------------------------------------------------------------------------------------------
+
+/** Last year's registrations: fewer and less than this year's, so the trend compares a growing year. */
+export const LAST_YEAR = { pledges: 120, registeredAmountFen: 172 * YI_YUAN_FEN } as const;
+
+/** One of last year's pledges: on a right of its own (granted years before), registered, repaid and released in the year. */
+export interface LastYearPledge {
+  key: string;
+  uscc: string;
+  asset: Record<string, unknown>;
+  lenderId: string;
+  appraisedValueFen: number;
+  approvedAmountFen: number;
+  annualRateBps: number;
+  /** Registered and disbursed that day. */
+  registeredOn: IsoDate;
+  /** Repaid in full and released that day, still in the year. */
+  repaidOn: IsoDate;
+}
+
+/**
+ * Last year's pledge financing, deterministic (a generator of its own, so this year's plan and its published figures
+ * stay as they are): `LAST_YEAR.pledges` registrations summing exactly to `LAST_YEAR.registeredAmountFen`, spread
+ * over the year's days, each repaid and released before the year ended, so this year's loan book is the plan's.
+ */
+export function planLastYear(plan: CityPlan): LastYearPledge[] {
+  const rng = prng(SEED + 3);
+  const year = plan.year - 1;
+  const jan1 = `${year}-01-01`;
+  const dec31 = `${year}-12-31`;
+  const wan = allocate(
+    LAST_YEAR.registeredAmountFen / WAN_YUAN_FEN,
+    Array.from({ length: LAST_YEAR.pledges }, () => rng.lognormal(1.0)),
+    100,
+  );
+  return wan.map((amountWan, n) => {
+    const enterprise = rng.pick(plan.enterprises);
+    const lender = rng.weighted(
+      LENDERS,
+      LENDERS.map((l) => l.weight),
+    );
+    const cap = (lender.maxLtvBps ?? DEFAULT_MAX_LTV_BPS).invention;
+    const approvedAmountFen = amountWan * WAN_YUAN_FEN;
+    const appraisedValueFen =
+      Math.ceil(Math.ceil((approvedAmountFen * 10_000) / cap / WAN_YUAN_FEN) * (1 + rng.next() * 0.4)) *
+      WAN_YUAN_FEN;
+    if (capAmountFen(appraisedValueFen, cap) < approvedAmountFen)
+      throw new Error(`planLastYear: pledge ${n} breaks the lender's cap; fix the plan`);
+    const filingYear = year - rng.int(3, 8);
+    const filingDate = dateIn(rng, filingYear);
+    const grantDate = minDate(addDays(filingDate, rng.int(500, 900)), `${year - 1}-12-31`);
+    const body8 = `${filingYear}1${String(9_000_000 + n * 7).padStart(7, '0')}`;
+    const registeredOn = addDays(jan1, rng.int(0, 330));
+    return {
+      key: `ly-pledge-${n}`,
+      uscc: enterprise.uscc,
+      asset: {
+        kind: 'patent',
+        number: `${body8}.${patentCheckCharacter(body8)}`,
+        title: rng.pick(PATENT_TITLES),
+        filingDate,
+        grantDate,
+      },
+      lenderId: lender.id,
+      appraisedValueFen,
+      approvedAmountFen,
+      annualRateBps: rng.int(300, 550),
+      registeredOn,
+      repaidOn: minDate(addDays(registeredOn, rng.int(60, 300)), dec31),
+    };
+  });
 }
 
 export interface SeedResult {
@@ -1083,6 +1161,82 @@ export async function seedCity(call: SeedCall, options: SeedOptions = {}): Promi
       kind: 'insurer',
       name: insurer.name,
     });
+
+  // Last year (only when the business date can move): its registrations day by day, each repaid and released
+  // within the year, so the trend has a last year to compare with and this year's figures stay the plan's.
+  if (options.setToday) {
+    const lastYear = planLastYear(plan);
+    options.setToday(`${plan.year - 1}-01-01`);
+    const owners = [...new Set(lastYear.map((p) => p.uscc))];
+    await inPool(owners, options.concurrency ?? 12, async (uscc) => {
+      const e = plan.enterprises.find((x) => x.uscc === uscc)!;
+      await send(`ent-${uscc}`, 'PUT', `/enterprises/${uscc}`, office, [200, 201], {
+        name: e.name,
+        industry: e.industry,
+      });
+    });
+    const events = new Map<IsoDate, { p: LastYearPledge; step: 'open' | 'close' }[]>();
+    for (const p of lastYear)
+      for (const [day, step] of [
+        [p.registeredOn, 'open'],
+        [p.repaidOn, 'close'],
+      ] as const)
+        events.set(day, [...(events.get(day) ?? []), { p, step }]);
+    const ids = new Map<string, string>();
+    for (const day of [...events.keys()].sort()) {
+      options.setToday(day);
+      // Those repaid first: a pledge opened and closed the same day never happens (60 days at least).
+      const todays = events.get(day)!.sort((a, b) => (a.step === b.step ? 0 : a.step === 'close' ? -1 : 1));
+      await inPool(todays, options.concurrency ?? 12, async ({ p, step }) => {
+        const lender = asLender(p.lenderId);
+        if (step === 'close') {
+          const id = ids.get(p.key)!;
+          await send(`${p.key}-repay`, 'POST', `/pledges/${id}/repay`, lender, [200]);
+          await send(`${p.key}-release`, 'POST', `/pledges/${id}/release`, office, [200]);
+          return;
+        }
+        const me = asEnterprise(p.uscc);
+        const asset = await send(
+          `${p.key}-asset`,
+          'POST',
+          `/enterprises/${p.uscc}/assets`,
+          me,
+          [201],
+          p.asset,
+        );
+        const created = await send(p.key, 'POST', '/pledges', me, [201], {
+          lenderId: p.lenderId,
+          assetIds: [asset.body.id],
+          appraisedValueFen: p.appraisedValueFen,
+          requestedAmountFen: p.approvedAmountFen,
+          termMonths: 12,
+          purpose: '补充流动资金',
+        });
+        const id = created.body.id as string;
+        ids.set(p.key, id);
+        const steps: [string, SeedCaller, unknown][] = [
+          ['review', lender, undefined],
+          [
+            'approve',
+            lender,
+            {
+              approvedAmountFen: p.approvedAmountFen,
+              annualRateBps: p.annualRateBps,
+              repaymentType: 'bullet',
+            },
+          ],
+          ['register', office, { registrationNumber: cnipaRegistrationNumber(p.key) }],
+          ['disburse', lender, undefined],
+        ];
+        for (const [action, as, body] of steps)
+          await send(`${p.key}-${action}`, 'POST', `/pledges/${id}/${action}`, as, [200], body);
+      });
+    }
+    options.setToday(`${plan.year - 1}-12-31`);
+    await options.atLastYearEnd?.(`${plan.year - 1}-12-31`);
+    log(`  ${lastYear.length} pledges of last year registered, repaid and released`);
+    options.setToday(start);
+  }
 
   let done = 0;
   const total = plan.enterprises.length;

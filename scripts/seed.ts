@@ -17,6 +17,7 @@ import type { Role } from '../shared/auth/principal.js';
 import { movableClock } from '../shared/domain/clock.js';
 import { formatYuan } from '../shared/domain/money.js';
 import { createApp } from '../shared/http/app.js';
+import { computeStats } from '../shared/jobs/compute-stats.js';
 import { JAVA_MISSING, javaAvailable } from '../shared/local/dynamodb-local.js';
 import {
   clockFromEnv,
@@ -96,6 +97,7 @@ async function main(): Promise<void> {
   // The seed's last day: the business date a portal started with the same environment has (PORTAL_TODAY).
   const today = clockFromEnv().today();
   let setToday: ((date: string) => void) | undefined;
+  let atLastYearEnd: (() => Promise<void>) | undefined;
   if (await portalAnswers()) {
     // The users are enrolled through the running portal's own DynamoDB Local (same DATA_DIR).
     const runtime = await openLocalRuntime({ dataDir });
@@ -121,6 +123,10 @@ async function main(): Promise<void> {
     const runtime = await openLocalRuntime({ dataDir, clock });
     const app = await createApp(runtime.deps);
     call = caller(async (path, init) => app.request(path, init), tokenSource(runtime));
+    // Last year's final snapshot, as the daily job would have stored it then: the dashboard's trend compares with it.
+    atLastYearEnd = async () => {
+      await computeStats(runtime.deps, clock);
+    };
     close = () => runtime.close();
     where = `the app in-process on ${dataDir} (no portal answered on ${baseUrl})`;
   }
@@ -130,6 +136,7 @@ async function main(): Promise<void> {
     const result = await seedCity(call, {
       today,
       ...(setToday ? { setToday } : {}),
+      ...(atLastYearEnd ? { atLastYearEnd } : {}),
       concurrency,
       log: (line) => console.log(line),
     });

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { DeleteTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { type Clock, systemClock } from '../../shared/domain/clock.js';
+import { type Clock, fixedClock, systemClock } from '../../shared/domain/clock.js';
 import { addDays, todayInShanghai } from '../../shared/domain/dates.js';
 import type { Policy } from '../../shared/domain/policy.js';
 import { computeStats } from '../../shared/jobs/compute-stats.js';
@@ -15,6 +15,7 @@ import type { WriteItem } from '../../shared/store/toolkit.js';
 import { jobContext } from '../../shared/usecases/context.js';
 import { serviceLoans } from '../../shared/usecases/loans.js';
 import { runCollateralMonitor } from '../../shared/usecases/monitor.js';
+import { latestSnapshot, snapshotOn, statsRecords } from '../../shared/usecases/stats.js';
 import { countingDocumentClient } from '../lib/counting-client.js';
 import { openActiveLoans } from '../lib/loans.js';
 import { benchPortal } from '../lib/portal.js';
@@ -157,6 +158,44 @@ function unrelatedItem(i: number): Record<string, unknown> {
   };
 }
 
+/** What the dashboard's trend reads, both ways: requests, items read and read units. */
+type TrendCost = { requests: number; itemsRead: number; rcu: number };
+
+/**
+ * The dashboard's month-by-month trend (this year against last): as it was, every registration record of both
+ * years, 100 a request; as it is, the latest snapshot (this year's per-month aggregates) and 31 December's of last
+ * year (one GetItem). The records grow with the year's registrations; the snapshots do not.
+ */
+async function trendCost(
+  counter: ReturnType<typeof countingDocumentClient>,
+  tableName: string,
+): Promise<{ records: TrendCost; snapshots: TrendCost }> {
+  const uc = jobContext({ db: counter.db, tableName }, systemClock());
+  const year = Number(todayInShanghai(new Date()).slice(0, 4));
+  counter.reset();
+  let requests = 0;
+  for (const y of [year, year - 1]) {
+    let cursor: string | undefined;
+    do {
+      const page = await statsRecords(
+        uc,
+        { figure: 'financing.registeredCount', year: y, filter: {} },
+        { limit: 100, cursor },
+      );
+      requests++;
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor);
+  }
+  const byRecords = counter.reset();
+  await latestSnapshot(uc);
+  await snapshotOn(uc, `${year - 1}-12-31`);
+  const bySnapshots = counter.reset();
+  return {
+    records: { requests, itemsRead: byRecords.itemsRead, rcu: round(byRecords.rcu, 1) },
+    snapshots: { requests: 2, itemsRead: bySnapshots.itemsRead, rcu: round(bySnapshots.rcu, 1) },
+  };
+}
+
 export async function statsScale(
   endpoint: string,
   options: { sizes: number[]; runs: number; maxLoadSeconds: number },
@@ -170,6 +209,7 @@ export async function statsScale(
     monitor: Timing;
     renewals: Timing;
     weekly: Timing;
+    trend: { records: TrendCost; snapshots: TrendCost };
   }[] = [];
   const admin = new DynamoDBClient({
     endpoint,
@@ -198,6 +238,9 @@ export async function statsScale(
       .toUpperCase()
       .replace(/[IOSVZ]/g, '0'),
   );
+  // Last year's final snapshot, as the daily job stored it on 31 December (the trend's other line).
+  const lastYear = Number(todayInShanghai(new Date()).slice(0, 4)) - 1;
+  await computeStats({ db: counter.db, tableName }, fixedClock(new Date(`${lastYear}-12-31T04:00:00Z`)));
   const servicing: Job = (deps, clock) => serviceLoans(jobContext(deps, clock));
   const monitor: Job = (deps, clock) => runCollateralMonitor(jobContext(deps, clock));
   const renewals: Job = (deps, clock) => offerRenewals(deps, clock);
@@ -256,6 +299,7 @@ export async function statsScale(
     log(`  stats scale: renewal offers on ${written} items: ${renewed.ms} ms`);
     // The reconciliation scans everything: one run is enough to show how it grows.
     const weekly = await time(reconcileStats, 1);
+    const trend = await trendCost(counter, tableName);
     rows.push({
       items: written + FACTS,
       loadSeconds: round(loadSeconds, 1),
@@ -264,6 +308,7 @@ export async function statsScale(
       monitor: monitored,
       renewals: renewed,
       weekly,
+      trend,
     });
     if (written < size) break;
   }
@@ -286,6 +331,8 @@ export async function statsScale(
         'renewals items read',
         'weekly reconcile ms',
         'reconcile items read',
+        'trend by records: requests / items / RCU',
+        'trend by snapshots: requests / items / RCU',
       ],
       ...rows.map((r) => [
         r.items,
@@ -301,6 +348,8 @@ export async function statsScale(
         r.renewals.itemsRead,
         r.weekly.ms,
         r.weekly.itemsRead,
+        `${r.trend.records.requests} / ${r.trend.records.itemsRead} / ${r.trend.records.rcu}`,
+        `${r.trend.snapshots.requests} / ${r.trend.snapshots.itemsRead} / ${r.trend.snapshots.rcu}`,
       ]),
     ]),
     rows.every((r) => r.daily.itemsRead === rows[0]?.daily.itemsRead && r.daily.scans === 0)
@@ -315,6 +364,9 @@ export async function statsScale(
     rows.every((r) => r.renewals.itemsRead === ENDING_SOON && r.renewals.scans === 0)
       ? `The renewal offers read only the ${ENDING_SOON} policies ending within 30 days (not the ${ENDING_LATER} ending later, nor anything else), whatever the table size, and never Scan.`
       : '⚠ The renewal offers read more than the policies ending within 30 days, or Scan.',
+    rows.every((r) => r.trend.snapshots.itemsRead === 2)
+      ? `The dashboard's trend reads 2 items (the latest snapshot and last year's final one) in 2 requests, where reading the registration records took ${rows[0]?.trend.records.requests} requests and ${rows[0]?.trend.records.itemsRead} items (one request more per 100 registrations of either year).`
+      : '⚠ The trend reads more than the two snapshots.',
     ...skipped,
   ].join('\n');
   return { rows, skipped, text };

@@ -63,6 +63,7 @@ export function policyContribution(p: Policy): Contribution {
     policyIssued: {
       policyId: p.id,
       issuedAt: p.issuedAt,
+      ...(p.issuedOn ? { issuedOn: p.issuedOn } : {}),
       holder: p.holder,
       insurerId: p.insurerId,
       coverages: p.coverages.map((c) => ({ line: c.line, sumInsuredFen: c.sumInsuredFen })),
@@ -82,6 +83,7 @@ export function claimContribution(c: Claim): Contribution {
       claimId: c.id,
       seq: i + 1,
       paidAt: p.at,
+      ...(p.on ? { paidOn: p.on } : {}),
       policyId: c.policyId,
       insurerId: c.insurerId,
       line: c.line,

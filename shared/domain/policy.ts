@@ -77,6 +77,8 @@ export interface Policy {
   premiumPayableFen?: number;
   policyNumber?: string;
   issuedAt?: string;
+  /** The business date of the issue (the year and month the statistics count it in). */
+  issuedOn?: IsoDate;
   declineReason?: string;
   cancelReason?: string;
   /** The business day an active policy was cancelled (by its holder or terminated by its insurer): cover ended. */
@@ -100,6 +102,8 @@ export interface Policy {
 
 export interface ClaimPayment {
   at: string;
+  /** The business date of the payment; absent on payments made before it was kept. */
+  on?: IsoDate;
   amountFen: number;
 }
 
@@ -256,7 +260,7 @@ export function policyActionChanges(
               return { premiumSubsidyFen, premiumPayableFen: premiumFen - premiumSubsidyFen };
             })();
       return {
-        fields: { premiumFen, policyNumber, issuedAt: now.toISOString(), ...subsidy },
+        fields: { premiumFen, policyNumber, issuedAt: now.toISOString(), issuedOn: today, ...subsidy },
         data: { premiumFen, policyNumber, ...subsidy },
       };
     }

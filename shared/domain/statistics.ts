@@ -103,6 +103,8 @@ export interface PledgeRegisteredFact {
 export interface PolicyIssuedFact {
   policyId: string;
   issuedAt: string;
+  /** The business date of the issue (its year is the fact's year); absent on facts written before it was kept. */
+  issuedOn?: IsoDate;
   holder: string;
   /** Absent on facts written before the loss ratio was kept per insurer. */
   insurerId?: string;
@@ -118,6 +120,8 @@ export interface ClaimPaidFact {
   /** The payment's place among the claim's payments, from 1; absent on facts of the one-payment claims of v1. */
   seq?: number;
   paidAt: string;
+  /** The business date of the payment (its year is the fact's year); absent on facts written before it was kept. */
+  paidOn?: IsoDate;
   policyId: string;
   insurerId?: string;
   line: string;
@@ -229,6 +233,8 @@ export interface StatsSnapshot {
     byDivision: Record<string, number>;
     byLender: Record<string, number>;
     byMonth: Record<string, number>;
+    /** The registrations of each month (`byMonth` is their amount): the trend's counts, one read. */
+    byMonthCount: Record<string, number>;
   } & LoanBookFigures;
   insurance: {
     policiesIssued: number;
@@ -278,7 +284,9 @@ export function financingFigures(
   const byDivision = zeros([...CITY_DIVISIONS, OTHER_DIVISION]);
   const byLender: Record<string, number> = {};
   const byMonth = zeros(monthsThrough(year, date));
+  const byMonthCount = zeros(monthsThrough(year, date));
   for (const p of pledges) {
+    addTo(byMonthCount, registrationMonth(p), 1, 'financing.byMonthCount');
     addTo(byDivision, divisionKey(p.divisionCode), p.amountFen, 'financing.byDivision');
     addTo(byLender, p.lenderId, p.amountFen, 'financing.byLender');
     addTo(byMonth, registrationMonth(p), p.amountFen, 'financing.byMonth');
@@ -302,6 +310,7 @@ export function financingFigures(
     byDivision,
     byLender: sortedKeys(byLender),
     byMonth: sortedKeys(byMonth),
+    byMonthCount: sortedKeys(byMonthCount),
   };
 }
 
@@ -549,7 +558,11 @@ export function diffSnapshots(expected: StatsSnapshot, actual: StatsSnapshot): F
 
 // ---- Drill-down: the records behind a figure ---------------------------------------------------------------
 
-/** Which facts each figure that has records counts: a registration, an issued policy, or a claim payment. */
+/**
+ * Which records each figure that has them counts: a registration, an issued policy or a claim payment (the year's
+ * facts); a loan in the book on the business date; the year's policies and claim payments together (a loss ratio);
+ * an enterprise's interest subsidy; an asset in force or granted in the year; an active designation.
+ */
 export const FIGURE_RECORDS = {
   'financing.registeredCount': 'pledge',
   'financing.registeredAmountFen': 'pledge',
@@ -560,6 +573,17 @@ export const FIGURE_RECORDS = {
   'financing.byDivision': 'pledge',
   'financing.byLender': 'pledge',
   'financing.byMonth': 'pledge',
+  'financing.byMonthCount': 'pledge',
+  'financing.outstandingAmountFen': 'loan',
+  'financing.outstandingPrincipalFen': 'loan',
+  'financing.outstandingPrincipalByLender': 'loan',
+  'financing.outstandingPrincipalByDivision': 'loan',
+  'financing.overdueAmountFen': 'loan',
+  'financing.overdueByLender': 'loan',
+  'financing.overdueByDivision': 'loan',
+  'financing.nonPerformingAmountFen': 'loan',
+  'financing.nonPerformingByLender': 'loan',
+  'financing.nonPerformingByDivision': 'loan',
   'insurance.policiesIssued': 'policy',
   'insurance.insuredEnterprises': 'policy',
   'insurance.sumInsuredFen': 'policy',
@@ -571,9 +595,22 @@ export const FIGURE_RECORDS = {
   'insurance.claimsPaidFen': 'claim',
   'insurance.claimsPaidByLine': 'claim',
   'insurance.claimsPaidByInsurer': 'claim',
+  'insurance.lossRatioBps': 'loss_ratio',
+  'insurance.lossRatioBpsByLine': 'loss_ratio',
+  'insurance.lossRatioBpsByInsurer': 'loss_ratio',
+  'subsidies.interestSubsidyFen': 'subsidy',
+  'portfolio.patentsInForce': 'asset_in_force',
+  'portfolio.trademarksInForce': 'asset_in_force',
+  'portfolio.patentsGrantedThisYear': 'asset_granted',
+  'portfolio.trademarksRegisteredThisYear': 'asset_granted',
+  designations: 'designation',
 } as const;
 export type DrillableFigure = keyof typeof FIGURE_RECORDS;
+export type RecordSource = (typeof FIGURE_RECORDS)[DrillableFigure];
 export const DRILLABLE_FIGURES = Object.keys(FIGURE_RECORDS) as DrillableFigure[];
+/** The kinds of record a page holds (a loss ratio's page holds policies and claim payments). */
+export const RECORD_KINDS = ['pledge', 'policy', 'claim', 'loan', 'subsidy', 'asset', 'designation'] as const;
+export type RecordKind = (typeof RECORD_KINDS)[number];
 
 export interface RecordFilter {
   division?: string | undefined;
@@ -581,7 +618,18 @@ export interface RecordFilter {
   insurer?: string | undefined;
   month?: string | undefined;
   line?: string | undefined;
+  /** A patent type (`portfolio.patentsInForce`). */
+  type?: PatentType | undefined;
+  /** A designation level (`designations`). */
+  level?: DesignationLevel | undefined;
 }
+
+/** The business month of an issued policy: that of `issuedOn`, or of its instant for facts without it. */
+export const issueMonth = (fact: Pick<PolicyIssuedFact, 'issuedAt' | 'issuedOn'>): string =>
+  fact.issuedOn?.slice(0, 7) ?? shanghaiMonth(fact.issuedAt);
+/** The business month of a claim payment: that of `paidOn`, or of its instant for facts without it. */
+export const paymentMonth = (fact: Pick<ClaimPaidFact, 'paidAt' | 'paidOn'>): string =>
+  fact.paidOn?.slice(0, 7) ?? shanghaiMonth(fact.paidAt);
 
 /** Whether a fact is among the records of `figure` narrowed by the filter's dimensions (those it has). */
 export function isRecordOf(
@@ -605,7 +653,7 @@ export function isRecordOf(
       return (
         (filter.line === undefined || p.coverages.some((c) => c.line === filter.line)) &&
         (filter.insurer === undefined || (p.insurerId ?? UNKNOWN_INSURER) === filter.insurer) &&
-        (filter.month === undefined || shanghaiMonth(p.issuedAt) === filter.month)
+        (filter.month === undefined || issueMonth(p) === filter.month)
       );
     }
     case 'claim': {
@@ -613,11 +661,57 @@ export function isRecordOf(
       return (
         (filter.line === undefined || c.line === filter.line) &&
         (filter.insurer === undefined || (c.insurerId ?? UNKNOWN_INSURER) === filter.insurer) &&
-        (filter.month === undefined || shanghaiMonth(c.paidAt) === filter.month)
+        (filter.month === undefined || paymentMonth(c) === filter.month)
       );
     }
+    case 'loss_ratio':
+      // A loss ratio's records: the premiums (policies issued) and the claims paid it divides.
+      return 'claimId' in fact
+        ? isRecordOf('insurance.claimsPaidFen', fact, filter)
+        : isRecordOf('insurance.premiumFen', fact, filter);
+    default:
+      return false;
   }
 }
+
+/**
+ * What one record adds to its figure under the filter, in fen (or 1 for a count), so a page's records sum to the
+ * figure: a loan's part of the loan-book figure, a policy's premium (its line's share when narrowed by line), a
+ * claim payment's amount. Undefined for records that are counted rather than summed.
+ */
+export function countedFenOf(
+  figure: DrillableFigure,
+  record: PolicyIssuedFact | ClaimPaidFact | LoanRecord,
+  filter: RecordFilter,
+): number | undefined {
+  if (FIGURE_RECORDS[figure] === 'loan') return loanFigureValue(figure, record as LoanRecord);
+  if (FIGURE_RECORDS[figure] !== 'loss_ratio') return undefined;
+  if ('claimId' in record) return record.paidFen;
+  const policy = record as PolicyIssuedFact;
+  return filter.line === undefined ? policy.premiumFen : (premiumByLineOf(policy).get(filter.line) ?? 0);
+}
+
+/** A loan of the book as a record: its entry, its state and (active) its approved amount. */
+export interface LoanRecord extends LoanBookEntry {
+  status: 'active' | 'defaulted';
+  /** The approved amount while active (what `financing.outstandingAmountFen` counts), else 0. */
+  outstandingAmountFen: number;
+}
+
+/** The part of a loan-book figure one loan holds. */
+export function loanFigureValue(figure: DrillableFigure, loan: LoanRecord): number {
+  if (figure === 'financing.outstandingAmountFen') return loan.outstandingAmountFen;
+  if (figure.startsWith('financing.outstandingPrincipal')) return loan.outstandingPrincipalFen;
+  if (figure.startsWith('financing.overdue')) return loan.overdueFen;
+  if (figure.startsWith('financing.nonPerforming')) return loan.nonPerformingFen;
+  return 0;
+}
+
+/** Whether a loan is among the records of a loan-book figure: it holds a part of it, in the filter's division and lender. */
+export const isLoanRecordOf = (figure: DrillableFigure, loan: LoanRecord, filter: RecordFilter): boolean =>
+  loanFigureValue(figure, loan) > 0 &&
+  (filter.division === undefined || divisionKey(loan.divisionCode) === filter.division) &&
+  (filter.lender === undefined || loan.lenderId === filter.lender);
 
 /** One day of the history the dashboard charts: the figures it trends. */
 export interface HistoryPoint {

@@ -21,7 +21,7 @@ import {
 } from './keys.js';
 import { type Page, type PageRequest, queryPage } from './query-page.js';
 import { toResource } from './records.js';
-import { portfolioDeltaOfAsset } from './stats-facts.js';
+import { portfolioDeltaOfAsset, writeKey } from './stats-facts.js';
 import { ABSENT, PRESENT, type Store, type TxItem } from './toolkit.js';
 
 // policy-repository still imports the asset key from here.
@@ -160,7 +160,7 @@ function counterMoves(before: Asset, after: Asset, tableName: string): TxItem[] 
     ...portfolioDeltaOfAsset(before, -1, tableName),
     ...portfolioDeltaOfAsset(after, 1, tableName),
   ];
-  const keyOf = (w: (typeof writes)[number]) => JSON.stringify(w.Update?.Key);
+  const keyOf = writeKey;
   const touches = new Map<string, number>();
   for (const w of writes) touches.set(keyOf(w), (touches.get(keyOf(w)) ?? 0) + 1);
   return writes.filter((w) => touches.get(keyOf(w)) === 1).map((write) => ({ tag: 'counter', write }));
@@ -172,6 +172,18 @@ export class AssetRepository {
   async get(id: string): Promise<Asset | undefined> {
     const item = await this.store.get(assetKey(id));
     return item ? toResource<Asset>(item) : undefined;
+  }
+
+  /** Several assets by id (one BatchGet, eventually consistent): those found, by id. */
+  async getMany(ids: readonly string[]): Promise<Map<string, Asset>> {
+    const found = new Map<string, Asset>();
+    if (ids.length === 0) return found;
+    const items = await this.store.batchGet(ids.map(assetKey), { consistent: false });
+    for (const id of ids) {
+      const item = items.get(assetKey(id));
+      if (item) found.set(id, toResource<Asset>(item));
+    }
+    return found;
   }
 
   /** A right's legal events, newest first. */

@@ -223,6 +223,14 @@ export const interestFactKey = (year: number, pledgeId: string, version: number)
 export const inForcePartition = (type: InForceType) => `COUNT#IN_FORCE#${type}`;
 export const grantedPartition = (year: number, kind: 'patent' | 'trademark') =>
   `COUNT#GRANTED#${year}#${kind}`;
+/**
+ * The members behind the portfolio counters (the records of `GET /stats/records`): one item per asset counted,
+ * written and removed with the counter's own delta. In force: sk `<expiresOn>#<assetId>` (today's members are the
+ * range from today on); granted in a year: sk `<assetId>`.
+ */
+export const inForceMembersPartition = (type: InForceType) => `MEMBERS#IN_FORCE#${type}`;
+export const grantedMembersPartition = (year: number, kind: 'patent' | 'trademark') =>
+  `MEMBERS#GRANTED#${year}#${kind}`;
 export const OUTSTANDING_PARTITION = 'COUNT#OUTSTANDING';
 export const DESIGNATIONS_COUNT_PARTITION = 'COUNT#DESIGNATIONS';
 export const enterpriseSummaryKey = (uscc: string): Key => ({ pk: `ENT#${uscc}`, sk: 'SUMMARY' });

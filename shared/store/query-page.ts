@@ -22,6 +22,8 @@ export interface PageQuery {
   partition: string;
   /** Restrict to sort keys starting with this prefix (e.g. a status). */
   sortPrefix?: string;
+  /** Restrict to sort keys at or after this one (e.g. an expiry date). Not with `sortPrefix`. */
+  sortFrom?: string;
   newestFirst?: boolean;
   page: PageRequest;
 }
@@ -43,11 +45,18 @@ export async function queryPage<T>(q: PageQuery): Promise<Page<T>> {
     new QueryCommand({
       TableName: q.tableName,
       IndexName: q.index,
-      KeyConditionExpression: q.sortPrefix ? '#pk = :pk AND begins_with(#sk, :prefix)' : '#pk = :pk',
-      ExpressionAttributeNames: q.sortPrefix ? { '#pk': pkName, '#sk': skName } : { '#pk': pkName },
+      KeyConditionExpression: q.sortPrefix
+        ? '#pk = :pk AND begins_with(#sk, :prefix)'
+        : q.sortFrom !== undefined
+          ? '#pk = :pk AND #sk >= :from'
+          : '#pk = :pk',
+      ExpressionAttributeNames:
+        q.sortPrefix || q.sortFrom !== undefined ? { '#pk': pkName, '#sk': skName } : { '#pk': pkName },
       ExpressionAttributeValues: q.sortPrefix
         ? { ':pk': q.partition, ':prefix': q.sortPrefix }
-        : { ':pk': q.partition },
+        : q.sortFrom !== undefined
+          ? { ':pk': q.partition, ':from': q.sortFrom }
+          : { ':pk': q.partition },
       ScanIndexForward: !q.newestFirst,
       Limit: q.page.limit,
       ExclusiveStartKey: startKey,

@@ -35,7 +35,9 @@ import {
   DESIGNATIONS_COUNT_PARTITION,
   enterpriseInForceKey,
   enterpriseSummaryKey,
+  grantedMembersPartition,
   grantedPartition,
+  inForceMembersPartition,
   inForcePartition,
   OUTSTANDING_PARTITION,
   pledgeFactsPartition,
@@ -53,6 +55,10 @@ export function shardOf(key: string): string {
   for (let i = 0; i < key.length; i++) hash = Math.imul(hash ^ key.charCodeAt(i), 0x01000193) >>> 0;
   return `SHARD#${hash % COUNTER_SHARDS}`;
 }
+
+/** A fact counts in the year of its business date; facts without one, in the Shanghai year of their instant. */
+const factYear = (on: string | undefined, at: string): number =>
+  on ? Number(on.slice(0, 4)) : shanghaiYear(at);
 
 function checkDelta(value: number, what: string): void {
   if (!Number.isSafeInteger(value)) throw new RangeError(`${what} must be a safe integer, got ${value}`);
@@ -125,6 +131,8 @@ export interface PolicyIssuedInput {
   policyId: string;
   year?: number;
   issuedAt: string;
+  /** The business date of the issue: the fact's year (else the Shanghai year of `issuedAt`). */
+  issuedOn?: string;
   holder: string;
   insurerId?: string;
   coverages: readonly { line: string; sumInsuredFen: number }[];
@@ -135,13 +143,14 @@ export interface PolicyIssuedInput {
 /** Add to the `issue` transition's transaction (applied → active). */
 export function policyIssuedFact(input: PolicyIssuedInput, tableName: string): WriteItem {
   checkDelta(input.premiumFen, 'premiumFen');
-  const year = input.year ?? shanghaiYear(input.issuedAt);
+  const year = input.year ?? factYear(input.issuedOn, input.issuedAt);
   return factPut(
     policyFactsPartition(year),
     `${input.issuedAt}#${input.policyId}`,
     {
       policyId: input.policyId,
       issuedAt: input.issuedAt,
+      ...(input.issuedOn ? { issuedOn: input.issuedOn } : {}),
       holder: input.holder,
       ...(input.insurerId ? { insurerId: input.insurerId } : {}),
       coverages: input.coverages.map((c) => ({ line: c.line, sumInsuredFen: c.sumInsuredFen })),
@@ -160,7 +169,7 @@ export interface ClaimPaidInput extends ClaimPaidFact {
 export function claimPaidFact(input: ClaimPaidInput, tableName: string): WriteItem {
   checkDelta(input.paidFen, 'paidFen');
   const { year: given, ...fact } = input;
-  const year = given ?? shanghaiYear(input.paidAt);
+  const year = given ?? factYear(input.paidOn, input.paidAt);
   return factPut(
     claimFactsPartition(year),
     `${input.paidAt}#${input.claimId}#${input.seq ?? 1}`,
@@ -181,6 +190,10 @@ export interface PortfolioDeltaInput {
   /** USCC of the owner: the per-enterprise in-force counter and the shard of the granted counter. */
   owner: string;
   delta: 1 | -1;
+  /** With it, the asset's member items (the records behind the counters) are written or removed as well. */
+  assetId?: string;
+  /** Shown with the records. */
+  number?: string;
 }
 
 const COUNTED_STATUSES = new Set(['granted', 'registered']);
@@ -194,7 +207,7 @@ export function portfolioDelta(input: PortfolioDeltaInput, tableName: string): W
   const type: InForceType = input.kind === 'trademark' ? 'trademark' : requirePatentType(input.patentType);
   if (input.grantYear === undefined)
     throw new Error('portfolioDelta: grantYear is required for a granted asset');
-  return [
+  const counters = [
     counterAdd({ pk: inForcePartition(type), sk: input.expiresOn }, input.delta, tableName),
     counterAdd(enterpriseInForceKey(input.owner, input.expiresOn, type), input.delta, tableName),
     counterAdd(
@@ -203,7 +216,40 @@ export function portfolioDelta(input: PortfolioDeltaInput, tableName: string): W
       tableName,
     ),
   ];
+  if (input.assetId === undefined) return counters;
+  const member = { assetId: input.assetId, type, expiresOn: input.expiresOn, grantYear: input.grantYear };
+  const members = [
+    { pk: inForceMembersPartition(type), sk: `${input.expiresOn}#${input.assetId}` },
+    { pk: grantedMembersPartition(input.grantYear, input.kind), sk: input.assetId },
+  ];
+  return [
+    ...counters,
+    ...members.map(
+      (key): WriteItem =>
+        input.delta === 1
+          ? {
+              Put: {
+                TableName: tableName,
+                Item: {
+                  ...key,
+                  entity: MEMBER_ENTITY,
+                  ...member,
+                  ...(input.number ? { number: input.number } : {}),
+                },
+              },
+            }
+          : { Delete: { TableName: tableName, Key: key } },
+    ),
+  ];
 }
+
+const MEMBER_ENTITY = 'stats-member';
+
+/** The key a transaction item writes: two items on one key cannot share a transaction. */
+export const writeKey = (w: WriteItem): string => {
+  const key = w.Update?.Key ?? w.Delete?.Key ?? w.ConditionCheck?.Key ?? w.Put?.Item;
+  return `${String(key?.pk)}\u0000${String(key?.sk)}`;
+};
 
 function requirePatentType(patentType: PatentType | undefined): PatentType {
   if (!patentType) throw new Error('portfolioDelta: patentType is required for a patent');
@@ -222,6 +268,8 @@ export function portfolioDeltaOfAsset(asset: Asset, delta: 1 | -1, tableName: st
       ...(grantDate ? { grantYear: Number(grantDate.slice(0, 4)) } : {}),
       owner: asset.owner,
       delta,
+      assetId: asset.id,
+      number: asset.number,
     },
     tableName,
   );

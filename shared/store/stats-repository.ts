@@ -58,6 +58,7 @@ export class StatsRepository {
       attributes: [
         'policyId',
         'issuedAt',
+        'issuedOn',
         'holder',
         'insurerId',
         'coverages',
@@ -70,7 +71,7 @@ export class StatsRepository {
 
   async claimFacts(year: number): Promise<ClaimPaidFact[]> {
     const items = await this.store.queryPartition(claimFactsPartition(year), undefined, {
-      attributes: ['claimId', 'seq', 'paidAt', 'policyId', 'insurerId', 'line', 'paidFen'],
+      attributes: ['claimId', 'seq', 'paidAt', 'paidOn', 'policyId', 'insurerId', 'line', 'paidFen'],
     });
     return items as unknown as ClaimPaidFact[];
   }
@@ -155,6 +156,18 @@ export class StatsRepository {
     }[kind](year);
     const { db, tableName } = this.store;
     return queryPage({ db, tableName, partition, page });
+  }
+
+  /** One page of a counter's member items (the assets it counts), from sort key `from` on when given. */
+  membersPage(
+    partition: string,
+    from: IsoDate | undefined,
+    page: PageRequest,
+  ): Promise<
+    Page<{ assetId: string; type: InForceType; expiresOn: IsoDate; grantYear: number; number?: string }>
+  > {
+    const { db, tableName } = this.store;
+    return queryPage({ db, tableName, partition, ...(from === undefined ? {} : { sortFrom: from }), page });
   }
 
   /** The newest snapshot: one Query, newest sort key first, Limit 1. */

@@ -239,7 +239,7 @@ function payment(
   return {
     changes: {
       paidFen,
-      payments: [...paymentsOf(claim), { at, amountFen }],
+      payments: [...paymentsOf(claim), { at, on: uc.clock.today(), amountFen }],
       reserveFen: Math.max(0, limits.approvedFen - paidFen),
       settledAt: at,
     },

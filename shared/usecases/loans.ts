@@ -23,11 +23,11 @@ import {
 } from '../domain/loan.js';
 import { checkDisbursementDate, type Pledge, trancheAmount } from '../domain/pledge.js';
 import type { PledgeStatus } from '../domain/pledge-state-machine.js';
-import { type LoanBookEntry, loanBookEntry } from '../domain/statistics.js';
+import { type LoanBookEntry, type LoanRecord, loanBookEntry } from '../domain/statistics.js';
 import type { IdempotencyRequest } from '../store/idempotency-store.js';
 import { institutionKey, interestFactKey, pledgeKey, REPAYMENT_PREFIX, repaymentKey } from '../store/keys.js';
 import { PledgeRepository } from '../store/pledge-repository.js';
-import { eachPage } from '../store/query-page.js';
+import { eachPage, type Page, type PageRequest } from '../store/query-page.js';
 import { toResource } from '../store/records.js';
 import { ABSENT, type Store, type TxItem } from '../store/toolkit.js';
 import type { UseCaseContext } from './context.js';
@@ -348,6 +348,29 @@ export async function loanBookOn(uc: UseCaseContext, pageSize = 100): Promise<Lo
       },
     );
   return entries;
+}
+
+/**
+ * One page of the loan book in one state as records (the drill-down behind the loan-book figures): one Query of
+ * the office index's state range and one BatchGet of the lenders not yet read.
+ */
+export async function loanBookPage(
+  uc: UseCaseContext,
+  status: 'active' | 'defaulted',
+  page: PageRequest,
+): Promise<Page<LoanRecord>> {
+  const today = uc.clock.today();
+  const loans = await new PledgeRepository(uc.store).inState(status, page);
+  const policies = await lenderThresholds(uc)(loans.items);
+  return {
+    nextCursor: loans.nextCursor,
+    items: loans.items.flatMap((pledge) => {
+      const entry = loanBookEntry(pledge, today, policies.get(pledge.lenderId)!);
+      if (!entry) return [];
+      const outstandingAmountFen = status === 'active' ? (pledge.approvedAmountFen ?? 0) : 0;
+      return [{ ...entry, status, outstandingAmountFen }];
+    }),
+  };
 }
 
 /** The lenders' classification thresholds, each lender read once per run (one BatchGet for those not yet seen). */

@@ -123,12 +123,17 @@ export async function listSubsidies(
 
 /** What the year's interest subsidy pays in all (0 while its terms are not set): one read of its facts. */
 export async function interestSubsidyTotal(uc: UseCaseContext, year: number): Promise<number> {
+  return (await subsidyLines(uc, year)).reduce((sum, line) => sum + line.subsidyFen, 0);
+}
+
+/** The year's subsidy list as the statistics count it: empty while its terms are not set. */
+export async function subsidyLines(uc: UseCaseContext, year: number): Promise<SubsidyLine[]> {
   const terms = await new ProgrammeRepository<InterestSubsidyProgramme>(uc.store).get(subsidyId(year));
-  if (!terms) return 0;
+  if (!terms) return [];
   const facts = (await uc.store.queryPartition(interestFactsPartition(year))).map((i) =>
     toResource<InterestPaidFact>(i),
   );
-  return subsidyList(terms, facts).reduce((sum, line) => sum + line.subsidyFen, 0);
+  return subsidyList(terms, facts);
 }
 
 /** The premium subsidy of `year`; 404 until the office sets it. */

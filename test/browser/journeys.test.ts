@@ -572,6 +572,31 @@ describe('web portal journeys (Chinese by default, English on switch)', { timeou
     await expect.poll(() => records.count()).toBe(0);
   });
 
+  it('IP office: the loan book and the loss ratio open the records behind them', async () => {
+    const office = await pageFor('office');
+    await office.getByRole('link', { name: '统计分析', exact: true }).click();
+    const records = office.locator('table[data-testid="records"] tbody tr');
+    // The one loan in the book: 25万元 disbursed, 1,000 元 prepaid, so 24.9万元 of principal outstanding.
+    await office.getByRole('link', { name: '贷款余额（本金）' }).click();
+    await expect.poll(() => records.count()).toBe(1);
+    expect(await text(records.first())).toContain('24.9万元');
+    await office.locator('select[name=lender]').selectOption('jinhua-bank');
+    await expect.poll(() => records.count()).toBe(1);
+    await office.getByLabel('县市区').selectOption('330702');
+    await expect.poll(() => records.count()).toBe(0);
+    // Nothing is overdue yet: the overdue amount's records are none.
+    await office.getByRole('link', { name: '统计分析', exact: true }).click();
+    await office.getByRole('link', { name: '逾期贷款' }).first().click();
+    await office.getByText('暂无记录').waitFor();
+    expect(await records.count()).toBe(0);
+    // The loss ratio divides the claims paid (the 1万元 settlement) by the premiums: both kinds of record.
+    await office.getByRole('link', { name: '统计分析', exact: true }).click();
+    await office.getByRole('link', { name: '赔付率' }).click();
+    await expect.poll(() => records.count()).toBeGreaterThanOrEqual(2);
+    expect(await text(office.locator('table[data-testid="records"]'))).toContain('1万元');
+    await screenshot(office, 'ipoffice-records-loss-ratio-zh');
+  });
+
   it('loads ECharts only on the dashboard: the sign-in page and the other pages never request its chunk', async () => {
     const context = await h.context();
     const page = await context.newPage();

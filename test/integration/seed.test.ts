@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PUBLISHED, planCity, SeedRefused, seedCity } from '../../scripts/seed-city.js';
+import { LAST_YEAR, PUBLISHED, planCity, SeedRefused, seedCity } from '../../scripts/seed-city.js';
 import { movableClock } from '../../shared/domain/clock.js';
 import { YI_YUAN_FEN } from '../../shared/domain/money.js';
+import type { StatsSnapshot } from '../../shared/domain/statistics.js';
 import { computeStats } from '../../shared/jobs/compute-stats.js';
 import { reconcileStats } from '../../shared/jobs/reconcile-stats.js';
 import { type RunningDynamoDb, startDynamoDbLocal } from '../../shared/local/dynamodb-local.js';
@@ -30,9 +31,13 @@ describe('the demonstration data set', () => {
     // and its loans serviced up to 2026-10-15.
     const clock = movableClock('2026-10-15');
     const portal = await createTestPortal({ clock }, dynamo.endpoint);
+    let lastYear: StatsSnapshot | undefined;
     const result = await seedCity(portal.call, {
       today: '2026-10-15',
       setToday: clock.moveTo,
+      atLastYearEnd: async () => {
+        lastYear = await computeStats(portal.deps, clock);
+      },
       concurrency: 12,
     });
     expect(result.retries).toBe(0);
@@ -93,6 +98,25 @@ describe('the demonstration data set', () => {
       as: { role: 'ipoffice' },
     });
     expect(disposed.body.items.filter((p: { disposal?: unknown }) => p.disposal)).toHaveLength(1);
+
+    // Last year, for the trend: its final snapshot (31 December 2025) shows 172亿元 in 120 registrations spread over
+    // its months, all repaid and released within the year (this year's loan book is the plan's alone).
+    expect(lastYear?.date).toBe('2025-12-31');
+    const ly = lastYear!.financing;
+    expect(ly.registeredAmountFen).toBe(LAST_YEAR.registeredAmountFen);
+    expect(ly.registeredCount).toBe(LAST_YEAR.pledges);
+    expect(ly.outstandingAmountFen).toBe(0);
+    const lyMonths = Object.values(ly.byMonth);
+    expect(lyMonths).toHaveLength(12);
+    expect(lyMonths.filter((fen) => fen > 0).length).toBeGreaterThanOrEqual(10);
+    expect(lyMonths.reduce((a, b) => a + b, 0)).toBe(LAST_YEAR.registeredAmountFen);
+    expect(Object.values(ly.byMonthCount).reduce((a, b) => a + b, 0)).toBe(LAST_YEAR.pledges);
+    const history = await portal.call('GET', '/stats/history?from=2025-01-01&to=2025-12-31', {
+      as: { role: 'ipoffice' },
+    });
+    expect(history.body.items.map((i: { date: string }) => i.date)).toEqual(['2025-12-31']);
+    // Last year's pledges are counted in last year's registrations only.
+    expect(s.financing.registeredCount).toBe(result.plan.expected.registeredCount);
 
     const audit = await reconcileStats(portal.deps, clock);
     expect(audit.differences).toEqual([]);

@@ -766,12 +766,14 @@ function bruteForce(items: Item[], now: Date) {
   const byLender: Record<string, number> = {};
   const byMonth: Record<string, number> = {};
   for (let m = 1; m <= Number(date.slice(5, 7)); m++) byMonth[`${year}-${String(m).padStart(2, '0')}`] = 0;
+  const byMonthCount: Record<string, number> = { ...byMonth };
   for (const p of registered) {
     const amount = p.approvedAmountFen as number;
     const division = String(p.applicant).slice(2, 8);
     add(byDivision, COUNTIES.includes(division) ? division : 'other', amount);
     add(byLender, String(p.lenderId), amount);
     add(byMonth, shanghai(String(p.registeredAt)).slice(0, 7), amount);
+    add(byMonthCount, shanghai(String(p.registeredAt)).slice(0, 7), 1);
   }
 
   const issued = of('policy').filter((p) => inYear(p.issuedAt));
@@ -830,6 +832,7 @@ function bruteForce(items: Item[], now: Date) {
       byDivision,
       byLender,
       byMonth,
+      byMonthCount,
       ...loanBookBruteForce(items, date),
     },
     insurance: {

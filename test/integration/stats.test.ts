@@ -178,6 +178,7 @@ function bruteForce(s: Scenario) {
   const byLender: Record<string, number> = {};
   const byMonth: Record<string, number> = {};
   for (let m = 1; m <= 6; m++) byMonth[`${YEAR}-0${m}`] = 0;
+  const byMonthCount: Record<string, number> = { ...byMonth };
   for (const p of pledges) {
     const division = p.applicant.slice(2, 8);
     const key = COUNTIES.includes(division) ? division : 'other';
@@ -185,6 +186,7 @@ function bruteForce(s: Scenario) {
     byLender[p.lenderId] = (byLender[p.lenderId] ?? 0) + p.amountFen;
     const month = shanghai(p.registeredAt).slice(0, 7);
     byMonth[month] = (byMonth[month] ?? 0) + p.amountFen;
+    byMonthCount[month] = (byMonthCount[month] ?? 0) + 1;
   }
   const byLine: Record<string, number> = Object.fromEntries(LINES.map((l) => [l, 0]));
   let sumInsured = 0;
@@ -221,6 +223,7 @@ function bruteForce(s: Scenario) {
       byDivision,
       byLender,
       byMonth,
+      byMonthCount,
       // No loans were disbursed here (facts written directly): an empty loan book (stats-scenario drives one).
       outstandingPrincipalFen: 0,
       overdueAmountFen: 0,
@@ -651,7 +654,7 @@ describe('the records behind a figure, and the history', () => {
       expect(res.status, url).toBe(400);
       expect(res.body.errors.map((e: { path: string }) => e.path)).toContain(`query.${field}`);
     };
-    await bad('/stats/records?figure=portfolio.trademarksInForce', 'figure');
+    await bad('/stats/records?figure=asOf', 'figure');
     await bad('/stats/records?figure=financing.byMonth&month=2026-13', 'month');
     await bad('/stats/records?figure=financing.byDivision&division=330701', 'division');
     await bad('/stats/history?from=2026-02-01&to=2026-01-31', 'to');

@@ -95,9 +95,12 @@ describe('asset store commands', () => {
         { pk: 'COUNT#IN_FORCE#invention', sk: '2037-05-03' },
         { pk: `ENT#${OWNER}`, sk: 'INFORCE#2037-05-03#invention' },
         { pk: 'COUNT#GRANTED#2019#patent', sk: expect.stringMatching(/^SHARD#\d$/) },
+        // The records behind the counters (`GET /stats/records`): the asset as a member of each.
+        { pk: 'MEMBERS#IN_FORCE#invention', sk: '2037-05-03#id-1' },
+        { pk: 'MEMBERS#GRANTED#2019#patent', sk: 'id-1' },
       ]),
     );
-    expect(items).toHaveLength(6);
+    expect(items).toHaveLength(8);
     const stored = items.find((i) => keyOf(i).pk === 'ASSET#id-1')?.Put?.Item;
     expect(stored).toMatchObject({
       entity: 'asset',

@@ -77,6 +77,8 @@ describe('what the policy actions store', () => {
       premiumFen: 10_001,
       policyNumber: 'PICC-2026-PO12345678',
       issuedAt: now.toISOString(),
+      // The business date: the month and year the statistics count the policy in.
+      issuedOn: '2026-11-27',
       premiumSubsidyFen: 3_000, // floor(10 001 × 0.3)
       premiumPayableFen: 7_001,
     });
@@ -87,7 +89,12 @@ describe('what the policy actions store', () => {
       { premiumFen: 1, policyNumber: 'X-1' },
       { now, today: '2026-11-27' },
     );
-    expect(own.fields).toEqual({ premiumFen: 1, policyNumber: 'X-1', issuedAt: now.toISOString() });
+    expect(own.fields).toEqual({
+      premiumFen: 1,
+      policyNumber: 'X-1',
+      issuedAt: now.toISOString(),
+      issuedOn: '2026-11-27',
+    });
     expect(() =>
       policyActionChanges(applied, 'issue', { premiumFen: 1 }, { now, today: '2027-01-01' }),
     ).toThrow(DomainError);

@@ -1,11 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import {
   type ClaimPaidFact,
+  countedFenOf,
   DRILLABLE_FIGURES,
   FIGURE_RECORDS,
   financingFigures,
   historyPoint,
+  isLoanRecordOf,
   isRecordOf,
+  type LoanRecord,
+  loanFigureValue,
   type PledgeRegisteredFact,
   type PolicyIssuedFact,
   type StatsSnapshot,
@@ -39,8 +43,27 @@ const claim: ClaimPaidFact = {
 describe('the records behind a figure', () => {
   it('maps every drillable figure to the facts it counts', () => {
     expect(DRILLABLE_FIGURES.filter((f) => FIGURE_RECORDS[f] === 'pledge')).toEqual(
-      DRILLABLE_FIGURES.filter((f) => f.startsWith('financing.')),
+      DRILLABLE_FIGURES.filter(
+        (f) => f.startsWith('financing.') && !/outstanding|overdue|nonPerforming/.test(f),
+      ),
     );
+    expect(DRILLABLE_FIGURES.filter((f) => FIGURE_RECORDS[f] === 'loan')).toEqual([
+      'financing.outstandingAmountFen',
+      'financing.outstandingPrincipalFen',
+      'financing.outstandingPrincipalByLender',
+      'financing.outstandingPrincipalByDivision',
+      'financing.overdueAmountFen',
+      'financing.overdueByLender',
+      'financing.overdueByDivision',
+      'financing.nonPerformingAmountFen',
+      'financing.nonPerformingByLender',
+      'financing.nonPerformingByDivision',
+    ]);
+    expect(DRILLABLE_FIGURES.filter((f) => FIGURE_RECORDS[f] === 'loss_ratio')).toEqual([
+      'insurance.lossRatioBps',
+      'insurance.lossRatioBpsByLine',
+      'insurance.lossRatioBpsByInsurer',
+    ]);
     expect(DRILLABLE_FIGURES.filter((f) => FIGURE_RECORDS[f] === 'claim')).toEqual([
       'insurance.claimsPaidFen',
       'insurance.claimsPaidByLine',
@@ -124,5 +147,73 @@ describe('the records behind a figure', () => {
       financing: { registeredCount: 2, registeredAmountFen: 3, outstandingAmountFen: 4 },
       insurance: { policiesIssued: 5, sumInsuredFen: 6 },
     });
+  });
+});
+
+describe('the records behind the loan book and the loss ratio', () => {
+  const loan = (over: Partial<LoanRecord> = {}): LoanRecord => ({
+    pledgeId: 'p1',
+    lenderId: 'bank-a',
+    divisionCode: '330782',
+    status: 'active',
+    outstandingAmountFen: 500,
+    outstandingPrincipalFen: 400,
+    overdueFen: 0,
+    nonPerformingFen: 0,
+    ...over,
+  });
+
+  it('lists a loan under a loan-book figure only when it holds a part of it, in the division and lender asked', () => {
+    expect(loanFigureValue('financing.outstandingAmountFen', loan())).toBe(500);
+    expect(loanFigureValue('financing.outstandingPrincipalByLender', loan())).toBe(400);
+    expect(loanFigureValue('financing.overdueByDivision', loan({ overdueFen: 400 }))).toBe(400);
+    expect(loanFigureValue('financing.nonPerformingAmountFen', loan({ nonPerformingFen: 7 }))).toBe(7);
+    expect(isLoanRecordOf('financing.overdueAmountFen', loan(), {})).toBe(false);
+    expect(isLoanRecordOf('financing.overdueAmountFen', loan({ overdueFen: 1 }), {})).toBe(true);
+    expect(isLoanRecordOf('financing.outstandingPrincipalByLender', loan(), { lender: 'bank-b' })).toBe(
+      false,
+    );
+    expect(isLoanRecordOf('financing.outstandingPrincipalByDivision', loan(), { division: '330782' })).toBe(
+      true,
+    );
+    expect(isLoanRecordOf('financing.outstandingPrincipalByDivision', loan(), { division: '330702' })).toBe(
+      false,
+    );
+    expect(
+      isLoanRecordOf('financing.outstandingPrincipalByDivision', loan({ divisionCode: '110108' }), {
+        division: 'other',
+      }),
+    ).toBe(true);
+  });
+
+  it('counts a policy’s premium (its line’s share when narrowed by line) and a payment’s amount', () => {
+    const policy = {
+      policyId: 'po',
+      issuedAt: '2026-12-04T10:00:00.000Z',
+      issuedOn: '2026-03-02',
+      holder: 'h',
+      coverages: [
+        { line: 'infringement_loss', sumInsuredFen: 1 },
+        { line: 'enforcement_cost', sumInsuredFen: 2 },
+      ],
+      premiumFen: 100,
+    };
+    expect(countedFenOf('insurance.lossRatioBps', policy, {})).toBe(100);
+    // floor(100 × 2 / 3) = 66; the first line takes floor(100 / 3) = 33 and the rest, 1.
+    expect(countedFenOf('insurance.lossRatioBpsByLine', policy, { line: 'enforcement_cost' })).toBe(66);
+    expect(countedFenOf('insurance.lossRatioBpsByLine', policy, { line: 'infringement_loss' })).toBe(34);
+    expect(countedFenOf('insurance.lossRatioBps', claim, {})).toBe(1);
+    expect(countedFenOf('insurance.premiumFen', policy, {})).toBeUndefined();
+    // A loss ratio's records are its policies and its payments, each narrowed on its own terms.
+    expect(isRecordOf('insurance.lossRatioBps', policy, { month: '2026-03' })).toBe(true);
+    expect(isRecordOf('insurance.lossRatioBps', policy, { month: '2026-12' })).toBe(false);
+    expect(isRecordOf('insurance.lossRatioBps', claim, { line: 'infringement_loss' })).toBe(true);
+    expect(isRecordOf('insurance.lossRatioBps', claim, { line: 'enforcement_cost' })).toBe(false);
+  });
+
+  it('counts a claim payment in the month of its business date', () => {
+    const paid = { ...claim, paidAt: '2026-12-04T10:00:00.000Z', paidOn: '2026-04-30' };
+    expect(isRecordOf('insurance.claimsPaidFen', paid, { month: '2026-04' })).toBe(true);
+    expect(isRecordOf('insurance.claimsPaidFen', paid, { month: '2026-12' })).toBe(false);
   });
 });

@@ -348,6 +348,8 @@ const zh = {
   'stats.loans': '笔',
   'stats.firstTimeBorrowers': '首贷企业数',
   'stats.interestSubsidy': '贴息补助',
+  'stats.patentType': '专利类型',
+  'stats.trendSource': '本年按月数据取自最新统计快照，上年取自上年最后一份快照。',
 
   'stats.premiumSubsidy': '保费补贴',
   'claimStatus.under_investigation': '调查中',
@@ -1047,6 +1049,9 @@ const en: Record<TextKey, string> = {
   'stats.loans': 'loans',
   'stats.firstTimeBorrowers': 'First-time borrowers',
   'stats.interestSubsidy': 'Interest subsidy',
+  'stats.patentType': 'Patent type',
+  'stats.trendSource':
+    'This year’s months come from the latest snapshot, last year’s from last year’s final snapshot.',
 
   'stats.premiumSubsidy': 'Premium subsidy',
   'claimStatus.under_investigation': 'Under investigation',

@@ -29,6 +29,22 @@ const SHANGHAI_DAY = new Intl.DateTimeFormat('en-CA', {
 export const recordMonth = (r: Pick<RegistrationRecord, 'registeredAt' | 'registeredOn'>): string =>
   (r.registeredOn ?? SHANGHAI_DAY.format(new Date(r.registeredAt))).slice(0, 7);
 
+/**
+ * Twelve months of `year` from a snapshot's per-month aggregates (`financing.byMonth`, amounts, and
+ * `financing.byMonthCount`, counts, keyed `YYYY-MM`): what the trend reads instead of the records.
+ */
+export function monthsOfSnapshot(
+  byMonth: Readonly<Record<string, number>>,
+  byMonthCount: Readonly<Record<string, number>>,
+  year: number,
+): MonthFigures[] {
+  return Array.from({ length: 12 }, (_, i) => {
+    const month = String(i + 1).padStart(2, '0');
+    const key = `${year}-${month}`;
+    return { month, count: byMonthCount[key] ?? 0, amountFen: byMonth[key] ?? 0 };
+  });
+}
+
 /** Twelve months of `year`: each month's registrations counted and summed (months without any are 0). */
 export function monthlyFigures(records: readonly RegistrationRecord[], year: number): MonthFigures[] {
   const months = Array.from({ length: 12 }, (_, i) => ({

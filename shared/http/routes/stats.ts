@@ -1,5 +1,6 @@
 import { yearOf } from '../../domain/dates.js';
 import { DESIGNATION_LEVELS } from '../../domain/designation.js';
+import { PATENT_TYPES } from '../../domain/patent-number.js';
 import { COVERAGE_LINES } from '../../domain/policy.js';
 import {
   CITY_DIVISIONS,
@@ -7,6 +8,7 @@ import {
   type DrillableFigure,
   flattenSnapshot,
   OTHER_DIVISION,
+  RECORD_KINDS,
   toCsv,
 } from '../../domain/statistics.js';
 import { useCaseContext } from '../../usecases/context.js';
@@ -52,10 +54,23 @@ const HistorySchema = z
   .openapi('StatsHistory');
 
 const RecordSchema = z
-  .object({ kind: z.enum(['pledge', 'policy', 'claim']) })
+  .object({
+    kind: z.enum(RECORD_KINDS),
+    countedFen: z
+      .number()
+      .int()
+      .optional()
+      .openapi({
+        description:
+          'What this record adds to the figure, in fen (a loan’s part of a loan-book figure, a policy’s premium ' +
+          'or its line’s share, a claim payment, an enterprise’s subsidy); the page’s records sum to the figure',
+      }),
+  })
   .catchall(z.unknown())
   .openapi('StatsRecord', {
-    description: 'The fact as counted: a registration, an issued policy or a claim payment, with its fields',
+    description:
+      'The record as counted, with its fields: a registration, an issued policy, a claim payment, a loan of the ' +
+      'book, an enterprise’s interest subsidy, an asset or an active designation',
   });
 
 const SnapshotSchema = z
@@ -81,6 +96,10 @@ const SnapshotSchema = z
       byLender: FenMap,
       byMonth: FenMap.openapi({
         description: '`YYYY-MM` (Asia/Shanghai), January through the snapshot month',
+      }),
+      byMonthCount: z.record(z.string(), z.number().int()).optional().openapi({
+        description:
+          'The registrations of each month, as `byMonth` (absent from snapshots taken before it was counted)',
       }),
       ...LoanBookSchema,
     }),
@@ -205,10 +224,15 @@ export function registerStatsRoutes(app: PortalApp): void {
       path: '/stats/records',
       summary: 'The records a figure counts: registrations, issued policies or claim payments of a year',
       description:
-        '`figure` is a snapshot path (e.g. `financing.registeredCount`, `insurance.claimsPaidByLine`); ' +
-        '`division`, `lender`, `insurer`, `month` (`YYYY-MM`) and `line` narrow it where the records have that ' +
-        'dimension. Narrowing happens after each page is read, so a page may hold fewer records than `limit`; ' +
-        'follow `nextCursor` to the end. `year` defaults to the business date’s.',
+        '`figure` is a snapshot path (e.g. `financing.registeredCount`, `insurance.claimsPaidByLine`, ' +
+        '`financing.overdueByLender`, `insurance.lossRatioBps`, `portfolio.patentsInForce`, `designations`); ' +
+        '`division`, `lender`, `insurer`, `month` (`YYYY-MM`), `line`, `type` (patent type) and `level` ' +
+        '(designation level) narrow it where the records have that dimension. Loan-book figures list the loans of ' +
+        'the book on the business date, a loss ratio the policies (premium) and then the claim payments it divides, ' +
+        'the interest subsidy one line per enterprise, portfolio figures the assets, `designations` the active ' +
+        'titles. `countedFen` is what a record adds to the figure. Narrowing happens after each page is read, so a ' +
+        'page may hold fewer records than `limit`; follow `nextCursor` to the end. `year` defaults to the business ' +
+        'date’s.',
       tags: ['statistics'],
       request: {
         query: PageQuerySchema.extend({
@@ -222,6 +246,8 @@ export function registerStatsRoutes(app: PortalApp): void {
             .regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'must be a month YYYY-MM')
             .optional(),
           line: z.enum(COVERAGE_LINES).optional(),
+          type: z.enum(PATENT_TYPES).optional().openapi({ description: 'A patent type (patents in force)' }),
+          level: z.enum(DESIGNATION_LEVELS).optional().openapi({ description: 'A designation level' }),
         }),
       },
       responses: { 200: jsonResponse(pageOf(RecordSchema, 'StatsRecordPage'), 'A page'), ...errorResponses },

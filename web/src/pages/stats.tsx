@@ -9,7 +9,7 @@ import { toCsv } from '../csv';
 import { saveCsv } from '../download';
 import { DIVISIONS, useI18n } from '../i18n';
 import { fenToYuanText } from '../money';
-import { monthlyFigures, type RegistrationRecord } from '../trend';
+import { monthlyFigures, monthsOfSnapshot, type RegistrationRecord } from '../trend';
 import {
   DateTimeText,
   Link,
@@ -117,7 +117,11 @@ export function StatsPage() {
           label={t('stats.enterprisesFinanced')}
           value={count(s.financing.enterprisesFinanced)}
         />
-        <Tile label={t('stats.outstanding')} value={<Money fen={s.financing.outstandingAmountFen} />} />
+        <Tile
+          figure="financing.outstandingAmountFen"
+          label={t('stats.outstanding')}
+          value={<Money fen={s.financing.outstandingAmountFen} />}
+        />
         <Tile
           figure="financing.inclusiveAmountFen"
           label={t('stats.inclusive')}
@@ -129,7 +133,11 @@ export function StatsPage() {
           label={t('stats.firstTimeBorrowers')}
           value={count(s.financing.firstTimeBorrowers)}
         />
-        <Tile label={t('stats.interestSubsidy')} value={<Money fen={s.subsidies.interestSubsidyFen} />} />
+        <Tile
+          figure="subsidies.interestSubsidyFen"
+          label={t('stats.interestSubsidy')}
+          value={<Money fen={s.subsidies.interestSubsidyFen} />}
+        />
         <Tile
           figure="insurance.policiesIssued"
           label={t('stats.policiesIssued')}
@@ -155,20 +163,34 @@ export function StatsPage() {
           label={t('stats.claimsPaid')}
           value={<Money fen={s.insurance.claimsPaidFen} />}
         />
-        <Tile label={t('stats.lossRatio')} value={`${(s.insurance.lossRatioBps / 100).toFixed(2)}%`} />
+        <Tile
+          figure="insurance.lossRatioBps"
+          label={t('stats.lossRatio')}
+          value={`${(s.insurance.lossRatioBps / 100).toFixed(2)}%`}
+        />
         <Tile
           figure="insurance.premiumSubsidyFen"
           label={t('stats.premiumSubsidy')}
           value={<Money fen={s.insurance.premiumSubsidyFen} />}
         />
         <Tile
+          figure="portfolio.patentsInForce"
           label={t('stats.patentsInForce')}
           value={`${count(patents.invention + patents.utility_model + patents.design)}`}
           note={`${tx('patentType', 'invention')} ${count(patents.invention)} · ${tx('patentType', 'utility_model')} ${count(patents.utility_model)} · ${tx('patentType', 'design')} ${count(patents.design)}`}
         />
-        <Tile label={t('stats.trademarksInForce')} value={count(s.portfolio.trademarksInForce)} />
-        <Tile label={t('stats.patentsGranted')} value={count(s.portfolio.patentsGrantedThisYear)} />
         <Tile
+          figure="portfolio.trademarksInForce"
+          label={t('stats.trademarksInForce')}
+          value={count(s.portfolio.trademarksInForce)}
+        />
+        <Tile
+          figure="portfolio.patentsGrantedThisYear"
+          label={t('stats.patentsGranted')}
+          value={count(s.portfolio.patentsGrantedThisYear)}
+        />
+        <Tile
+          figure="portfolio.trademarksRegisteredThisYear"
           label={t('stats.trademarksRegistered')}
           value={count(s.portfolio.trademarksRegisteredThisYear)}
         />
@@ -180,7 +202,7 @@ export function StatsPage() {
           divisionName={(code) => DIVISIONS[code]?.[lang] ?? t('stats.otherDivision')}
         />
       )}
-      <Trend year={s.year} date={s.date} asOf={s.asOf} />
+      <Trend snapshot={s} />
       <section class="charts" aria-label={t('stats.charts')}>
         <Chart
           name="financing-by-county"
@@ -272,7 +294,13 @@ export function StatsPage() {
           title={t('stats.designations')}
           categoryLabel={t('stats.designationLevel')}
           categories={LEVELS.map((level) => tx('designationLevel', level))}
-          series={[{ name: t('stats.enterprises'), values: LEVELS.map((level) => s.designations[level]) }]}
+          series={[
+            {
+              name: t('stats.enterprises'),
+              values: LEVELS.map((level) => s.designations[level]),
+              link: (i) => recordsLink('designations', { level: LEVELS[i] }),
+            },
+          ]}
           unit="count"
           horizontal
         />
@@ -311,32 +339,75 @@ async function allRecords(
   return { items };
 }
 
+type Snapshot = components['schemas']['StatsSnapshot'];
+type Months = ReturnType<typeof monthlyFigures>;
+
+/**
+ * A year's months from a snapshot's per-month aggregates (no request); for a snapshot taken before the counts were
+ * kept, or none, from the year's registration records (100 a request), those the snapshot counted.
+ */
+async function monthsOf(
+  api: ReturnType<typeof usePortal>['api'],
+  snapshot: Snapshot | undefined,
+  year: number,
+): Promise<Months | { problem: Problem }> {
+  const f = snapshot?.financing;
+  if (f?.byMonthCount) return monthsOfSnapshot(f.byMonth, f.byMonthCount, year);
+  const all = await allRecords(api, { figure: 'financing.registeredCount', year });
+  if ('problem' in all) return all;
+  const counted = snapshot ? all.items.filter((r) => String(r.registeredAt) <= snapshot.asOf) : all.items;
+  return monthlyFigures(counted as unknown as RegistrationRecord[], year);
+}
+
+/**
+ * A year's final snapshot: that of 31 December (one read, the daily job's last run of the year); without one, the
+ * last day of December's history and that day's snapshot; none in December → undefined.
+ */
+async function lastSnapshotOf(
+  api: ReturnType<typeof usePortal>['api'],
+  year: number,
+): Promise<Snapshot | undefined | { problem: Problem }> {
+  const read = async (date: string) => {
+    const day = await api.GET('/stats/{date}', { params: { path: { date } } });
+    return (
+      day.data ??
+      (day.response.status === 404 ? undefined : { problem: asProblem(day.error, day.response.status) })
+    );
+  };
+  const yearEnd = await read(`${year}-12-31`);
+  if (yearEnd) return yearEnd;
+  const december = await api.GET('/stats/history', {
+    params: { query: { from: `${year}-12-01`, to: `${year}-12-30` } },
+  });
+  if (!december.data) return { problem: asProblem(december.error, december.response.status) };
+  const last = december.data.items.at(-1);
+  return last ? read(last.date) : undefined;
+}
+
 /**
  * New pledge financing month by month, January to the snapshot's month, against the same months of last year:
- * from the registration records of both years (two short paged reads, not one request per month). This year's
- * records are those the snapshot counted (registered by its `asOf`), so the months add up to its tiles.
+ * this year's months from the snapshot's own per-month aggregates (`byMonth`, `byMonthCount`: no request), last
+ * year's from its final snapshot (one read of 31 December's; else December's history and its last day). Only
+ * without such a snapshot does it fall back to the registration records.
  */
-function Trend({ year, date, asOf }: { year: number; date: string; asOf: string }) {
+function Trend({ snapshot }: { snapshot: Snapshot }) {
   const { t, lang } = useI18n();
   const { api } = usePortal();
-  type Loaded =
-    | { problem: Problem }
-    | { current: ReturnType<typeof monthlyFigures>; previous: ReturnType<typeof monthlyFigures> };
+  const { year, date, asOf } = snapshot;
+  type Loaded = { problem: Problem } | { current: Months; previous: Months };
   const [result, setResult] = useState<Loaded | undefined>(undefined);
   useEffect(() => {
     let live = true;
     const load = async (): Promise<Loaded> => {
-      const [current, previous] = await Promise.all([
-        allRecords(api, { figure: 'financing.registeredCount', year }),
-        allRecords(api, { figure: 'financing.registeredCount', year: year - 1 }),
+      const [current, last] = await Promise.all([
+        monthsOf(api, snapshot, year),
+        lastSnapshotOf(api, year - 1),
       ]);
       if ('problem' in current) return current;
+      if (last && 'problem' in last) return last;
+      const previous = await monthsOf(api, last, year - 1);
       if ('problem' in previous) return previous;
-      const counted = current.items.filter((r) => String(r.registeredAt) <= asOf);
-      return {
-        current: monthlyFigures(counted as unknown as RegistrationRecord[], year),
-        previous: monthlyFigures(previous.items as unknown as RegistrationRecord[], year - 1),
-      };
+      return { current, previous };
     };
     setResult(undefined);
     load().then(
@@ -418,11 +489,24 @@ function LoanBook({
 }) {
   const { t } = useI18n();
   const share = (part = 0, whole = 0) => (whole === 0 ? '—' : `${((part * 100) / whole).toFixed(2)}%`);
+  /** A money cell opening the loans behind it. */
+  const cell = (fen: number, figure: string, filter: Record<string, string>) => (
+    <td class="num">
+      {fen > 0 ? (
+        <Link to={recordsLink(figure, filter)}>
+          <Money fen={fen} />
+        </Link>
+      ) : (
+        <Money fen={fen} />
+      )}
+    </td>
+  );
   const rows = (
     outstanding: Record<string, number> = {},
     overdue: Record<string, number> = {},
     npl: Record<string, number> = {},
     name: (key: string) => string,
+    by: 'lender' | 'division',
   ) =>
     Object.keys(outstanding)
       .filter((k) => (outstanding[k] ?? 0) + (npl[k] ?? 0) > 0)
@@ -430,15 +514,19 @@ function LoanBook({
       .map((k) => (
         <tr key={k}>
           <th scope="row">{name(k)}</th>
-          <td class="num">
-            <Money fen={outstanding[k] ?? 0} />
-          </td>
-          <td class="num">
-            <Money fen={overdue[k] ?? 0} />
-          </td>
-          <td class="num">
-            <Money fen={npl[k] ?? 0} />
-          </td>
+          {cell(
+            outstanding[k] ?? 0,
+            `financing.outstandingPrincipalBy${by === 'lender' ? 'Lender' : 'Division'}`,
+            {
+              [by]: k,
+            },
+          )}
+          {cell(overdue[k] ?? 0, `financing.overdueBy${by === 'lender' ? 'Lender' : 'Division'}`, {
+            [by]: k,
+          })}
+          {cell(npl[k] ?? 0, `financing.nonPerformingBy${by === 'lender' ? 'Lender' : 'Division'}`, {
+            [by]: k,
+          })}
         </tr>
       ));
   const table = (caption: string, key: string, body: preact.ComponentChildren) => (
@@ -462,25 +550,43 @@ function LoanBook({
       <h2 id="loan-book">{t('stats.loanBook')}</h2>
       <div class="tiles">
         <Tile
+          figure="financing.outstandingPrincipalFen"
           label={t('stats.outstandingPrincipal')}
           value={<Money fen={f.outstandingPrincipalFen ?? 0} />}
         />
         <Tile
+          figure="financing.overdueAmountFen"
           label={t('stats.overdue')}
           value={<Money fen={f.overdueAmountFen ?? 0} />}
           note={`${t('stats.ofOutstanding')} ${share(f.overdueAmountFen, f.outstandingPrincipalFen)}`}
         />
-        <Tile label={t('stats.nonPerforming')} value={<Money fen={f.nonPerformingAmountFen ?? 0} />} />
+        <Tile
+          figure="financing.nonPerformingAmountFen"
+          label={t('stats.nonPerforming')}
+          value={<Money fen={f.nonPerformingAmountFen ?? 0} />}
+        />
       </div>
       {table(
         t('stats.loanBookByLender'),
         'lender',
-        rows(f.outstandingPrincipalByLender, f.overdueByLender, f.nonPerformingByLender, lenderName),
+        rows(
+          f.outstandingPrincipalByLender,
+          f.overdueByLender,
+          f.nonPerformingByLender,
+          lenderName,
+          'lender',
+        ),
       )}
       {table(
         t('stats.loanBookByCounty'),
         'county',
-        rows(f.outstandingPrincipalByDivision, f.overdueByDivision, f.nonPerformingByDivision, divisionName),
+        rows(
+          f.outstandingPrincipalByDivision,
+          f.overdueByDivision,
+          f.nonPerformingByDivision,
+          divisionName,
+          'division',
+        ),
       )}
     </section>
   );
@@ -505,8 +611,35 @@ const Tile = ({
   </div>
 );
 
+/** The kind of records a figure's page lists (a loss ratio's: its policies and claim payments). */
+export type RecordsOf =
+  | 'pledge'
+  | 'policy'
+  | 'claim'
+  | 'loan'
+  | 'loss_ratio'
+  | 'subsidy'
+  | 'asset'
+  | 'designation';
+export const recordsOf = (figure: string): RecordsOf =>
+  /^financing\.(outstanding|overdue|nonPerforming)/.test(figure)
+    ? 'loan'
+    : figure.startsWith('financing.')
+      ? 'pledge'
+      : figure.startsWith('insurance.lossRatio')
+        ? 'loss_ratio'
+        : figure.includes('claimsPaid')
+          ? 'claim'
+          : figure.startsWith('insurance.')
+            ? 'policy'
+            : figure.startsWith('subsidies.')
+              ? 'subsidy'
+              : figure.startsWith('portfolio.')
+                ? 'asset'
+                : 'designation';
+
 /** The columns of a figure's records as the CSV lists them: the API's fields, money in 元. */
-const RECORD_COLUMNS: Record<string, [string, (r: RecordItem) => string | number | undefined][]> = {
+const RECORD_COLUMNS: Record<RecordsOf, [string, (r: RecordItem) => string | number | undefined][]> = {
   pledge: [
     ['pledgeId', (r) => str(r.pledgeId)],
     ['registeredOn', (r) => str(r.registeredOn) ?? str(r.registeredAt)?.slice(0, 10)],
@@ -542,57 +675,152 @@ const RECORD_COLUMNS: Record<string, [string, (r: RecordItem) => string | number
     ['line', (r) => str(r.line)],
     ['paidYuan', (r) => yuan(r.paidFen)],
   ],
+  loan: [
+    ['pledgeId', (r) => str(r.pledgeId)],
+    ['status', (r) => str(r.status)],
+    ['lenderId', (r) => str(r.lenderId)],
+    ['divisionCode', (r) => str(r.divisionCode)],
+    ['approvedAmountYuan', (r) => yuan(r.outstandingAmountFen)],
+    ['outstandingPrincipalYuan', (r) => yuan(r.outstandingPrincipalFen)],
+    ['overdueYuan', (r) => yuan(r.overdueFen)],
+    ['nonPerformingYuan', (r) => yuan(r.nonPerformingFen)],
+    ['countedYuan', (r) => yuan(r.countedFen)],
+  ],
+  loss_ratio: [
+    ['kind', (r) => r.kind],
+    ['policyId', (r) => str(r.policyId)],
+    ['claimId', (r) => str(r.claimId)],
+    ['seq', (r) => (typeof r.seq === 'number' ? r.seq : undefined)],
+    ['date', (r) => str(r.issuedOn) ?? str(r.paidOn) ?? str(r.issuedAt ?? r.paidAt)?.slice(0, 10)],
+    ['insurerId', (r) => str(r.insurerId)],
+    ['premiumYuan', (r) => (r.kind === 'policy' ? yuan(r.countedFen) : undefined)],
+    ['claimsPaidYuan', (r) => (r.kind === 'claim' ? yuan(r.countedFen) : undefined)],
+  ],
+  subsidy: [
+    ['uscc', (r) => str(r.uscc)],
+    ['interestPaidYuan', (r) => yuan(r.interestPaidFen)],
+    ['subsidyYuan', (r) => yuan(r.subsidyFen)],
+  ],
+  asset: [
+    ['assetId', (r) => str(r.assetId)],
+    ['type', (r) => str(r.type)],
+    ['number', (r) => str(r.number)],
+    ['title', (r) => str(r.title)],
+    ['owner', (r) => str(r.owner)],
+    ['expiresOn', (r) => str(r.expiresOn)],
+    ['grantYear', (r) => (typeof r.grantYear === 'number' ? r.grantYear : undefined)],
+  ],
+  designation: [
+    ['id', (r) => str(r.id)],
+    ['uscc', (r) => str(r.uscc)],
+    ['level', (r) => str(r.level)],
+    ['year', (r) => (typeof r.year === 'number' ? r.year : undefined)],
+    ['validUntil', (r) => str(r.validUntil)],
+  ],
 };
 const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
 const yuan = (v: unknown) => (typeof v === 'number' ? fenToYuanText(v) : undefined);
 const coverages = (r: RecordItem) =>
   Array.isArray(r.coverages) ? (r.coverages as { line: string; sumInsuredFen: number }[]) : [];
 
-/** Records as CSV rows under their kind's columns (a figure's records are all of one kind). */
-export const recordsCsv = (kind: 'pledge' | 'policy' | 'claim', records: RecordItem[]): string => {
-  const columns = RECORD_COLUMNS[kind]!;
+/** Records as CSV rows under their kind's columns. */
+export const recordsCsv = (kind: RecordsOf, records: RecordItem[]): string => {
+  const columns = RECORD_COLUMNS[kind];
   return toCsv(
     columns.map(([name]) => name),
     records.map((r) => columns.map(([, cell]) => cell(r))),
   );
 };
 
+/** One record as a table row: what it is (linked where a page shows it), who, when, and what it counts. */
+function RecordRow({ r }: { r: RecordItem }) {
+  const { tx } = useI18n();
+  const money = (fen: unknown) => <Money fen={Number(fen ?? 0)} />;
+  const cells = (() => {
+    switch (r.kind) {
+      case 'pledge':
+      case 'loan':
+        return {
+          id: <Link to={`pledges/${String(r.pledgeId)}`}>{String(r.pledgeId)}</Link>,
+          party: String(r.applicant ?? r.lenderId ?? ''),
+          when: r.registeredAt ? <DateTimeText value={String(r.registeredAt)} /> : String(r.status ?? ''),
+          amount: money(r.kind === 'loan' ? r.countedFen : r.amountFen),
+        };
+      case 'policy':
+      case 'claim':
+        return {
+          id: <Link to={`policies/${String(r.policyId)}`}>{String(r.claimId ?? r.policyId)}</Link>,
+          party: String(r.holder ?? r.insurerId ?? ''),
+          when: <DateTimeText value={String(r.issuedAt ?? r.paidAt)} />,
+          amount: money(r.countedFen ?? r.paidFen ?? r.premiumFen),
+        };
+      case 'subsidy':
+        return { id: String(r.uscc), party: String(r.uscc), when: '', amount: money(r.subsidyFen) };
+      case 'asset':
+        return {
+          id: String(r.number ?? r.assetId),
+          party: String(r.owner ?? ''),
+          when: String(r.expiresOn ?? ''),
+          amount: `${r.type === 'trademark' ? '' : tx('patentType', String(r.type))} ${String(r.title ?? '')}`,
+        };
+      default:
+        return {
+          id: String(r.id),
+          party: String(r.uscc ?? ''),
+          when: String(r.validUntil ?? r.year ?? ''),
+          amount: tx('designationLevel', String(r.level)),
+        };
+    }
+  })();
+  return (
+    <tr>
+      <td>{cells.id}</td>
+      <td>{cells.party}</td>
+      <td>{cells.when}</td>
+      <td>{cells.amount}</td>
+    </tr>
+  );
+}
+
 /**
- * The records a figure counts (registrations, issued policies, claim payments), narrowed by the dimensions its
- * records have. The route carries the figure and, from a dashboard link, its narrowing:
- * `stats/financing.byDivision?division=330782`.
+ * The records a figure counts (registrations, policies, claim payments, loans of the book, subsidy lines, assets,
+ * designations), narrowed by the dimensions its records have. The route carries the figure and, from a dashboard
+ * link, its narrowing: `stats/financing.byDivision?division=330782`.
  */
 export function StatsRecordsPage({ figure: route }: { figure: string }) {
   const { t, tx, lang } = useI18n();
   const { api } = usePortal();
   const [figure = '', search = ''] = route.split('?');
   const given = new URLSearchParams(search);
-  const kind = figure.startsWith('financing.')
-    ? 'pledge'
-    : figure.includes('claimsPaid')
-      ? 'claim'
-      : 'policy';
+  const kind = recordsOf(figure);
+  const byLender = kind === 'pledge' || kind === 'loan';
+  const byInsurer = kind === 'policy' || kind === 'claim' || kind === 'loss_ratio';
+  const byMonth = kind === 'pledge' || byInsurer;
   const [division, setDivision] = useState(given.get('division') ?? '');
   const [lender, setLender] = useState(given.get('lender') ?? '');
   const [insurer, setInsurer] = useState(given.get('insurer') ?? '');
   const [line, setLine] = useState(given.get('line') ?? '');
   const [month, setMonth] = useState(given.get('month') ?? '');
+  const [type, setType] = useState(given.get('type') ?? '');
+  const [level, setLevel] = useState(given.get('level') ?? '');
   const year = given.get('year') ?? '';
   const institutions = useLoad(
     () =>
       api.GET('/institutions', {
-        params: { query: { kind: kind === 'pledge' ? 'lender' : 'insurer', limit: 100 } },
+        params: { query: { kind: byLender ? 'lender' : 'insurer', limit: 100 } },
       }),
     [kind],
   );
   const query: Record<string, string | number> = {
     figure,
     ...(year ? { year: Number(year) } : {}),
-    ...(kind === 'pledge' && division ? { division } : {}),
-    ...(kind === 'pledge' && lender ? { lender } : {}),
-    ...(kind !== 'pledge' && insurer ? { insurer } : {}),
-    ...(kind !== 'pledge' && line ? { line } : {}),
-    ...(/^\d{4}-\d{2}$/.test(month) ? { month } : {}),
+    ...((byLender || kind === 'subsidy') && division ? { division } : {}),
+    ...(byLender && lender ? { lender } : {}),
+    ...(byInsurer && insurer ? { insurer } : {}),
+    ...(byInsurer && line ? { line } : {}),
+    ...(byMonth && /^\d{4}-\d{2}$/.test(month) ? { month } : {}),
+    ...(figure === 'portfolio.patentsInForce' && type ? { type } : {}),
+    ...(kind === 'designation' && level ? { level } : {}),
   };
   const list = usePaged(
     (cursor) =>
@@ -621,8 +849,6 @@ export function StatsRecordsPage({ figure: route }: { figure: string }) {
       setDownloading(false);
     }
   };
-  type Row = RecordItem;
-  const amountOf = (r: Row) => Number(r.amountFen ?? r.paidFen ?? r.premiumFen ?? 0);
   const institutionOptions = [
     { value: '', label: t('app.all') },
     ...(institutions.data?.items ?? []).map((i) => ({ value: i.id, label: i.name })),
@@ -638,28 +864,29 @@ export function StatsRecordsPage({ figure: route }: { figure: string }) {
       </h1>
       <section class="card" aria-label={t('stats.records')}>
         <div class="grid">
-          {kind === 'pledge' ? (
-            <>
-              <SelectField
-                name="division"
-                label={t('stats.county')}
-                value={division}
-                onChange={setDivision}
-                options={[
-                  { value: '', label: t('app.all') },
-                  ...Object.entries(DIVISIONS).map(([code, name]) => ({ value: code, label: name[lang] })),
-                  { value: 'other', label: t('stats.otherDivision') },
-                ]}
-              />
-              <SelectField
-                name="lender"
-                label={t('stats.lender')}
-                value={lender}
-                onChange={setLender}
-                options={institutionOptions}
-              />
-            </>
-          ) : (
+          {(byLender || kind === 'subsidy') && (
+            <SelectField
+              name="division"
+              label={t('stats.county')}
+              value={division}
+              onChange={setDivision}
+              options={[
+                { value: '', label: t('app.all') },
+                ...Object.entries(DIVISIONS).map(([code, name]) => ({ value: code, label: name[lang] })),
+                { value: 'other', label: t('stats.otherDivision') },
+              ]}
+            />
+          )}
+          {byLender && (
+            <SelectField
+              name="lender"
+              label={t('stats.lender')}
+              value={lender}
+              onChange={setLender}
+              options={institutionOptions}
+            />
+          )}
+          {byInsurer && (
             <>
               <SelectField
                 name="line"
@@ -680,7 +907,34 @@ export function StatsRecordsPage({ figure: route }: { figure: string }) {
               />
             </>
           )}
-          <TextField name="month" label={t('stats.month')} value={month} onInput={setMonth} />
+          {figure === 'portfolio.patentsInForce' && (
+            <SelectField
+              name="type"
+              label={t('stats.patentType')}
+              value={type}
+              onChange={setType}
+              options={[
+                { value: '', label: t('app.all') },
+                ...(['invention', 'utility_model', 'design'] as const).map((p) => ({
+                  value: p,
+                  label: tx('patentType', p),
+                })),
+              ]}
+            />
+          )}
+          {kind === 'designation' && (
+            <SelectField
+              name="level"
+              label={t('stats.designationLevel')}
+              value={level}
+              onChange={setLevel}
+              options={[
+                { value: '', label: t('app.all') },
+                ...LEVELS.map((l) => ({ value: l, label: tx('designationLevel', l) })),
+              ]}
+            />
+          )}
+          {byMonth && <TextField name="month" label={t('stats.month')} value={month} onInput={setMonth} />}
         </div>
         <p>
           <button
@@ -704,24 +958,12 @@ export function StatsRecordsPage({ figure: route }: { figure: string }) {
               </tr>
             </thead>
             <tbody>
-              {(list.items as Row[]).map((r) => {
-                const id = String(r.pledgeId ?? r.claimId ?? r.policyId);
-                const to = r.kind === 'pledge' ? `pledges/${id}` : `policies/${String(r.policyId)}`;
-                return (
-                  <tr key={`${id}${String(r.seq ?? '')}`}>
-                    <td>
-                      <Link to={to}>{id}</Link>
-                    </td>
-                    <td>{String(r.applicant ?? r.holder ?? r.insurerId ?? '')}</td>
-                    <td>
-                      <DateTimeText value={String(r.registeredAt ?? r.issuedAt ?? r.paidAt)} />
-                    </td>
-                    <td>
-                      <Money fen={amountOf(r)} />
-                    </td>
-                  </tr>
-                );
-              })}
+              {(list.items as RecordItem[]).map((r, i) => (
+                <RecordRow
+                  key={`${i}-${String(r.pledgeId ?? r.claimId ?? r.policyId ?? r.assetId ?? r.uscc ?? r.id)}`}
+                  r={r}
+                />
+              ))}
             </tbody>
           </table>
         </div>
