@@ -248,3 +248,9 @@ export const searchGramCountKey = (scope: string, gram: string): Key => ({
   pk: `SRCHDF#${scope}#${gram}`,
   sk: 'SRCHDF',
 });
+/** A fanned-out audit run's segment results (`RECON#<run>`, sk `<segment>#<chunk>`), combined by its last step. */
+export const reconcileRunPartition = (run: string) => `RECON#${run}`;
+export const reconcilePartKey = (run: string, segment: number, chunk: number): Key => ({
+  pk: reconcileRunPartition(run),
+  sk: `${String(segment).padStart(5, '0')}#${String(chunk).padStart(5, '0')}`,
+});
