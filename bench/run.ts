@@ -6,6 +6,8 @@
  *   npm run bench -- --only=overhead,cost   some sections: overhead, cold, cost, load, stats
  *   npm run bench -- --quick            fewer rounds and spawns, shorter load (a smoke run)
  *   npm run bench -- --million          also the statistics job on 10^6 items (slow)
+ *   npm run bench -- --only=search      search at 10^4 and 10^5 enterprises (and 10^6 with --million)
+ *   npm run bench -- --only=reconcile   the statistics audit per Scan segment
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { cpus, loadavg } from 'node:os';
@@ -20,6 +22,7 @@ const { coldStart } = await import('./sections/cold-start.js');
 const { dynamoCost } = await import('./sections/dynamo-cost.js');
 const { load } = await import('./sections/load.js');
 const { statsScale } = await import('./sections/stats-scale.js');
+const { searchScale, reconcileSegments } = await import('./sections/search-scale.js');
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
@@ -77,6 +80,21 @@ try {
           runs: 3,
           maxLoadSeconds: quick ? 60 : 150,
         }),
+    ],
+    [
+      'search',
+      '6. Search at scale (office index in DynamoDB Local, ConsumedCapacity TOTAL)',
+      () =>
+        searchScale(dynamo.endpoint, {
+          sizes: args.includes('--million') ? [1e4, 1e5, 1e6] : quick ? [1e4] : [1e4, 1e5],
+          runs: quick ? 5 : 15,
+          maxLoadSeconds: args.includes('--million') ? 3600 : 900,
+        }),
+    ],
+    [
+      'reconcile',
+      '7. Statistics audit per Scan segment',
+      () => reconcileSegments(dynamo.endpoint, { items: quick ? 2e4 : 1e5, segments: 4 }),
     ],
   ];
   for (const [key, title, run] of sections) {
