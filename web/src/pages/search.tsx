@@ -45,31 +45,32 @@ export function SearchBox() {
   const { t } = useI18n();
   const [q, setQ] = useState('');
   return (
-    <form
-      role="search"
-      class="search-box"
-      onSubmit={(e) => {
-        e.preventDefault();
-        const text = q.trim();
-        if (text) navigate(`search/${encodeURIComponent(text)}`);
-      }}
-    >
-      <label class="sr-only" for="portal-search">
-        {t('search.label')}
-      </label>
-      <input
-        id="portal-search"
-        type="search"
-        value={q}
-        maxLength={100}
-        placeholder={t('search.placeholder')}
-        onInput={(e) => setQ((e.target as HTMLInputElement).value)}
-        data-testid="search-input"
-      />
-      <button type="submit" class="link">
-        {t('search.submit')}
-      </button>
-    </form>
+    <search>
+      <form
+        class="search-box"
+        onSubmit={(e) => {
+          e.preventDefault();
+          const text = q.trim();
+          if (text) navigate(`search/${encodeURIComponent(text)}`);
+        }}
+      >
+        <label class="sr-only" for="portal-search">
+          {t('search.label')}
+        </label>
+        <input
+          id="portal-search"
+          type="search"
+          value={q}
+          maxLength={100}
+          placeholder={t('search.placeholder')}
+          onInput={(e) => setQ((e.target as HTMLInputElement).value)}
+          data-testid="search-input"
+        />
+        <button type="submit" class="link">
+          {t('search.submit')}
+        </button>
+      </form>
+    </search>
   );
 }
 
@@ -91,19 +92,14 @@ export function SearchPage({ q }: { q: string }) {
         {t('search.title')}: “{q}”
       </h1>
       {kinds.length > 1 && (
-        <div class="tabs" role="group" aria-label={t('search.kindLabel')}>
+        <fieldset class="tabs">
+          <legend class="sr-only">{t('search.kindLabel')}</legend>
           {(['', ...kinds] as const).map((k) => (
-            <button
-              key={k || 'all'}
-              type="button"
-              class="link"
-              aria-pressed={kind === k}
-              onClick={() => setKind(k)}
-            >
+            <button key={k || 'all'} type="button" aria-pressed={kind === k} onClick={() => setKind(k)}>
               {t(k ? (`search.kind.${k}` as TextKey) : 'search.kind.all')}
             </button>
           ))}
-        </div>
+        </fieldset>
       )}
       <ListState
         loading={page.loading}
