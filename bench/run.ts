@@ -82,19 +82,19 @@ try {
         }),
     ],
     [
+      'reconcile',
+      '6. Statistics audit per Scan segment',
+      () => reconcileSegments(dynamo.endpoint, { items: quick ? 2e4 : 1e5, segments: 4 }),
+    ],
+    [
       'search',
-      '6. Search at scale (office index in DynamoDB Local, ConsumedCapacity TOTAL)',
+      '7. Search at scale (office index in DynamoDB Local, ConsumedCapacity TOTAL)',
       () =>
         searchScale(dynamo.endpoint, {
           sizes: args.includes('--million') ? [1e4, 1e5, 1e6] : quick ? [1e4] : [1e4, 1e5],
           runs: quick ? 5 : 15,
           maxLoadSeconds: args.includes('--million') ? 3600 : 900,
         }),
-    ],
-    [
-      'reconcile',
-      '7. Statistics audit per Scan segment',
-      () => reconcileSegments(dynamo.endpoint, { items: quick ? 2e4 : 1e5, segments: 4 }),
     ],
   ];
   for (const [key, title, run] of sections) {

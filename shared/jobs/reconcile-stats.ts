@@ -8,13 +8,22 @@
  * not the daily job (which must stay independent of the table's size). Writes that land while it runs can show
  * up as transient differences; a difference that persists across two runs is real.
  *
+ * So that no single invocation's 15 minutes bounds the table, the Scan is cut into DynamoDB's parallel-Scan
+ * segments (`Segment`/`TotalSegments`): `scanSegment` reads one and returns its contribution as plain JSON, and
+ * `combinePartials` adds contributions exactly (every item lies in exactly one segment), so the result is the same
+ * for 1 or N segments. Deployed, a Step Functions Map runs one `runAuditSegment` invocation per segment (each keeps
+ * its result in the table) and `finishAudit` combines and compares (infra/stats-audit.ts); locally,
+ * `reconcileStats(deps, clock, { totalSegments })` runs the same segment function in-process. A loan's tiers come
+ * from its lender's item read by key, since the lender may lie in another segment.
+ *
  * Source layouts read (owned by the other repositories):
  *   pledge  `PLEDGE#<id>`/`PLEDGE`  entity 'pledge'  { applicant, lenderId, status, approvedAmountFen, registeredAt }
  *   policy  `POLICY#<id>`/`POLICY`  entity 'policy'  { holder, coverages[{line,sumInsuredFen}], premiumFen, issuedAt }
  *   claim   `CLAIM#<id>`/`CLAIM`    entity 'claim'   { policyId, line, status, paidFen, settledAt }
  *   asset   `ASSET#<id>`/`ASSET`    entity 'asset'   { kind, patentType, status, expiresOn, grantDate, registrationDate }
  *   designation `DESIG#<id>`/`DESIG` entity 'designation' { level, status }
- *   lender  `INST#<id>`/`INST`      entity 'institution' { lendingPolicy.classificationDays } (the loan book's tiers)
+ *   lender  `INST#<id>`/`INST`      entity 'institution' { lendingPolicy.classificationDays } (the loan book's tiers;
+ *           read by key for the lenders of the segment's loans)
  *
  * It also audits the per-enterprise items `GET /designations` shows (stats-facts.ts), all years:
  *   `ENT#<uscc>`/`SUMMARY` (entity 'enterprise-summary') against Σ approvedAmountFen / count of the enterprise's
