@@ -3,7 +3,7 @@
  * page of its record — a right's legal status, a pledge, a company's own profile or, for the office, the
  * enterprise's page. The office's enterprise page (`#enterprises/<uscc>`) lists the company and its rights.
  */
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import type { Role, Schemas } from '../api';
 import { ListSection } from '../components';
 import { type TextKey, useI18n } from '../i18n';
@@ -40,6 +40,8 @@ export const pageOfHit = (hit: Pick<Hit, 'kind' | 'id'>, role: Role): string =>
       : role === 'enterprise'
         ? 'company'
         : `enterprises/${hit.id}`;
+
+const SEARCH_AGAIN = 'portal-search-again';
 
 export function SearchBox() {
   const { t } = useI18n();
@@ -86,6 +88,11 @@ export function SearchPage({ q }: { q: string }) {
       }),
     [q, kind],
   );
+  const { reload } = page;
+  useEffect(() => {
+    window.addEventListener(SEARCH_AGAIN, reload);
+    return () => window.removeEventListener(SEARCH_AGAIN, reload);
+  }, [reload]);
   return (
     <section>
       <h1>
