@@ -2,7 +2,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { patentCheckCharacter } from '../../shared/domain/patent-number.js';
 import { withUsccCheck } from '../../shared/domain/uscc.js';
-import { type Harness, signIn, startHarness } from './portal-harness.js';
+import { type Harness, screenshot, signIn, startHarness } from './portal-harness.js';
 
 /**
  * The header's search box on the local portal (`npm start`, whose stream poller keeps the index): a company finds
@@ -98,6 +98,7 @@ describe('search from the header', { timeout: 120_000 }, () => {
     const results = page.getByTestId('search-results');
     expect(await results.textContent()).toContain('一种双层真空保温杯');
     expect(await results.textContent()).not.toContain('密封盖');
+    await screenshot(page, 'search-company-results');
     expect(await searchFor(page, `CN ${DIGITS.slice(0, 4)} ${DIGITS.slice(4, 8)}`)).toBe(1);
     await page.getByTestId('search-results').getByRole('link', { name: '一种双层真空保温杯' }).click();
     await expect.poll(() => page.url()).toContain('#legal/');
@@ -112,5 +113,6 @@ describe('search from the header', { timeout: 120_000 }, () => {
     await page.getByTestId('search-results').getByRole('link', { name: '东阳保温器材有限公司' }).click();
     await page.getByRole('heading', { name: '东阳保温器材有限公司' }).waitFor();
     await page.getByRole('link', { name: '一种保温杯的密封盖' }).waitFor();
+    await screenshot(page, 'search-office-enterprise');
   });
 });
