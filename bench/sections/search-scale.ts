@@ -19,7 +19,7 @@ import type { Enterprise } from '../../shared/domain/enterprise.js';
 import { enterpriseDoc, postingId, postingsOf } from '../../shared/domain/search.js';
 import { scanSegment } from '../../shared/jobs/reconcile-stats.js';
 import { ensureTable } from '../../shared/store/ensure-table.js';
-import { assetKey, searchDocKey, searchGramCountKey } from '../../shared/store/keys.js';
+import { assetKey, searchDocKey, searchGramCountKey, searchGramKey } from '../../shared/store/keys.js';
 import { postingKey, postingOfId } from '../../shared/store/search-index.js';
 import { jobContext } from '../../shared/usecases/context.js';
 import { search } from '../../shared/usecases/search.js';
@@ -108,7 +108,7 @@ interface QueryFigures {
 
 export async function searchScale(
   endpoint: string,
-  options: { sizes: number[]; runs: number; maxLoadSeconds: number },
+  options: { sizes: number[]; hot?: number[]; runs: number; maxLoadSeconds: number },
 ): Promise<{ rows: unknown[]; text: string }> {
   const tableName = `bench-search-${randomUUID()}`;
   const admin = new DynamoDBClient({ endpoint, ...LOCAL });
@@ -119,13 +119,43 @@ export async function searchScale(
   const target = enterpriseOf(7);
   const brand = target.name.slice(2, 6); // brand + industry, e.g. 飞龙五金
   const queries = [
+    { name: 'every name has it (有限公司)', q: '有限公司' },
     { name: 'brand + industry (rare)', q: brand },
     { name: 'common words (科技有限)', q: '科技有限' },
     { name: 'USCC prefix (14)', q: target.uscc.slice(0, 14) },
     { name: 'no such name', q: '量子纠缠' },
   ];
+  const measure = async (): Promise<QueryFigures[]> => {
+    const figures: QueryFigures[] = [];
+    for (const query of queries) {
+      const ms: number[] = [];
+      let page = { items: [] as unknown[] };
+      let cost = counter.reset();
+      for (let r = 0; r < options.runs; r++) {
+        counter.reset();
+        const t = performance.now();
+        page = await search(uc, office, { q: query.q, limit: 20 });
+        ms.push(performance.now() - t);
+        cost = counter.reset();
+      }
+      figures.push({
+        ...query,
+        ms: round(median(ms), 1),
+        hits: page.items.length,
+        requests: Object.values(cost.commands).reduce((a, b) => a + b, 0),
+        itemsRead: cost.itemsRead,
+        rcu: round(cost.rcu, 1),
+      });
+    }
+    return figures;
+  };
   const counts = new Map<string, number>();
-  const rows: { size: number; loadSeconds: number; itemsInTable: number; queries: QueryFigures[] }[] = [];
+  const rows: {
+    size: number | string;
+    loadSeconds: number;
+    itemsInTable: number;
+    queries: QueryFigures[];
+  }[] = [];
   const skipped: string[] = [];
   let loaded = 0;
   let itemsInTable = 0;
@@ -150,27 +180,7 @@ export async function searchScale(
       log(
         `  search: ${loaded} enterprises (${itemsInTable} index items) loaded in ${round(loadSeconds, 1)} s`,
       );
-      const figures: QueryFigures[] = [];
-      for (const query of queries) {
-        const ms: number[] = [];
-        let page = { items: [] as unknown[] };
-        let cost = counter.reset();
-        for (let r = 0; r < options.runs; r++) {
-          counter.reset();
-          const t = performance.now();
-          page = await search(uc, office, { q: query.q, limit: 20 });
-          ms.push(performance.now() - t);
-          cost = counter.reset();
-        }
-        figures.push({
-          ...query,
-          ms: round(median(ms), 1),
-          hits: page.items.length,
-          requests: Object.values(cost.commands).reduce((a, b) => a + b, 0),
-          itemsRead: cost.itemsRead,
-          rcu: round(cost.rcu, 1),
-        });
-      }
+      const figures = await measure();
       rows.push({ size: loaded, loadSeconds: round(loadSeconds, 1), itemsInTable, queries: figures });
       if (loaded < size) {
         skipped.push(
@@ -178,6 +188,41 @@ export async function searchScale(
         );
         break;
       }
+    }
+    // The worst partitions of a 10^N city without loading all of it: the bigrams every name holds (有限, 限公, 公司)
+    // grown to `hot` postings each (keys sorting after the real ones), their counts to match.
+    for (const hot of options.hot ?? []) {
+      const started = performance.now();
+      const grams = ['有限', '限公', '公司'];
+      for (const gram of grams) {
+        const have = counts.get(gram) ?? 0;
+        const extra = Array.from({ length: Math.max(0, hot - have) }, (_, k) => ({
+          ...searchGramKey('office', gram, 'enterprise', `~hot${String(k).padStart(7, '0')}`),
+          entity: 'search-posting',
+          kind: 'enterprise',
+          id: `~hot${k}`,
+        }));
+        await batchWrite(counter.db, tableName, extra);
+        itemsInTable += extra.length;
+        counts.set(gram, Math.max(have, hot));
+      }
+      await batchWrite(
+        counter.db,
+        tableName,
+        grams.map((gram) => ({
+          ...searchGramCountKey('office', gram),
+          entity: 'search-df',
+          n: counts.get(gram),
+        })),
+      );
+      const loadSeconds = (performance.now() - started) / 1000;
+      log(`  search: 有限/限公/公司 grown to ${hot} postings each in ${round(loadSeconds, 1)} s`);
+      rows.push({
+        size: `${loaded} (+ ${hot} in 有限/限公/公司)`,
+        loadSeconds: round(loadSeconds, 1),
+        itemsInTable,
+        queries: await measure(),
+      });
     }
   } finally {
     // The table stays: the bench's DynamoDB Local (in memory) goes with it at the end, and deleting 10^6 items
