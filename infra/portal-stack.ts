@@ -117,8 +117,8 @@ export class PortalStack extends Stack {
       settings,
       reservedConcurrency: stage.apiReservedConcurrency,
       environment: {
-        USER_POOL_ISSUER: identity.issuer,
-        USER_POOL_CLIENT_ID: identity.audience,
+        OIDC_ISSUER: identity.issuer,
+        OIDC_CLIENT_ID: identity.audience,
       },
     });
     this.alarms.push(this.apiFunction.errorsAlarm, this.apiFunction.throttlesAlarm);

@@ -30,18 +30,12 @@ export async function generateApiTypes(): Promise<string> {
 }
 
 export interface BuildOptions {
-  /** `local` (default) includes the local sign-in page; `aws` signs in through Cognito only. */
-  target?: 'local' | 'aws';
   /** Default web/dist. */
   outDir?: string;
   log?: (line: string) => void;
 }
 
-export async function buildWeb({
-  target = 'local',
-  outDir = WEB_DIST,
-  log = console.log,
-}: BuildOptions = {}): Promise<void> {
+export async function buildWeb({ outDir = WEB_DIST, log = console.log }: BuildOptions = {}): Promise<void> {
   const started = Date.now();
   const types = await generateApiTypes();
   const previous = existsSync(TYPES_FILE) ? await readFile(TYPES_FILE, 'utf8') : '';
@@ -59,9 +53,8 @@ export async function buildWeb({
     throw new Error('web: the pages do not type-check against the current API (see the errors above).');
   }
   const { build } = await import('vite');
-  process.env.WEB_TARGET = target;
   await build({ configFile: join(WEB_DIR, 'vite.config.ts'), logLevel: 'warn', build: { outDir } });
-  log(`web: ${target} build in ${outDir} (${Date.now() - started} ms)`);
+  log(`web: built in ${outDir} (${Date.now() - started} ms)`);
 }
 
 const newest = (dir: string, skip: (name: string) => boolean): number => {
@@ -88,7 +81,7 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   if (args.includes('--if-stale') && !webBuildIsStale()) process.exit(0);
   const out = args.find((a) => a.startsWith('--out='))?.slice('--out='.length);
   try {
-    await buildWeb({ target: args.includes('--aws') ? 'aws' : 'local', ...(out ? { outDir: out } : {}) });
+    await buildWeb(out ? { outDir: out } : {});
   } catch (error) {
     console.error(error instanceof Error ? error.message : error);
     process.exit(1);

@@ -13,14 +13,18 @@
  * ones): use a fresh DATA_DIR. Then `npm run stats` and `GET /stats` show the published figures.
  */
 
-import type { LocalIssuer } from '../shared/auth/local-issuer.js';
-import { loadLocalIssuer } from '../shared/auth/local-issuer.js';
 import type { Role } from '../shared/auth/principal.js';
 import { movableClock } from '../shared/domain/clock.js';
 import { formatYuan } from '../shared/domain/money.js';
 import { createApp } from '../shared/http/app.js';
 import { JAVA_MISSING, javaAvailable } from '../shared/local/dynamodb-local.js';
-import { clockFromEnv, dataDirFromEnv, openLocalRuntime } from '../shared/runtime/local-deps.js';
+import {
+  clockFromEnv,
+  dataDirFromEnv,
+  type LocalRuntime,
+  openLocalRuntime,
+} from '../shared/runtime/local-deps.js';
+import { localUserToken } from '../shared/runtime/local-users.js';
 import { type SeedCall, SeedRefused, type SeedResponse, seedCity } from './seed-city.js';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
@@ -30,14 +34,14 @@ const port = Number(process.env.PORT ?? 3000);
 const baseUrl = `http://localhost:${port}`;
 const concurrency = Number(process.env.SEED_CONCURRENCY ?? 12);
 
-/** Tokens per caller, signed once (valid an hour: the seed takes minutes). */
-function tokenSource(issuer: LocalIssuer) {
+/** Tokens per caller, of the developer's local users, enrolled and signed once (valid an hour: the seed takes minutes). */
+function tokenSource(runtime: LocalRuntime) {
   const tokens = new Map<string, Promise<string>>();
   return (role: Role, org: string | null | undefined) => {
     const key = `${role}:${org ?? ''}`;
     let token = tokens.get(key);
     if (!token) {
-      token = issuer.sign(role, org ?? null, { sub: `seed-${role}${org ? `-${org}` : ''}` });
+      token = localUserToken(runtime.deps, runtime.issuer, role, org ?? null, 3600);
       tokens.set(key, token);
     }
     return token;
@@ -93,14 +97,17 @@ async function main(): Promise<void> {
   const today = clockFromEnv().today();
   let setToday: ((date: string) => void) | undefined;
   if (await portalAnswers()) {
-    const token = tokenSource(await loadLocalIssuer(dataDir));
-    call = caller((path, init) => fetch(`${baseUrl}${path}`, init), token);
+    // The users are enrolled through the running portal's own DynamoDB Local (same DATA_DIR).
+    const runtime = await openLocalRuntime({ dataDir });
+    close = () => runtime.close();
+    call = caller((path, init) => fetch(`${baseUrl}${path}`, init), tokenSource(runtime));
     where = `the portal at ${baseUrl} (tokens from ${dataDir})`;
     const probe = await call('GET', '/enterprises?limit=1', { as: { role: 'ipoffice' } });
     if (probe.status === 401) {
       console.error(
         `The portal at ${baseUrl} does not accept tokens from DATA_DIR=${dataDir}; start it with the same DATA_DIR.`,
       );
+      await close();
       process.exit(1);
     }
   } else {
@@ -113,7 +120,7 @@ async function main(): Promise<void> {
     setToday = clock.moveTo;
     const runtime = await openLocalRuntime({ dataDir, clock });
     const app = await createApp(runtime.deps);
-    call = caller(async (path, init) => app.request(path, init), tokenSource(runtime.issuer));
+    call = caller(async (path, init) => app.request(path, init), tokenSource(runtime));
     close = () => runtime.close();
     where = `the app in-process on ${dataDir} (no portal answered on ${baseUrl})`;
   }

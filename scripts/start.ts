@@ -3,12 +3,23 @@
  * ${DATA_DIR:-.data}, with the stream poller delivering domain events to their consumers. Ctrl-C (SIGINT) or SIGTERM
  * stops the HTTP server, the poller and the DynamoDB Local JVM.
  */
-import type { Server } from 'node:http';
-import { serve } from '@hono/node-server';
+import { createServer } from 'node:http';
+import { getRequestListener } from '@hono/node-server';
+import { SYSTEM_ACTOR } from '../shared/domain/actor.js';
 import { createApp } from '../shared/http/app.js';
 import { dotSegmentResponse, hasDotSegment } from '../shared/http/raw-path.js';
 import { JAVA_MISSING, javaAvailable } from '../shared/local/dynamodb-local.js';
+import {
+  AccountStore,
+  createLocalProvider,
+  ensureDemoUsers,
+  PROVIDER_PATH,
+  providerCookieKeys,
+} from '../shared/local/identity-provider.js';
 import { dataDirFromEnv, openLocalRuntime, startLocalEventDelivery } from '../shared/runtime/local-deps.js';
+import { localUserToken } from '../shared/runtime/local-users.js';
+import { useCaseContext } from '../shared/usecases/context.js';
+import { enrolUser } from '../shared/usecases/users.js';
 import { withLocalWeb } from './local-web.js';
 
 // The SDK's "Node 22 needed after 2027" notice is about future SDK releases (Lambda already runs Node
@@ -29,12 +40,36 @@ if (!javaAvailable()) {
 }
 
 const quiet = process.env.LOG_REQUESTS === '0';
+// Where browsers reach this server: the provider's issuer and the portal's redirect URI are built from it.
+const listensEverywhere = host === '0.0.0.0' || host === '::';
+const origin = (
+  process.env.PUBLIC_URL?.trim() ||
+  `http://${listensEverywhere ? 'localhost' : host.includes(':') ? `[${host}]` : host}:${port}`
+).replace(/\/+$/, '');
 const runtime = await openLocalRuntime({
   dataDir,
+  providerIssuer: `${origin}${PROVIDER_PATH}`,
   logLine: quiet ? undefined : (line) => console.log(line),
 });
-// The web portal and local sign-in wrap the API app here only; the Lambda app never serves them.
-const app = withLocalWeb(await createApp(runtime.deps), runtime.issuer);
+const uc = useCaseContext(runtime.deps);
+const accounts = await AccountStore.open(dataDir);
+await ensureDemoUsers(accounts, async (user) => {
+  await enrolUser(uc, SYSTEM_ACTOR, user);
+});
+const provider = createLocalProvider({
+  origin,
+  issuer: runtime.issuer,
+  accounts,
+  cookieKeys: await providerCookieKeys(dataDir),
+  enrolDeveloper: async (role, org) => {
+    await localUserToken(runtime.deps, runtime.issuer, role, org, 60);
+  },
+  ...(process.env.OIDC_TOKEN_TTL_SECONDS
+    ? { tokenTtlSeconds: Number(process.env.OIDC_TOKEN_TTL_SECONDS) }
+    : {}),
+});
+// The web portal and the local identity provider wrap the API app here only; the Lambda app never serves them.
+const app = withLocalWeb(await createApp(runtime.deps), provider.issuer);
 const delivery = startLocalEventDelivery(runtime, (line) => console.error(line));
 
 let stopping = false;
@@ -42,7 +77,7 @@ async function stop(code: number): Promise<never> {
   if (!stopping) {
     stopping = true;
     server.close();
-    (server as Server).closeAllConnections(); // keep-alive sockets would hold close() open
+    server.closeAllConnections(); // keep-alive sockets would hold close() open
     await delivery.stop();
     await runtime.close();
   }
@@ -52,10 +87,13 @@ async function stop(code: number): Promise<never> {
 // The path as it arrived, before URL parsing resolves dot segments (see shared/http/raw-path.ts).
 const fetchChecked = (request: Request, env: { incoming?: { url?: string } }) =>
   hasDotSegment(env.incoming?.url ?? '') ? dotSegmentResponse() : app.fetch(request, env);
-const server = serve({ fetch: fetchChecked as typeof app.fetch, port, hostname: host }, () => {
-  const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+const api = getRequestListener(fetchChecked as typeof app.fetch);
+const server = createServer((req, res) =>
+  provider.handles(req.url ?? '') ? provider.handle(req, res) : api(req, res),
+);
+server.listen(port, host, () => {
   console.log(
-    `IP finance portal on ${url} (API reference ${url}/docs, data in ${dataDir}). ` +
+    `IP finance portal on ${origin} (API reference ${origin}/docs, sign-in at ${provider.issuer}, data in ${dataDir}). ` +
       'Get a token: npm run --silent token -- <enterprise|lender|insurer|ipoffice> [org]. Ctrl-C stops.',
   );
 });

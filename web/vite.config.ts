@@ -5,8 +5,6 @@ import { defineConfig } from 'vite';
 export default defineConfig({
   root: fileURLToPath(new URL('.', import.meta.url)),
   base: './',
-  // The local sign-in page exists only in the local build; the AWS build signs in through Cognito.
-  define: { __LOCAL_SIGN_IN__: JSON.stringify(process.env.WEB_TARGET !== 'aws') },
   oxc: { jsx: { runtime: 'automatic', importSource: 'preact' } },
   build: {
     outDir: 'dist',

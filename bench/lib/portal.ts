@@ -5,13 +5,17 @@ import {
   LOCAL_AUDIENCE,
   LOCAL_ISSUER,
   type LocalIssuer,
+  localSubject,
 } from '../../shared/auth/local-issuer.js';
 import type { Role } from '../../shared/auth/principal.js';
-import { createTokenVerifier } from '../../shared/auth/verify-token.js';
+import { createIdentityVerifier } from '../../shared/auth/verify-token.js';
+import { SYSTEM_ACTOR } from '../../shared/domain/actor.js';
 import { systemClock } from '../../shared/domain/clock.js';
 import { createApp } from '../../shared/http/app.js';
 import type { PortalApp, PortalDeps } from '../../shared/http/context.js';
 import { ensureTable } from '../../shared/store/ensure-table.js';
+import { useCaseContext } from '../../shared/usecases/context.js';
+import { enrolUser } from '../../shared/usecases/users.js';
 import { countingDocumentClient, type DynamoCost } from './counting-client.js';
 
 export type Caller = { role: Role; org?: string | null } | null;
@@ -55,7 +59,11 @@ export async function benchPortal(
   const deps: PortalDeps = {
     db: counter.db,
     tableName,
-    verifyToken: createTokenVerifier({ keys: issuer.keys, issuer: LOCAL_ISSUER, audience: LOCAL_AUDIENCE }),
+    verifyIdentity: createIdentityVerifier({
+      keys: issuer.keys,
+      issuer: LOCAL_ISSUER,
+      audience: LOCAL_AUDIENCE,
+    }),
     clock: systemClock(),
     newId: () => randomUUID(),
     logFault: (error, { method, path }) =>
@@ -73,7 +81,11 @@ export async function benchPortal(
       const h: Record<string, string> = { ...headers };
       if (as) {
         const key = `${as.role}:${as.org ?? ''}`;
-        if (!tokens.has(key)) tokens.set(key, await issuer.sign(as.role, as.org ?? null));
+        if (!tokens.has(key)) {
+          const sub = localSubject(as.role, as.org ?? null);
+          await enrolUser(useCaseContext(deps), SYSTEM_ACTOR, { sub, role: as.role, org: as.org ?? null });
+          tokens.set(key, await issuer.sign({ sub }));
+        }
         h.Authorization = `Bearer ${tokens.get(key)}`;
       }
       if (body !== undefined) h['Content-Type'] = 'application/json';

@@ -75,8 +75,8 @@ process.stdout.write(JSON.stringify({ importMs, firstRequestMs }));
 const ENV = {
   TABLE_NAME: 'bench-table',
   EVENT_BUS_NAME: 'bench-bus',
-  USER_POOL_ISSUER: 'https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_bench',
-  USER_POOL_CLIENT_ID: 'bench-client',
+  OIDC_ISSUER: 'https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_bench',
+  OIDC_CLIENT_ID: 'bench-client',
   AWS_REGION: 'eu-west-1',
   AWS_ACCESS_KEY_ID: 'bench',
   AWS_SECRET_ACCESS_KEY: 'bench',

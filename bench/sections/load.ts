@@ -3,8 +3,10 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import autocannon from 'autocannon';
-import { loadLocalIssuer } from '../../shared/auth/local-issuer.js';
+import type { Role } from '../../shared/auth/principal.js';
 import { freePort } from '../../shared/local/dynamodb-local.js';
+import { type LocalRuntime, openLocalRuntime } from '../../shared/runtime/local-deps.js';
+import { localUserToken } from '../../shared/runtime/local-users.js';
 import { patentNumber, round, table, usccOf } from '../lib/util.js';
 
 /**
@@ -61,10 +63,14 @@ export async function load(options: {
   child.stderr?.on('data', (d) => {
     serverOutput += d;
   });
+  let runtime: LocalRuntime | undefined;
   try {
     await waitHealthy(url, child, 60_000);
-    const issuer = await loadLocalIssuer(dataDir);
-    const office = `Bearer ${await issuer.sign('ipoffice')}`;
+    // The server's own DynamoDB Local (same DATA_DIR), to enrol the load's users.
+    runtime = await openLocalRuntime({ dataDir });
+    const tokenOf = (role: Role, org: string | null = null) =>
+      localUserToken(runtime!.deps, runtime!.issuer, role, org, 3600);
+    const office = `Bearer ${await tokenOf('ipoffice')}`;
     const tenants: { uscc: string; auth: string; assets: string[] }[] = [];
     let serial = 1_000_000 + Math.floor(Math.random() * 1_000_000);
     const post = (path: string, auth: string, body: unknown, method = 'POST') =>
@@ -83,7 +89,7 @@ export async function load(options: {
     await post('/institutions/load-bank', office, { kind: 'lender', name: 'Load Bank' }, 'PUT');
     for (let t = 0; t < options.tenants; t++) {
       const uscc = usccOf(`MA2L0AD${String(t).padStart(2, '0')}`);
-      const auth = `Bearer ${await issuer.sign('enterprise', uscc)}`;
+      const auth = `Bearer ${await tokenOf('enterprise', uscc)}`;
       await post(`/enterprises/${uscc}`, auth, { name: `Load tenant ${t}` }, 'PUT');
       const assets: string[] = [];
       for (let i = 0; i < 5; i++) {
@@ -195,6 +201,7 @@ export async function load(options: {
       `${error instanceof Error ? error.message : error}\nserver output:\n${serverOutput.slice(-2000)}`,
     );
   } finally {
+    await runtime?.close();
     child.kill('SIGTERM');
     await new Promise((r) => (child.exitCode !== null ? r(null) : child.once('exit', r)));
     await rm(dataDir, { recursive: true, force: true });

@@ -14,13 +14,16 @@ import { mockClient } from 'aws-sdk-client-mock';
 import express from 'express';
 import { Hono } from 'hono';
 import { handle } from 'hono/aws-lambda';
-import { LOCAL_AUDIENCE, LOCAL_ISSUER } from '../../shared/auth/local-issuer.js';
-import { createTokenVerifier } from '../../shared/auth/verify-token.js';
+import { LOCAL_AUDIENCE, LOCAL_ISSUER, localSubject } from '../../shared/auth/local-issuer.js';
+import { createIdentityVerifier } from '../../shared/auth/verify-token.js';
+import { SYSTEM_ACTOR } from '../../shared/domain/actor.js';
 import { type Asset, assetView } from '../../shared/domain/asset.js';
 import { todayInShanghai } from '../../shared/domain/dates.js';
 import { createApp } from '../../shared/http/app.js';
 import { assetKey } from '../../shared/store/keys.js';
 import { toResource } from '../../shared/store/records.js';
+import { useCaseContext } from '../../shared/usecases/context.js';
+import { callerOf, enrolUser, rememberCaller } from '../../shared/usecases/users.js';
 import { benchPortal } from '../lib/portal.js';
 import { median, nextSerial, patentNumber, round, table, usccOf } from '../lib/util.js';
 
@@ -141,8 +144,13 @@ export async function overhead(endpoint: string, options: { rounds: number; perR
   ddb.on(TransactWriteCommand).resolves({});
   const deps = { ...real.deps, db, tableName: real.tableName };
   const portalHandler = handle(await createApp(deps));
-  const auth = async (role: 'enterprise' | 'lender', org: string) =>
-    `Bearer ${await real.issuer.sign(role, org)}`;
+  // The directory entries are read once (real.call enrols them) and then remembered, as on a warm instance.
+  const auth = async (role: 'enterprise' | 'lender', org: string) => {
+    const sub = localSubject(role, org);
+    const user = await enrolUser(useCaseContext(real.deps), SYSTEM_ACTOR, { sub, role, org });
+    rememberCaller(useCaseContext(deps), sub, user);
+    return `Bearer ${await real.issuer.sign({ sub })}`;
+  };
   const entAuth = await auth('enterprise', A);
   const bankAuth = await auth(bank.role, bank.org);
 
@@ -150,7 +158,7 @@ export async function overhead(endpoint: string, options: { rounds: number; perR
   const floor = handle(new Hono().get('/assets/:id', (c) => c.json({ ok: true })));
 
   // 4. The same GET route in Express 5: verify the token, get the item, hide other tenants', answer JSON.
-  const verify = createTokenVerifier({
+  const verify = createIdentityVerifier({
     keys: real.issuer.keys,
     issuer: LOCAL_ISSUER,
     audience: LOCAL_AUDIENCE,
@@ -159,7 +167,8 @@ export async function overhead(endpoint: string, options: { rounds: number; perR
   ex.disable('x-powered-by');
   ex.get('/assets/:id', async (req, res) => {
     try {
-      const principal = await verify(req.headers.authorization);
+      const { principal } = await callerOf(useCaseContext(deps), await verify(req.headers.authorization));
+      if (!principal) throw new Error('not in the directory');
       const out = await db.send(
         new GetCommand({
           TableName: real.tableName,
@@ -192,7 +201,11 @@ export async function overhead(endpoint: string, options: { rounds: number; perR
   // on the same mocked client, the same tenant check and the same JSON (the domain's view of the asset).
   const sameWork = handle(
     new Hono().get('/assets/:id', async (c) => {
-      const principal = await deps.verifyToken(c.req.header('Authorization'));
+      const { principal } = await callerOf(
+        useCaseContext(deps),
+        await deps.verifyIdentity(c.req.header('Authorization')),
+      );
+      if (!principal) throw new Error('not in the directory');
       const { Item } = await db.send(
         new GetCommand({ TableName: real.tableName, Key: assetKey(c.req.param('id')), ConsistentRead: true }),
       );

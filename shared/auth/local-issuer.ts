@@ -2,20 +2,35 @@ import { randomUUID } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createLocalJWKSet, exportJWK, generateKeyPair, importJWK, type JWK, SignJWT } from 'jose';
-import { GROUPS_CLAIM, ORG_CLAIM, type Role } from './principal.js';
+import type { Role } from './principal.js';
 
 /**
- * The local portal's stand-in for Cognito: an RSA key pair kept in DATA_DIR, tokens shaped like
- * Cognito ID tokens. Never used in the deployed stack, which verifies against the user pool's JWKS.
+ * The local signing key: an RSA key pair kept in DATA_DIR. The local OpenID Connect provider (`npm start`) signs
+ * its ID tokens with it, and so do `npm run token` and the tests, as the issuer `LOCAL_ISSUER`; the local portal
+ * trusts both issuers, for the one client. Never used in the deployed stack.
  */
 export const LOCAL_ISSUER = 'urn:ip-finance-portal:local';
+/** The portal's client id at the local provider: the audience of every local ID token. */
 export const LOCAL_AUDIENCE = 'ip-finance-portal';
+
+/** Who a local ID token names: the subject, and an address the provider verified. */
+export interface LocalIdentity {
+  sub: string;
+  email?: string;
+  name?: string;
+}
 
 export interface LocalIssuer {
   jwks: { keys: JWK[] };
+  /** The private key as a JWK, for the local provider's own signing keys. */
+  privateJwk: JWK;
   keys: ReturnType<typeof createLocalJWKSet>;
-  sign(role: Role, org?: string | null, options?: { ttlSeconds?: number; sub?: string }): Promise<string>;
+  sign(identity: LocalIdentity, options?: { ttlSeconds?: number }): Promise<string>;
 }
+
+/** The subject of a developer's local user of a role and organisation (`npm run token`, the tests). */
+export const localSubject = (role: Role, org: string | null = null): string =>
+  org ? `local-${role}-${org}` : `local-${role}`;
 
 interface StoredKey {
   kid: string;
@@ -38,10 +53,11 @@ export async function issuerFromKey(stored: StoredKey): Promise<LocalIssuer> {
   const jwks = { keys: [stored.publicJwk] };
   return {
     jwks,
+    privateJwk: { ...stored.privateJwk, kid: stored.kid, alg: 'RS256', use: 'sig' },
     keys: createLocalJWKSet(jwks),
-    async sign(role, org = null, { ttlSeconds = 3600, sub = `local-${role}` } = {}) {
-      const claims: Record<string, unknown> = { [GROUPS_CLAIM]: [role], token_use: 'id' };
-      if (org) claims[ORG_CLAIM] = org;
+    async sign({ sub, email, name }, { ttlSeconds = 3600 } = {}) {
+      const claims: Record<string, unknown> = email ? { email, email_verified: true } : {};
+      if (name) claims.name = name;
       return new SignJWT(claims)
         .setProtectedHeader({ alg: 'RS256', kid: stored.kid, typ: 'JWT' })
         .setIssuer(LOCAL_ISSUER)

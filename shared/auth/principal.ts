@@ -1,19 +1,31 @@
 import type { Actor } from '../domain/actor.js';
 
-/** Who is calling, as established from a verified token. The tenant comes only from here. */
+/**
+ * Who is calling. The identity provider says who the bearer is (`Identity`); the portal's own user directory says
+ * what they may do (`Principal`). The tenant comes only from the directory.
+ */
 export const ROLES = ['enterprise', 'lender', 'insurer', 'ipoffice'] as const;
 export type Role = (typeof ROLES)[number];
+
+/** What a verified ID token says: its subject, an e-mail address the provider verified, a display name. */
+export interface Identity {
+  sub: string;
+  /** Lower-case; null when the token carries none. */
+  email: string | null;
+  /** Only a verified address may claim an invitation. */
+  emailVerified: boolean;
+  name: string | null;
+}
 
 export interface Principal {
   role: Role;
   /** USCC for an enterprise, institution id for a lender or insurer, null for the IP office. */
   org: string | null;
   sub: string;
+  /** The directory entry: its id, and whether it may invite and manage its organisation's staff. */
+  userId?: string;
+  manager?: boolean;
 }
-
-/** Claim names follow Cognito ID tokens, so local tokens and the deployed user pool read the same. */
-export const GROUPS_CLAIM = 'cognito:groups';
-export const ORG_CLAIM = 'custom:org';
 
 export const isRole = (value: unknown): value is Role =>
   typeof value === 'string' && (ROLES as readonly string[]).includes(value);

@@ -6,30 +6,33 @@ import {
   jwtVerify,
 } from 'jose';
 import { DomainError } from '../domain/errors.js';
-import { checkUscc } from '../domain/uscc.js';
-import { GROUPS_CLAIM, isRole, ORG_CLAIM, type Principal } from './principal.js';
+import type { Identity } from './principal.js';
 
-export interface TokenVerifierConfig {
-  /** Key source: a local JWKS (local portal) or Cognito's remote JWKS. */
+export interface IdentityVerifierConfig {
+  /** Key source: the provider's JWKS (from its discovery document), or a local JWKS. */
   keys: JWTVerifyGetKey;
-  issuer: string;
+  /** The one trusted issuer (locally also the token script's, signed with the same key). */
+  issuer: string | string[];
+  /** The portal's client id at the provider: the audience of its ID tokens. */
   audience: string;
   /** How many verified tokens to remember until they expire (0 turns the cache off). */
   cacheSize?: number;
 }
 
-export type TokenVerifier = (authorization: string | undefined) => Promise<Principal>;
+/** Who the bearer is, as the identity provider says: never what the bearer may do (the directory says that). */
+export type IdentityVerifier = (authorization: string | undefined) => Promise<Identity>;
 
 const unauthenticated = (detail: string) => new DomainError('unauthenticated', detail);
 
-/** The longest a token may be valid (`npm run token` issues 12-hour tokens; Cognito's last an hour). */
+/** The longest a token may be valid (`npm run token` issues 12-hour tokens; providers' ID tokens last an hour). */
 const MAX_TOKEN_LIFETIME_S = 24 * 3600;
 
 /**
- * Verifies a bearer JWT: RS256 only, a `kid` that names a known key, issuer, audience and expiry.
- * Every failure is a 401 whose detail says what was wrong, never why a key did not match.
+ * Verifies a bearer ID token of the configured OpenID Connect provider: RS256 only, a `kid` that names a known key,
+ * issuer, audience and expiry. Every failure is a 401 whose detail says what was wrong, never why a key did not
+ * match. Any claim about roles or organisations is ignored: those live in the portal's directory.
  */
-export function createTokenVerifier(config: TokenVerifierConfig): TokenVerifier {
+export function createIdentityVerifier(config: IdentityVerifierConfig): IdentityVerifier {
   const verified = new VerifiedTokens(config.cacheSize ?? 1000);
   return async (authorization) => {
     const match = /^Bearer ([A-Za-z0-9_.-]+)$/.exec(authorization?.trim() ?? '');
@@ -66,11 +69,12 @@ export function createTokenVerifier(config: TokenVerifierConfig): TokenVerifier 
       throw unauthenticated('The token was issued in the future.');
     if ((payload.exp as number) - (payload.iat as number) > MAX_TOKEN_LIFETIME_S)
       throw unauthenticated('The token is valid for longer than 24 hours; the portal accepts none such.');
-    // Cognito's ID token (and the local issuer's) says so; an access token or another kind is not for the portal.
-    if (payload.token_use !== 'id') throw unauthenticated('The token\'s "token_use" claim is not accepted.');
-    const principal = principalFromClaims(payload);
-    verified.remember(token, principal, payload.exp as number);
-    return principal;
+    // Cognito marks its tokens: an access token is not an ID token, whatever its audience.
+    if (payload.token_use !== undefined && payload.token_use !== 'id')
+      throw unauthenticated('The token\'s "token_use" claim is not accepted.');
+    const identity = identityFromClaims(payload);
+    verified.remember(token, identity, payload.exp as number);
+    return identity;
   };
 }
 
@@ -80,47 +84,36 @@ export function createTokenVerifier(config: TokenVerifierConfig): TokenVerifier 
  * changed byte is a cache miss and is verified afresh. Oldest entries are dropped first.
  */
 class VerifiedTokens {
-  private readonly entries = new Map<string, { principal: Principal; expiresAtMs: number }>();
+  private readonly entries = new Map<string, { identity: Identity; expiresAtMs: number }>();
 
   constructor(private readonly capacity: number) {}
 
-  get(token: string): Principal | undefined {
+  get(token: string): Identity | undefined {
     const entry = this.entries.get(token);
     if (!entry) return undefined;
-    if (entry.expiresAtMs > Date.now()) return entry.principal;
+    if (entry.expiresAtMs > Date.now()) return entry.identity;
     this.entries.delete(token);
     return undefined;
   }
 
-  remember(token: string, principal: Principal, expSeconds: number): void {
+  remember(token: string, identity: Identity, expSeconds: number): void {
     if (this.capacity === 0) return;
     if (this.entries.size >= this.capacity) this.entries.delete(this.entries.keys().next().value as string);
-    this.entries.set(token, { principal, expiresAtMs: expSeconds * 1000 });
+    this.entries.set(token, { identity, expiresAtMs: expSeconds * 1000 });
   }
 }
 
-/** Maps verified claims to a principal: exactly one role group, and an organisation unless ipoffice. */
-export function principalFromClaims(payload: JWTPayload): Principal {
-  const groups = payload[GROUPS_CLAIM];
-  const roles = Array.isArray(groups) ? groups.filter(isRole) : [];
-  const role = roles[0];
-  if (!role || roles.length !== 1)
-    throw unauthenticated(
-      'The token must carry exactly one role group (enterprise, lender, insurer, ipoffice).',
-    );
-  const sub = payload.sub as string;
-  const rawOrg = payload[ORG_CLAIM];
-  if (role === 'ipoffice') {
-    if (rawOrg !== undefined) throw unauthenticated(`An ipoffice token carries no "${ORG_CLAIM}".`);
-    return { role, org: null, sub };
-  }
-  if (typeof rawOrg !== 'string' || rawOrg === '')
-    throw unauthenticated(`A ${role} token must carry its organisation in "${ORG_CLAIM}".`);
-  // Exactly as registered: a trailing ideographic or no-break space must not land on a real organisation.
-  if (/\s/u.test(rawOrg)) throw unauthenticated(`The token's "${ORG_CLAIM}" contains spaces.`);
-  if (role !== 'enterprise') return { role, org: rawOrg, sub };
-  // A malformed USCC could never own anything; refusing it here keeps tenant keys well-formed.
-  const uscc = checkUscc(rawOrg);
-  if (!uscc.ok) throw unauthenticated(`The enterprise token's "${ORG_CLAIM}" is not a valid USCC.`);
-  return { role, org: uscc.uscc, sub };
+/** Who the token says the bearer is: the subject, and the e-mail address only when the provider verified it. */
+export function identityFromClaims(payload: JWTPayload): Identity {
+  const text = (claim: string) => {
+    const value = payload[claim];
+    return typeof value === 'string' && value.trim() !== '' ? value.trim() : null;
+  };
+  const email = text('email');
+  return {
+    sub: payload.sub as string,
+    email: email?.toLowerCase() ?? null,
+    emailVerified: email !== null && payload.email_verified === true,
+    name: text('name'),
+  };
 }

@@ -1,15 +1,19 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Hono } from 'hono';
-import type { Principal } from '../auth/principal.js';
-import type { TokenVerifier } from '../auth/verify-token.js';
+import type { Identity, Principal } from '../auth/principal.js';
+import type { IdentityVerifier } from '../auth/verify-token.js';
 import type { Clock } from '../domain/clock.js';
+import type { IdentityAdmin } from '../usecases/users.js';
 import type { TargetPolicy } from '../webhooks/delivery.js';
 
 /** Everything a request handler needs from the outside world; built once by the composition root. */
 export interface PortalDeps {
   db: DynamoDBDocumentClient;
   tableName: string;
-  verifyToken: TokenVerifier;
+  /** Who the bearer is: the configured OpenID Connect provider's ID token, verified. */
+  verifyIdentity: IdentityVerifier;
+  /** Tells the identity provider of invitations and disabled users (deployed with Cognito; absent otherwise). */
+  identityAdmin?: IdentityAdmin;
   /** The one clock: real instants for audit fields, the business date for every rule. */
   clock: Clock;
   newId: () => string;
@@ -43,7 +47,9 @@ export interface IdempotencyKey {
 
 export type AppEnv = {
   Variables: {
+    /** Set on every authenticated route; on a `signedIn` route only once the directory knows the identity. */
     principal: Principal;
+    identity: Identity;
     deps: PortalDeps;
     idempotencyKey: IdempotencyKey | undefined;
     /** When the route's handler began (set only when requests are logged). */

@@ -25,6 +25,7 @@ const TAG_DESCRIPTIONS: Record<string, string> = {
   search: 'Finding enterprises, rights and pledges by name, title or number.',
   statistics: 'The coverage and financing totals the scheduled jobs compute for the IP office.',
   system: 'Health, this document and its reference page.',
+  users: 'The portal’s user directory (roles, organisations, invitations) and company onboarding.',
   webhooks: 'Event deliveries to a bank’s or insurer’s own systems.',
 };
 

@@ -6,11 +6,16 @@ import { HTTPException } from 'hono/http-exception';
 import type { ZodIssue, ZodType } from 'zod';
 import type { Role } from '../auth/principal.js';
 import { tenantOf } from '../domain/actor.js';
-import { forbidden, validationError } from '../domain/errors.js';
+import { DomainError, forbidden, validationError } from '../domain/errors.js';
+import { useCaseContext } from '../usecases/context.js';
+import { callerOf } from '../usecases/users.js';
 import type { AppEnv, PortalApp, PortalDeps } from './context.js';
 
-/** Who may call a route. There is no default: every route states it, and anything else is denied. */
-export type Access = readonly Role[] | 'public';
+/**
+ * Who may call a route. There is no default: every route states it, and anything else is denied. `signedIn`: any
+ * verified identity, also one the directory does not know yet (onboarding: who am I, claim an organisation).
+ */
+export type Access = readonly Role[] | 'public' | 'signedIn';
 
 export interface RouteEntry {
   method: string;
@@ -151,7 +156,7 @@ export function addRoute<R extends RouteConfig>(
     documented: {
       ...route,
       security: access === 'public' ? [] : [{ bearer: [] }],
-      'x-roles': access === 'public' ? ['public'] : [...access],
+      'x-roles': typeof access === 'string' ? [access] : [...access],
     } as RouteConfig,
   };
   registries.set(app, [...routeTable(app), entry]);
@@ -313,17 +318,33 @@ async function hasBody(req: HonoRequest): Promise<boolean> {
   }
 }
 
+/**
+ * The provider says who the bearer is; the portal's directory says what they may do. A signed-in identity the
+ * directory does not know may reach only the onboarding routes (`signedIn`).
+ */
 const authorize =
-  (roles: readonly Role[]): Step =>
-  (c) =>
-    c
-      .get('deps')
-      .verifyToken(c.req.header('Authorization'))
-      .then((principal) => {
-        c.set('principal', principal);
-        if (!roles.includes(principal.role))
-          throw forbidden(`The ${principal.role} role may not call this route.`);
-      });
+  (access: Exclude<Access, 'public'>): Step =>
+  async (c) => {
+    const deps = c.get('deps');
+    const identity = await deps.verifyIdentity(c.req.header('Authorization'));
+    const { principal } = await callerOf(useCaseContext(deps), identity);
+    c.set('identity', identity);
+    if (principal) c.set('principal', principal);
+    if (access === 'signedIn') return;
+    if (!principal) throw onboardingRequired();
+    if (!access.includes(principal.role))
+      throw forbidden(`The ${principal.role} role may not call this route.`);
+  };
+
+const onboardingRequired = () => {
+  const message = 'your sign-in is not linked to an organisation yet';
+  return new DomainError(
+    'forbidden',
+    'Your sign-in is not linked to an organisation yet: claim your enterprise (POST /org-claims) or ask your ' +
+      'administrator for an invitation.',
+    { errors: [{ path: 'header.Authorization', code: 'onboarding_required', message }] },
+  );
+};
 
 export const MAX_IDEMPOTENCY_KEY_LENGTH = 64;
 
@@ -344,6 +365,8 @@ const idempotency: Step = async (c) => {
     const requestHash = createHash('sha256')
       .update(`${c.req.method} ${c.req.path}\n${await c.req.text()}`)
       .digest('base64url');
-    c.set('idempotencyKey', { tenant: tenantOf(c.get('principal')), key, requestHash });
+    const principal = c.get('principal');
+    const tenant = principal ? tenantOf(principal) : `identity:${c.get('identity').sub}`;
+    c.set('idempotencyKey', { tenant, key, requestHash });
   }
 };

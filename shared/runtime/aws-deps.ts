@@ -1,25 +1,28 @@
 import { randomUUID } from 'node:crypto';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { createRemoteJWKSet, type JWTVerifyGetKey } from 'jose';
-import { createTokenVerifier } from '../auth/verify-token.js';
+import { createIdentityVerifier } from '../auth/verify-token.js';
 import { type Clock, systemClock } from '../domain/clock.js';
 import type { PortalDeps } from '../http/context.js';
 import { createDocumentClient } from '../store/dynamo-client.js';
+import { cognitoIdentityAdmin } from './cognito-admin.js';
 
 /** The settings a portal Lambda reads from its environment; the CDK stack sets every one. */
 export interface AwsSettings {
   tableName: string;
-  /** `https://cognito-idp.<region>.amazonaws.com/<userPoolId>` */
+  /** The OpenID Connect provider's issuer URL (the stack's Cognito user pool, or the city's own provider). */
   issuer: string;
-  /** The app client id: the `aud` of the ID tokens the portal accepts. */
+  /** The portal's client id there: the `aud` of the ID tokens the portal accepts. */
   audience: string;
+  /** The stack's Cognito user pool, when it has one: invitations create its users. */
+  userPoolId?: string;
 }
 
 const REQUIRED = {
   tableName: 'TABLE_NAME',
-  issuer: 'USER_POOL_ISSUER',
-  audience: 'USER_POOL_CLIENT_ID',
-} as const satisfies Record<keyof AwsSettings, string>;
+  issuer: 'OIDC_ISSUER',
+  audience: 'OIDC_CLIENT_ID',
+} as const satisfies Record<Exclude<keyof AwsSettings, 'userPoolId'>, string>;
 
 /** The only place that reads the environment; names every missing variable at once. */
 export function readAwsSettings(env: NodeJS.ProcessEnv = process.env): AwsSettings {
@@ -33,6 +36,7 @@ export function readAwsSettings(env: NodeJS.ProcessEnv = process.env): AwsSettin
     tableName: env[REQUIRED.tableName]!.trim(),
     issuer,
     audience: env[REQUIRED.audience]!.trim(),
+    ...(env.USER_POOL_ID?.trim() ? { userPoolId: env.USER_POOL_ID.trim() } : {}),
   };
 }
 
@@ -54,11 +58,12 @@ export function awsDeps(options: AwsDepsOptions = {}): PortalDeps {
   return {
     db: createDocumentClient(),
     tableName: settings.tableName,
-    verifyToken: createTokenVerifier({
-      keys: remoteKeySet(new URL(`${settings.issuer}/.well-known/jwks.json`)),
+    verifyIdentity: createIdentityVerifier({
+      keys: discoveredKeySet(settings.issuer),
       issuer: settings.issuer,
       audience: settings.audience,
     }),
+    ...(settings.userPoolId ? { identityAdmin: cognitoIdentityAdmin(settings.userPoolId) } : {}),
     clock: options.clock ?? systemClock(),
     newId: () => randomUUID(),
     ...requestLogging(logger),
@@ -66,16 +71,28 @@ export function awsDeps(options: AwsDepsOptions = {}): PortalDeps {
 }
 
 /**
- * Cognito's key set, created on the first token to verify. jose caches it and refetches only for an unknown
- * `kid` (key rotation). Creating it builds a fetch `Headers`, which loads Node's fetch implementation (undici,
- * ~20 ms); the first request loads that anyway (hono/aws-lambda builds a `Request`), so it is not paid twice
- * and not at import.
+ * The provider's key set, found through its discovery document on the first token to verify (any OpenID Connect
+ * provider publishes `jwks_uri` there; Cognito's is not where other providers keep theirs). jose caches the keys
+ * and refetches only for an unknown `kid` (key rotation). Nothing is fetched at import; a failed discovery is
+ * retried by the next request.
  */
-function remoteKeySet(url: URL): JWTVerifyGetKey {
-  let keys: JWTVerifyGetKey | undefined;
-  return (header, token) => {
-    keys ??= createRemoteJWKSet(url);
-    return keys(header, token);
+export function discoveredKeySet(issuer: string, fetcher: typeof fetch = fetch): JWTVerifyGetKey {
+  let keys: Promise<JWTVerifyGetKey> | undefined;
+  const discover = async () => {
+    const res = await fetcher(`${issuer}/.well-known/openid-configuration`);
+    const jwksUri = res.ok ? ((await res.json()) as { jwks_uri?: unknown }).jwks_uri : undefined;
+    if (typeof jwksUri !== 'string' || !jwksUri.startsWith('https://'))
+      throw new Error(
+        `The OpenID Connect provider ${issuer} publishes no https jwks_uri (HTTP ${res.status}).`,
+      );
+    return createRemoteJWKSet(new URL(jwksUri));
+  };
+  return async (header, token) => {
+    keys ??= discover().catch((error: unknown) => {
+      keys = undefined;
+      throw error;
+    });
+    return (await keys)(header, token);
   };
 }
 

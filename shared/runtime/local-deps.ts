@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { LOCAL_AUDIENCE, LOCAL_ISSUER, type LocalIssuer, loadLocalIssuer } from '../auth/local-issuer.js';
-import { createTokenVerifier } from '../auth/verify-token.js';
+import { createIdentityVerifier } from '../auth/verify-token.js';
 import { businessDateClock, type Clock, systemClock } from '../domain/clock.js';
 import { isValidDate } from '../domain/dates.js';
 import type { PortalDeps } from '../http/context.js';
@@ -56,11 +56,14 @@ export interface LocalRuntimeOptions {
   clock?: Clock;
   /** One line per request; default: none. */
   logLine?: (line: string) => void;
+  /** The local OpenID Connect provider's issuer URL (`npm start`), trusted beside the token script's issuer. */
+  providerIssuer?: string;
 }
 
 export async function openLocalRuntime({
   dataDir,
   logLine,
+  providerIssuer,
   clock = clockFromEnv(),
 }: LocalRuntimeOptions): Promise<LocalRuntime> {
   const database = await openLocalDatabase(dataDir, LOCAL_TABLE_NAME);
@@ -74,7 +77,7 @@ export async function openLocalRuntime({
     admin.destroy();
     const issuer = await loadLocalIssuer(dataDir);
     const db = localDocumentClient(database.endpoint);
-    const deps = createLocalDeps({ db, issuer, logLine, clock });
+    const deps = createLocalDeps({ db, issuer, logLine, clock, providerIssuer });
     return {
       deps,
       issuer,
@@ -96,12 +99,17 @@ export function createLocalDeps(options: {
   issuer: LocalIssuer;
   logLine?: ((line: string) => void) | undefined;
   clock?: Clock;
+  providerIssuer?: string | undefined;
 }): PortalDeps {
-  const { db, issuer, logLine, clock = clockFromEnv() } = options;
+  const { db, issuer, logLine, providerIssuer, clock = clockFromEnv() } = options;
   return {
     db,
     tableName: LOCAL_TABLE_NAME,
-    verifyToken: createTokenVerifier({ keys: issuer.keys, issuer: LOCAL_ISSUER, audience: LOCAL_AUDIENCE }),
+    verifyIdentity: createIdentityVerifier({
+      keys: issuer.keys,
+      issuer: providerIssuer ? [providerIssuer, LOCAL_ISSUER] : LOCAL_ISSUER,
+      audience: LOCAL_AUDIENCE,
+    }),
     clock,
     newId: () => randomUUID(),
     // A local developer's console: the stack helps here; it never reaches a response body.

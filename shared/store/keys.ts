@@ -26,6 +26,11 @@
  *   unread copy      INBOX#<tenant>                   U#<at>#<event id>#<type>    (removed when read)
  *   unread count     INBOX#<tenant>                   UNREAD
  *   idempotency      IDEM#<tenant>#<key>              IDEM
+ *   user             USER#<id>                        USER        (the portal's directory entry)
+ *   user by subject  USERSUB#<provider subject>       USERSUB     { userId }: one entry per signed-in identity
+ *   user by e-mail   USEREMAIL#<lower-case e-mail>    USEREMAIL   { userId }: one invitation per address
+ *   org claim        ORGCLAIM#<id>                    ORGCLAIM
+ *   open org claim   ORGCLAIM_OPEN#<provider subject> ORGCLAIM_OPEN  { claimId }: one pending claim per identity
  *   stats snapshot   STATS                            <yyyy-mm-dd>
  *   health probe     HEALTH                           HEALTH      (never written: reading it proves the table answers)
  */
@@ -46,6 +51,8 @@ const ROOT: Record<SubjectKind, string> = {
   policy: 'POLICY',
   claim: 'CLAIM',
   designation: 'DESIG',
+  user: 'USER',
+  org_claim: 'ORGCLAIM',
 };
 
 export const aggregateKey = (kind: SubjectKind, id: string): Key => ({
@@ -162,6 +169,10 @@ export const auditEntryKey = (day: string, at: string, eventId: string): Key => 
   sk: `${at}#${eventId}`,
 });
 
+export const userSubKey = (sub: string): Key => ({ pk: `USERSUB#${sub}`, sk: 'USERSUB' });
+export const userEmailKey = (email: string): Key => ({ pk: `USEREMAIL#${email}`, sk: 'USEREMAIL' });
+export const openOrgClaimKey = (sub: string): Key => ({ pk: `ORGCLAIM_OPEN#${sub}`, sk: 'ORGCLAIM_OPEN' });
+
 /** Index partitions (gsi1 owner lists, gsi2 counterparty queues, gsi3 office-wide views). */
 export const partitions = {
   enterprises: 'ENTERPRISES',
@@ -181,6 +192,10 @@ export const partitions = {
   designations: 'DESIGNATIONS',
   designationsOfYear: (year: number) => `DESIGNATIONS#Y${year}`,
   designationsOfLevel: (level: DesignationLevel) => `DESIGNATIONS#L#${level}`,
+  users: 'USERS',
+  organisationUsers: (role: string, org: string) => `ORG#${role}#${org}#USERS`,
+  orgClaims: 'ORGCLAIMS',
+  claimantClaims: (sub: string) => `SUB#${sub}#ORGCLAIMS`,
 } as const;
 
 /** `<status>#<createdAt>#<id>`: lists grouped by status, newest first inside a status; `?status=` is a prefix. */

@@ -173,18 +173,7 @@ export class Engine {
     const event = this.eventOf(spec, decision.row, null, agg, req.actor, plan.data ?? {});
     const result = plan.answer ? plan.answer(agg, event) : (plan.result ?? agg);
     const items: TxItem[] = [
-      {
-        tag: spec.kind,
-        write: this.store.put(
-          {
-            ...aggregateKey(spec.kind, agg.id),
-            entity: spec.kind,
-            ...spec.indexKeys(agg),
-            ...(agg as object),
-          },
-          ABSENT,
-        ),
-      },
+      { tag: spec.kind, write: this.aggregatePut(spec, agg) },
       this.eventWrite(event),
       ...(plan.writes ?? []),
       ...(spec.effects?.(null, agg, decision.row, this.store) ?? []),
@@ -339,6 +328,26 @@ export class Engine {
   }
 
   /**
+   * A second aggregate created inside another action's transaction (an approved organisation claim enrols its
+   * user): its put, its first event and its effects, tagged `also:<tag>` as `alsoTransition` tags them.
+   */
+  alsoCreate<T extends Aggregate, A extends string, R extends TransitionRow<A, T['status']>>(
+    spec: AggregateSpec<T, A, R>,
+    agg: T,
+    req: { actor: Actor; action: A; data?: Record<string, unknown> },
+  ): { event: DomainEvent; writes: TxItem[] } {
+    const decision = spec.machine.decide(null, req.action, req.actor.role);
+    if (!decision.ok) throw forbidden(`The ${req.actor.role} role may not ${req.action} a ${spec.noun}.`);
+    const event = this.eventOf(spec, decision.row, null, agg, req.actor, req.data ?? {});
+    const writes = [
+      { tag: spec.kind, write: this.aggregatePut(spec, agg) },
+      this.eventWrite(event),
+      ...(spec.effects?.(null, agg, decision.row, this.store) ?? []),
+    ].map((item) => ({ ...item, tag: `${ALSO}${item.tag}` }));
+    return { event, writes };
+  }
+
+  /**
    * The one write of an action on an existing aggregate: the guarded update, its event, the plan's writes, the
    * kind's effects (when a transition row applies) and the idempotency record, in ONE TransactWrite. False when
    * the aggregate moved under us: the caller starts again from the load, which answers 412 for a stale If-Match,
@@ -437,6 +446,17 @@ export class Engine {
       await this.replayBeforeRefusing(spec, idempotency);
       throw error;
     }
+  }
+
+  /** A new aggregate's item, written only if no aggregate of that id exists. */
+  private aggregatePut<T extends Aggregate>(
+    spec: { kind: SubjectKind; indexKeys: (agg: T) => Record<string, string> },
+    agg: T,
+  ) {
+    return this.store.put(
+      { ...aggregateKey(spec.kind, agg.id), entity: spec.kind, ...spec.indexKeys(agg), ...(agg as object) },
+      ABSENT,
+    );
   }
 
   /** The aggregate's item write, guarded by the status and version it was read at. */

@@ -622,22 +622,23 @@ describe('web portal journeys (Chinese by default, English on switch)', { timeou
     await context.close();
   });
 
-  it('shows the Cognito sign-in placeholder when config.json says so (the deployed configuration)', async () => {
+  it('signs out at Cognito’s logout URL when config.json names one (Cognito publishes no end-session endpoint)', async () => {
     const context = await h.context();
+    const config = (await (await fetch(`${h.base}/config.json`)).json()) as { clientId: string };
+    const logout = `${h.base}/cognito-logout`;
     await context.route('**/config.json', (route) =>
-      route.fulfill({
-        json: {
-          auth: 'cognito',
-          apiBaseUrl: '/api',
-          cognito: { region: 'ap-east-1', userPoolId: 'pool-1', clientId: 'client-1' },
-        },
-      }),
+      route.fulfill({ json: { ...config, signOutUrl: logout } }),
     );
+    let called: URL | undefined;
+    await context.route(`${logout}**`, (route) => {
+      called = new URL(route.request().url());
+      return route.fulfill({ contentType: 'text/html', body: '<p>signed out</p>' });
+    });
     const page = await context.newPage();
-    await page.goto(`${h.base}/#/`);
-    await page.getByRole('heading', { name: '统一身份认证登录' }).waitFor();
-    expect(await page.getByLabel('角色').count()).toBe(0);
-    expect(await text(page.locator('main'))).toContain('pool-1');
+    await signIn(page, h.base, 'ipoffice');
+    await page.getByRole('button', { name: '退出' }).click();
+    await expect.poll(() => called?.searchParams.get('client_id')).toBe(config.clientId);
+    expect(called?.searchParams.get('logout_uri')).toBe(`${h.base}/`);
     await context.close();
   });
   it('serves the API reference at /docs: every operation, from the portal alone, within its CSP', async () => {
@@ -686,19 +687,20 @@ describe('web portal journeys (Chinese by default, English on switch)', { timeou
   });
 });
 
-describe('the AWS build of the web portal', () => {
-  it('contains no local sign-in: the token endpoint is never called from a deployed page', async () => {
-    const outDir = await mkdtemp(join(tmpdir(), 'web-aws-'));
+describe('the one build of the web portal', () => {
+  it('signs in only through the configured provider: no token is minted by a page', async () => {
+    const outDir = await mkdtemp(join(tmpdir(), 'web-build-'));
     try {
-      await buildWeb({ target: 'aws', outDir, log: () => {} });
+      await buildWeb({ outDir, log: () => {} });
       const assets = await readdir(join(outDir, 'web-assets'));
       const bundles = assets.filter((f) => f.endsWith('.js'));
       expect(bundles.length).toBeGreaterThan(0);
       const code = await Promise.all(bundles.map((f) => readFile(join(outDir, 'web-assets', f), 'utf8')));
       for (const bundle of code) expect(bundle).not.toContain('local/token');
-      // The entry bundle reads the deployed configuration (the ECharts chunk beside it has no reason to).
-      const entry = bundles.findIndex((f) => f.startsWith('index-'));
-      expect(code[entry]).toContain('config.json');
+      // The entry bundle reads the deployment's configuration and runs the authorization-code flow with PKCE.
+      const entry = code[bundles.findIndex((f) => f.startsWith('index-'))]!;
+      expect(entry).toContain('config.json');
+      expect(entry).toContain('code_challenge');
     } finally {
       await rm(outDir, { recursive: true, force: true });
     }

@@ -44,7 +44,8 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function startHarness(): Promise<Harness> {
+/** `env`: extra settings of the portal process (e.g. a short token lifetime for the renewal test). */
+export async function startHarness(env: Record<string, string> = {}): Promise<Harness> {
   if (!existsSync(CHROMIUM))
     throw new Error(`Chromium not found at ${CHROMIUM}: apt-get install -y chromium (.ci/run does this).`);
   await buildWeb({ log: () => {} });
@@ -52,7 +53,7 @@ export async function startHarness(): Promise<Harness> {
   const dataDir = await mkdtemp(join(tmpdir(), 'portal-browser-'));
   const port = await freePort();
   const child: ChildProcess = spawn('npx', ['tsx', 'scripts/start.ts'], {
-    env: { ...process.env, DATA_DIR: dataDir, PORT: String(port), LOG_REQUESTS: '0' },
+    env: { ...process.env, DATA_DIR: dataDir, PORT: String(port), LOG_REQUESTS: '0', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,
   });
@@ -128,13 +129,41 @@ export async function startHarness(): Promise<Harness> {
 
 export type Role = 'enterprise' | 'lender' | 'insurer' | 'ipoffice';
 
-/** Signs in on the local sign-in page (Chinese labels: the default language). */
+/**
+ * Signs in as the developer's local user of a role and organisation: the portal's sign-in button, the local
+ * OpenID Connect provider's redirect and its developer sign-in form, and back (Chinese labels: the default).
+ */
 export async function signIn(page: Page, base: string, role: Role, org?: string): Promise<void> {
   await page.goto(`${base}/#/`);
-  await page.getByLabel('角色').selectOption(role);
-  if (org) await page.getByLabel(role === 'enterprise' ? '统一社会信用代码' : '机构编号').fill(org);
-  await page.getByRole('button', { name: '登录' }).click();
+  await page.getByRole('button', { name: '登录', exact: true }).click();
+  await page.getByLabel('角色 / Role').selectOption(role);
+  if (org) await page.getByLabel('机构 / Organisation').fill(org);
+  await page.getByRole('button', { name: '开发者登录 / Developer sign-in' }).click();
   await page.getByTestId('who').waitFor();
+}
+
+/** Signs in at the local provider with an e-mail address and password (an account made by `signUp` or a demo). */
+export async function signInWithPassword(
+  page: Page,
+  base: string,
+  email: string,
+  password: string,
+): Promise<void> {
+  await page.goto(`${base}/#/`);
+  await page.getByRole('button', { name: '登录', exact: true }).click();
+  await page.getByLabel('电子邮箱 / E-mail').fill(email);
+  await page.getByLabel('密码 / Password').fill(password);
+  await page.getByRole('button', { name: '登录 / Sign in' }).click();
+}
+
+/** Signs up at the local provider (the address counts as verified there) and comes back signed in. */
+export async function signUp(page: Page, base: string, email: string, password: string): Promise<void> {
+  await page.goto(`${base}/#/`);
+  await page.getByRole('button', { name: '登录', exact: true }).click();
+  await page.getByRole('link', { name: '注册新账号 / Sign up' }).click();
+  await page.getByLabel('电子邮箱 / E-mail').fill(email);
+  await page.getByLabel('密码 / Password').fill(password);
+  await page.getByRole('button', { name: '注册 / Sign up' }).click();
 }
 
 /**

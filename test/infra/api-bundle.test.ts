@@ -70,8 +70,8 @@ describe('the bundled API function', () => {
     // the service-specific endpoint variable, which points it at DynamoDB Local.
     Object.assign(process.env, {
       TABLE_NAME: tableName,
-      USER_POOL_ISSUER: 'https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_test',
-      USER_POOL_CLIENT_ID: 'test-client',
+      OIDC_ISSUER: 'https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_test',
+      OIDC_CLIENT_ID: 'test-client',
       AWS_ENDPOINT_URL_DYNAMODB: endpoint,
       AWS_ACCESS_KEY_ID: 'local',
       AWS_SECRET_ACCESS_KEY: 'local',

@@ -14,8 +14,8 @@ import { httpApiEvent, lambdaContext } from './lambda-event.js';
 
 const ENV = {
   TABLE_NAME: 'portal-table',
-  USER_POOL_ISSUER: 'https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_abc/',
-  USER_POOL_CLIENT_ID: 'client-123',
+  OIDC_ISSUER: 'https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_abc/',
+  OIDC_CLIENT_ID: 'client-123',
 };
 
 describe('readAwsSettings', () => {
@@ -29,13 +29,13 @@ describe('readAwsSettings', () => {
 
   it('names every missing variable at once', () => {
     expect(() => readAwsSettings({ TABLE_NAME: ' ' })).toThrow(
-      'Missing environment variable(s): TABLE_NAME, USER_POOL_ISSUER, USER_POOL_CLIENT_ID',
+      'Missing environment variable(s): TABLE_NAME, OIDC_ISSUER, OIDC_CLIENT_ID',
     );
   });
 
   it('rejects an issuer that is not an https URL', () => {
-    expect(() => readAwsSettings({ ...ENV, USER_POOL_ISSUER: 'http://cognito.local/pool' })).toThrow(
-      /USER_POOL_ISSUER must be an https URL/,
+    expect(() => readAwsSettings({ ...ENV, OIDC_ISSUER: 'http://cognito.local/pool' })).toThrow(
+      /OIDC_ISSUER must be an https URL/,
     );
   });
 });

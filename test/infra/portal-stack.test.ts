@@ -169,8 +169,8 @@ describe.each(TESTED_STAGES)('PortalStack resources (%s stage)', (stageName) => 
         template.hasResourceProperties('AWS::Lambda::Function', {
           Environment: {
             Variables: Match.objectLike({
-              USER_POOL_ISSUER: { Ref: 'OidcIssuer' },
-              USER_POOL_CLIENT_ID: { Ref: 'OidcClientId' },
+              OIDC_ISSUER: { Ref: 'OidcIssuer' },
+              OIDC_CLIENT_ID: { Ref: 'OidcClientId' },
             }),
           },
         });
@@ -241,8 +241,8 @@ describe.each(TESTED_STAGES)('PortalStack resources (%s stage)', (stageName) => 
           Environment: {
             Variables: {
               TABLE_NAME: { Ref: tableId },
-              USER_POOL_ISSUER: Match.anyValue(),
-              USER_POOL_CLIENT_ID: { Ref: logicalIdOf(template, 'AWS::Cognito::UserPoolClient') },
+              OIDC_ISSUER: Match.anyValue(),
+              OIDC_CLIENT_ID: { Ref: logicalIdOf(template, 'AWS::Cognito::UserPoolClient') },
               POWERTOOLS_SERVICE_NAME: 'portal-api',
               POWERTOOLS_LOG_LEVEL: 'INFO',
               NODE_OPTIONS: '--enable-source-maps',

@@ -359,7 +359,7 @@ describe('assets', () => {
 
     expect((await portal.call('GET', `/enterprises/${A}/assets`, { as: asEnterprise(B) })).status).toBe(404);
     expect(
-      (await portal.call('GET', `/enterprises/${A}/assets`, { as: { role: 'lender', org: 'x' } })).status,
+      (await portal.call('GET', `/enterprises/${A}/assets`, { as: { role: 'lender', org: 'xx' } })).status,
     ).toBe(403);
     const listed = await portal.call('GET', `/enterprises/${A}/assets?limit=100`, { as: office });
     expect(listed.body.items.map((a: { id: string }) => a.id)).toContain(id);

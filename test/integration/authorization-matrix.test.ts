@@ -38,13 +38,16 @@ const CALLERS = {
   ipoffice: { role: 'ipoffice', org: null },
   anonymous: null,
 } as const satisfies Record<string, { role: Role; org: string | null } | null>;
-type Caller = keyof typeof CALLERS;
+/** `newcomer`: signed in at the identity provider, unknown to the portal's directory (onboarding only). */
+type Caller = keyof typeof CALLERS | 'newcomer';
 type Authenticated = Exclude<Caller, 'anonymous'>;
 
 const A = CALLERS.entA.org;
 const B = CALLERS.entB.org;
 const ANY_ROLE: Authenticated[] = ['entA', 'entB', 'lender1', 'lender2', 'insurer1', 'ipoffice'];
 const INSTITUTIONS: Authenticated[] = ['lender1', 'lender2', 'insurer1'];
+const SIGNED_IN: Authenticated[] = [...ANY_ROLE, 'newcomer'];
+const NEWCOMER_SUB = 'matrix-newcomer';
 
 /** Objects the requests point at, all created through the API before the matrix runs. */
 interface Fixture {
@@ -90,7 +93,7 @@ const PREMIUM_SUBSIDY = { year: 2026, shareBps: 3000 };
 const ltv = { maxLtvBps: { invention: 3000, utility_model: 1500, design: 1500, trademark: 5000 } };
 
 /** Pledge fixtures: a pledge of A to lender1 on a fresh asset, driven through the API to `state`. */
-const PLEDGE_PATH: [string, Authenticated, unknown?][] = [
+const PLEDGE_PATH: [string, Exclude<keyof typeof CALLERS, 'anonymous'>, unknown?][] = [
   ['review', 'lender1'],
   ['approve', 'lender1', { approvedAmountFen: 100_000, annualRateBps: 400 }],
   ['register', 'ipoffice', { registrationNumber: 'Y2026330000123' }],
@@ -237,6 +240,56 @@ const EXPECTATIONS: Record<string, Expectation> = {
   'GET /openapi.json': { allow: 'public' },
   'GET /docs': { allow: 'public' },
   'GET /docs/{file}': { allow: 'public', params: async () => ({ file: 'init.js' }) },
+
+  'GET /me': { allow: SIGNED_IN },
+  // The matrix's bank and insurer users are staff, not managers: only the office administers here.
+  'POST /users': {
+    allow: ['ipoffice'],
+    body: () => ({ email: `${randomUUID()}@matrix.example`, role: 'enterprise', org: A }),
+  },
+  'GET /users': { allow: ['ipoffice'] },
+  'GET /users/{id}': {
+    allow: ['ipoffice'],
+    hide: ['entA', 'entB', 'lender1', 'lender2', 'insurer1'],
+    params: async (fx) => ({ id: await userOfLender1(fx) }),
+  },
+  'POST /users/{id}/disable': {
+    allow: ['ipoffice'],
+    params: async (fx) => ({ id: await userOfLender1(fx) }),
+  },
+  'POST /users/{id}/enable': {
+    allow: ['ipoffice'],
+    ok: [409],
+    params: async (fx) => ({ id: await userOfLender1(fx) }),
+  },
+  'PUT /users/{id}/role': {
+    allow: ['ipoffice'],
+    body: () => ({ role: 'lender', org: CALLERS.lender2.org }),
+    params: async (fx) => ({ id: await userOfLender1(fx) }),
+  },
+  // Anyone signed in may claim; someone already in the directory is told so (409 already_member).
+  'POST /org-claims': { allow: SIGNED_IN, ok: [409], okFor: { newcomer: [201] }, body: () => ({ uscc: A }) },
+  'GET /org-claims': { allow: SIGNED_IN },
+  'GET /org-claims/{id}': {
+    allow: ['ipoffice'],
+    hide: ['entA', 'entB', 'lender1', 'lender2', 'insurer1', 'newcomer'],
+    params: async (fx) => ({ id: await pendingOrgClaim(fx) }),
+  },
+  'POST /org-claims/{id}/approve': {
+    allow: ['ipoffice'],
+    params: async (fx) => ({ id: await pendingOrgClaim(fx) }),
+  },
+  'POST /org-claims/{id}/reject': {
+    allow: ['ipoffice'],
+    body: () => ({ reason: 'Not the legal representative' }),
+    params: async (fx) => ({ id: await pendingOrgClaim(fx) }),
+  },
+  // Only its claimant withdraws a claim: to everyone else it does not exist, and the office may not withdraw.
+  'POST /org-claims/{id}/withdraw': {
+    allow: [],
+    hide: ['entA', 'entB', 'lender1', 'lender2', 'insurer1', 'newcomer'],
+    params: async (fx) => ({ id: await pendingOrgClaim(fx) }),
+  },
 
   'PUT /institutions/{id}': {
     allow: ['ipoffice'],
@@ -679,6 +732,32 @@ async function notificationOfA(fx: Fixture): Promise<string> {
   return inbox.body.items.find((n: { at: string }) => n.at === at).id;
 }
 
+/** A user of lender 1 the office invited (its staff: no manager). */
+async function userOfLender1(fx: Fixture): Promise<string> {
+  const res = await fx.portal.call('POST', '/users', {
+    as: CALLERS.ipoffice,
+    body: {
+      email: `${randomUUID()}@matrix.example`,
+      role: 'lender',
+      org: CALLERS.lender1.org,
+      manager: false,
+    },
+  });
+  expect(res.status, JSON.stringify(res.body)).toBe(201);
+  return res.body.id as string;
+}
+
+/** A pending organisation claim of a fresh claimant (not the matrix's newcomer). */
+async function pendingOrgClaim(fx: Fixture): Promise<string> {
+  const token = await fx.portal.identityToken(`claimant-${randomUUID()}`);
+  const res = await fx.portal.call('POST', '/org-claims', {
+    headers: { Authorization: `Bearer ${token}` },
+    body: { uscc: B },
+  });
+  expect(res.status, JSON.stringify(res.body)).toBe(201);
+  return res.body.id as string;
+}
+
 /** The object `{id}` means after each collection segment. */
 const ID_OF: Record<string, (fx: Fixture) => string> = {
   institutions: () => CALLERS.lender1.org,
@@ -712,7 +791,7 @@ function outcomeFor(expectation: Expectation, caller: Caller): Outcome {
 
 // The cases are generated from the route table of the same app the tests call (checked below).
 const routes = routeTable(await createApp({} as PortalDeps)).map((r) => `${r.method} ${r.path}`);
-const callers = Object.keys(CALLERS) as Caller[];
+const callers = [...Object.keys(CALLERS), 'newcomer'] as Caller[];
 const cases = routes
   .filter((key) => EXPECTATIONS[key])
   .flatMap((key) =>
@@ -776,7 +855,9 @@ describe('authorisation matrix', () => {
     const url = (await fillPath(path, expectation, fx)) + (expectation.query ?? '');
     const body = expectation.body?.(fx);
     const res = await fx.portal.call(method, url, {
-      as: CALLERS[caller as Caller],
+      ...(caller === 'newcomer'
+        ? { headers: { Authorization: `Bearer ${await fx.portal.identityToken(NEWCOMER_SUB)}` } }
+        : { as: CALLERS[caller as keyof typeof CALLERS] }),
       ...(body === undefined ? {} : { body }),
     });
     const seen = `${method} ${url} as ${caller}: ${res.status} ${JSON.stringify(res.body)?.slice(0, 300)}`;

@@ -17,7 +17,7 @@
  */
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ephemeralIssuer } from '../../shared/auth/local-issuer.js';
+import { ephemeralIssuer, localSubject } from '../../shared/auth/local-issuer.js';
 import type { Role } from '../../shared/auth/principal.js';
 import { addDays, todayInShanghai } from '../../shared/domain/dates.js';
 import { patentCheckCharacter } from '../../shared/domain/patent-number.js';
@@ -196,10 +196,10 @@ async function buildFixture(): Promise<Fixture> {
   const { issuer } = portal;
   const tokens: Record<string, string | undefined> = {
     anonymous: undefined,
-    expired: `Bearer ${await issuer.sign('enterprise', A, { ttlSeconds: -120 })}`,
-    foreignKey: `Bearer ${await foreign.sign('ipoffice')}`,
-    entBadOrg: `Bearer ${await issuer.sign('enterprise', 'NOT-A-USCC')}`,
-    lenderNoOrg: `Bearer ${await issuer.sign('lender', null)}`,
+    expired: `Bearer ${await issuer.sign({ sub: localSubject('enterprise', A) }, { ttlSeconds: -120 })}`,
+    foreignKey: `Bearer ${await foreign.sign({ sub: localSubject('ipoffice') })}`,
+    // Signed in, but unknown to the portal's directory: onboarding only.
+    newcomer: `Bearer ${await issuer.sign({ sub: 'fuzz-newcomer', email: 'new@example.com' })}`,
     garbage: 'Bearer not.a.jwt',
     algNone: `Bearer ${Buffer.from('{"alg":"none","typ":"JWT"}').toString('base64url')}.${Buffer.from(
       '{"sub":"x"}',
@@ -480,7 +480,7 @@ const cleanHeaders = fc.record(
 function tokenArb(op: Schema, fx: Fixture, clean: boolean): fc.Arbitrary<string> {
   const allowed = new Set<string>(op['x-roles'] ?? []);
   const names = Object.keys(CALLERS) as CallerName[];
-  const fits = names.filter((n) => allowed.has(CALLERS[n].role));
+  const fits = allowed.has('signedIn') ? names : names.filter((n) => allowed.has(CALLERS[n].role));
   const others = Object.keys(fx.tokens).filter((n) => !fits.includes(n as CallerName));
   if (clean && fits.length) return fc.constantFrom(...fits);
   return fc.oneof(

@@ -659,7 +659,7 @@ describe('the records behind a figure, and the history', () => {
     expect(
       (
         await portal.call('GET', '/stats/history?from=2026-01-01&to=2026-01-02', {
-          as: { role: 'lender', org: 'b' },
+          as: { role: 'lender', org: 'bb' },
         })
       ).status,
     ).toBe(403);

@@ -1,11 +1,19 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
-import { ephemeralIssuer, LOCAL_AUDIENCE, LOCAL_ISSUER } from '../../shared/auth/local-issuer.js';
+import {
+  ephemeralIssuer,
+  LOCAL_AUDIENCE,
+  LOCAL_ISSUER,
+  localSubject,
+} from '../../shared/auth/local-issuer.js';
 import type { Role } from '../../shared/auth/principal.js';
-import { createTokenVerifier } from '../../shared/auth/verify-token.js';
+import { createIdentityVerifier } from '../../shared/auth/verify-token.js';
 import { fixedClock } from '../../shared/domain/clock.js';
 import { createApp } from '../../shared/http/app.js';
+import type { PortalDeps } from '../../shared/http/context.js';
+import { useCaseContext } from '../../shared/usecases/context.js';
+import { rememberCaller } from '../../shared/usecases/users.js';
 
 /**
  * The real app over a mocked DynamoDB document client, for unit tests that assert the exact commands
@@ -19,13 +27,35 @@ export async function createMockPortal(now = new Date('2026-11-27T04:00:00Z')) {
   const ddb = mockClient(db);
   const issuer = await ephemeralIssuer();
   let seq = 0;
-  const app = await createApp({
+  const deps: PortalDeps = {
     db,
     tableName: 'portal-test',
-    verifyToken: createTokenVerifier({ keys: issuer.keys, issuer: LOCAL_ISSUER, audience: LOCAL_AUDIENCE }),
+    verifyIdentity: createIdentityVerifier({
+      keys: issuer.keys,
+      issuer: LOCAL_ISSUER,
+      audience: LOCAL_AUDIENCE,
+    }),
     clock: fixedClock(now),
     newId: () => `id-${++seq}`,
-  });
+  };
+  const app = await createApp(deps);
+  // A warm instance: the caller's directory entry is remembered, so the commands counted are the request's own.
+  const signIn = (role: Role, org: string | null) => {
+    const sub = localSubject(role, org);
+    rememberCaller(useCaseContext(deps), sub, {
+      id: sub,
+      status: 'active',
+      email: null,
+      role,
+      org,
+      manager: false,
+      sub,
+      version: 1,
+      createdAt: now.toISOString(),
+      updatedAt: now.toISOString(),
+    });
+    return issuer.sign({ sub });
+  };
   const call = async (
     method: string,
     path: string,
@@ -34,7 +64,7 @@ export async function createMockPortal(now = new Date('2026-11-27T04:00:00Z')) {
     headers: Record<string, string> = {},
   ) => {
     const h: Record<string, string> = { ...headers };
-    if (as) h.Authorization = `Bearer ${await issuer.sign(as.role, as.org ?? null)}`;
+    if (as) h.Authorization = `Bearer ${await signIn(as.role, as.org ?? null)}`;
     if (body !== undefined) h['Content-Type'] = 'application/json';
     const res = await app.request(path, {
       method,

@@ -6,14 +6,18 @@ import {
   LOCAL_AUDIENCE,
   LOCAL_ISSUER,
   type LocalIssuer,
+  localSubject,
 } from '../../shared/auth/local-issuer.js';
 import type { Role } from '../../shared/auth/principal.js';
-import { createTokenVerifier } from '../../shared/auth/verify-token.js';
+import { createIdentityVerifier } from '../../shared/auth/verify-token.js';
+import { SYSTEM_ACTOR } from '../../shared/domain/actor.js';
 import { systemClock } from '../../shared/domain/clock.js';
 import { createApp } from '../../shared/http/app.js';
 import type { PortalApp, PortalDeps } from '../../shared/http/context.js';
 import { localDocumentClient } from '../../shared/store/dynamo-client.js';
 import { ensureTable } from '../../shared/store/ensure-table.js';
+import { useCaseContext } from '../../shared/usecases/context.js';
+import { enrolUser } from '../../shared/usecases/users.js';
 
 /**
  * A real portal for integration tests: the Hono app on a fresh table in the shared DynamoDB Local,
@@ -24,7 +28,10 @@ export interface TestPortal {
   deps: PortalDeps;
   issuer: LocalIssuer;
   tableName: string;
+  /** A token of the directory user of that role and organisation, enrolled on first use (as `npm run token` does). */
   token(role: Role, org?: string | null): Promise<string>;
+  /** A token of someone signed in whom the directory need not know (onboarding, invitations). */
+  identityToken(sub: string, email?: string): Promise<string>;
   /** Sends a request as `role`/`org` (or anonymously with `as: null`); JSON bodies are serialised. */
   call(method: string, path: string, options?: CallOptions): Promise<CallResult>;
 }
@@ -63,7 +70,11 @@ export async function createTestPortal(
   const deps: PortalDeps = {
     db: localDocumentClient(endpoint),
     tableName,
-    verifyToken: createTokenVerifier({ keys: issuer.keys, issuer: LOCAL_ISSUER, audience: LOCAL_AUDIENCE }),
+    verifyIdentity: createIdentityVerifier({
+      keys: issuer.keys,
+      issuer: LOCAL_ISSUER,
+      audience: LOCAL_AUDIENCE,
+    }),
     clock: systemClock(now),
     newId: () => randomUUID(),
     ...overrides,
@@ -74,7 +85,9 @@ export async function createTestPortal(
     const cacheKey = `${role}:${org}`;
     let t = tokens.get(cacheKey);
     if (!t) {
-      t = await issuer.sign(role, org);
+      const sub = localSubject(role, org);
+      await enrolUser(useCaseContext(deps), SYSTEM_ACTOR, { sub, role, org });
+      t = await issuer.sign({ sub });
       tokens.set(cacheKey, t);
     }
     return t;
@@ -85,6 +98,7 @@ export async function createTestPortal(
     issuer,
     tableName,
     token,
+    identityToken: (sub, email) => issuer.sign({ sub, ...(email ? { email } : {}) }),
     async call(method, path, options = {}) {
       const headers: Record<string, string> = { ...options.headers };
       if (options.as)

@@ -9,33 +9,28 @@ export type Schemas = components['schemas'];
 export type Problem = Schemas['Problem'];
 export type Role = 'enterprise' | 'lender' | 'insurer' | 'ipoffice';
 
+/** Who is signed in: the ID token the API is called with, and what the portal's directory says of them. */
 export interface Session {
-  token: string;
+  /** The current ID token (renewals replace it). */
+  token: () => string;
+  /** The identity provider's subject. */
+  sub: string;
   role: Role;
   org: string | null;
+  /** May invite and manage its organisation's staff (a bank's or insurer's manager). */
+  manager: boolean;
 }
 
+/** What the deployment tells the pages (`config.json`): its OpenID Connect provider and where the API is. */
 export interface PortalConfig {
-  auth: 'local' | 'cognito';
+  auth: 'oidc';
+  issuer: string;
+  clientId: string;
   /** '' locally (same origin); '/api' behind CloudFront. */
   apiBaseUrl: string;
-  cognito?: { region: string; userPoolId: string; clientId: string };
+  /** Cognito's logout URL (it publishes no end-session endpoint); other providers sign out through discovery. */
+  signOutUrl?: string;
 }
-
-const SESSION_KEY = 'portal.session';
-
-export const loadSession = (): Session | null => {
-  try {
-    const raw = sessionStorage.getItem(SESSION_KEY);
-    return raw ? (JSON.parse(raw) as Session) : null;
-  } catch {
-    return null;
-  }
-};
-export const storeSession = (session: Session | null): void => {
-  if (session) sessionStorage.setItem(SESSION_KEY, JSON.stringify(session));
-  else sessionStorage.removeItem(SESSION_KEY);
-};
 
 export async function loadConfig(): Promise<PortalConfig> {
   const res = await fetch('./config.json', { cache: 'no-store' });
@@ -47,18 +42,31 @@ export type ApiClient = ReturnType<typeof createClient<paths>>;
 
 /**
  * A client that sends the bearer token, an Idempotency-Key on every POST (a network retry of the same
- * submission cannot create twice), and reports 401s so the page can ask the user to sign in again.
+ * submission cannot create twice), and reports a 401 — or a 403 saying the account was disabled — so the page can
+ * end the session and say why.
  */
-export function createApi(config: PortalConfig, session: Session, onUnauthorized: () => void): ApiClient {
+export function createApi(
+  config: PortalConfig,
+  token: () => string,
+  onSignedOut: (problem: Problem | null) => void,
+): ApiClient {
   const client = createClient<paths>({ baseUrl: config.apiBaseUrl });
   const auth: Middleware = {
     onRequest({ request }) {
-      request.headers.set('Authorization', `Bearer ${session.token}`);
+      // The current token: a renewal replaces it while the page stays.
+      request.headers.set('Authorization', `Bearer ${token()}`);
       if (request.method === 'POST' && !request.headers.has('Idempotency-Key'))
         request.headers.set('Idempotency-Key', crypto.randomUUID());
     },
-    onResponse({ response }) {
-      if (response.status === 401) onUnauthorized();
+    async onResponse({ response }) {
+      if (response.status === 401) onSignedOut(null);
+      if (response.status === 403) {
+        const problem = (await response
+          .clone()
+          .json()
+          .catch(() => null)) as Problem | null;
+        if (problem?.errors?.some((e) => e.code === 'account_disabled')) onSignedOut(problem);
+      }
     },
   };
   client.use(auth);
@@ -72,27 +80,4 @@ export const ifMatch = (version: number) => ({ 'if-match': `"${version}"` });
 export function asProblem(error: unknown, status = 0): Problem {
   if (error && typeof error === 'object' && 'status' in error && 'title' in error) return error as Problem;
   return { type: 'about:blank', title: 'Network error', status, detail: String(error ?? '') };
-}
-
-/** The local portal's sign-in (never in the deployed build). */
-export async function localSignIn(
-  role: Role,
-  org: string,
-): Promise<{ ok: true; session: Session } | { ok: false; problem: Problem }> {
-  const res = await fetch('./local/token', {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify(role === 'ipoffice' ? { role } : { role, org }),
-  });
-  const body = (await res.json()) as { token: string; role: Role; org: string | null } | Problem;
-  if (!res.ok || !('token' in body)) return { ok: false, problem: body as Problem };
-  return { ok: true, session: { token: body.token, role: body.role, org: body.org } };
-}
-
-export async function localOrganisations(): Promise<{
-  institutions: { id: string; kind: 'lender' | 'insurer'; name: string }[];
-  enterprises: { uscc: string; name: string }[];
-}> {
-  const res = await fetch('./local/organisations');
-  return res.ok ? await res.json() : { institutions: [], enterprises: [] };
 }

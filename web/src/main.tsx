@@ -1,14 +1,16 @@
 import { render } from 'preact';
-import { useEffect, useMemo, useState } from 'preact/hooks';
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import {
+  asProblem,
   createApi,
   loadConfig,
-  loadSession,
   type PortalConfig,
+  type Problem,
   type Role,
+  type Schemas,
   type Session,
-  storeSession,
 } from './api';
+import { createUserManager, currentUser, signOut } from './auth';
 import { I18nContext, makeI18n, storedLang, storeLang, type TextKey, useI18n } from './i18n';
 import type { Lang } from './money';
 import { CompanyPage } from './pages/company';
@@ -21,10 +23,11 @@ import { BankQueue, CompanyPledgesPage, PledgeDetailPage, RegistrationQueue } fr
 import { CandidacyPage, NoticesPage } from './pages/programme';
 import { ProgrammesPage } from './pages/programmes';
 import { EnterprisePage, SEARCH_KINDS, SearchBox, SearchPage } from './pages/search';
-import { SignInPage } from './pages/signin';
+import { OnboardingPage, SignInPage } from './pages/signin';
 import { StatsPage, StatsRecordsPage } from './pages/stats';
 import { LendingTermsPage } from './pages/terms';
-import { Link, PortalContext, useRoute } from './ui';
+import { UsersPage } from './pages/users';
+import { Link, localized, PortalContext, useRoute } from './ui';
 import './styles.css';
 
 const NAV: Record<Role, { to: string; label: TextKey }[]> = {
@@ -41,11 +44,13 @@ const NAV: Record<Role, { to: string; label: TextKey }[]> = {
     { to: 'claims', label: 'nav.guaranteeClaims' },
     { to: 'terms', label: 'nav.terms' },
     { to: 'notices', label: 'nav.notices' },
+    { to: 'users', label: 'nav.users' },
   ],
   insurer: [
     { to: 'policies', label: 'nav.underwriting' },
     { to: 'claims', label: 'nav.claims' },
     { to: 'notices', label: 'nav.notices' },
+    { to: 'users', label: 'nav.users' },
   ],
   ipoffice: [
     { to: 'registration', label: 'nav.registration' },
@@ -54,8 +59,13 @@ const NAV: Record<Role, { to: string; label: TextKey }[]> = {
     { to: 'stats', label: 'nav.stats' },
     { to: 'institutions', label: 'nav.institutions' },
     { to: 'programmes', label: 'nav.programmes' },
+    { to: 'users', label: 'nav.users' },
   ],
 };
+
+/** The menu of a session: a bank's or insurer's staff (not a manager) has no users page. */
+const navOf = (session: Session) =>
+  NAV[session.role].filter((n) => n.to !== 'users' || session.role === 'ipoffice' || session.manager);
 
 function Page({ role }: { role: Role }) {
   const { t } = useI18n();
@@ -113,6 +123,10 @@ function Page({ role }: { role: Role }) {
       return <ProgrammesPage />;
     case 'ipoffice:enterprises/:id':
       return <EnterprisePage uscc={id!} />;
+    case 'ipoffice:users':
+    case 'lender:users':
+    case 'insurer:users':
+      return <UsersPage />;
     default:
       return <h1>{t('app.notFound')}</h1>;
   }
@@ -120,12 +134,15 @@ function Page({ role }: { role: Role }) {
 
 function Shell({
   session,
+  signedIn,
   inbox,
   onSignOut,
   onNavigate,
   children,
 }: {
   session: Session | null;
+  /** Signed in at the provider (with or without a directory entry): sign-out is offered. */
+  signedIn: boolean;
   /** The inbox link with its unread count, once signed in. */
   inbox: preact.ComponentChildren;
   onSignOut: () => void;
@@ -143,7 +160,7 @@ function Shell({
         <span class="brand">{t('app.title')}</span>
         {session && (
           <nav aria-label={t('app.title')}>
-            {NAV[session.role].map((n) => (
+            {navOf(session).map((n) => (
               <Link
                 key={n.to}
                 to={n.to}
@@ -173,7 +190,7 @@ function Shell({
           >
             {t('app.language')}
           </button>
-          {session && (
+          {signedIn && (
             <button type="button" class="link" onClick={onSignOut}>
               {t('app.signOut')}
             </button>
@@ -187,9 +204,18 @@ function Shell({
   );
 }
 
+/** Where the page stands with sign-in: the provider's user, then the portal's directory entry (`GET /me`). */
+type AuthState =
+  | { kind: 'loading' }
+  | { kind: 'signedOut'; problem: Problem | null }
+  | { kind: 'onboarding'; me: Schemas['Me'] }
+  | { kind: 'signedIn'; session: Session };
+
 function App({ config }: { config: PortalConfig }) {
   const [lang, setLangState] = useState<Lang>(storedLang());
-  const [session, setSession] = useState<Session | null>(loadSession());
+  const [auth, setAuth] = useState<AuthState>({ kind: 'loading' });
+  // The API client reads the current token on every request: a renewal swaps it without a re-render.
+  const token = useRef('');
   // Clicking a menu entry shows fresh data even when it is the page already open.
   const [visit, setVisit] = useState(0);
   const i18n = useMemo(
@@ -205,20 +231,74 @@ function App({ config }: { config: PortalConfig }) {
     document.title = i18n.t('app.title');
   }, [lang, i18n]);
 
-  const signIn = (next: Session | null) => {
-    storeSession(next);
-    setSession(next);
-    if (!next) location.hash = '';
+  // The API client outlives a language switch; it reads the current language's sentences through this.
+  const tx = useRef(i18n.tx);
+  tx.current = i18n.tx;
+  const users = useMemo(() => createUserManager(config), [config]);
+  const signedOut = (problem: Problem | null = null) => {
+    token.current = '';
+    void users.removeUser();
+    setAuth({ kind: 'signedOut', problem });
   };
-  const portal = useMemo(
-    () => (session ? { api: createApi(config, session, () => signIn(null)), session, config } : null),
-    [session, config],
+  const api = useMemo(
+    () =>
+      createApi(
+        config,
+        () => token.current,
+        (problem) => signedOut(problem && localized(problem, tx.current)),
+      ),
+    [config],
   );
+
+  /** Asks the directory who the signed-in user is: a role to work in, or onboarding. */
+  const enter = async () => {
+    const r = await api.GET('/me');
+    if (!r.response.ok || !r.data)
+      return signedOut(localized(asProblem(r.error, r.response.status), tx.current));
+    const me = r.data;
+    if (!me.user) return setAuth({ kind: 'onboarding', me });
+    setAuth({
+      kind: 'signedIn',
+      session: {
+        token: () => token.current,
+        sub: me.identity.sub,
+        role: me.user.role,
+        org: me.user.org,
+        manager: me.user.manager,
+      },
+    });
+  };
+
+  useEffect(() => {
+    const renewed = (user: { id_token?: string }) => {
+      if (user.id_token) token.current = user.id_token;
+    };
+    users.events.addUserLoaded(renewed);
+    users.events.addSilentRenewError(() => signedOut());
+    currentUser(users).then(
+      (user) => {
+        if (!user?.id_token) return setAuth({ kind: 'signedOut', problem: null });
+        token.current = user.id_token;
+        return enter();
+      },
+      (error) => setAuth({ kind: 'signedOut', problem: asProblem(error) }),
+    );
+    return () => users.events.removeUserLoaded(renewed);
+  }, [users]);
+
+  const session = auth.kind === 'signedIn' ? auth.session : null;
+  const portal = useMemo(() => (session ? { api, session, config } : null), [session, api, config]);
+  const leave = () => {
+    token.current = '';
+    location.hash = '';
+    void signOut(users, config);
+  };
 
   return (
     <I18nContext.Provider value={i18n}>
       <Shell
         session={session}
+        signedIn={auth.kind === 'signedIn' || auth.kind === 'onboarding'}
         inbox={
           portal && (
             <PortalContext.Provider value={portal}>
@@ -226,15 +306,19 @@ function App({ config }: { config: PortalConfig }) {
             </PortalContext.Provider>
           )
         }
-        onSignOut={() => signIn(null)}
+        onSignOut={leave}
         onNavigate={() => setVisit((v) => v + 1)}
       >
         {portal ? (
           <PortalContext.Provider value={portal}>
             <Page key={visit} role={portal.session.role} />
           </PortalContext.Provider>
+        ) : auth.kind === 'onboarding' ? (
+          <OnboardingPage api={api} me={auth.me} onChanged={() => void enter()} />
+        ) : auth.kind === 'signedOut' ? (
+          <SignInPage problem={auth.problem} onSignIn={() => void users.signinRedirect()} />
         ) : (
-          <SignInPage config={config} local={config.auth === 'local'} onSignedIn={signIn} />
+          <p class="muted">{i18n.t('app.loading')}</p>
         )}
       </Shell>
     </I18nContext.Provider>

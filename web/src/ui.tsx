@@ -291,7 +291,7 @@ export function TextField(
   props: FieldProps & {
     value: string;
     onInput: (value: string) => void;
-    type?: 'text' | 'date' | 'number';
+    type?: 'text' | 'date' | 'number' | 'email';
     multiline?: boolean;
     list?: string;
     inputMode?: 'numeric' | 'decimal' | 'text';

@@ -29,6 +29,7 @@ export const ROUTE_GROUPS = {
   webhooks: async () => (await import('./webhooks.js')).registerWebhookRoutes,
   ownershipCases: async () => (await import('./ownership-cases.js')).registerOwnershipCaseRoutes,
   search: async () => (await import('./search.js')).registerSearchRoutes,
+  users: async () => (await import('./users.js')).registerUserRoutes,
 } satisfies Record<string, () => Promise<RegisterRoutes>>;
 
 export type RouteGroup = keyof typeof ROUTE_GROUPS;

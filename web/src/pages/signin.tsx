@@ -1,121 +1,89 @@
-import { useEffect, useState } from 'preact/hooks';
-import {
-  localOrganisations,
-  localSignIn,
-  type PortalConfig,
-  type Problem,
-  type Role,
-  type Session,
-} from '../api';
+/** Before the portal: sign-in at the identity provider, and onboarding for someone the directory does not know. */
+import { useState } from 'preact/hooks';
+import { type ApiClient, asProblem, type Problem, type Schemas } from '../api';
+import { SubmitButtons } from '../components';
 import { useI18n } from '../i18n';
-import { fieldError, ProblemBox, SelectField, TextField } from '../ui';
+import { DateTimeText, fieldError, localized, ProblemBox, Status, TextField } from '../ui';
 
-declare const __LOCAL_SIGN_IN__: boolean;
-
-const ROLES: Role[] = ['enterprise', 'lender', 'insurer', 'ipoffice'];
-
-export function SignInPage({
-  config,
-  local,
-  onSignedIn,
-}: {
-  config: PortalConfig;
-  local: boolean;
-  onSignedIn: (session: Session) => void;
-}) {
-  // A build-time constant: the AWS build drops the local sign-in (and its endpoint calls) entirely.
-  if (__LOCAL_SIGN_IN__ && local) return <LocalSignIn onSignedIn={onSignedIn} />;
-  return <CognitoPlaceholder config={config} />;
-}
-
-/**
- * Deployed portals: users are provisioned in the Cognito user pool (group = role, custom:org = organisation)
- * and sign in there; the ID token is what the API's JWT authorizer accepts.
- */
-function CognitoPlaceholder({ config }: { config: PortalConfig }) {
+export function SignInPage({ onSignIn, problem }: { onSignIn: () => void; problem: Problem | null }) {
   const { t } = useI18n();
   return (
     <section class="card narrow">
-      <h1>{t('signin.cognitoTitle')}</h1>
-      <p>{t('signin.cognitoBody')}</p>
-      {config.cognito && (
-        <dl class="facts">
-          <dt>User pool</dt>
-          <dd>{config.cognito.userPoolId}</dd>
-          <dt>Client</dt>
-          <dd>{config.cognito.clientId}</dd>
-        </dl>
-      )}
+      <h1>{t('signin.title')}</h1>
+      <p>{t('signin.body')}</p>
+      <ProblemBox problem={problem} />
+      <button type="button" onClick={onSignIn}>
+        {t('signin.submit')}
+      </button>
     </section>
   );
 }
 
-function LocalSignIn({ onSignedIn }: { onSignedIn: (session: Session) => void }) {
-  const { t } = useI18n();
-  const [role, setRole] = useState<Role>('enterprise');
-  const [org, setOrg] = useState('');
+/**
+ * Someone signed in whom the directory does not know: they claim their enterprise (USCC) and wait for the office,
+ * or were told why not; an invited address is claimed at sign-in and never lands here.
+ */
+export function OnboardingPage({
+  api,
+  me,
+  onChanged,
+}: {
+  api: ApiClient;
+  me: Schemas['Me'];
+  onChanged: () => void;
+}) {
+  const { t, tx } = useI18n();
+  const [uscc, setUscc] = useState('');
   const [problem, setProblem] = useState<Problem | null>(null);
-  const [orgs, setOrgs] = useState<Awaited<ReturnType<typeof localOrganisations>>>({
-    institutions: [],
-    enterprises: [],
-  });
-  useEffect(() => {
-    void localOrganisations().then(setOrgs, () => {});
-  }, []);
-
-  const suggestions =
-    role === 'enterprise'
-      ? orgs.enterprises.map((e) => ({ value: e.uscc, label: e.name }))
-      : orgs.institutions.filter((i) => i.kind === role).map((i) => ({ value: i.id, label: i.name }));
-
+  const [busy, setBusy] = useState(false);
+  const claim = me.latestClaim;
   const submit = async (e: Event) => {
     e.preventDefault();
+    setBusy(true);
     setProblem(null);
-    const result = await localSignIn(role, org);
-    if (result.ok) onSignedIn(result.session);
-    else setProblem(result.problem);
+    try {
+      const r = await api.POST('/org-claims', { body: { uscc: uscc.trim() } });
+      if (r.response.ok) onChanged();
+      else setProblem(localized(asProblem(r.error, r.response.status), tx));
+    } finally {
+      setBusy(false);
+    }
   };
-
   return (
-    <section class="card narrow">
-      <h1>{t('signin.title')}</h1>
-      <p class="muted">{t('signin.localNote')}</p>
-      <form onSubmit={submit} noValidate>
-        <ProblemBox problem={problem} labels={{ org: t('signin.org') }} />
-        <SelectField
-          name="role"
-          label={t('signin.role')}
-          required
-          value={role}
-          onChange={(v) => {
-            setRole(v as Role);
-            setOrg('');
-          }}
-          options={ROLES.map((r) => ({ value: r, label: t(`role.${r}`) }))}
-        />
-        {role !== 'ipoffice' && (
-          <>
-            <TextField
-              name="org"
-              label={role === 'enterprise' ? t('signin.orgEnterprise') : t('signin.orgInstitution')}
-              required
-              value={org}
-              onInput={setOrg}
-              list="org-suggestions"
-              hint={t('signin.orgHint')}
-              error={fieldError(problem, 'org')}
-            />
-            <datalist id="org-suggestions">
-              {suggestions.map((s) => (
-                <option key={s.value} value={s.value}>
-                  {s.label}
-                </option>
-              ))}
-            </datalist>
-          </>
-        )}
-        <button type="submit">{t('signin.submit')}</button>
-      </form>
+    <section class="card narrow" aria-labelledby="onboarding">
+      <h1 id="onboarding">{t('onboarding.title')}</h1>
+      <p>
+        {t('onboarding.signedInAs')}: <strong>{me.identity.email ?? me.identity.sub}</strong>
+      </p>
+      {claim && (
+        <div class="facts" data-testid="claim">
+          <p>
+            {t('onboarding.claim')} <code>{claim.uscc}</code> <Status kind="orgClaim" value={claim.status} />{' '}
+            <DateTimeText value={claim.updatedAt} />
+          </p>
+          {claim.status === 'pending' && <p>{t('onboarding.pending')}</p>}
+          {claim.reason && (
+            <p>
+              {t('onboarding.reason')}: {claim.reason}
+            </p>
+          )}
+        </div>
+      )}
+      {claim?.status !== 'pending' && (
+        <form noValidate onSubmit={submit} aria-label={t('onboarding.title')}>
+          <p>{t('onboarding.body')}</p>
+          <ProblemBox problem={problem} labels={{ uscc: t('onboarding.uscc') }} />
+          <TextField
+            name="uscc"
+            label={t('onboarding.uscc')}
+            required
+            value={uscc}
+            onInput={setUscc}
+            error={fieldError(problem, 'uscc')}
+          />
+          <SubmitButtons busy={busy} label={t('onboarding.submit')} done={null} />
+        </form>
+      )}
     </section>
   );
 }

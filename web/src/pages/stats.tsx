@@ -45,7 +45,7 @@ export function StatsPage() {
     setDownloadProblem(null);
     try {
       const res = await fetch(`${config.apiBaseUrl}/stats.csv`, {
-        headers: { Authorization: `Bearer ${session.token}` },
+        headers: { Authorization: `Bearer ${session.token()}` },
       });
       if (!res.ok) return setDownloadProblem(asProblem(await res.json().catch(() => null), res.status));
       const url = URL.createObjectURL(await res.blob());
