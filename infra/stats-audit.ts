@@ -8,10 +8,11 @@ import { Construct } from 'constructs';
 import { type FunctionSettings, PortalFunction } from './portal-function.js';
 
 /**
- * Scan segments of the weekly audit. The bench (`npm run bench -- reconcile`) measured about 2 200 items/s per
- * segment on DynamoDB Local (2 cores); DynamoDB itself serves a segment's consistent Scan pages faster. A province's
- * ~2×10^7 items over 64 segments is ~3×10^5 items per segment: ~2.5 minutes at the measured rate, well inside
- * Lambda's 15 minutes, with room for 5× growth before the count must rise (see bench/README.md).
+ * Scan segments of the weekly audit. The bench (`npm run bench -- --only=reconcile`, DynamoDB Local, 2 busy cores)
+ * scanned 10^5 items as one segment at ~4 700 items/s and as 4 segments at ~28 000 items/s each (the emulator's
+ * Scan slows with the size of what it pages through). At the slower rate a province's ~2×10^7 items take ~70 min in
+ * one invocation; 64 segments of ~3×10^5 items take ~1 minute each, well inside Lambda's 15 minutes, with room for
+ * a slower table, retries and several-fold growth before the count must rise.
  */
 export const AUDIT_SEGMENTS = 64;
 /** Segments scanned at once: bounds the audit's read rate on the table (on-demand capacity) and Lambda concurrency. */

@@ -61,6 +61,7 @@ beforeAll(async () => {
   await put(`/enterprises/${C}`, { name: 'Yongkang Hardware Co.' });
   await put(`/institutions/${BANK}`, { kind: 'lender', name: '金华银行' });
   await put(`/institutions/${OTHER_BANK}`, { kind: 'lender', name: '浙商银行' });
+  await put('/institutions/search-insurer', { kind: 'insurer', name: '金华财产保险' });
   const asset = async (owner: string, body: unknown) => {
     const res = await portal.call('POST', `/enterprises/${owner}/assets`, { as: asEnterprise(owner), body });
     expect(res.status, JSON.stringify(res.body)).toBe(201);
@@ -326,7 +327,7 @@ describe('bad input', () => {
   });
 
   it('an insurer has no search', async () => {
-    const res = await portal.call('GET', '/search?q=金华', { as: { role: 'insurer', org: 'x' } });
+    const res = await portal.call('GET', '/search?q=金华', { as: { role: 'insurer', org: 'search-insurer' } });
     expect(res.status).toBe(403);
   });
 });
