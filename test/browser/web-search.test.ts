@@ -1,3 +1,5 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { patentCheckCharacter } from '../../shared/domain/patent-number.js';
@@ -26,16 +28,19 @@ async function api(method: string, path: string, token: string, body?: unknown) 
   expect(res.status, `${method} ${path}: ${await res.clone().text()}`).toBeLessThan(300);
   return res.json();
 }
-const tokenOf = async (role: string, org?: string) =>
-  (
-    (await (
-      await fetch(`${h.base}/local/token`, {
-        method: 'POST',
-        headers: { 'Content-Type': 'application/json' },
-        body: JSON.stringify(org ? { role, org } : { role }),
-      })
-    ).json()) as { token: string }
-  ).token;
+const run = promisify(execFile);
+const tokens = new Map<string, string>();
+/** A token of the local user of a role and organisation, as `npm run --silent token` prints it. */
+async function tokenOf(role: string, org?: string): Promise<string> {
+  const key = `${role}:${org ?? ''}`;
+  if (!tokens.has(key)) {
+    const { stdout } = await run('npx', ['tsx', 'scripts/token.ts', role, ...(org ? [org] : [])], {
+      env: { ...process.env, DATA_DIR: h.dataDir },
+    });
+    tokens.set(key, stdout.trim());
+  }
+  return tokens.get(key) as string;
+}
 
 beforeAll(async () => {
   h = await startHarness();
