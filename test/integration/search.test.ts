@@ -327,7 +327,9 @@ describe('bad input', () => {
   });
 
   it('an insurer has no search', async () => {
-    const res = await portal.call('GET', '/search?q=金华', { as: { role: 'insurer', org: 'search-insurer' } });
+    const res = await portal.call('GET', '/search?q=金华', {
+      as: { role: 'insurer', org: 'search-insurer' },
+    });
     expect(res.status).toBe(403);
   });
 });
