@@ -6,6 +6,8 @@
  *   npm run bench -- --only=overhead,cost   some sections: overhead, cold, cost, load, stats
  *   npm run bench -- --quick            fewer rounds and spawns, shorter load (a smoke run)
  *   npm run bench -- --million          also the statistics job on 10^6 items (slow)
+ *   npm run bench -- --only=search      search at 10^4 and 10^5 enterprises (and 10^6 with --million)
+ *   npm run bench -- --only=reconcile   the statistics audit per Scan segment
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { cpus, loadavg } from 'node:os';
@@ -13,6 +15,8 @@ import { join, resolve } from 'node:path';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 process.env.POWERTOOLS_LOG_LEVEL ??= 'SILENT';
+// DynamoDB Local in memory keeps every item on the Java heap: the search section's index needs room.
+process.env.JAVA_TOOL_OPTIONS ??= '-Xmx8g';
 
 const { startDynamoDbLocal } = await import('../shared/local/dynamodb-local.js');
 const { overhead } = await import('./sections/overhead.js');
@@ -20,6 +24,7 @@ const { coldStart } = await import('./sections/cold-start.js');
 const { dynamoCost } = await import('./sections/dynamo-cost.js');
 const { load } = await import('./sections/load.js');
 const { statsScale } = await import('./sections/stats-scale.js');
+const { searchScale, reconcileSegments } = await import('./sections/search-scale.js');
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
@@ -76,6 +81,22 @@ try {
           sizes: args.includes('--million') ? [1e3, 1e4, 1e5, 1e6] : quick ? [1e3, 1e4] : [1e3, 1e4, 1e5],
           runs: 3,
           maxLoadSeconds: quick ? 60 : 150,
+        }),
+    ],
+    [
+      'reconcile',
+      '6. Statistics audit per Scan segment',
+      () => reconcileSegments(dynamo.endpoint, { items: quick ? 2e4 : 1e5, segments: 4 }),
+    ],
+    [
+      'search',
+      '7. Search at scale (office index in DynamoDB Local, ConsumedCapacity TOTAL)',
+      () =>
+        searchScale(dynamo.endpoint, {
+          sizes: args.includes('--million') ? [1e4, 1e5, 1e6] : [1e4],
+          hot: quick ? [] : [1e5],
+          runs: quick ? 5 : 15,
+          maxLoadSeconds: args.includes('--million') ? 3600 : 900,
         }),
     ],
   ];

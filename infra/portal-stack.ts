@@ -26,6 +26,7 @@ import { PortalKeys, TableBackup } from './data-protection.js';
 import { EventDelivery } from './event-delivery.js';
 import { type FunctionSettings, PortalFunction } from './portal-function.js';
 import { ScheduledJobs } from './scheduled-jobs.js';
+import { SearchIndexer } from './search-indexer.js';
 import type { ResolvedStage } from './stages.js';
 import { API_PATH_PREFIX, API_STAGE_NAME, WebHosting } from './web-hosting.js';
 
@@ -172,6 +173,14 @@ export class PortalStack extends Stack {
       ...(props.emailFrom ? { emailFrom: props.emailFrom } : {}),
     });
     this.alarms.push(...this.events.alarms);
+    // Search: its own mapping on the stream, filtered to enterprises, rights and pledges.
+    const search = new SearchIndexer(this, 'Search', {
+      table: this.table,
+      functionEntry,
+      settings,
+      failures: this.events.failures,
+    });
+    this.alarms.push(...search.alarms);
 
     this.api = this.createApi(settings);
     // The web portal: static pages on S3 behind CloudFront, reaching this API under /api/*.

@@ -5,9 +5,11 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
+import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { failureQueue } from './failure-queue.js';
 import { type FunctionSettings, PortalFunction, type TableAccess } from './portal-function.js';
+import { AUDIT_SEGMENTS, StatsAudit } from './stats-audit.js';
 
 interface JobSpec {
   id: string;
@@ -24,6 +26,8 @@ export interface ScheduledJobsProps {
   table: dynamodb.ITable;
   functionEntry: (name: string) => string;
   settings: FunctionSettings;
+  /** Scan segments of the weekly audit (default `AUDIT_SEGMENTS`). */
+  auditSegments?: number;
 }
 
 /**
@@ -45,6 +49,7 @@ export class ScheduledJobs extends Construct {
     | 'reconcileStats',
     PortalFunction
   >;
+  readonly audit: StatsAudit;
   readonly alarms: cloudwatch.Alarm[] = [];
   readonly failures: sqs.Queue;
 
@@ -68,6 +73,8 @@ export class ScheduledJobs extends Construct {
     };
 
     this.functions = {
+      // Set below: the audit's combining step.
+      reconcileStats: undefined as unknown as PortalFunction,
       expirePolicies: job({
         id: 'ExpirePolicies',
         entry: 'expire-policies',
@@ -122,20 +129,24 @@ export class ScheduledJobs extends Construct {
         cron: { minute: '0', hour: '1' },
         timeout: Duration.minutes(2),
       }),
-      reconcileStats: job({
-        id: 'ReconcileStats',
-        entry: 'reconcile-stats',
-        description: 'Weekly audit of the statistics counters against the source items',
-        serviceName: 'reconcile-stats',
-        tableAccess: 'read',
-        cron: { minute: '0', hour: '2', weekDay: 'MON' },
-        timeout: Duration.minutes(15),
-      }),
     };
-
-    // The audit recomputes from every source item, so it alone may Scan (offline, never on a request path).
-    this.functions.reconcileStats.role.addToPrincipalPolicy(
-      new iam.PolicyStatement({ actions: ['dynamodb:Scan'], resources: [props.table.tableArn] }),
+    // The weekly audit fans out: a state machine started by the schedule runs one invocation per Scan segment and
+    // then the one that combines and compares (reconcile-stats).
+    this.audit = new StatsAudit(this, 'Audit', {
+      table: props.table,
+      functionEntry: props.functionEntry,
+      settings: props.settings,
+      totalSegments: props.auditSegments ?? AUDIT_SEGMENTS,
+    });
+    this.functions.reconcileStats = this.audit.combine;
+    this.alarms.push(...this.audit.alarms);
+    this.scheduleStateMachine(
+      {
+        id: 'ReconcileStats',
+        description: 'Weekly audit of the statistics counters against the source items',
+      },
+      { minute: '0', hour: '2', weekDay: 'MON' },
+      this.audit.stateMachine,
     );
     const disagreements = new logs.MetricFilter(this, 'StatsDisagreementFilter', {
       logGroup: this.functions.reconcileStats.logGroup,
@@ -166,6 +177,36 @@ export class ScheduledJobs extends Construct {
         treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
       }),
     );
+  }
+
+  /** The same kind of schedule, starting an execution of a state machine (Scheduler's templated target). */
+  private scheduleStateMachine(
+    spec: { id: string; description: string },
+    cron: JobSpec['cron'],
+    machine: sfn.StateMachine,
+  ): void {
+    const role = new iam.Role(this, `${spec.id}SchedulerRole`, {
+      assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com', {
+        conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } },
+      }),
+      description: `EventBridge Scheduler starting the ${spec.id} state machine`,
+    });
+    machine.grantStartExecution(role);
+    this.failures.grantSendMessages(role);
+    const { minute, hour, weekDay } = cron;
+    new scheduler.CfnSchedule(this, `${spec.id}Schedule`, {
+      description: `${spec.description} (Asia/Shanghai)`,
+      scheduleExpression: `cron(${minute} ${hour} ${weekDay ? '?' : '*'} * ${weekDay ?? '?'} *)`,
+      scheduleExpressionTimezone: 'Asia/Shanghai',
+      flexibleTimeWindow: { mode: 'OFF' },
+      target: {
+        arn: machine.stateMachineArn,
+        roleArn: role.roleArn,
+        input: '{}',
+        retryPolicy: { maximumRetryAttempts: 2 },
+        deadLetterConfig: { arn: this.failures.queueArn },
+      },
+    });
   }
 
   /**

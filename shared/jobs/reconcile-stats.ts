@@ -8,13 +8,22 @@
  * not the daily job (which must stay independent of the table's size). Writes that land while it runs can show
  * up as transient differences; a difference that persists across two runs is real.
  *
+ * So that no single invocation's 15 minutes bounds the table, the Scan is cut into DynamoDB's parallel-Scan
+ * segments (`Segment`/`TotalSegments`): `scanSegment` reads one and returns its contribution as plain JSON, and
+ * `combinePartials` adds contributions exactly (every item lies in exactly one segment), so the result is the same
+ * for 1 or N segments. Deployed, a Step Functions Map runs one `runAuditSegment` invocation per segment (each keeps
+ * its result in the table) and `finishAudit` combines and compares (infra/stats-audit.ts); locally,
+ * `reconcileStats(deps, clock, { totalSegments })` runs the same segment function in-process. A loan's tiers come
+ * from its lender's item read by key, since the lender may lie in another segment.
+ *
  * Source layouts read (owned by the other repositories):
  *   pledge  `PLEDGE#<id>`/`PLEDGE`  entity 'pledge'  { applicant, lenderId, status, approvedAmountFen, registeredAt }
  *   policy  `POLICY#<id>`/`POLICY`  entity 'policy'  { holder, coverages[{line,sumInsuredFen}], premiumFen, issuedAt }
  *   claim   `CLAIM#<id>`/`CLAIM`    entity 'claim'   { policyId, line, status, paidFen, settledAt }
  *   asset   `ASSET#<id>`/`ASSET`    entity 'asset'   { kind, patentType, status, expiresOn, grantDate, registrationDate }
  *   designation `DESIG#<id>`/`DESIG` entity 'designation' { level, status }
- *   lender  `INST#<id>`/`INST`      entity 'institution' { lendingPolicy.classificationDays } (the loan book's tiers)
+ *   lender  `INST#<id>`/`INST`      entity 'institution' { lendingPolicy.classificationDays } (the loan book's tiers;
+ *           read by key for the lenders of the segment's loans)
  *
  * It also audits the per-enterprise items `GET /designations` shows (stats-facts.ts), all years:
  *   `ENT#<uscc>`/`SUMMARY` (entity 'enterprise-summary') against Σ approvedAmountFen / count of the enterprise's
@@ -24,7 +33,7 @@
  * the snapshot's own differences stay one list of snapshot figures.
  */
 import { type DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
-import type { Clock } from '../domain/clock.js';
+import { type Clock, fixedClock } from '../domain/clock.js';
 import {
   type Contribution,
   claimContribution,
@@ -36,7 +45,6 @@ import { yearOf } from '../domain/dates.js';
 import type { Designation, DesignationLevel } from '../domain/designation.js';
 import type { Institution } from '../domain/institution.js';
 import { classificationDaysOf } from '../domain/lending-policy.js';
-import type { ClassificationDays } from '../domain/loan.js';
 import type { Pledge } from '../domain/pledge.js';
 import type { Claim, Policy } from '../domain/policy.js';
 import {
@@ -46,6 +54,7 @@ import {
   diffSnapshots,
   type FigureDifference,
   type InForceType,
+  type LoanBookEntry,
   loanBookEntry,
   type PledgeRegisteredFact,
   type PolicyIssuedFact,
@@ -53,8 +62,10 @@ import {
   type StatsSnapshot,
   shanghaiYear,
 } from '../domain/statistics.js';
-import { ENTERPRISE_IN_FORCE_PREFIX, ENTERPRISE_PREFIX } from '../store/keys.js';
+import { ENTERPRISE_IN_FORCE_PREFIX, ENTERPRISE_PREFIX, institutionKey } from '../store/keys.js';
+import { loadSegmentResults, saveSegmentResult } from '../store/reconcile-parts.js';
 import { toResource } from '../store/records.js';
+import { Store } from '../store/toolkit.js';
 import { jobContext } from '../usecases/context.js';
 import { interestSubsidyTotal } from '../usecases/programmes.js';
 import { buildStatsSnapshot } from '../usecases/stats.js';
@@ -77,15 +88,42 @@ export interface ReconcileResult {
   scannedItems: number;
 }
 
-const SOURCE_ENTITIES = ['pledge', 'policy', 'claim', 'asset', 'designation', 'institution'];
+const SOURCE_ENTITIES = ['pledge', 'policy', 'claim', 'asset', 'designation'];
 /** The per-enterprise statistics items (only those under `ENT#` are used of the counters). */
 const ENTERPRISE_STATS_ENTITIES = ['enterprise-summary', 'stats-counter'];
 const SCANNED_ENTITIES = [...SOURCE_ENTITIES, ...ENTERPRISE_STATS_ENTITIES];
 
 /** One enterprise's figures, by name: `pledgeRegisteredFen`, …, `inForce[<expiresOn>#<type>]`. */
 type EnterpriseFigures = Map<string, number>;
+/** Enterprises' figures as JSON carries them: USCC → figure → value. */
+export type FigureTable = Record<string, Record<string, number>>;
 
 type Item = Record<string, unknown>;
+
+/** Which part of the table a run reads: DynamoDB's parallel-Scan segment `segment` of `totalSegments`. */
+export interface ScanSegment {
+  segment: number;
+  totalSegments: number;
+}
+
+/**
+ * What one Scan segment contributes: everything the snapshot and the per-enterprise audit need, in plain JSON, so
+ * that segments scanned by separate invocations combine into exactly what one scan of the table gives.
+ */
+export interface ReconcilePartial {
+  scanned: number;
+  pledges: PledgeRegisteredFact[];
+  policies: PolicyIssuedFact[];
+  claims: ClaimPaidFact[];
+  inForce: Record<InForceType, number>;
+  activeDesignations: Partial<Record<DesignationLevel, number>>;
+  outstandingFen: number;
+  loanBook: LoanBookEntry[];
+  patentsGranted: number;
+  trademarksRegistered: number;
+  expected: FigureTable;
+  stored: FigureTable;
+}
 
 /** What a source item contributes, by its entity. */
 function contributionOf(item: Item): Contribution {
@@ -101,8 +139,8 @@ function contributionOf(item: Item): Contribution {
   }
 }
 
-/** Every source item, one page at a time (offline audit only; see the module comment). */
-async function* scanSources(deps: ReconcileDeps): AsyncGenerator<Item> {
+/** Every source item of one segment, one page at a time (offline audit only; see the module comment). */
+async function* scanSources(deps: ReconcileDeps, part: ScanSegment): AsyncGenerator<Item> {
   let startKey: Item | undefined;
   do {
     const out = await deps.db.send(
@@ -113,6 +151,7 @@ async function* scanSources(deps: ReconcileDeps): AsyncGenerator<Item> {
         ExpressionAttributeValues: Object.fromEntries(SCANNED_ENTITIES.map((e, i) => [`:e${i}`, e])),
         ConsistentRead: true,
         ExclusiveStartKey: startKey,
+        ...(part.totalSegments > 1 ? { Segment: part.segment, TotalSegments: part.totalSegments } : {}),
       }),
     );
     yield* out.Items ?? [];
@@ -135,15 +174,20 @@ function addFigure(
   mine.set(figure, addExact(mine.get(figure) ?? 0, value, `enterprise[${uscc}].${figure}`));
 }
 
-/** The snapshot inputs as of `now` from the source items, and each enterprise's expected and stored figures. */
-export async function sourceStatsInputs(
+const toTable = (figures: Map<string, EnterpriseFigures>): FigureTable =>
+  Object.fromEntries([...figures].map(([uscc, mine]) => [uscc, Object.fromEntries(mine)]));
+const fromTable = (table: FigureTable): Map<string, EnterpriseFigures> =>
+  new Map(Object.entries(table).map(([uscc, mine]) => [uscc, new Map(Object.entries(mine))]));
+
+/**
+ * One segment of the audit's scan, as of `clock`: the snapshot inputs of its source items and each enterprise's
+ * expected and stored figures. A loan's tiers come from its lender's item, read by key (consistently).
+ */
+export async function scanSegment(
   deps: ReconcileDeps,
   clock: Clock,
-): Promise<{
-  inputs: StatsInputs;
-  scanned: number;
-  enterprises: { expected: Map<string, EnterpriseFigures>; stored: Map<string, EnterpriseFigures> };
-}> {
+  part: ScanSegment,
+): Promise<ReconcilePartial> {
   const date = clock.today();
   const year = yearOf(date);
   const pledges: PledgeRegisteredFact[] = [];
@@ -153,7 +197,6 @@ export async function sourceStatsInputs(
   const activeDesignations: Partial<Record<DesignationLevel, number>> = {};
   let outstandingFen = 0;
   const loans: Pledge[] = [];
-  const thresholds = new Map<string, ClassificationDays>();
   let patentsGranted = 0;
   let trademarksRegistered = 0;
   let scanned = 0;
@@ -161,14 +204,9 @@ export async function sourceStatsInputs(
   const storedOf = new Map<string, EnterpriseFigures>();
   const inYear = (at: unknown) => typeof at === 'string' && shanghaiYear(at) === year;
 
-  for await (const item of scanSources(deps)) {
+  for await (const item of scanSources(deps, part)) {
     scanned++;
     switch (item.entity) {
-      case 'institution': {
-        const institution = toResource<Institution>(item);
-        thresholds.set(institution.id, classificationDaysOf(institution.lendingPolicy));
-        break;
-      }
       case 'pledge':
       case 'policy':
       case 'claim':
@@ -228,27 +266,105 @@ export async function sourceStatsInputs(
       }
     }
   }
+  const lenders = await new Store(deps.db, deps.tableName).batchGet(
+    [...new Set(loans.map((p) => p.lenderId))].map(institutionKey),
+  );
+  const tiersOf = (lenderId: string) => {
+    const item = lenders.get(institutionKey(lenderId));
+    return classificationDaysOf(item ? toResource<Institution>(item).lendingPolicy : undefined);
+  };
+  return {
+    scanned,
+    pledges,
+    policies,
+    claims,
+    inForce,
+    activeDesignations,
+    outstandingFen,
+    loanBook: loans.flatMap((p) => loanBookEntry(p, date, tiersOf(p.lenderId)) ?? []),
+    patentsGranted,
+    trademarksRegistered,
+    expected: toTable(expectedOf),
+    stored: toTable(storedOf),
+  };
+}
+
+/** Lists in one order whatever the segments (a figure never depends on it; equal results compare equal). */
+const canonical = <T>(list: T[]): T[] =>
+  list
+    .map((x) => [JSON.stringify(x), x] as const)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([, x]) => x);
+
+/** The segments of one run combined: exact sums, lists concatenated (every item is in exactly one segment). */
+export function combinePartials(parts: readonly ReconcilePartial[]): ReconcilePartial {
+  const inForce: Record<InForceType, number> = { invention: 0, utility_model: 0, design: 0, trademark: 0 };
+  const activeDesignations: Partial<Record<DesignationLevel, number>> = {};
+  const expected = new Map<string, EnterpriseFigures>();
+  const stored = new Map<string, EnterpriseFigures>();
+  let outstandingFen = 0;
+  for (const part of parts) {
+    for (const type of Object.keys(inForce) as InForceType[])
+      inForce[type] = addExact(inForce[type], part.inForce[type], `inForce.${type}`);
+    for (const [level, n] of Object.entries(part.activeDesignations) as [DesignationLevel, number][])
+      activeDesignations[level] = (activeDesignations[level] ?? 0) + n;
+    outstandingFen = addExact(outstandingFen, part.outstandingFen, 'outstanding');
+    for (const [target, table] of [
+      [expected, part.expected],
+      [stored, part.stored],
+    ] as const)
+      for (const [uscc, mine] of fromTable(table))
+        for (const [figure, value] of mine) addFigure(target, uscc, figure, value);
+  }
+  const sum = (f: (p: ReconcilePartial) => number) => parts.reduce((n, p) => n + f(p), 0);
+  return {
+    scanned: sum((p) => p.scanned),
+    pledges: canonical(parts.flatMap((p) => p.pledges)),
+    policies: canonical(parts.flatMap((p) => p.policies)),
+    claims: canonical(parts.flatMap((p) => p.claims)),
+    inForce,
+    activeDesignations,
+    outstandingFen,
+    loanBook: canonical(parts.flatMap((p) => p.loanBook)),
+    patentsGranted: sum((p) => p.patentsGranted),
+    trademarksRegistered: sum((p) => p.trademarksRegistered),
+    expected: toTable(expected),
+    stored: toTable(stored),
+  };
+}
+
+/** The snapshot inputs as of `now` from the source items (one scan, or the combined segments of one). */
+export async function sourceStatsInputs(
+  deps: ReconcileDeps,
+  clock: Clock,
+  source?: ReconcilePartial,
+): Promise<{
+  inputs: StatsInputs;
+  scanned: number;
+  enterprises: { expected: Map<string, EnterpriseFigures>; stored: Map<string, EnterpriseFigures> };
+}> {
+  const all = source ?? (await scanSegment(deps, clock, { segment: 0, totalSegments: 1 }));
+  const date = clock.today();
+  const year = yearOf(date);
   return {
     inputs: {
       asOf: clock.now().toISOString(),
       date,
       year,
-      pledges,
-      policies,
-      claims,
-      outstandingFen,
-      loanBook: loans.flatMap(
-        (p) => loanBookEntry(p, date, thresholds.get(p.lenderId) ?? classificationDaysOf(undefined)) ?? [],
-      ),
-      inForce,
-      patentsGrantedThisYear: patentsGranted,
-      trademarksRegisteredThisYear: trademarksRegistered,
-      activeDesignations,
+      pledges: all.pledges,
+      policies: all.policies,
+      claims: all.claims,
+      outstandingFen: all.outstandingFen,
+      loanBook: all.loanBook,
+      inForce: all.inForce,
+      patentsGrantedThisYear: all.patentsGranted,
+      trademarksRegisteredThisYear: all.trademarksRegistered,
+      activeDesignations: all.activeDesignations,
       // The subsidy is a function of the year's interest facts and terms, read as the daily job reads them.
       interestSubsidyFen: await interestSubsidyTotal(jobContext(deps, clock), year),
     },
-    scanned,
-    enterprises: { expected: expectedOf, stored: storedOf },
+    scanned: all.scanned,
+    enterprises: { expected: fromTable(all.expected), stored: fromTable(all.stored) },
   };
 }
 
@@ -270,10 +386,33 @@ export function diffEnterpriseFigures(
   return differences;
 }
 
-export async function reconcileStats(deps: ReconcileDeps, clock: Clock): Promise<ReconcileResult> {
+/**
+ * The audit, in-process: `totalSegments` parallel Scan segments (default 1, the whole table in one), each through
+ * the same `scanSegment` the deployed fan-out runs one invocation per segment, combined and compared.
+ */
+export async function reconcileStats(
+  deps: ReconcileDeps,
+  clock: Clock,
+  options: { totalSegments?: number } = {},
+): Promise<ReconcileResult> {
+  const totalSegments = options.totalSegments ?? 1;
+  const parts = await Promise.all(
+    Array.from({ length: totalSegments }, (_, segment) =>
+      scanSegment(deps, clock, { segment, totalSegments }),
+    ),
+  );
+  return compareWithCounters(deps, clock, combinePartials(parts));
+}
+
+/** Compares the combined source figures with what the facts and counters give, and logs any difference. */
+export async function compareWithCounters(
+  deps: ReconcileDeps,
+  clock: Clock,
+  combined: ReconcilePartial,
+): Promise<ReconcileResult> {
   const [actual, source] = await Promise.all([
     buildStatsSnapshot(jobContext(deps, clock)),
-    sourceStatsInputs(deps, clock),
+    sourceStatsInputs(deps, clock, combined),
   ]);
   const expected = buildSnapshot(source.inputs);
   const differences = diffSnapshots(expected, actual);
@@ -295,4 +434,40 @@ export async function reconcileStats(deps: ReconcileDeps, clock: Clock): Promise
     enterpriseDifferences,
     scannedItems: source.scanned,
   };
+}
+
+// ——— the deployed fan-out: one invocation per segment, then one that combines ———
+
+/** A fanned-out run: its id (the execution's start) and the instant every segment computes as of. */
+export interface AuditRun {
+  run: string;
+  startedAt: string;
+}
+
+/** One segment's invocation: scans its segment as of the run's start and keeps the result for the combining step. */
+export async function runAuditSegment(
+  deps: ReconcileDeps,
+  audit: AuditRun,
+  part: ScanSegment,
+): Promise<{ segment: number; scanned: number; chunks: number }> {
+  const clock = fixedClock(new Date(audit.startedAt));
+  const result = await scanSegment(deps, clock, part);
+  const store = new Store(deps.db, deps.tableName);
+  const chunks = await saveSegmentResult(store, audit.run, part.segment, result, new Date());
+  return { segment: part.segment, scanned: result.scanned, chunks };
+}
+
+/** The combining invocation: every segment's result of the run, combined and compared as one scan's would be. */
+export async function finishAudit(
+  deps: ReconcileDeps,
+  audit: AuditRun,
+  totalSegments: number,
+): Promise<ReconcileResult> {
+  const clock = fixedClock(new Date(audit.startedAt));
+  const parts = await loadSegmentResults<ReconcilePartial>(
+    new Store(deps.db, deps.tableName),
+    audit.run,
+    totalSegments,
+  );
+  return compareWithCounters(deps, clock, combinePartials(parts));
 }

@@ -24,10 +24,21 @@ export interface StreamPollerOptions {
   from?: 'TRIM_HORIZON' | 'LATEST';
   /** Receives each event, in stream order per shard. A throw is retried with backoff, at most `maxAttempts` times. */
   onEvent: (event: DomainEvent) => Promise<unknown>;
+  /**
+   * Receives every record of the stream (after `onEvent` for an event item): the search indexer's feed, which
+   * follows changes of enterprises, rights and pledges. Retried like `onEvent`.
+   */
+  onChange?: ((record: StreamChange) => Promise<unknown>) | undefined;
   /** Pause after a round that found nothing; default 200 ms. */
   intervalMs?: number;
   maxAttempts?: number;
   log?: (message: string) => void;
+}
+
+/** A stream record as the indexer reads it: which item changed. */
+export interface StreamChange {
+  eventName?: string | undefined;
+  dynamodb?: { Keys?: Record<string, unknown> };
 }
 
 interface ShardState {
@@ -167,7 +178,9 @@ export class StreamPoller {
         if (!this.running) return records.length;
         const image = record.dynamodb?.NewImage;
         const event = eventOfRecord({ ...record, dynamodb: { NewImage: image && repairEmptyMaps(image) } });
-        if (event) await this.hand(event);
+        if (event) await this.hand(event.id, () => this.options.onEvent(event));
+        const onChange = this.options.onChange;
+        if (onChange) await this.hand(`change ${record.dynamodb?.SequenceNumber}`, () => onChange(record));
         shard.after = record.dynamodb?.SequenceNumber;
       }
     } catch (error) {
@@ -196,16 +209,16 @@ export class StreamPoller {
   }
 
   /** Bounded retries with capped exponential backoff; then the event is logged and passed over, as a DLQ would take it. */
-  private async hand(event: DomainEvent): Promise<void> {
+  private async hand(what: string, work: () => Promise<unknown>): Promise<void> {
     const attempts = this.options.maxAttempts ?? 5;
     for (let attempt = 1; ; attempt++) {
       try {
-        await this.options.onEvent(event);
+        await work();
         return;
       } catch (error) {
         if (attempt >= attempts || !this.running) {
           this.options.log?.(
-            `event delivery: gave up on ${event.id} after ${attempt} attempts: ${(error as Error).message}`,
+            `event delivery: gave up on ${what} after ${attempt} attempts: ${(error as Error).message}`,
           );
           return;
         }

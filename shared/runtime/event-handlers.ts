@@ -14,6 +14,7 @@ import type { DomainEvent } from '../domain/domain-event.js';
 import { eventOfRecord, type StreamImage } from '../store/stream-records.js';
 import type { Store } from '../store/toolkit.js';
 import { type Consumer, type Consumption, consume } from '../usecases/consumers/consumer.js';
+import { indexChanges } from '../usecases/search.js';
 import { EVENT_SOURCE } from './event-bus.js';
 
 /** PutEvents takes at most 10 entries per request. */
@@ -68,5 +69,28 @@ export function eventConsumer(
     const outcome = await consume(store, consumer, delivery.detail);
     log(outcome, { id: delivery.detail.id, type: delivery.detail.type });
     return outcome;
+  };
+}
+
+/**
+ * The search indexer's Lambda: the table stream's records of enterprises, rights and pledges (the mapping's filter)
+ * → `indexChanges`, in stream order. A failed record and every later one are reported (Lambda resumes there); the
+ * indexer re-derives from the stored record, so a record indexed twice changes nothing.
+ */
+export function searchIndexer(store: Store) {
+  return async (batch: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> => {
+    const records = batch.Records;
+    for (const [i, record] of records.entries()) {
+      try {
+        await indexChanges(store, [record as Parameters<typeof indexChanges>[1][number]]);
+      } catch {
+        return {
+          batchItemFailures: records
+            .slice(i)
+            .map((r) => ({ itemIdentifier: r.dynamodb?.SequenceNumber ?? '' })),
+        };
+      }
+    }
+    return { batchItemFailures: [] };
   };
 }

@@ -15,6 +15,7 @@ import { deliver } from '../usecases/consumers/consumer.js';
 import { CONSUMERS } from '../usecases/consumers/index.js';
 import { useCaseContext } from '../usecases/context.js';
 import { mailNotifications } from '../usecases/email.js';
+import { indexChanges } from '../usecases/search.js';
 import { localWebhookDispatcher } from '../webhooks/local-dispatcher.js';
 
 /**
@@ -144,6 +145,8 @@ export function startLocalEventDelivery(runtime: LocalRuntime, log?: (line: stri
       await webhooks.dispatch(event);
       await mailNotifications(uc, event, mail);
     },
+    // The search index follows the changes of enterprises, rights and pledges (deployed: its own stream mapping).
+    onChange: (record) => indexChanges(store, [record]),
     log,
   }).start();
 }

@@ -241,3 +241,39 @@ export const enterpriseInForceKey = (uscc: string, expiresOn: IsoDate, type: InF
   pk: `ENT#${uscc}`,
   sk: `${ENTERPRISE_IN_FORCE_PREFIX}${expiresOn}#${type}`,
 });
+
+/**
+ * Search index (store/search-index.ts). A document `SRCHDOC#<kind>#<id>`; per scope, the postings of each bigram
+ * of its texts in `SRCH#<scope>#G#<bigram>` and of each number in `SRCH#<scope>#N#<its first 4 characters>`
+ * (sort key `<number>#<kind>#<id>`, read by prefix), and each bigram's document count in `SRCHDF#<scope>#<bigram>`.
+ */
+export const searchDocKey = (kind: string, id: string): Key => ({
+  pk: `SRCHDOC#${kind}#${id}`,
+  sk: 'SRCHDOC',
+});
+export const searchGramPartition = (scope: string, gram: string) => `SRCH#${scope}#G#${gram}`;
+export const searchGramKey = (scope: string, gram: string, kind: string, id: string): Key => ({
+  pk: searchGramPartition(scope, gram),
+  sk: `${kind}#${id}`,
+});
+export const searchNumberPartition = (scope: string, shard: string) => `SRCH#${scope}#N#${shard}`;
+export const searchNumberKey = (
+  scope: string,
+  shard: string,
+  number: string,
+  kind: string,
+  id: string,
+): Key => ({
+  pk: searchNumberPartition(scope, shard),
+  sk: `${number}#${kind}#${id}`,
+});
+export const searchGramCountKey = (scope: string, gram: string): Key => ({
+  pk: `SRCHDF#${scope}#${gram}`,
+  sk: 'SRCHDF',
+});
+/** A fanned-out audit run's segment results (`RECON#<run>`, sk `<segment>#<chunk>`), combined by its last step. */
+export const reconcileRunPartition = (run: string) => `RECON#${run}`;
+export const reconcilePartKey = (run: string, segment: number, chunk: number): Key => ({
+  pk: reconcileRunPartition(run),
+  sk: `${String(segment).padStart(5, '0')}#${String(chunk).padStart(5, '0')}`,
+});

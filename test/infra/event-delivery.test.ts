@@ -74,7 +74,7 @@ describe('event delivery (PortalStack)', () => {
   it('maps the stream to the publisher, filtered to event-item inserts, with bounded retries and a failure queue', () => {
     const [, mapping] = Object.entries(
       template.findResources('AWS::Lambda::EventSourceMapping') as Record<string, Resource>,
-    ).find(([, m]) => JSON.stringify(m.Properties.EventSourceArn) === JSON.stringify(streamArn))!;
+    ).find(([, m]) => JSON.stringify(m.Properties.FunctionName) === JSON.stringify({ Ref: publisherId }))!;
     expect(mapping.Properties).toMatchObject({
       EventSourceArn: streamArn,
       FunctionName: { Ref: publisherId },

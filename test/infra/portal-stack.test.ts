@@ -318,7 +318,12 @@ describe.each(TESTED_STAGES)('PortalStack resources (%s stage)', (stageName) => 
         ['cron(30 0 * * ? *)', 'Asia/Shanghai', entryOf('servicing')],
         ['cron(45 0 * * ? *)', 'Asia/Shanghai', entryOf('monitor')],
         ['cron(0 1 * * ? *)', 'Asia/Shanghai', entryOf('compute-stats')],
-        ['cron(0 2 ? * MON *)', 'Asia/Shanghai', entryOf('reconcile-stats')],
+        // The audit starts its state machine, which fans out over Scan segments (stats-audit.test.ts).
+        [
+          'cron(0 2 ? * MON *)',
+          'Asia/Shanghai',
+          { Ref: logicalIdOf(template, 'AWS::StepFunctions::StateMachine') },
+        ],
       ]);
       for (const s of schedules)
         expect(s.Target).toMatchObject({
@@ -355,13 +360,16 @@ describe.each(TESTED_STAGES)('PortalStack resources (%s stage)', (stageName) => 
     const asList = <T>(v: T | T[]) => (Array.isArray(v) ? v : [v]);
 
     it('grants DynamoDB item actions only on the table and its named indexes, Scan only to the audit', () => {
-      const dynamo = statementsOf(policies.filter((p) => !ofEventDelivery(p) && !ofBackup(p))).filter((s) =>
-        asList(s.Action).some((a) => a.startsWith('dynamodb:')),
+      // The search indexer's stream reads are asserted in stats-audit.test.ts (its mapping).
+      const dynamo = statementsOf(policies.filter((p) => !ofEventDelivery(p) && !ofBackup(p))).filter(
+        (s) =>
+          asList(s.Action).some((a) => a.startsWith('dynamodb:')) &&
+          !asList(s.Action).includes('dynamodb:GetRecords'),
       );
       const itemGrants = dynamo.filter((s) => !asList(s.Action).includes('dynamodb:Scan'));
-      // API, expiry, renewal offers, designation cycle, servicing, monitor, stats snapshot, stats audit: one
-      // item-level grant each; all but the audit write.
-      expect(itemGrants).toHaveLength(8);
+      // API, expiry, renewal offers, designation cycle, servicing, monitor, stats snapshot, the audit's segments
+      // and its combining step, the search indexer: one item-level grant each; all but the combining step write.
+      expect(itemGrants).toHaveLength(10);
       for (const grant of itemGrants) {
         expect(asList(grant.Action)).toEqual(expect.arrayContaining(['dynamodb:GetItem', 'dynamodb:Query']));
         for (const action of asList(grant.Action)) expect(action).not.toContain('*');
@@ -371,15 +379,16 @@ describe.each(TESTED_STAGES)('PortalStack resources (%s stage)', (stageName) => 
         ]);
       }
       const writers = itemGrants.filter((g) => asList(g.Action).includes('dynamodb:PutItem'));
-      expect(writers).toHaveLength(7);
+      expect(writers).toHaveLength(9);
       const scans = dynamo.filter((s) => asList(s.Action).includes('dynamodb:Scan'));
       expect(scans).toEqual([{ Effect: 'Allow', Action: 'dynamodb:Scan', Resource: tableArn }]);
     });
 
     it('has no wildcard resource but the backups of the table, and no managed policy anywhere', () => {
+      // Log delivery (a state machine's execution log) has no resource-level permissions.
       for (const s of statements)
         for (const r of asList(s.Resource))
-          if (!asList(s.Action).includes('dynamodb:DeleteBackup'))
+          if (!asList(s.Action).some((a) => a === 'dynamodb:DeleteBackup' || a === 'logs:CreateLogDelivery'))
             expect(JSON.stringify(r)).not.toContain('*');
       for (const [id, role] of resourcesOf(template, 'AWS::IAM::Role'))
         if (!ofWebDeployment(id)) expect(role.Properties!.ManagedPolicyArns).toBeUndefined();
@@ -478,6 +487,9 @@ describe.each(TESTED_STAGES)('cdk-nag AwsSolutions and Serverless (%s stage)', (
         // the backup role may manage the backups DynamoDB names under the table
         'AwsSolutions-IAM5[…] AWS::IAM::Role',
         'AwsSolutions-IAM5[…] AWS::IAM::Policy',
+        // the audit's state machine (infra/stats-audit.ts): tracing comes with every function's; log delivery
+        'AwsSolutions-SF2 AWS::StepFunctions::StateMachine',
+        'Serverless-StepFunctionStateMachineXray AWS::StepFunctions::StateMachine',
         // web hosting (infra/web-hosting.ts)
         'AwsSolutions-S1 AWS::S3::Bucket',
         'AwsSolutions-CFR1 AWS::CloudFront::Distribution',

@@ -642,6 +642,12 @@ const EXPECTATIONS: Record<string, Expectation> = {
 
   // Today's audit feed: every role may read it, each seeing only the events addressed to it.
   'GET /events': { allow: ANY_ROLE, ok: [200] },
+  // Search: the office, banks and companies, each in its own scope (search.test.ts shows what each finds).
+  'GET /search': {
+    allow: ['entA', 'entB', 'lender1', 'lender2', 'ipoffice'],
+    ok: [200],
+    query: '?q=Matrix',
+  },
 
   // Banks' and insurers' own systems subscribe; a subscription is its organisation's alone.
   'POST /webhooks': {

@@ -22,6 +22,7 @@ import { CollateralWatchPage, RightPage } from './pages/legal';
 import { BankQueue, CompanyPledgesPage, PledgeDetailPage, RegistrationQueue } from './pages/pledges';
 import { CandidacyPage, NoticesPage } from './pages/programme';
 import { ProgrammesPage } from './pages/programmes';
+import { EnterprisePage, SEARCH_KINDS, SearchBox, SearchPage } from './pages/search';
 import { OnboardingPage, SignInPage } from './pages/signin';
 import { StatsPage, StatsRecordsPage } from './pages/stats';
 import { LendingTermsPage } from './pages/terms';
@@ -74,6 +75,7 @@ function Page({ role }: { role: Role }) {
   if (key === 'inbox') return <InboxPage />;
   if (key === 'legal/:id') return <RightPage id={id!} />;
   if (key === 'notices') return <NoticesPage />;
+  if (key === 'search/:id' && SEARCH_KINDS[role]) return <SearchPage q={id!} />;
   switch (`${role}:${key}`) {
     case 'enterprise:company':
       return <CompanyPage />;
@@ -119,6 +121,8 @@ function Page({ role }: { role: Role }) {
       return <InstitutionsPage />;
     case 'ipoffice:programmes':
       return <ProgrammesPage />;
+    case 'ipoffice:enterprises/:id':
+      return <EnterprisePage uscc={id!} />;
     case 'ipoffice:users':
     case 'lender:users':
     case 'insurer:users':
@@ -168,6 +172,7 @@ function Shell({
             ))}
           </nav>
         )}
+        {session && SEARCH_KINDS[session.role] && <SearchBox />}
         <div class="who">
           {session && (
             <span class="muted" data-testid="who">

@@ -28,6 +28,7 @@ export const ROUTE_GROUPS = {
   collateral: async () => (await import('./collateral.js')).registerCollateralRoutes,
   webhooks: async () => (await import('./webhooks.js')).registerWebhookRoutes,
   ownershipCases: async () => (await import('./ownership-cases.js')).registerOwnershipCaseRoutes,
+  search: async () => (await import('./search.js')).registerSearchRoutes,
   users: async () => (await import('./users.js')).registerUserRoutes,
 } satisfies Record<string, () => Promise<RegisterRoutes>>;
 
