@@ -1,7 +1,9 @@
-import { App, Tags, Validations } from 'aws-cdk-lib';
+import { App, type Stack, Tags, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
-import { PortalStack } from './portal-stack.js';
+import { PortalStack, PUBLIC_ROUTES } from './portal-stack.js';
 import { resolveStage } from './stages.js';
+import { EdgeWafStack } from './waf.js';
+import { API_PATH_PREFIX } from './web-hosting.js';
 
 const app = new App();
 // `-c stage=prod`: the stage's account comes from its variable (e.g. PORTAL_PROD_ACCOUNT), its region and
@@ -22,7 +24,21 @@ const stack = new PortalStack(app, `IpFinancePortal-${stage.name}`, {
   ...(emailFrom ? { emailFrom } : {}),
   description: `IP finance portal (${stage.name}, ${stage.region})`,
 });
-Tags.of(stack).add('project', 'ip-finance-portal');
-Tags.of(stack).add('stage', stage.name);
+// Global partition only: the CloudFront web ACL, in us-east-1 (infra/waf.ts). Deploy it first and pass its output
+// to the portal stack: `cdk deploy IpFinancePortal-dev --parameters WebAclArn=<output WebAclArn>`.
+const stacks: Stack[] = [stack];
+if (stage.partition === 'aws')
+  stacks.push(
+    new EdgeWafStack(app, `IpFinancePortal-${stage.name}-Waf`, {
+      account: stage.account,
+      publicPaths: PUBLIC_ROUTES.map((path) => `${API_PATH_PREFIX}${path}`),
+      retention: stage.logRetention,
+      description: `IP finance portal (${stage.name}): the CloudFront web ACL`,
+    }),
+  );
+for (const s of stacks) {
+  Tags.of(s).add('project', 'ip-finance-portal');
+  Tags.of(s).add('stage', stage.name);
+}
 
 app.synth();

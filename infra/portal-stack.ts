@@ -21,11 +21,14 @@ import type { Construct } from 'constructs';
 import { ROLES } from '../shared/auth/principal.js';
 import { GLOBAL_INDEXES, STREAM_VIEW, TABLE_KEYS, TTL_ATTRIBUTE } from '../shared/store/table-schema.js';
 import { AlarmNotifications } from './alarm-notifications.js';
+import { AuditTrail } from './audit-trail.js';
 import { PortalKeys, TableBackup } from './data-protection.js';
 import { EventDelivery } from './event-delivery.js';
+import { OriginVerify } from './origin-verify.js';
 import { type FunctionSettings, PortalFunction } from './portal-function.js';
 import { ScheduledJobs } from './scheduled-jobs.js';
 import type { ResolvedStage } from './stages.js';
+import { webAclParameter } from './waf.js';
 import { API_STAGE_NAME, WebHosting } from './web-hosting.js';
 
 export interface PortalStackProps extends Omit<StackProps, 'env'> {
@@ -77,10 +80,17 @@ export class PortalStack extends Stack {
   readonly keys: PortalKeys;
   readonly backup: TableBackup;
   readonly alarmNotifications: AlarmNotifications;
+  /** The CloudFront web ACL's ARN (a parameter), on stages in the global partition; China has none (infra/waf.ts). */
+  readonly webAclArn?: CfnParameter;
+  readonly originVerify: OriginVerify;
+  readonly auditTrail: AuditTrail;
 
   constructor(scope: Construct, id: string, props: PortalStackProps) {
     const { stage } = props;
-    super(scope, id, { ...props, env: { account: stage.account, region: stage.region } });
+    super(scope, id, {
+      ...props,
+      env: { account: stage.account, region: stage.region },
+    });
     // A stack without a concrete account and region would be deployed wherever the deployer's profile points.
     if (Token.isUnresolved(this.account) || Token.isUnresolved(this.region))
       throw new Error(`Stage "${stage.name}" must pin its account and region.`);
@@ -157,8 +167,26 @@ export class PortalStack extends Stack {
     this.alarms.push(...this.events.alarms);
 
     this.api = this.createApi(identity, settings);
+    // The edge. Global partition: a WAF web ACL on CloudFront. China: WAF is regional only there and attaches
+    // neither to CloudFront China nor to an HTTP API, so what protects the API is the origin-verify header (only
+    // CloudFront reaches it), the JWT authorizer on every non-public route, per-route throttles and the API
+    // function's reserved concurrency (README, "AWS China").
+    if (stage.partition === 'aws') this.webAclArn = webAclParameter(this);
+    this.originVerify = new OriginVerify(this, 'OriginVerify');
+    this.originVerify.enforceOn(this.apiFunction);
     // The web portal: static pages on S3 behind CloudFront, reaching this API under /api/*.
-    this.web = new WebHosting(this, 'Web', { api: this.api, domain: stage.webDomain });
+    this.web = new WebHosting(this, 'Web', {
+      api: this.api,
+      domain: stage.webDomain,
+      ...(this.webAclArn ? { webAclArn: this.webAclArn.valueAsString } : {}),
+      originVerify: this.originVerify.originHeader,
+    });
+    this.auditTrail = new AuditTrail(this, 'AuditTrail', {
+      table: this.table,
+      buckets: [this.web.bucket],
+      encryptionKey: this.keys.opsKey,
+      retentionDays: stage.logRetention,
+    });
     this.createTableAlarms();
     this.alarmNotifications = new AlarmNotifications(this, 'Alarms', { encryptionKey: this.keys.opsKey });
     this.alarmNotifications.notify(this.alarms);
