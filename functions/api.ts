@@ -1,4 +1,5 @@
 import { Logger } from '@aws-lambda-powertools/logger';
+import { Tracer } from '@aws-lambda-powertools/tracer';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { handle } from 'hono/aws-lambda';
 import { builtRouteManifest, createApp } from '../shared/http/app.js';
@@ -12,8 +13,12 @@ import {
 
 /** Lambda entry for the whole HTTP API: API Gateway v2 events → the portal's Hono app. */
 const logger = new Logger();
+// X-Ray (active tracing on the function): each request's DynamoDB and Secrets Manager calls as subsegments.
+const tracer = new Tracer();
+const deps = awsDeps({ logger });
+tracer.captureAWSv3Client(deps.db);
 // The bundle routes by the manifest written at build time: each route module loads on its first request.
-const app = await createApp(awsDeps({ logger }), await builtRouteManifest());
+const app = await createApp(deps, await builtRouteManifest());
 const handleApp = handle(app);
 interface StageEvent {
   rawPath?: string;
@@ -22,7 +27,7 @@ interface StageEvent {
 }
 // Only requests CloudFront forwarded carry the secret header (shared/runtime/origin-verify.ts).
 const secretArn = process.env[ORIGIN_VERIFY_SECRET_ENV];
-const secrets = secretArn ? new SecretsManagerClient({}) : undefined;
+const secrets = secretArn ? tracer.captureAWSv3Client(new SecretsManagerClient({})) : undefined;
 const viaCloudFront = secretArn
   ? originVerifier(async () => {
       const { SecretString } = await secrets!.send(new GetSecretValueCommand({ SecretId: secretArn }));
@@ -41,6 +46,20 @@ const problem = (body: object, statusCode: number) => ({
  * and without the stage's prefix.
  */
 export const handler = withRequestContext(logger, (async (event: StageEvent, context: unknown) => {
+  const segment = tracer.getSegment();
+  const subsegment = segment?.addNewSubsegment('## handler');
+  if (subsegment) tracer.setSegment(subsegment);
+  tracer.annotateColdStart();
+  tracer.addServiceNameAnnotation();
+  try {
+    return await route(event, context);
+  } finally {
+    subsegment?.close();
+    if (segment) tracer.setSegment(segment);
+  }
+}) as unknown as typeof handleApp);
+
+async function route(event: StageEvent, context: unknown) {
   if (!(await viaCloudFront(event.headers))) {
     logger.warn('Refused a request that did not come through CloudFront', { path: event.rawPath });
     return problem(ORIGIN_VERIFY_PROBLEM, 403);
@@ -49,4 +68,4 @@ export const handler = withRequestContext(logger, (async (event: StageEvent, con
   return hasDotSegment(rawPath)
     ? problem(DOT_SEGMENT_PROBLEM, 400)
     : handleApp({ ...event, rawPath } as never, context as never);
-}) as unknown as typeof handleApp);
+}

@@ -24,6 +24,7 @@ import { AlarmNotifications } from './alarm-notifications.js';
 import { AuditTrail } from './audit-trail.js';
 import { PortalKeys, TableBackup } from './data-protection.js';
 import { EventDelivery } from './event-delivery.js';
+import { Observability } from './observability.js';
 import { OriginVerify } from './origin-verify.js';
 import { type FunctionSettings, PortalFunction } from './portal-function.js';
 import { ScheduledJobs } from './scheduled-jobs.js';
@@ -84,6 +85,7 @@ export class PortalStack extends Stack {
   readonly webAclArn?: CfnParameter;
   readonly originVerify: OriginVerify;
   readonly auditTrail: AuditTrail;
+  readonly observability: Observability;
 
   constructor(scope: Construct, id: string, props: PortalStackProps) {
     const { stage } = props;
@@ -190,6 +192,19 @@ export class PortalStack extends Stack {
     this.createTableAlarms();
     this.alarmNotifications = new AlarmNotifications(this, 'Alarms', { encryptionKey: this.keys.opsKey });
     this.alarmNotifications.notify(this.alarms);
+    this.observability = new Observability(this, 'Observability', {
+      api: this.api,
+      apiFunction: this.apiFunction,
+      jobs: jobs.functions,
+      otherFunctions: [
+        this.events.publisher,
+        ...Object.values(this.events.consumers),
+        this.events.webhookDeliverer,
+        ...(this.events.mailer ? [this.events.mailer] : []),
+      ],
+      table: this.table,
+      failureQueues: { 'Scheduled jobs': jobs.failures, 'Event delivery': this.events.failures },
+    });
 
     new CfnOutput(this, 'Stage', { value: stage.name });
     new CfnOutput(this, 'TableName', { value: this.table.tableName });
@@ -332,7 +347,9 @@ export class PortalStack extends Stack {
             ip: '$context.identity.sourceIp',
             requestTime: '$context.requestTime',
             routeKey: '$context.routeKey',
-            // The caller as the gateway verified it (empty on public routes); never the token itself.
+            // The caller as the gateway verified it (empty on public routes); never the token itself. The caller's
+            // organisation is not a claim of every provider's token (the portal's user directory holds it), so it is
+            // in the API function's request log line (`org`, with `sub` and `apiRequestId` = this requestId).
             sub: '$context.authorizer.claims.sub',
             status: '$context.status',
             protocol: '$context.protocol',
