@@ -21,6 +21,8 @@ export interface EventConsumerSpec {
   serviceName: string;
   /** What it needs: Puts only (default), Puts and Updates, or reads and writes (a consumer running use cases). */
   tableAccess?: 'put' | 'write' | 'readWrite';
+  /** The only partitions it writes, its consumed markers included (a `dynamodb:LeadingKeys` condition). */
+  writablePartitions?: readonly string[];
 }
 
 export interface EventDeliveryProps {
@@ -123,6 +125,7 @@ export class EventDelivery extends Construct {
         table: props.table,
         settings: props.settings,
         tableAccess: spec.tableAccess ?? 'put',
+        ...(spec.writablePartitions ? { writablePartitions: spec.writablePartitions } : {}),
         asyncFailures: { queue: this.failures, retryAttempts: 2, maxEventAge: Duration.hours(6) },
       });
       new events.Rule(this, `${spec.id}Rule`, {

@@ -19,6 +19,7 @@ import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { ROLES } from '../shared/auth/principal.js';
+import { auditFeedPartition, consumedKey, inboxPartition } from '../shared/store/keys.js';
 import { GLOBAL_INDEXES, STREAM_VIEW, TABLE_KEYS, TTL_ATTRIBUTE } from '../shared/store/table-schema.js';
 import { AlarmNotifications } from './alarm-notifications.js';
 import { AuditTrail } from './audit-trail.js';
@@ -118,6 +119,10 @@ export class PortalStack extends Stack {
       identity = this.cognitoIdentity(this.userPool, this.userPoolClient);
     } else identity = this.oidcIdentity();
 
+    // No dynamodb:LeadingKeys scope for the API function: it serves every route, and its partitions are those of
+    // every aggregate (PLEDGE#, POLICY#, CLAIM#, …), tenant (ENT#, INST#, INBOX#) and lock item (ASSETNO#, IDEM#)
+    // in shared/store/keys.ts; partition keys carry aggregate ids, not the caller's organisation, so no condition
+    // could confine a request to its tenant. Tenancy is enforced per object in the use cases (another tenant: 404).
     this.apiFunction = new PortalFunction(this, 'ApiFunction', {
       entry: functionEntry('api'),
       description: 'IP finance portal HTTP API',
@@ -146,14 +151,17 @@ export class PortalStack extends Stack {
           entry: 'audit-feed',
           description: 'Audit feed: copies every domain event into its day',
           serviceName: 'audit-feed',
+          // The day's audit partition and its own consumed markers (shared/usecases/consumers/audit-feed.ts).
+          writablePartitions: [`${auditFeedPartition('')}*`, `${consumedKey('audit-feed', '').pk}*`],
         },
         {
           id: 'Notifier',
           entry: 'notifier',
           description: "Notifications: each party's inbox for the events it must know",
           serviceName: 'notifier',
-          // The inbox's unread count is an Update.
+          // The inbox's unread count is an Update; it writes inboxes and its own consumed markers only.
           tableAccess: 'write',
+          writablePartitions: [`${inboxPartition('')}*`, `${consumedKey('notifier', '').pk}*`],
         },
         {
           id: 'GuaranteeClaims',
