@@ -1,5 +1,6 @@
 import { App, type Stack, Tags, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
+import { BackupCopyStack } from './backup-copy.js';
 import { PortalStack, PUBLIC_ROUTES } from './portal-stack.js';
 import { resolveStage } from './stages.js';
 import { EdgeWafStack } from './waf.js';
@@ -26,7 +27,8 @@ const stack = new PortalStack(app, `IpFinancePortal-${stage.name}`, {
 });
 // Global partition only: the CloudFront web ACL, in us-east-1 (infra/waf.ts). Deploy it first and pass its output
 // to the portal stack: `cdk deploy IpFinancePortal-dev --parameters WebAclArn=<output WebAclArn>`.
-const stacks: Stack[] = [stack];
+// The vault for the backup copies, in the stage's second region (infra/backup-copy.ts): deploy it first.
+const stacks: Stack[] = [stack, new BackupCopyStack(app, `IpFinancePortal-${stage.name}-BackupCopy`, stage)];
 if (stage.partition === 'aws')
   stacks.push(
     new EdgeWafStack(app, `IpFinancePortal-${stage.name}-Waf`, {

@@ -23,6 +23,7 @@ import { auditFeedPartition, consumedKey, inboxPartition } from '../shared/store
 import { GLOBAL_INDEXES, STREAM_VIEW, TABLE_KEYS, TTL_ATTRIBUTE } from '../shared/store/table-schema.js';
 import { AlarmNotifications } from './alarm-notifications.js';
 import { AuditTrail } from './audit-trail.js';
+import { backupCopyKeyAlias, backupCopyVaultName } from './backup-copy.js';
 import { PortalKeys, TableBackup } from './data-protection.js';
 import { EventDelivery } from './event-delivery.js';
 import { Observability } from './observability.js';
@@ -112,6 +113,11 @@ export class PortalStack extends Stack {
       table: this.table,
       encryptionKey: this.keys.dataKey,
       retentionDays: stage.backupRetentionDays,
+      copyTo: {
+        region: stage.backupCopyRegion,
+        vaultName: backupCopyVaultName(stage),
+        keyAlias: backupCopyKeyAlias(stage),
+      },
     });
     let identity: Identity;
     if (stage.identity === 'cognito') {

@@ -30,8 +30,14 @@ export interface StageConfig {
    * MailTransport in infra/event-delivery.ts), or `none` (the inbox and webhooks only).
    */
   readonly mail: 'ses' | 'smtp' | 'none';
-  /** Daily backups are kept this long in the stage's locked vault. */
+  /** Daily backups are kept this long in the stage's locked vault (and their copies as long in the copy vault). */
   readonly backupRetentionDays: number;
+  /**
+   * Another region of the same partition where each daily backup is copied (AWS Backup copies across regions only
+   * within a partition; in China only between Beijing and Ningxia). Its vault is the stack
+   * `IpFinancePortal-<stage>-BackupCopy` (infra/backup-copy.ts), deployed there first.
+   */
+  readonly backupCopyRegion: string;
   /** Concurrency reserved for (and capping) the API function. */
   readonly apiReservedConcurrency: number;
 }
@@ -61,6 +67,7 @@ export const STAGES: Readonly<Record<string, StageConfig>> = {
     webDomain: 'cloudfront',
     mail: 'ses',
     backupRetentionDays: 35,
+    backupCopyRegion: 'ap-northeast-1',
     apiReservedConcurrency: 20,
   },
   // The city's personal financial data stays in mainland China: staging and production in Ningxia.
@@ -71,6 +78,7 @@ export const STAGES: Readonly<Record<string, StageConfig>> = {
     ...CHINA,
     logRetention: RetentionDays.SIX_MONTHS,
     backupRetentionDays: 35,
+    backupCopyRegion: 'cn-north-1',
     apiReservedConcurrency: 20,
   },
   prod: {
@@ -80,6 +88,7 @@ export const STAGES: Readonly<Record<string, StageConfig>> = {
     ...CHINA,
     logRetention: RetentionDays.ONE_YEAR,
     backupRetentionDays: 365,
+    backupCopyRegion: 'cn-north-1',
     apiReservedConcurrency: 100,
   },
 };
@@ -103,6 +112,11 @@ export function validateStage(stage: StageConfig): void {
   if (!stage.partition) problems.push('no partition');
   else if (stage.region && partitionOf(stage.region) !== stage.partition)
     problems.push(`region ${stage.region} is not in partition ${stage.partition}`);
+  if (!stage.backupCopyRegion) problems.push('no region for the backup copies');
+  else if (stage.backupCopyRegion === stage.region)
+    problems.push('the backup copies must go to another region than the stage’s');
+  else if (stage.partition && partitionOf(stage.backupCopyRegion) !== stage.partition)
+    problems.push(`backup copy region ${stage.backupCopyRegion} is not in partition ${stage.partition}`);
   if (stage.logRetention < MIN_LOG_RETENTION_DAYS)
     problems.push(`logs must be kept at least ${MIN_LOG_RETENTION_DAYS} days`);
   if (stage.partition === 'aws-cn') {

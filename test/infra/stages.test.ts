@@ -20,6 +20,8 @@ describe('stages', () => {
       webDomain: 'city',
       mail: 'none',
       logRetention: RetentionDays.ONE_YEAR,
+      // Beijing: AWS Backup copies within China only between Beijing and Ningxia.
+      backupCopyRegion: 'cn-north-1',
     });
   });
 
@@ -45,6 +47,10 @@ describe('stages', () => {
     expect(refused({ mail: 'ses' })).toThrow(/SES is not offered in AWS China/);
     expect(refused({ mail: 'smtp' })).toThrow(/SMTP sender in the mailer \(not built yet\)/);
     expect(refused({ logRetention: RetentionDays.THREE_MONTHS })).toThrow(/at least 180 days/);
+    expect(refused({ backupCopyRegion: 'cn-northwest-1' })).toThrow(/another region than the stage’s/);
+    expect(refused({ backupCopyRegion: 'ap-northeast-1' })).toThrow(
+      /backup copy region ap-northeast-1 is not in partition aws-cn/,
+    );
     expect(() => validateStage(base)).not.toThrow();
   });
 
