@@ -30,6 +30,7 @@ import { Observability } from './observability.js';
 import { OriginVerify } from './origin-verify.js';
 import { type FunctionSettings, PortalFunction } from './portal-function.js';
 import { ScheduledJobs } from './scheduled-jobs.js';
+import { smtpRelay } from './smtp-relay.js';
 import type { ResolvedStage } from './stages.js';
 import { webAclParameter } from './waf.js';
 import { API_STAGE_NAME, WebHosting } from './web-hosting.js';
@@ -179,6 +180,7 @@ export class PortalStack extends Stack {
         },
       ],
       ...(props.emailFrom ? { emailFrom: props.emailFrom } : {}),
+      ...(stage.mail === 'smtp' ? { smtp: smtpRelay(this) } : {}),
     });
     this.alarms.push(...this.events.alarms);
 

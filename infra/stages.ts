@@ -7,7 +7,7 @@ import { RetentionDays } from 'aws-cdk-lib/aws-logs';
  * Services differ between the partitions (README, "AWS China"): the China stages sign users in through an external
  * OpenID Connect provider (Cognito user pools are not offered there), serve the web portal on the city's own
  * ICP-filed domain with its certificate (CloudFront China has no default domain), and send no e-mail through SES
- * (not offered there).
+ * (not offered there: the city's SMTP relay instead).
  */
 export type Partition = 'aws' | 'aws-cn';
 
@@ -26,8 +26,8 @@ export interface StageConfig {
   /** `cloudfront`: the distribution's default domain; `city`: the city's own domain and certificate (parameters). */
   readonly webDomain: 'cloudfront' | 'city';
   /**
-   * E-mail notifications: `ses` (needs `-c emailFrom=`), `smtp` (the city's relay: not built yet, see
-   * MailTransport in infra/event-delivery.ts), or `none` (the inbox and webhooks only).
+   * E-mail notifications: `ses` (needs `-c emailFrom=`), `smtp` (the city's relay, given as parameters; its
+   * credentials in a Secrets Manager secret, infra/smtp-relay.ts), or `none` (the inbox and webhooks only).
    */
   readonly mail: 'ses' | 'smtp' | 'none';
   /** Daily backups are kept this long in the stage's locked vault (and their copies as long in the copy vault). */
@@ -51,7 +51,7 @@ const CHINA = {
   partition: 'aws-cn',
   identity: 'oidc',
   webDomain: 'city',
-  mail: 'none',
+  mail: 'smtp',
 } as const;
 
 export const STAGES: Readonly<Record<string, StageConfig>> = {
@@ -127,8 +127,6 @@ export function validateStage(stage: StageConfig): void {
     if (stage.mail === 'ses')
       problems.push('Amazon SES is not offered in AWS China: use mail "smtp" or "none"');
   }
-  if (stage.mail === 'smtp')
-    problems.push('mail "smtp" needs an SMTP sender in the mailer (not built yet): use "none" until then');
   if (problems.length > 0) throw new Error(`Stage "${stage.name}": ${problems.join('; ')}.`);
 }
 

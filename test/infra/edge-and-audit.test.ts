@@ -56,7 +56,9 @@ describe.each(TESTED_STAGES)('edge and audit (%s stage)', (stageName) => {
     });
 
   it('sends a secret origin-verify header to the API origin only, and the API function checks it', () => {
-    const [[secretId]] = ofType('AWS::SecretsManager::Secret') as [[string, Resource]];
+    const [[secretId]] = ofType('AWS::SecretsManager::Secret').filter(([id]) =>
+      id.startsWith('OriginVerify'),
+    ) as [[string, Resource]];
     const apiOrigin = distributionConfig.Origins.find((o) => o.CustomOriginConfig)!;
     expect(apiOrigin.OriginCustomHeaders).toEqual([
       {
@@ -79,7 +81,7 @@ describe.each(TESTED_STAGES)('edge and audit (%s stage)', (stageName) => {
     });
     // Only the API function may read it.
     const readers = ofType('AWS::IAM::Policy').filter(([, p]) =>
-      JSON.stringify(p.Properties.PolicyDocument).includes('secretsmanager:GetSecretValue'),
+      JSON.stringify(p.Properties.PolicyDocument).includes(`"${secretId}"`),
     );
     expect(readers).toHaveLength(1);
     expect(JSON.stringify(readers[0]![1].Properties.Roles)).toContain('ApiFunction');
@@ -241,5 +243,42 @@ describe('the CloudFront web ACL stack (global partition, us-east-1)', () => {
     for (const pack of packs) expect(pack.validateScope(app).violations.map((v) => v.ruleName)).toEqual([]);
     expect(JSON.stringify(template.toJSON())).not.toContain('rules_to_suppress');
     template.hasOutput('WebAclArn', { Value: { 'Fn::GetAtt': [aclId, 'Arn'] } });
+  });
+});
+
+describe('mail through the city’s SMTP relay (prod, AWS China: no SES)', () => {
+  const template = Template.fromStack(
+    new PortalStack(new App({ context: NO_BUNDLING }), 'Smtp', { stage: stage('prod') }),
+  );
+  const json = template.toJSON() as {
+    Resources: Record<string, Resource>;
+    Parameters: Record<string, unknown>;
+  };
+
+  it('has a mailer configured for the relay given as parameters, reading only its credentials secret', () => {
+    for (const name of ['SmtpHost', 'SmtpPort', 'SmtpFrom'])
+      expect(json.Parameters[name], name).toBeDefined();
+    expect(json.Parameters.SmtpPort).toMatchObject({ AllowedValues: ['465', '587'] });
+    const secret = Object.entries(json.Resources).find(
+      ([id, r]) => r.Type === 'AWS::SecretsManager::Secret' && id.startsWith('SmtpCredentials'),
+    )![0];
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: {
+        Variables: Match.objectLike({
+          PORTAL_MAIL_TRANSPORT: 'smtp',
+          SMTP_HOST: { Ref: 'SmtpHost' },
+          SMTP_PORT: { Ref: 'SmtpPort' },
+          PORTAL_EMAIL_FROM: { Ref: 'SmtpFrom' },
+          SMTP_SECRET_ARN: { Ref: secret },
+        }),
+      },
+    });
+    const readers = Object.values(json.Resources).filter(
+      (r) =>
+        r.Type === 'AWS::IAM::Policy' && JSON.stringify(r.Properties.PolicyDocument).includes(`"${secret}"`),
+    );
+    expect(readers).toHaveLength(1);
+    expect(JSON.stringify(readers[0]!.Properties.Roles)).toContain('EventsMailer');
+    expect(JSON.stringify(json)).not.toContain('ses:SendEmail');
   });
 });
