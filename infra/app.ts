@@ -1,9 +1,12 @@
 import { fileURLToPath } from 'node:url';
-import { App, Tags, Validations } from 'aws-cdk-lib';
+import { App, type Stack, Tags, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
 import { buildWeb } from '../scripts/build-web.js';
-import { PortalStack } from './portal-stack.js';
+import { BackupCopyStack } from './backup-copy.js';
+import { PortalStack, PUBLIC_ROUTES } from './portal-stack.js';
 import { resolveStage } from './stages.js';
+import { EdgeWafStack } from './waf.js';
+import { API_PATH_PREFIX } from './web-hosting.js';
 
 const app = new App();
 // `-c stage=prod`: the stage's account comes from its variable (e.g. PORTAL_PROD_ACCOUNT), its region and
@@ -28,7 +31,25 @@ const stack = new PortalStack(app, `IpFinancePortal-${stage.name}`, {
   ...(emailFrom ? { emailFrom } : {}),
   description: `IP finance portal (${stage.name}, ${stage.region})`,
 });
-Tags.of(stack).add('project', 'ip-finance-portal');
-Tags.of(stack).add('stage', stage.name);
+// `cdk deploy --all` deploys the stacks the portal stack depends on first: the vault for the backup copies, in the
+// stage's second region (infra/backup-copy.ts), and, in the global partition only, the CloudFront web ACL in
+// us-east-1 (infra/waf.ts), whose ARN the portal stack takes as its WebAclArn parameter.
+const backupCopy = new BackupCopyStack(app, `IpFinancePortal-${stage.name}-BackupCopy`, stage);
+stack.addDependency(backupCopy);
+const stacks: Stack[] = [stack, backupCopy];
+if (stage.partition === 'aws') {
+  const waf = new EdgeWafStack(app, `IpFinancePortal-${stage.name}-Waf`, {
+    account: stage.account,
+    publicPaths: PUBLIC_ROUTES.map((path) => `${API_PATH_PREFIX}${path}`),
+    retention: stage.logRetention,
+    description: `IP finance portal (${stage.name}): the CloudFront web ACL`,
+  });
+  stack.addDependency(waf);
+  stacks.push(waf);
+}
+for (const s of stacks) {
+  Tags.of(s).add('project', 'ip-finance-portal');
+  Tags.of(s).add('stage', stage.name);
+}
 
 app.synth();

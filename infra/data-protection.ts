@@ -92,6 +92,8 @@ export interface TableBackupProps {
   table: dynamodb.ITable;
   encryptionKey: kms.IKey;
   retentionDays: number;
+  /** Each backup is also copied into this vault of another region (infra/backup-copy.ts), kept as long. */
+  copyTo?: { region: string; vaultName: string; keyAlias: string };
 }
 
 /**
@@ -105,6 +107,20 @@ export class TableBackup extends Construct {
 
   constructor(scope: Construct, id: string, props: TableBackupProps) {
     super(scope, id);
+    const stack = Stack.of(this);
+    const copyVault = props.copyTo
+      ? backup.BackupVault.fromBackupVaultArn(
+          this,
+          'CopyVault',
+          stack.formatArn({
+            service: 'backup',
+            region: props.copyTo.region,
+            resource: 'backup-vault',
+            resourceName: props.copyTo.vaultName,
+            arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+          }),
+        )
+      : undefined;
     this.vault = new backup.BackupVault(this, 'Vault', {
       encryptionKey: props.encryptionKey,
       removalPolicy: RemovalPolicy.RETAIN,
@@ -122,6 +138,13 @@ export class TableBackup extends Construct {
           scheduleExpression: events.Schedule.cron({ minute: '30', hour: '2' }),
           scheduleExpressionTimezone: TimeZone.ASIA_SHANGHAI,
           deleteAfter: Duration.days(props.retentionDays),
+          ...(copyVault
+            ? {
+                copyActions: [
+                  { destinationBackupVault: copyVault, deleteAfter: Duration.days(props.retentionDays) },
+                ],
+              }
+            : {}),
         }),
       ],
     });
@@ -157,6 +180,44 @@ export class TableBackup extends Construct {
         'DynamoDB names each backup itself, under the table’s ARN (<table>/backup/<generated id>): the role may ' +
         'describe and expire the backups of this table only, and no narrower resource can exist beforehand.',
     });
+    if (props.copyTo && copyVault) {
+      role.addToPrincipalPolicy(
+        new iam.PolicyStatement({
+          actions: ['backup:CopyIntoBackupVault'],
+          resources: [copyVault.backupVaultArn],
+        }),
+      );
+      // The copy vault's key, known by its alias (its id is generated in the other region's stack), used through
+      // AWS Backup in that region only.
+      role.addToPrincipalPolicy(
+        new iam.PolicyStatement({
+          actions: [
+            'kms:Decrypt',
+            'kms:DescribeKey',
+            'kms:GenerateDataKey',
+            'kms:CreateGrant',
+            'kms:Encrypt',
+          ],
+          resources: [
+            stack.formatArn({
+              service: 'kms',
+              region: props.copyTo.region,
+              resource: 'key',
+              resourceName: '*',
+            }),
+          ],
+          conditions: {
+            'ForAnyValue:StringEquals': { 'kms:ResourceAliases': props.copyTo.keyAlias },
+            StringEquals: { 'kms:ViaService': `backup.${props.copyTo.region}.${stack.urlSuffix}` },
+          },
+        }),
+      );
+      Validations.of(role).acknowledge({
+        id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:kms:${props.copyTo.region}:${stack.account}:key/*]`,
+        reason:
+          'The copy vault’s key is created in another region’s stack, so its id cannot be referenced here: the grant names it by its alias (kms:ResourceAliases) and only through AWS Backup in that region (kms:ViaService).',
+      });
+    }
     props.encryptionKey.grant(
       role,
       'kms:Decrypt',

@@ -6,6 +6,7 @@ import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { SqsDlq, SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { EVENT_BUS_ENV, EVENT_SOURCE } from '../shared/runtime/event-bus.js';
@@ -21,6 +22,8 @@ export interface EventConsumerSpec {
   serviceName: string;
   /** What it needs: Puts only (default), Puts and Updates, or reads and writes (a consumer running use cases). */
   tableAccess?: 'put' | 'write' | 'readWrite';
+  /** The only partitions it writes, its consumed markers included (a `dynamodb:LeadingKeys` condition). */
+  writablePartitions?: readonly string[];
 }
 
 export interface EventDeliveryProps {
@@ -30,6 +33,11 @@ export interface EventDeliveryProps {
   settings: FunctionSettings;
   /** A sender verified in SES: notifications are also mailed to the users who opted in. */
   emailFrom?: string;
+  /**
+   * Or the city's SMTP relay (where SES is not offered): notifications mailed through it, from `from`, with the
+   * credentials in the secret (`{"username", "password"}`).
+   */
+  smtp?: { from: string; host: string; port: string; credentials: secretsmanager.ISecret };
 }
 
 /** The event-source mapping's filter: inserts of event items only, so no other change of the table invokes anything. */
@@ -58,7 +66,7 @@ export class EventDelivery extends Construct {
   /** Webhooks: the bus → a queue (its retries and backoff) → the delivering function → subscribers' systems. */
   readonly webhookQueue: sqs.Queue;
   readonly webhookDeliverer: PortalFunction;
-  /** Present when the stack has an SES sender. */
+  /** Present when the stack has an SES sender or an SMTP relay. */
   readonly mailer?: PortalFunction;
   readonly alarms: cloudwatch.Alarm[] = [];
 
@@ -123,6 +131,7 @@ export class EventDelivery extends Construct {
         table: props.table,
         settings: props.settings,
         tableAccess: spec.tableAccess ?? 'put',
+        ...(spec.writablePartitions ? { writablePartitions: spec.writablePartitions } : {}),
         asyncFailures: { queue: this.failures, retryAttempts: 2, maxEventAge: Duration.hours(6) },
       });
       new events.Rule(this, `${spec.id}Rule`, {
@@ -187,33 +196,48 @@ export class EventDelivery extends Construct {
       ],
     });
 
-    if (props.emailFrom) {
+    if (props.emailFrom || props.smtp) {
       const region = Stack.of(this).region;
-      if (!Token.isUnresolved(region) && region.startsWith('cn-'))
+      if (props.emailFrom && !Token.isUnresolved(region) && region.startsWith('cn-'))
         throw new Error('Amazon SES is not offered in AWS China regions: deploy there without emailFrom.');
+      const smtp = props.smtp;
       const mailer = new PortalFunction(this, 'Mailer', {
         entry: props.functionEntry('mail-notifications'),
-        description: 'Mails notifications through SES to the users who opted in',
+        description: smtp
+          ? "Mails notifications through the city's SMTP relay to the users who opted in"
+          : 'Mails notifications through SES to the users who opted in',
         serviceName: 'mail-notifications',
         table: props.table,
         settings: props.settings,
         tableAccess: 'readWrite',
-        environment: { PORTAL_EMAIL_FROM: props.emailFrom },
+        environment: smtp
+          ? {
+              PORTAL_EMAIL_FROM: smtp.from,
+              PORTAL_MAIL_TRANSPORT: 'smtp',
+              SMTP_HOST: smtp.host,
+              SMTP_PORT: smtp.port,
+              SMTP_SECRET_ARN: smtp.credentials.secretArn,
+            }
+          : { PORTAL_EMAIL_FROM: props.emailFrom! },
         asyncFailures: { queue: this.failures, retryAttempts: 2, maxEventAge: Duration.hours(6) },
       });
-      mailer.role.addToPrincipalPolicy(
-        new iam.PolicyStatement({
-          actions: ['ses:SendEmail'],
-          resources: [
-            Stack.of(this).formatArn({
-              service: 'ses',
-              resource: 'identity',
-              resourceName: props.emailFrom.split('@')[1] ?? props.emailFrom,
-            }),
-            Stack.of(this).formatArn({ service: 'ses', resource: 'identity', resourceName: props.emailFrom }),
-          ],
-        }),
-      );
+      if (smtp) smtp.credentials.grantRead(mailer.role);
+      else {
+        const emailFrom = props.emailFrom!;
+        mailer.role.addToPrincipalPolicy(
+          new iam.PolicyStatement({
+            actions: ['ses:SendEmail'],
+            resources: [
+              Stack.of(this).formatArn({
+                service: 'ses',
+                resource: 'identity',
+                resourceName: emailFrom.split('@')[1] ?? emailFrom,
+              }),
+              Stack.of(this).formatArn({ service: 'ses', resource: 'identity', resourceName: emailFrom }),
+            ],
+          }),
+        );
+      }
       new events.Rule(this, 'MailerRule', {
         description: 'Every domain event → mail to the users who opted in',
         eventBus: this.bus,

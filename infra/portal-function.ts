@@ -57,6 +57,12 @@ export interface PortalFunctionProps {
   asyncFailures?: { queue: sqs.IQueue; retryAttempts: number; maxEventAge: Duration };
   /** Concurrency reserved for the function, which also caps it. */
   reservedConcurrency?: number;
+  /**
+   * The partitions (`pk` patterns, `*` for any rest) the function may write, when it writes only some: its write
+   * grant carries a `dynamodb:LeadingKeys` condition, so DynamoDB refuses a write (in a transaction too: each item
+   * is authorised on its own) to any other partition. Reads stay unconditioned.
+   */
+  writablePartitions?: readonly string[];
   /** The function is the API: build its OpenAPI document and route manifest first, route modules load on demand. */
   openApiDocument?: boolean;
 }
@@ -112,6 +118,7 @@ export class PortalFunction extends Construct {
       memorySize: props.memorySize ?? 1024,
       role: this.role,
       logGroup: this.logGroup,
+      tracing: lambda.Tracing.ACTIVE,
       ...(props.reservedConcurrency ? { reservedConcurrentExecutions: props.reservedConcurrency } : {}),
       environment: {
         NODE_OPTIONS: '--enable-source-maps',
@@ -131,11 +138,12 @@ export class PortalFunction extends Construct {
       id: 'Serverless-LambdaLatestVersion',
       reason: runtimeReason,
     });
-    Validations.of(this.function).acknowledge({
-      id: 'Serverless-LambdaTracing',
+    // X-Ray: offered in both China regions (its developer guide and FAQ are published for them on amazonaws.cn).
+    // PutTraceSegments and PutTelemetryRecords take no resource: X-Ray has no resource-level permissions for them.
+    Validations.of(this.role).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
       reason:
-        'Not yet: X-Ray tracing comes with the Powertools Tracer (issue 19, item 7, still open), which also ' +
-        'instruments the SDK clients; until then each log line carries the Lambda and API Gateway request ids.',
+        'Active X-Ray tracing needs xray:PutTraceSegments and xray:PutTelemetryRecords, which support no resource-level permissions (the X-Ray service authorization reference lists none): "*" is the only resource they accept.',
     });
 
     if (props.asyncFailures) {
@@ -161,7 +169,7 @@ export class PortalFunction extends Construct {
       Validations.of(this.function).acknowledge({ id: 'Serverless-LambdaAsyncFailureDestination', reason });
     }
 
-    this.grantTable(props.table, props.tableAccess);
+    this.grantTable(props.table, props.tableAccess, props.writablePartitions);
     if (props.tableAccess !== 'none')
       props.settings.keys.grantTableUse(this.role, props.tableAccess !== 'read');
 
@@ -187,18 +195,36 @@ export class PortalFunction extends Construct {
    * Grants exactly the item-level actions the portal uses, on the table and on each of its named
    * indexes (from the shared schema) — no `index/*` wildcard, no Scan, no table management.
    */
-  grantTable(table: dynamodb.ITable, access: TableAccess): void {
+  grantTable(table: dynamodb.ITable, access: TableAccess, writablePartitions?: readonly string[]): void {
     if (access === 'none') return;
+    const conditions = writablePartitions
+      ? { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [...writablePartitions] } }
+      : undefined;
     if (access === 'put' || access === 'write') {
       // Items only, never an index: TransactWriteItems' Puts and Updates are authorised as PutItem and UpdateItem.
       const actions = access === 'put' ? ['dynamodb:PutItem'] : ['dynamodb:PutItem', 'dynamodb:UpdateItem'];
-      this.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions, resources: [table.tableArn] }));
+      this.role.addToPrincipalPolicy(
+        new iam.PolicyStatement({
+          actions,
+          resources: [table.tableArn],
+          ...(conditions ? { conditions } : {}),
+        }),
+      );
       return;
     }
     const resources = [
       table.tableArn,
       ...GLOBAL_INDEXES.map((index) => `${table.tableArn}/index/${index.name}`),
     ];
+    if (access === 'readWrite' && conditions) {
+      // Reads anywhere; writes (to the table's items: an index is never written) only in its partitions.
+      this.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: READ_ACTIONS, resources }));
+      this.role.addToPrincipalPolicy(
+        new iam.PolicyStatement({ actions: WRITE_ACTIONS, resources: [table.tableArn], conditions }),
+      );
+      return;
+    }
+    if (conditions) throw new Error('writablePartitions needs a writing table access.');
     this.role.addToPrincipalPolicy(
       new iam.PolicyStatement({
         actions: access === 'readWrite' ? [...READ_ACTIONS, ...WRITE_ACTIONS] : READ_ACTIONS,

@@ -20,14 +20,21 @@ import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
+import { auditFeedPartition, consumedKey, inboxPartition } from '../shared/store/keys.js';
 import { GLOBAL_INDEXES, STREAM_VIEW, TABLE_KEYS, TTL_ATTRIBUTE } from '../shared/store/table-schema.js';
 import { AlarmNotifications } from './alarm-notifications.js';
+import { AuditTrail } from './audit-trail.js';
+import { backupCopyKeyAlias, backupCopyVaultName } from './backup-copy.js';
 import { PortalKeys, TableBackup } from './data-protection.js';
 import { EventDelivery } from './event-delivery.js';
+import { Observability } from './observability.js';
+import { OriginVerify } from './origin-verify.js';
 import { type FunctionSettings, PortalFunction } from './portal-function.js';
 import { ScheduledJobs } from './scheduled-jobs.js';
 import { SearchIndexer } from './search-indexer.js';
+import { smtpRelay } from './smtp-relay.js';
 import type { ResolvedStage } from './stages.js';
+import { webAclParameter } from './waf.js';
 import { API_PATH_PREFIX, API_STAGE_NAME, WebHosting } from './web-hosting.js';
 
 export interface PortalStackProps extends Omit<StackProps, 'env'> {
@@ -82,6 +89,11 @@ export class PortalStack extends Stack {
   readonly keys: PortalKeys;
   readonly backup: TableBackup;
   readonly alarmNotifications: AlarmNotifications;
+  /** The CloudFront web ACL's ARN (a parameter), on stages in the global partition; China has none (infra/waf.ts). */
+  readonly webAclArn?: string;
+  readonly originVerify: OriginVerify;
+  readonly auditTrail: AuditTrail;
+  readonly observability: Observability;
   private readonly stage: ResolvedStage;
 
   constructor(scope: Construct, id: string, props: PortalStackProps) {
@@ -106,12 +118,21 @@ export class PortalStack extends Stack {
       table: this.table,
       encryptionKey: this.keys.dataKey,
       retentionDays: stage.backupRetentionDays,
+      copyTo: {
+        region: stage.backupCopyRegion,
+        vaultName: backupCopyVaultName(stage),
+        keyAlias: backupCopyKeyAlias(stage),
+      },
     });
     // The stack's own Cognito pool (its app client comes once the web address is known), or the city's provider.
     const external = stage.identity === 'oidc' ? this.oidcIdentity() : undefined;
     if (!external) this.userPool = this.createUserPool();
     const issuer = external?.issuer ?? this.cognitoIssuer(this.userPool!);
 
+    // No dynamodb:LeadingKeys scope for the API function: it serves every route, and its partitions are those of
+    // every aggregate (PLEDGE#, POLICY#, CLAIM#, …), tenant (ENT#, INST#, INBOX#) and lock item (ASSETNO#, IDEM#)
+    // in shared/store/keys.ts; partition keys carry aggregate ids, not the caller's organisation, so no condition
+    // could confine a request to its tenant. Tenancy is enforced per object in the use cases (another tenant: 404).
     this.apiFunction = new PortalFunction(this, 'ApiFunction', {
       entry: functionEntry('api'),
       description: 'IP finance portal HTTP API',
@@ -152,14 +173,17 @@ export class PortalStack extends Stack {
           entry: 'audit-feed',
           description: 'Audit feed: copies every domain event into its day',
           serviceName: 'audit-feed',
+          // The day's audit partition and its own consumed markers (shared/usecases/consumers/audit-feed.ts).
+          writablePartitions: [`${auditFeedPartition('')}*`, `${consumedKey('audit-feed', '').pk}*`],
         },
         {
           id: 'Notifier',
           entry: 'notifier',
           description: "Notifications: each party's inbox for the events it must know",
           serviceName: 'notifier',
-          // The inbox's unread count is an Update.
+          // The inbox's unread count is an Update; it writes inboxes and its own consumed markers only.
           tableAccess: 'write',
+          writablePartitions: [`${inboxPartition('')}*`, `${consumedKey('notifier', '').pk}*`],
         },
         {
           id: 'GuaranteeClaims',
@@ -171,6 +195,7 @@ export class PortalStack extends Stack {
         },
       ],
       ...(props.emailFrom ? { emailFrom: props.emailFrom } : {}),
+      ...(stage.mail === 'smtp' ? { smtp: smtpRelay(this) } : {}),
     });
     this.alarms.push(...this.events.alarms);
     // Search: its own mapping on the stream, filtered to enterprises, rights and pledges.
@@ -183,11 +208,20 @@ export class PortalStack extends Stack {
     this.alarms.push(...search.alarms);
 
     this.api = this.createApi(settings);
+    // The edge. Global partition: a WAF web ACL on CloudFront. China: WAF is regional only there and attaches
+    // neither to CloudFront China nor to an HTTP API, so what protects the API is the origin-verify header (only
+    // CloudFront reaches it), the JWT authorizer on every non-public route, per-route throttles and the API
+    // function's reserved concurrency (README, "AWS China").
+    if (stage.partition === 'aws') this.webAclArn = webAclParameter(this);
+    this.originVerify = new OriginVerify(this, 'OriginVerify');
+    this.originVerify.enforceOn(this.apiFunction);
     // The web portal: static pages on S3 behind CloudFront, reaching this API under /api/*.
     this.web = new WebHosting(this, 'Web', {
       api: this.api,
       domain: stage.webDomain,
       identityOrigins: external ? [originOf(external.issuer)] : this.cognitoOrigins(),
+      ...(this.webAclArn ? { webAclArn: this.webAclArn } : {}),
+      originVerify: this.originVerify.originHeader,
     });
     // The app client calls back to the web address, which exists only now; the gateway, the function and the pages'
     // configuration all take its id from here (there is no cycle: CloudFront depends on the API, not its routes).
@@ -201,9 +235,31 @@ export class PortalStack extends Stack {
       apiBaseUrl: API_PATH_PREFIX,
       ...(identity.signOutUrl ? { signOutUrl: identity.signOutUrl } : {}),
     });
+    this.auditTrail = new AuditTrail(this, 'AuditTrail', {
+      table: this.table,
+      buckets: [this.web.bucket],
+      encryptionKey: this.keys.opsKey,
+      retentionDays: stage.logRetention,
+    });
     this.createTableAlarms();
     this.alarmNotifications = new AlarmNotifications(this, 'Alarms', { encryptionKey: this.keys.opsKey });
     this.alarmNotifications.notify(this.alarms);
+    this.observability = new Observability(this, 'Observability', {
+      api: this.api,
+      apiFunction: this.apiFunction,
+      jobs: jobs.functions,
+      otherFunctions: [
+        search.indexer,
+        jobs.audit.segment,
+        jobs.audit.combine,
+        this.events.publisher,
+        ...Object.values(this.events.consumers),
+        this.events.webhookDeliverer,
+        ...(this.events.mailer ? [this.events.mailer] : []),
+      ],
+      table: this.table,
+      failureQueues: { 'Scheduled jobs': jobs.failures, 'Event delivery': this.events.failures },
+    });
 
     new CfnOutput(this, 'Stage', { value: stage.name });
     new CfnOutput(this, 'TableName', { value: this.table.tableName });
@@ -376,7 +432,9 @@ export class PortalStack extends Stack {
             ip: '$context.identity.sourceIp',
             requestTime: '$context.requestTime',
             routeKey: '$context.routeKey',
-            // The caller as the gateway verified it (empty on public routes); never the token itself.
+            // The caller as the gateway verified it (empty on public routes); never the token itself. The caller's
+            // organisation is not a claim of every provider's token (the portal's user directory holds it), so it is
+            // in the API function's request log line (`org`, with `sub` and `apiRequestId` = this requestId).
             sub: '$context.authorizer.claims.sub',
             status: '$context.status',
             protocol: '$context.protocol',

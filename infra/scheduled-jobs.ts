@@ -7,6 +7,7 @@ import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
+import { STATS_SNAPSHOTS } from '../shared/store/keys.js';
 import { failureQueue } from './failure-queue.js';
 import { type FunctionSettings, PortalFunction, type TableAccess } from './portal-function.js';
 import { AUDIT_SEGMENTS, StatsAudit } from './stats-audit.js';
@@ -17,6 +18,8 @@ interface JobSpec {
   description: string;
   serviceName: string;
   tableAccess: TableAccess;
+  /** The only partitions it writes (a `dynamodb:LeadingKeys` condition, infra/portal-function.ts). */
+  writablePartitions?: readonly string[];
   /** Cron fields in Asia/Shanghai time: the city's calendar decides when a day ends. */
   cron: { minute: string; hour: string; weekDay?: string };
   timeout: Duration;
@@ -66,6 +69,7 @@ export class ScheduledJobs extends Construct {
         timeout: spec.timeout,
         settings: props.settings,
         asyncFailures: { queue: this.failures, retryAttempts: 2, maxEventAge: Duration.hours(6) },
+        ...(spec.writablePartitions ? { writablePartitions: spec.writablePartitions } : {}),
       });
       this.schedule(spec, fn);
       this.alarms.push(fn.errorsAlarm, fn.throttlesAlarm);
@@ -126,6 +130,9 @@ export class ScheduledJobs extends Construct {
         description: 'Daily IP-finance statistics snapshot',
         serviceName: 'compute-stats',
         tableAccess: 'readWrite',
+        // It reads the facts' partitions and writes only the day's snapshot. The other jobs move aggregates of every
+        // kind and tenant through the engine (their partitions are the aggregates' own), so they have no such scope.
+        writablePartitions: [STATS_SNAPSHOTS],
         cron: { minute: '0', hour: '1' },
         timeout: Duration.minutes(2),
       }),

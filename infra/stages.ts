@@ -7,7 +7,7 @@ import { RetentionDays } from 'aws-cdk-lib/aws-logs';
  * Services differ between the partitions (README, "AWS China"): the China stages sign users in through an external
  * OpenID Connect provider (Cognito user pools are not offered there), serve the web portal on the city's own
  * ICP-filed domain with its certificate (CloudFront China has no default domain), and send no e-mail through SES
- * (not offered there).
+ * (not offered there: the city's SMTP relay instead).
  */
 export type Partition = 'aws' | 'aws-cn';
 
@@ -26,12 +26,18 @@ export interface StageConfig {
   /** `cloudfront`: the distribution's default domain; `city`: the city's own domain and certificate (parameters). */
   readonly webDomain: 'cloudfront' | 'city';
   /**
-   * E-mail notifications: `ses` (needs `-c emailFrom=`), `smtp` (the city's relay: not built yet, see
-   * MailTransport in infra/event-delivery.ts), or `none` (the inbox and webhooks only).
+   * E-mail notifications: `ses` (needs `-c emailFrom=`), `smtp` (the city's relay, given as parameters; its
+   * credentials in a Secrets Manager secret, infra/smtp-relay.ts), or `none` (the inbox and webhooks only).
    */
   readonly mail: 'ses' | 'smtp' | 'none';
-  /** Daily backups are kept this long in the stage's locked vault. */
+  /** Daily backups are kept this long in the stage's locked vault (and their copies as long in the copy vault). */
   readonly backupRetentionDays: number;
+  /**
+   * Another region of the same partition where each daily backup is copied (AWS Backup copies across regions only
+   * within a partition; in China only between Beijing and Ningxia). Its vault is the stack
+   * `IpFinancePortal-<stage>-BackupCopy` (infra/backup-copy.ts), deployed there first.
+   */
+  readonly backupCopyRegion: string;
   /** Concurrency reserved for (and capping) the API function. */
   readonly apiReservedConcurrency: number;
 }
@@ -45,7 +51,7 @@ const CHINA = {
   partition: 'aws-cn',
   identity: 'oidc',
   webDomain: 'city',
-  mail: 'none',
+  mail: 'smtp',
 } as const;
 
 export const STAGES: Readonly<Record<string, StageConfig>> = {
@@ -61,6 +67,7 @@ export const STAGES: Readonly<Record<string, StageConfig>> = {
     webDomain: 'cloudfront',
     mail: 'ses',
     backupRetentionDays: 35,
+    backupCopyRegion: 'ap-northeast-1',
     apiReservedConcurrency: 20,
   },
   // The city's personal financial data stays in mainland China: staging and production in Ningxia.
@@ -71,6 +78,7 @@ export const STAGES: Readonly<Record<string, StageConfig>> = {
     ...CHINA,
     logRetention: RetentionDays.SIX_MONTHS,
     backupRetentionDays: 35,
+    backupCopyRegion: 'cn-north-1',
     apiReservedConcurrency: 20,
   },
   prod: {
@@ -80,6 +88,7 @@ export const STAGES: Readonly<Record<string, StageConfig>> = {
     ...CHINA,
     logRetention: RetentionDays.ONE_YEAR,
     backupRetentionDays: 365,
+    backupCopyRegion: 'cn-north-1',
     apiReservedConcurrency: 100,
   },
 };
@@ -103,6 +112,11 @@ export function validateStage(stage: StageConfig): void {
   if (!stage.partition) problems.push('no partition');
   else if (stage.region && partitionOf(stage.region) !== stage.partition)
     problems.push(`region ${stage.region} is not in partition ${stage.partition}`);
+  if (!stage.backupCopyRegion) problems.push('no region for the backup copies');
+  else if (stage.backupCopyRegion === stage.region)
+    problems.push('the backup copies must go to another region than the stage’s');
+  else if (stage.partition && partitionOf(stage.backupCopyRegion) !== stage.partition)
+    problems.push(`backup copy region ${stage.backupCopyRegion} is not in partition ${stage.partition}`);
   if (stage.logRetention < MIN_LOG_RETENTION_DAYS)
     problems.push(`logs must be kept at least ${MIN_LOG_RETENTION_DAYS} days`);
   if (stage.partition === 'aws-cn') {
@@ -113,8 +127,6 @@ export function validateStage(stage: StageConfig): void {
     if (stage.mail === 'ses')
       problems.push('Amazon SES is not offered in AWS China: use mail "smtp" or "none"');
   }
-  if (stage.mail === 'smtp')
-    problems.push('mail "smtp" needs an SMTP sender in the mailer (not built yet): use "none" until then');
   if (problems.length > 0) throw new Error(`Stage "${stage.name}": ${problems.join('; ')}.`);
 }
 

@@ -21,6 +21,13 @@ export interface WebHostingProps {
   domain: 'cloudfront' | 'city';
   /** Origins the pages fetch from to sign in (the provider's discovery and token endpoints): the CSP allows them. */
   identityOrigins: string[];
+  /** The web ACL (scope CLOUDFRONT, infra/waf.ts) in front of the distribution; absent where WAF cannot sit. */
+  webAclArn?: string;
+  /**
+   * Sent to the API origin as ORIGIN_VERIFY_HEADER on every request (infra/origin-verify.ts): the API answers only
+   * requests that carry it, so it cannot be called around CloudFront.
+   */
+  originVerify?: { header: string; value: string };
 }
 
 /** What `config.json` tells the pages (web/src/api.ts `PortalConfig`). */
@@ -53,7 +60,11 @@ export class WebHosting extends Construct {
   /** `https://<the portal's host>`: the city's domain, or the distribution's. */
   readonly url: string;
 
-  constructor(scope: Construct, id: string, { api, domain, identityOrigins }: WebHostingProps) {
+  constructor(
+    scope: Construct,
+    id: string,
+    { api, domain, identityOrigins, webAclArn, originVerify }: WebHostingProps,
+  ) {
     super(scope, id);
     const stack = Stack.of(this);
 
@@ -142,6 +153,7 @@ export class WebHosting extends Construct {
       defaultRootObject: 'index.html',
       httpVersion: cloudfront.HttpVersion.HTTP2_AND_3,
       priceClass: cloudfront.PriceClass.PRICE_CLASS_ALL,
+      ...(webAclArn ? { webAclId: webAclArn } : {}),
       enableLogging: true,
       logBucket: logs,
       logFilePrefix: 'cloudfront/',
@@ -159,6 +171,8 @@ export class WebHosting extends Construct {
         [`${API_PATH_PREFIX}/*`]: {
           origin: new origins.HttpOrigin(`${api.apiId}.execute-api.${stack.region}.${stack.urlSuffix}`, {
             protocolPolicy: cloudfront.OriginProtocolPolicy.HTTPS_ONLY,
+            // CloudFront replaces a viewer's header of the same name, so only CloudFront can send the right value.
+            ...(originVerify ? { customHeaders: { [originVerify.header]: originVerify.value } } : {}),
           }),
           viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.HTTPS_ONLY,
           allowedMethods: cloudfront.AllowedMethods.ALLOW_ALL,
@@ -199,11 +213,12 @@ export class WebHosting extends Construct {
       reason:
         'No geo restriction: the portal serves enterprises, banks and insurers wherever their staff work (English is offered for that reason); access is controlled by sign-in, not by location.',
     });
-    Validations.of(distribution).acknowledge({
-      id: 'AwsSolutions-CFR2',
-      reason:
-        'No WAF web ACL yet (issue 19, item 4, still open): the pages are static, and the API behind /api/* requires a token on every non-public route and is throttled per route at the gateway.',
-    });
+    if (!webAclArn)
+      Validations.of(distribution).acknowledge({
+        id: 'AwsSolutions-CFR2',
+        reason:
+          'AWS WAF is offered in AWS China at a regional level only (docs.amazonaws.cn, Amazon WAF): no web ACL can be associated with CloudFront China, nor with an HTTP API. The API is reachable only through CloudFront (origin-verify header), needs a token on every non-public route and is throttled per route and capped by reserved concurrency.',
+      });
 
     const host = city ? city.domainName : this.distribution.distributionDomainName;
     this.url = `https://${host}`;

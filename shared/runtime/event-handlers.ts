@@ -25,7 +25,12 @@ const PUT_EVENTS_LIMIT = 10;
  * re-sends everything after it, so the first record not published and every later one are reported as failed and
  * nothing after the first failure is sent (it would only be sent twice).
  */
-export function streamPublisher(client: EventBridgeClient, busName: string) {
+export function streamPublisher(
+  client: EventBridgeClient,
+  busName: string,
+  /** Told of the events the bus accepted, once each (the business metrics, shared/runtime/business-metrics.ts). */
+  onPublished: (events: DomainEvent[]) => void = () => {},
+) {
   return async (batch: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> => {
     const pending = batch.Records.flatMap((record) => {
       const event = eventOfRecord(record as { eventName?: string; dynamodb?: { NewImage?: StreamImage } });
@@ -42,6 +47,7 @@ export function streamPublisher(client: EventBridgeClient, busName: string) {
       } catch {
         failedAt = 0;
       }
+      onPublished(chunk.slice(0, failedAt >= 0 ? failedAt : chunk.length).map((p) => p.event));
       if (failedAt >= 0)
         return {
           batchItemFailures: pending.slice(i + failedAt).map((p) => ({ itemIdentifier: p.sequence })),

@@ -1,7 +1,10 @@
-import { App } from 'aws-cdk-lib';
+import { App, Validations } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
 import { describe, expect, it } from 'vitest';
+import { BackupCopyStack, backupCopyKeyAlias, backupCopyVaultName } from '../../infra/backup-copy.js';
 import { PortalStack } from '../../infra/portal-stack.js';
+import { partitionOf } from '../../infra/stages.js';
 import { NO_BUNDLING, stage, TESTED_STAGES } from './stage-fixtures.js';
 
 /**
@@ -173,5 +176,86 @@ describe.each(TESTED_STAGES)('controls (%s stage)', (stageName) => {
     // CDK renders service principals per partition (lambda.amazonaws.com is also China's); nothing else may name it.
     for (const d of domains) expect(d).toMatch(/^"[a-z-]+\.amazonaws\.com"$/);
     expect(text).toContain('AWS::URLSuffix');
+  });
+});
+
+describe.each(TESTED_STAGES)('backup copies to the second region (%s stage)', (stageName) => {
+  const config = stage(stageName);
+  const app = new App({ context: NO_BUNDLING });
+  const portal = new PortalStack(app, 'Copies', { stage: config });
+  const copy = new BackupCopyStack(app, 'CopyVault', config);
+  const template = Template.fromStack(portal);
+  const copyTemplate = Template.fromStack(copy);
+
+  it(`copies each daily backup to ${config.backupCopyRegion}, kept ${config.backupRetentionDays} days there too`, () => {
+    expect(copy.region).toBe(config.backupCopyRegion);
+    expect(partitionOf(config.backupCopyRegion)).toBe(config.partition);
+    template.hasResourceProperties('AWS::Backup::BackupPlan', {
+      BackupPlan: {
+        BackupPlanRule: [
+          Match.objectLike({
+            CopyActions: [
+              {
+                DestinationBackupVaultArn: {
+                  'Fn::Join': [
+                    '',
+                    [
+                      'arn:',
+                      { Ref: 'AWS::Partition' },
+                      `:backup:${config.backupCopyRegion}:${config.account}:backup-vault:${backupCopyVaultName(config)}`,
+                    ],
+                  ],
+                },
+                Lifecycle: { DeleteAfterDays: config.backupRetentionDays },
+              },
+            ],
+          }),
+        ],
+      },
+    });
+  });
+
+  it('keeps the copies in a vault of that name, locked in compliance mode under its own rotating key', () => {
+    copyTemplate.hasResourceProperties('AWS::Backup::BackupVault', {
+      BackupVaultName: backupCopyVaultName(config),
+      LockConfiguration: { MinRetentionDays: config.backupRetentionDays, ChangeableForDays: 3 },
+      EncryptionKeyArn: Match.anyValue(),
+    });
+    copyTemplate.hasResource('AWS::Backup::BackupVault', { DeletionPolicy: 'Retain' });
+    copyTemplate.hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true });
+    copyTemplate.hasResourceProperties('AWS::KMS::Alias', { AliasName: backupCopyKeyAlias(config) });
+    expect(JSON.stringify(copyTemplate.toJSON())).not.toContain('arn:aws:');
+  });
+
+  it('lets the backup role copy into that vault only, and use its key only by alias and through AWS Backup there', () => {
+    const json = template.toJSON() as { Resources: Record<string, Resource> };
+    const statements = Object.entries(json.Resources)
+      .filter(([id, r]) => r.Type === 'AWS::IAM::Policy' && id.startsWith('BackupRole'))
+      .flatMap(([, p]) => (p.Properties.PolicyDocument as { Statement: Statement[] }).Statement);
+    const copyInto = statements.find((s) => asList(s.Action).includes('backup:CopyIntoBackupVault'))!;
+    expect(JSON.stringify(copyInto.Resource)).toContain(`backup-vault:${backupCopyVaultName(config)}`);
+    const key = statements.find((s) =>
+      JSON.stringify(s.Resource).includes(`:kms:${config.backupCopyRegion}:`),
+    )!;
+    expect(key.Condition).toEqual({
+      'ForAnyValue:StringEquals': { 'kms:ResourceAliases': backupCopyKeyAlias(config) },
+      StringEquals: {
+        'kms:ViaService': {
+          'Fn::Join': ['', [`backup.${config.backupCopyRegion}.`, { Ref: 'AWS::URLSuffix' }]],
+        },
+      },
+    });
+  });
+});
+
+describe('the backup copy vault stack under cdk-nag', () => {
+  it('passes AwsSolutions and Serverless with nothing acknowledged, on both tested stages', () => {
+    for (const stageName of TESTED_STAGES) {
+      const app = new App({ context: NO_BUNDLING });
+      const packs = [new AwsSolutionsChecks(app), new ServerlessChecks(app)];
+      Validations.of(app).addPlugins(...packs);
+      new BackupCopyStack(app, 'CopyVault', stage(stageName));
+      for (const pack of packs) expect(pack.validateScope(app).violations.map((v) => v.ruleName)).toEqual([]);
+    }
   });
 });

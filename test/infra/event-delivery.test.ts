@@ -144,7 +144,8 @@ describe('event delivery (PortalStack)', () => {
 
   it('lets the publisher read only this stream, put events only on this bus, and touch no table item', () => {
     const grants = statementsOf(template, publisher).filter(
-      (s) => !asList(s.Action).some((a) => a.startsWith('logs:') || a.startsWith('kms:')),
+      // Logs, the table key and X-Ray traces are every function's; the rest is this function's own.
+      (s) => !asList(s.Action).some((a) => /^(logs|kms|xray):/.test(a)),
     );
     const byService = (prefix: string) =>
       grants.filter((s) => asList(s.Action).some((a) => a.startsWith(prefix)));
@@ -171,20 +172,22 @@ describe('event delivery (PortalStack)', () => {
   });
 
   it.each([
-    ['audit-feed', ['dynamodb:PutItem']],
-    ['notifier', ['dynamodb:PutItem', 'dynamodb:UpdateItem']],
+    ['audit-feed', ['dynamodb:PutItem'], ['AUDIT#*', 'CONSUMED#audit-feed#*']],
+    ['notifier', ['dynamodb:PutItem', 'dynamodb:UpdateItem'], ['INBOX#*', 'CONSUMED#notifier#*']],
   ])(
-    'lets the %s consumer only write items (%j, never an index) and dead-letter into the queue',
-    (name, actions) => {
+    'lets the %s consumer only write items (%j, never an index) in its partitions %j, and dead-letter into the queue',
+    (name, actions, partitions) => {
       const [, consumer] = functionBy(template, name);
       const grants = statementsOf(template, consumer).filter(
-        (s) => !asList(s.Action).some((a) => a.startsWith('logs:') || a.startsWith('kms:')),
+        // Logs, the table key and X-Ray traces are every function's; the rest is this function's own.
+        (s) => !asList(s.Action).some((a) => /^(logs|kms|xray):/.test(a)),
       );
       expect(grants.filter((s) => asList(s.Action).some((a) => a.startsWith('dynamodb:')))).toEqual([
         {
           Effect: 'Allow',
           Action: actions.length === 1 ? actions[0] : actions,
           Resource: { 'Fn::GetAtt': [tableId, 'Arn'] },
+          Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': partitions } },
         },
       ]);
       const others = grants.filter((s) => !asList(s.Action).some((a) => a.startsWith('dynamodb:')));

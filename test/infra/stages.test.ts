@@ -18,8 +18,10 @@ describe('stages', () => {
       partition: 'aws-cn',
       identity: 'oidc',
       webDomain: 'city',
-      mail: 'none',
+      mail: 'smtp',
       logRetention: RetentionDays.ONE_YEAR,
+      // Beijing: AWS Backup copies within China only between Beijing and Ningxia.
+      backupCopyRegion: 'cn-north-1',
     });
   });
 
@@ -43,8 +45,11 @@ describe('stages', () => {
     expect(refused({ identity: 'cognito' })).toThrow(/Cognito user pools are not offered in AWS China/);
     expect(refused({ webDomain: 'cloudfront' })).toThrow(/serves no default domain/);
     expect(refused({ mail: 'ses' })).toThrow(/SES is not offered in AWS China/);
-    expect(refused({ mail: 'smtp' })).toThrow(/SMTP sender in the mailer \(not built yet\)/);
     expect(refused({ logRetention: RetentionDays.THREE_MONTHS })).toThrow(/at least 180 days/);
+    expect(refused({ backupCopyRegion: 'cn-northwest-1' })).toThrow(/another region than the stage’s/);
+    expect(refused({ backupCopyRegion: 'ap-northeast-1' })).toThrow(
+      /backup copy region ap-northeast-1 is not in partition aws-cn/,
+    );
     expect(() => validateStage(base)).not.toThrow();
   });
 
