@@ -100,22 +100,33 @@ export async function fileOrgClaim(
   return outcome.after;
 }
 
-/** The office approves: the claim and the claimant's enrolment as the enterprise's user, in one transaction. */
-export async function approveOrgClaim(
+/**
+ * A step on a pending claim: the office approves — the claim and the claimant's enrolment as the enterprise's user in
+ * one transaction — or rejects with the reason the claimant reads; the claimant withdraws.
+ */
+export async function decideOrgClaim(
   uc: UseCaseContext,
   actor: Actor,
-  req: { id: string; expectedVersion?: number | undefined; idempotency?: IdempotencyRequest },
+  req: {
+    id: string;
+    action: 'approve' | 'reject' | 'withdraw';
+    reason?: string | undefined;
+    expectedVersion?: number | undefined;
+    idempotency?: IdempotencyRequest | undefined;
+  },
 ): Promise<OrgClaim> {
   const { after } = await uc.engine.transition(
     ORG_CLAIM_SPEC,
     {
       actor,
       id: req.id,
-      action: 'approve',
+      action: req.action,
       expectedVersion: req.expectedVersion,
       idempotency: req.idempotency,
     },
     (claim) => {
+      if (req.action !== 'approve')
+        return req.reason ? { changes: { reason: req.reason }, data: { reason: req.reason } } : {};
       const user = newUser(uc, actor, {
         sub: claim.sub,
         email: claim.email,
@@ -136,32 +147,8 @@ export async function approveOrgClaim(
       };
     },
   );
-  forgetSubject(uc, after.sub);
-  return after;
-}
-
-export async function decideOrgClaim(
-  uc: UseCaseContext,
-  actor: Actor,
-  req: {
-    id: string;
-    action: 'reject' | 'withdraw';
-    reason?: string | undefined;
-    expectedVersion?: number | undefined;
-    idempotency?: IdempotencyRequest;
-  },
-): Promise<OrgClaim> {
-  const { after } = await uc.engine.transition(
-    ORG_CLAIM_SPEC,
-    {
-      actor,
-      id: req.id,
-      action: req.action,
-      expectedVersion: req.expectedVersion,
-      idempotency: req.idempotency,
-    },
-    () => (req.reason ? { changes: { reason: req.reason }, data: { reason: req.reason } } : {}),
-  );
+  // The claimant acts for the enterprise from its next request on this instance.
+  if (req.action === 'approve') forgetSubject(uc, after.sub);
   return after;
 }
 

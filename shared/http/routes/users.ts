@@ -4,7 +4,6 @@ import { ORG_CLAIM_STATUSES } from '../../domain/org-claim.js';
 import { USER_ROLES, USER_STATUSES } from '../../domain/user.js';
 import { useCaseContext } from '../../usecases/context.js';
 import {
-  approveOrgClaim,
   claimantActor,
   decideOrgClaim,
   fileOrgClaim,
@@ -35,7 +34,7 @@ import {
 } from '../common.js';
 import type { AppEnv, PortalApp } from '../context.js';
 import { respond } from '../respond.js';
-import { addRoute, createRoute } from '../route.js';
+import { type Access, addRoute, createRoute } from '../route.js';
 import * as z from '../zod.js';
 
 /**
@@ -123,6 +122,38 @@ const MeSchema = z
 const NoBody = z.strictObject({}).openapi('EmptyBody');
 const ReasonInput = z.strictObject({ reason: plainText(500) }).openapi('RejectionReason');
 const ClaimInput = z.strictObject({ uscc: z.string().max(40) }).openapi('OrgClaimInput');
+
+/** The steps on a pending claim: `POST /org-claims/{id}/<action>`. */
+const CLAIM_STEPS: {
+  action: 'approve' | 'reject' | 'withdraw';
+  access: Access;
+  summary: string;
+  description: string;
+  body?: typeof ReasonInput;
+}[] = [
+  {
+    action: 'approve',
+    access: ['ipoffice'],
+    summary: 'Approve a claim: pending → approved (the claimant becomes the enterprise’s user)',
+    description:
+      'In one transaction with the enrolment; the claimant’s next request acts for the enterprise. 409 ' +
+      '`already_member` when the claimant became a user meanwhile.',
+  },
+  {
+    action: 'reject',
+    access: ['ipoffice'],
+    summary: 'Reject a claim: pending → rejected',
+    description: 'With the reason the claimant reads.',
+    body: ReasonInput,
+  },
+  {
+    action: 'withdraw',
+    access: 'signedIn',
+    summary: 'Withdraw your claim: pending → withdrawn',
+    description:
+      'By the claimant, to claim another enterprise instead; to anyone else the claim does not exist.',
+  },
+];
 
 const uc = (c: Context<AppEnv>) => useCaseContext(c.get('deps'));
 /** The caller with its standing: whether it manages its organisation's users. */
@@ -370,87 +401,39 @@ export function registerUserRoutes(app: PortalApp): void {
     },
   );
 
-  addRoute(
-    app,
-    ['ipoffice'],
-    createRoute({
-      method: 'post',
-      path: '/org-claims/{id}/approve',
-      summary: 'Approve a claim: pending → approved (the claimant becomes the enterprise’s user)',
-      description:
-        'In one transaction with the enrolment; the claimant’s next request acts for the enterprise. 409 ' +
-        '`already_member` when the claimant became a user meanwhile. Honours If-Match and Idempotency-Key.',
-      tags: ['users'],
-      request: { params: IdParam, headers: IfMatchHeader, body: jsonBody(NoBody, false) },
-      responses: { 200: versioned(jsonResponse(OrgClaimSchema, 'Approved')), ...errorResponses },
-    }),
-    async (c) =>
-      respond(
-        c,
-        (idempotency) =>
-          approveOrgClaim(uc(c), actorOf(c.get('principal')), {
-            id: c.req.valid('param').id,
-            expectedVersion: expectedVersion(c),
-            ...(idempotency ? { idempotency } : {}),
-          }),
-        (claim) => ({ status: 200, body: claim, version: claim.version }),
-      ),
-    { idempotent: true },
-  );
-
-  addRoute(
-    app,
-    ['ipoffice'],
-    createRoute({
-      method: 'post',
-      path: '/org-claims/{id}/reject',
-      summary: 'Reject a claim: pending → rejected',
-      description: 'With the reason the claimant reads. Honours If-Match and Idempotency-Key.',
-      tags: ['users'],
-      request: { params: IdParam, headers: IfMatchHeader, body: jsonBody(ReasonInput) },
-      responses: { 200: versioned(jsonResponse(OrgClaimSchema, 'Rejected')), ...errorResponses },
-    }),
-    async (c) =>
-      respond(
-        c,
-        (idempotency) =>
-          decideOrgClaim(uc(c), actorOf(c.get('principal')), {
-            id: c.req.valid('param').id,
-            action: 'reject',
-            reason: c.req.valid('json').reason,
-            expectedVersion: expectedVersion(c),
-            ...(idempotency ? { idempotency } : {}),
-          }),
-        (claim) => ({ status: 200, body: claim, version: claim.version }),
-      ),
-    { idempotent: true },
-  );
-
-  addRoute(
-    app,
-    'signedIn',
-    createRoute({
-      method: 'post',
-      path: '/org-claims/{id}/withdraw',
-      summary: 'Withdraw your claim: pending → withdrawn',
-      description:
-        'By the claimant, to claim another enterprise instead. Honours If-Match and Idempotency-Key.',
-      tags: ['users'],
-      request: { params: IdParam, headers: IfMatchHeader, body: jsonBody(NoBody, false) },
-      responses: { 200: versioned(jsonResponse(OrgClaimSchema, 'Withdrawn')), ...errorResponses },
-    }),
-    async (c) =>
-      respond(
-        c,
-        (idempotency) =>
-          decideOrgClaim(uc(c), actorFor(c), {
-            id: c.req.valid('param').id,
-            action: 'withdraw',
-            expectedVersion: expectedVersion(c),
-            ...(idempotency ? { idempotency } : {}),
-          }),
-        (claim) => ({ status: 200, body: claim, version: claim.version }),
-      ),
-    { idempotent: true },
-  );
+  for (const step of CLAIM_STEPS)
+    addRoute(
+      app,
+      step.access,
+      createRoute({
+        method: 'post',
+        path: `/org-claims/{id}/${step.action}`,
+        summary: step.summary,
+        description: `${step.description} Honours If-Match and Idempotency-Key.`,
+        tags: ['users'],
+        request: {
+          params: IdParam,
+          headers: IfMatchHeader,
+          body: step.body ? jsonBody(step.body) : jsonBody(NoBody, false),
+        },
+        responses: {
+          200: versioned(jsonResponse(OrgClaimSchema, 'The claim after the step')),
+          ...errorResponses,
+        },
+      }),
+      async (c) =>
+        respond(
+          c,
+          (idempotency) =>
+            decideOrgClaim(uc(c), actorFor(c), {
+              id: c.req.valid('param').id,
+              action: step.action,
+              ...(c.req.valid('json') as { reason?: string }),
+              expectedVersion: expectedVersion(c),
+              idempotency,
+            }),
+          (claim) => ({ status: 200, body: claim, version: claim.version }),
+        ),
+      { idempotent: true },
+    );
 }
