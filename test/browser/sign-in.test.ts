@@ -166,7 +166,8 @@ describe('sign-in through the local OpenID Connect provider', { timeout: 90_000 
 
     const person = await newPage();
     await signUp(person, h.base, email, PASSWORD);
-    await person.getByTestId('who').waitFor();
+    // Back from the provider, the first request claims the invitation (generous: two busy cores in CI).
+    await person.getByTestId('who').waitFor({ timeout: 45_000 });
     expect(await who(person)).toContain(demo('lender').org!);
     // A manager (the office's invitee) sees the users page of its bank.
     await person.getByRole('link', { name: '用户管理' }).click();

@@ -246,6 +246,8 @@ describe('bounded reads', () => {
       body: { name: '龙泉青瓷科技有限公司' },
     });
     await settle();
+    // The caller's directory entry read afresh (its minute may have passed while the index settled): not counted.
+    await portal.call('GET', '/me', { as: office });
     log.take();
     const page = await find(office, '青瓷科技有限公司');
     const sent = log.take();
@@ -263,6 +265,7 @@ describe('bounded reads', () => {
     const seen: string[] = [];
     let cursor: string | null = null;
     let pages = 0;
+    await portal.call('GET', '/me', { as: office });
     do {
       log.take();
       const page: Awaited<ReturnType<typeof find>> = await find(
