@@ -228,13 +228,17 @@ export class PortalStack extends Stack {
     const identity: Identity = external ?? this.cognitoIdentity(this.userPool!, issuer);
     this.routeApi(identity);
     this.apiFunction.function.addEnvironment('OIDC_CLIENT_ID', identity.audience);
-    this.web.deploy(props.webBuild, {
-      auth: 'oidc',
-      issuer: identity.issuer,
-      clientId: identity.audience,
-      apiBaseUrl: API_PATH_PREFIX,
-      ...(identity.signOutUrl ? { signOutUrl: identity.signOutUrl } : {}),
-    });
+    this.web.deploy(
+      props.webBuild,
+      {
+        auth: 'oidc',
+        issuer: identity.issuer,
+        clientId: identity.audience,
+        apiBaseUrl: API_PATH_PREFIX,
+        ...(identity.signOutUrl ? { signOutUrl: identity.signOutUrl } : {}),
+      },
+      settings.logs,
+    );
     this.auditTrail = new AuditTrail(this, 'AuditTrail', {
       table: this.table,
       buckets: [this.web.bucket],
