@@ -60,11 +60,11 @@ import {
   type PolicyIssuedFact,
   type StatsInputs,
   type StatsSnapshot,
-  shanghaiYear,
 } from '../domain/statistics.js';
 import { ENTERPRISE_IN_FORCE_PREFIX, ENTERPRISE_PREFIX, institutionKey } from '../store/keys.js';
 import { loadSegmentResults, saveSegmentResult } from '../store/reconcile-parts.js';
 import { toResource } from '../store/records.js';
+import { factYear } from '../store/stats-facts.js';
 import { Store } from '../store/toolkit.js';
 import { jobContext } from '../usecases/context.js';
 import { interestSubsidyTotal } from '../usecases/programmes.js';
@@ -202,7 +202,6 @@ export async function scanSegment(
   let scanned = 0;
   const expectedOf = new Map<string, EnterpriseFigures>();
   const storedOf = new Map<string, EnterpriseFigures>();
-  const inYear = (at: unknown) => typeof at === 'string' && shanghaiYear(at) === year;
 
   for await (const item of scanSources(deps, part)) {
     scanned++;
@@ -217,8 +216,11 @@ export async function scanSegment(
           const { year: _year, ...fact } = c.pledgeRegistered;
           pledges.push(fact);
         }
-        if (c.policyIssued && inYear(c.policyIssued.issuedAt)) policies.push(c.policyIssued);
-        for (const payment of c.claimPayments ?? []) if (inYear(payment.paidAt)) claims.push(payment);
+        // In the year of their business date, as the transitions counted them (stats-facts.ts).
+        if (c.policyIssued && factYear(c.policyIssued.issuedOn, c.policyIssued.issuedAt) === year)
+          policies.push(c.policyIssued);
+        for (const payment of c.claimPayments ?? [])
+          if (factYear(payment.paidOn, payment.paidAt) === year) claims.push(payment);
         if (c.outstanding) outstandingFen = addExact(outstandingFen, c.outstanding.amountFen, 'outstanding');
         if (c.enterprise?.pledgeRegisteredFen !== undefined) {
           addFigure(expectedOf, c.enterprise.uscc, 'pledgeRegisteredFen', c.enterprise.pledgeRegisteredFen);

@@ -57,7 +57,7 @@ export function shardOf(key: string): string {
 }
 
 /** A fact counts in the year of its business date; facts without one, in the Shanghai year of their instant. */
-const factYear = (on: string | undefined, at: string): number =>
+export const factYear = (on: string | undefined, at: string): number =>
   on ? Number(on.slice(0, 4)) : shanghaiYear(at);
 
 function checkDelta(value: number, what: string): void {
