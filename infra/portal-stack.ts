@@ -126,7 +126,7 @@ export class PortalStack extends Stack {
     });
     // The stack's own Cognito pool (its app client comes once the web address is known), or the city's provider.
     const external = stage.identity === 'oidc' ? this.oidcIdentity() : undefined;
-    if (!external) this.userPool = this.createUserPool();
+    if (!external) this.userPool = this.createUserPool(props.emailFrom);
     const issuer = external?.issuer ?? this.cognitoIssuer(this.userPool!);
 
     // No dynamodb:LeadingKeys scope for the API function: it serves every route, and its partitions are those of
@@ -388,9 +388,12 @@ export class PortalStack extends Stack {
    * The default identity provider where Cognito is offered: sign-in by e-mail, self sign-up with a verified address
    * (companies onboard themselves), TOTP MFA. Who may do what is not here: the portal's own directory holds it.
    */
-  private createUserPool(): cognito.UserPool {
+  private createUserPool(emailFrom?: string): cognito.UserPool {
     return new cognito.UserPool(this, 'UserPool', {
       selfSignUpEnabled: true,
+      // Sign-up codes and invitations: Cognito's own mailer sends only a few dozen a day; with the stage's verified
+      // SES sender, the pool sends through SES from that address instead.
+      ...(emailFrom ? { email: cognito.UserPoolEmail.withSES({ fromEmail: emailFrom }) } : {}),
       signInAliases: { email: true },
       autoVerify: { email: true },
       accountRecovery: cognito.AccountRecovery.EMAIL_ONLY,

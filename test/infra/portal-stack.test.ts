@@ -120,6 +120,32 @@ describe.each(TESTED_STAGES)('PortalStack resources (%s stage)', (stageName) => 
         });
       });
 
+      it('sends its e-mail through SES from the stage’s verified sender when one is given, else Cognito’s own', () => {
+        template.hasResourceProperties('AWS::Cognito::UserPool', {
+          EmailConfiguration: Match.absent(),
+        });
+        const app = new App({ context: NO_BUNDLING });
+        const withSes = Template.fromStack(
+          new PortalStack(app, 'SesTest', { stage: stage(stageName), emailFrom: 'notify@example.org' }),
+        );
+        withSes.hasResourceProperties('AWS::Cognito::UserPool', {
+          EmailConfiguration: {
+            EmailSendingAccount: 'DEVELOPER',
+            From: 'notify@example.org',
+            SourceArn: {
+              'Fn::Join': [
+                '',
+                [
+                  'arn:',
+                  { Ref: 'AWS::Partition' },
+                  `:ses:${stage(stageName).region}:${stage(stageName).account}:identity/notify@example.org`,
+                ],
+              ],
+            },
+          },
+        });
+      });
+
       it('has managed login on a Cognito domain of the stack', () => {
         template.hasResourceProperties('AWS::Cognito::UserPoolDomain', {
           Domain: `ip-finance-${stageName}-${stage(stageName).account}`,
