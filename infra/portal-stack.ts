@@ -224,7 +224,10 @@ export class PortalStack extends Stack {
       originVerify: this.originVerify.originHeader,
     });
     // The app client calls back to the web address, which exists only now; the gateway, the function and the pages'
-    // configuration all take its id from here (there is no cycle: CloudFront depends on the API, not its routes).
+    // configuration all take its id from here. No cycle: the client depends on the distribution's domain, the
+    // distribution on the HTTP API resource (its id) only, and the routes, their JWT authorizer and the function's
+    // OIDC_CLIENT_ID on the client; nothing the distribution needs depends on the function. (A cycle would fail
+    // every infra test: aws-cdk-lib's Template.fromStack refuses an undeployable template.)
     const identity: Identity = external ?? this.cognitoIdentity(this.userPool!, issuer);
     this.routeApi(identity);
     this.apiFunction.function.addEnvironment('OIDC_CLIENT_ID', identity.audience);
