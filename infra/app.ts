@@ -1,7 +1,6 @@
-import { fileURLToPath } from 'node:url';
 import { App, type Stack, Tags, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
-import { buildWeb } from '../scripts/build-web.js';
+import { buildWeb, WEB_DIST, webBuildIsStale } from '../scripts/build-web.js';
 import { BackupCopyStack } from './backup-copy.js';
 import { PortalStack, PUBLIC_ROUTES } from './portal-stack.js';
 import { resolveStage } from './stages.js';
@@ -22,9 +21,11 @@ Validations.of(app).addPlugins(
 
 // `-c emailFrom=notify@example.org`: a sender verified in SES, for users who opt in to e-mail (stages with mail "ses").
 const emailFrom = app.node.tryGetContext('emailFrom') as string | undefined;
-// The web pages `cdk deploy` uploads: one build for every stage (its config.json comes from the stack).
-const webBuild = fileURLToPath(new URL('../.build/web', import.meta.url));
-await buildWeb({ outDir: webBuild, log: (line) => process.stderr.write(`${line}\n`) });
+// The web pages `cdk deploy` uploads: the same build `npm start` serves, one for every stage (its config.json
+// comes from the stack). Rebuilt only when missing or older than its sources (scripts/build-web.ts), so a `cdk diff`
+// after an unchanged build costs nothing; the infra tests pass no build at all (a placeholder page stands in).
+if (webBuildIsStale()) await buildWeb({ log: (line) => process.stderr.write(`${line}\n`) });
+const webBuild = WEB_DIST;
 const stack = new PortalStack(app, `IpFinancePortal-${stage.name}`, {
   stage,
   webBuild,

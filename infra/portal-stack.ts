@@ -126,7 +126,7 @@ export class PortalStack extends Stack {
     });
     // The stack's own Cognito pool (its app client comes once the web address is known), or the city's provider.
     const external = stage.identity === 'oidc' ? this.oidcIdentity() : undefined;
-    if (!external) this.userPool = this.createUserPool();
+    if (!external) this.userPool = this.createUserPool(props.emailFrom);
     const issuer = external?.issuer ?? this.cognitoIssuer(this.userPool!);
 
     // No dynamodb:LeadingKeys scope for the API function: it serves every route, and its partitions are those of
@@ -224,17 +224,24 @@ export class PortalStack extends Stack {
       originVerify: this.originVerify.originHeader,
     });
     // The app client calls back to the web address, which exists only now; the gateway, the function and the pages'
-    // configuration all take its id from here (there is no cycle: CloudFront depends on the API, not its routes).
+    // configuration all take its id from here. No cycle: the client depends on the distribution's domain, the
+    // distribution on the HTTP API resource (its id) only, and the routes, their JWT authorizer and the function's
+    // OIDC_CLIENT_ID on the client; nothing the distribution needs depends on the function. (A cycle would fail
+    // every infra test: aws-cdk-lib's Template.fromStack refuses an undeployable template.)
     const identity: Identity = external ?? this.cognitoIdentity(this.userPool!, issuer);
     this.routeApi(identity);
     this.apiFunction.function.addEnvironment('OIDC_CLIENT_ID', identity.audience);
-    this.web.deploy(props.webBuild, {
-      auth: 'oidc',
-      issuer: identity.issuer,
-      clientId: identity.audience,
-      apiBaseUrl: API_PATH_PREFIX,
-      ...(identity.signOutUrl ? { signOutUrl: identity.signOutUrl } : {}),
-    });
+    this.web.deploy(
+      props.webBuild,
+      {
+        auth: 'oidc',
+        issuer: identity.issuer,
+        clientId: identity.audience,
+        apiBaseUrl: API_PATH_PREFIX,
+        ...(identity.signOutUrl ? { signOutUrl: identity.signOutUrl } : {}),
+      },
+      settings.logs,
+    );
     this.auditTrail = new AuditTrail(this, 'AuditTrail', {
       table: this.table,
       buckets: [this.web.bucket],
@@ -384,9 +391,12 @@ export class PortalStack extends Stack {
    * The default identity provider where Cognito is offered: sign-in by e-mail, self sign-up with a verified address
    * (companies onboard themselves), TOTP MFA. Who may do what is not here: the portal's own directory holds it.
    */
-  private createUserPool(): cognito.UserPool {
+  private createUserPool(emailFrom?: string): cognito.UserPool {
     return new cognito.UserPool(this, 'UserPool', {
       selfSignUpEnabled: true,
+      // Sign-up codes and invitations: Cognito's own mailer sends only a few dozen a day; with the stage's verified
+      // SES sender, the pool sends through SES from that address instead.
+      ...(emailFrom ? { email: cognito.UserPoolEmail.withSES({ fromEmail: emailFrom }) } : {}),
       signInAliases: { email: true },
       autoVerify: { email: true },
       accountRecovery: cognito.AccountRecovery.EMAIL_ONLY,

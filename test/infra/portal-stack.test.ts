@@ -20,8 +20,9 @@ const synthStack = (stageName: string, verbose = false) => {
 };
 
 type Resource = { Type: string; Properties?: Record<string, unknown>; Metadata?: Record<string, unknown> };
-/** CDK's own function that uploads the web build at deploy time (asserted in web-hosting.test.ts). */
-const ofWebDeployment = (logicalId: string) => logicalId.startsWith('CustomCDKBucketDeployment');
+/** CDK's own function that uploads the web build at deploy time, and its role (asserted in web-hosting.test.ts). */
+const ofWebDeployment = (logicalId: string) =>
+  logicalId.startsWith('CustomCDKBucketDeployment') || logicalId.startsWith('WebDeploymentRole');
 
 const resourcesOf = (template: Template, type: string): [string, Resource][] =>
   Object.entries(template.findResources(type) as Record<string, Resource>);
@@ -119,6 +120,32 @@ describe.each(TESTED_STAGES)('PortalStack resources (%s stage)', (stageName) => 
         });
       });
 
+      it('sends its e-mail through SES from the stage’s verified sender when one is given, else Cognito’s own', () => {
+        template.hasResourceProperties('AWS::Cognito::UserPool', {
+          EmailConfiguration: Match.absent(),
+        });
+        const app = new App({ context: NO_BUNDLING });
+        const withSes = Template.fromStack(
+          new PortalStack(app, 'SesTest', { stage: stage(stageName), emailFrom: 'notify@example.org' }),
+        );
+        withSes.hasResourceProperties('AWS::Cognito::UserPool', {
+          EmailConfiguration: {
+            EmailSendingAccount: 'DEVELOPER',
+            From: 'notify@example.org',
+            SourceArn: {
+              'Fn::Join': [
+                '',
+                [
+                  'arn:',
+                  { Ref: 'AWS::Partition' },
+                  `:ses:${stage(stageName).region}:${stage(stageName).account}:identity/notify@example.org`,
+                ],
+              ],
+            },
+          },
+        });
+      });
+
       it('has managed login on a Cognito domain of the stack', () => {
         template.hasResourceProperties('AWS::Cognito::UserPoolDomain', {
           Domain: `ip-finance-${stageName}-${stage(stageName).account}`,
@@ -142,8 +169,28 @@ describe.each(TESTED_STAGES)('PortalStack resources (%s stage)', (stageName) => 
           ExplicitAuthFlows: ['ALLOW_REFRESH_TOKEN_AUTH'],
         });
         const [, client] = resourcesOf(template, 'AWS::Cognito::UserPoolClient')[0]!;
-        expect(client.Properties!.WriteAttributes).toEqual(['name']);
+        // Public: no secret, no client-credentials or implicit grant, no password flows (managed login only).
+        expect(client.Properties!.ClientSecret).toBeUndefined();
         expect(client.Properties!.ReadAttributes).toEqual(['email', 'email_verified', 'name']);
+        // The address is the invitation's key and its verification is Cognito's: no client may write either, nor
+        // any custom attribute (the pool has none; role and organisation are the portal directory's).
+        const writable = client.Properties!.WriteAttributes as string[];
+        expect(writable).toEqual(['name']);
+        for (const attribute of writable) {
+          expect(['email', 'email_verified', 'phone_number_verified']).not.toContain(attribute);
+          expect(attribute).not.toMatch(/^custom:/);
+        }
+      });
+
+      it('gives the client short-lived tokens, revocable refresh tokens and no user-existence answers', () => {
+        template.hasResourceProperties('AWS::Cognito::UserPoolClient', {
+          IdTokenValidity: 60,
+          AccessTokenValidity: 60,
+          RefreshTokenValidity: 12 * 60,
+          TokenValidityUnits: { IdToken: 'minutes', AccessToken: 'minutes', RefreshToken: 'minutes' },
+          EnableTokenRevocation: true,
+          PreventUserExistenceErrors: 'ENABLED',
+        });
       });
 
       it('lets the API function create, disable and enable accounts in its own pool, nothing more', () => {
@@ -216,6 +263,13 @@ describe.each(TESTED_STAGES)('PortalStack resources (%s stage)', (stageName) => 
             }),
           },
         });
+        // No pool: no pool id for any function and no Cognito action in any policy.
+        for (const [, fn] of resourcesOf(template, 'AWS::Lambda::Function'))
+          expect(
+            (fn.Properties!.Environment as { Variables?: Record<string, unknown> } | undefined)?.Variables
+              ?.USER_POOL_ID,
+          ).toBeUndefined();
+        expect(JSON.stringify(template.findResources('AWS::IAM::Policy'))).not.toContain('cognito-idp');
       });
 
     it('attaches the authorizer to the catch-all proxy route', () => {
@@ -285,6 +339,8 @@ describe.each(TESTED_STAGES)('PortalStack resources (%s stage)', (stageName) => 
               TABLE_NAME: { Ref: tableId },
               OIDC_ISSUER: Match.anyValue(),
               OIDC_CLIENT_ID: { Ref: logicalIdOf(template, 'AWS::Cognito::UserPoolClient') },
+              // Invitations create the person's account in the pool (the Admin* grants above).
+              USER_POOL_ID: { Ref: logicalIdOf(template, 'AWS::Cognito::UserPool') },
               POWERTOOLS_SERVICE_NAME: 'portal-api',
               POWERTOOLS_LOG_LEVEL: 'INFO',
               NODE_OPTIONS: '--enable-source-maps',
@@ -416,8 +472,9 @@ describe.each(TESTED_STAGES)('PortalStack resources (%s stage)', (stageName) => 
             !asList(s.Action).some((a) => a === 'dynamodb:DeleteBackup' || a === 'logs:CreateLogDelivery')
           )
             expect(JSON.stringify(r)).not.toContain('*');
+      // The web deployment's function too runs under a role of ours (infra/web-hosting.ts).
       for (const [id, role] of resourcesOf(template, 'AWS::IAM::Role'))
-        if (!ofWebDeployment(id)) expect(role.Properties!.ManagedPolicyArns).toBeUndefined();
+        expect(role.Properties!.ManagedPolicyArns, id).toBeUndefined();
     });
   });
 
@@ -530,6 +587,48 @@ describe.each(TESTED_STAGES)('cdk-nag AwsSolutions and Serverless (%s stage)', (
     for (const a of acknowledged) expect(a.reason.length, a.id).toBeGreaterThan(40);
     const apig4 = acknowledged.filter((a) => a.id === 'AwsSolutions-APIG4');
     expect(apig4).toHaveLength(PUBLIC_ROUTES.length);
+  });
+
+  it('acknowledges on CDK’s web-deployment function and its policy only what that construct needs, with reasons', () => {
+    const resources = Object.entries(template.toJSON().Resources as Record<string, Resource>);
+    const rulesOf = (r: Resource) =>
+      (r.Metadata?.cdk_nag as { rules_to_suppress: { id: string; reason: string }[] } | undefined)
+        ?.rules_to_suppress ?? [];
+    const [[, fn]] = resources.filter(
+      ([id, r]) => ofWebDeployment(id) && r.Type === 'AWS::Lambda::Function',
+    ) as [[string, Resource]];
+    expect(
+      rulesOf(fn)
+        .map((r) => r.id)
+        .sort(),
+    ).toEqual(
+      [
+        'AwsSolutions-L1',
+        'Serverless-LambdaDLQ',
+        'Serverless-LambdaLatestVersion',
+        'Serverless-LambdaTracing',
+      ].sort(),
+    );
+    const [[, policy]] = resources.filter(
+      ([id, r]) => ofWebDeployment(id) && r.Type === 'AWS::IAM::Policy',
+    ) as [[string, Resource]];
+    const policyRules = rulesOf(policy).map((r) => r.id);
+    expect(policyRules.every((id) => id.startsWith('AwsSolutions-IAM5['))).toBe(true);
+    // The only wildcard resource is CloudFront's invalidation actions; S3 actions stay on the two buckets.
+    const statements = (
+      policy.Properties!.PolicyDocument as { Statement: { Action: string[]; Resource: unknown }[] }
+    ).Statement;
+    for (const st of statements.filter((st) => st.Resource === '*'))
+      expect(st.Action.sort()).toEqual(['cloudfront:CreateInvalidation', 'cloudfront:GetInvalidation']);
+    for (const st of statements.filter((st) => st.Action.some((a) => a.startsWith('s3:'))))
+      expect(JSON.stringify(st.Resource)).toMatch(/cdk-hnb659fds-assets|WebAssets/);
+    for (const rule of [...rulesOf(fn), ...rulesOf(policy)])
+      expect(rule.reason.length, rule.id).toBeGreaterThan(40);
+    // Nothing else of the deployment is acknowledged (its role has no finding: no managed policy).
+    const others = resources.filter(
+      ([id, r]) => ofWebDeployment(id) && r !== fn && r !== policy && rulesOf(r).length > 0,
+    );
+    expect(others.map(([id]) => id)).toEqual([]);
   });
 
   it('fails synthesis for a stack with findings (negative control)', () => {

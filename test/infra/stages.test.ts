@@ -1,4 +1,5 @@
 import { App } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { describe, expect, it } from 'vitest';
 import { PortalStack } from '../../infra/portal-stack.js';
@@ -59,4 +60,25 @@ describe('stages', () => {
     expect(stack.account).toBe(TEST_ACCOUNTS.PORTAL_PROD_ACCOUNT);
     expect(stack.region).toBe('cn-northwest-1');
   });
+
+  it.each(Object.keys(STAGES))(
+    'give stage %s the sign-in its partition offers and the one-command web deployment',
+    (name) => {
+      const stage = resolveStage(name, TEST_ACCOUNTS);
+      const template = Template.fromStack(
+        new PortalStack(new App({ context: NO_BUNDLING }), `Signin${name}`, { stage }),
+      );
+      const cognito = stage.identity === 'cognito';
+      // The stack's own pool with managed login and its code-flow client, or the external provider's parameters.
+      template.resourceCountIs('AWS::Cognito::UserPool', cognito ? 1 : 0);
+      template.resourceCountIs('AWS::Cognito::UserPoolDomain', cognito ? 1 : 0);
+      template.resourceCountIs('AWS::Cognito::UserPoolClient', cognito ? 1 : 0);
+      const parameters = Object.keys(template.toJSON().Parameters ?? {});
+      if (cognito) expect(parameters).not.toContain('OidcIssuer');
+      else expect(parameters).toEqual(expect.arrayContaining(['OidcIssuer', 'OidcClientId']));
+      // Every stage uploads its pages and config.json and invalidates its distribution.
+      template.resourceCountIs('Custom::CDKBucketDeployment', 1);
+      template.hasResourceProperties('Custom::CDKBucketDeployment', { DistributionPaths: ['/*'] });
+    },
+  );
 });

@@ -52,43 +52,103 @@ type HeadersConfig = {
 const headersOf = (policyId: string, from = resources) =>
   from[policyId]!.Properties.ResponseHeadersPolicyConfig as HeadersConfig;
 
+/**
+ * The `config.json` the deployment writes, as CloudFormation will resolve it: Source.jsonData puts a marker where a
+ * deploy-time value goes and lists the markers' values on the custom resource; here each string with markers
+ * becomes the same Fn::Join (or Ref) the template uses elsewhere, so it compares with the authorizer's and the
+ * function's settings.
+ */
+const deployedConfig = async (of: typeof ofType, outdir: string): Promise<Record<string, unknown>> => {
+  const { readFile } = await import('node:fs/promises');
+  const { join } = await import('node:path');
+  const [[, deployment]] = of('Custom::CDKBucketDeployment') as [[string, Resource]];
+  const keys = deployment.Properties.SourceObjectKeys as string[];
+  const markers = deployment.Properties.SourceMarkers as Record<string, unknown>[];
+  const found: Record<string, unknown>[] = [];
+  for (const [i, key] of keys.entries()) {
+    const file = join(outdir, `asset.${key.replace(/\.zip$/, '')}`, 'config.json');
+    const text = await readFile(file, 'utf8').catch(() => undefined);
+    if (text === undefined) continue;
+    const resolve = (value: unknown): unknown => {
+      if (typeof value !== 'string') return value;
+      const parts = value
+        .split(/(<<marker:0xbaba:\d+>>)/)
+        .filter((part) => part !== '')
+        .map((part) => (part in markers[i]! ? markers[i]![part] : part));
+      return parts.length === 1 ? parts[0] : { 'Fn::Join': ['', parts] };
+    };
+    const config = JSON.parse(text) as Record<string, unknown>;
+    found.push(Object.fromEntries(Object.entries(config).map(([k, v]) => [k, resolve(v)])));
+  }
+  expect(found).toHaveLength(1);
+  return found[0]!;
+};
+
+/** What the gateway and the API function trust: they and the pages must name the same issuer and client. */
+const trusted = (of: typeof ofType) => {
+  const [[, authorizer]] = of('AWS::ApiGatewayV2::Authorizer') as [[string, Resource]];
+  const jwt = authorizer.Properties.JwtConfiguration as { Issuer: unknown; Audience: unknown[] };
+  const [, api] = of('AWS::Lambda::Function').find(
+    ([, fn]) =>
+      (fn.Properties.Environment as { Variables?: Record<string, unknown> } | undefined)?.Variables
+        ?.POWERTOOLS_SERVICE_NAME === 'portal-api',
+  )!;
+  const env = (api.Properties.Environment as { Variables: Record<string, unknown> }).Variables;
+  expect(jwt.Audience).toHaveLength(1);
+  expect(env.OIDC_ISSUER).toEqual(jwt.Issuer);
+  expect(env.OIDC_CLIENT_ID).toEqual(jwt.Audience[0]);
+  return { issuer: jwt.Issuer, clientId: jwt.Audience[0] };
+};
+
 describe('one-command deploy of the web portal', () => {
-  it('uploads the build with a config.json made from the stack’s own values, and invalidates CloudFront', () => {
+  it('uploads the build and a config.json into the web bucket, then invalidates CloudFront and waits for it', () => {
     const [[, deployment]] = ofType('Custom::CDKBucketDeployment') as [[string, Resource]];
     const distribution = ofType('AWS::CloudFront::Distribution')[0]![0];
+    const bucket = ofType('AWS::S3::Bucket').find(([id]) => id.startsWith('WebAssets'))![0];
+    expect(deployment.Properties.DestinationBucketName).toEqual({ Ref: bucket });
+    // The build (a placeholder page here: the infra tests build nothing) and the generated config.json.
+    expect(deployment.Properties.SourceObjectKeys).toHaveLength(2);
     expect(deployment.Properties.DistributionId).toEqual({ Ref: distribution });
     expect(deployment.Properties.DistributionPaths).toEqual(['/*']);
+    expect(deployment.Properties.WaitForDistributionInvalidation).toBe(true);
     expect(deployment.Properties.Prune).toBe(true);
-    // Source.jsonData: the file's deploy-time values travel as markers (the client id, the pool, the domain).
-    const markers = JSON.stringify(deployment.Properties.SourceMarkers);
-    const client = ofType('AWS::Cognito::UserPoolClient')[0]![0];
-    const pool = ofType('AWS::Cognito::UserPool')[0]![0];
-    expect(markers).toContain(`"Ref":"${client}"`);
-    expect(markers).toContain(`"Ref":"${pool}"`);
-    const domain = ofType('AWS::Cognito::UserPoolDomain')[0]![0];
-    expect(markers).toContain(`"Ref":"${domain}"`);
   });
 
-  it('writes config.json with the keys the pages read: auth, issuer, client id, API base and sign-out', async () => {
-    const { readFile, readdir } = await import('node:fs/promises');
-    const { join } = await import('node:path');
-    const outdir = app.outdir;
-    const assets = (await readdir(outdir)).filter((f) => f.startsWith('asset.'));
-    const configs: Record<string, unknown>[] = [];
-    for (const asset of assets) {
-      const file = join(outdir, asset, 'config.json');
-      const text = await readFile(file, 'utf8').catch(() => undefined);
-      if (text) configs.push(JSON.parse(text) as Record<string, unknown>);
-    }
-    expect(configs).toHaveLength(1);
-    expect(Object.keys(configs[0]!).sort()).toEqual([
-      'apiBaseUrl',
-      'auth',
-      'clientId',
-      'issuer',
-      'signOutUrl',
-    ]);
-    expect(configs[0]).toMatchObject({ auth: 'oidc', apiBaseUrl: '/api' });
+  it('writes config.json from the stack’s own values: the pool’s issuer and the web client, the API under /api, Cognito’s logout page', async () => {
+    const config = await deployedConfig(ofType, app.outdir);
+    const { issuer, clientId } = trusted(ofType);
+    const pool = ofType('AWS::Cognito::UserPool')[0]![0];
+    const client = ofType('AWS::Cognito::UserPoolClient')[0]![0];
+    const domain = ofType('AWS::Cognito::UserPoolDomain')[0]![0];
+    expect(clientId).toEqual({ Ref: client });
+    expect(issuer).toEqual({
+      'Fn::Join': [
+        '',
+        ['https://cognito-idp.ap-southeast-1.', { Ref: 'AWS::URLSuffix' }, '/', { Ref: pool }],
+      ],
+    });
+    expect(config).toEqual({
+      auth: 'oidc',
+      issuer,
+      clientId,
+      apiBaseUrl: '/api',
+      // Cognito publishes no end_session_endpoint: the pages sign out on the managed login domain's /logout.
+      signOutUrl: {
+        'Fn::Join': ['', ['https://', { Ref: domain }, '.auth.ap-southeast-1.amazoncognito.com/logout']],
+      },
+    });
+  });
+
+  it('runs CDK’s copy function under a role of ours, logging to its own encrypted log group with retention', () => {
+    const [[, fn]] = ofType('AWS::Lambda::Function').filter(([id]) =>
+      id.startsWith('CustomCDKBucketDeployment'),
+    ) as [[string, Resource]];
+    const role = (fn.Properties.Role as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
+    expect(role).toMatch(/^WebDeploymentRole/);
+    expect(resources[role]!.Properties.ManagedPolicyArns).toBeUndefined();
+    const logGroup = (fn.Properties.LoggingConfig as { LogGroup: { Ref: string } }).LogGroup.Ref;
+    expect(resources[logGroup]!.Properties.RetentionInDays).toBeGreaterThanOrEqual(180);
+    expect(resources[logGroup]!.Properties.KmsKeyId).toBeDefined();
   });
 });
 
@@ -236,6 +296,27 @@ describe('web hosting in AWS China (prod stage)', () => {
     expect(china.template.toJSON().Outputs.WebUrl.Value).toEqual({
       'Fn::Join': ['', ['https://', { Ref: 'WebDomainName' }]],
     });
+  });
+
+  it('gets the same one-command deployment, its config.json naming the external provider given as parameters', async () => {
+    const [[, deployment]] = china.ofType('Custom::CDKBucketDeployment') as [[string, Resource]];
+    const distribution = china.ofType('AWS::CloudFront::Distribution')[0]![0];
+    expect(deployment.Properties.DistributionId).toEqual({ Ref: distribution });
+    expect(deployment.Properties.DistributionPaths).toEqual(['/*']);
+    const config = await deployedConfig(china.ofType, china.app.outdir);
+    expect(trusted(china.ofType)).toEqual({
+      issuer: { Ref: 'OidcIssuer' },
+      clientId: { Ref: 'OidcClientId' },
+    });
+    // No sign-out URL: the pages take the provider's end_session_endpoint from its discovery document.
+    expect(config).toEqual({
+      auth: 'oidc',
+      issuer: { Ref: 'OidcIssuer' },
+      clientId: { Ref: 'OidcClientId' },
+      apiBaseUrl: '/api',
+    });
+    china.template.resourceCountIs('AWS::Cognito::UserPool', 0);
+    china.template.resourceCountIs('AWS::Cognito::UserPoolClient', 0);
   });
 
   it('reads the private bucket through an origin access identity, and uses no resource type China lacks', () => {
