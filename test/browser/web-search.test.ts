@@ -90,8 +90,11 @@ async function searchFor(page: Page, q: string) {
   await page.getByLabel('搜索企业、权利和质押').fill(q);
   await page.getByRole('button', { name: '搜索', exact: true }).click();
   await page.getByRole('heading', { name: new RegExp(`搜索结果.*${q.slice(0, 2)}`) }).waitFor();
-  await page.getByText('加载中…').waitFor({ state: 'detached' });
-  return page.getByTestId('search-results').getByRole('link').count();
+  // The results render after the request: wait for the first hit rather than for a loading text that may not have
+  // appeared yet (each search here has exactly one).
+  const links = page.getByTestId('search-results').getByRole('link');
+  await links.first().waitFor();
+  return links.count();
 }
 
 describe('search from the header', { timeout: 120_000 }, () => {
