@@ -90,6 +90,13 @@ export function membershipIssues(role: UserRole, org: string | null | undefined)
     : [{ path: 'org', code: 'invalid_institution_id', message: 'must be 2–40 characters of a-z, 0-9 and -' }];
 }
 
+/** A valid organisation as the directory stores it: a USCC in its one spelling, any other id as given. */
+export function storedOrg(role: UserRole, org: string | null | undefined): string | null {
+  if (!org) return null;
+  const uscc = role === 'enterprise' ? checkUscc(org) : undefined;
+  return uscc?.ok ? uscc.uscc : org;
+}
+
 /**
  * Whom a manager may manage (disable, enable): the office anyone; an institution's manager its own organisation's
  * staff, never itself and never another manager. Whether the actor is a manager at all, the use case checks.

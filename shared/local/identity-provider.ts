@@ -16,7 +16,7 @@ import type { JWK } from 'jose';
 import Provider, { type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
 import { LOCAL_AUDIENCE, type LocalIssuer, localSubject } from '../auth/local-issuer.js';
 import { isRole, type Role } from '../auth/principal.js';
-import { membershipIssues, normaliseEmail } from '../domain/user.js';
+import { membershipIssues, normaliseEmail, storedOrg } from '../domain/user.js';
 
 export const PROVIDER_PATH = '/oidc';
 
@@ -235,7 +235,7 @@ export function createLocalProvider(options: LocalProviderOptions): LocalProvide
       const issues = membershipIssues(role, org);
       if (issues.length > 0)
         return html(res, 422, loginPage(uid, false, `机构 / Organisation: ${issues[0]!.message}`));
-      const normalised = role === 'enterprise' ? org!.toUpperCase() : org;
+      const normalised = storedOrg(role, org);
       const sub = localSubject(role, normalised);
       if (!accounts.get(sub))
         await accounts.add({ sub, name: `${role}${normalised ? ` ${normalised}` : ''}` });

@@ -7,12 +7,12 @@ import type { Identity, Principal } from '../auth/principal.js';
 import { type Actor, SYSTEM_ACTOR, tenantOf } from '../domain/actor.js';
 import { conflict, DomainError, forbidden, notFound, unprocessable } from '../domain/errors.js';
 import type { OrgClaim } from '../domain/org-claim.js';
-import { checkUscc } from '../domain/uscc.js';
 import {
   mayManage,
   maySeeUser,
   membershipIssues,
   normaliseEmail,
+  storedOrg,
   USER_MACHINE,
   type User,
   type UserAction,
@@ -200,7 +200,7 @@ export async function inviteUser(
     });
   const issues = membershipIssues(role, rawOrg);
   if (issues.length > 0) throw unprocessable('The invitation was refused.', { errors: issues });
-  const org = role === 'enterprise' && rawOrg ? (checkUscc(rawOrg) as { uscc: string }).uscc : rawOrg;
+  const org = storedOrg(role, rawOrg);
   const email = normaliseEmail(input.email);
   const institution = org && (role === 'lender' || role === 'insurer') ? institutionKey(org) : undefined;
   const read = await uc.engine.read(
@@ -282,8 +282,7 @@ export function newUser(
   input: { sub: string; email?: string | null; name?: string | null; role: UserRole; org: string | null },
 ): User {
   const now = uc.clock.now().toISOString();
-  const org =
-    input.role === 'enterprise' && input.org ? (checkUscc(input.org) as { uscc: string }).uscc : input.org;
+  const org = storedOrg(input.role, input.org);
   return {
     id: uc.newId(),
     status: 'active',
@@ -347,8 +346,7 @@ export async function changeUserRole(
 ): Promise<User> {
   const issues = membershipIssues(req.role, req.org ?? null);
   if (issues.length > 0) throw unprocessable('The role change was refused.', { errors: issues });
-  const org =
-    req.role === 'enterprise' && req.org ? (checkUscc(req.org) as { uscc: string }).uscc : (req.org ?? null);
+  const org = storedOrg(req.role, req.org);
   const institution =
     org && (req.role === 'lender' || req.role === 'insurer') ? institutionKey(org) : undefined;
   const { after } = await uc.engine.operate(

@@ -11,6 +11,7 @@ import {
   maySeeUser,
   membershipIssues,
   normaliseEmail,
+  storedOrg,
   USER_MACHINE,
   type User,
   userEventType,
@@ -68,6 +69,12 @@ describe('who a user may be', () => {
     expect(membershipIssues('insurer', 'B')).toEqual([
       expect.objectContaining({ code: 'invalid_institution_id' }),
     ]);
+  });
+
+  it('stores one spelling of a USCC, and any other organisation as given', () => {
+    expect(storedOrg('enterprise', '91330784147123451k')).toBe('91330784147123451K');
+    expect(storedOrg('lender', 'bank-a')).toBe('bank-a');
+    expect(storedOrg('ipoffice', null)).toBeNull();
   });
 
   it('keeps one spelling of an address', () => {

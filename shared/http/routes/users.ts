@@ -21,6 +21,7 @@ import {
 import {
   ActorSchema,
   errorResponses,
+  etagOf,
   expectedVersion,
   IdParam,
   IfMatchHeader,
@@ -253,7 +254,7 @@ export function registerUserRoutes(app: PortalApp): void {
     }),
     async (c) => {
       const user = await getUser(uc(c), managerOf(c), c.req.valid('param').id);
-      return c.json(user, 200, { ETag: `"${user.version}"` });
+      return c.json(user, 200, { ETag: etagOf(user.version) });
     },
   );
 
@@ -321,7 +322,7 @@ export function registerUserRoutes(app: PortalApp): void {
         ...c.req.valid('json'),
         expectedVersion: expectedVersion(c),
       });
-      return c.json(user, 200, { ETag: `"${user.version}"` });
+      return c.json(user, 200, { ETag: etagOf(user.version) });
     },
   );
 
@@ -397,7 +398,7 @@ export function registerUserRoutes(app: PortalApp): void {
     }),
     async (c) => {
       const claim = await getOrgClaim(uc(c), actorFor(c), c.req.valid('param').id);
-      return c.json(claim, 200, { ETag: `"${claim.version}"` });
+      return c.json(claim, 200, { ETag: etagOf(claim.version) });
     },
   );
 
