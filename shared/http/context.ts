@@ -3,6 +3,7 @@ import type { Hono } from 'hono';
 import type { Identity, Principal } from '../auth/principal.js';
 import type { IdentityVerifier } from '../auth/verify-token.js';
 import type { Clock } from '../domain/clock.js';
+import type { ObjectStorage } from '../usecases/object-storage.js';
 import type { IdentityAdmin } from '../usecases/users.js';
 import type { TargetPolicy } from '../webhooks/delivery.js';
 
@@ -14,6 +15,8 @@ export interface PortalDeps {
   verifyIdentity: IdentityVerifier;
   /** Tells the identity provider of invitations and disabled users (deployed with Cognito; absent otherwise). */
   identityAdmin?: IdentityAdmin;
+  /** The bucket of uploaded files (documents, imports): S3 deployed, the local S3-compatible server otherwise. */
+  storage?: ObjectStorage;
   /** The one clock: real instants for audit fields, the business date for every rule. */
   clock: Clock;
   newId: () => string;

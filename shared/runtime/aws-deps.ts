@@ -6,6 +6,7 @@ import { type Clock, systemClock } from '../domain/clock.js';
 import type { PortalDeps } from '../http/context.js';
 import { createDocumentClient } from '../store/dynamo-client.js';
 import { cognitoIdentityAdmin } from './cognito-admin.js';
+import { s3Storage } from './s3-storage.js';
 
 /** The settings a portal Lambda reads from its environment; the CDK stack sets every one. */
 export interface AwsSettings {
@@ -16,13 +17,17 @@ export interface AwsSettings {
   audience: string;
   /** The stack's Cognito user pool, when it has one: invitations create its users. */
   userPoolId?: string;
+  /** The bucket of uploaded files (documents, imports). */
+  bucket?: string;
+  /** Whether GuardDuty Malware Protection for S3 scans that bucket (not in every region, e.g. China's). */
+  malwareScan: boolean;
 }
 
 const REQUIRED = {
   tableName: 'TABLE_NAME',
   issuer: 'OIDC_ISSUER',
   audience: 'OIDC_CLIENT_ID',
-} as const satisfies Record<Exclude<keyof AwsSettings, 'userPoolId'>, string>;
+} as const satisfies Record<Exclude<keyof AwsSettings, 'userPoolId' | 'bucket' | 'malwareScan'>, string>;
 
 /** The only place that reads the environment; names every missing variable at once. */
 export function readAwsSettings(env: NodeJS.ProcessEnv = process.env): AwsSettings {
@@ -37,6 +42,8 @@ export function readAwsSettings(env: NodeJS.ProcessEnv = process.env): AwsSettin
     issuer,
     audience: env[REQUIRED.audience]!.trim(),
     ...(env.USER_POOL_ID?.trim() ? { userPoolId: env.USER_POOL_ID.trim() } : {}),
+    ...(env.FILES_BUCKET?.trim() ? { bucket: env.FILES_BUCKET.trim() } : {}),
+    malwareScan: env.MALWARE_SCAN === 'on',
   };
 }
 
@@ -64,6 +71,9 @@ export function awsDeps(options: AwsDepsOptions = {}): PortalDeps {
       audience: settings.audience,
     }),
     ...(settings.userPoolId ? { identityAdmin: cognitoIdentityAdmin(settings.userPoolId) } : {}),
+    ...(settings.bucket
+      ? { storage: s3Storage({ bucket: settings.bucket, scanned: settings.malwareScan }) }
+      : {}),
     clock: options.clock ?? systemClock(),
     newId: () => randomUUID(),
     ...requestLogging(logger),

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { LOCAL_AUDIENCE, LOCAL_ISSUER, type LocalIssuer, loadLocalIssuer } from '../auth/local-issuer.js';
 import { createIdentityVerifier } from '../auth/verify-token.js';
@@ -7,6 +8,7 @@ import { isValidDate } from '../domain/dates.js';
 import type { PortalDeps } from '../http/context.js';
 import { openLocalDatabase } from '../local/local-database.js';
 import { outboxSender } from '../local/outbox.js';
+import { type LocalS3, startLocalS3 } from '../local/s3-server.js';
 import { StreamPoller } from '../local/stream-poller.js';
 import { localDocumentClient } from '../store/dynamo-client.js';
 import { ensureTable } from '../store/ensure-table.js';
@@ -17,12 +19,14 @@ import { useCaseContext } from '../usecases/context.js';
 import { mailNotifications } from '../usecases/email.js';
 import { indexChanges } from '../usecases/search.js';
 import { localWebhookDispatcher } from '../webhooks/local-dispatcher.js';
+import { s3Storage } from './s3-storage.js';
 
 /**
  * Composition root for the local portal (`npm start`) and local jobs (`npm run stats`): DynamoDB Local
  * persisting under DATA_DIR, the table built from the shared schema, and the local token issuer.
  */
 export const LOCAL_TABLE_NAME = 'ip-finance-portal';
+export const LOCAL_BUCKET = 'ip-finance-portal-files';
 export const DEFAULT_DATA_DIR = '.data';
 
 export const dataDirFromEnv = (env: NodeJS.ProcessEnv = process.env): string =>
@@ -46,7 +50,9 @@ export interface LocalRuntime {
   endpoint: string;
   /** Where the data, the keys and the mail outbox live. */
   dataDir: string;
-  /** Stops DynamoDB Local if this process started it. */
+  /** The local S3-compatible server holding uploaded files under `${dataDir}/s3`. */
+  s3Endpoint: string;
+  /** Stops DynamoDB Local if this process started it, and the local S3 server. */
   close(): Promise<void>;
 }
 
@@ -58,16 +64,25 @@ export interface LocalRuntimeOptions {
   logLine?: (line: string) => void;
   /** The local OpenID Connect provider's issuer URL (`npm start`), trusted beside the token script's issuer. */
   providerIssuer?: string;
+  /** Origins whose pages upload and download files (CORS of the local S3 server); default: none. */
+  webOrigins?: readonly string[];
 }
 
 export async function openLocalRuntime({
   dataDir,
   logLine,
   providerIssuer,
+  webOrigins,
   clock = clockFromEnv(),
 }: LocalRuntimeOptions): Promise<LocalRuntime> {
   const database = await openLocalDatabase(dataDir, LOCAL_TABLE_NAME);
+  let s3: LocalS3 | undefined;
   try {
+    s3 = await startLocalS3({
+      directory: join(dataDir, 's3'),
+      buckets: [LOCAL_BUCKET],
+      ...(webOrigins ? { origins: webOrigins } : {}),
+    });
     const admin = new DynamoDBClient({
       endpoint: database.endpoint,
       region: 'local',
@@ -77,19 +92,24 @@ export async function openLocalRuntime({
     admin.destroy();
     const issuer = await loadLocalIssuer(dataDir);
     const db = localDocumentClient(database.endpoint);
-    const deps = createLocalDeps({ db, issuer, logLine, clock, providerIssuer });
+    const deps = {
+      ...createLocalDeps({ db, issuer, logLine, clock, providerIssuer }),
+      storage: s3Storage({ bucket: LOCAL_BUCKET, endpoint: s3.endpoint, scanned: false }),
+    };
+    const server = s3;
     return {
       deps,
       issuer,
       endpoint: database.endpoint,
+      s3Endpoint: server.endpoint,
       dataDir,
       async close() {
         db.destroy();
-        await database.close();
+        await Promise.all([database.close(), server.close()]);
       },
     };
   } catch (error) {
-    await database.close();
+    await Promise.all([database.close(), s3?.close()]);
     throw error;
   }
 }

@@ -14,6 +14,8 @@ import { SYSTEM_ACTOR } from '../../shared/domain/actor.js';
 import { systemClock } from '../../shared/domain/clock.js';
 import { createApp } from '../../shared/http/app.js';
 import type { PortalApp, PortalDeps } from '../../shared/http/context.js';
+import { createLocalBucket } from '../../shared/local/s3-server.js';
+import { s3Storage } from '../../shared/runtime/s3-storage.js';
 import { localDocumentClient } from '../../shared/store/dynamo-client.js';
 import { ensureTable } from '../../shared/store/ensure-table.js';
 import { useCaseContext } from '../../shared/usecases/context.js';
@@ -67,6 +69,9 @@ export async function createTestPortal(
     tableName,
   );
   const issuer = await ephemeralIssuer();
+  const bucket = `test-${randomUUID()}`;
+  const s3Endpoint = inject('s3Endpoint');
+  await createLocalBucket(s3Endpoint, bucket);
   const deps: PortalDeps = {
     db: localDocumentClient(endpoint),
     tableName,
@@ -77,6 +82,7 @@ export async function createTestPortal(
     }),
     clock: systemClock(now),
     newId: () => randomUUID(),
+    storage: s3Storage({ bucket, endpoint: s3Endpoint, scanned: false }),
     ...overrides,
   };
   const app = await createApp(deps);
