@@ -22,7 +22,22 @@ export interface Checklist {
   onFailed(failure: ConditionsFailed): Error | undefined;
 }
 
-export async function readChecklist(
+/**
+ * Starts reading a subject's checklist at once, to overlap the step's own first read; the step awaits it in its
+ * rule. A step refused before that (404, 403) never awaits it, so its failure is caught here rather than left
+ * unhandled.
+ */
+export function startChecklist(
+  uc: UseCaseContext,
+  action: ChecklistAction,
+  subject: DocumentSubject,
+): Promise<Checklist> {
+  const reading = readChecklist(uc, action, subject);
+  reading.catch(() => {});
+  return reading;
+}
+
+async function readChecklist(
   uc: UseCaseContext,
   action: ChecklistAction,
   subject: DocumentSubject,

@@ -35,7 +35,7 @@ import { toResource } from '../store/records.js';
 import { statsWrites } from '../store/stats-facts.js';
 import { type Item, increment } from '../store/toolkit.js';
 import { nameActors, type WithActorName } from './actor-names.js';
-import { type Checklist, readChecklist } from './checklists.js';
+import { type Checklist, startChecklist } from './checklists.js';
 import type { UseCaseContext } from './context.js';
 import type { AggregateSpec, Operation, Plan } from './engine.js';
 
@@ -111,9 +111,7 @@ export async function actOnClaim(
   idempotency?: IdempotencyRequest,
 ): Promise<Claim> {
   const evidence =
-    req.action === 'settle'
-      ? await readChecklist(uc, 'claim.settle', { kind: 'claim', id: req.id })
-      : undefined;
+    req.action === 'settle' ? startChecklist(uc, 'claim.settle', { kind: 'claim', id: req.id }) : undefined;
   const outcome = await uc.engine.transition(
     CLAIM_SPEC,
     { actor, id: req.id, action: req.action, expectedVersion: req.expectedVersion, idempotency },
@@ -151,7 +149,7 @@ export async function actOnClaim(
           const paidFen = body.paidFen!;
           const coverage = await coverageOfClaim(uc, claim);
           const plan = withEvidence(
-            evidence!,
+            await evidence!,
             payment(uc, claim, coverage, 'paidFen', paidFen, now, {
               approvedFen: payableFen(coverage, claim.claimedFen),
             }),
@@ -201,7 +199,7 @@ export async function payClaim(
   req: { id: string; amountFen: number; expectedVersion?: number | undefined },
   idempotency?: IdempotencyRequest,
 ): Promise<Claim> {
-  const evidence = await readChecklist(uc, 'claim.pay', { kind: 'claim', id: req.id });
+  const evidence = startChecklist(uc, 'claim.pay', { kind: 'claim', id: req.id });
   const outcome = await uc.engine.operate(
     CLAIM_SPEC,
     PAYMENT,
@@ -209,7 +207,7 @@ export async function payClaim(
     async (claim, { now }) => {
       const coverage = await coverageOfClaim(uc, claim);
       const plan = withEvidence(
-        evidence,
+        await evidence,
         payment(uc, claim, coverage, 'amountFen', req.amountFen, now, {
           approvedFen: claim.approvedFen ?? 0,
         }),

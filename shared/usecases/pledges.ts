@@ -58,7 +58,7 @@ import {
   type TxItem,
 } from '../store/toolkit.js';
 import { knownNames, nameActors, type WithActorName } from './actor-names.js';
-import { readChecklist } from './checklists.js';
+import { startChecklist } from './checklists.js';
 import type { UseCaseContext } from './context.js';
 import type { AggregateSpec } from './engine.js';
 import { disburseTranche, payOffPlan } from './loans.js';
@@ -338,12 +338,10 @@ async function transitionPledge(
 ): Promise<Pledge> {
   // The registration examines the rights again (what held at application may not hold now): they come with the pledge.
   const registering = req.action === 'register';
-  const [rights, documents] = registering
-    ? await Promise.all([
-        new PledgeRepository(uc.store).assetIdsOf(req.id),
-        readChecklist(uc, 'pledge.register', { kind: 'pledge', id: req.id }),
-      ])
-    : [undefined, undefined];
+  const documents = registering
+    ? startChecklist(uc, 'pledge.register', { kind: 'pledge', id: req.id })
+    : undefined;
+  const rights = registering ? await new PledgeRepository(uc.store).assetIdsOf(req.id) : undefined;
   const outcome = await uc.engine.transition(
     PLEDGE_SPEC,
     {
@@ -360,7 +358,8 @@ async function transitionPledge(
       const today = uc.clock.today();
       if (req.action === 'repay') return payOffPlan(uc.store, pledge, actor, today, now);
       const recheck = registering ? registrationRecheck(uc, pledge, read, today) : undefined;
-      const checked = documents?.writes() ?? [];
+      const checklist = await documents;
+      const checked = checklist?.writes() ?? [];
       const first = registering ? await firstLoan(uc, pledge) : undefined;
       const policy =
         req.action === 'approve'
@@ -377,7 +376,7 @@ async function transitionPledge(
         data: changes.data,
         writes: [...(recheck?.writes ?? []), ...checked, ...first.writes],
         onFailed: (failure: ConditionsFailed) =>
-          recheck?.onFailed(failure) ?? documents?.onFailed(failure) ?? first.onFailed(failure),
+          recheck?.onFailed(failure) ?? checklist?.onFailed(failure) ?? first.onFailed(failure),
       };
     },
   );
