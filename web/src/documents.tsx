@@ -131,6 +131,7 @@ export function DocumentsSection({
       const done = await api.POST('/documents/{id}/complete', { params: { path: { id: declared.data.id } } });
       if (!done.data) setProblem(localized(asProblem(done.error, done.response.status), tx));
       setFile(null);
+      setKind(KINDS[subject.kind][0]!);
       form.reset();
       changed();
     } catch (e) {
