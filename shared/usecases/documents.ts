@@ -370,6 +370,19 @@ export async function recordScanResult(
       eventType: 'document.scanned',
     },
     { actor: SYSTEM_ACTOR, id },
-    () => ({ changes: { scanStatus: scan.result }, data: { result: scan.result } }),
+    (current, { now }) => {
+      // An operation brings no effects: its link is rewritten here, to the very document the engine stores.
+      const after = {
+        ...current,
+        scanStatus: scan.result,
+        version: current.version + 1,
+        updatedAt: now.toISOString(),
+      };
+      return {
+        changes: { scanStatus: scan.result },
+        data: { result: scan.result },
+        writes: [{ tag: 'link', write: uc.store.put(linkItem(after)) }],
+      };
+    },
   );
 }

@@ -1,5 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { objectKeyOf } from '../../shared/domain/document.js';
+import { useCaseContext } from '../../shared/usecases/context.js';
+import { recordScanResult } from '../../shared/usecases/documents.js';
 import {
   attachPledgeDocuments,
   declareAndPut,
@@ -355,5 +357,109 @@ describe('the registration checklist', () => {
         expect(documents).not.toContain('pledge_contract');
       }
     }
+  });
+});
+
+describe('a newcomer’s business licence', () => {
+  it('is attached to its organisation claim, seen by the office and no other newcomer, and kept once decided', async () => {
+    const as = async (sub: string) => ({
+      Authorization: `Bearer ${await portal.identityToken(sub, `${sub}@example.com`)}`,
+    });
+    const claimant = await as('newcomer-1');
+    const filed = await portal.call('POST', '/org-claims', { headers: claimant, body: { uscc: B } });
+    expect(filed.status).toBe(201);
+    const bytes = pdfBytes('营业执照');
+    const declared = await portal.call('POST', '/documents', {
+      headers: claimant,
+      body: {
+        kind: 'business_licence',
+        subject: { kind: 'org_claim', id: filed.body.id },
+        fileName: '营业执照.pdf',
+        contentType: 'application/pdf',
+        sizeBytes: bytes.length,
+        sha256: sha256(bytes),
+      },
+    });
+    expect(declared.status, JSON.stringify(declared.body)).toBe(201);
+    await fetch(declared.body.upload.url, {
+      method: 'PUT',
+      headers: declared.body.upload.headers,
+      body: bytes,
+    });
+    const id = declared.body.id as string;
+    expect((await portal.call('POST', `/documents/${id}/complete`, { headers: claimant })).status).toBe(200);
+
+    // Another newcomer, the company the claim names, a bank: none of their business.
+    const stranger = await as('newcomer-2');
+    expect((await portal.call('GET', `/documents/${id}`, { headers: stranger })).status).toBe(404);
+    expect(
+      (await portal.call('GET', `/org-claims/${filed.body.id}/documents`, { headers: stranger })).status,
+    ).toBe(404);
+    expect((await portal.call('GET', `/documents/${id}`, { as: asEnterprise(B) })).status).toBe(404);
+    // A newcomer reaches nothing else: the subject lists of members are closed to it.
+    expect((await portal.call('GET', `/enterprises/${B}/documents`, { headers: claimant })).status).toBe(403);
+
+    const seen = await portal.call('GET', `/org-claims/${filed.body.id}/documents`, { as: office });
+    expect(seen.body.items.map((d: { kind: string }) => d.kind)).toEqual(['business_licence']);
+    const read = await portal.call('GET', `/documents/${id}`, { as: office });
+    expect(new Uint8Array(await (await fetch(read.body.download.url)).arrayBuffer())).toEqual(bytes);
+
+    expect(
+      (
+        await portal.call('POST', `/org-claims/${filed.body.id}/reject`, {
+          as: office,
+          body: { reason: '执照不清晰' },
+        })
+      ).status,
+    ).toBe(200);
+    const kept = await portal.call('DELETE', `/documents/${id}`, { headers: claimant });
+    expect(kept.status).toBe(409);
+    expect(kept.body.errors[0].code).toBe('document_locked');
+  });
+});
+
+describe('where a malware scanner runs', () => {
+  it('counts and hands out a document only once its scan is clean, and never an infected one', async () => {
+    const local = portal.deps.storage!;
+    const scanned = await createTestPortal({ now: () => now, storage: { ...local, scanned: true } });
+    const g = pledgeFixtures(scanned);
+    await Promise.all([g.enterprise(A), g.institution(BANK)]);
+    const asset = await g.patent(A);
+    const pledgeId = (await g.apply(A, { assetIds: [asset] })).body.id as string;
+    await g.act(pledgeId, 'review', asLender(BANK));
+    await g.act(pledgeId, 'approve', asLender(BANK), { approvedAmountFen: 100_000_00, annualRateBps: 385 });
+    const ids: Record<string, string> = {};
+    for (const kind of PLEDGE_DOCUMENT_KINDS)
+      ids[kind] = await uploadDocument(scanned, asEnterprise(A), {
+        kind,
+        subject: { kind: 'pledge', id: pledgeId },
+      });
+
+    const pending = await scanned.call('GET', `/documents/${ids.pledge_contract}`, { as: asEnterprise(A) });
+    expect(pending.body).toMatchObject({ status: 'available', scanStatus: 'pending' });
+    expect(pending.body.download).toBeUndefined();
+    const register = () => g.act(pledgeId, 'register', office, { registrationNumber: 'Y2026330000999' });
+    expect((await register()).body.errors).toHaveLength(4);
+
+    // GuardDuty's verdicts, as its result events deliver them (twice for one: a redelivery changes nothing).
+    const uc = useCaseContext(scanned.deps);
+    for (const kind of PLEDGE_DOCUMENT_KINDS)
+      await recordScanResult(uc, {
+        objectKey: objectKeyOf(ids[kind]!),
+        result: kind === 'appraisal_report' ? 'infected' : 'clean',
+      });
+    await recordScanResult(uc, { objectKey: objectKeyOf(ids.pledge_contract!), result: 'clean' });
+    const contract = await scanned.call('GET', `/documents/${ids.pledge_contract}`, { as: asEnterprise(A) });
+    expect(contract.body).toMatchObject({ scanStatus: 'clean', version: 3 });
+    expect(contract.body.download.url).toBeDefined();
+    const infected = await scanned.call('GET', `/documents/${ids.appraisal_report}`, { as: office });
+    expect(infected.body.scanStatus).toBe('infected');
+    expect(infected.body.download).toBeUndefined();
+
+    const refused = await register();
+    expect(refused.status).toBe(422);
+    expect(refused.body.errors).toEqual([
+      expect.objectContaining({ code: 'document_missing', params: { kind: 'appraisal_report' } }),
+    ]);
   });
 });
