@@ -1,7 +1,9 @@
 /** Company: its profile and its IP portfolio (register patents and trademarks, see expiry and encumbrance). */
+
 import { useEffect, useState } from 'preact/hooks';
 import type { Schemas } from '../api';
 import { columns, DataTable, ListSection, SubmitButtons } from '../components';
+import { DocumentsSection } from '../documents';
 import { type TextKey, useI18n } from '../i18n';
 import {
   DateText,
@@ -27,8 +29,15 @@ export function CompanyPage() {
       <h1>{t('nav.profile')}</h1>
       <Profile onSaved={() => setVersion((v) => v + 1)} />
       <Portfolio key={version} />
+      <CompanyDocuments />
     </>
   );
+}
+
+/** The company's own papers: its business licence, identity proofs. */
+function CompanyDocuments() {
+  const { session } = usePortal();
+  return <DocumentsSection subject={{ kind: 'enterprise', id: session.org! }} mayUpload />;
 }
 
 function Profile({ onSaved }: { onSaved: () => void }) {

@@ -3,9 +3,11 @@
  * page of its record — a right's legal status, a pledge, a company's own profile or, for the office, the
  * enterprise's page. The office's enterprise page (`#enterprises/<uscc>`) lists the company and its rights.
  */
+
 import { useEffect, useState } from 'preact/hooks';
 import type { Role, Schemas } from '../api';
 import { ListSection } from '../components';
+import { DocumentsSection } from '../documents';
 import { type TextKey, useI18n } from '../i18n';
 import {
   BackButton,
@@ -168,6 +170,7 @@ export function EnterprisePage({ uscc }: { uscc: string }) {
           </ul>
         )}
       </ListSection>
+      <DocumentsSection subject={{ kind: 'enterprise', id: uscc }} mayUpload />
     </section>
   );
 }
