@@ -1,9 +1,9 @@
-import { createHash } from 'node:crypto';
 /**
  * Documents: the contracts, forms, appraisals and evidence a step needs, uploaded by the browser straight to the
  * files bucket through a presigned PUT and verified by `complete` from the stored bytes. A document is seen only by
  * the parties of its subject (and the office); anyone else is told it does not exist.
  */
+import { createHash } from 'node:crypto';
 import { type Actor, SYSTEM_ACTOR, tenantOf } from '../domain/actor.js';
 import type { Designation } from '../domain/designation.js';
 import {
