@@ -105,7 +105,10 @@ export class FileStorage extends Construct {
         },
       ],
       lifecycleRules: [
-        { id: 'AbortIncompleteUploads', abortIncompleteMultipartUploadAfter: Duration.days(ABORT_INCOMPLETE_UPLOADS_DAYS) },
+        {
+          id: 'AbortIncompleteUploads',
+          abortIncompleteMultipartUploadAfter: Duration.days(ABORT_INCOMPLETE_UPLOADS_DAYS),
+        },
         {
           // Documents never expire: the portal deletes one only before its pledge is registered (the uploader's own),
           // and never after. A delete or an overwrite leaves the old version behind (versioning); it stays
@@ -192,7 +195,11 @@ export class FileStorage extends Construct {
       assumedBy: new iam.ServicePrincipal(GUARDDUTY_PLAN_SERVICE),
       description: 'GuardDuty Malware Protection for S3: scans and tags new documents in the files bucket',
     });
-    const managedRules = stack.formatArn({ service: 'events', resource: 'rule', resourceName: MANAGED_RULES });
+    const managedRules = stack.formatArn({
+      service: 'events',
+      resource: 'rule',
+      resourceName: MANAGED_RULES,
+    });
     role.addToPrincipalPolicy(
       new iam.PolicyStatement({
         sid: 'AllowManagedRuleToSendS3EventsToGuardDuty',
