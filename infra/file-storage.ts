@@ -110,12 +110,12 @@ export class FileStorage extends Construct {
           abortIncompleteMultipartUploadAfter: Duration.days(ABORT_INCOMPLETE_UPLOADS_DAYS),
         },
         {
-          // Documents never expire: the portal deletes one only before its pledge is registered (the uploader's own),
-          // and never after. A delete or an overwrite leaves the old version behind (versioning); it stays
-          // restorable as long as the stage keeps its logs (the trail's record of the delete), then goes, so
-          // documents users removed before registration are not kept for ever (personal data, kept no longer than
-          // needed). The API function cannot delete versions (no s3:DeleteObjectVersion): a registered pledge's
-          // documents can be removed by nobody but an administrator of the account.
+          // Documents never expire: a registered pledge's documents stay current versions for good, and the portal
+          // deletes a document only before registration (the uploader's own, or a rejected upload). Such a delete,
+          // like an overwrite, leaves the old version behind (versioning): it stays restorable as long as the stage
+          // keeps its logs (so while the trail still records who deleted it), then goes, so files users removed are
+          // not kept for ever (personal data, kept no longer than needed). The API function cannot delete versions
+          // (no s3:DeleteObjectVersion), so no bug or stolen session of it can destroy a document outright.
           id: 'DocumentVersions',
           prefix: DOCUMENTS_PREFIX,
           noncurrentVersionExpiration: Duration.days(props.noncurrentVersionDays),
@@ -176,7 +176,7 @@ export class FileStorage extends Construct {
         id: `AwsSolutions-IAM5[Resource::<${bucketId}.Arn>/${prefix}*]`,
         reason: `Object keys under ${prefix} are generated per document or import (${prefix}<id>…); the grant is confined to that prefix of the files bucket and to GetObject, PutObject (presigned uploads) and DeleteObject.`,
       });
-    if (this.scanRole) this.allowUnscannedReads(fn.role);
+    if (this.scanRole && prefixes.includes(DOCUMENTS_PREFIX)) this.allowUnscannedReads(fn.role);
   }
 
   /** Roles that may read a document server-side before its scan ends (by header-signed requests only). */

@@ -200,7 +200,10 @@ describe('files bucket on a global stage (dev: GuardDuty scans the documents)', 
     const plan = t.ofType('AWS::GuardDuty::MalwareProtectionPlan')[0]![1] as Resource & {
       DependsOn?: string[];
     };
-    expect(plan.DependsOn).toEqual(expect.arrayContaining([scanRoleId]));
+    // GuardDuty checks its access when the plan is created: the role and its policy come first.
+    expect(plan.DependsOn).toEqual(
+      expect.arrayContaining([scanRoleId, t.idOf('AWS::IAM::Policy', 'FilesScanRoleDefaultPolicy')]),
+    );
   });
 
   it('gives GuardDuty’s role the permissions its guide lists, objects confined to documents/', () => {
