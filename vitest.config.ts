@@ -13,6 +13,10 @@ export default defineConfig({
     // so more files than cores run at once (vitest's default is cores − 1, i.e. one file at a time here).
     maxWorkers: 3,
     sequence: { sequencer: SlowFirstSequencer },
-    env: { POWERTOOLS_LOG_LEVEL: 'SILENT', AWS_REGION: 'local' },
+    env: {
+      POWERTOOLS_LOG_LEVEL: 'SILENT',
+      AWS_REGION: 'local',
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+    },
   },
 });

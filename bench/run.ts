@@ -115,7 +115,7 @@ try {
     }
   }
 } finally {
-  await dynamo.stop();
+  await Promise.all([dynamo.stop(), (await import('./lib/portal.js')).closeBenchS3()]);
 }
 results.totalSeconds = Math.round((performance.now() - started) / 100) / 10;
 results.loadAverageAtEnd = loadavg().map((n) => Math.round(n * 100) / 100);

@@ -16,9 +16,11 @@
  * Dates are relative to the day the seed runs (assets granted "this year", pledges registered on the days from the
  * loan book's start to today, `registrationDays`), so the figures are this year's whenever it runs. The ids the portal assigns differ per run; the figures never do.
  */
+import { createHash } from 'node:crypto';
 import type { Role } from '../shared/auth/principal.js';
 import { addDays, addYears, compareDates, type IsoDate, todayInShanghai } from '../shared/domain/dates.js';
 import type { DesignationLevel } from '../shared/domain/designation.js';
+import { CHECKLISTS } from '../shared/domain/document.js';
 import {
   capAmountFen,
   DEFAULT_MAX_LTV_BPS,
@@ -32,6 +34,7 @@ import { patentCheckCharacter } from '../shared/domain/patent-number.js';
 import type { CoverageLine } from '../shared/domain/policy.js';
 import { loanMaturity, patentExpiresOn, trademarkExpiresOn } from '../shared/domain/terms.js';
 import { withUsccCheck } from '../shared/domain/uscc.js';
+import { samplePdf } from './sample-pdf.js';
 
 // ---- The published figures -------------------------------------------------------------------------------------
 
@@ -1228,8 +1231,10 @@ export async function seedCity(call: SeedCall, options: SeedOptions = {}): Promi
           ['register', office, { registrationNumber: cnipaRegistrationNumber(p.key) }],
           ['disburse', lender, undefined],
         ];
-        for (const [action, as, body] of steps)
+        for (const [action, as, body] of steps) {
+          if (action === 'register') await attachPledgeDocuments(send, p.key, id, me);
           await send(`${p.key}-${action}`, 'POST', `/pledges/${id}/${action}`, as, [200], body);
+        }
       });
     }
     options.setToday(`${plan.year - 1}-12-31`);
@@ -1269,15 +1274,16 @@ export async function seedCity(call: SeedCall, options: SeedOptions = {}): Promi
 
   // Registrations (and disbursements) day by day, each on its own business date, oldest first.
   const days = registrationDays(plan, start, today);
-  const byDay = new Map<IsoDate, { p: PlannedPledge; id: string }[]>();
+  const byDay = new Map<IsoDate, { p: PlannedPledge; uscc: string; id: string }[]>();
   for (const e of plan.enterprises)
     for (const p of e.pledges) {
       const day = days.get(p.key);
-      if (day) byDay.set(day, [...(byDay.get(day) ?? []), { p, id: pledgeIds.get(p.key)! }]);
+      if (day) byDay.set(day, [...(byDay.get(day) ?? []), { p, uscc: e.uscc, id: pledgeIds.get(p.key)! }]);
     }
   for (const day of [...byDay.keys()].sort()) {
     options.setToday?.(day);
-    await inPool(byDay.get(day)!, options.concurrency ?? 12, async ({ p, id }) => {
+    await inPool(byDay.get(day)!, options.concurrency ?? 12, async ({ p, uscc, id }) => {
+      await attachPledgeDocuments(send, p.key, id, asEnterprise(uscc));
       for (const action of PLEDGE_PATHS[p.fate].filter((a) => REGISTRATION_ACTIONS.has(a)))
         await send(
           `${p.key}-${action}`,
@@ -1354,6 +1360,38 @@ async function loanSince(
     await send(`${p.key}-${action}`, 'POST', `/pledges/${id}/${action}`, as, [200], actionBody);
   }
 }
+
+/**
+ * Uploads a subject's documents as a browser does: declare, PUT the bytes to the presigned URL, complete. Each step
+ * is repeatable: the declaration carries an Idempotency-Key, and completing again answers the same.
+ */
+async function attachDocuments(
+  send: Send,
+  key: string,
+  subject: { kind: string; id: string },
+  kinds: readonly string[],
+  as: SeedCaller,
+): Promise<void> {
+  for (const kind of kinds) {
+    const bytes = samplePdf(`${key} ${kind}`);
+    const declared = await send(`${key}-doc-${kind}`, 'POST', '/documents', as, [201], {
+      kind,
+      subject,
+      fileName: `${kind}.pdf`,
+      contentType: 'application/pdf',
+      sizeBytes: bytes.length,
+      sha256: createHash('sha256').update(bytes).digest('hex'),
+    });
+    const { url, headers } = declared.body.upload as { url: string; headers: Record<string, string> };
+    const put = await fetch(url, { method: 'PUT', headers, body: bytes });
+    if (!put.ok) throw new Error(`seed step ${key}-doc-${kind}: the upload answered ${put.status}`);
+    await send(`${key}-doc-${kind}-complete`, 'POST', `/documents/${declared.body.id}/complete`, as, [200]);
+  }
+}
+
+/** The four documents the office registers a pledge on, uploaded by the applicant. */
+const attachPledgeDocuments = (send: Send, key: string, pledgeId: string, applicant: SeedCaller) =>
+  attachDocuments(send, key, { kind: 'pledge', id: pledgeId }, CHECKLISTS['pledge.register'], applicant);
 
 type Send = (
   step: string,
@@ -1457,11 +1495,18 @@ async function loadEnterprise(
         incidentDate: claim.incidentDate,
         description: claim.description,
       });
-      if (claim.outcome === 'paid')
+      if (claim.outcome === 'paid') {
+        await attachDocuments(
+          send,
+          claim.key,
+          { kind: 'claim', id: filed.body.id },
+          CHECKLISTS['claim.settle'],
+          me,
+        );
         await send(`${claim.key}-settle`, 'POST', `/claims/${filed.body.id}/settle`, insurer, [200], {
           paidFen: claim.paidFen,
         });
-      else if (claim.outcome === 'denied')
+      } else if (claim.outcome === 'denied')
         await send(`${claim.key}-deny`, 'POST', `/claims/${filed.body.id}/deny`, insurer, [200], {
           reason: '不属于保险责任范围',
         });

@@ -1,3 +1,5 @@
+import { CHECKLISTS } from '../../shared/domain/document.js';
+import { attachDocuments } from './documents.js';
 import type { BenchPortal, Caller } from './portal.js';
 import { nextSerial, patentNumber, usccOf } from './util.js';
 
@@ -42,6 +44,7 @@ export async function openActiveLoans(portal: BenchPortal, count: number, tag: s
       annualRateBps: 450,
       repaymentType: 'equal_instalment',
     });
+    await attachDocuments(ok, { kind: 'pledge', id }, CHECKLISTS['pledge.register'], company);
     await ok('POST', `/pledges/${id}/register`, office, {
       registrationNumber: `Y2026330${String(i).padStart(6, '0')}`,
     });

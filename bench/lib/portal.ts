@@ -1,4 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
   ephemeralIssuer,
@@ -13,6 +16,8 @@ import { SYSTEM_ACTOR } from '../../shared/domain/actor.js';
 import { systemClock } from '../../shared/domain/clock.js';
 import { createApp } from '../../shared/http/app.js';
 import type { PortalApp, PortalDeps } from '../../shared/http/context.js';
+import { createLocalBucket, type LocalS3, startLocalS3 } from '../../shared/local/s3-server.js';
+import { s3Storage } from '../../shared/runtime/s3-storage.js';
 import { ensureTable } from '../../shared/store/ensure-table.js';
 import { useCaseContext } from '../../shared/usecases/context.js';
 import { enrolUser } from '../../shared/usecases/users.js';
@@ -43,6 +48,16 @@ export interface BenchPortal {
   counter: ReturnType<typeof countingDocumentClient>;
 }
 
+/** One local S3 server for the bench process (started on first use); each portal gets a bucket of its own. */
+let s3: Promise<LocalS3> | undefined;
+const benchS3 = () => {
+  s3 ??= mkdtemp(join(tmpdir(), 'bench-s3-')).then((directory) => startLocalS3({ directory }));
+  return s3;
+};
+export async function closeBenchS3(): Promise<void> {
+  if (s3) await (await s3).close();
+}
+
 export async function benchPortal(
   endpoint: string,
   tableName = `bench-${randomUUID()}`,
@@ -56,6 +71,8 @@ export async function benchPortal(
   admin.destroy();
   const issuer = await ephemeralIssuer();
   const counter = countingDocumentClient(endpoint);
+  const { endpoint: s3Endpoint } = await benchS3();
+  await createLocalBucket(s3Endpoint, tableName);
   const deps: PortalDeps = {
     db: counter.db,
     tableName,
@@ -66,6 +83,7 @@ export async function benchPortal(
     }),
     clock: systemClock(),
     newId: () => randomUUID(),
+    storage: s3Storage({ bucket: tableName, endpoint: s3Endpoint, scanned: false }),
     logFault: (error, { method, path }) =>
       process.stderr.write(`fault in ${method} ${path}: ${String(error)}\n`),
   };

@@ -1,5 +1,8 @@
 import { randomUUID } from 'node:crypto';
+import { samplePdf } from '../../scripts/sample-pdf.js';
 import { addDays, todayInShanghai } from '../../shared/domain/dates.js';
+import { CHECKLISTS } from '../../shared/domain/document.js';
+import { declaration, putFile } from './documents.js';
 import type { BenchPortal, Caller, Exchange } from './portal.js';
 import { nextSerial, patentNumber, usccOf } from './util.js';
 
@@ -148,8 +151,20 @@ export async function runScenario(
     if (id) ids.pledges.push(id);
     return id;
   };
-  const act = (id: string | undefined, action: string, as: Caller, body: unknown = {}) =>
-    step('POST', `/pledges/{id}/${action}`, { id }, as, body);
+  const act = async (id: string | undefined, action: string, as: Caller, body: unknown = {}) => {
+    if (action === 'register' && id)
+      await documents({ kind: 'pledge', id }, CHECKLISTS['pledge.register'], entA);
+    return step('POST', `/pledges/{id}/${action}`, { id }, as, body);
+  };
+  /** The documents a step needs, uploaded through the measured routes (declare, complete) and the bucket. */
+  const documents = async (subject: { kind: string; id: string }, kinds: readonly string[], as: Caller) => {
+    for (const kind of kinds) {
+      const bytes = samplePdf(`${subject.id} ${kind}`);
+      const declared = await step('POST', '/documents', {}, as, declaration(kind, subject, bytes));
+      if (declared) await putFile(declared.upload, bytes);
+      await step('POST', '/documents/{id}/complete', { id: declared?.id }, as);
+    }
+  };
   const approve = { approvedAmountFen: 10_000_000, annualRateBps: 450 };
   const p1 = await apply(a1);
   await step('GET', '/pledges/{id}', { id: p1 }, entA);
@@ -240,6 +255,8 @@ export async function runScenario(
   const c1 = idOf(await claim(pol1));
   await step('GET', '/claims/{id}', { id: c1 }, entA);
   await step('GET', '/claims', {}, ins);
+  if (c1) await documents({ kind: 'claim', id: c1 }, CHECKLISTS['claim.settle'], entA);
+  await step('GET', '/claims/{id}/documents', { id: c1 }, ins);
   await step('POST', '/claims/{id}/settle', { id: c1 }, ins, { paidFen: 150_000 });
   const c2 = idOf(await claim(pol1));
   await step('POST', '/claims/{id}/deny', { id: c2 }, ins, { reason: 'Outside the covered line' });

@@ -3,7 +3,9 @@
  * Pure rules only: the declared-upload checks, the type sniffed from the file's own bytes, the checklist per action.
  * No AWS, no HTTP.
  */
+import type { Actor } from './actor.js';
 import { type FieldIssue, unprocessable, validationError } from './errors.js';
+import { StateMachine, type TransitionRow } from './state-machine.js';
 
 export const DOCUMENT_KINDS = [
   'pledge_contract',
@@ -19,14 +21,23 @@ export const DOCUMENT_KINDS = [
 ] as const;
 export type DocumentKind = (typeof DOCUMENT_KINDS)[number];
 
-export const SUBJECT_KINDS = ['pledge', 'policy', 'claim', 'designation', 'enterprise'] as const;
-export type SubjectKind = (typeof SUBJECT_KINDS)[number];
+/** What a document belongs to; `org_claim`: a newcomer's claim to its enterprise (its business licence). */
+export const DOCUMENT_SUBJECT_KINDS = [
+  'pledge',
+  'policy',
+  'claim',
+  'designation',
+  'enterprise',
+  'org_claim',
+] as const;
+export type DocumentSubjectKind = (typeof DOCUMENT_SUBJECT_KINDS)[number];
 export interface DocumentSubject {
-  kind: SubjectKind;
+  kind: DocumentSubjectKind;
   id: string;
 }
 
-export type DocumentStatus = 'pending_upload' | 'available' | 'rejected';
+export const DOCUMENT_STATUSES = ['pending_upload', 'available', 'rejected', 'deleted'] as const;
+export type DocumentStatus = (typeof DOCUMENT_STATUSES)[number];
 /** `not_scanned` where no malware scanner runs (locally, or a region without GuardDuty Malware Protection for S3). */
 export type ScanStatus = 'not_scanned' | 'pending' | 'clean' | 'infected' | 'failed';
 
@@ -66,12 +77,15 @@ export function checkDeclaredUpload(input: unknown): DeclaredUpload {
     string,
     unknown
   >;
-  if (typeof subject.kind !== 'string' || !(SUBJECT_KINDS as readonly string[]).includes(subject.kind)) {
+  if (
+    typeof subject.kind !== 'string' ||
+    !(DOCUMENT_SUBJECT_KINDS as readonly string[]).includes(subject.kind)
+  ) {
     issues.push({
       path: 'subject.kind',
       code: 'document_subject_kind',
-      params: { allowed: SUBJECT_KINDS.join(', ') },
-      message: `subject.kind must be one of ${SUBJECT_KINDS.join(', ')}.`,
+      params: { allowed: DOCUMENT_SUBJECT_KINDS.join(', ') },
+      message: `subject.kind must be one of ${DOCUMENT_SUBJECT_KINDS.join(', ')}.`,
     });
   }
   if (typeof subject.id !== 'string' || subject.id.length === 0 || subject.id.length > 128) {
@@ -128,7 +142,7 @@ export function checkDeclaredUpload(input: unknown): DeclaredUpload {
   if (issues.length > 0) throw validationError(issues);
   return {
     kind: kind as DocumentKind,
-    subject: { kind: subject.kind as SubjectKind, id: subject.id as string },
+    subject: { kind: subject.kind as DocumentSubjectKind, id: subject.id as string },
     fileName: (fileName as string).trim(),
     contentType: contentType as string,
     sizeBytes: sizeBytes as number,
@@ -277,3 +291,94 @@ export function assertChecklist(
     })),
   });
 }
+
+/** Who uploaded a document: its organisation, or (a newcomer without one) its identity. */
+export interface Uploader {
+  role: Actor['role'];
+  org: string | null;
+  sub?: string;
+}
+
+/** A document's record; its bytes are the object `objectKeyOf(id)` in the files bucket. */
+export interface PortalDocument {
+  id: string;
+  status: DocumentStatus;
+  kind: DocumentKind;
+  subject: DocumentSubject;
+  fileName: string;
+  /** As the uploader declared it; `detectedType` is what the bytes are. */
+  contentType: string;
+  sizeBytes: number;
+  sha256: string;
+  uploadedBy: Uploader;
+  /** When the presigned upload URL stops working. */
+  uploadExpiresAt: string;
+  detectedType?: DetectedType;
+  scanStatus: ScanStatus;
+  /** Why `complete` rejected the upload. */
+  rejection?: { code: string; reason: string };
+  /** The object version `complete` verified: downloads serve exactly it (where the bucket keeps versions). */
+  objectVersion?: string;
+  /** Tenant keys of the subject's parties when the document was declared: who reads its events. */
+  audience: string[];
+  version: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export const objectKeyOf = (documentId: string) => `documents/${documentId}`;
+
+export const DOCUMENT_ACTIONS = ['declare', 'accept', 'reject', 'delete'] as const;
+export type DocumentAction = (typeof DOCUMENT_ACTIONS)[number];
+export type DocumentTransitionRow = TransitionRow<DocumentAction, DocumentStatus>;
+
+const PEOPLE = ['enterprise', 'lender', 'insurer', 'ipoffice'] as const;
+
+/**
+ *   declare → pending_upload; pending_upload → accept → available | reject → rejected (by `complete`, which reads
+ *   the bytes); pending_upload | available → delete → deleted (the uploader, while the subject allows it).
+ */
+export const DOCUMENT_MACHINE = new StateMachine<DocumentAction, DocumentStatus, DocumentTransitionRow>(
+  [
+    { action: 'declare', roles: PEOPLE, from: [null], to: 'pending_upload' },
+    { action: 'accept', roles: PEOPLE, from: ['pending_upload'], to: 'available' },
+    { action: 'reject', roles: PEOPLE, from: ['pending_upload'], to: 'rejected' },
+    { action: 'delete', roles: PEOPLE, from: ['pending_upload', 'available'], to: 'deleted' },
+  ],
+  { declare: 'declared', accept: 'completed', reject: 'completed', delete: 'deleted' },
+);
+
+export const documentEventType = (row: DocumentTransitionRow): string =>
+  row.action === 'declare' ? 'document.declared' : `document.${row.to}`;
+
+/**
+ * Whether `actor` acts for the document's uploader: the IP office as a whole, an organisation as a whole (any of
+ * its users), a newcomer by its identity.
+ */
+export const isUploader = (actor: Actor, doc: Pick<PortalDocument, 'uploadedBy'>): boolean => {
+  const by = doc.uploadedBy;
+  if (actor.role !== by.role) return false;
+  if (by.role === 'ipoffice') return true;
+  if (by.org !== null) return actor.org === by.org;
+  return by.sub !== undefined && actor.sub === by.sub;
+};
+
+/**
+ * Pledge states in which its documents are still a draft: from registration on they are the record of what the
+ * office registered, and stay as they are (no deletion; the bucket keeps every version).
+ */
+const PLEDGE_DRAFT_STATES: ReadonlySet<string> = new Set([
+  'submitted',
+  'under_review',
+  'approved',
+  'rejected',
+  'withdrawn',
+  'registration_refused',
+]);
+export const PLEDGE_DOCUMENT_DRAFT_STATES = [...PLEDGE_DRAFT_STATES];
+
+/** Whether documents of a subject in `subjectStatus` may still be deleted. */
+export const subjectAllowsDeletion = (
+  subject: DocumentSubjectKind,
+  subjectStatus: string | undefined,
+): boolean => subject !== 'pledge' || (subjectStatus !== undefined && PLEDGE_DRAFT_STATES.has(subjectStatus));

@@ -13,6 +13,8 @@ export const API_INFO = {
 /** What each tag groups, for the reference's table of contents. */
 const TAG_DESCRIPTIONS: Record<string, string> = {
   assets: 'A company’s patents and trademarks, their legal status and co-owners.',
+  documents:
+    'Contracts, forms, appraisals and evidence: uploaded straight to the files bucket, verified, listed per subject.',
   designations: 'National and provincial demonstration and advantage enterprises, and their yearly reviews.',
   enterprises: 'The companies registered with the portal.',
   events: 'The audit feed: every domain event, by subject or by day.',

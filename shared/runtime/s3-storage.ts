@@ -71,6 +71,7 @@ export function s3Storage(options: {
         new GetObjectCommand({
           Bucket,
           Key: key,
+          ...(download.versionId ? { VersionId: download.versionId } : {}),
           ResponseContentType: download.contentType,
           ResponseContentDisposition: `attachment; filename*=UTF-8''${encodeURIComponent(download.fileName)}`,
         }),
@@ -83,7 +84,10 @@ export function s3Storage(options: {
           new GetObjectCommand({ Bucket, Key: key, Range: `bytes=0-${maxBytes}` }),
         );
         const bytes = (await out.Body?.transformToByteArray()) ?? new Uint8Array();
-        return { bytes, lastModified: out.LastModified ?? new Date(0) };
+        return {
+          bytes,
+          ...(out.VersionId && out.VersionId !== 'null' ? { versionId: out.VersionId } : {}),
+        };
       } catch (error) {
         if (error instanceof NoSuchKey) return undefined;
         if (error instanceof S3ServiceException && error.$metadata.httpStatusCode === 404) return undefined;

@@ -30,6 +30,8 @@
  *   user by subject  USERSUB#<provider subject>       USERSUB     { userId }: one entry per signed-in identity
  *   user by e-mail   USEREMAIL#<lower-case e-mail>    USEREMAIL   { userId }: one invitation per address
  *   org claim        ORGCLAIM#<id>                    ORGCLAIM
+ *   document         DOC#<id>                         DOC
+ *   document link    <its subject's pk>               DOC#<document id>   (kind, status, scan: the checklist's read)
  *   open org claim   ORGCLAIM_OPEN#<provider subject> ORGCLAIM_OPEN  { claimId }: one pending claim per identity
  *   stats snapshot   STATS                            <yyyy-mm-dd>
  *   health probe     HEALTH                           HEALTH      (never written: reading it proves the table answers)
@@ -37,6 +39,7 @@
 import type { AssetKind } from '../domain/asset.js';
 import type { IsoDate } from '../domain/dates.js';
 import type { DesignationLevel } from '../domain/designation.js';
+import type { DocumentSubjectKind } from '../domain/document.js';
 import type { Subject, SubjectKind } from '../domain/domain-event.js';
 import type { InForceType } from '../domain/statistics.js';
 
@@ -53,6 +56,7 @@ const ROOT: Record<SubjectKind, string> = {
   designation: 'DESIG',
   user: 'USER',
   org_claim: 'ORGCLAIM',
+  document: 'DOC',
 };
 
 export const aggregateKey = (kind: SubjectKind, id: string): Key => ({
@@ -167,6 +171,18 @@ export const auditFeedPartition = (day: string) => `AUDIT#${day}`;
 export const auditEntryKey = (day: string, at: string, eventId: string): Key => ({
   pk: auditFeedPartition(day),
   sk: `${at}#${eventId}`,
+});
+
+/** The partition of a document's subject, where its documents are linked (an enterprise's own partition). */
+export const documentSubjectPartition = (subject: { kind: DocumentSubjectKind; id: string }): string =>
+  subject.kind === 'enterprise' ? enterpriseKey(subject.id).pk : aggregateKey(subject.kind, subject.id).pk;
+export const DOCUMENT_LINK_PREFIX = 'DOC#';
+export const documentLinkKey = (
+  subject: { kind: DocumentSubjectKind; id: string },
+  documentId: string,
+): Key => ({
+  pk: documentSubjectPartition(subject),
+  sk: `${DOCUMENT_LINK_PREFIX}${documentId}`,
 });
 
 export const userSubKey = (sub: string): Key => ({ pk: `USERSUB#${sub}`, sk: 'USERSUB' });

@@ -35,6 +35,7 @@ import { toResource } from '../store/records.js';
 import { statsWrites } from '../store/stats-facts.js';
 import { type Item, increment } from '../store/toolkit.js';
 import { nameActors, type WithActorName } from './actor-names.js';
+import { type Checklist, startChecklist } from './checklists.js';
 import type { UseCaseContext } from './context.js';
 import type { AggregateSpec, Operation, Plan } from './engine.js';
 
@@ -109,6 +110,8 @@ export async function actOnClaim(
   req: { id: string; action: ClaimStep; body: ClaimActionBody; expectedVersion?: number | undefined },
   idempotency?: IdempotencyRequest,
 ): Promise<Claim> {
+  const evidence =
+    req.action === 'settle' ? startChecklist(uc, 'claim.settle', { kind: 'claim', id: req.id }) : undefined;
   const outcome = await uc.engine.transition(
     CLAIM_SPEC,
     { actor, id: req.id, action: req.action, expectedVersion: req.expectedVersion, idempotency },
@@ -145,9 +148,12 @@ export async function actOnClaim(
           // v1's one step: the approved amount is what is paid now.
           const paidFen = body.paidFen!;
           const coverage = await coverageOfClaim(uc, claim);
-          const plan = payment(uc, claim, coverage, 'paidFen', paidFen, now, {
-            approvedFen: payableFen(coverage, claim.claimedFen),
-          });
+          const plan = withEvidence(
+            await evidence!,
+            payment(uc, claim, coverage, 'paidFen', paidFen, now, {
+              approvedFen: payableFen(coverage, claim.claimedFen),
+            }),
+          );
           const approvedFen = (claim.paidFen ?? 0) + paidFen;
           return { ...plan, changes: { ...plan.changes, approvedFen, reserveFen: 0, closedOn: today } };
         }
@@ -193,15 +199,19 @@ export async function payClaim(
   req: { id: string; amountFen: number; expectedVersion?: number | undefined },
   idempotency?: IdempotencyRequest,
 ): Promise<Claim> {
+  const evidence = startChecklist(uc, 'claim.pay', { kind: 'claim', id: req.id });
   const outcome = await uc.engine.operate(
     CLAIM_SPEC,
     PAYMENT,
     { actor, id: req.id, expectedVersion: req.expectedVersion, idempotency },
     async (claim, { now }) => {
       const coverage = await coverageOfClaim(uc, claim);
-      const plan = payment(uc, claim, coverage, 'amountFen', req.amountFen, now, {
-        approvedFen: claim.approvedFen ?? 0,
-      });
+      const plan = withEvidence(
+        await evidence,
+        payment(uc, claim, coverage, 'amountFen', req.amountFen, now, {
+          approvedFen: claim.approvedFen ?? 0,
+        }),
+      );
       const full = (claim.paidFen ?? 0) + req.amountFen === claim.approvedFen;
       return {
         ...plan,
@@ -211,6 +221,16 @@ export async function payClaim(
     },
   );
   return outcome.after;
+}
+
+/** A payment needs the claim's evidence (422 `document_missing`), held in place by the payment's transaction. */
+function withEvidence(evidence: Checklist, plan: Plan<Claim>): Plan<Claim> {
+  const writes = evidence.writes();
+  return {
+    ...plan,
+    writes: [...(plan.writes ?? []), ...writes],
+    onFailed: (failure) => evidence.onFailed(failure) ?? plan.onFailed?.(failure),
+  };
 }
 
 /**

@@ -3,6 +3,7 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Clock } from '../domain/clock.js';
 import { Store } from '../store/toolkit.js';
 import { Engine } from './engine.js';
+import type { ObjectStorage } from './object-storage.js';
 
 /** What every use case runs with: the store, the engine over it, the clock and the id source. */
 export interface UseCaseContext {
@@ -10,6 +11,8 @@ export interface UseCaseContext {
   engine: Engine;
   clock: Clock;
   newId: () => string;
+  /** The files bucket (documents, imports), where the composition root has one. */
+  storage?: ObjectStorage | undefined;
 }
 
 interface ContextDeps {
@@ -17,6 +20,7 @@ interface ContextDeps {
   tableName: string;
   clock: Clock;
   newId: () => string;
+  storage?: ObjectStorage | undefined;
 }
 
 // Built once per composition root (the app's deps live as long as the app), not on every request.
@@ -26,7 +30,13 @@ export function useCaseContext(deps: ContextDeps): UseCaseContext {
   let uc = contexts.get(deps);
   if (!uc) {
     const store = new Store(deps.db, deps.tableName);
-    uc = { store, engine: new Engine(store, () => deps.clock.now()), clock: deps.clock, newId: deps.newId };
+    uc = {
+      store,
+      engine: new Engine(store, () => deps.clock.now()),
+      clock: deps.clock,
+      newId: deps.newId,
+      storage: deps.storage,
+    };
     contexts.set(deps, uc);
   }
   return uc;

@@ -12,7 +12,8 @@ export interface PresignedUpload {
 
 export interface StoredObject {
   bytes: Uint8Array;
-  lastModified: Date;
+  /** Where the bucket keeps versions: this one's id, so a download serves exactly the bytes verified. */
+  versionId?: string;
 }
 
 export interface ObjectStorage {
@@ -30,7 +31,13 @@ export interface ObjectStorage {
   /** A GET that downloads the object under `fileName`, valid `expiresInSeconds` from `signedAt`. */
   presignGet(
     key: string,
-    download: { fileName: string; contentType: string; signedAt: Date; expiresInSeconds: number },
+    download: {
+      fileName: string;
+      contentType: string;
+      signedAt: Date;
+      expiresInSeconds: number;
+      versionId?: string;
+    },
   ): Promise<string>;
   /** The object, or undefined when there is none; an object over `maxBytes` is read only to `maxBytes + 1`. */
   read(key: string, maxBytes: number): Promise<StoredObject | undefined>;

@@ -58,6 +58,7 @@ import {
   type TxItem,
 } from '../store/toolkit.js';
 import { knownNames, nameActors, type WithActorName } from './actor-names.js';
+import { startChecklist } from './checklists.js';
 import type { UseCaseContext } from './context.js';
 import type { AggregateSpec } from './engine.js';
 import { disburseTranche, payOffPlan } from './loans.js';
@@ -336,8 +337,11 @@ async function transitionPledge(
   idempotency?: IdempotencyRequest,
 ): Promise<Pledge> {
   // The registration examines the rights again (what held at application may not hold now): they come with the pledge.
-  const rights =
-    req.action === 'register' ? await new PledgeRepository(uc.store).assetIdsOf(req.id) : undefined;
+  const registering = req.action === 'register';
+  const documents = registering
+    ? startChecklist(uc, 'pledge.register', { kind: 'pledge', id: req.id })
+    : undefined;
+  const rights = registering ? await new PledgeRepository(uc.store).assetIdsOf(req.id) : undefined;
   const outcome = await uc.engine.transition(
     PLEDGE_SPEC,
     {
@@ -353,8 +357,10 @@ async function transitionPledge(
     async (pledge, { now, read }) => {
       const today = uc.clock.today();
       if (req.action === 'repay') return payOffPlan(uc.store, pledge, actor, today, now);
-      const recheck = req.action === 'register' ? registrationRecheck(uc, pledge, read, today) : undefined;
-      const first = req.action === 'register' ? await firstLoan(uc, pledge) : undefined;
+      const recheck = registering ? registrationRecheck(uc, pledge, read, today) : undefined;
+      const checklist = await documents;
+      const checked = checklist?.writes() ?? [];
+      const first = registering ? await firstLoan(uc, pledge) : undefined;
       const policy =
         req.action === 'approve'
           ? effectivePolicy(lendingPolicyOf(read.get(institutionKey(pledge.lenderId))))
@@ -368,8 +374,9 @@ async function transitionPledge(
       return {
         changes: { ...changes.fields, ...first.changes },
         data: changes.data,
-        writes: [...(recheck?.writes ?? []), ...first.writes],
-        onFailed: (failure: ConditionsFailed) => recheck?.onFailed(failure) ?? first.onFailed(failure),
+        writes: [...(recheck?.writes ?? []), ...checked, ...first.writes],
+        onFailed: (failure: ConditionsFailed) =>
+          recheck?.onFailed(failure) ?? checklist?.onFailed(failure) ?? first.onFailed(failure),
       };
     },
   );

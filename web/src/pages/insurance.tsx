@@ -2,6 +2,7 @@
  * Full-chain IP insurance: a company applies, follows its policies and files claims; an insurer
  * underwrites (issue with premium / decline) and settles or denies claims.
  */
+
 import { useEffect, useState } from 'preact/hooks';
 import { payableFen } from '../../../shared/domain/coverage';
 import { CLAIM_STATUSES, POLICY_STATUSES } from '../../../shared/domain/policy';
@@ -17,6 +18,7 @@ import {
   pageQuery,
   SubmitButtons,
 } from '../components';
+import { DocumentsSection } from '../documents';
 import { type TextKey, useI18n } from '../i18n';
 import { fenToYuanText } from '../money';
 import {
@@ -749,6 +751,7 @@ function Claims({ policy: p, role, onDone }: { policy: Policy; role: string; onD
               <strong>{t('claim.denyReason')}:</strong> {c.denyReason}
             </p>
           )}
+          <DocumentsSection subject={{ kind: 'claim', id: c.id }} mayUpload={role !== 'ipoffice'} />
           <ClaimSteps claim={c} policy={p} role={role} onDone={onDone} />
         </article>
       ))}

@@ -3,6 +3,7 @@
  * the IP office registers, refuses and releases. One detail page serves all three, showing exactly the
  * actions the API says the caller may take (`allowedActions`).
  */
+
 import { useEffect, useState } from 'preact/hooks';
 import { PLEDGE_STATUSES } from '../../../shared/domain/pledge-state-machine';
 import { ifMatch, type Schemas } from '../api';
@@ -17,6 +18,7 @@ import {
   pageQuery,
   SubmitButtons,
 } from '../components';
+import { DocumentsSection } from '../documents';
 import { type TextKey, useI18n } from '../i18n';
 import { capAmountFen, fenToYuanText, formatBps, parsePercentToBps } from '../money';
 import {
@@ -337,7 +339,7 @@ function ApplyForPledge({ onApplied }: { onApplied: () => void }) {
 
 export function PledgeDetailPage({ id }: { id: string }) {
   const { t, tx } = useI18n();
-  const { api } = usePortal();
+  const { api, session } = usePortal();
   const pledge = useLoad(() => api.GET('/pledges/{id}', { params: { path: { id } } }), [id]);
   const p = pledge.data;
   if (!p) return pledge.loading ? <Loading /> : <ProblemBox problem={pledge.problem} />;
@@ -436,6 +438,8 @@ export function PledgeDetailPage({ id }: { id: string }) {
           )}
         />
       </section>
+      {/* An insurer asked to guarantee the loan reads the loan, not the parties' papers. */}
+      {session.role !== 'insurer' && <DocumentsSection subject={{ kind: 'pledge', id: p.id }} mayUpload />}
       {p.allowedActions.length > 0 && <PledgeActions pledge={p} onDone={pledge.reload} />}
       {p.disbursedOn && <LoanSection pledge={p} onDone={pledge.reload} />}
       <History

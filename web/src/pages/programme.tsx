@@ -3,9 +3,11 @@
  * notice (公示) and may object; the IP office moves candidates through nomination, notice and confirmation, resolves
  * objections and sets the year's quotas (the office's cards live on the designations page).
  */
+
 import { useState } from 'preact/hooks';
 import type { Schemas } from '../api';
 import { SubmitButtons } from '../components';
+import { DocumentsSection } from '../documents';
 import { useI18n } from '../i18n';
 import {
   DateText,
@@ -139,6 +141,7 @@ export function CandidacyPage() {
               <Status kind="designationStatus" value={d.status} />
             </h3>
             <CandidacyFacts d={d} />
+            <DocumentsSection subject={{ kind: 'designation', id: d.id }} mayUpload />
             {(d.status === 'applied' || d.status === 'nominated') && (
               <div class="buttons">
                 <button type="button" class="secondary" onClick={() => withdraw(d.id, d.version)}>

@@ -1,7 +1,9 @@
 /** Before the portal: sign-in at the identity provider, and onboarding for someone the directory does not know. */
+
 import { useState } from 'preact/hooks';
 import { type ApiClient, asProblem, type Problem, type Schemas } from '../api';
 import { SubmitButtons } from '../components';
+import { DocumentsSection } from '../documents';
 import { useI18n } from '../i18n';
 import { DateTimeText, fieldError, localized, ProblemBox, Status, TextField } from '../ui';
 
@@ -62,6 +64,11 @@ export function OnboardingPage({
             <DateTimeText value={claim.updatedAt} />
           </p>
           {claim.status === 'pending' && <p>{t('onboarding.pending')}</p>}
+          <DocumentsSection
+            api={api}
+            subject={{ kind: 'org_claim', id: claim.id }}
+            mayUpload={claim.status === 'pending'}
+          />
           {claim.reason && (
             <p>
               {t('onboarding.reason')}: {claim.reason}
