@@ -156,7 +156,8 @@ export class FileStorage extends Construct {
 
   /**
    * Lets a function read, write (and presign uploads, which are PUTs signed with its credentials) and delete the
-   * objects under `prefixes`, nothing else: no other key, no version deletion, no tagging, no bucket settings.
+   * objects under `prefixes` (and read a given version of a document), nothing else: no other key, no version
+   * deletion, no tagging, no bucket settings.
    * With s3:ListBucket on this bucket, so S3 answers a read of a missing key with 404 (NoSuchKey), which the
    * adapter reports as "no object"; without it S3 answers 403, indistinguishable from a real denial.
    */
@@ -167,6 +168,15 @@ export class FileStorage extends Construct {
         resources: prefixes.map((prefix) => this.bucket.arnForObjects(`${prefix}*`)),
       }),
     );
+    // A document's download link names the version that was verified (`objectVersion`): S3 authorises a GET of a
+    // given version as s3:GetObjectVersion. Documents only; never DeleteObjectVersion.
+    if (prefixes.includes(DOCUMENTS_PREFIX))
+      fn.role.addToPrincipalPolicy(
+        new iam.PolicyStatement({
+          actions: ['s3:GetObjectVersion'],
+          resources: [this.bucket.arnForObjects(`${DOCUMENTS_PREFIX}*`)],
+        }),
+      );
     fn.role.addToPrincipalPolicy(
       new iam.PolicyStatement({ actions: ['s3:ListBucket'], resources: [this.bucket.bucketArn] }),
     );

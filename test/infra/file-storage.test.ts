@@ -157,8 +157,8 @@ describe('files bucket on a global stage (dev: GuardDuty scans the documents)', 
   });
 
   it('records its object-level calls as data events of the stack’s trail', () => {
-    const [[, trail]] = t.ofType('AWS::CloudTrail::Trail');
-    expect(JSON.stringify(trail!.Properties.AdvancedEventSelectors)).toContain(
+    const trail = t.json.Resources[t.idOf('AWS::CloudTrail::Trail', 'AuditTrail')]!;
+    expect(JSON.stringify(trail.Properties.AdvancedEventSelectors)).toContain(
       JSON.stringify({ 'Fn::Join': ['', [t.bucketArn, '/']] }),
     );
   });
@@ -169,7 +169,7 @@ describe('files bucket on a global stage (dev: GuardDuty scans the documents)', 
     ).toMatchObject({ FILES_BUCKET: { Ref: t.bucketId }, MALWARE_SCAN: 'on' });
   });
 
-  it('lets the API function get, put (presign) and delete objects under documents/ and imports/ only, and list the bucket', () => {
+  it('lets the API function get, put (presign) and delete objects under documents/ and imports/ only (a document’s version too), and list the bucket', () => {
     const s3 = t
       .statementsOfRole(t.apiRoleId)
       .filter((s) => asList(s.Action).some((a) => a.startsWith('s3:')));
@@ -179,6 +179,8 @@ describe('files bucket on a global stage (dev: GuardDuty scans the documents)', 
         Action: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'],
         Resource: [t.objects('/documents/*'), t.objects('/imports/*')],
       },
+      // The download link names the verified version of a document.
+      { Effect: 'Allow', Action: 's3:GetObjectVersion', Resource: t.objects('/documents/*') },
       // Only so that S3 answers 404, not 403, for a key that does not exist (yet).
       { Effect: 'Allow', Action: 's3:ListBucket', Resource: t.bucketArn },
     ]);
@@ -396,6 +398,7 @@ describe('files bucket in AWS China (prod: no malware scanner)', () => {
         Action: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'],
         Resource: [t.objects('/documents/*'), t.objects('/imports/*')],
       },
+      { Effect: 'Allow', Action: 's3:GetObjectVersion', Resource: t.objects('/documents/*') },
       { Effect: 'Allow', Action: 's3:ListBucket', Resource: t.bucketArn },
     ]);
   });
