@@ -370,6 +370,24 @@ export async function recordScanResult(
       eventType: 'document.scanned',
     },
     { actor: SYSTEM_ACTOR, id },
-    () => ({ changes: { scanStatus: scan.result }, data: { result: scan.result } }),
+    (current, { now }) => ({
+      changes: { scanStatus: scan.result },
+      data: { result: scan.result },
+      // An operation completes no transition, so the spec's effects (the link rewrite) do not run: the subject's
+      // link carries the scan status its list and checklists read, so it is rewritten here.
+      writes: [
+        {
+          tag: 'link',
+          write: uc.store.put(
+            linkItem({
+              ...current,
+              scanStatus: scan.result,
+              version: current.version + 1,
+              updatedAt: now.toISOString(),
+            }),
+          ),
+        },
+      ],
+    }),
   );
 }
