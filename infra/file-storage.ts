@@ -82,6 +82,8 @@ export class FileStorage extends Construct {
   readonly scanFailures?: sqs.Queue;
   readonly alarms: cloudwatch.Alarm[] = [];
   private readonly malwareScan: 'guardduty' | 'none';
+  /** Roles that may read a document server-side before its scan ends (header-signed requests; never a link). */
+  private readonly readers: iam.IRole[] = [];
 
   constructor(scope: Construct, id: string, props: FileStorageProps) {
     super(scope, id);
@@ -189,8 +191,6 @@ export class FileStorage extends Construct {
     if (this.scanRole && prefixes.includes(DOCUMENTS_PREFIX)) this.allowUnscannedReads(fn.role);
   }
 
-  /** Roles that may read a document server-side before its scan ends (by header-signed requests only). */
-  private readonly readers: iam.IRole[] = [];
   private allowUnscannedReads(role: iam.IRole): void {
     this.readers.push(role);
   }
@@ -199,8 +199,8 @@ export class FileStorage extends Construct {
     const stack = Stack.of(this);
     const documents = this.bucket.arnForObjects(`${DOCUMENTS_PREFIX}*`);
     // The role GuardDuty assumes, with the permissions its guide lists for a protected bucket
-    // (docs.aws.amazon.com/guardduty/latest/ug/malware-protection-s3-iam-policy-prerequisite.html), narrowed to
-    // the scanned prefix where the guide allows (reading and tagging objects).
+    // (docs.aws.amazon.com/guardduty/latest/ug/malware-protection-s3-iam-policy-prerequisite.html), its object
+    // reads and tagging narrowed from the whole bucket to documents/, the only prefix the plan scans.
     const role = new iam.Role(this, 'ScanRole', {
       assumedBy: new iam.ServicePrincipal(GUARDDUTY_PLAN_SERVICE),
       description: 'GuardDuty Malware Protection for S3: scans and tags new documents in the files bucket',
