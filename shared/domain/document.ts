@@ -364,21 +364,20 @@ export const isUploader = (actor: Actor, doc: Pick<PortalDocument, 'uploadedBy'>
 };
 
 /**
- * Pledge states in which its documents are still a draft: from registration on they are the record of what the
- * office registered, and stay as they are (no deletion; the bucket keeps every version).
+ * The states of a subject in which its documents may still be deleted: a pledge's until registration (from then on
+ * they are the record of what the office registered), an organisation claim's while pending (the office decided on
+ * them). Other subjects' documents may go at any time. The bucket keeps every version either way.
  */
-const PLEDGE_DRAFT_STATES: ReadonlySet<string> = new Set([
-  'submitted',
-  'under_review',
-  'approved',
-  'rejected',
-  'withdrawn',
-  'registration_refused',
-]);
-export const PLEDGE_DOCUMENT_DRAFT_STATES = [...PLEDGE_DRAFT_STATES];
+export const DELETABLE_WHILE: Partial<Record<DocumentSubjectKind, readonly string[]>> = {
+  pledge: ['submitted', 'under_review', 'approved', 'rejected', 'withdrawn', 'registration_refused'],
+  org_claim: ['pending'],
+};
 
 /** Whether documents of a subject in `subjectStatus` may still be deleted. */
 export const subjectAllowsDeletion = (
   subject: DocumentSubjectKind,
   subjectStatus: string | undefined,
-): boolean => subject !== 'pledge' || (subjectStatus !== undefined && PLEDGE_DRAFT_STATES.has(subjectStatus));
+): boolean => {
+  const allowed = DELETABLE_WHILE[subject];
+  return !allowed || (subjectStatus !== undefined && allowed.includes(subjectStatus));
+};

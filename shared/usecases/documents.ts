@@ -10,6 +10,7 @@ import {
   CHECKLISTS,
   type ChecklistAction,
   checkDeclaredUpload,
+  DELETABLE_WHILE,
   DOCUMENT_MACHINE,
   DOWNLOAD_URL_SECONDS,
   type DocumentAction,
@@ -20,7 +21,6 @@ import {
   MAX_DOCUMENT_BYTES,
   missingKinds,
   objectKeyOf,
-  PLEDGE_DOCUMENT_DRAFT_STATES,
   type PortalDocument,
   type ScanStatus,
   subjectAllowsDeletion,
@@ -319,36 +319,36 @@ export async function deleteDocument(
 ): Promise<void> {
   const { doc, access } = await visibleDocument(uc, actor, req.id);
   onlyUploader(actor, doc, 'delete');
-  if (!subjectAllowsDeletion(doc.subject.kind, access.status))
-    throw conflict(`The documents of a ${access.status} ${doc.subject.kind} stay as they were registered.`, {
-      errors: [{ path: 'id', code: 'document_locked', message: 'the subject has been registered' }],
-    });
+  if (!subjectAllowsDeletion(doc.subject.kind, access.status)) throw locked(doc.subject.kind);
+  const allowed = DELETABLE_WHILE[doc.subject.kind];
   await uc.engine.transition(
     DOCUMENT_SPEC,
     { actor, id: doc.id, action: 'delete', expectedVersion: req.expectedVersion },
     () => ({
-      // The registration may be under way: the subject must still be in a state that allows deletion when this
-      // commits, or the registration's check of this document's link fails instead.
-      writes:
-        doc.subject.kind === 'pledge'
-          ? [{ tag: 'subject', write: uc.store.check(aggregateKey('pledge', doc.subject.id), draftPledge) }]
-          : [],
-      onFailed: (failure) =>
-        failure.has('subject')
-          ? conflict('The pledge has been registered meanwhile; its documents stay.', {
-              errors: [{ path: 'id', code: 'document_locked', message: 'the subject has been registered' }],
-            })
-          : undefined,
+      // The subject may be moving on meanwhile (a registration): it must still allow the deletion when this
+      // commits — or the registration's hold on this document's link fails instead.
+      writes: allowed
+        ? [{ tag: 'subject', write: uc.store.check(subjectKey(doc.subject), statusIn(allowed)) }]
+        : [],
+      onFailed: (failure) => (failure.has('subject') ? locked(doc.subject.kind) : undefined),
     }),
   );
   await storageOf(uc).remove(objectKeyOf(doc.id));
 }
 
-const draftPledge: Condition = {
-  expression: `#status IN (${PLEDGE_DOCUMENT_DRAFT_STATES.map((_, i) => `:s${i}`).join(', ')})`,
+const locked = (kind: string) =>
+  conflict(`This ${kind.replace('_', ' ')} has moved on: its documents stay as they were.`, {
+    errors: [{ path: 'id', code: 'document_locked', message: 'the subject keeps its documents now' }],
+  });
+
+const subjectKey = (subject: DocumentSubject) =>
+  subject.kind === 'enterprise' ? enterpriseKey(subject.id) : aggregateKey(subject.kind, subject.id);
+
+const statusIn = (allowed: readonly string[]): Condition => ({
+  expression: `#status IN (${allowed.map((_, i) => `:s${i}`).join(', ')})`,
   names: { '#status': 'status' },
-  values: Object.fromEntries(PLEDGE_DOCUMENT_DRAFT_STATES.map((s, i) => [`:s${i}`, s])),
-};
+  values: Object.fromEntries(allowed.map((status, i) => [`:s${i}`, status])),
+});
 
 /** The malware scanner's verdict on an uploaded object (GuardDuty's result event, deployed). */
 export async function recordScanResult(

@@ -58,6 +58,16 @@ function listOf(api: ApiClient, kind: SubjectKind, id: string) {
 const hex = (digest: ArrayBuffer) =>
   [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('');
 
+/** Starts the download of a document through its short-lived link; answers why not when there is none. */
+async function downloadDocument(api: ApiClient, id: string): Promise<{ error: Problem | null } | null> {
+  const res = await api.GET('/documents/{id}', { params: { path: { id } } });
+  if (res.data?.download) {
+    location.assign(res.data.download.url);
+    return null;
+  }
+  return { error: res.error ? asProblem(res.error, res.response.status) : null };
+}
+
 /** The PUT to the presigned URL, with its progress (fetch reports none for uploads). */
 function put(
   upload: Schemas['PresignedUpload'],
@@ -142,11 +152,10 @@ export function DocumentsSection({
   };
 
   const download = async (id: string) => {
-    const res = await api.GET('/documents/{id}', { params: { path: { id } } });
-    if (res.data?.download) location.assign(res.data.download.url);
-    else if (res.error) setProblem(localized(asProblem(res.error, res.response.status), tx));
-    else setProblem({ ...localProblem([]), status: 409, detail: t('doc.notDownloadable') });
+    const refused = await downloadDocument(api, id);
+    if (refused) setProblem(refused.error ? localized(refused.error, tx) : notDownloadable());
   };
+  const notDownloadable = () => ({ ...localProblem([]), status: 409, detail: t('doc.notDownloadable') });
   const remove = async (id: string) => {
     const res = await api.DELETE('/documents/{id}', { params: { path: { id } } });
     if (!res.response.ok) setProblem(localized(asProblem(res.error, res.response.status), tx));
@@ -255,5 +264,23 @@ export function DocumentsSection({
         </form>
       )}
     </section>
+  );
+}
+
+/** A subject's available documents as download buttons (the office's queue of organisation claims). */
+export function DocumentLinks({ subject }: { subject: { kind: SubjectKind; id: string } }) {
+  const { tx } = useI18n();
+  const api = useContext(PortalContext)!.api;
+  const list = useLoad(() => listOf(api, subject.kind, subject.id), [subject.kind, subject.id]);
+  return (
+    <span class="inline-actions">
+      {list.data?.items
+        .filter((d) => d.status === 'available')
+        .map((d) => (
+          <button type="button" class="secondary" key={d.id} onClick={() => void downloadDocument(api, d.id)}>
+            {tx('docKind', d.kind)}: {d.fileName}
+          </button>
+        ))}
+    </span>
   );
 }

@@ -2,9 +2,11 @@
  * Users (用户管理): the IP office invites anyone and decides organisation claims; a bank's or insurer's manager
  * invites and manages its own staff. Disabling takes effect at the user's next request.
  */
+
 import { useState } from 'preact/hooks';
 import type { Schemas } from '../api';
 import { columns, DataTable, ListSection, pageQuery, SubmitButtons } from '../components';
+import { DocumentLinks } from '../documents';
 import { useI18n } from '../i18n';
 import {
   DateTimeText,
@@ -228,6 +230,10 @@ function OrgClaimsSection() {
             { head: t('users.email'), cell: (c) => c.email ?? c.sub },
             { head: t('users.name'), cell: (c) => c.name ?? '' },
             { head: t('orgClaims.filedAt'), cell: (c) => <DateTimeText value={c.createdAt} /> },
+            {
+              head: t('doc.title'),
+              cell: (c) => <DocumentLinks subject={{ kind: 'org_claim', id: c.id }} />,
+            },
             { head: t('app.status'), cell: (c) => <Status kind="orgClaim" value={c.status} /> },
             {
               head: t('app.actions'),
