@@ -27,6 +27,7 @@ import { AuditTrail } from './audit-trail.js';
 import { backupCopyKeyAlias, backupCopyVaultName } from './backup-copy.js';
 import { PortalKeys, TableBackup } from './data-protection.js';
 import { EventDelivery } from './event-delivery.js';
+import { FileStorage } from './file-storage.js';
 import { Observability } from './observability.js';
 import { OriginVerify } from './origin-verify.js';
 import { type FunctionSettings, PortalFunction } from './portal-function.js';
@@ -94,6 +95,8 @@ export class PortalStack extends Stack {
   readonly originVerify: OriginVerify;
   readonly auditTrail: AuditTrail;
   readonly observability: Observability;
+  /** The bucket of uploaded documents and import files, and (where offered) its malware scanning. */
+  readonly files: FileStorage;
   private readonly stage: ResolvedStage;
 
   constructor(scope: Construct, id: string, props: PortalStackProps) {
@@ -229,6 +232,20 @@ export class PortalStack extends Stack {
     // OIDC_CLIENT_ID on the client; nothing the distribution needs depends on the function. (A cycle would fail
     // every infra test: aws-cdk-lib's Template.fromStack refuses an undeployable template.)
     const identity: Identity = external ?? this.cognitoIdentity(this.userPool!, issuer);
+    // Uploads and downloads go from the pages straight to S3 (presigned URLs): CORS for the portal's own address,
+    // the one the identity provider calls back to, and the stage's extra origins only.
+    this.files = new FileStorage(this, 'Files', {
+      webOrigins: [this.web.url, ...(stage.extraWebOrigins ?? [])],
+      malwareScan: stage.malwareScan,
+      noncurrentVersionDays: stage.logRetention,
+      table: this.table,
+      functionEntry,
+      settings,
+    });
+    this.files.grantObjects(this.apiFunction);
+    for (const [name, value] of Object.entries(this.files.environment))
+      this.apiFunction.function.addEnvironment(name, value);
+    this.alarms.push(...this.files.alarms);
     this.routeApi(identity);
     this.apiFunction.function.addEnvironment('OIDC_CLIENT_ID', identity.audience);
     this.web.deploy(
@@ -244,7 +261,7 @@ export class PortalStack extends Stack {
     );
     this.auditTrail = new AuditTrail(this, 'AuditTrail', {
       table: this.table,
-      buckets: [this.web.bucket],
+      buckets: [this.web.bucket, this.files.bucket],
       encryptionKey: this.keys.opsKey,
       retentionDays: stage.logRetention,
     });
@@ -263,9 +280,14 @@ export class PortalStack extends Stack {
         ...Object.values(this.events.consumers),
         this.events.webhookDeliverer,
         ...(this.events.mailer ? [this.events.mailer] : []),
+        ...(this.files.scanner ? [this.files.scanner] : []),
       ],
       table: this.table,
-      failureQueues: { 'Scheduled jobs': jobs.failures, 'Event delivery': this.events.failures },
+      failureQueues: {
+        'Scheduled jobs': jobs.failures,
+        'Event delivery': this.events.failures,
+        ...(this.files.scanFailures ? { 'Malware-scan results': this.files.scanFailures } : {}),
+      },
     });
 
     new CfnOutput(this, 'Stage', { value: stage.name });

@@ -40,6 +40,17 @@ export interface StageConfig {
   readonly backupCopyRegion: string;
   /** Concurrency reserved for (and capping) the API function. */
   readonly apiReservedConcurrency: number;
+  /**
+   * Malware scanning of uploaded documents: `guardduty` (GuardDuty Malware Protection for S3, infra/file-storage.ts)
+   * or `none`, where documents say `not_scanned` and are never called clean. AWS China: `none` until AWS's China
+   * documentation confirms the feature there (README, "AWS China").
+   */
+  readonly malwareScan: 'guardduty' | 'none';
+  /**
+   * Browser origins (`https://host[:port]`) allowed to upload and download files besides the portal's own web
+   * address (CORS of the files bucket), e.g. a second domain of the city's; usually none.
+   */
+  readonly extraWebOrigins?: readonly string[];
 }
 
 /** A stage with its account resolved: what the stack is built from. */
@@ -52,6 +63,12 @@ const CHINA = {
   identity: 'oidc',
   webDomain: 'city',
   mail: 'smtp',
+  // GuardDuty Malware Protection for S3 is not confirmed for Beijing or Ningxia: AWS's China guide
+  // (docs.amazonaws.cn/en_us/aws/latest/userguide/guardduty.html) lists GuardDuty in both regions, and the
+  // feature's own pages and CloudFormation type are mirrored on docs.amazonaws.cn, but the guide's "Feature
+  // Availability and Implementation Differences" does not say it is offered there, and no China account has
+  // confirmed it. Unconfirmed means off: no scanner, documents `not_scanned` (README, "AWS China").
+  malwareScan: 'none',
 } as const;
 
 export const STAGES: Readonly<Record<string, StageConfig>> = {
@@ -69,6 +86,7 @@ export const STAGES: Readonly<Record<string, StageConfig>> = {
     backupRetentionDays: 35,
     backupCopyRegion: 'ap-northeast-1',
     apiReservedConcurrency: 20,
+    malwareScan: 'guardduty',
   },
   // The city's personal financial data stays in mainland China: staging and production in Ningxia.
   staging: {
@@ -97,6 +115,7 @@ export const STAGES: Readonly<Record<string, StageConfig>> = {
 const STAGE_PATTERN = /^[a-z][a-z0-9-]{0,15}$/;
 const ACCOUNT_PATTERN = /^\d{12}$/;
 const MIN_LOG_RETENTION_DAYS = 180;
+const WEB_ORIGIN_PATTERN = /^https:\/\/[a-z0-9.-]+(:\d{1,5})?$/;
 
 export const partitionOf = (region: string): Partition => (region.startsWith('cn-') ? 'aws-cn' : 'aws');
 
@@ -126,7 +145,14 @@ export function validateStage(stage: StageConfig): void {
       problems.push('CloudFront in AWS China serves no default domain: use webDomain "city"');
     if (stage.mail === 'ses')
       problems.push('Amazon SES is not offered in AWS China: use mail "smtp" or "none"');
+    if (stage.malwareScan === 'guardduty')
+      problems.push(
+        'GuardDuty Malware Protection for S3 is not confirmed in AWS China (README, "AWS China"): use malwareScan "none"',
+      );
   }
+  for (const origin of stage.extraWebOrigins ?? [])
+    if (!WEB_ORIGIN_PATTERN.test(origin))
+      problems.push(`extra web origin "${origin}" must be https://host[:port], lower-case, without a path`);
   if (problems.length > 0) throw new Error(`Stage "${stage.name}": ${problems.join('; ')}.`);
 }
 

@@ -136,8 +136,13 @@ describe.each(TESTED_STAGES)('edge and audit (%s stage)', (stageName) => {
     const webBucket = Object.keys(json.Resources).find(
       (id) => id.startsWith('WebAssets') && json.Resources[id]!.Type === 'AWS::S3::Bucket',
     )!;
+    // The web assets and the uploaded files (documents, imports: infra/file-storage.ts).
+    const filesBucket = Object.keys(json.Resources).find(
+      (id) => id.startsWith('FilesBucket') && json.Resources[id]!.Type === 'AWS::S3::Bucket',
+    )!;
     expect(field(2, 'resources.ARN')!.StartsWith).toEqual([
       { 'Fn::Join': ['', [{ 'Fn::GetAtt': [webBucket, 'Arn'] }, '/']] },
+      { 'Fn::Join': ['', [{ 'Fn::GetAtt': [filesBucket, 'Arn'] }, '/']] },
     ]);
     // The trail's own bucket is not among them: recording its writes into itself would loop.
     expect(JSON.stringify(field(2, 'resources.ARN'))).not.toContain(trailBucketId);

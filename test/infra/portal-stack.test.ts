@@ -442,9 +442,11 @@ describe.each(TESTED_STAGES)('PortalStack resources (%s stage)', (stageName) => 
         (s) => !asList(s.Action).includes('dynamodb:Scan') && !scoped.includes(s),
       );
       // API, expiry, renewal offers, designation cycle, servicing, monitor, stats snapshot, the audit's segments
-      // and its combining step, the search indexer: one item-level grant each; all but the snapshot (scoped above)
-      // and the combining step write through it.
-      expect(itemGrants).toHaveLength(10);
+      // and its combining step, the search indexer (and, where GuardDuty scans the files bucket, the scan-result
+      // function): one item-level grant each; all but the snapshot (scoped above) and the combining step write
+      // through it.
+      const scanner = stage(stageName).malwareScan === 'guardduty' ? 1 : 0;
+      expect(itemGrants).toHaveLength(10 + scanner);
       for (const grant of itemGrants) {
         expect(asList(grant.Action)).toEqual(expect.arrayContaining(['dynamodb:GetItem', 'dynamodb:Query']));
         for (const action of asList(grant.Action)) expect(action).not.toContain('*');
@@ -454,16 +456,25 @@ describe.each(TESTED_STAGES)('PortalStack resources (%s stage)', (stageName) => 
         ]);
       }
       const writers = itemGrants.filter((g) => asList(g.Action).includes('dynamodb:PutItem'));
-      expect(writers).toHaveLength(8);
+      expect(writers).toHaveLength(8 + scanner);
       const scans = dynamo.filter((s) => asList(s.Action).includes('dynamodb:Scan'));
       expect(scans).toEqual([{ Effect: 'Allow', Action: 'dynamodb:Scan', Resource: tableArn }]);
     });
 
-    it('has no wildcard resource but the backups of the table, the copy vault key, X-Ray and log delivery, and no managed policy anywhere', () => {
+    it('has no wildcard resource but the backups of the table, the copy vault key, X-Ray, log delivery, the files bucket’s prefixes and GuardDuty’s managed rule, and no managed policy anywhere', () => {
       const xray = ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'];
       for (const s of statements)
         for (const r of asList(s.Resource))
           if (asList(s.Action).every((a) => xray.includes(a))) expect(r).toBe('*');
+          // Object keys under documents/ and imports/ of the files bucket (asserted in file-storage.test.ts).
+          else if (
+            asList(s.Action).every((a) => a.startsWith('s3:')) &&
+            /FilesBucket.*\*/.test(JSON.stringify(r))
+          )
+            expect(JSON.stringify(r)).toMatch(/"\/(documents|imports)\/\*"\]\]\}$/);
+          // The EventBridge rule GuardDuty names itself for the protected bucket (file-storage.test.ts).
+          else if (asList(s.Action).every((a) => a.startsWith('events:')) && JSON.stringify(r).includes('*'))
+            expect(JSON.stringify(r)).toContain(':rule/DO-NOT-DELETE-AmazonGuardDutyMalwareProtectionS3*');
           else if (asList(s.Action).includes('kms:CreateGrant') && JSON.stringify(r).includes(':key/*'))
             // The backup copy vault's key in the other region, named by its alias (controls.test.ts).
             expect(JSON.stringify(s)).toContain('kms:ResourceAliases');

@@ -1,5 +1,5 @@
 import { App } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
+import { Match, Template } from 'aws-cdk-lib/assertions';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { describe, expect, it } from 'vitest';
 import { PortalStack } from '../../infra/portal-stack.js';
@@ -62,7 +62,7 @@ describe('stages', () => {
   });
 
   it.each(Object.keys(STAGES))(
-    'give stage %s the sign-in its partition offers and the one-command web deployment',
+    'give stage %s the sign-in and malware scanning its partition offers and the one-command web deployment',
     (name) => {
       const stage = resolveStage(name, TEST_ACCOUNTS);
       const template = Template.fromStack(
@@ -76,6 +76,17 @@ describe('stages', () => {
       const parameters = Object.keys(template.toJSON().Parameters ?? {});
       if (cognito) expect(parameters).not.toContain('OidcIssuer');
       else expect(parameters).toEqual(expect.arrayContaining(['OidcIssuer', 'OidcClientId']));
+      // The files bucket everywhere; GuardDuty's malware scanning only where the stage has it (not in AWS China).
+      template.resourceCountIs('AWS::S3::Bucket', 4);
+      template.resourceCountIs(
+        'AWS::GuardDuty::MalwareProtectionPlan',
+        stage.malwareScan === 'guardduty' ? 1 : 0,
+      );
+      template.hasResourceProperties('AWS::Lambda::Function', {
+        Environment: {
+          Variables: Match.objectLike({ MALWARE_SCAN: stage.malwareScan === 'guardduty' ? 'on' : 'off' }),
+        },
+      });
       // Every stage uploads its pages and config.json and invalidates its distribution.
       template.resourceCountIs('Custom::CDKBucketDeployment', 1);
       template.hasResourceProperties('Custom::CDKBucketDeployment', { DistributionPaths: ['/*'] });
