@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { expect } from 'vitest';
-import { objectKeyOf } from '../../shared/domain/document.js';
 import type { Role } from '../../shared/auth/principal.js';
+import { objectKeyOf } from '../../shared/domain/document.js';
 import type { TestPortal } from './portal.js';
 
 /** Documents for the tests, uploaded as a browser would: declare, PUT to the presigned URL, complete. */
@@ -89,7 +89,9 @@ export async function ensurePledgeDocuments(portal: TestPortal, pledgeId: string
   const office = { role: 'ipoffice' as const };
   const pledge = await portal.call('GET', `/pledges/${encodeURIComponent(pledgeId)}`, { as: office });
   if (pledge.status !== 200) return;
-  const listed = await portal.call('GET', `/pledges/${encodeURIComponent(pledgeId)}/documents`, { as: office });
+  const listed = await portal.call('GET', `/pledges/${encodeURIComponent(pledgeId)}/documents`, {
+    as: office,
+  });
   expect(listed.status, JSON.stringify(listed.body)).toBe(200);
   const missing = missingFor(listed.body, 'register');
   for (const kind of missing)
@@ -144,7 +146,10 @@ async function provideDocument(portal: TestPortal, as: Caller, upload: Upload): 
 }
 
 /** The kinds a subject's list says `action` still misses (its checklist, else every kind it needs). */
-function missingFor(list: { checklists?: { action: string; missing: string[] }[] }, action: string): string[] {
+function missingFor(
+  list: { checklists?: { action: string; missing: string[] }[] },
+  action: string,
+): string[] {
   const checklist = list.checklists?.find((c) => c.action === action);
   if (!checklist) throw new Error(`No ${action} checklist in ${JSON.stringify(list)}`);
   return checklist.missing;
