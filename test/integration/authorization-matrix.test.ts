@@ -27,6 +27,14 @@ import { routeTable } from '../../shared/http/route.js';
 import { computeStats } from '../../shared/jobs/compute-stats.js';
 import { NotificationRepository } from '../../shared/store/notification-repository.js';
 import { Store } from '../../shared/store/toolkit.js';
+import {
+  declareAndPut,
+  ensureClaimEvidence,
+  ensurePledgeDocuments,
+  pdfBytes,
+  sha256,
+  uploadDocument,
+} from '../support/documents.js';
 import { createTestPortal, type TestPortal } from '../support/portal.js';
 
 const CALLERS = {
@@ -116,14 +124,20 @@ async function pledgeOfA(fx: Fixture, state: string): Promise<string> {
   });
   expect(applied.status, 'fixture pledge').toBe(201);
   const id = applied.body.id as string;
+  await drivePledge(fx, id, state);
+  return id;
+}
+/** Takes a submitted pledge along PLEDGE_PATH to `state`. */
+async function drivePledge(fx: Fixture, id: string, state: string) {
   for (const [action, caller, body] of PLEDGE_PATH.slice(0, PLEDGE_STATES.indexOf(state))) {
+    // Registration needs the pledge's four documents, uploaded by A.
+    if (action === 'register') await ensurePledgeDocuments(fx.portal, id);
     const res = await fx.portal.call('POST', `/pledges/${id}/${action}`, {
       as: CALLERS[caller],
       ...(body === undefined ? {} : { body }),
     });
     expect(res.status, `fixture pledge ${action}`).toBe(200);
   }
-  return id;
 }
 const pledgeAction = (
   allow: Authenticated[],
@@ -151,13 +165,7 @@ async function twoAssetPledgeOfA(fx: Fixture): Promise<string> {
   });
   expect(applied.status, 'fixture pledge').toBe(201);
   const id = applied.body.id as string;
-  for (const [action, caller, body] of PLEDGE_PATH.slice(0, PLEDGE_STATES.indexOf('active'))) {
-    const res = await fx.portal.call('POST', `/pledges/${id}/${action}`, {
-      as: CALLERS[caller],
-      ...(body === undefined ? {} : { body }),
-    });
-    expect(res.status, `fixture pledge ${action}`).toBe(200);
-  }
+  await drivePledge(fx, id, 'active');
   return id;
 }
 
@@ -210,6 +218,38 @@ async function claimOfA(fx: Fixture, ...steps: [string, Record<string, unknown>]
   }
   return filed.body.id as string;
 }
+/** A claim of A's ready to be paid or settled: with its evidence, uploaded by A. */
+async function evidencedClaimOfA(
+  fx: Fixture,
+  ...steps: [string, Record<string, unknown>][]
+): Promise<string> {
+  const id = await claimOfA(fx, ...steps);
+  await ensureClaimEvidence(fx.portal, id, CALLERS.entA);
+  return id;
+}
+
+/**
+ * Document fixtures: a document of A's on a submitted pledge of A's (its parties: A, lender1 and the office), and
+ * one shared pledge for the declarations.
+ */
+let documentPledge: string | undefined;
+const documentBody = () => ({
+  kind: 'other',
+  subject: { kind: 'pledge', id: documentPledge },
+  fileName: 'matrix.pdf',
+  contentType: 'application/pdf',
+  sizeBytes: pdfBytes('matrix').length,
+  sha256: sha256(pdfBytes('matrix')),
+});
+/** A's document, declared and its bytes PUT; `verified`: also completed. */
+async function documentOfA(fx: Fixture, verified: boolean): Promise<string> {
+  const upload = { kind: 'other', subject: { kind: 'pledge', id: await pledgeOfA(fx, 'submitted') } };
+  if (verified) return uploadDocument(fx.portal, CALLERS.entA, upload);
+  const { id, putStatus } = await declareAndPut(fx.portal, CALLERS.entA, upload);
+  expect(putStatus, 'fixture document PUT').toBe(200);
+  return id;
+}
+let sharedDocument: Promise<string> | undefined;
 
 /** Designation fixtures: a fresh enterprise designated (so each case can review or revoke its own). */
 let designationSerial = 0;
@@ -380,9 +420,15 @@ const EXPECTATIONS: Record<string, Expectation> = {
   }),
   'POST /pledges/{id}/reject': pledgeAction(['lender1'], ['lender2'], 'under_review', { reason: 'No.' }),
   'POST /pledges/{id}/withdraw': pledgeAction(['entA'], ['entB'], 'submitted'),
-  'POST /pledges/{id}/register': pledgeAction(['ipoffice'], [], 'approved', {
-    registrationNumber: 'Y2026330000123',
-  }),
+  'POST /pledges/{id}/register': {
+    ...pledgeAction(['ipoffice'], [], 'approved', { registrationNumber: 'Y2026330000123' }),
+    // An approved pledge with its four documents, which registration needs.
+    params: async (fx) => {
+      const id = await pledgeOfA(fx, 'approved');
+      await ensurePledgeDocuments(fx.portal, id);
+      return { id };
+    },
+  },
   'POST /pledges/{id}/refuse': pledgeAction(['ipoffice'], [], 'approved', { reason: 'No.' }),
   'POST /pledges/{id}/disburse': pledgeAction(['lender1'], ['lender2'], 'registered'),
   'POST /pledges/{id}/repay': pledgeAction(['lender1'], ['lender2'], 'active'),
@@ -509,7 +555,9 @@ const EXPECTATIONS: Record<string, Expectation> = {
   },
   'POST /claims/{id}/pay': {
     allow: ['insurer1'],
-    params: async (fx) => ({ id: await claimOfA(fx, ['investigate', {}], ['assess', { approvedFen: 80 }]) }),
+    params: async (fx) => ({
+      id: await evidencedClaimOfA(fx, ['investigate', {}], ['assess', { approvedFen: 80 }]),
+    }),
     body: () => ({ amountFen: 30 }),
   },
   'POST /claims/{id}/reopen': {
@@ -520,13 +568,76 @@ const EXPECTATIONS: Record<string, Expectation> = {
   },
   'POST /claims/{id}/settle': {
     allow: ['insurer1'],
-    params: async (fx) => ({ id: await claimOfA(fx) }),
+    params: async (fx) => ({ id: await evidencedClaimOfA(fx) }),
     body: () => ({ paidFen: 100 }),
   },
   'POST /claims/{id}/deny': {
     allow: ['insurer1'],
     params: async (fx) => ({ id: await claimOfA(fx) }),
     body: () => ({ reason: 'No.' }),
+  },
+
+  // Documents. Anyone signed in passes the role gate (a newcomer uploads its organisation claim's business
+  // licence); past it, a document is its subject's: the parties of A's pledge (A, lender1, the office) see it,
+  // anyone else is told it does not exist, and only its uploader (A) completes or deletes it.
+  'POST /documents': {
+    allow: ['entA', 'lender1', 'ipoffice'],
+    hide: ['entB', 'lender2', 'insurer1', 'newcomer'],
+    ok: [201],
+    body: documentBody,
+  },
+  'POST /documents/{id}/complete': {
+    allow: ['entA'],
+    hide: ['entB', 'lender2', 'insurer1', 'newcomer'],
+    ok: [200],
+    params: async (fx) => ({ id: await documentOfA(fx, false) }),
+  },
+  'GET /documents/{id}': {
+    allow: ['entA', 'lender1', 'ipoffice'],
+    hide: ['entB', 'lender2', 'insurer1', 'newcomer'],
+    params: async (fx) => {
+      sharedDocument ??= documentOfA(fx, true);
+      return { id: await sharedDocument };
+    },
+  },
+  'DELETE /documents/{id}': {
+    allow: ['entA'],
+    hide: ['entB', 'lender2', 'insurer1', 'newcomer'],
+    ok: [204],
+    params: async (fx) => ({ id: await documentOfA(fx, true) }),
+  },
+  // A subject's documents: its readers, as for the subject itself; not newcomers (no role), except for their own
+  // organisation claim's.
+  'GET /pledges/{id}/documents': {
+    allow: ['entA', 'lender1', 'ipoffice'],
+    hide: ['entB', 'lender2', 'insurer1'],
+    params: async (fx) => ({ id: await pledgeOfA(fx, 'submitted') }),
+  },
+  'GET /policies/{id}/documents': {
+    allow: ['entA', 'insurer1', 'ipoffice'],
+    hide: ['entB', 'lender1', 'lender2'],
+    params: async (fx) => ({ id: await policyOfA(fx, 'applied') }),
+  },
+  'GET /claims/{id}/documents': {
+    allow: ['entA', 'insurer1', 'ipoffice'],
+    hide: ['entB', 'lender1', 'lender2'],
+    params: async (fx) => ({ id: await claimOfA(fx) }),
+  },
+  // A designation's materials are its enterprise's (none of the matrix's callers here) and the office's.
+  'GET /designations/{id}/documents': {
+    allow: ['ipoffice'],
+    hide: ['entA', 'entB', ...INSTITUTIONS],
+    params: async (fx) => {
+      sharedDesignation ??= designationOfFreshEnterprise(fx);
+      return { id: await sharedDesignation };
+    },
+  },
+  'GET /enterprises/{uscc}/documents': { allow: ['entA', 'ipoffice'], hide: ['entB', ...INSTITUTIONS] },
+  // An organisation claim's: its claimant (a fresh one here) and the office; to anyone else it does not exist.
+  'GET /org-claims/{id}/documents': {
+    allow: ['ipoffice'],
+    hide: ['entA', 'entB', 'lender1', 'lender2', 'insurer1', 'newcomer'],
+    params: async (fx) => ({ id: await pendingOrgClaim(fx) }),
   },
 
   // Designations and statistics: the IP office only.
@@ -837,6 +948,7 @@ describe('authorisation matrix', () => {
     };
     fx = { portal, assetOfA: '', newAssetOfA, consentedAssetOfA, nextPatentNumber };
     fx.assetOfA = await newAssetOfA();
+    documentPledge = await pledgeOfA(fx, 'submitted');
     const snapshot = await computeStats(portal.deps, fixedClock(STATS_RUN));
     expect(snapshot.asOf, 'fixture statistics run').toBe(STATS_RUN.toISOString());
   });

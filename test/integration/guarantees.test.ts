@@ -5,6 +5,7 @@ import { Store } from '../../shared/store/toolkit.js';
 import { consume } from '../../shared/usecases/consumers/consumer.js';
 import { GUARANTEE_CLAIMS } from '../../shared/usecases/consumers/guarantee-claims.js';
 import { openGuaranteeClaims } from '../../shared/usecases/guarantees.js';
+import { ensureClaimEvidence, ensurePledgeDocuments } from '../support/documents.js';
 import {
   activePolicy,
   applicationBody,
@@ -58,6 +59,7 @@ describe('guarantee insurance and its loan', () => {
   };
 
   const activate = async (pledgeId: string) => {
+    await ensurePledgeDocuments(portal, pledgeId); // registration needs the pledge's four documents
     const registered = await portal.call('POST', `/pledges/${pledgeId}/register`, {
       as: office,
       body: { registrationNumber: `Y2026${pledgeId.slice(0, 8)}` },
@@ -219,6 +221,7 @@ describe('guarantee insurance and its loan', () => {
       approvedFen: GUARANTEE_FEN,
       reserveFen: GUARANTEE_FEN,
     });
+    await ensureClaimEvidence(portal, claim.id, insurer); // paying needs the claim's evidence
     const paid = await portal.call('POST', `/claims/${claim.id}/pay`, {
       as: insurer,
       body: { amountFen: GUARANTEE_FEN },

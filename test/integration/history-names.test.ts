@@ -1,6 +1,7 @@
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loggingClient } from '../support/command-log.js';
+import { ensureClaimEvidence, ensurePledgeDocuments } from '../support/documents.js';
 import {
   applicationBody,
   approvedPledge,
@@ -64,6 +65,7 @@ describe('names in the history lines of pledges, policies and claims', () => {
     });
     const asset = await trademark(portal, COMPANY);
     pledgeId = await approvedPledge(portal, COMPANY, BANK, asset);
+    await ensurePledgeDocuments(portal, pledgeId); // registration needs the pledge's four documents
     await call('POST', `/pledges/${pledgeId}/register`, {
       as: office,
       body: { registrationNumber: 'Y2026330000777' },
@@ -132,6 +134,7 @@ describe('names in the history lines of pledges, policies and claims', () => {
     await call('POST', `/claims/${holderClaim.res.body.id}/investigate`, { as: insurer, body: {} });
     await call('POST', `/claims/${bankClaimId}/investigate`, { as: insurer, body: {} });
     await call('POST', `/claims/${bankClaimId}/assess`, { as: insurer, body: { approvedFen: 4_000_000 } });
+    await ensureClaimEvidence(portal, bankClaimId, insurer); // paying needs the claim's evidence
     await call('POST', `/claims/${bankClaimId}/pay`, { as: insurer, body: { amountFen: 1_000_000 } });
     await call('POST', `/claims/${bankClaimId}/pay`, { as: insurer, body: { amountFen: 3_000_000 } });
 

@@ -4,6 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { fixedClock } from '../../shared/domain/clock.js';
 import { createApp } from '../../shared/http/app.js';
 import { reconcileStats } from '../../shared/jobs/reconcile-stats.js';
+import { ensurePledgeDocuments } from '../support/documents.js';
 import {
   asEnterprise,
   asLender,
@@ -373,6 +374,8 @@ describe('legal events', () => {
     const id = applied.body.id;
     await f.act(id, 'review', asLender(BANK));
     await f.act(id, 'approve', asLender(BANK), { approvedAmountFen: 100_000_00, annualRateBps: 400 });
+    // Its documents first (registration needs them), so that the gated write below is the registration's own.
+    await ensurePledgeDocuments(portal, id);
 
     // The registering app's transaction waits until the lapse has been recorded through the other.
     let release: () => void = () => {};

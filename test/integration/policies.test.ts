@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { fixedClock } from '../../shared/domain/clock.js';
 import { expirePolicies } from '../../shared/jobs/expire-policies.js';
+import { ensureClaimEvidence } from '../support/documents.js';
 import {
   activePolicy,
   applicationBody,
@@ -93,6 +94,8 @@ describe('full-chain IP insurance over HTTP', () => {
       holder: p.holder,
     });
 
+    // Settling needs the claim's evidence, uploaded by the holder as a claimant would.
+    await ensureClaimEvidence(portal, filed.body.id, holder());
     const settled = await portal.call('POST', `/claims/${filed.body.id}/settle`, {
       as: insurer(),
       body: { paidFen: 400_000 },
@@ -109,6 +112,7 @@ describe('full-chain IP insurance over HTTP', () => {
         description: 'More',
       },
     });
+    await ensureClaimEvidence(portal, second.body.id, holder());
     // The deductible comes off each claim (800 000 payable); the line has 600 000 of its 1 000 000 left.
     const over = await portal.call('POST', `/claims/${second.body.id}/settle`, {
       as: insurer(),
@@ -479,6 +483,7 @@ describe('full-chain IP insurance over HTTP', () => {
 
     const claim = await file({ line: 'infringement_loss', claimedFen: 1_000 });
     expect(claim.status).toBe(201);
+    await ensureClaimEvidence(portal, claim.body.id, holder()); // so that only the bounds refuse
     const settle = (body: unknown, as: CallOptions['as'] = insurer(), headers: Record<string, string> = {}) =>
       portal.call('POST', `/claims/${claim.body.id}/settle`, { as, body, headers });
     expect((await settle({ paidFen: 1_001 })).status).toBe(422);

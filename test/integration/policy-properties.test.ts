@@ -11,6 +11,7 @@ import {
   replayPolicy,
 } from '../../shared/domain/policy-state-machine.js';
 import { expirePolicies } from '../../shared/jobs/expire-policies.js';
+import { ensureClaimEvidence } from '../support/documents.js';
 import {
   applicationBody,
   asEnterprise,
@@ -325,6 +326,9 @@ describe('insurance properties (random actions by random roles)', () => {
                     : coverages.some((c) => c.line === cmd.line)
                       ? 201
                       : 422;
+              // Each filed claim gets its evidence at once (paying and settling need it): the property is about
+              // the amounts and the answers, which the model predicts for a claim that has it.
+              if (res.status === 201) await ensureClaimEvidence(portal, res.body.id, as('holder'));
               if (res.status === 201)
                 model.push({
                   id: res.body.id,

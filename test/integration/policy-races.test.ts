@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import { ensureClaimEvidence } from '../support/documents.js';
 import {
   activePolicy,
   applicationBody,
@@ -37,6 +38,8 @@ describe('insurance under concurrent writers (DynamoDB Local)', () => {
         },
       });
       expect(r.status, JSON.stringify(r.body)).toBe(201);
+      // Each with its evidence, which paying and settling need: the races are about the cover only.
+      await ensureClaimEvidence(portal, r.body.id, asEnterprise(p.holder));
       ids.push(r.body.id);
     }
     return ids;

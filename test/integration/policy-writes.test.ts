@@ -2,6 +2,7 @@ import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { localDocumentClient } from '../../shared/store/dynamo-client.js';
 import { loggingClient } from '../support/command-log.js';
+import { ensureClaimEvidence } from '../support/documents.js';
 import {
   activePolicy,
   applicationBody,
@@ -227,14 +228,17 @@ describe('policy and claim writes on DynamoDB Local: what is stored, in how many
     const policyBefore = await item(`POLICY#${policyId}`, 'POLICY');
     expect(policyBefore).toMatchObject({ claimCount: 1, version: 3 });
 
+    // Settling needs the claim's evidence: the holder's upload (a document's own items and events, not the claim's).
+    await ensureClaimEvidence(portal, claimId, holder());
     const settled = await call('POST', `/claims/${claimId}/settle`, {
       as: insurer(),
       body: { paidFen: 400_000 },
       headers: { 'Idempotency-Key': 'settle-w4' },
     });
     expect(settled.res.status, JSON.stringify(settled.res.body)).toBe(200);
-    // The claim with the record (it carries its line's cover), then the transaction.
-    expect(settled.sent).toEqual([BATCH_GET, TRANSACT]);
+    // The claim's document links (the settlement's checklist, read alongside), the claim with the record (it
+    // carries its line's cover), then the transaction.
+    expect(settled.sent).toEqual([QUERY, BATCH_GET, TRANSACT]);
     const policyAfter = await item(`POLICY#${policyId}`, 'POLICY');
     expect(policyAfter?.paid).toEqual({ enforcement_cost: 400_000, infringement_loss: 0 });
     // The version moves without an event: a settlement is the claim's transition.
@@ -259,6 +263,7 @@ describe('policy and claim writes on DynamoDB Local: what is stored, in how many
       as: holder(),
       body: { ...fileBody, claimedFen: 900_000 },
     });
+    await ensureClaimEvidence(portal, second.body.id, holder());
     const over = await call('POST', `/claims/${second.body.id}/settle`, {
       as: insurer(),
       body: { paidFen: 700_000 },
@@ -266,7 +271,7 @@ describe('policy and claim writes on DynamoDB Local: what is stored, in how many
     expect(over.res.status).toBe(422);
     expect(over.res.body.remainingFen).toBe(ENFORCEMENT_LIMIT - 400_000);
     // Refused by the cover guard inside the transaction; the remainder comes from the policy's old image.
-    expect(over.sent).toEqual([GET, TRANSACT]);
+    expect(over.sent).toEqual([QUERY, GET, TRANSACT]);
 
     const denied = await call('POST', `/claims/${second.body.id}/deny`, {
       as: insurer(),

@@ -13,6 +13,7 @@ import {
   reconcileStats,
   runAuditSegment,
 } from '../../shared/jobs/reconcile-stats.js';
+import { ensurePledgeDocuments } from '../support/documents.js';
 import {
   activePolicy,
   approvedPledge,
@@ -40,6 +41,7 @@ beforeAll(async () => {
       await trademark(portal, parties.other),
     ];
     const pledge = await approvedPledge(portal, parties.holder, parties.lender, rights[0] as string);
+    await ensurePledgeDocuments(portal, pledge); // registration needs the pledge's four documents
     const registered = await portal.call('POST', `/pledges/${pledge}/register`, {
       as: office,
       body: { registrationNumber: `Y2026${pledge.slice(0, 8)}` },

@@ -15,6 +15,7 @@ import {
   pledgeRegisteredFact,
   policyIssuedFact,
 } from '../../shared/store/stats-facts.js';
+import { ensureClaimEvidence, ensurePledgeDocuments } from '../support/documents.js';
 import { insuranceBreakdown } from '../support/insurance-figures.js';
 import { type CallResult, createTestPortal, type TestPortal } from '../support/portal.js';
 
@@ -398,8 +399,10 @@ async function play(portal: TestPortal, s: Scenario): Promise<Tally> {
         else if (action === 'reject') await act(action, asLender(lender.id), { reason: 'No.' });
         else if (action === 'refuse') await act(action, office, { reason: 'No.' });
         else if (action === 'withdraw') await act(action, asEnterprise(applicant));
-        else if (action === 'register')
+        else if (action === 'register') {
+          await ensurePledgeDocuments(portal, id); // registration needs the pledge's four documents
           await act(action, office, { registrationNumber: `Y${id.slice(0, 12)}` });
+        }
         // A defaulted pledge is released by waiver here (disposals have their own tests).
         else if (action === 'release') await act(action, office, { waived: true });
         else await act(action, asLender(lender.id)); // review, disburse, repay, default
@@ -496,6 +499,7 @@ async function play(portal: TestPortal, s: Scenario): Promise<Tally> {
         const payable = Math.min(claim.claimedFen - coverage.deductibleFen, remaining);
         if (claim.outcome === 'paid' && payable >= 1) {
           const paidFen = Math.max(1, Math.floor((payable * claim.paidPermille) / 1000));
+          await ensureClaimEvidence(portal, filed.body.id, asInsurer(insurer)); // settling needs the evidence
           expectStatus(
             await portal.call('POST', `/claims/${filed.body.id}/settle`, {
               as: asInsurer(insurer),

@@ -1,6 +1,7 @@
 import { expect } from 'vitest';
 import { patentCheckCharacter } from '../../shared/domain/patent-number.js';
 import { withUsccCheck } from '../../shared/domain/uscc.js';
+import { ensurePledgeDocuments } from './documents.js';
 import type { TestPortal } from './portal.js';
 
 /** Fixtures for the pledge tests, created through the public API as a client would. */
@@ -107,7 +108,12 @@ export function pledgeFixtures(portal: TestPortal) {
     as: { role: 'enterprise' | 'lender' | 'ipoffice' | 'insurer'; org?: string },
     body?: unknown,
     headers: Record<string, string> = {},
-  ) => portal.call('POST', `/pledges/${id}/${action}`, { as, body, headers });
+  ) => {
+    // Registration needs the pledge's four documents (422 `document_missing` otherwise): every test that
+    // registers through here gets them first, uploaded by the applicant as the portal's users would.
+    const prepared = action === 'register' ? ensurePledgeDocuments(portal, id) : Promise.resolve();
+    return prepared.then(() => portal.call('POST', `/pledges/${id}/${action}`, { as, body, headers }));
+  };
 
   return { enterprise, institution, patent, trademark, apply, act };
 }

@@ -435,6 +435,9 @@ const zh = {
   'problem.size_mismatch': '上传的文件大小与声明不符',
   'problem.checksum_mismatch': '上传文件的 SHA-256 与声明不符',
   'problem.type_not_allowed': '文件内容不是 PDF、JPEG、PNG 或 OFD（与文件名无关）',
+  'problem.upload_missing': '尚未上传文件：请先上传，再提交校验',
+  'problem.upload_expired': '上传链接已过期，文件未送达：请重新上传',
+  'problem.document_locked': '该事项已进入下一步，所附文件不能再删除',
   'problem.title_held': '已持有该称号',
   'problem.onboarding_required': '您的账号尚未关联任何机构：请认领您的企业，或请管理员邀请您',
   'problem.account_disabled': '该账号已停用，请联系管理员',
@@ -1200,6 +1203,9 @@ const en: Record<TextKey, string> = {
   'problem.checksum_mismatch': 'the uploaded file’s SHA-256 is not the declared one',
   'problem.type_not_allowed':
     'the file is not a PDF, JPEG, PNG or OFD by its content, whatever its name says',
+  'problem.upload_missing': 'no file has been uploaded yet: upload it first, then have it checked',
+  'problem.upload_expired': 'the upload link expired before the file arrived: upload it again',
+  'problem.document_locked': 'this has moved on: its documents can no longer be deleted',
   'problem.title_held': 'the title is held already',
   'problem.onboarding_required':
     'your sign-in is not linked to an organisation yet: claim your enterprise or ask your administrator for an invitation',

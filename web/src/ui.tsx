@@ -121,10 +121,10 @@ export function localized(problem: Problem, tx: (prefix: string, value: string) 
         ...e,
         message: sentence.replace(/\{(\w+)\}/g, (_, name: string) => {
           const value = e.params?.[name];
-          // Amounts travel in fen; the reader reads yuan.
-          return name.endsWith('Fen') && typeof value === 'number'
-            ? fenToYuanText(value)
-            : String(value ?? '');
+          // Amounts travel in fen; the reader reads yuan. A document's kind is told by its label.
+          if (name.endsWith('Fen') && typeof value === 'number') return fenToYuanText(value);
+          if (name === 'kind' && typeof value === 'string') return tx('docKind', value);
+          return String(value ?? '');
         }),
       };
     }),

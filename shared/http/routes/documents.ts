@@ -87,18 +87,23 @@ const DocumentWithDownload = DocumentSchema.extend({
     .openapi({ description: 'A presigned GET, valid 5 minutes: only once available and not found unsafe' }),
 }).openapi('DocumentWithDownload');
 
-// Shapes only: the values are checked by the domain, each with its own code (`document_too_large`, …).
+// Shapes only: the values are checked by the domain, each with its own code (`document_too_large`, …). The
+// strings are bounded well past the domain's own limits (subject id 128, file name 255 characters, digest 64), so
+// that a value near them still gets the domain's code, and no request carries an unbounded string.
 const DeclareInput = z
   .strictObject({
     kind: z.string().openapi({ enum: [...DOCUMENT_KINDS] }),
     subject: z.object({
       kind: z.string().openapi({ enum: [...DOCUMENT_SUBJECT_KINDS] }),
-      id: z.string(),
+      id: z.string().max(1000),
     }),
-    fileName: z.string(),
-    contentType: z.string().openapi({ example: 'application/pdf' }),
+    fileName: z.string().max(1000),
+    contentType: z.string().max(255).openapi({ example: 'application/pdf' }),
     sizeBytes: z.number().openapi({ maximum: MAX_DOCUMENT_BYTES }),
-    sha256: z.string().openapi({ description: '64 lowercase hexadecimal digits', example: 'e3b0c442…' }),
+    sha256: z
+      .string()
+      .max(256)
+      .openapi({ description: '64 lowercase hexadecimal digits', example: 'e3b0c442…' }),
   })
   .openapi('DocumentDeclaration');
 
