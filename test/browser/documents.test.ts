@@ -1,10 +1,9 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { samplePdf } from '../../scripts/sample-pdf.js';
 import { patentCheckCharacter } from '../../shared/domain/patent-number.js';
 import { withUsccCheck } from '../../shared/domain/uscc.js';
-import { type Harness, screenshot, signIn, startHarness } from './portal-harness.js';
+import { type Harness, screenshot, signIn, startHarness, uploadPdf } from './portal-harness.js';
 
 /**
  * Documents on the local portal (`npm start` with its local S3 server): the company sees what the registration
@@ -83,17 +82,7 @@ describe('documents', { timeout: 120_000 }, () => {
       ['identity_proof', '营业执照副本.pdf'],
       ['appraisal_report', '评估报告.pdf'],
     ] as const;
-    for (const [kind, name] of kinds) {
-      const form = page.getByRole('form', { name: '上传' });
-      await form.getByLabel('材料类别').selectOption(kind);
-      await form.getByLabel('文件').setInputFiles({
-        name,
-        mimeType: 'application/pdf',
-        buffer: Buffer.from(samplePdf(name)),
-      });
-      await form.getByRole('button', { name: '上传' }).click();
-      await page.getByTestId('document').filter({ hasText: name }).getByText('已校验').waitFor();
-    }
+    for (const [kind, name] of kinds) await uploadPdf(page, kind, name);
     await expect.poll(() => checklist.textContent()).toContain('材料齐全');
     await screenshot(page, 'documents-pledge-complete');
 

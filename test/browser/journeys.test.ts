@@ -7,7 +7,7 @@ import { buildWeb } from '../../scripts/build-web.js';
 import { todayInShanghai } from '../../shared/domain/dates.js';
 import { patentCheckCharacter } from '../../shared/domain/patent-number.js';
 import { withUsccCheck } from '../../shared/domain/uscc.js';
-import { type Harness, SCREENSHOTS, screenshot, signIn, startHarness } from './portal-harness.js';
+import { type Harness, SCREENSHOTS, screenshot, signIn, startHarness, uploadPdf } from './portal-harness.js';
 
 /**
  * Every role's whole job, clicked through the local portal in headless Chromium: the IP office sets up a
@@ -162,6 +162,20 @@ describe('web portal journeys (Chinese by default, English on switch)', { timeou
     await bank.getByRole('button', { name: '批准 ✓' }).click();
     await bank.getByRole('heading', { name: /已批准/ }).waitFor();
     expect(await text(bank.locator('.facts').first())).toContain('3.85%');
+  });
+
+  it('company: sees what the registration still needs and uploads its four documents', async () => {
+    const company = await pageFor('company');
+    await company.getByRole('link', { name: '质押融资' }).click();
+    await company.getByRole('link', { name: '详情' }).first().click();
+    await company.getByRole('heading', { name: /已批准/ }).waitFor();
+    const checklist = company.getByTestId('checklist-register');
+    await expect.poll(() => text(checklist)).toContain('评估报告');
+    await uploadPdf(company, 'pledge_contract', '质押合同.pdf');
+    await uploadPdf(company, 'registration_form', '质押登记申请表.pdf');
+    await uploadPdf(company, 'identity_proof', '营业执照.pdf');
+    await uploadPdf(company, 'appraisal_report', '评估报告.pdf');
+    await expect.poll(() => text(checklist)).toContain('材料齐全');
   });
 
   it('IP office: registers the approved pledge from its queue', async () => {
@@ -324,6 +338,9 @@ describe('web portal journeys (Chinese by default, English on switch)', { timeou
     await company.getByRole('button', { name: 'File a claim' }).click();
     await company.getByText('Claim filed').waitFor();
     await company.locator('article.claim').getByText('Filed').waitFor();
+    // The insurer settles only with the claim's evidence.
+    await expect.poll(() => text(company.getByTestId('checklist-settle'))).toContain('Claim evidence');
+    await uploadPdf(company, 'claim_evidence', 'evidence.pdf', 'en');
   });
 
   it('insurer: settles the claim from its claims queue', async () => {

@@ -11,6 +11,7 @@ import { promisify } from 'node:util';
 import AxeBuilder from '@axe-core/playwright';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { buildWeb } from '../../scripts/build-web.js';
+import { samplePdf } from '../../scripts/sample-pdf.js';
 import { freePort } from '../../shared/local/dynamodb-local.js';
 
 const run = promisify(execFile);
@@ -186,4 +187,23 @@ export async function screenshot(page: Page, name: string): Promise<void> {
         )
         .join('; ')}`,
     );
+}
+
+const UPLOAD_LABELS = {
+  zh: { form: '上传', kind: '材料类别', file: '文件', verified: '已校验' },
+  en: { form: 'Upload', kind: 'Kind', file: 'File', verified: 'Verified' },
+} as const;
+
+/** Uploads a small PDF from the page's documents section, as a user does, and waits until it is verified. */
+export async function uploadPdf(page: Page, kind: string, fileName: string, lang: 'zh' | 'en' = 'zh') {
+  const l = UPLOAD_LABELS[lang];
+  const form = page.getByRole('form', { name: l.form });
+  await form.getByLabel(l.kind).selectOption(kind);
+  await form.getByLabel(l.file).setInputFiles({
+    name: fileName,
+    mimeType: 'application/pdf',
+    buffer: Buffer.from(samplePdf(fileName)),
+  });
+  await form.getByRole('button', { name: l.form }).click();
+  await page.getByTestId('document').filter({ hasText: fileName }).getByText(l.verified).waitFor();
 }
