@@ -5,7 +5,15 @@
  */
 import type { Actor } from './actor.js';
 
-export const SUBJECT_KINDS = ['pledge', 'policy', 'claim', 'designation', 'user', 'org_claim'] as const;
+export const SUBJECT_KINDS = [
+  'pledge',
+  'policy',
+  'claim',
+  'designation',
+  'user',
+  'org_claim',
+  'import',
+] as const;
 export type SubjectKind = (typeof SUBJECT_KINDS)[number];
 
 export interface Subject {

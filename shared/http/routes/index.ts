@@ -30,6 +30,7 @@ export const ROUTE_GROUPS = {
   ownershipCases: async () => (await import('./ownership-cases.js')).registerOwnershipCaseRoutes,
   search: async () => (await import('./search.js')).registerSearchRoutes,
   users: async () => (await import('./users.js')).registerUserRoutes,
+  imports: async () => (await import('./imports.js')).registerImportRoutes,
 } satisfies Record<string, () => Promise<RegisterRoutes>>;
 
 export type RouteGroup = keyof typeof ROUTE_GROUPS;
