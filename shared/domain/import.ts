@@ -8,7 +8,7 @@ import { parse as parseCsv } from 'csv-parse/sync';
 import type { Actor } from './actor.js';
 import type { Asset, AssetInput, AssetKind } from './asset.js';
 import { isValidDate } from './dates.js';
-import { MAX_DOCUMENT_BYTES, zipEntryNames } from './document.js';
+import { zipEntryNames } from './document.js';
 import { isEnterprise } from './enterprise.js';
 import { type FieldIssue, validationError } from './errors.js';
 import {

@@ -284,7 +284,7 @@ export async function prepareImport(
   batchRows = DEFAULT_IMPORT_BATCH_ROWS,
 ): Promise<ImportBatch[] | undefined> {
   const imp = await uc.engine.load<Import>('import', importId);
-  if (!imp || imp.status !== 'running') return undefined;
+  if (imp?.status !== 'running') return undefined;
   const company = imp.createdBy.role === 'enterprise';
   const stored = await storage.read(
     importSourceObject(imp.id),
@@ -398,8 +398,7 @@ export async function applyImportBatch(
   const item = read.get(importKey(importId));
   const imp = item ? toResource<Import>(item) : undefined;
   const done = read.get(importBatchKey(importId, batch.index));
-  if (!imp || imp.status !== 'running' || done)
-    return (done?.counts as ImportCounts | undefined) ?? zeroCounts();
+  if (imp?.status !== 'running' || done) return (done?.counts as ImportCounts | undefined) ?? zeroCounts();
   const apply = imp.kind === 'assets' ? new AssetRows(uc, imp, batch) : new LegalEventRows(uc, imp, batch);
   const outcomes = await apply.run();
   const counts = zeroCounts();

@@ -12,7 +12,6 @@ const B = yiwu('MA2D00002'); // registered
 const C = yiwu('MA2D00003'); // created by the office import
 const D = yiwu('MA2D00004'); // registered; the company importer
 
-
 type As = { role: Role; org?: string | null };
 
 const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
@@ -381,13 +380,17 @@ describe('bulk import', () => {
 
   it('a concurrent API write of the same number: the conditional write lets exactly one owner win', async () => {
     const numbers = Array.from({ length: 48 }, (_, i) => patentNo(2023, 1, 800000 + i));
-    const csv = ['类型,申请号,名称,申请日', ...numbers.map((n) => `专利,${n},竞赛${n},2023-02-01`)].join('\n');
+    const csv = ['类型,申请号,名称,申请日', ...numbers.map((n) => `专利,${n},竞赛${n},2023-02-01`)].join(
+      '\n',
+    );
     const bytes = utf8(csv);
     const declared = await declare(office, bytes, { owner: A });
     await upload(declared.body, bytes);
     // The import runs from the first row on while the API registers the same numbers from the last one back,
     // four at a time: they meet somewhere in the middle, where both write the same number at once.
-    expect((await portal.call('POST', `/imports/${declared.body.id}/start`, { as: office })).status).toBe(202);
+    expect((await portal.call('POST', `/imports/${declared.body.id}/start`, { as: office })).status).toBe(
+      202,
+    );
     const backwards = [...numbers].reverse();
     const api: number[] = [];
     await Promise.all(
