@@ -166,12 +166,7 @@ export async function declareImport(
   return result;
 }
 
-const fileIssue = (code: string, message: string, params?: Record<string, string | number>): FieldIssue => ({
-  path: 'file',
-  code,
-  ...(params ? { params } : {}),
-  message,
-});
+const fileIssue = (issue: { code: string; message: string }): FieldIssue => ({ path: 'file', ...issue });
 
 /**
  * `POST /imports/{id}/start`: the uploaded file must be there, with the declared size and SHA-256, and be CSV or
@@ -198,34 +193,44 @@ export async function startImport(
       const stored = await storage.read(importSourceObject(imp.id), limit);
       if (!stored)
         throw unprocessable('The file has not been uploaded yet.', {
-          errors: [fileIssue('upload_missing', 'Upload the file with the presigned PUT first.')],
+          errors: [
+            fileIssue({
+              code: 'import_upload_missing',
+              message: 'Upload the file with the presigned PUT first.',
+            }),
+          ],
         });
       if (stored.bytes.length !== imp.sizeBytes)
         throw unprocessable('The uploaded file is not the one declared.', {
           errors: [
-            fileIssue(
-              'size_mismatch',
-              `The file holds ${stored.bytes.length} bytes, not the declared ${imp.sizeBytes}.`,
-            ),
+            fileIssue({
+              code: 'import_size_mismatch',
+              message: `The file holds ${stored.bytes.length} bytes, not the declared ${imp.sizeBytes}.`,
+            }),
           ],
         });
       if (createHash('sha256').update(stored.bytes).digest('hex') !== imp.sha256)
         throw unprocessable('The uploaded file is not the one declared.', {
-          errors: [fileIssue('checksum_mismatch', 'The SHA-256 of the file is not the declared one.')],
+          errors: [
+            fileIssue({
+              code: 'import_checksum_mismatch',
+              message: 'The SHA-256 of the file is not the declared one.',
+            }),
+          ],
         });
       const format = sniffImportFormat(stored.bytes);
       if (format !== imp.format)
         throw unprocessable('The file cannot be imported.', {
           errors: [
             format
-              ? fileIssue(
-                  'import_format_mismatch',
-                  `The file was declared ${imp.format} but is ${format}; declare it again as ${format}.`,
-                )
-              : fileIssue(
-                  'import_format_unreadable',
-                  'The file is neither CSV (UTF-8 or GB18030 text) nor an Excel workbook (.xlsx).',
-                ),
+              ? fileIssue({
+                  code: 'import_format_mismatch',
+                  message: `The file was declared ${imp.format} but is ${format}; declare it again as ${format}.`,
+                })
+              : fileIssue({
+                  code: 'import_format_unreadable',
+                  message: 'The file is neither CSV (UTF-8 or GB18030 text) nor an Excel workbook (.xlsx).',
+                }),
           ],
         });
       return { data: {} };

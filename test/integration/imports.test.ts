@@ -279,7 +279,7 @@ describe('bulk import', () => {
     const declared = await declare(office, bytes, { owner: A });
     const early = await portal.call('POST', `/imports/${declared.body.id}/start`, { as: office });
     expect(early.status).toBe(422);
-    expect(early.body.errors[0].code).toBe('upload_missing');
+    expect(early.body.errors[0].code).toBe('import_upload_missing');
     // s3rver does not check the checksum header, so the portal must.
     await fetch(declared.body.upload.url, {
       method: 'PUT',
@@ -288,7 +288,7 @@ describe('bulk import', () => {
     });
     const wrong = await portal.call('POST', `/imports/${declared.body.id}/start`, { as: office });
     expect(wrong.status).toBe(422);
-    expect(wrong.body.errors[0].code).toBe('checksum_mismatch');
+    expect(wrong.body.errors[0].code).toBe('import_checksum_mismatch');
   });
 
   it('a header it cannot map fails the import with the reason, writing nothing', async () => {
