@@ -19,6 +19,7 @@ import * as cognito from 'aws-cdk-lib/aws-cognito';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import * as s3 from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
 import { auditFeedPartition, consumedKey, inboxPartition } from '../shared/store/keys.js';
 import { GLOBAL_INDEXES, STREAM_VIEW, TABLE_KEYS, TTL_ATTRIBUTE } from '../shared/store/table-schema.js';
@@ -27,6 +28,7 @@ import { AuditTrail } from './audit-trail.js';
 import { backupCopyKeyAlias, backupCopyVaultName } from './backup-copy.js';
 import { PortalKeys, TableBackup } from './data-protection.js';
 import { EventDelivery } from './event-delivery.js';
+import { grantImportObjects, ImportPipeline } from './import-pipeline.js';
 import { Observability } from './observability.js';
 import { OriginVerify } from './origin-verify.js';
 import { type FunctionSettings, PortalFunction } from './portal-function.js';
@@ -94,6 +96,9 @@ export class PortalStack extends Stack {
   readonly originVerify: OriginVerify;
   readonly auditTrail: AuditTrail;
   readonly observability: Observability;
+  /** Uploaded files: import files, their batches and error reports (documents join them). */
+  readonly files: s3.Bucket;
+  readonly imports: ImportPipeline;
   private readonly stage: ResolvedStage;
 
   constructor(scope: Construct, id: string, props: PortalStackProps) {
@@ -242,9 +247,48 @@ export class PortalStack extends Stack {
       },
       settings.logs,
     );
+    // Uploaded files: the browser PUTs them to presigned URLs from the portal's origin; an import's files expire
+    // after 30 days (its counts stay on the import item).
+    this.files = new s3.Bucket(this, 'Files', {
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      enforceSSL: true,
+      encryption: s3.BucketEncryption.S3_MANAGED,
+      versioned: true,
+      serverAccessLogsBucket: this.web.accessLogs,
+      serverAccessLogsPrefix: 'files-bucket/',
+      cors: [
+        {
+          allowedMethods: [s3.HttpMethods.PUT, s3.HttpMethods.GET],
+          allowedOrigins: [this.web.url],
+          allowedHeaders: ['content-type', 'x-amz-checksum-sha256'],
+          maxAge: 3600,
+        },
+      ],
+      lifecycleRules: [
+        { prefix: 'imports/', expiration: Duration.days(30), noncurrentVersionExpiration: Duration.days(1) },
+      ],
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    // The API signs uploads of import files and downloads of error reports, and reads the file to check it.
+    grantImportObjects(this.apiFunction.role, this.files, ['s3:PutObject'], ['imports/*/source']);
+    grantImportObjects(
+      this.apiFunction.role,
+      this.files,
+      ['s3:GetObject'],
+      ['imports/*/source', 'imports/*/errors.csv'],
+    );
+    this.apiFunction.function.addEnvironment('FILES_BUCKET', this.files.bucketName);
+    this.imports = new ImportPipeline(this, 'Imports', {
+      table: this.table,
+      bucket: this.files,
+      functionEntry,
+      settings,
+    });
+    this.imports.grantStart(this.apiFunction);
+    this.alarms.push(...this.imports.alarms);
     this.auditTrail = new AuditTrail(this, 'AuditTrail', {
       table: this.table,
-      buckets: [this.web.bucket],
+      buckets: [this.web.bucket, this.files],
       encryptionKey: this.keys.opsKey,
       retentionDays: stage.logRetention,
     });
@@ -263,6 +307,9 @@ export class PortalStack extends Stack {
         ...Object.values(this.events.consumers),
         this.events.webhookDeliverer,
         ...(this.events.mailer ? [this.events.mailer] : []),
+        this.imports.prepare,
+        this.imports.batch,
+        this.imports.finish,
       ],
       table: this.table,
       failureQueues: { 'Scheduled jobs': jobs.failures, 'Event delivery': this.events.failures },

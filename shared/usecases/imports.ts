@@ -54,8 +54,10 @@ import {
   assetNumberKey,
   IMPORT_BATCH_PREFIX,
   importBatchKey,
+  importBatchObject,
   importErrorsObject,
   importKey,
+  importManifestObject,
   importSourceObject,
   LEGAL_EVENT_PREFIX,
 } from '../store/keys.js';
@@ -695,6 +697,58 @@ class LegalEventRows {
 
 const sorted = (o: Record<string, unknown>) =>
   Object.fromEntries(Object.entries(o).sort(([a], [b]) => a.localeCompare(b)));
+
+// ---------------------------------------------------------------------------------------------------------------
+// Deployed: the same steps, with the batches handed over as objects in the files bucket
+
+/** One item of the Distributed Map: where a batch is. */
+export interface BatchRef {
+  importId: string;
+  index: number;
+  key: string;
+}
+
+/** The bounded size of a batch object (1,000 rows of at most a few hundred characters each). */
+const MAX_BATCH_OBJECT_BYTES = 4 * 1024 * 1024;
+
+/**
+ * The prepare step of the state machine: reads and cuts the file (`prepareImport`), writes each batch as a JSON
+ * object and the manifest the Distributed Map reads (a JSON array of `BatchRef`). A file that cannot be read at
+ * all has failed the import already: `{ batches: 0 }`, and the machine ends.
+ */
+export async function prepareImportObjects(
+  uc: UseCaseContext,
+  storage: ObjectStorage,
+  importId: string,
+  batchRows = DEFAULT_IMPORT_BATCH_ROWS,
+): Promise<{ importId: string; batches: number; manifestKey?: string }> {
+  const batches = await prepareImport(uc, storage, importId, batchRows);
+  if (!batches) return { importId, batches: 0 };
+  const encoder = new TextEncoder();
+  const refs: BatchRef[] = [];
+  for (const batch of batches) {
+    const key = importBatchObject(importId, batch.index);
+    await storage.write(key, encoder.encode(JSON.stringify(batch)), 'application/json');
+    refs.push({ importId, index: batch.index, key });
+  }
+  const manifestKey = importManifestObject(importId);
+  await storage.write(manifestKey, encoder.encode(JSON.stringify(refs)), 'application/json');
+  return { importId, batches: refs.length, manifestKey };
+}
+
+/** A Distributed Map iteration: the batch object, through THE batch function. */
+export async function applyImportBatchObject(
+  uc: UseCaseContext,
+  storage: ObjectStorage,
+  ref: BatchRef,
+): Promise<ImportCounts> {
+  if (ref.key !== importBatchObject(ref.importId, ref.index))
+    throw new Error(`Batch ${ref.index} of import ${ref.importId} is not at ${ref.key}.`);
+  const stored = await storage.read(ref.key, MAX_BATCH_OBJECT_BYTES);
+  if (!stored) throw new Error(`Batch object ${ref.key} is missing.`);
+  const batch = JSON.parse(new TextDecoder().decode(stored.bytes)) as ImportBatch;
+  return applyImportBatch(uc, ref.importId, batch);
+}
 
 /**
  * The local runner (`npm start`, the tests): `start` returns at once, and the process applies the batches one after
