@@ -379,7 +379,11 @@ describe.each(TESTED_STAGES)('PortalStack resources (%s stage)', (stageName) => 
         [
           'cron(0 2 ? * MON *)',
           'Asia/Shanghai',
-          { Ref: logicalIdOf(template, 'AWS::StepFunctions::StateMachine') },
+          {
+            Ref: Object.keys(template.findResources('AWS::StepFunctions::StateMachine')).find(
+              (id) => !id.startsWith('Imports'),
+            ),
+          },
         ],
       ]);
       for (const s of schedules)
