@@ -424,4 +424,70 @@ describe('bulk import', () => {
     expect(bad.status).toBe(400);
     expect(bad.body.errors[0].path).toBe('kind');
   });
+
+  it('deployed steps: batch objects and their manifest, a redelivered batch counted once, then the report', async () => {
+    // The Step Functions path without Step Functions: the runner only records the start; the test runs the
+    // functions' use cases in the machine's order, against the same bucket and table.
+    const started: string[] = [];
+    const deployed = await createTestPortal({
+      clock: businessDateClock('2026-11-27'),
+      importRunner: { start: async (id) => void started.push(id) },
+    });
+    const as = office;
+    await deployed.call('PUT', `/enterprises/${A}`, { as, body: { name: 'A' } });
+    const numbers = Array.from({ length: 5 }, (_, i) => patentNo(2024, 2, 900000 + i));
+    const csv = [
+      '类型,申请号,名称,申请日',
+      ...numbers.map((n) => `专利,${n},伞,2024-01-02`),
+      `专利,${numbers[0]},重复,2024-01-02`,
+    ].join('\n');
+    const bytes = utf8(csv);
+    const declared = await deployed.call('POST', '/imports', {
+      as,
+      body: {
+        kind: 'assets',
+        format: 'csv',
+        fileName: 'd.csv',
+        sizeBytes: bytes.length,
+        sha256: sha256(bytes),
+        owner: A,
+      },
+    });
+    await upload(declared.body, bytes);
+    const id = declared.body.id as string;
+    expect((await deployed.call('POST', `/imports/${id}/start`, { as })).status).toBe(202);
+    expect(started).toEqual([id]);
+
+    const { useCaseContext } = await import('../../shared/usecases/context.js');
+    const imports = await import('../../shared/usecases/imports.js');
+    const uc = useCaseContext(deployed.deps);
+    const storage = deployed.deps.storage!;
+    const prepared = await imports.prepareImportObjects(uc, storage, id, 2);
+    expect(prepared).toEqual({ importId: id, batches: 3, manifestKey: `imports/${id}/manifest.json` });
+    const manifest = JSON.parse(
+      new TextDecoder().decode((await storage.read(prepared.manifestKey!, 1_000_000))!.bytes),
+    ) as { importId: string; index: number; key: string }[];
+    expect(manifest.map((m) => m.index)).toEqual([0, 1, 2]);
+    for (const ref of manifest) await imports.applyImportBatchObject(uc, storage, ref);
+    // A redelivery (a retried Map iteration) changes no count.
+    await imports.applyImportBatchObject(uc, storage, manifest[1]!);
+    await expect(
+      imports.applyImportBatchObject(uc, storage, { ...manifest[0]!, key: `imports/${id}/source` }),
+    ).rejects.toThrow(/not at/);
+    const running = await deployed.call('GET', `/imports/${id}`, { as });
+    expect(running.body).toMatchObject({ status: 'running', rows: 6, processed: 6, created: 5, rejected: 1 });
+    await imports.finishImport(uc, storage, id);
+    const done = await deployed.call('GET', `/imports/${id}`, { as });
+    expect(done.body).toMatchObject({
+      status: 'completed',
+      rows: 6,
+      processed: 6,
+      created: 5,
+      unchanged: 0,
+      rejected: 1,
+    });
+    expect(await report(done.body)).toEqual([
+      { row: 7, column: '申请号', reason: 'repeats the right of row 2; each right once per file' },
+    ]);
+  });
 });
