@@ -25,7 +25,7 @@ import { log, patentNumber, round, table, usccOf } from '../lib/util.js';
 
 const LOCAL = { region: 'local', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } };
 const OFFICE = { role: 'ipoffice' as const, org: null, sub: 'bench-office' };
-const OWNERS = Array.from({ length: 10 }, (_, i) => usccOf(`MA2I${String(i).padStart(5, '0')}`));
+const OWNERS = Array.from({ length: 10 }, (_, i) => usccOf(`MA2J${String(i).padStart(5, '0')}`));
 
 /** A bucket in memory with the port's behaviour (read up to a bound, write, presign as a no-op). */
 function memoryStorage(): ObjectStorage {

@@ -101,6 +101,7 @@ const zh = {
   'users.enabled': '已启用该用户',
 
   'nav.users': '用户管理',
+  'nav.imports': '批量导入',
   'nav.profile': '企业信息与知识产权',
   'nav.pledges': '质押融资',
   'nav.insurance': '知识产权保险',
@@ -740,6 +741,36 @@ const zh = {
   'queue.title': '待办',
   'queue.registration': '待登记',
   'queue.release': '待注销',
+
+  'import.title': '批量导入权利与法律事件',
+  'import.kind': '导入内容',
+  'import.kindAssets': '专利与商标',
+  'import.kindEvents': '法律事件',
+  'import.owner': '默认权利人（统一社会信用代码）',
+  'import.ownerHint': '文件没有“权利人”列时使用；留空则每行须填写权利人',
+  'import.file': 'CSV 或 Excel 文件',
+  'import.chooseFile': '请选择要导入的文件',
+  'import.start': '上传并导入',
+  'import.busy': '导入中…',
+  'import.uploading': '正在上传文件',
+  'import.uploadFailed': '文件未能上传到存储，请重试。',
+  'import.applying': '已处理行数',
+  'import.result': '导入结果',
+  'import.completed': '导入完成',
+  'import.failed': '导入失败，未写入任何数据',
+  'import.rows': '数据行',
+  'import.created': '新建',
+  'import.updated': '更新',
+  'import.unchanged': '未变',
+  'import.rejected': '拒绝',
+  'import.errorReport': '下载错误报告（CSV：行号、列、原因）',
+  'import.columnsAssets':
+    '列（中文或英文表头）：类型/kind（专利、商标）、申请号/number、名称/title、商标/mark、申请日/filingDate、授权公告日/grantDate、注册日/registrationDate、类别/niceClasses（如 21;35）、权利人/ownerUscc、权利人名称/ownerName。日期可写 2017-06-30、2017/6/30 或 2017.06.30。',
+  'import.columnsEvents':
+    '列：类型/kind、申请号/number、事件/type（如 annuity_paid）、日期/date，以及 文号/reference、备注/note、缴费至/paidThrough、结论/outcome、法院/court、受让人/toUscc、被许可人/licensee、独占/exclusive、许可期限至/until。',
+  'import.limitsOffice':
+    'CSV（UTF-8 或 GB18030）或 .xlsx，至多 50 MiB、50 万行。同一文件重复导入不会重复写入。',
+  'import.limitsCompany': '企业只能导入本企业的权利：CSV（UTF-8 或 GB18030）或 .xlsx，至多 5 MiB、1 万行。',
 } as const;
 
 export type TextKey = keyof typeof zh;
@@ -839,6 +870,7 @@ const en: Record<TextKey, string> = {
   'users.enabled': 'User enabled',
 
   'nav.users': 'Users',
+  'nav.imports': 'Import',
   'nav.profile': 'Company & IP portfolio',
   'nav.pledges': 'Pledge loans',
   'nav.insurance': 'IP insurance',
@@ -1490,6 +1522,38 @@ const en: Record<TextKey, string> = {
   'queue.title': 'Work queue',
   'queue.registration': 'Awaiting registration',
   'queue.release': 'Awaiting release',
+
+  'import.title': 'Import rights and legal events',
+  'import.kind': 'What the file holds',
+  'import.kindAssets': 'Patents and trademarks',
+  'import.kindEvents': 'Legal events',
+  'import.owner': 'Default owner (USCC)',
+  'import.ownerHint':
+    'Used when the file has no 权利人/ownerUscc column; leave empty if every row names its owner',
+  'import.file': 'CSV or Excel file',
+  'import.chooseFile': 'Choose the file to import',
+  'import.start': 'Upload and import',
+  'import.busy': 'Importing…',
+  'import.uploading': 'Uploading the file',
+  'import.uploadFailed': 'The file could not be uploaded to storage; try again.',
+  'import.applying': 'Rows processed',
+  'import.result': 'Import result',
+  'import.completed': 'Import completed',
+  'import.failed': 'Import failed; nothing was written',
+  'import.rows': 'Rows',
+  'import.created': 'Created',
+  'import.updated': 'Updated',
+  'import.unchanged': 'Unchanged',
+  'import.rejected': 'Rejected',
+  'import.errorReport': 'Download the error report (CSV: row, column, reason)',
+  'import.columnsAssets':
+    'Columns (Chinese or English headers): 类型/kind (专利/patent, 商标/trademark), 申请号/number, 名称/title, 商标/mark, 申请日/filingDate, 授权公告日/grantDate, 注册日/registrationDate, 类别/niceClasses (e.g. 21;35), 权利人/ownerUscc, 权利人名称/ownerName. Dates as 2017-06-30, 2017/6/30 or 2017.06.30.',
+  'import.columnsEvents':
+    'Columns: 类型/kind, 申请号/number, 事件/type (e.g. annuity_paid), 日期/date, and 文号/reference, 备注/note, 缴费至/paidThrough, 结论/outcome, 法院/court, 受让人/toUscc, 被许可人/licensee, 独占/exclusive, 许可期限至/until.',
+  'import.limitsOffice':
+    'CSV (UTF-8 or GB18030) or .xlsx, at most 50 MiB and 500,000 rows. Importing the same file again writes nothing twice.',
+  'import.limitsCompany':
+    'A company imports its own rights only: CSV (UTF-8 or GB18030) or .xlsx, at most 5 MiB and 10,000 rows.',
 };
 
 export const TEXTS: Record<Lang, Record<TextKey, string>> = { zh, en };
