@@ -390,6 +390,27 @@ type PlannedAsset = { row: AssetRow; asset: Asset; owner: string };
 
 /** Rows applied at once within a batch (the rest of a batch waits): bounds one invocation's write rate. */
 const ROW_CONCURRENCY = 8;
+/** A busy table (throttling, a transaction conflicting on a shared counter): a row is tried this often. */
+const BUSY_ATTEMPTS = 6;
+const BUSY_BACKOFF_MS = 25;
+
+/**
+ * Runs `work` again while the store says the table is busy (503 `unavailable`: throttled, or a transaction that
+ * conflicted with another on the same item — the portfolio counters, the import's own counts), with capped
+ * exponential backoff and jitter; bounded, then the fault goes up (the batch fails and is retried whole).
+ */
+async function whileBusy<T>(work: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await work();
+    } catch (error) {
+      if (!(error instanceof DomainError && error.kind === 'unavailable') || attempt >= BUSY_ATTEMPTS)
+        throw error;
+      const cap = BUSY_BACKOFF_MS * 2 ** (attempt - 1);
+      await new Promise((r) => setTimeout(r, cap / 2 + Math.random() * (cap / 2)));
+    }
+  }
+}
 
 /**
  * THE batch function, run by both runners: applies each row through the use cases as the importer, then ADDs the
@@ -421,35 +442,37 @@ export async function applyImportBatch(
     }
   });
   try {
-    await uc.store.transact([
-      {
-        tag: 'import',
-        write: uc.store.update(
-          importKey(importId),
-          {
-            add: {
-              processed: counts.processed,
-              created: counts.created,
-              updated: counts.updated,
-              unchanged: counts.unchanged,
-              rejected: counts.rejected,
+    await whileBusy(() =>
+      uc.store.transact([
+        {
+          tag: 'import',
+          write: uc.store.update(
+            importKey(importId),
+            {
+              add: {
+                processed: counts.processed,
+                created: counts.created,
+                updated: counts.updated,
+                unchanged: counts.unchanged,
+                rejected: counts.rejected,
+              },
             },
-          },
-          {
-            expression: '#status = :running',
-            names: { '#status': 'status' },
-            values: { ':running': 'running' },
-          },
-        ),
-      },
-      {
-        tag: 'batch',
-        write: uc.store.put(
-          { ...importBatchKey(importId, batch.index), entity: 'import-batch', counts, rejections },
-          ABSENT,
-        ),
-      },
-    ]);
+            {
+              expression: '#status = :running',
+              names: { '#status': 'status' },
+              values: { ':running': 'running' },
+            },
+          ),
+        },
+        {
+          tag: 'batch',
+          write: uc.store.put(
+            { ...importBatchKey(importId, batch.index), entity: 'import-batch', counts, rejections },
+            ABSENT,
+          ),
+        },
+      ]),
+    );
   } catch (error) {
     // Another delivery of this batch counted it first, or the import ended meanwhile: nothing more to count.
     if (!(error instanceof ConditionsFailed)) throw error;
@@ -543,7 +566,7 @@ class AssetRows {
       if (!('asset' in p)) return p;
       const claim = claims.get(assetNumberKey(p.asset.kind, p.asset.number));
       const existing = claim && assets.get(assetKey(String(claim.assetId)));
-      return this.apply(p, claim, existing ? toResource<Asset>(existing) : undefined, true);
+      return whileBusy(() => this.apply(p, claim, existing ? toResource<Asset>(existing) : undefined, true));
     });
   }
 
@@ -654,7 +677,7 @@ class LegalEventRows {
     });
     const outcomes = new Array<Outcome>(this.batch.rows.length);
     await pool([...groups.values()], ROW_CONCURRENCY, async (indexes) => {
-      for (const i of indexes) outcomes[i] = await this.apply(this.batch.rows[i]!);
+      for (const i of indexes) outcomes[i] = await whileBusy(() => this.apply(this.batch.rows[i]!));
     });
     return outcomes;
   }
