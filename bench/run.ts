@@ -108,7 +108,7 @@ try {
         importScale(dynamo.endpoint, {
           // 10^5 rows take several minutes per run at DynamoDB Local's ~2,300 writes/s: only when asked.
           rows: [quick ? 2_000 : Number(process.env.IMPORT_BENCH_ROWS ?? 10_000)],
-          batchSizes: [250, 50, 1000],
+          batchSizes: [250, 1000, 50],
           parallel: 4,
         }),
     ],
