@@ -8,6 +8,7 @@
  *   npm run bench -- --million          also the statistics job on 10^6 items (slow)
  *   npm run bench -- --only=search      search at 10^4 and 10^5 enterprises (and 10^6 with --million)
  *   npm run bench -- --only=reconcile   the statistics audit per Scan segment
+ *   npm run bench -- --only=import      bulk import throughput at 10^4 rows (IMPORT_BENCH_ROWS=100000 for 10^5)
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { cpus, loadavg } from 'node:os';
@@ -25,6 +26,7 @@ const { dynamoCost } = await import('./sections/dynamo-cost.js');
 const { load } = await import('./sections/load.js');
 const { statsScale } = await import('./sections/stats-scale.js');
 const { searchScale, reconcileSegments } = await import('./sections/search-scale.js');
+const { importScale } = await import('./sections/import-scale.js');
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
@@ -97,6 +99,17 @@ try {
           hot: quick ? [] : [1e5],
           runs: quick ? 5 : 15,
           maxLoadSeconds: args.includes('--million') ? 3600 : 900,
+        }),
+    ],
+    [
+      'import',
+      '8. Bulk import throughput (DynamoDB Local, batch sizes, batches in parallel, re-import)',
+      () =>
+        importScale(dynamo.endpoint, {
+          // 10^5 rows take several minutes per run at DynamoDB Local's ~2,300 writes/s: only when asked.
+          rows: [quick ? 2_000 : Number(process.env.IMPORT_BENCH_ROWS ?? 10_000)],
+          batchSizes: [250, 1000, 50],
+          parallel: 4,
         }),
     ],
   ];

@@ -28,6 +28,7 @@ import { backupCopyKeyAlias, backupCopyVaultName } from './backup-copy.js';
 import { PortalKeys, TableBackup } from './data-protection.js';
 import { EventDelivery } from './event-delivery.js';
 import { FileStorage } from './file-storage.js';
+import { ImportPipeline } from './import-pipeline.js';
 import { Observability } from './observability.js';
 import { OriginVerify } from './origin-verify.js';
 import { type FunctionSettings, PortalFunction } from './portal-function.js';
@@ -97,6 +98,8 @@ export class PortalStack extends Stack {
   readonly observability: Observability;
   /** The bucket of uploaded documents and import files, and (where offered) its malware scanning. */
   readonly files: FileStorage;
+  /** Bulk imports: a Step Functions Distributed Map over an uploaded file's batches. */
+  readonly imports: ImportPipeline;
   private readonly stage: ResolvedStage;
 
   constructor(scope: Construct, id: string, props: PortalStackProps) {
@@ -259,6 +262,14 @@ export class PortalStack extends Stack {
       },
       settings.logs,
     );
+    this.imports = new ImportPipeline(this, 'Imports', {
+      table: this.table,
+      bucket: this.files.bucket,
+      functionEntry,
+      settings,
+    });
+    this.imports.grantStart(this.apiFunction);
+    this.alarms.push(...this.imports.alarms);
     this.auditTrail = new AuditTrail(this, 'AuditTrail', {
       table: this.table,
       buckets: [this.web.bucket, this.files.bucket],
@@ -281,6 +292,9 @@ export class PortalStack extends Stack {
         this.events.webhookDeliverer,
         ...(this.events.mailer ? [this.events.mailer] : []),
         ...(this.files.scanner ? [this.files.scanner] : []),
+        this.imports.prepare,
+        this.imports.batch,
+        this.imports.finish,
       ],
       table: this.table,
       failureQueues: {

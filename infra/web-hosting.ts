@@ -58,6 +58,8 @@ export const PERMISSIONS_POLICY =
  */
 export class WebHosting extends Construct {
   readonly bucket: s3.Bucket;
+  /** Server access logs of the stack's buckets (the web bucket's, the files bucket's). */
+  readonly accessLogs: s3.Bucket;
   readonly distribution: cloudfront.Distribution;
 
   /** `https://<the portal's host>`: the city's domain, or the distribution's. */
@@ -80,6 +82,7 @@ export class WebHosting extends Construct {
       lifecycleRules: [{ expiration: Duration.days(365) }],
       removalPolicy: RemovalPolicy.RETAIN,
     });
+    this.accessLogs = logs;
     Validations.of(logs.node.defaultChild!).acknowledge({
       id: 'AwsSolutions-S1',
       reason:

@@ -13,6 +13,7 @@ export const SUBJECT_KINDS = [
   'user',
   'org_claim',
   'document',
+  'import',
 ] as const;
 export type SubjectKind = (typeof SUBJECT_KINDS)[number];
 

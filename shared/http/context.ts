@@ -3,6 +3,7 @@ import type { Hono } from 'hono';
 import type { Identity, Principal } from '../auth/principal.js';
 import type { IdentityVerifier } from '../auth/verify-token.js';
 import type { Clock } from '../domain/clock.js';
+import type { ImportRunner } from '../usecases/imports.js';
 import type { ObjectStorage } from '../usecases/object-storage.js';
 import type { IdentityAdmin } from '../usecases/users.js';
 import type { TargetPolicy } from '../webhooks/delivery.js';
@@ -17,6 +18,8 @@ export interface PortalDeps {
   identityAdmin?: IdentityAdmin;
   /** The bucket of uploaded files (documents, imports): S3 deployed, the local S3-compatible server otherwise. */
   storage?: ObjectStorage;
+  /** Runs a started import's batches: a Step Functions execution deployed; absent = in this process. */
+  importRunner?: ImportRunner;
   /** The one clock: real instants for audit fields, the business date for every rule. */
   clock: Clock;
   newId: () => string;

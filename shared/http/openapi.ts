@@ -25,6 +25,7 @@ const TAG_DESCRIPTIONS: Record<string, string> = {
   pledges: 'IP pledge loans from application to registration, release, default and disposal.',
   programmes: 'The city’s subsidy programmes: interest and premium subsidies.',
   search: 'Finding enterprises, rights and pledges by name, title or number.',
+  imports: 'Bulk import of rights and legal events from CSV or XLSX files.',
   statistics: 'The coverage and financing totals the scheduled jobs compute for the IP office.',
   system: 'Health, this document and its reference page.',
   users: 'The portal’s user directory (roles, organisations, invitations) and company onboarding.',

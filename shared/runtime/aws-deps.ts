@@ -7,6 +7,7 @@ import type { PortalDeps } from '../http/context.js';
 import { createDocumentClient } from '../store/dynamo-client.js';
 import { cognitoIdentityAdmin } from './cognito-admin.js';
 import { s3Storage } from './s3-storage.js';
+import { stepFunctionsImportRunner } from './step-functions-runner.js';
 
 /** The settings a portal Lambda reads from its environment; the CDK stack sets every one. */
 export interface AwsSettings {
@@ -19,6 +20,8 @@ export interface AwsSettings {
   userPoolId?: string;
   /** The bucket of uploaded files (documents, imports). */
   bucket?: string;
+  /** The import state machine (infra/import-pipeline.ts): a started import runs as its execution. */
+  importStateMachineArn?: string;
   /** Whether GuardDuty Malware Protection for S3 scans that bucket (not in every region, e.g. China's). */
   malwareScan: boolean;
 }
@@ -27,7 +30,10 @@ const REQUIRED = {
   tableName: 'TABLE_NAME',
   issuer: 'OIDC_ISSUER',
   audience: 'OIDC_CLIENT_ID',
-} as const satisfies Record<Exclude<keyof AwsSettings, 'userPoolId' | 'bucket' | 'malwareScan'>, string>;
+} as const satisfies Record<
+  Exclude<keyof AwsSettings, 'userPoolId' | 'bucket' | 'malwareScan' | 'importStateMachineArn'>,
+  string
+>;
 
 /** The only place that reads the environment; names every missing variable at once. */
 export function readAwsSettings(env: NodeJS.ProcessEnv = process.env): AwsSettings {
@@ -43,6 +49,9 @@ export function readAwsSettings(env: NodeJS.ProcessEnv = process.env): AwsSettin
     audience: env[REQUIRED.audience]!.trim(),
     ...(env.USER_POOL_ID?.trim() ? { userPoolId: env.USER_POOL_ID.trim() } : {}),
     ...(env.FILES_BUCKET?.trim() ? { bucket: env.FILES_BUCKET.trim() } : {}),
+    ...(env.IMPORT_STATE_MACHINE_ARN?.trim()
+      ? { importStateMachineArn: env.IMPORT_STATE_MACHINE_ARN.trim() }
+      : {}),
     malwareScan: env.MALWARE_SCAN === 'on',
   };
 }
@@ -73,6 +82,9 @@ export function awsDeps(options: AwsDepsOptions = {}): PortalDeps {
     ...(settings.userPoolId ? { identityAdmin: cognitoIdentityAdmin(settings.userPoolId) } : {}),
     ...(settings.bucket
       ? { storage: s3Storage({ bucket: settings.bucket, scanned: settings.malwareScan }) }
+      : {}),
+    ...(settings.importStateMachineArn
+      ? { importRunner: stepFunctionsImportRunner(settings.importStateMachineArn) }
       : {}),
     clock: options.clock ?? systemClock(),
     newId: () => randomUUID(),

@@ -145,6 +145,15 @@ export function assetUpdate(store: Store, before: Asset, after: Asset): TxItem {
   };
 }
 
+/**
+ * A revision of the asset's details (title, dates, classes) over the version read (`asset`: it changed meanwhile),
+ * the portfolio counters moved when its status or term changed.
+ */
+export function revisionWrites(store: Store, before: Asset, after: Asset): TxItem[] {
+  const moved = before.status !== after.status || before.expiresOn !== after.expiresOn;
+  return [assetUpdate(store, before, after), ...(moved ? counterMoves(before, after, store.tableName) : [])];
+}
+
 /** The stored item of an asset: its key and its owner's portfolio index entry. */
 const assetItem = (asset: Asset) => ({
   ...assetKey(asset.id),

@@ -33,6 +33,8 @@
  *   document         DOC#<id>                         DOC
  *   document link    <its subject's pk>               DOC#<document id>   (kind, status, scan: the checklist's read)
  *   open org claim   ORGCLAIM_OPEN#<provider subject> ORGCLAIM_OPEN  { claimId }: one pending claim per identity
+ *   import           IMPORT#<id>                     IMPORT      (a bulk import: status and progress counters)
+ *   import batch     IMPORT#<id>                     BATCH#<n, 6 digits>  { counts, rejections }: applied once
  *   stats snapshot   STATS                            <yyyy-mm-dd>
  *   health probe     HEALTH                           HEALTH      (never written: reading it proves the table answers)
  */
@@ -57,6 +59,7 @@ const ROOT: Record<SubjectKind, string> = {
   user: 'USER',
   org_claim: 'ORGCLAIM',
   document: 'DOC',
+  import: 'IMPORT',
 };
 
 export const aggregateKey = (kind: SubjectKind, id: string): Key => ({
@@ -184,6 +187,20 @@ export const documentLinkKey = (
   pk: documentSubjectPartition(subject),
   sk: `${DOCUMENT_LINK_PREFIX}${documentId}`,
 });
+export const importKey = (id: string): Key => aggregateKey('import', id);
+export const IMPORT_BATCH_PREFIX = 'BATCH#';
+/** A batch of an import, written with its counts in one transaction: a redelivered batch counts once. */
+export const importBatchKey = (importId: string, batch: number): Key => ({
+  pk: importKey(importId).pk,
+  sk: `${IMPORT_BATCH_PREFIX}${String(batch).padStart(6, '0')}`,
+});
+/** Object keys of an import's file and of its error report in the files bucket. */
+export const importSourceObject = (importId: string) => `imports/${importId}/source`;
+export const importErrorsObject = (importId: string) => `imports/${importId}/errors.csv`;
+/** Deployed: the batches the prepare step cut the file into, and their manifest (the Distributed Map's items). */
+export const importBatchObject = (importId: string, batch: number) =>
+  `imports/${importId}/batches/${String(batch).padStart(6, '0')}.json`;
+export const importManifestObject = (importId: string) => `imports/${importId}/manifest.json`;
 
 export const userSubKey = (sub: string): Key => ({ pk: `USERSUB#${sub}`, sk: 'USERSUB' });
 export const userEmailKey = (email: string): Key => ({ pk: `USEREMAIL#${email}`, sk: 'USEREMAIL' });

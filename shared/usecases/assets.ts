@@ -37,6 +37,7 @@ import {
   deletionWrites,
   legalEventWrites,
   type RecordedLegalEvent,
+  revisionWrites,
 } from '../store/asset-repository.js';
 import { type IdempotencyRequest, recordWrite } from '../store/idempotency-store.js';
 import { assetNumberKey } from '../store/keys.js';
@@ -114,6 +115,62 @@ async function numberTaken(uc: UseCaseContext, asset: Asset): Promise<DomainErro
       `(${opened.id}) went to the IP office, which decides whose it is; you will find it at GET /ownership-cases.`,
     { ownershipCaseId: opened.id },
   );
+}
+
+/**
+ * Revises the details of a right the caller may register (its owner; the IP office any): the same input and the
+ * same rules as its registration (`buildAsset`), over the version read. The kind and the number are the right's
+ * identity and cannot change; a right held by a pledge keeps its details (409). A company's revision drops the
+ * office's verification, which was of the details as they were. Used by the bulk import (a row with other values).
+ */
+export async function reviseAsset(
+  uc: UseCaseContext,
+  actor: Actor,
+  req: { id: string; input: AssetInput; expectedVersion?: number | undefined },
+): Promise<AssetView> {
+  const asset = await new AssetRepository(uc.store).get(req.id);
+  if (!asset || (actor.role !== 'ipoffice' && !isEnterprise(actor, asset.owner)))
+    throw notFound(`Asset ${req.id}`);
+  checkExpectedVersion(req.expectedVersion, asset.version);
+  const built = buildAsset(
+    req.input.kind === 'patent' ? { ...req.input, coOwners: asset.coOwners } : req.input,
+    { id: asset.id, owner: asset.owner, today: uc.clock.today(), now: asset.createdAt },
+  );
+  if (built.kind !== asset.kind || built.number !== asset.number)
+    throw conflict('The kind and the number of a right are its identity; they cannot be revised.');
+  if (asset.encumbrance)
+    throw conflict(
+      `The right is held by pledge ${asset.encumbrance.pledgeId}; its details cannot change now.`,
+      {
+        pledgeId: asset.encumbrance.pledgeId,
+      },
+    );
+  const termDate = (a: Asset) => (a.kind === 'patent' ? a.filingDate : a.registrationDate);
+  // Legal events (a renewal) may have moved the term since registration: its date then stays as recorded.
+  if (termDate(built) !== termDate(asset) && (asset.legal?.events ?? 0) > 0)
+    throw conflict(
+      'The right has legal events recorded; its filing or registration date (which sets its term) cannot change now.',
+    );
+  const { verification, ...kept } = asset;
+  const after = {
+    ...kept,
+    ...built,
+    ...(verification && actor.role === 'ipoffice' ? { verification } : {}),
+    coOwners: asset.coOwners,
+    expiresOn: termDate(built) === termDate(asset) ? asset.expiresOn : built.expiresOn,
+    ...(asset.kind === 'trademark' && built.kind === 'trademark' ? { markType: asset.markType } : {}),
+    version: asset.version + 1,
+    createdAt: asset.createdAt,
+    updatedAt: uc.clock.now().toISOString(),
+  } as Asset;
+  try {
+    await uc.store.transact(revisionWrites(uc.store, asset, after));
+  } catch (error) {
+    if (!(error instanceof ConditionsFailed)) throw error;
+    if (req.expectedVersion !== undefined) throw preconditionFailed(asset.version + 1);
+    throw conflict('The right changed meanwhile; reload and retry.');
+  }
+  return viewOf(uc, after);
 }
 
 /** An enterprise's portfolio, newest first: for the enterprise itself and the IP office (others: 404). */

@@ -24,7 +24,17 @@ describe('readAwsSettings', () => {
       tableName: 'portal-table',
       issuer: 'https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_abc',
       audience: 'client-123',
+      malwareScan: false,
     });
+  });
+
+  it('reads the import state machine, whose executions run started imports', () => {
+    expect(
+      readAwsSettings({
+        ...ENV,
+        IMPORT_STATE_MACHINE_ARN: ' arn:aws-cn:states:cn-northwest-1:1:stateMachine:x ',
+      }),
+    ).toMatchObject({ importStateMachineArn: 'arn:aws-cn:states:cn-northwest-1:1:stateMachine:x' });
   });
 
   it('names every missing variable at once', () => {

@@ -379,7 +379,11 @@ describe.each(TESTED_STAGES)('PortalStack resources (%s stage)', (stageName) => 
         [
           'cron(0 2 ? * MON *)',
           'Asia/Shanghai',
-          { Ref: logicalIdOf(template, 'AWS::StepFunctions::StateMachine') },
+          {
+            Ref: Object.keys(template.findResources('AWS::StepFunctions::StateMachine')).find(
+              (id) => !id.startsWith('Imports'),
+            ),
+          },
         ],
       ]);
       for (const s of schedules)
@@ -442,11 +446,11 @@ describe.each(TESTED_STAGES)('PortalStack resources (%s stage)', (stageName) => 
         (s) => !asList(s.Action).includes('dynamodb:Scan') && !scoped.includes(s),
       );
       // API, expiry, renewal offers, designation cycle, servicing, monitor, stats snapshot, the audit's segments
-      // and its combining step, the search indexer (and, where GuardDuty scans the files bucket, the scan-result
-      // function): one item-level grant each; all but the snapshot (scoped above) and the combining step write
-      // through it.
+      // and its combining step, the search indexer, the bulk import's prepare, batch and finish steps (and, where
+      // GuardDuty scans the files bucket, the scan-result function): one item-level grant each; all but the
+      // snapshot (scoped above) and the combining step write through it.
       const scanner = stage(stageName).malwareScan === 'guardduty' ? 1 : 0;
-      expect(itemGrants).toHaveLength(10 + scanner);
+      expect(itemGrants).toHaveLength(13 + scanner);
       for (const grant of itemGrants) {
         expect(asList(grant.Action)).toEqual(expect.arrayContaining(['dynamodb:GetItem', 'dynamodb:Query']));
         for (const action of asList(grant.Action)) expect(action).not.toContain('*');
@@ -456,7 +460,7 @@ describe.each(TESTED_STAGES)('PortalStack resources (%s stage)', (stageName) => 
         ]);
       }
       const writers = itemGrants.filter((g) => asList(g.Action).includes('dynamodb:PutItem'));
-      expect(writers).toHaveLength(8 + scanner);
+      expect(writers).toHaveLength(11 + scanner);
       const scans = dynamo.filter((s) => asList(s.Action).includes('dynamodb:Scan'));
       expect(scans).toEqual([{ Effect: 'Allow', Action: 'dynamodb:Scan', Resource: tableArn }]);
     });
@@ -479,6 +483,15 @@ describe.each(TESTED_STAGES)('PortalStack resources (%s stage)', (stageName) => 
             // The backup copy vault's key in the other region, named by its alias (controls.test.ts).
             expect(JSON.stringify(s)).toContain('kms:ResourceAliases');
           // Log delivery (a state machine's execution log) has no resource-level permissions.
+          // An import's objects, keyed by its id (imports/<id>/…), and the bulk import's Distributed Map child
+          // executions, named by Step Functions (import-pipeline.test.ts asserts each exactly).
+          else if (/"\/imports\/\*\/(source|batches\/\*|manifest\.json|errors\.csv)"/.test(JSON.stringify(r)))
+            expect(asList(s.Action).every((a) => a === 's3:GetObject' || a === 's3:PutObject')).toBe(true);
+          else if (
+            JSON.stringify(r).includes(':execution:') &&
+            JSON.stringify(r).includes('ImportsStateMachine')
+          )
+            expect(asList(s.Action).every((a) => a.startsWith('states:'))).toBe(true);
           else if (
             !asList(s.Action).some((a) => a === 'dynamodb:DeleteBackup' || a === 'logs:CreateLogDelivery')
           )

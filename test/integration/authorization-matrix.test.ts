@@ -331,6 +331,24 @@ const EXPECTATIONS: Record<string, Expectation> = {
     params: async (fx) => ({ id: await pendingOrgClaim(fx) }),
   },
 
+  // Imports: the office for anyone, a company for itself; a company's import is hidden from another company.
+  'POST /imports': {
+    allow: ['ipoffice', 'entA', 'entB'],
+    body: () => ({ kind: 'assets', format: 'csv', fileName: 'm.csv', sizeBytes: 10, sha256: 'a'.repeat(64) }),
+  },
+  // Nothing was uploaded: the callers who get through are told so (422 import_upload_missing).
+  'POST /imports/{id}/start': {
+    allow: ['ipoffice', 'entA'],
+    hide: ['entB'],
+    ok: [422],
+    params: async (fx) => ({ id: await importOfA(fx) }),
+  },
+  'GET /imports/{id}': {
+    allow: ['ipoffice', 'entA'],
+    hide: ['entB'],
+    params: async (fx) => ({ id: await importOfA(fx) }),
+  },
+
   'PUT /institutions/{id}': {
     allow: ['ipoffice'],
     body: () => ({ kind: 'lender', name: 'Matrix Lender 1' }),
@@ -870,6 +888,16 @@ async function pendingOrgClaim(fx: Fixture): Promise<string> {
 }
 
 /** The object `{id}` means after each collection segment. */
+/** A bulk import declared by A (pending its upload). */
+async function importOfA(fx: Fixture): Promise<string> {
+  const res = await fx.portal.call('POST', '/imports', {
+    as: CALLERS.entA,
+    body: { kind: 'assets', format: 'csv', fileName: 'a.csv', sizeBytes: 10, sha256: 'b'.repeat(64) },
+  });
+  expect(res.status, 'fixture import').toBe(201);
+  return res.body.id as string;
+}
+
 const ID_OF: Record<string, (fx: Fixture) => string> = {
   institutions: () => CALLERS.lender1.org,
   assets: (fx) => fx.assetOfA,

@@ -15,6 +15,7 @@ import { I18nContext, makeI18n, storedLang, storeLang, type TextKey, useI18n } f
 import type { Lang } from './money';
 import { CompanyPage } from './pages/company';
 import { DesignationsPage } from './pages/designations';
+import { ImportPage } from './pages/imports';
 import { InboxBadge, InboxPage } from './pages/inbox';
 import { InstitutionsPage } from './pages/institutions';
 import { ClaimsQueue, InsurancePage, PolicyDetailPage, UnderwritingQueue } from './pages/insurance';
@@ -36,6 +37,7 @@ const NAV: Record<Role, { to: string; label: TextKey }[]> = {
     { to: 'pledges', label: 'nav.pledges' },
     { to: 'insurance', label: 'nav.insurance' },
     { to: 'programme', label: 'nav.programme' },
+    { to: 'imports', label: 'nav.imports' },
     { to: 'notices', label: 'nav.notices' },
   ],
   lender: [
@@ -59,6 +61,7 @@ const NAV: Record<Role, { to: string; label: TextKey }[]> = {
     { to: 'stats', label: 'nav.stats' },
     { to: 'institutions', label: 'nav.institutions' },
     { to: 'programmes', label: 'nav.programmes' },
+    { to: 'imports', label: 'nav.imports' },
     { to: 'users', label: 'nav.users' },
   ],
 };
@@ -123,6 +126,9 @@ function Page({ role }: { role: Role }) {
       return <ProgrammesPage />;
     case 'ipoffice:enterprises/:id':
       return <EnterprisePage uscc={id!} />;
+    case 'enterprise:imports':
+    case 'ipoffice:imports':
+      return <ImportPage />;
     case 'ipoffice:users':
     case 'lender:users':
     case 'insurer:users':

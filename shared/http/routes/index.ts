@@ -31,6 +31,7 @@ export const ROUTE_GROUPS = {
   search: async () => (await import('./search.js')).registerSearchRoutes,
   users: async () => (await import('./users.js')).registerUserRoutes,
   documents: async () => (await import('./documents.js')).registerDocumentRoutes,
+  imports: async () => (await import('./imports.js')).registerImportRoutes,
 } satisfies Record<string, () => Promise<RegisterRoutes>>;
 
 export type RouteGroup = keyof typeof ROUTE_GROUPS;
