@@ -255,6 +255,25 @@ describe('pledge requests and faults (mocked DynamoDB)', () => {
         ],
       },
     });
+    // Its documents (one Query of the pledge's links): the four the registration needs, each verified.
+    const documents = ['pledge_contract', 'registration_form', 'identity_proof', 'appraisal_report'];
+    portal.ddb.on(QueryCommand).resolves({
+      Items: documents.map((kind, i) => ({
+        pk: 'PLEDGE#p1',
+        sk: `DOC#d${i}`,
+        entity: 'document-link',
+        id: `d${i}`,
+        kind,
+        status: 'available',
+        scanStatus: 'not_scanned',
+        fileName: `${kind}.pdf`,
+        sizeBytes: 100,
+        uploadedBy: { role: 'enterprise', org: ME },
+        version: 2,
+        createdAt: '2026-11-01T00:00:00.000Z',
+        updatedAt: '2026-11-01T00:00:00.000Z',
+      })),
+    });
     portal.ddb.on(TransactWriteCommand).resolves({});
     const res = await portal.call('POST', '/pledges/p1/register', office, { registrationNumber: 'ZY-1' });
     expect(res.status, JSON.stringify(res.body)).toBe(200);
@@ -268,9 +287,10 @@ describe('pledge requests and faults (mocked DynamoDB)', () => {
         `ENT#${ME}|SUMMARY`,
         // Its first registration: the marker, written once.
         `ENT#${ME}|FIRSTLOAN`,
-        // Each right unchanged since it was examined.
+        // Each right unchanged since it was examined, each document as it was counted.
         'ASSET#a1|ASSET',
         'ASSET#a2|ASSET',
+        ...documents.map((_, i) => `PLEDGE#p1|DOC#d${i}`),
       ].sort(),
     );
     const items = portal.ddb.commandCalls(TransactWriteCommand)[0]!.args[0].input.TransactItems!;
@@ -284,8 +304,12 @@ describe('pledge requests and faults (mocked DynamoDB)', () => {
     });
     expect(
       items.filter((i) => i.ConditionCheck).map((i) => i.ConditionCheck!.ExpressionAttributeValues),
-    ).toEqual([{ ':v': 4 }, { ':v': 4 }]);
-    expect(portal.ddb.calls()).toHaveLength(4);
+    ).toEqual([
+      { ':v': 4 },
+      { ':v': 4 },
+      ...documents.map(() => ({ ':available': 'available', ':version': 2 })),
+    ]);
+    expect(portal.ddb.calls()).toHaveLength(5);
   });
 
   for (const [action, from, delta] of [

@@ -10,6 +10,7 @@ import {
   DeleteCommand,
   GetCommand,
   PutCommand,
+  QueryCommand,
   TransactWriteCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
@@ -146,6 +147,26 @@ describe('insurance writes under DynamoDB back-pressure (mocked DynamoDB)', () =
         [TABLE]: (input.RequestItems?.[TABLE]?.Keys ?? []).flatMap((k) => find(String(k.pk)) ?? []),
       },
     }));
+    // A claim's documents: its evidence, verified (the settlement's checklist).
+    portal.ddb.on(QueryCommand).resolves({
+      Items: [
+        {
+          pk: 'CLAIM#c-1',
+          sk: 'DOC#e1',
+          entity: 'document-link',
+          id: 'e1',
+          kind: 'claim_evidence',
+          status: 'available',
+          scanStatus: 'not_scanned',
+          fileName: 'evidence.pdf',
+          sizeBytes: 100,
+          uploadedBy: { role: 'enterprise', org: 'x' },
+          version: 2,
+          createdAt: '2026-11-01T00:00:00.000Z',
+          updatedAt: '2026-11-01T00:00:00.000Z',
+        },
+      ],
+    });
   };
 
   // One portal (its signing key is slow to make); every test starts from a mock with no behaviour and no calls.
