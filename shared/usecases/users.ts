@@ -136,7 +136,10 @@ async function claimInvitation(uc: UseCaseContext, identity: Identity): Promise<
   const link = await uc.store.get(userEmailKey(identity.email));
   if (typeof link?.userId !== 'string') return undefined;
   const invited = await uc.engine.load<User>('user', link.userId);
-  if (invited?.status !== 'invited' || invited.sub !== undefined) return undefined;
+  // Bound meanwhile by a concurrent first request of this very identity (read after its binding committed).
+  if (!invited) return undefined;
+  if (invited.sub !== undefined) return invited.sub === identity.sub ? invited : undefined;
+  if (invited.status !== 'invited') return undefined;
   try {
     const { after } = await uc.engine.transition(
       USER_SPEC,
