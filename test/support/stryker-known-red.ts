@@ -1,8 +1,8 @@
 /**
  * Mutation testing of the use-case layer only (vitest.stryker.usecases.config.ts). Stryker refuses to start unless
  * every selected test passes unmutated; these tests fail on main since pledge registration and claim payment and
- * settlement require their documents (6b6f913) and their fixtures do not upload them yet — or, for the users test,
- * fail when run after other files in Stryker's single worker. They are skipped here, so the rest of their files
+ * settlement require their documents (6b6f913) and their fixtures do not upload them yet — or, for the users test
+ * (two first sign-ins at once), failed once under load: a race a mutant run must not depend on. They are skipped here, so the rest of their files
  * still counts; empty the list as they are fixed (a mutant's score can only rise).
  */
 import { beforeEach, type TestContext } from 'vitest';
