@@ -1,9 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
+import type { Identity } from '../../shared/auth/principal.js';
 import { type Actor, SYSTEM_ACTOR } from '../../shared/domain/actor.js';
 import { DomainError } from '../../shared/domain/errors.js';
 import type { User } from '../../shared/domain/user.js';
 import { type UseCaseContext, useCaseContext } from '../../shared/usecases/context.js';
+import {
+  decideOrgClaim,
+  fileOrgClaim,
+  getOrgClaim,
+  listOrgClaims,
+} from '../../shared/usecases/org-claims.js';
 import {
   changeUserRole,
   enrolUser,
@@ -144,5 +151,74 @@ describe('directory use cases', () => {
     expect(everyone.items.map((u) => u.id)).toEqual(expect.arrayContaining([insured.id, banker.id]));
     const orgOnly = await listUsers(uc, OFFICE, { org: OTHER_BANK }, { limit: 100 });
     expect(orgOnly.items.map((u) => u.id)).toEqual(expect.arrayContaining([insured.id, banker.id]));
+  });
+
+  const newcomer = (): Identity => ({
+    sub: `sub-${randomUUID()}`,
+    email: null,
+    emailVerified: false,
+    name: null,
+  });
+  const CLAIMED = '91330784147123451K';
+
+  it('a member has nothing to claim, a bad USCC is refused, a second pending claim too — each with its reason', async () => {
+    const member = await refusal(fileOrgClaim(uc, newcomer(), true, { uscc: CLAIMED }));
+    expect(member.kind).toBe('conflict');
+    expect(member.message).toBe('You are a portal user already; an organisation claim is for new sign-ups.');
+    expect(member.extra.errors).toEqual([
+      { path: 'uscc', code: 'already_member', message: 'you already belong to an organisation' },
+    ]);
+    const bad = await refusal(fileOrgClaim(uc, newcomer(), false, { uscc: 'nonsense' }));
+    expect(bad.kind).toBe('unprocessable');
+    expect(bad.message).toBe('The claim was refused.');
+    const person = newcomer();
+    await fileOrgClaim(uc, person, false, { uscc: CLAIMED });
+    const twice = await refusal(fileOrgClaim(uc, person, false, { uscc: CLAIMED }));
+    expect(twice.kind).toBe('conflict');
+    expect(twice.message).toBe('You have a claim pending already; wait for the office or withdraw it.');
+    expect(twice.extra.errors).toEqual([
+      { path: 'uscc', code: 'claim_pending', message: 'a claim of yours is pending' },
+    ]);
+  });
+
+  it('a withdrawn or rejected claim frees its claimant to claim again', async () => {
+    const person = newcomer();
+    const me: Actor = { role: 'enterprise', org: null, sub: person.sub };
+    const first = await fileOrgClaim(uc, person, false, { uscc: CLAIMED });
+    await decideOrgClaim(uc, me, { id: first.id, action: 'withdraw' });
+    const second = await fileOrgClaim(uc, person, false, { uscc: CLAIMED });
+    const rejected = await decideOrgClaim(uc, OFFICE, {
+      id: second.id,
+      action: 'reject',
+      reason: 'no licence',
+    });
+    expect(rejected).toMatchObject({ status: 'rejected', reason: 'no licence' });
+    const third = await fileOrgClaim(uc, person, false, { uscc: CLAIMED });
+    expect(third.status).toBe('pending');
+    // Newest first for the claimant; the office's queue by status.
+    const mine = await listOrgClaims(uc, me, undefined, { limit: 10 });
+    expect(mine.items.map((c) => c.id)).toEqual([third.id, second.id, first.id]);
+    const rejectedQueue = await listOrgClaims(uc, OFFICE, 'rejected', { limit: 100 });
+    expect(rejectedQueue.items.map((c) => c.id)).toContain(second.id);
+    expect(rejectedQueue.items.every((c) => c.status === 'rejected')).toBe(true);
+    const everything = await listOrgClaims(uc, OFFICE, undefined, { limit: 100 });
+    expect(everything.items.map((c) => c.id)).toEqual(
+      expect.arrayContaining([first.id, second.id, third.id]),
+    );
+  });
+
+  it('a claim is read by the office and its claimant, 404 for anyone else or none', async () => {
+    const person = newcomer();
+    const claim = await fileOrgClaim(uc, person, false, { uscc: CLAIMED });
+    expect((await getOrgClaim(uc, OFFICE, claim.id)).id).toBe(claim.id);
+    expect((await getOrgClaim(uc, { role: 'enterprise', org: null, sub: person.sub }, claim.id)).id).toBe(
+      claim.id,
+    );
+    const other = await refusal(
+      getOrgClaim(uc, { role: 'enterprise', org: null, sub: 'someone-else' }, claim.id),
+    );
+    expect(other.kind).toBe('not_found');
+    expect(other.message).toBe(`Organisation claim ${claim.id} was not found.`);
+    expect((await refusal(getOrgClaim(uc, OFFICE, 'no-such-claim'))).kind).toBe('not_found');
   });
 });
