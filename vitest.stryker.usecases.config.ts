@@ -16,7 +16,14 @@ import { defineConfig } from 'vitest/config';
 const i = (name: string) => `test/integration/${name}.test.ts`;
 
 export const PART_TESTS: Record<string, string[]> = {
-  directory: [i('users'), i('enterprises'), i('institutions'), i('auth'), i('usecases-directory'), i('premiums')],
+  directory: [
+    i('users'),
+    i('enterprises'),
+    i('institutions'),
+    i('auth'),
+    i('usecases-directory'),
+    i('premiums'),
+  ],
   search: [i('search')],
   events: [i('events'), i('webhooks'), 'test/unit/event-handlers.test.ts'],
   assets: [i('assets'), i('appraisals'), 'test/unit/asset-store.test.ts'],
