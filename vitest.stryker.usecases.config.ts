@@ -1,0 +1,76 @@
+import { defineConfig } from 'vitest/config';
+
+/**
+ * Vitest for mutation testing of the use-case layer (stryker.usecases.config.mjs, `npm run mutate:usecases`).
+ *
+ * Each part of the layer is tested by the integration test files written for it, not by every test that happens to
+ * run its code: nearly every test enrols users, appends events and goes through the engine in its setup, so with the
+ * whole selection a mutant of users.ts or events.ts would re-run a file's setup (a table, a portal, its fixtures on
+ * DynamoDB Local) for dozens of files — about 30 s a mutant on the shared 2 cores, hours a part. The score of a part
+ * thus says how well its own tests pin its behaviour down. The run's globalSetup starts DynamoDB Local and the local S3
+ * server once. Left out everywhere (minutes per file, or an outcome that does not depend on the mutant alone): the
+ * property tests, the races, the seed and the stats scenario, the OpenAPI fuzzer and validity, the authorization
+ * matrix, resource limits, and the browser, e2e, infra and bench tiers. The preload makes the domain's and the use
+ * cases' top-level code static; the known-red list skips the few tests that fail on main (see the file).
+ */
+const i = (name: string) => `test/integration/${name}.test.ts`;
+
+export const PART_TESTS: Record<string, string[]> = {
+  directory: [
+    i('users'),
+    i('enterprises'),
+    i('institutions'),
+    i('auth'),
+    i('usecases-directory'),
+    i('premiums'),
+  ],
+  search: [i('search')],
+  events: [i('events'), i('webhooks'), 'test/unit/event-handlers.test.ts'],
+  assets: [i('assets'), i('appraisals'), 'test/unit/asset-store.test.ts'],
+  designations: [i('designations'), i('designation-programme'), i('designation-cycle')],
+  insurance: [i('policies'), i('policy-writes'), i('premiums'), i('expire-policies'), i('renewals')],
+  lending: [i('pledges'), i('legal-events')],
+  stats: [i('stats')],
+  core: [i('http-conventions'), i('documents')],
+};
+
+/**
+ * Red on main since pledge registration and claim payment and settlement require their documents (6b6f913): all or
+ * nearly all of their tests fail (or their setup does), so Stryker could not start with them. Add each back to its
+ * part once green — most belong to `lending` (disposals, first-loans, guarantees, loan-changes, loans, programmes)
+ * and `events` (history-names, monitor, notifications). The mocked-DynamoDB unit tests of pledges and policies
+ * (pledge-faults, policy-faults) are red for the same reason.
+ */
+export const RED_ON_MAIN = [
+  i('disposals'),
+  i('first-loans'),
+  i('guarantees'),
+  i('history-names'),
+  i('loan-changes'),
+  i('loans'),
+  i('monitor'),
+  i('notifications'),
+  i('programmes'),
+  'test/unit/pledge-faults.test.ts',
+  'test/unit/policy-faults.test.ts',
+];
+
+const part = process.env.STRYKER_PART ?? 'directory';
+const include = PART_TESTS[part];
+if (!include) throw new Error(`STRYKER_PART must be one of ${Object.keys(PART_TESTS).join(', ')}`);
+
+export default defineConfig({
+  test: {
+    include,
+    globalSetup: ['test/support/global-setup.ts'],
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+    setupFiles: ['test/support/stryker-preload.ts', 'test/support/stryker-known-red.ts'],
+    env: {
+      POWERTOOLS_LOG_LEVEL: 'SILENT',
+      AWS_REGION: 'local',
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+      STRYKER_PRELOAD_USECASES: '1',
+    },
+  },
+});
