@@ -11,7 +11,7 @@ import { defineConfig } from 'vitest/config';
  * server once. Left out everywhere (minutes per file, or an outcome that does not depend on the mutant alone): the
  * property tests, the races, the seed and the stats scenario, the OpenAPI fuzzer and validity, the authorization
  * matrix, resource limits, and the browser, e2e, infra and bench tiers. The preload makes the domain's and the use
- * cases' top-level code static; the known-red list skips the few tests that fail on main (see the file).
+ * cases' top-level code static.
  */
 const i = (name: string) => `test/integration/${name}.test.ts`;
 
@@ -25,35 +25,30 @@ export const PART_TESTS: Record<string, string[]> = {
     i('premiums'),
   ],
   search: [i('search')],
-  events: [i('events'), i('webhooks'), 'test/unit/event-handlers.test.ts'],
+  events: [
+    i('events'),
+    i('webhooks'),
+    i('history-names'),
+    i('monitor'),
+    i('notifications'),
+    'test/unit/event-handlers.test.ts',
+  ],
   assets: [i('assets'), i('appraisals'), 'test/unit/asset-store.test.ts'],
   designations: [i('designations'), i('designation-programme'), i('designation-cycle')],
   insurance: [i('policies'), i('policy-writes'), i('premiums'), i('expire-policies'), i('renewals')],
-  lending: [i('pledges'), i('legal-events')],
+  lending: [
+    i('pledges'),
+    i('legal-events'),
+    i('disposals'),
+    i('first-loans'),
+    i('guarantees'),
+    i('loan-changes'),
+    i('loans'),
+    i('programmes'),
+  ],
   stats: [i('stats')],
   core: [i('http-conventions'), i('documents')],
 };
-
-/**
- * Red on main since pledge registration and claim payment and settlement require their documents (6b6f913): all or
- * nearly all of their tests fail (or their setup does), so Stryker could not start with them. Add each back to its
- * part once green — most belong to `lending` (disposals, first-loans, guarantees, loan-changes, loans, programmes)
- * and `events` (history-names, monitor, notifications). The mocked-DynamoDB unit tests of pledges and policies
- * (pledge-faults, policy-faults) are red for the same reason.
- */
-export const RED_ON_MAIN = [
-  i('disposals'),
-  i('first-loans'),
-  i('guarantees'),
-  i('history-names'),
-  i('loan-changes'),
-  i('loans'),
-  i('monitor'),
-  i('notifications'),
-  i('programmes'),
-  'test/unit/pledge-faults.test.ts',
-  'test/unit/policy-faults.test.ts',
-];
 
 const part = process.env.STRYKER_PART ?? 'directory';
 const include = PART_TESTS[part];
@@ -65,7 +60,7 @@ export default defineConfig({
     globalSetup: ['test/support/global-setup.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
-    setupFiles: ['test/support/stryker-preload.ts', 'test/support/stryker-known-red.ts'],
+    setupFiles: ['test/support/stryker-preload.ts'],
     env: {
       POWERTOOLS_LOG_LEVEL: 'SILENT',
       AWS_REGION: 'local',
