@@ -16,7 +16,6 @@
  * Dates are relative to the day the seed runs (assets granted "this year", pledges registered on the days from the
  * loan book's start to today, `registrationDays`), so the figures are this year's whenever it runs. The ids the portal assigns differ per run; the figures never do.
  */
-import { createHash } from 'node:crypto';
 import type { Role } from '../shared/auth/principal.js';
 import { addDays, addYears, compareDates, type IsoDate, todayInShanghai } from '../shared/domain/dates.js';
 import type { DesignationLevel } from '../shared/domain/designation.js';
@@ -34,7 +33,7 @@ import { patentCheckCharacter } from '../shared/domain/patent-number.js';
 import type { CoverageLine } from '../shared/domain/policy.js';
 import { loanMaturity, patentExpiresOn, trademarkExpiresOn } from '../shared/domain/terms.js';
 import { withUsccCheck } from '../shared/domain/uscc.js';
-import { samplePdf } from './sample-pdf.js';
+import { pdfDeclaration, samplePdf } from './sample-pdf.js';
 
 // ---- The published figures -------------------------------------------------------------------------------------
 
@@ -1374,14 +1373,14 @@ async function attachDocuments(
 ): Promise<void> {
   for (const kind of kinds) {
     const bytes = samplePdf(`${key} ${kind}`);
-    const declared = await send(`${key}-doc-${kind}`, 'POST', '/documents', as, [201], {
-      kind,
-      subject,
-      fileName: `${kind}.pdf`,
-      contentType: 'application/pdf',
-      sizeBytes: bytes.length,
-      sha256: createHash('sha256').update(bytes).digest('hex'),
-    });
+    const declared = await send(
+      `${key}-doc-${kind}`,
+      'POST',
+      '/documents',
+      as,
+      [201],
+      pdfDeclaration(kind, subject, bytes),
+    );
     const { url, headers } = declared.body.upload as { url: string; headers: Record<string, string> };
     const put = await fetch(url, { method: 'PUT', headers, body: bytes });
     if (!put.ok) throw new Error(`seed step ${key}-doc-${kind}: the upload answered ${put.status}`);

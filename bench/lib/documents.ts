@@ -1,16 +1,5 @@
-import { createHash } from 'node:crypto';
-import { samplePdf } from '../../scripts/sample-pdf.js';
+import { pdfDeclaration, samplePdf } from '../../scripts/sample-pdf.js';
 import type { Caller } from './portal.js';
-
-/** The body of `POST /documents` for `bytes`. */
-export const declaration = (kind: string, subject: { kind: string; id: string }, bytes: Uint8Array) => ({
-  kind,
-  subject,
-  fileName: `${kind}.pdf`,
-  contentType: 'application/pdf',
-  sizeBytes: bytes.length,
-  sha256: createHash('sha256').update(bytes).digest('hex'),
-});
 
 /** The browser's part: the PUT of the bytes to the presigned URL. */
 export async function putFile(upload: { url: string; headers: Record<string, string> }, bytes: Uint8Array) {
@@ -30,7 +19,7 @@ export async function attachDocuments(
 ): Promise<void> {
   for (const kind of kinds) {
     const bytes = samplePdf(`${subject.id} ${kind}`);
-    const declared = await send('POST', '/documents', as, declaration(kind, subject, bytes));
+    const declared = await send('POST', '/documents', as, pdfDeclaration(kind, subject, bytes));
     await putFile(declared.upload, bytes);
     await send('POST', `/documents/${declared.id}/complete`, as);
   }

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { samplePdf } from '../../scripts/sample-pdf.js';
+import { pdfDeclaration, samplePdf } from '../../scripts/sample-pdf.js';
 import { addDays, todayInShanghai } from '../../shared/domain/dates.js';
 import { CHECKLISTS } from '../../shared/domain/document.js';
-import { declaration, putFile } from './documents.js';
+import { putFile } from './documents.js';
 import type { BenchPortal, Caller, Exchange } from './portal.js';
 import { nextSerial, patentNumber, usccOf } from './util.js';
 
@@ -160,7 +160,7 @@ export async function runScenario(
   const documents = async (subject: { kind: string; id: string }, kinds: readonly string[], as: Caller) => {
     for (const kind of kinds) {
       const bytes = samplePdf(`${subject.id} ${kind}`);
-      const declared = await step('POST', '/documents', {}, as, declaration(kind, subject, bytes));
+      const declared = await step('POST', '/documents', {}, as, pdfDeclaration(kind, subject, bytes));
       if (declared) await putFile(declared.upload, bytes);
       await step('POST', '/documents/{id}/complete', { id: declared?.id }, as);
     }

@@ -185,3 +185,14 @@ export function assertVersion(c: Context, current: number): number | undefined {
   if (expected !== undefined && expected !== current) throw preconditionFailed(current);
   return expected;
 }
+
+/** A presigned S3 PUT a client sends its file with (documents, imports). */
+export const PresignedUploadSchema = z
+  .object({
+    url: z.string(),
+    method: z.literal('PUT'),
+    headers: z.record(z.string(), z.string()).openapi({
+      description: 'Send exactly these with the PUT; the body is the file, exactly `sizeBytes` long',
+    }),
+  })
+  .openapi('PresignedUpload');

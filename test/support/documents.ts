@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { expect } from 'vitest';
+import { samplePdf } from '../../scripts/sample-pdf.js';
 import type { Role } from '../../shared/auth/principal.js';
 import { objectKeyOf } from '../../shared/domain/document.js';
 import type { TestPortal } from './portal.js';
@@ -9,10 +10,7 @@ import type { TestPortal } from './portal.js';
 type Caller = { role: Role; org?: string | null };
 
 /** A small, well-formed PDF whose text is `label` (so every file has its own bytes and digest). */
-export const pdfBytes = (label = 'test'): Uint8Array =>
-  new TextEncoder().encode(
-    `%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\n% ${label}\ntrailer<</Root 1 0 R>>\n%%EOF\n`,
-  );
+export const pdfBytes = (label = 'test'): Uint8Array => samplePdf(label);
 
 export const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 
@@ -24,8 +22,8 @@ export interface Upload {
   contentType?: string;
 }
 
-/** Declares a document and PUTs its bytes; answers the declaration (201 expected) and the PUT's status. */
-export async function declareAndPut(portal: TestPortal, as: Caller, upload: Upload) {
+/** Declares `upload` (its bytes, or a PDF of its own): the declaration's answer and the bytes. */
+async function declare(portal: TestPortal, as: Caller, upload: Upload) {
   const bytes = upload.bytes ?? pdfBytes(`${upload.kind} ${upload.subject.id}`);
   const declared = await portal.call('POST', '/documents', {
     as,
@@ -39,6 +37,12 @@ export async function declareAndPut(portal: TestPortal, as: Caller, upload: Uplo
     },
   });
   expect(declared.status, JSON.stringify(declared.body)).toBe(201);
+  return { declared, bytes };
+}
+
+/** Declares a document and PUTs its bytes; answers the declaration (201 expected) and the PUT's status. */
+export async function declareAndPut(portal: TestPortal, as: Caller, upload: Upload) {
+  const { declared, bytes } = await declare(portal, as, upload);
   const put = await fetch(declared.body.upload.url, {
     method: 'PUT',
     headers: declared.body.upload.headers,
@@ -124,22 +128,9 @@ export async function ensureClaimEvidence(portal: TestPortal, claimId: string, a
 async function provideDocument(portal: TestPortal, as: Caller, upload: Upload): Promise<string> {
   const skewMs = Math.abs(portal.deps.clock.now().getTime() - Date.now());
   if (skewMs < 5 * 60_000) return uploadDocument(portal, as, upload);
-  const bytes = upload.bytes ?? pdfBytes(`${upload.kind} ${upload.subject.id}`);
-  const contentType = upload.contentType ?? 'application/pdf';
-  const declared = await portal.call('POST', '/documents', {
-    as,
-    body: {
-      kind: upload.kind,
-      subject: upload.subject,
-      fileName: upload.fileName ?? `${upload.kind}.pdf`,
-      contentType,
-      sizeBytes: bytes.length,
-      sha256: sha256(bytes),
-    },
-  });
-  expect(declared.status, JSON.stringify(declared.body)).toBe(201);
+  const { declared, bytes } = await declare(portal, as, upload);
   const id = declared.body.id as string;
-  await portal.deps.storage!.write(objectKeyOf(id), bytes, contentType);
+  await portal.deps.storage!.write(objectKeyOf(id), bytes, upload.contentType ?? 'application/pdf');
   const done = await portal.call('POST', `/documents/${id}/complete`, { as });
   expect(done.status, JSON.stringify(done.body)).toBe(200);
   return id;

@@ -1,5 +1,4 @@
 import type { Context } from 'hono';
-import { actorOf } from '../../auth/principal.js';
 import {
   DETECTED_TYPES,
   DOCUMENT_KINDS,
@@ -16,7 +15,6 @@ import {
   getDocument,
   listDocuments,
 } from '../../usecases/documents.js';
-import { claimantActor } from '../../usecases/org-claims.js';
 import {
   errorResponses,
   etagOf,
@@ -25,6 +23,7 @@ import {
   IfMatchHeader,
   jsonBody,
   jsonResponse,
+  PresignedUploadSchema,
   storedFields,
   versioned,
 } from '../common.js';
@@ -32,6 +31,7 @@ import type { AppEnv, PortalApp } from '../context.js';
 import { respond } from '../respond.js';
 import { type Access, addRoute, createRoute } from '../route.js';
 import * as z from '../zod.js';
+import { actorFor } from './users.js';
 
 /**
  * Documents: declared here, uploaded by the browser straight to the files bucket (presigned PUT), verified by
@@ -69,17 +69,7 @@ const DocumentSchema = z
   })
   .openapi('Document');
 
-const Upload = z
-  .object({
-    url: z.string(),
-    method: z.literal('PUT'),
-    headers: z.record(z.string(), z.string()).openapi({
-      description: 'Send exactly these with the PUT; the body is the file, exactly `sizeBytes` long',
-    }),
-  })
-  .openapi('PresignedUpload');
-
-const DeclaredSchema = DocumentSchema.extend({ upload: Upload }).openapi('DeclaredDocument');
+const DeclaredSchema = DocumentSchema.extend({ upload: PresignedUploadSchema }).openapi('DeclaredDocument');
 const DocumentWithDownload = DocumentSchema.extend({
   download: z
     .object({ url: z.string(), expiresAt: z.string() })
@@ -135,11 +125,6 @@ const DocumentList = z
   })
   .openapi('DocumentList');
 
-/** The caller as an actor: a directory user, or a newcomer known only by its identity. */
-const actorFor = (c: Context<AppEnv>) => {
-  const principal = c.get('principal');
-  return principal ? actorOf(principal) : claimantActor(c.get('identity'));
-};
 const uc = (c: Context<AppEnv>) => useCaseContext(c.get('deps'));
 
 /** The subjects whose documents are listed at `<path>/{id}/documents`. */

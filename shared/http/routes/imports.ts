@@ -27,6 +27,7 @@ import {
   IfMatchHeader,
   jsonBody,
   jsonResponse,
+  PresignedUploadSchema,
   plainText,
   versioned,
 } from '../common.js';
@@ -73,17 +74,7 @@ const ImportSchema = z
   })
   .openapi('Import');
 
-const ImportUpload = z
-  .object({
-    url: z.string(),
-    method: z.literal('PUT'),
-    headers: z.record(z.string(), z.string()).openapi({
-      description: 'Send exactly these with the PUT; the body is the file, exactly `sizeBytes` long',
-    }),
-  })
-  .openapi('ImportUpload');
-
-const DeclaredImport = ImportSchema.extend({ upload: ImportUpload }).openapi('DeclaredImport');
+const DeclaredImport = ImportSchema.extend({ upload: PresignedUploadSchema }).openapi('DeclaredImport');
 
 const DeclareInput = z
   .strictObject({

@@ -162,8 +162,8 @@ const managerOf = (c: Context<AppEnv>) => ({
   ...actorOf(c.get('principal')),
   manager: c.get('principal').manager ?? false,
 });
-/** The caller as an actor: a directory user, or a newcomer known only by its identity. */
-const actorFor = (c: Context<AppEnv>) => {
+/** The caller as an actor: a directory user, or a newcomer known only by its identity (the `signedIn` routes). */
+export const actorFor = (c: Context<AppEnv>) => {
   const principal = c.get('principal');
   return principal ? actorOf(principal) : claimantActor(c.get('identity'));
 };
