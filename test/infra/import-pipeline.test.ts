@@ -77,7 +77,7 @@ for (const stageName of TESTED_STAGES)
     const prepareFn = functionBy(template, 'import-prepare');
     const batchFn = functionBy(template, 'import-batch');
     const finishFn = functionBy(template, 'import-finish');
-    const bucketId = stack.getLogicalId(stack.files.node.defaultChild as never);
+    const bucketId = stack.getLogicalId(stack.files.bucket.node.defaultChild as never);
     const apiFn = stack.getLogicalId(stack.apiFunction.function.node.defaultChild as never);
 
     it('prepares, maps over the manifest with a Distributed Map, one batch invocation per item, then finishes', () => {
@@ -179,9 +179,11 @@ for (const stageName of TESTED_STAGES)
       expect(starts).toEqual([
         { Effect: 'Allow', Action: 'states:StartExecution', Resource: { Ref: machineId } },
       ]);
+      // The files bucket's one grant to the API (infra/file-storage.ts): its two prefixes, never the whole bucket.
       expect(objectGrants(template, api, bucketId)).toEqual([
-        ['s3:PutObject', ['<bucket>/imports/*/source']],
-        ['s3:GetObject', ['<bucket>/imports/*/source', '<bucket>/imports/*/errors.csv']],
+        ['s3:GetObject,s3:PutObject,s3:DeleteObject', ['<bucket>/documents/*', '<bucket>/imports/*']],
+        ['s3:GetObjectVersion', ['<bucket>/documents/*']],
+        ['s3:ListBucket', [JSON.stringify({ 'Fn::GetAtt': [bucketId, 'Arn'] })]],
       ]);
       const env = (
         resources(template, 'AWS::Lambda::Function').find(([id]) => id === apiFn)![1].Properties

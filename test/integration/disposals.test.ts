@@ -362,7 +362,11 @@ describe('default, disposal and release of a pledged right', () => {
     expect((await portal.call('GET', `/assets/${patent}`, { as: office })).body.encumbrance).toBeNull();
   });
 
-  it('property: over HTTP, the loss is owed − recovered (≥ 0) and its sharing is exact to the fen for any shares', async () => {
+  // Twelve loans taken to default and disposal over HTTP, each registered with its four documents: minutes on busy
+  // cores, not seconds.
+  it('property: over HTTP, the loss is owed − recovered (≥ 0) and its sharing is exact to the fen for any shares', {
+    timeout: 180_000,
+  }, async () => {
     const shares = fc
       .tuple(
         fc.integer({ min: 0, max: 10_000 }),

@@ -406,9 +406,9 @@ describe('bulk import', () => {
     );
     const imp = await waitFor(office, declared.body.id);
     expect(api.every((s) => s === 201 || s === 409)).toBe(true);
+    // Where they meet depends on the scheduling (on busy cores the API may take every number first): whoever wins
+    // each number, it has exactly one owner and every row is counted once.
     const apiWon = api.filter((s) => s === 201).length;
-    expect(apiWon).toBeGreaterThan(0);
-    expect(imp.created).toBeGreaterThan(0);
     expect(imp.created + imp.rejected).toBe(48);
     expect(imp.rejected).toBe(apiWon);
     const a = new Set((await portfolio(A)).map((x) => x.number));
