@@ -2,12 +2,11 @@ import { importJobDeps } from '../shared/runtime/import-deps.js';
 import { finishImport } from '../shared/usecases/imports.js';
 
 /** The import state machine's last step: the error report and the final status (failed when a batch failed). */
-const { uc, storage, logger } = importJobDeps();
+const { uc, logger } = importJobDeps();
 
 export const handler = async (input: { importId: string; error?: { Error?: string } }) => {
   await finishImport(
     uc,
-    storage,
     input.importId,
     input.error
       ? {

@@ -92,9 +92,10 @@ async function importOnce(
     tableName,
     clock: businessDateClock('2026-11-27'),
     newId: () => randomUUID(),
+    storage,
   });
   const sha256 = createHash('sha256').update(bytes).digest('hex');
-  const declared = await declareImport(uc, storage, OFFICE, {
+  const declared = await declareImport(uc, OFFICE, {
     kind: 'assets',
     format: 'csv',
     fileName: 'bench.csv',
@@ -103,9 +104,9 @@ async function importOnce(
   });
   const id = declared.import.id;
   await storage.write(`imports/${id}/source`, bytes, 'text/csv');
-  await startImport(uc, storage, { start: async () => undefined }, OFFICE, { id });
+  await startImport(uc, { start: async () => undefined }, OFFICE, { id });
   const started = performance.now();
-  const batches = (await prepareImport(uc, storage, id, batchRows)) ?? [];
+  const batches = (await prepareImport(uc, id, batchRows)) ?? [];
   let next = 0;
   let stalled = false;
   const work = Promise.all(
@@ -125,14 +126,14 @@ async function importOnce(
   ]);
   if (timedOut) {
     stalled = true;
-    const view = await getImport(uc, storage, OFFICE, id);
+    const view = await getImport(uc, OFFICE, id);
     throw new Error(
       `stalled: ${view.processed} of ${view.rows} rows after ${RUN_BUDGET_MS / 1000} s (batches of ${batchRows}, ${parallel} at once)`,
     );
   }
-  await finishImport(uc, storage, id);
+  await finishImport(uc, id);
   const seconds = (performance.now() - started) / 1000;
-  const view = await getImport(uc, storage, OFFICE, id);
+  const view = await getImport(uc, OFFICE, id);
   if (view.status !== 'completed')
     throw new Error(`import ended ${view.status}: ${JSON.stringify(view.failure)}`);
   return {

@@ -4,13 +4,11 @@ import { systemClock } from '../domain/clock.js';
 import { DEFAULT_IMPORT_BATCH_ROWS } from '../domain/import.js';
 import { createDocumentClient } from '../store/dynamo-client.js';
 import { type UseCaseContext, useCaseContext } from '../usecases/context.js';
-import type { ObjectStorage } from '../usecases/object-storage.js';
 import { s3Storage } from './s3-storage.js';
 
-/** What the import state machine's functions need: the use cases, the files bucket, a logger, the batch size. */
+/** What the import state machine's functions need: the use cases (with the files bucket), a logger, the batch size. */
 export interface ImportJobDeps {
   uc: UseCaseContext;
-  storage: ObjectStorage;
   logger: Logger;
   batchRows: number;
 }
@@ -29,8 +27,8 @@ export function importJobDeps(env: NodeJS.ProcessEnv = process.env): ImportJobDe
       tableName: tableName!,
       clock: systemClock(),
       newId: () => randomUUID(),
+      storage: s3Storage({ bucket: bucket!, scanned: false }),
     }),
-    storage: s3Storage({ bucket: bucket!, scanned: false }),
     logger: new Logger(),
     batchRows: Number.isInteger(batchRows) && batchRows > 0 ? batchRows : DEFAULT_IMPORT_BATCH_ROWS,
   };

@@ -38,7 +38,7 @@ import { ABSENT, type Condition, type Store, type TxItem } from '../store/toolki
 import { CLAIM_SPEC } from './claims.js';
 import type { UseCaseContext } from './context.js';
 import type { AggregateSpec } from './engine.js';
-import type { ObjectStorage, PresignedUpload } from './object-storage.js';
+import { type PresignedUpload, storageOf } from './object-storage.js';
 import { PLEDGE_SPEC } from './pledges.js';
 import { POLICY_SPEC } from './policies.js';
 
@@ -122,12 +122,6 @@ async function subjectAccess(
     }
   }
 }
-
-const storageOf = (uc: UseCaseContext): ObjectStorage => {
-  if (!uc.storage)
-    throw new DomainError('unavailable', 'Documents are not configured on this portal (no files bucket).');
-  return uc.storage;
-};
 
 /** A document as its readers see it (the audience and the object version are the portal's own). */
 export type DocumentView = Omit<PortalDocument, 'audience' | 'objectVersion'>;

@@ -67,7 +67,7 @@ import { recordLegalEvent, registerAsset, reviseAsset } from './assets.js';
 import type { UseCaseContext } from './context.js';
 import type { AggregateSpec } from './engine.js';
 import { saveEnterprise } from './enterprises.js';
-import type { ObjectStorage, PresignedUpload } from './object-storage.js';
+import { type PresignedUpload, storageOf } from './object-storage.js';
 
 /** Starts the batches of a started import: in-process locally, a Step Functions execution deployed. */
 export interface ImportRunner {
@@ -130,11 +130,11 @@ const viewOf = (imp: Import, errorReport?: { url: string }): ImportView => ({
 /** `POST /imports`: the import, pending its upload, and the presigned PUT bound to the declared size and SHA-256. */
 export async function declareImport(
   uc: UseCaseContext,
-  storage: ObjectStorage,
   actor: Actor,
   input: DeclaredImport,
   idempotency?: IdempotencyRequest,
 ): Promise<{ import: ImportView; upload: PresignedUpload }> {
+  const storage = storageOf(uc);
   const owner = checkDeclaration(actor, input);
   await uc.engine.read([], idempotency);
   const now = uc.clock.now();
@@ -176,11 +176,11 @@ const fileIssue = (issue: { code: string; message: string }): FieldIssue => ({ p
  */
 export async function startImport(
   uc: UseCaseContext,
-  storage: ObjectStorage,
   runner: ImportRunner,
   actor: Actor,
   req: { id: string; expectedVersion?: number | undefined; idempotency?: IdempotencyRequest | undefined },
 ): Promise<ImportView> {
+  const storage = storageOf(uc);
   const outcome = await uc.engine.transition(
     IMPORT_SPEC,
     {
@@ -252,12 +252,8 @@ export async function startImport(
 }
 
 /** `GET /imports/{id}`: status and counts; once completed with rejections, a short-lived link to the error report. */
-export async function getImport(
-  uc: UseCaseContext,
-  storage: ObjectStorage,
-  actor: Actor,
-  id: string,
-): Promise<ImportView> {
+export async function getImport(uc: UseCaseContext, actor: Actor, id: string): Promise<ImportView> {
+  const storage = storageOf(uc);
   const imp = await uc.engine.load<Import>('import', id);
   if (!imp || !maySeeImport(actor, imp)) throw new DomainError('not_found', `Import ${id} was not found.`);
   if (!imp.errorReportKey) return viewOf(imp);
@@ -286,10 +282,10 @@ export interface ImportBatch {
  */
 export async function prepareImport(
   uc: UseCaseContext,
-  storage: ObjectStorage,
   importId: string,
   batchRows = DEFAULT_IMPORT_BATCH_ROWS,
 ): Promise<ImportBatch[] | undefined> {
+  const storage = storageOf(uc);
   const imp = await uc.engine.load<Import>('import', importId);
   if (imp?.status !== 'running') return undefined;
   const company = imp.createdBy.role === 'enterprise';
@@ -352,10 +348,10 @@ export async function failImport(
  */
 export async function finishImport(
   uc: UseCaseContext,
-  storage: ObjectStorage,
   importId: string,
   failure?: { code: string; message: string },
 ): Promise<void> {
+  const storage = storageOf(uc);
   const markers = await uc.store.queryPartition(importKey(importId).pk, IMPORT_BATCH_PREFIX);
   const rejections = markers.flatMap((m) => (m.rejections as Rejection[] | undefined) ?? []);
   const errorReportKey = rejections.length > 0 ? importErrorsObject(importId) : undefined;
@@ -741,11 +737,11 @@ const MAX_BATCH_OBJECT_BYTES = 4 * 1024 * 1024;
  */
 export async function prepareImportObjects(
   uc: UseCaseContext,
-  storage: ObjectStorage,
   importId: string,
   batchRows = DEFAULT_IMPORT_BATCH_ROWS,
 ): Promise<{ importId: string; batches: number; manifestKey?: string }> {
-  const batches = await prepareImport(uc, storage, importId, batchRows);
+  const storage = storageOf(uc);
+  const batches = await prepareImport(uc, importId, batchRows);
   if (!batches) return { importId, batches: 0 };
   const encoder = new TextEncoder();
   const refs: BatchRef[] = [];
@@ -760,11 +756,8 @@ export async function prepareImportObjects(
 }
 
 /** A Distributed Map iteration: the batch object, through THE batch function. */
-export async function applyImportBatchObject(
-  uc: UseCaseContext,
-  storage: ObjectStorage,
-  ref: BatchRef,
-): Promise<ImportCounts> {
+export async function applyImportBatchObject(uc: UseCaseContext, ref: BatchRef): Promise<ImportCounts> {
+  const storage = storageOf(uc);
   if (ref.key !== importBatchObject(ref.importId, ref.index))
     throw new Error(`Batch ${ref.index} of import ${ref.importId} is not at ${ref.key}.`);
   const stored = await storage.read(ref.key, MAX_BATCH_OBJECT_BYTES);
@@ -780,19 +773,18 @@ export async function applyImportBatchObject(
  */
 export function inProcessImportRunner(
   uc: UseCaseContext,
-  storage: ObjectStorage,
   options: { batchRows?: number; onFault?: (error: unknown) => void } = {},
 ): ImportRunner & { idle(): Promise<void> } {
   const running = new Set<Promise<void>>();
   const run = async (importId: string) => {
     try {
-      const batches = await prepareImport(uc, storage, importId, options.batchRows);
+      const batches = await prepareImport(uc, importId, options.batchRows);
       if (!batches) return;
       for (const batch of batches) await applyImportBatch(uc, importId, batch);
-      await finishImport(uc, storage, importId);
+      await finishImport(uc, importId);
     } catch (error) {
       options.onFault?.(error);
-      await finishImport(uc, storage, importId, {
+      await finishImport(uc, importId, {
         code: 'import_interrupted',
         message:
           'The import stopped on a fault; the rows counted were applied. Import the file again to finish.',

@@ -3,6 +3,9 @@
  * bytes itself through presigned URLs; the portal reads them back only to verify them. S3 when deployed, the local
  * S3-compatible server under `npm start` and in the tests — one adapter, `shared/runtime/s3-storage.ts`.
  */
+import { DomainError } from '../domain/errors.js';
+import type { UseCaseContext } from './context.js';
+
 export interface PresignedUpload {
   url: string;
   method: 'PUT';
@@ -49,4 +52,11 @@ export interface ObjectStorage {
    * documents say `not_scanned` — never `clean`.
    */
   readonly scanned: boolean;
+}
+
+/** The context's files bucket; a portal composed without one answers 503 for what needs it. */
+export function storageOf(uc: UseCaseContext): ObjectStorage {
+  if (!uc.storage)
+    throw new DomainError('unavailable', 'File storage is not configured on this portal (no files bucket).');
+  return uc.storage;
 }

@@ -462,21 +462,21 @@ describe('bulk import', () => {
     const imports = await import('../../shared/usecases/imports.js');
     const uc = useCaseContext(deployed.deps);
     const storage = deployed.deps.storage!;
-    const prepared = await imports.prepareImportObjects(uc, storage, id, 2);
+    const prepared = await imports.prepareImportObjects(uc, id, 2);
     expect(prepared).toEqual({ importId: id, batches: 3, manifestKey: `imports/${id}/manifest.json` });
     const manifest = JSON.parse(
       new TextDecoder().decode((await storage.read(prepared.manifestKey!, 1_000_000))!.bytes),
     ) as { importId: string; index: number; key: string }[];
     expect(manifest.map((m) => m.index)).toEqual([0, 1, 2]);
-    for (const ref of manifest) await imports.applyImportBatchObject(uc, storage, ref);
+    for (const ref of manifest) await imports.applyImportBatchObject(uc, ref);
     // A redelivery (a retried Map iteration) changes no count.
-    await imports.applyImportBatchObject(uc, storage, manifest[1]!);
+    await imports.applyImportBatchObject(uc, manifest[1]!);
     await expect(
-      imports.applyImportBatchObject(uc, storage, { ...manifest[0]!, key: `imports/${id}/source` }),
+      imports.applyImportBatchObject(uc, { ...manifest[0]!, key: `imports/${id}/source` }),
     ).rejects.toThrow(/not at/);
     const running = await deployed.call('GET', `/imports/${id}`, { as });
     expect(running.body).toMatchObject({ status: 'running', rows: 6, processed: 6, created: 5, rejected: 1 });
-    await imports.finishImport(uc, storage, id);
+    await imports.finishImport(uc, id);
     const done = await deployed.call('GET', `/imports/${id}`, { as });
     expect(done.body).toMatchObject({
       status: 'completed',

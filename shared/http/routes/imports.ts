@@ -1,6 +1,5 @@
 import type { Context } from 'hono';
 import { actorOf } from '../../auth/principal.js';
-import { unavailable } from '../../domain/errors.js';
 import {
   columnsOf,
   IMPORT_FORMATS,
@@ -18,7 +17,6 @@ import {
   inProcessImportRunner,
   startImport,
 } from '../../usecases/imports.js';
-import type { ObjectStorage } from '../../usecases/object-storage.js';
 import {
   errorResponses,
   etagOf,
@@ -107,12 +105,6 @@ const DeclareInput = z
 const NoBody = z.strictObject({}).openapi('ImportStartBody');
 
 const uc = (c: Context<AppEnv>) => useCaseContext(c.get('deps'));
-const storageOf = (c: Context<AppEnv>): ObjectStorage => {
-  const storage = c.get('deps').storage;
-  if (!storage) throw unavailable('File storage is not configured on this portal.');
-  return storage;
-};
-
 // One in-process runner per composition root when none is injected (npm start, the tests).
 const runners = new WeakMap<PortalDeps, ImportRunner>();
 const runnerOf = (c: Context<AppEnv>): ImportRunner => {
@@ -120,7 +112,7 @@ const runnerOf = (c: Context<AppEnv>): ImportRunner => {
   if (deps.importRunner) return deps.importRunner;
   let runner = runners.get(deps);
   if (!runner) {
-    runner = inProcessImportRunner(useCaseContext(deps), storageOf(c), {
+    runner = inProcessImportRunner(useCaseContext(deps), {
       onFault: (error) => deps.logFault?.(error, { method: 'IMPORT', path: '/imports' }),
     });
     runners.set(deps, runner);
@@ -150,8 +142,7 @@ export function registerImportRoutes(app: PortalApp): void {
     async (c) =>
       respond(
         c,
-        (idempotency) =>
-          declareImport(uc(c), storageOf(c), actorOf(c.get('principal')), c.req.valid('json'), idempotency),
+        (idempotency) => declareImport(uc(c), actorOf(c.get('principal')), c.req.valid('json'), idempotency),
         (r) => ({
           status: 201,
           body: { ...r.import, upload: r.upload },
@@ -182,7 +173,7 @@ export function registerImportRoutes(app: PortalApp): void {
       respond(
         c,
         (idempotency) =>
-          startImport(uc(c), storageOf(c), runnerOf(c), actorOf(c.get('principal')), {
+          startImport(uc(c), runnerOf(c), actorOf(c.get('principal')), {
             id: c.req.valid('param').id,
             expectedVersion: expectedVersion(c),
             idempotency,
@@ -207,7 +198,7 @@ export function registerImportRoutes(app: PortalApp): void {
       responses: { 200: versioned(jsonResponse(ImportSchema, 'The import')), ...errorResponses },
     }),
     async (c) => {
-      const imp = await getImport(uc(c), storageOf(c), actorOf(c.get('principal')), c.req.valid('param').id);
+      const imp = await getImport(uc(c), actorOf(c.get('principal')), c.req.valid('param').id);
       return c.json(imp, 200, { ETag: etagOf(imp.version) });
     },
   );
