@@ -2,12 +2,12 @@ import { Aws, Duration, Stack, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { DEFAULT_IMPORT_BATCH_ROWS } from '../shared/domain/import.js';
 import { type FunctionSettings, PortalFunction } from './portal-function.js';
+import { loggedStateMachine } from './state-machines.js';
 
 /**
  * Batches applied at once. Each batch Lambda writes ~1–3 items per row (a right: its item, its number claim, the
@@ -181,16 +181,11 @@ export class ImportPipeline extends Construct {
       .when(sfn.Condition.numberGreaterThan('$.batches', 0), map.next(finish))
       .otherwise(unreadable);
 
-    const logGroup = new logs.LogGroup(this, 'ExecutionLogs', {
-      retention: props.settings.logs.retention,
-      encryptionKey: props.settings.logs.encryptionKey,
-    });
-    this.stateMachine = new sfn.StateMachine(this, 'StateMachine', {
+    this.stateMachine = loggedStateMachine(this, {
       comment: 'Bulk import: prepare → Distributed Map over the batches → finish',
-      definitionBody: sfn.DefinitionBody.fromChainable(prepare.next(read)),
+      definition: prepare.next(read),
       timeout: Duration.hours(12),
-      logs: { destination: logGroup, level: sfn.LogLevel.ALL, includeExecutionData: false },
-      tracingEnabled: false,
+      settings: props.settings,
     });
     const role = this.stateMachine.role;
     role.addToPrincipalPolicy(
@@ -204,27 +199,10 @@ export class ImportPipeline extends Construct {
       }),
     );
     grantImportObjects(role, props.bucket, ['s3:GetObject'], ['imports/*/manifest.json']);
-    const machineResource = this.stateMachine.node.defaultChild as sfn.CfnStateMachine;
-    Validations.of(machineResource).acknowledge({
-      id: 'AwsSolutions-SF2',
-      reason:
-        'Not yet: X-Ray tracing comes with the Powertools Tracer for every function at once (as for the Lambdas); ' +
-        'the execution history and its log show each batch’s invocation.',
-    });
-    Validations.of(machineResource).acknowledge({
-      id: 'Serverless-StepFunctionStateMachineXray',
-      reason: 'As AwsSolutions-SF2: tracing comes with the Powertools Tracer, for every function at once.',
-    });
-    Validations.of(role).acknowledge({
-      id: 'AwsSolutions-IAM5[Resource::*]',
-      reason:
-        'CloudWatch Logs’ log-delivery actions (logs:CreateLogDelivery, GetLogDelivery, …), which Step Functions ' +
-        'needs to write its execution log, support no resource-level permissions: AWS documents Resource "*".',
-    });
     // The Distributed Map runs each batch as a child execution of this machine: CDK grants describing and stopping
     // those executions, named by Step Functions (hence the wildcards), of this machine only.
     const stack = Stack.of(this);
-    const machineId = stack.getLogicalId(machineResource);
+    const machineId = stack.getLogicalId(this.stateMachine.node.defaultChild as sfn.CfnStateMachine);
     const machineName = `{"Fn::Select":[6,{"Fn::Split":[":",{"Ref":"${machineId}"}]}]}`;
     const mapPolicy = this.stateMachine.node.findChild('DistributedMapPolicy');
     for (const suffix of [':*', '/*:*'])

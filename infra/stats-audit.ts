@@ -1,11 +1,11 @@
-import { Aws, Duration, Validations } from 'aws-cdk-lib';
+import { Aws, Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { type FunctionSettings, PortalFunction } from './portal-function.js';
+import { loggedStateMachine } from './state-machines.js';
 
 /**
  * Scan segments of the weekly audit. The bench (`npm run bench -- --only=reconcile`, DynamoDB Local, 2 busy cores)
@@ -118,33 +118,11 @@ export class StatsAudit extends Construct {
     segments.addCatch(fail, { resultPath: '$.error' });
     combine.addCatch(fail, { resultPath: '$.error' });
 
-    const logGroup = new logs.LogGroup(this, 'ExecutionLogs', {
-      retention: props.settings.logs.retention,
-      encryptionKey: props.settings.logs.encryptionKey,
-    });
-    this.stateMachine = new sfn.StateMachine(this, 'StateMachine', {
+    this.stateMachine = loggedStateMachine(this, {
       comment: 'Weekly statistics audit over parallel Scan segments',
-      definitionBody: sfn.DefinitionBody.fromChainable(plan.next(segments).next(combine)),
+      definition: plan.next(segments).next(combine),
       timeout: Duration.hours(6),
-      logs: { destination: logGroup, level: sfn.LogLevel.ALL, includeExecutionData: false },
-      tracingEnabled: false,
-    });
-    const machineResource = this.stateMachine.node.defaultChild as sfn.CfnStateMachine;
-    Validations.of(machineResource).acknowledge({
-      id: 'AwsSolutions-SF2',
-      reason:
-        'Not yet: X-Ray tracing comes with the Powertools Tracer for every function at once (as for the Lambdas); ' +
-        'the execution history and its ALL-level log show each segment’s invocation.',
-    });
-    Validations.of(machineResource).acknowledge({
-      id: 'Serverless-StepFunctionStateMachineXray',
-      reason: 'As AwsSolutions-SF2: tracing comes with the Powertools Tracer, for every function at once.',
-    });
-    Validations.of(this.stateMachine.role).acknowledge({
-      id: 'AwsSolutions-IAM5[Resource::*]',
-      reason:
-        'CloudWatch Logs’ log-delivery actions (logs:CreateLogDelivery, GetLogDelivery, …), which Step Functions ' +
-        'needs to write its execution log, support no resource-level permissions: AWS documents Resource "*".',
+      settings: props.settings,
     });
     // Exactly the two functions (CDK's LambdaInvoke task would also grant `<arn>:*`, a wildcard we do not need).
     this.stateMachine.role.addToPrincipalPolicy(
