@@ -120,7 +120,7 @@ async function main(): Promise<void> {
     // In-process the seed moves the business date itself: the loans get months of history up to today.
     const clock = movableClock(today);
     setToday = clock.moveTo;
-    const runtime = await openLocalRuntime({ dataDir, clock });
+    const runtime = await openLocalRuntime({ dataDir, clock, files: {} });
     const app = await createApp(runtime.deps);
     call = caller(async (path, init) => app.request(path, init), tokenSource(runtime));
     // Last year's final snapshot, as the daily job would have stored it then: the dashboard's trend compares with it.

@@ -49,7 +49,7 @@ const origin = (
 const runtime = await openLocalRuntime({
   dataDir,
   providerIssuer: `${origin}${PROVIDER_PATH}`,
-  webOrigins: [origin],
+  files: { webOrigins: [origin] },
   logLine: quiet ? undefined : (line) => console.log(line),
 });
 const uc = useCaseContext(runtime.deps);

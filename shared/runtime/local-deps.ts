@@ -50,9 +50,7 @@ export interface LocalRuntime {
   endpoint: string;
   /** Where the data, the keys and the mail outbox live. */
   dataDir: string;
-  /** The local S3-compatible server holding uploaded files under `${dataDir}/s3`. */
-  s3Endpoint: string;
-  /** Stops DynamoDB Local if this process started it, and the local S3 server. */
+  /** Stops DynamoDB Local if this process started it, and the local S3 server if it started one. */
   close(): Promise<void>;
 }
 
@@ -64,25 +62,30 @@ export interface LocalRuntimeOptions {
   logLine?: (line: string) => void;
   /** The local OpenID Connect provider's issuer URL (`npm start`), trusted beside the token script's issuer. */
   providerIssuer?: string;
-  /** Origins whose pages upload and download files (CORS of the local S3 server); default: none. */
-  webOrigins?: readonly string[];
+  /**
+   * Uploaded files (documents, imports) in a local S3-compatible server under `${dataDir}/s3`, for the portal and the
+   * in-process seed; `webOrigins` are the pages allowed to upload and download (CORS). Default: none — the token
+   * script and the jobs never touch files.
+   */
+  files?: { webOrigins?: readonly string[] };
 }
 
 export async function openLocalRuntime({
   dataDir,
   logLine,
   providerIssuer,
-  webOrigins,
+  files,
   clock = clockFromEnv(),
 }: LocalRuntimeOptions): Promise<LocalRuntime> {
   const database = await openLocalDatabase(dataDir, LOCAL_TABLE_NAME);
   let s3: LocalS3 | undefined;
   try {
-    s3 = await startLocalS3({
-      directory: join(dataDir, 's3'),
-      buckets: [LOCAL_BUCKET],
-      ...(webOrigins ? { origins: webOrigins } : {}),
-    });
+    if (files)
+      s3 = await startLocalS3({
+        directory: join(dataDir, 's3'),
+        buckets: [LOCAL_BUCKET],
+        ...(files.webOrigins ? { origins: files.webOrigins } : {}),
+      });
     const admin = new DynamoDBClient({
       endpoint: database.endpoint,
       region: 'local',
@@ -94,18 +97,17 @@ export async function openLocalRuntime({
     const db = localDocumentClient(database.endpoint);
     const deps = {
       ...createLocalDeps({ db, issuer, logLine, clock, providerIssuer }),
-      storage: s3Storage({ bucket: LOCAL_BUCKET, endpoint: s3.endpoint, scanned: false }),
+      ...(s3 ? { storage: s3Storage({ bucket: LOCAL_BUCKET, endpoint: s3.endpoint, scanned: false }) } : {}),
     };
     const server = s3;
     return {
       deps,
       issuer,
       endpoint: database.endpoint,
-      s3Endpoint: server.endpoint,
       dataDir,
       async close() {
         db.destroy();
-        await Promise.all([database.close(), server.close()]);
+        await Promise.all([database.close(), server?.close()]);
       },
     };
   } catch (error) {
