@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import { pdfDeclaration } from '../../scripts/sample-pdf.js';
 import { objectKeyOf } from '../../shared/domain/document.js';
 import { useCaseContext } from '../../shared/usecases/context.js';
 import { recordScanResult } from '../../shared/usecases/documents.js';
@@ -106,14 +107,7 @@ describe('the presigned upload', () => {
     const bytes = pdfBytes('intruder');
     const res = await portal.call('POST', '/documents', {
       as: asEnterprise(B),
-      body: {
-        kind: 'other',
-        subject: { kind: 'pledge', id: pledgeId },
-        fileName: 'x.pdf',
-        contentType: 'application/pdf',
-        sizeBytes: bytes.length,
-        sha256: sha256(bytes),
-      },
+      body: pdfDeclaration('other', { kind: 'pledge', id: pledgeId }, bytes, 'x.pdf'),
     });
     expect(res.status).toBe(404);
     expect((await listOf(pledgeId, office)).body.items).toEqual([]);
@@ -144,12 +138,8 @@ describe('the presigned upload', () => {
     const ok = await portal.call('POST', '/documents', {
       as: asEnterprise(A),
       body: {
-        kind: 'appraisal_report',
-        subject: { kind: 'pledge', id: pledgeId },
-        fileName: 'big.pdf',
-        contentType: 'application/pdf',
+        ...pdfDeclaration('appraisal_report', { kind: 'pledge', id: pledgeId }, pdfBytes(), 'big.pdf'),
         sizeBytes: 20 * 1024 * 1024,
-        sha256: sha256(pdfBytes()),
       },
     });
     expect(ok.status).toBe(201);
@@ -169,14 +159,7 @@ describe('the presigned upload', () => {
       const declaredBytes = pdfBytes(code);
       const declared = await portal.call('POST', '/documents', {
         as: asEnterprise(A),
-        body: {
-          kind: 'pledge_contract',
-          subject: { kind: 'pledge', id: pledgeId },
-          fileName: 'c.pdf',
-          contentType: 'application/pdf',
-          sizeBytes: declaredBytes.length,
-          sha256: sha256(declaredBytes),
-        },
+        body: pdfDeclaration('pledge_contract', { kind: 'pledge', id: pledgeId }, declaredBytes, 'c.pdf'),
       });
       const { url, headers } = declared.body.upload;
       // The local server checks neither signature nor checksum (S3 does): complete must catch it.
@@ -234,14 +217,7 @@ describe('the presigned upload', () => {
     const bytes = pdfBytes('late');
     const declared = await portal.call('POST', '/documents', {
       as: asEnterprise(A),
-      body: {
-        kind: 'registration_form',
-        subject: { kind: 'pledge', id: pledgeId },
-        fileName: 'form.pdf',
-        contentType: 'application/pdf',
-        sizeBytes: bytes.length,
-        sha256: sha256(bytes),
-      },
+      body: pdfDeclaration('registration_form', { kind: 'pledge', id: pledgeId }, bytes, 'form.pdf'),
     });
     expect(new URL(declared.body.upload.url).searchParams.get('X-Amz-Expires')).toBe('900');
     const early = await portal.call('POST', `/documents/${declared.body.id}/complete`, {
@@ -375,14 +351,12 @@ describe('a newcomer’s business licence', () => {
     const bytes = pdfBytes('营业执照');
     const declared = await portal.call('POST', '/documents', {
       headers: claimant,
-      body: {
-        kind: 'business_licence',
-        subject: { kind: 'org_claim', id: filed.body.id },
-        fileName: '营业执照.pdf',
-        contentType: 'application/pdf',
-        sizeBytes: bytes.length,
-        sha256: sha256(bytes),
-      },
+      body: pdfDeclaration(
+        'business_licence',
+        { kind: 'org_claim', id: filed.body.id },
+        bytes,
+        '营业执照.pdf',
+      ),
     });
     expect(declared.status, JSON.stringify(declared.body)).toBe(201);
     await fetch(declared.body.upload.url, {

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { expect } from 'vitest';
-import { samplePdf } from '../../scripts/sample-pdf.js';
+import { pdfDeclaration, samplePdf } from '../../scripts/sample-pdf.js';
 import type { Role } from '../../shared/auth/principal.js';
 import { objectKeyOf } from '../../shared/domain/document.js';
 import type { TestPortal } from './portal.js';
@@ -28,12 +28,8 @@ async function declare(portal: TestPortal, as: Caller, upload: Upload) {
   const declared = await portal.call('POST', '/documents', {
     as,
     body: {
-      kind: upload.kind,
-      subject: upload.subject,
-      fileName: upload.fileName ?? `${upload.kind}.pdf`,
-      contentType: upload.contentType ?? 'application/pdf',
-      sizeBytes: bytes.length,
-      sha256: sha256(bytes),
+      ...pdfDeclaration(upload.kind, upload.subject, bytes, upload.fileName),
+      ...(upload.contentType ? { contentType: upload.contentType } : {}),
     },
   });
   expect(declared.status, JSON.stringify(declared.body)).toBe(201);
@@ -98,12 +94,15 @@ export async function ensurePledgeDocuments(portal: TestPortal, pledgeId: string
   });
   expect(listed.status, JSON.stringify(listed.body)).toBe(200);
   const missing = missingFor(listed.body, 'register');
-  for (const kind of missing)
-    await provideDocument(
-      portal,
-      { role: 'enterprise', org: pledge.body.applicant as string },
-      { kind, subject: { kind: 'pledge', id: pledgeId } },
-    );
+  await Promise.all(
+    missing.map((kind) =>
+      provideDocument(
+        portal,
+        { role: 'enterprise', org: pledge.body.applicant as string },
+        { kind, subject: { kind: 'pledge', id: pledgeId } },
+      ),
+    ),
+  );
 }
 
 /**
