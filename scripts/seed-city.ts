@@ -1371,24 +1371,21 @@ async function attachDocuments(
   kinds: readonly string[],
   as: SeedCaller,
 ): Promise<void> {
-  // All at once, as a browser uploads several files: the step waits for the slowest only.
-  await Promise.all(
-    kinds.map(async (kind) => {
-      const bytes = samplePdf(`${key} ${kind}`);
-      const declared = await send(
-        `${key}-doc-${kind}`,
-        'POST',
-        '/documents',
-        as,
-        [201],
-        pdfDeclaration(kind, subject, bytes),
-      );
-      const { url, headers } = declared.body.upload as { url: string; headers: Record<string, string> };
-      const put = await fetch(url, { method: 'PUT', headers, body: bytes });
-      if (!put.ok) throw new Error(`seed step ${key}-doc-${kind}: the upload answered ${put.status}`);
-      await send(`${key}-doc-${kind}-complete`, 'POST', `/documents/${declared.body.id}/complete`, as, [200]);
-    }),
-  );
+  for (const kind of kinds) {
+    const bytes = samplePdf(`${key} ${kind}`);
+    const declared = await send(
+      `${key}-doc-${kind}`,
+      'POST',
+      '/documents',
+      as,
+      [201],
+      pdfDeclaration(kind, subject, bytes),
+    );
+    const { url, headers } = declared.body.upload as { url: string; headers: Record<string, string> };
+    const put = await fetch(url, { method: 'PUT', headers, body: bytes });
+    if (!put.ok) throw new Error(`seed step ${key}-doc-${kind}: the upload answered ${put.status}`);
+    await send(`${key}-doc-${kind}-complete`, 'POST', `/documents/${declared.body.id}/complete`, as, [200]);
+  }
 }
 
 /** The four documents the office registers a pledge on, uploaded by the applicant. */
