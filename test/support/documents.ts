@@ -94,15 +94,12 @@ export async function ensurePledgeDocuments(portal: TestPortal, pledgeId: string
   });
   expect(listed.status, JSON.stringify(listed.body)).toBe(200);
   const missing = missingFor(listed.body, 'register');
-  await Promise.all(
-    missing.map((kind) =>
-      provideDocument(
-        portal,
-        { role: 'enterprise', org: pledge.body.applicant as string },
-        { kind, subject: { kind: 'pledge', id: pledgeId } },
-      ),
-    ),
-  );
+  for (const kind of missing)
+    await provideDocument(
+      portal,
+      { role: 'enterprise', org: pledge.body.applicant as string },
+      { kind, subject: { kind: 'pledge', id: pledgeId } },
+    );
 }
 
 /**
