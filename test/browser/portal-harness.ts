@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import AxeBuilder from '@axe-core/playwright';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import { beforeEach } from 'vitest';
 import { buildWeb } from '../../scripts/build-web.js';
 import { samplePdf } from '../../scripts/sample-pdf.js';
 import { freePort } from '../../shared/local/dynamodb-local.js';
@@ -30,6 +31,30 @@ const CHROMIUM_ARGS = [
   '--disable-component-update',
   '--disable-sync',
 ];
+
+/** The harness of the running test file, described when one of its tests fails. */
+let current: { output: () => string; contexts: BrowserContext[] } | undefined;
+
+// A failing step says where each open page stood and what the portal printed last: a timeout alone does not tell a
+// slow machine from a page that went somewhere else.
+beforeEach((ctx) => {
+  ctx.onTestFailed(async () => {
+    if (!current) return;
+    const pages = current.contexts.flatMap((c) => c.pages());
+    const states = await Promise.all(
+      pages.map(async (page) => {
+        const text = await page
+          .locator('body')
+          .textContent({ timeout: 2_000 })
+          .catch((error: Error) => `(unreadable: ${error.message})`);
+        return `page ${page.url()}\n${(text ?? '').slice(0, 1_500)}`;
+      }),
+    );
+    console.error(
+      `--- open pages ---\n${states.join('\n---\n')}\n--- the portal's last output ---\n${current.output().slice(-4_000)}`,
+    );
+  });
+});
 
 export interface Harness {
   base: string;
@@ -92,6 +117,8 @@ export async function startHarness(env: Record<string, string> = {}): Promise<Ha
     throw error;
   }
   const open = browser;
+  const contexts: BrowserContext[] = [];
+  current = { output: () => output, contexts };
   return {
     base,
     dataDir,
@@ -103,6 +130,7 @@ export async function startHarness(env: Record<string, string> = {}): Promise<Ha
         locale: 'zh-CN',
         ...(phone ? { isMobile: true, hasTouch: true } : {}),
       });
+      contexts.push(context);
       // Fail a step with its own message well before the test's timeout.
       context.setDefaultTimeout(15_000);
       return context;
