@@ -1,11 +1,11 @@
 import { defineConfig } from 'vitest/config';
 import SlowFirstSequencer from './test/support/slow-first-sequencer.js';
 
+/** The tests that drive `npm start` as a process (with Chromium, for the browser ones). */
+const PORTAL_PROCESS_TESTS = ['test/browser/**/*.test.ts', 'test/e2e/**/*.test.ts'];
+
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
-    // One DynamoDB Local for the whole run; each test file gets its own table.
-    globalSetup: ['test/support/global-setup.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
@@ -18,5 +18,29 @@ export default defineConfig({
       AWS_REGION: 'local',
       AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
     },
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'in-process',
+          include: ['test/**/*.test.ts'],
+          exclude: PORTAL_PROCESS_TESTS,
+          // One DynamoDB Local for these files; each test file gets its own table.
+          globalSetup: ['test/support/global-setup.ts'],
+          sequence: { groupOrder: 0 },
+        },
+      },
+      {
+        // Afterwards, on their own: each starts a portal (its own DynamoDB Local) and a browser, whose page loads
+        // and sign-in redirects time out when the machine's two cores are busy with the in-process files.
+        extends: true,
+        test: {
+          name: 'portal-process',
+          include: PORTAL_PROCESS_TESTS,
+          globalSetup: ['test/support/build-web-once.ts'],
+          sequence: { groupOrder: 1 },
+        },
+      },
+    ],
   },
 });

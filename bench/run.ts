@@ -105,7 +105,7 @@ try {
       'import',
       '8. Bulk import throughput (DynamoDB Local, batch sizes, batches in parallel, re-import)',
       () =>
-        importScale(dynamo.endpoint, {
+        importScale({
           // 10^5 rows take several minutes per run at DynamoDB Local's ~2,300 writes/s: only when asked.
           rows: [quick ? 2_000 : Number(process.env.IMPORT_BENCH_ROWS ?? 10_000)],
           batchSizes: [250, 1000, 50],

@@ -3,11 +3,12 @@
  * "uploaded" (an in-memory bucket: the bench measures the import, not the local S3 server) and applied through the
  * same use cases and the same batch function as the runners — sequentially, as the local runner does, at several
  * batch sizes, and with batches in parallel, as the Distributed Map does. Then the same file again: every row
- * unchanged. Each run has a fresh table in the shared DynamoDB Local, so runs do not see each other's items.
+ * unchanged. Each run has a DynamoDB Local of its own, so runs do not see each other's items.
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { businessDateClock } from '../../shared/domain/clock.js';
+import { startDynamoDbLocal } from '../../shared/local/dynamodb-local.js';
 import { localDocumentClient } from '../../shared/store/dynamo-client.js';
 import { ensureTable } from '../../shared/store/ensure-table.js';
 import { useCaseContext } from '../../shared/usecases/context.js';
@@ -109,14 +110,22 @@ async function importOnce(
   const batches = (await prepareImport(uc, id, batchRows)) ?? [];
   let next = 0;
   let stalled = false;
-  const work = Promise.all(
-    Array.from({ length: parallel }, async () => {
-      while (next < batches.length && !stalled) {
-        const batch = batches[next++]!;
+  // A failed batch stops the others, which settle before the run reports: nothing of it runs on into the next.
+  const workers = Array.from({ length: parallel }, async () => {
+    while (next < batches.length && !stalled) {
+      const batch = batches[next++]!;
+      try {
         await applyImportBatch(uc, id, batch);
+      } catch (error) {
+        stalled = true;
+        throw error;
       }
-    }),
-  );
+    }
+  });
+  const work = Promise.allSettled(workers).then((settled) => {
+    const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+    if (failed) throw failed.reason;
+  });
   // A budget per run: DynamoDB Local has been seen to crawl (a few rows a second) partway through a run on this
   // busy machine; the section then says where the run stood instead of hanging.
   work.catch(() => undefined);
@@ -166,12 +175,12 @@ async function freshTable(endpoint: string): Promise<string> {
   return tableName;
 }
 
-export async function importScale(
-  endpoint: string,
-  options: { rows: number[]; batchSizes: number[]; parallel: number },
-): Promise<{ text: string; runs: Run[] }> {
+export async function importScale(options: {
+  rows: number[];
+  batchSizes: number[];
+  parallel: number;
+}): Promise<{ text: string; runs: Run[] }> {
   const runs: Run[] = [];
-  const tables: string[] = [];
   const stalls: string[] = [];
   for (const rows of options.rows) {
     const bytes = csvOf(rows);
@@ -188,31 +197,37 @@ export async function importScale(
           ]),
     ];
     for (const step of plan) {
-      const tableName = await freshTable(endpoint);
+      // Each run on a DynamoDB Local of its own: one slows every streamed write by the stream records of all its
+      // tables (see ensureTable), so a run beside an earlier run's table measured a sixth of its speed.
+      const dynamo = await startDynamoDbLocal();
       try {
+        const tableName = await freshTable(dynamo.endpoint);
         log(`import: ${rows} rows, batches of ${step.batchRows}, ${step.parallel} at once…`);
         let run: Omit<Run, 'label'>;
         try {
-          run = await importOnce(endpoint, tableName, storage, bytes, step.batchRows, step.parallel);
+          run = await importOnce(dynamo.endpoint, tableName, storage, bytes, step.batchRows, step.parallel);
         } catch (error) {
           log(`import: ${(error as Error).message}`);
           stalls.push(`${step.label}, batches of ${step.batchRows}: ${(error as Error).message}`);
-          // A crawling run leaves its batches running behind it: nothing after it would be a fair figure.
-          if ((error as Error).message.startsWith('stalled')) break;
           continue;
         }
         log(`import: ${run.rowsPerSecond} rows/s (${run.seconds} s)`);
         runs.push({ label: step.label, ...run });
         if (step === plan[0]) {
           log(`import: the same ${rows} rows again…`);
-          const again = await importOnce(endpoint, tableName, storage, bytes, step.batchRows, step.parallel);
+          const again = await importOnce(
+            dynamo.endpoint,
+            tableName,
+            storage,
+            bytes,
+            step.batchRows,
+            step.parallel,
+          );
           log(`import: re-import ${again.rowsPerSecond} rows/s (${again.seconds} s)`);
           runs.push({ label: 're-import (all unchanged)', ...again });
         }
       } finally {
-        // Tables are left in place: DynamoDB Local drops a table of 10^5 items in its one SQLite thread, holding
-        // the lock every other request waits for (a run stalled behind it); the in-memory emulator goes at the end.
-        tables.push(tableName);
+        await dynamo.stop();
       }
     }
   }

@@ -20,7 +20,7 @@
  *     pk `ENT#<uscc>`  sk `INFORCE#<expiresOn>#<type>`  n                 its assets in force by last day
  *     pk `ENT#<uscc>`  sk `SUMMARY`  pledgeRegisteredFen, pledgesRegistered, sumInsuredFen, policiesIssued
  *
- * Single hot counters are split into 10 shards chosen by a hash of a stable key (owner, pledge id), so concurrent
+ * Single hot counters are split into 10 shards chosen by a hash of a stable key (the right, the pledge), so concurrent
  * transactions rarely touch the same item (a TransactionConflict would cost the caller a 503 and a retry); the
  * reader sums the shards with one Query.
  */
@@ -211,7 +211,8 @@ export function portfolioDelta(input: PortfolioDeltaInput, tableName: string): W
     counterAdd({ pk: inForcePartition(type), sk: input.expiresOn }, input.delta, tableName),
     counterAdd(enterpriseInForceKey(input.owner, input.expiresOn, type), input.delta, tableName),
     counterAdd(
-      { pk: grantedPartition(input.grantYear, input.kind), sk: shardOf(input.owner) },
+      // By the right, not its owner: one enterprise's bulk import spreads over every shard.
+      { pk: grantedPartition(input.grantYear, input.kind), sk: shardOf(input.assetId ?? input.owner) },
       input.delta,
       tableName,
     ),

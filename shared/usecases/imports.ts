@@ -558,12 +558,26 @@ class AssetRows {
       return claim && claim.owner === p.owner ? [String(claim.assetId)] : [];
     });
     const assets = await this.uc.store.batchGet(held.map(assetKey));
-    return pool(planned, ROW_CONCURRENCY, async (p) => {
-      if (!('asset' in p)) return p;
-      const claim = claims.get(assetNumberKey(p.asset.kind, p.asset.number));
-      const existing = claim && assets.get(assetKey(String(claim.assetId)));
-      return whileBusy(() => this.apply(p, claim, existing ? toResource<Asset>(existing) : undefined, true));
+    const outcomes: Outcome[] = planned.map((p) => ('asset' in p ? 'unchanged' : p));
+    // Rights expiring on the same day share the portfolio's in-force counters (the city's and their owner's): they
+    // go one after the other, so a batch's own transactions do not conflict on a counter; groups go at once.
+    const groups = new Map<string, number[]>();
+    planned.forEach((p, i) => {
+      if (!('asset' in p)) return;
+      const key = `${p.asset.kind === 'patent' ? p.asset.patentType : 'trademark'}#${p.asset.expiresOn}`;
+      groups.set(key, [...(groups.get(key) ?? []), i]);
     });
+    await pool([...groups.values()], ROW_CONCURRENCY, async (indexes) => {
+      for (const i of indexes) {
+        const p = planned[i] as PlannedAsset;
+        const claim = claims.get(assetNumberKey(p.asset.kind, p.asset.number));
+        const existing = claim && assets.get(assetKey(String(claim.assetId)));
+        outcomes[i] = await whileBusy(() =>
+          this.apply(p, claim, existing ? toResource<Asset>(existing) : undefined, true),
+        );
+      }
+    });
+    return outcomes;
   }
 
   private async apply(

@@ -1,5 +1,5 @@
 /**
- * The web portal as a user meets it: the local build, `npx tsx scripts/start.ts` (what `npm start` runs)
+ * The web portal as a user meets it: the local build (made once for the run by test/support/build-web-once.ts), `npx tsx scripts/start.ts` (what `npm start` runs)
  * with its own DATA_DIR and PORT, and Debian's headless Chromium driven by playwright-core.
  */
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
@@ -11,7 +11,6 @@ import { promisify } from 'node:util';
 import AxeBuilder from '@axe-core/playwright';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { beforeEach } from 'vitest';
-import { buildWeb } from '../../scripts/build-web.js';
 import { samplePdf } from '../../scripts/sample-pdf.js';
 import { freePort } from '../../shared/local/dynamodb-local.js';
 
@@ -74,7 +73,6 @@ export interface Harness {
 export async function startHarness(env: Record<string, string> = {}): Promise<Harness> {
   if (!existsSync(CHROMIUM))
     throw new Error(`Chromium not found at ${CHROMIUM}: apt-get install -y chromium (.ci/run does this).`);
-  await buildWeb({ log: () => {} });
   await mkdir(SCREENSHOTS, { recursive: true });
   const dataDir = await mkdtemp(join(tmpdir(), 'portal-browser-'));
   const port = await freePort();

@@ -74,7 +74,7 @@ describe('event delivery through the stream', () => {
   let expected: string[] = [];
 
   beforeAll(async () => {
-    portal = await createTestPortal({ now: () => FIXED_NOW });
+    portal = await createTestPortal({ now: () => FIXED_NOW, stream: true });
     store = new Store(portal.deps.db, portal.tableName);
     const f = await setUp(portal);
     const patents = await Promise.all(Array.from({ length: 10 }, () => f.patent(A)));
@@ -174,7 +174,7 @@ describe('a consumer that fails', () => {
     ((await store.get({ ...COUNTER, sk: name }))?.n as number | undefined) ?? 0;
 
   beforeAll(async () => {
-    portal = await createTestPortal({ now: () => FIXED_NOW });
+    portal = await createTestPortal({ now: () => FIXED_NOW, stream: true });
     store = new Store(portal.deps.db, portal.tableName);
     const f = await setUp(portal);
     const patents = await Promise.all(Array.from({ length: 3 }, () => f.patent(A)));
@@ -252,7 +252,7 @@ describe('GET /events visibility', () => {
   let theirs: string;
 
   beforeAll(async () => {
-    portal = await createTestPortal({ now: () => FIXED_NOW });
+    portal = await createTestPortal({ now: () => FIXED_NOW, stream: true });
     const store = new Store(portal.deps.db, portal.tableName);
     const f = await setUp(portal);
     const a = await f.apply(A, { lenderId: BANK, assetIds: [await f.patent(A)] });

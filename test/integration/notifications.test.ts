@@ -60,7 +60,7 @@ describe('notifications', () => {
   };
 
   beforeAll(async () => {
-    portal = await createTestPortal({ clock });
+    portal = await createTestPortal({ clock, stream: true });
     const f = pledgeFixtures(portal);
     await f.enterprise(A);
     await f.enterprise(B);

@@ -41,7 +41,7 @@ const idsOf = (page: { items: { kind: string; id: string }[] }) =>
 
 beforeAll(async () => {
   log = loggingClient();
-  portal = await createTestPortal({ db: log.db, clock: fixedClock(FIXED_NOW) });
+  portal = await createTestPortal({ db: log.db, clock: fixedClock(FIXED_NOW), stream: true });
   const store = new Store(portal.deps.db, portal.deps.tableName);
   poller = new StreamPoller({
     endpoint: inject('dynamoEndpoint'),

@@ -53,10 +53,11 @@ export interface CallResult {
 
 /**
  * `endpoint`: a DynamoDB Local of the test file's own instead of the run's shared one. `now` drives a system clock
- * (business date = its Shanghai day); pass `clock` to pin the business date separately.
+ * (business date = its Shanghai day); pass `clock` to pin the business date separately. `stream: true` for a test
+ * that polls the table's stream (without, the run's shared DynamoDB Local stays fast: see `ensureTable`).
  */
 export async function createTestPortal(
-  { now, ...overrides }: Partial<PortalDeps> & { now?: () => Date } = {},
+  { now, stream = false, ...overrides }: Partial<PortalDeps> & { now?: () => Date; stream?: boolean } = {},
   endpoint: string = inject('dynamoEndpoint'),
 ): Promise<TestPortal> {
   const tableName = `test-${randomUUID()}`;
@@ -67,6 +68,7 @@ export async function createTestPortal(
       credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
     }),
     tableName,
+    { stream },
   );
   const issuer = await ephemeralIssuer();
   const bucket = `test-${randomUUID()}`;
