@@ -31,8 +31,8 @@ export default defineConfig({
         },
       },
       {
-        // Afterwards, on their own: each starts a portal (its own DynamoDB Local) and a browser, whose page loads
-        // and sign-in redirects time out when the machine's two cores are busy with the in-process files.
+        // Afterwards, on their own: each starts a portal (its own DynamoDB Local) and a browser, heavy on two cores
+        // beside the in-process files; they share one web build, made before them.
         extends: true,
         test: {
           name: 'portal-process',

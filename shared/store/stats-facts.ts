@@ -20,9 +20,9 @@
  *     pk `ENT#<uscc>`  sk `INFORCE#<expiresOn>#<type>`  n                 its assets in force by last day
  *     pk `ENT#<uscc>`  sk `SUMMARY`  pledgeRegisteredFen, pledgesRegistered, sumInsuredFen, policiesIssued
  *
- * Single hot counters are split into 10 shards chosen by a hash of a stable key (the right, the pledge), so concurrent
- * transactions rarely touch the same item (a TransactionConflict would cost the caller a 503 and a retry); the
- * reader sums the shards with one Query.
+ * Single hot counters are split into 10 shards chosen by a hash of a stable key (the right, the pledge), so
+ * concurrent transactions rarely touch the same item (a TransactionConflict would cost the caller a 503 and a
+ * retry); the reader sums the shards with one Query.
  */
 import type { Asset } from '../domain/asset.js';
 import type { StatsChange } from '../domain/contributions.js';
