@@ -95,7 +95,9 @@ try {
       '7. Search at scale (office index in DynamoDB Local, ConsumedCapacity TOTAL)',
       () =>
         searchScale(dynamo.endpoint, {
-          sizes: args.includes('--million') ? [1e4, 1e5, 1e6] : [1e4],
+          sizes: args.includes('--million')
+            ? [1e4, 1e5, 1e6]
+            : (process.env.SEARCH_BENCH_SIZES?.split(',').map(Number) ?? [1e4]),
           hot: quick ? [] : [1e5],
           runs: quick ? 5 : 15,
           maxLoadSeconds: args.includes('--million') ? 3600 : 900,
