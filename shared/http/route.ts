@@ -4,10 +4,11 @@ import type { Context, HonoRequest, Next } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
 import type { ZodIssue, ZodType } from 'zod';
-import type { Role } from '../auth/principal.js';
+import { actorOf, type Role } from '../auth/principal.js';
 import { tenantOf } from '../domain/actor.js';
 import { DomainError, forbidden, validationError } from '../domain/errors.js';
 import { useCaseContext } from '../usecases/context.js';
+import { claimantActor } from '../usecases/org-claims.js';
 import { callerOf } from '../usecases/users.js';
 import type { AppEnv, PortalApp, PortalDeps } from './context.js';
 
@@ -15,6 +16,12 @@ import type { AppEnv, PortalApp, PortalDeps } from './context.js';
  * Who may call a route. There is no default: every route states it, and anything else is denied. `signedIn`: any
  * verified identity, also one the directory does not know yet (onboarding: who am I, claim an organisation).
  */
+/** The caller as an actor: a directory user, or a newcomer known only by its identity (the `signedIn` routes). */
+export const actorFor = (c: Context<AppEnv>) => {
+  const principal = c.get('principal');
+  return principal ? actorOf(principal) : claimantActor(c.get('identity'));
+};
+
 export type Access = readonly Role[] | 'public' | 'signedIn';
 
 export interface RouteEntry {

@@ -99,7 +99,6 @@ export async function openLocalRuntime({
       ...createLocalDeps({ db, issuer, logLine, clock, providerIssuer }),
       ...(s3 ? { storage: s3Storage({ bucket: LOCAL_BUCKET, endpoint: s3.endpoint, scanned: false }) } : {}),
     };
-    const server = s3;
     return {
       deps,
       issuer,
@@ -107,7 +106,7 @@ export async function openLocalRuntime({
       dataDir,
       async close() {
         db.destroy();
-        await Promise.all([database.close(), server?.close()]);
+        await Promise.all([database.close(), s3?.close()]);
       },
     };
   } catch (error) {

@@ -253,11 +253,10 @@ export async function startImport(
 
 /** `GET /imports/{id}`: status and counts; once completed with rejections, a short-lived link to the error report. */
 export async function getImport(uc: UseCaseContext, actor: Actor, id: string): Promise<ImportView> {
-  const storage = storageOf(uc);
   const imp = await uc.engine.load<Import>('import', id);
   if (!imp || !maySeeImport(actor, imp)) throw new DomainError('not_found', `Import ${id} was not found.`);
   if (!imp.errorReportKey) return viewOf(imp);
-  const url = await storage.presignGet(imp.errorReportKey, {
+  const url = await storageOf(uc).presignGet(imp.errorReportKey, {
     fileName: `${imp.fileName.replace(/\.[^.]*$/, '')}-errors.csv`,
     contentType: 'text/csv; charset=utf-8',
     signedAt: uc.clock.now(),
@@ -490,6 +489,36 @@ async function pool<T, R>(items: readonly T[], limit: number, work: (item: T) =>
   return results;
 }
 
+/**
+ * Runs `work` over `items`, one after the other within a group (the same `keyOf`), groups `limit` at a time;
+ * answers in the items' order. An item without a key is answered by `work` in a group of its own.
+ */
+async function poolByKey<T, R>(
+  items: readonly T[],
+  keyOf: (item: T) => string | undefined,
+  limit: number,
+  work: (item: T) => Promise<R>,
+): Promise<R[]> {
+  const groups: number[][] = [];
+  const byKey = new Map<string, number[]>();
+  items.forEach((item, i) => {
+    const key = keyOf(item);
+    const group = key === undefined ? undefined : byKey.get(key);
+    if (group) {
+      group.push(i);
+      return;
+    }
+    const fresh = [i];
+    groups.push(fresh);
+    if (key !== undefined) byKey.set(key, fresh);
+  });
+  const results = new Array<R>(items.length);
+  await pool(groups, limit, async (indexes) => {
+    for (const i of indexes) results[i] = await work(items[i]!);
+  });
+  return results;
+}
+
 const reject = (column: string, reason: string): Rejected => ({ rejected: [{ column, reason }] });
 
 /** A refusal of a use case as rejections of the row: each field the API named, in its column. */
@@ -558,26 +587,24 @@ class AssetRows {
       return claim && claim.owner === p.owner ? [String(claim.assetId)] : [];
     });
     const assets = await this.uc.store.batchGet(held.map(assetKey));
-    const outcomes: Outcome[] = planned.map((p) => ('asset' in p ? 'unchanged' : p));
     // Rights expiring on the same day share the portfolio's in-force counters (the city's and their owner's): they
     // go one after the other, so a batch's own transactions do not conflict on a counter; groups go at once.
-    const groups = new Map<string, number[]>();
-    planned.forEach((p, i) => {
-      if (!('asset' in p)) return;
-      const key = `${p.asset.kind === 'patent' ? p.asset.patentType : 'trademark'}#${p.asset.expiresOn}`;
-      groups.set(key, [...(groups.get(key) ?? []), i]);
-    });
-    await pool([...groups.values()], ROW_CONCURRENCY, async (indexes) => {
-      for (const i of indexes) {
-        const p = planned[i] as PlannedAsset;
+    return poolByKey(
+      planned,
+      (p) =>
+        'asset' in p
+          ? `${p.asset.kind === 'patent' ? p.asset.patentType : 'trademark'}#${p.asset.expiresOn}`
+          : undefined,
+      ROW_CONCURRENCY,
+      async (p) => {
+        if (!('asset' in p)) return p;
         const claim = claims.get(assetNumberKey(p.asset.kind, p.asset.number));
         const existing = claim && assets.get(assetKey(String(claim.assetId)));
-        outcomes[i] = await whileBusy(() =>
+        return whileBusy(() =>
           this.apply(p, claim, existing ? toResource<Asset>(existing) : undefined, true),
         );
-      }
-    });
-    return outcomes;
+      },
+    );
   }
 
   private async apply(
@@ -680,16 +707,12 @@ class LegalEventRows {
 
   /** Rights at once; one right's events one after the other, in file order. */
   async run(): Promise<Outcome[]> {
-    const groups = new Map<string, number[]>();
-    this.batch.rows.forEach((row, i) => {
-      const key = `${row.cells.kind ?? ''}#${row.cells.number ?? ''}`;
-      groups.set(key, [...(groups.get(key) ?? []), i]);
-    });
-    const outcomes = new Array<Outcome>(this.batch.rows.length);
-    await pool([...groups.values()], ROW_CONCURRENCY, async (indexes) => {
-      for (const i of indexes) outcomes[i] = await whileBusy(() => this.apply(this.batch.rows[i]!));
-    });
-    return outcomes;
+    return poolByKey(
+      this.batch.rows,
+      (row) => `${row.cells.kind ?? ''}#${row.cells.number ?? ''}`,
+      ROW_CONCURRENCY,
+      (row) => whileBusy(() => this.apply(row)),
+    );
   }
 
   private async apply(row: ImportRow): Promise<Outcome> {

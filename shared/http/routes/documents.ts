@@ -29,9 +29,8 @@ import {
 } from '../common.js';
 import type { AppEnv, PortalApp } from '../context.js';
 import { respond } from '../respond.js';
-import { type Access, addRoute, createRoute } from '../route.js';
+import { type Access, actorFor, addRoute, createRoute } from '../route.js';
 import * as z from '../zod.js';
-import { actorFor } from './users.js';
 
 /**
  * Documents: declared here, uploaded by the browser straight to the files bucket (presigned PUT), verified by

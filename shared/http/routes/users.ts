@@ -3,13 +3,7 @@ import { actorOf } from '../../auth/principal.js';
 import { ORG_CLAIM_STATUSES } from '../../domain/org-claim.js';
 import { USER_ROLES, USER_STATUSES } from '../../domain/user.js';
 import { useCaseContext } from '../../usecases/context.js';
-import {
-  claimantActor,
-  decideOrgClaim,
-  fileOrgClaim,
-  getOrgClaim,
-  listOrgClaims,
-} from '../../usecases/org-claims.js';
+import { decideOrgClaim, fileOrgClaim, getOrgClaim, listOrgClaims } from '../../usecases/org-claims.js';
 import {
   changeUserRole,
   getUser,
@@ -35,7 +29,7 @@ import {
 } from '../common.js';
 import type { AppEnv, PortalApp } from '../context.js';
 import { respond } from '../respond.js';
-import { type Access, addRoute, createRoute } from '../route.js';
+import { type Access, actorFor, addRoute, createRoute } from '../route.js';
 import * as z from '../zod.js';
 
 /**
@@ -162,11 +156,6 @@ const managerOf = (c: Context<AppEnv>) => ({
   ...actorOf(c.get('principal')),
   manager: c.get('principal').manager ?? false,
 });
-/** The caller as an actor: a directory user, or a newcomer known only by its identity (the `signedIn` routes). */
-export const actorFor = (c: Context<AppEnv>) => {
-  const principal = c.get('principal');
-  return principal ? actorOf(principal) : claimantActor(c.get('identity'));
-};
 
 export function registerUserRoutes(app: PortalApp): void {
   addRoute(
