@@ -10,7 +10,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { Actor } from '../../shared/domain/actor.js';
 import type { AssetInput } from '../../shared/domain/asset.js';
 import { DomainError } from '../../shared/domain/errors.js';
-import { assetKey, assetNumberKey } from '../../shared/store/keys.js';
+import { assetKey, assetNumberKey, legalEventKey } from '../../shared/store/keys.js';
 import { OwnershipCaseRepository } from '../../shared/store/ownership-case-repository.js';
 import {
   deleteAsset,
@@ -577,6 +577,29 @@ describe('an asset’s life', () => {
       const refused = await record(pledged.id, { type: 'transferred', date: '2026-11-26', toUscc: B });
       expect(refused.status).toBe(422);
       expect(refused.body.errors.map((e: { code: string }) => e.code)).toEqual(['right_encumbered']);
+    });
+
+    it('an event is one transaction: the event and the right, nothing else when neither the owner nor the term moves', async () => {
+      const { id } = await patentOfA();
+      const sent: unknown[] = [];
+      const real = portal.deps.db;
+      const db = {
+        send: (command: unknown) => {
+          if (command instanceof TransactWriteCommand) sent.push(...(command.input.TransactItems ?? []));
+          return real.send(command as never);
+        },
+      } as unknown as DynamoDBDocumentClient;
+      const recorded = await recordLegalEvent(useCaseContext({ ...portal.deps, db }), OFFICE, {
+        assetId: id,
+        input: { type: 'dispute_filed', date: '2026-11-20' },
+      });
+      expect(recorded.event.seq).toBe(1);
+      expect(
+        sent.map((item) => {
+          const put = (item as { Put?: { Item?: { pk: string; sk: string } } } | undefined)?.Put?.Item;
+          return put && { pk: put.pk, sk: put.sk };
+        }),
+      ).toEqual([legalEventKey(id, 1), assetKey(id)]);
     });
 
     it('an Idempotency-Key replays the recorded event instead of recording it twice', async () => {
