@@ -10,14 +10,18 @@
  */
 export const PARTS = {
   directory: [
-    'shared/usecases/email.ts',
     'shared/usecases/enterprises.ts',
     'shared/usecases/institutions.ts',
     'shared/usecases/org-claims.ts',
     'shared/usecases/users.ts',
   ],
   search: ['shared/usecases/search.ts'],
-  events: ['shared/usecases/events.ts', 'shared/usecases/webhooks.ts', 'shared/usecases/consumers/*.ts'],
+  events: [
+    'shared/usecases/email.ts',
+    'shared/usecases/events.ts',
+    'shared/usecases/webhooks.ts',
+    'shared/usecases/consumers/*.ts',
+  ],
   assets: ['shared/usecases/assets.ts', 'shared/usecases/co-owner-consents.ts'],
   designations: ['shared/usecases/designation-programme.ts', 'shared/usecases/designations.ts'],
   insurance: ['shared/usecases/claims.ts', 'shared/usecases/policies.ts'],

@@ -33,7 +33,7 @@ export const PART_TESTS: Record<string, string[]> = {
     i('notifications'),
     'test/unit/event-handlers.test.ts',
   ],
-  assets: [i('assets'), i('appraisals'), 'test/unit/asset-store.test.ts'],
+  assets: [i('assets'), i('appraisals'), i('asset-lifecycle'), 'test/unit/asset-store.test.ts'],
   designations: [i('designations'), i('designation-programme'), i('designation-cycle')],
   insurance: [i('policies'), i('policy-writes'), i('premiums'), i('expire-policies'), i('renewals')],
   lending: [
