@@ -5,8 +5,7 @@
  * part's mutants are tested by the part's own integration test files (vitest.stryker.usecases.config.ts, PART_TESTS),
  * and of those only by the tests that cover each mutant (perTest); each part keeps its own report and incremental
  * file, so `--incremental` re-tests only what changed in it.
- * documents.ts and imports.ts are new and still moving (their tests are their authors'); object-storage.ts is a port
- * (types only).
+ * object-storage.ts is a port (types only).
  */
 export const PARTS = {
   directory: [
@@ -34,10 +33,12 @@ export const PARTS = {
     'shared/usecases/programmes.ts',
   ],
   stats: ['shared/usecases/stats.ts'],
+  imports: ['shared/usecases/imports.ts'],
   core: [
     'shared/usecases/actor-names.ts',
     'shared/usecases/checklists.ts',
     'shared/usecases/context.ts',
+    'shared/usecases/documents.ts',
     'shared/usecases/engine.ts',
     'shared/usecases/idempotency.ts',
     'shared/usecases/monitor.ts',

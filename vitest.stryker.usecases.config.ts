@@ -47,6 +47,7 @@ export const PART_TESTS: Record<string, string[]> = {
     i('programmes'),
   ],
   stats: [i('stats')],
+  imports: [i('imports')],
   core: [i('http-conventions'), i('documents')],
 };
 
