@@ -709,6 +709,37 @@ describe('designation use cases: refusals, events, visibility', () => {
       expect(withdraw.body.detail).toBe('The change could not be stored; retry.');
     });
 
+    it('refuses a duplicate without naming a holder when a lock names none', async () => {
+      clock.moveTo('2026-07-05');
+      const uscc = await enterprise(strong);
+      for (const key of [
+        designationCandidacyKey(uscc, 'provincial_advantage'),
+        designationLockKey(uscc, 'national_advantage'),
+      ])
+        await portal.deps.db.send(
+          new PutCommand({ TableName: portal.tableName, Item: { ...key, entity: 'designation-lock' } }),
+        );
+      const applied = await call('POST', '/designation-applications', as(uscc), {
+        level: 'provincial_advantage',
+        year: 2026,
+      });
+      expect(applied.status).toBe(409);
+      expect(applied.body.detail).toBe(
+        `Enterprise ${uscc} already has an open candidacy for provincial_advantage.`,
+      );
+      expect(applied.body).not.toHaveProperty('activeDesignationId');
+      const designated = await call('POST', '/designations', office, {
+        uscc,
+        level: 'national_advantage',
+        year: 2024,
+      });
+      expect(designated.status).toBe(409);
+      expect(designated.body.detail).toBe(
+        `Enterprise ${uscc} already holds an active national_advantage designation; revoke it first.`,
+      );
+      expect(designated.body).not.toHaveProperty('activeDesignationId');
+    });
+
     it('does not take a lock naming a title that is no longer active as the advantage to supersede', async () => {
       clock.moveTo('2026-07-04');
       const uscc = await registered();
