@@ -3,6 +3,8 @@ import { movableClock } from '../../shared/domain/clock.js';
 import { withUsccCheck } from '../../shared/domain/uscc.js';
 import { computeStats } from '../../shared/jobs/compute-stats.js';
 import { runDesignationCycle } from '../../shared/jobs/designation-cycle.js';
+import { useCaseContext } from '../../shared/usecases/context.js';
+import { lapseDesignation } from '../../shared/usecases/designations.js';
 import { createTestPortal, type TestPortal } from '../support/portal.js';
 
 const office = { role: 'ipoffice' as const };
@@ -36,6 +38,12 @@ describe('the designation cycle', () => {
   };
   const cycle = () => runDesignationCycle({ db: portal.deps.db, tableName: portal.tableName }, clock);
   const view = async (id: string) => (await portal.call('GET', `/designations/${id}`, { as: office })).body;
+  /** What the lapse event of `id` records. */
+  const lapseData = async (id: string) => {
+    const res = await portal.call('GET', `/events?subject=designation:${id}`, { as: office });
+    expect(res.status).toBe(200);
+    return res.body.items.find((e: { action: string }) => e.action === 'lapse')?.data;
+  };
 
   it('lapses the titles valid until before today, keeps the others, and a second run changes nothing', async () => {
     const ends = await designate(usccs[0]!, '2026-06-29'); // the day before today
@@ -51,8 +59,20 @@ describe('the designation cycle', () => {
       to: 'lapsed',
       actor: { role: 'system' },
     });
+    expect(await lapseData(ends)).toEqual({ reason: 'valid_until_passed', validUntil: '2026-06-29' });
     expect((await view(lastDay)).status).toBe('active');
     expect((await view(open)).status).toBe('active');
+    // A title still standing is not lapsed, even when asked directly.
+    const standing = await lapseDesignation(useCaseContext(portal.deps), open).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(standing).toMatchObject({
+      kind: 'invalid_state',
+      message: 'The designation still stands.',
+      extra: { currentState: 'active' },
+    });
+    expect(await view(open)).toMatchObject({ status: 'active', version: 1 });
     // The lapsed title no longer counts, and its enterprise may be designated again at that level.
     expect((await computeStats(portal.deps, clock)).designations.provincial_advantage).toBe(2);
     expect(await cycle()).toEqual({ examined: 2, lapsed: 0 });
@@ -93,6 +113,7 @@ describe('the designation cycle', () => {
       action: 'lapse',
       reason: 'review_overdue',
     });
+    expect(await lapseData(unreviewed)).toEqual({ reason: 'review_overdue' });
     expect((await view(reviewed)).status).toBe('active'); // next re-review: 2029
     expect(run.lapsed).toBe(1);
     expect((await cycle()).lapsed).toBe(0);
