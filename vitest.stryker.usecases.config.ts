@@ -34,7 +34,12 @@ export const PART_TESTS: Record<string, string[]> = {
     'test/unit/event-handlers.test.ts',
   ],
   assets: [i('assets'), i('appraisals'), i('asset-lifecycle'), 'test/unit/asset-store.test.ts'],
-  designations: [i('designations'), i('designation-programme'), i('designation-cycle')],
+  designations: [
+    i('designations'),
+    i('designation-programme'),
+    i('designation-cycle'),
+    i('designation-usecases'),
+  ],
   insurance: [i('policies'), i('policy-writes'), i('premiums'), i('expire-policies'), i('renewals')],
   lending: [
     i('pledges'),
