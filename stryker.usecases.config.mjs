@@ -24,12 +24,11 @@ export const PARTS = {
   assets: ['shared/usecases/assets.ts', 'shared/usecases/co-owner-consents.ts'],
   designations: ['shared/usecases/designation-programme.ts', 'shared/usecases/designations.ts'],
   insurance: ['shared/usecases/claims.ts', 'shared/usecases/policies.ts'],
-  lending: [
+  pledges: ['shared/usecases/ownership-cases.ts', 'shared/usecases/pledges.ts'],
+  loans: [
     'shared/usecases/guarantees.ts',
     'shared/usecases/loan-changes.ts',
     'shared/usecases/loans.ts',
-    'shared/usecases/ownership-cases.ts',
-    'shared/usecases/pledges.ts',
     'shared/usecases/programmes.ts',
   ],
   stats: ['shared/usecases/stats.ts'],
