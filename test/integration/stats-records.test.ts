@@ -86,7 +86,9 @@ describe('the records behind each figure', () => {
   const refusesCursor = async (query: string, cursor: string) => {
     const res = await get(`/stats/records?${query}&cursor=${encodeURIComponent(cursor)}`);
     expect(res.status, `${query} ${cursor} ${JSON.stringify(res.body)}`).toBe(400);
-    expect(res.body.errors.map((e: { path: string }) => e.path)).toEqual(['query.cursor']);
+    expect(res.body.errors).toEqual([
+      { path: 'query.cursor', message: 'is not a cursor this list issued to you' },
+    ]);
   };
 
   let serial = 0;
@@ -598,6 +600,10 @@ describe('the records behind each figure', () => {
     expect((await at('1', 1)).body).toEqual({ items: [expected[1]], nextCursor: byOne.cursors[1] });
     // An offset past the end is an empty last page; one that is not an offset is refused.
     expect((await at('10')).body).toEqual({ items: [], nextCursor: null });
+    // An offset that is a number rather than the string the list issued is refused too.
+    expect(
+      (await get(`/stats/records?figure=subsidies.interestSubsidyFen&cursor=${json({ s: 0, c: 1 })}`)).status,
+    ).toBe(400);
     for (const offset of ['x1', '1x', '-1', '1.5', '1234567890', '']) {
       const res = await at(offset);
       expect(res.status, offset).toBe(400);
