@@ -43,7 +43,7 @@ export const PART_TESTS: Record<string, string[]> = {
   insurance: [i('policies'), i('policy-writes'), i('premiums'), i('expire-policies'), i('renewals')],
   pledges: [i('pledges'), i('legal-events'), i('disposals')],
   loans: [i('first-loans'), i('guarantees'), i('loan-changes'), i('loans'), i('programmes')],
-  stats: [i('stats')],
+  stats: [i('stats'), i('stats-records')],
   imports: [i('imports')],
   core: [i('http-conventions'), i('documents')],
 };
