@@ -1,0 +1,371 @@
+import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Clock } from '../../shared/domain/clock.js';
+import { eventKey, interestFactKey, interestFactsPartition, repaymentKey } from '../../shared/store/keys.js';
+import { useCaseContext } from '../../shared/usecases/context.js';
+import { loanBookOn, loanBookPage, serviceLoans } from '../../shared/usecases/loans.js';
+import { asEnterprise, asLender, office, pledgeFixtures, yiwu } from '../support/pledge-fixtures.js';
+import { createTestPortal, type TestPortal } from '../support/portal.js';
+
+/**
+ * The loans part of the use-case layer pinned down for mutation testing, in small steps on a few loans: further
+ * tranches, repayments (their refusals word for word, the record, the interest fact), the schedule, the v1 payoff,
+ * the daily servicing run and the loan book. Business date moved by the tests; every amount computed here in BigInt.
+ */
+const A = yiwu('MA2U00001');
+const B = yiwu('MA2U00002'); // another enterprise
+const BANK = 'usecase-bank';
+const OTHER_BANK = 'usecase-other-bank';
+const bank = asLender(BANK);
+const P = 200_000_00;
+const RATE = 385n;
+
+const half = (num: bigint, den: bigint) => Number((2n * num + den) / (2n * den));
+const days = (from: string, to: string) => (Date.parse(to) - Date.parse(from)) / 86_400_000;
+/** Interest at RATE actual/360 on `fen` between two dates. */
+const daily = (fen: number, from: string, to: string) =>
+  half(BigInt(fen) * RATE * BigInt(days(from, to)), 3_600_000n);
+
+let today = '2026-11-27';
+const clock: Clock = { now: () => new Date(), today: () => today };
+
+type As = { role: 'enterprise' | 'lender' | 'ipoffice'; org?: string };
+
+describe('loan use cases', () => {
+  let portal: TestPortal;
+  let f: ReturnType<typeof pledgeFixtures>;
+
+  const registered = async (repaymentType = 'bullet', lender = BANK) => {
+    const patent = await f.patent(A);
+    const applied = await f.apply(A, { assetIds: [patent], lenderId: lender, termMonths: 12 });
+    expect(applied.status, JSON.stringify(applied.body)).toBe(201);
+    const id = applied.body.id as string;
+    const as = asLender(lender);
+    expect((await f.act(id, 'review', as)).status).toBe(200);
+    const approved = await f.act(id, 'approve', as, {
+      approvedAmountFen: P,
+      annualRateBps: Number(RATE),
+      repaymentType,
+    });
+    expect(approved.status, JSON.stringify(approved.body)).toBe(200);
+    const reg = await f.act(id, 'register', office, { registrationNumber: `ZX${id.slice(0, 8)}` });
+    expect(reg.status, JSON.stringify(reg.body)).toBe(200);
+    return id;
+  };
+  const pledge = async (id: string) => (await portal.call('GET', `/pledges/${id}`, { as: office })).body;
+  const schedule = (id: string, as: As = bank) => portal.call('GET', `/pledges/${id}/schedule`, { as });
+  const repay = (id: string, body: unknown, as: As = bank) =>
+    portal.call('POST', `/pledges/${id}/repayments`, { as, body });
+  const repayments = (id: string, as: As = bank) => portal.call('GET', `/pledges/${id}/repayments`, { as });
+  const item = async (key: { pk: string; sk: string }) =>
+    (await portal.deps.db.send(new GetCommand({ TableName: portal.tableName, Key: key }))).Item;
+  const event = (id: string, version: number) => item(eventKey({ kind: 'pledge', id }, version));
+
+  beforeAll(async () => {
+    portal = await createTestPortal({ clock });
+    f = pledgeFixtures(portal);
+    await Promise.all([f.enterprise(A), f.enterprise(B)]);
+    await Promise.all([f.institution(BANK), f.institution(OTHER_BANK)]);
+  });
+
+  it('further tranches: the event, the sum, the maturity boundary, and 409 once all is disbursed', async () => {
+    today = '2026-11-27';
+    const id = await registered('equal_instalment');
+    expect((await f.act(id, 'disburse', bank, { amountFen: 50_000_00 })).status).toBe(200);
+    today = '2027-01-10';
+    const t2 = await f.act(id, 'disburse', bank, { amountFen: 30_000_00, disbursedOn: '2027-01-10' });
+    expect(t2.status, JSON.stringify(t2.body)).toBe(200);
+    expect(t2.body).toMatchObject({ status: 'active', disbursedAmountFen: 80_000_00 });
+    const ev = await event(id, t2.body.version);
+    expect(ev).toMatchObject({
+      type: 'pledge.tranche_disbursed',
+      data: { disbursedOn: '2027-01-10', amountFen: 30_000_00 },
+    });
+    // A tranche without a date is disbursed today.
+    today = '2027-02-01';
+    const t3 = await f.act(id, 'disburse', bank, { amountFen: 10_000_00 });
+    expect(t3.status, JSON.stringify(t3.body)).toBe(200);
+    expect((await event(id, t3.body.version))?.data).toEqual({
+      disbursedOn: '2027-02-01',
+      amountFen: 10_000_00,
+    });
+    const s = (await schedule(id)).body;
+    expect(s.instalments.reduce((sum: number, i: { principalFen: number }) => sum + i.principalFen, 0)).toBe(
+      90_000_00,
+    );
+
+    // On maturity day no tranche can be scheduled; the day before it can.
+    today = '2027-11-27';
+    const version = (await pledge(id)).version;
+    const late = await f.act(id, 'disburse', bank, { amountFen: 1_00, disbursedOn: '2027-11-27' });
+    expect(late.status, JSON.stringify(late.body)).toBe(422);
+    expect(late.body.detail).toBe('A tranche on or after maturity 2027-11-27 cannot be scheduled.');
+    expect(late.body.errors).toEqual([
+      { path: 'disbursedOn', code: 'after_maturity', message: 'must be before 2027-11-27' },
+    ]);
+    expect((await pledge(id)).version).toBe(version);
+    const last = await f.act(id, 'disburse', bank, { disbursedOn: '2027-11-26' });
+    expect(last.status, JSON.stringify(last.body)).toBe(200);
+    expect(last.body.disbursedAmountFen).toBe(P);
+    const none = await f.act(id, 'disburse', bank, {});
+    expect(none.status).toBe(409);
+    expect((await pledge(id)).version).toBe(last.body.version);
+  });
+
+  it('repayment refusals, word for word, at each boundary, and nothing written', async () => {
+    today = '2026-11-27';
+    const id = await registered('bullet');
+    expect((await f.act(id, 'disburse', bank, { amountFen: 100_000_00 })).status).toBe(200);
+    today = '2027-01-10';
+    expect((await f.act(id, 'disburse', bank, { amountFen: 50_000_00 })).status).toBe(200);
+    today = '2027-02-01';
+    const version = (await pledge(id)).version;
+    const cases = [
+      ['2027-02-02', 'repayment_in_future', 'is after today 2027-02-01'],
+      ['2026-11-26', 'repayment_before_disbursement', 'is before the first disbursement on 2026-11-27'],
+      ['2027-01-09', 'repayment_before_disbursement', 'is before the tranche disbursed on 2027-01-10'],
+    ] as const;
+    for (const [paidOn, code, message] of cases) {
+      const res = await repay(id, { amountFen: 1_00, paidOn });
+      expect(res.status, JSON.stringify(res.body)).toBe(422);
+      expect(res.body.detail).toBe(`paidOn ${paidOn} ${message}.`);
+      expect(res.body.errors).toEqual([{ path: 'paidOn', code, message }]);
+    }
+    expect((await pledge(id)).version).toBe(version);
+    // On the day of the last tranche: accepted.
+    const onTranche = await repay(id, { amountFen: 1_00, paidOn: '2027-01-10' });
+    expect(onTranche.status, JSON.stringify(onTranche.body)).toBe(201);
+    const before = await repay(id, { amountFen: 1_00, paidOn: '2027-01-09' });
+    expect(before.body.errors).toEqual([
+      {
+        path: 'paidOn',
+        code: 'repayment_out_of_order',
+        message: 'is before the last recorded repayment on 2027-01-10',
+      },
+    ]);
+    // The same day as the last repayment and today itself are fine.
+    expect((await repay(id, { amountFen: 1_00, paidOn: '2027-01-10' })).status).toBe(201);
+    expect((await repay(id, { amountFen: 1_00, paidOn: '2027-02-01' })).status).toBe(201);
+    // Who may take one: the borrower and another bank may not.
+    expect((await repay(id, { amountFen: 1_00 }, asEnterprise(A))).status).toBe(403);
+    expect([403, 404]).toContain((await repay(id, { amountFen: 1_00 }, asLender(OTHER_BANK))).status);
+  });
+
+  it('a repayment: its record, the interest fact of its year, and who reads the list', async () => {
+    today = '2026-11-27';
+    const id = await registered('interest_only');
+    expect((await f.act(id, 'disburse', bank)).status).toBe(200);
+    // The first instalment (2026-12-27) is a month's interest; 5 yuan more prepays principal.
+    today = '2026-12-27';
+    const interest = half(BigInt(P) * RATE, 120_000n);
+    const first = await repay(id, { amountFen: interest + 5_00 });
+    expect(first.status, JSON.stringify(first.body)).toBe(201);
+    expect(first.body.allocation).toMatchObject({ penaltyFen: 0, interestFen: interest });
+    const v1 = (await pledge(id)).version;
+    expect(first.body).toMatchObject({
+      id: `${id}-${v1}`,
+      pledgeId: id,
+      amountFen: interest + 5_00,
+      paidOn: '2026-12-27',
+      recordedBy: { role: 'lender', org: BANK },
+      pledgeStatus: 'active',
+      outstandingPrincipalFen: P - 5_00,
+    });
+    expect(Number.isNaN(Date.parse(first.body.recordedAt))).toBe(false);
+    expect(await item(repaymentKey(id, v1))).toMatchObject({
+      entity: 'repayment',
+      lenderId: BANK,
+      amountFen: interest + 5_00,
+    });
+    expect(await event(id, v1)).toMatchObject({
+      type: 'pledge.repayment_recorded',
+      data: { amountFen: interest + 5_00, paidOn: '2026-12-27', allocation: first.body.allocation },
+    });
+    expect(await item(interestFactKey(2026, id, v1))).toMatchObject({
+      entity: 'interest-fact',
+      pledgeId: id,
+      uscc: A,
+      approvedAmountFen: P,
+      interestFen: interest,
+      paidOn: '2026-12-27',
+    });
+    expect(await item(interestFactKey(2027, id, v1))).toBeUndefined();
+
+    // The same day again: no interest left to pay, all of it prepays principal, and no interest fact.
+    const early = await repay(id, { amountFen: 10_000_00 });
+    expect(early.status, JSON.stringify(early.body)).toBe(201);
+    expect(early.body.allocation).toMatchObject({ penaltyFen: 0, interestFen: 0 });
+    const v2 = (await pledge(id)).version;
+    expect(early.body).toMatchObject({ id: `${id}-${v2}`, outstandingPrincipalFen: P - 10_005_00 });
+    const facts = await portal.deps.db.send(
+      new QueryCommand({
+        TableName: portal.tableName,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': interestFactsPartition(2026) },
+      }),
+    );
+    expect((facts.Items ?? []).filter((i) => i.pledgeId === id).map((i) => i.interestFen)).toEqual([
+      interest,
+    ]);
+
+    // The list: oldest first, without the lender's id; the borrower reads it, a stranger gets 404.
+    const listed = await repayments(id, asEnterprise(A));
+    expect(listed.status).toBe(200);
+    expect(listed.body.items.map((r: { id: string }) => r.id)).toEqual([`${id}-${v1}`, `${id}-${v2}`]);
+    expect(listed.body.items[1]).toEqual(early.body);
+    expect(listed.body.items[0].lenderId).toBeUndefined();
+    expect((await repayments(id, office)).status).toBe(200);
+    for (const as of [asLender(OTHER_BANK), asEnterprise(B)]) {
+      const res = await repayments(id, as);
+      expect(res.status).toBe(404);
+      expect(res.body.detail).toBe(`Pledge ${id} was not found.`);
+    }
+    expect((await repayments('no-such-pledge')).status).toBe(404);
+
+    // v1 `repay` with the business date behind the last repayment: paid on the last repayment's day.
+    today = '2026-12-20';
+    const closed = await f.act(id, 'repay', bank);
+    expect(closed.status, JSON.stringify(closed.body)).toBe(200);
+    expect(closed.body.status).toBe('repaid');
+    const all = (await repayments(id)).body.items;
+    expect(all).toHaveLength(3);
+    expect(all[2]).toMatchObject({
+      paidOn: '2026-12-27',
+      amountFen: P - 10_005_00,
+      pledgeStatus: 'repaid',
+      outstandingPrincipalFen: 0,
+    });
+  });
+
+  it('the schedule: 404 for strangers, 409 before disbursement, the borrower and the office read it', async () => {
+    today = '2026-11-27';
+    const id = await registered('bullet');
+    const none = await schedule(id);
+    expect(none.status).toBe(409);
+    expect(none.body.detail).toBe('A pledge that is registered has no repayment schedule yet.');
+    expect(none.body.currentState).toBe('registered');
+    expect((await f.act(id, 'disburse', bank)).status).toBe(200);
+    for (const as of [bank, asEnterprise(A), office]) expect((await schedule(id, as)).status).toBe(200);
+    for (const as of [asLender(OTHER_BANK), asEnterprise(B)]) {
+      const res = await schedule(id, as);
+      expect(res.status).toBe(404);
+      expect(res.body.detail).toBe(`Pledge ${id} was not found.`);
+    }
+    expect((await schedule('no-such-pledge')).status).toBe(404);
+    const s = (await schedule(id)).body;
+    expect(s.instalments).toEqual([
+      {
+        n: 1,
+        dueOn: '2027-11-27',
+        principalFen: P,
+        interestFen: daily(P, '2026-11-27', '2027-11-27'),
+        paidPrincipalFen: 0,
+        paidInterestFen: 0,
+        status: 'due',
+      },
+    ]);
+  });
+});
+
+describe('the servicing run and the loan book', () => {
+  let portal: TestPortal;
+  let f: ReturnType<typeof pledgeFixtures>;
+  let id: string;
+  const pledge = async (pid: string) => (await portal.call('GET', `/pledges/${pid}`, { as: office })).body;
+  const event = async (pid: string, version: number) =>
+    (
+      await portal.deps.db.send(
+        new GetCommand({ TableName: portal.tableName, Key: eventKey({ kind: 'pledge', id: pid }, version) }),
+      )
+    ).Item;
+
+  beforeAll(async () => {
+    today = '2026-11-27';
+    portal = await createTestPortal({ clock });
+    f = pledgeFixtures(portal);
+    await f.enterprise(A);
+    await f.institution(BANK);
+    const patent = await f.patent(A);
+    id = (await f.apply(A, { assetIds: [patent], lenderId: BANK, termMonths: 12 })).body.id as string;
+    await f.act(id, 'review', bank);
+    await f.act(id, 'approve', bank, {
+      approvedAmountFen: P,
+      annualRateBps: Number(RATE),
+      repaymentType: 'equal_principal',
+    });
+    await f.act(id, 'register', office, { registrationNumber: 'ZX20260001' });
+    expect((await f.act(id, 'disburse', bank)).status).toBe(200);
+  });
+
+  it('reminds 7 days before an instalment, flags the first overdue day, and writes nothing twice', async () => {
+    const uc = useCaseContext(portal.deps);
+    const each = Math.floor(P / 12);
+    // 8 days before the first instalment (2026-12-27): no reminder yet.
+    today = '2026-12-19';
+    expect(await serviceLoans(uc)).toEqual({ examined: 1, updated: 1 });
+    let p = await pledge(id);
+    expect(p.servicing).toEqual({
+      overdueDays: 0,
+      penaltyInterestFen: 0,
+      classification: 'normal',
+      outstandingPrincipalFen: P,
+      nextDueOn: '2026-12-27',
+      remindedDueOn: null,
+    });
+    expect((await event(id, p.version))?.data).toMatchObject({
+      asOf: '2026-12-19',
+      overdue: false,
+      instalmentDue: false,
+      nextDueOn: '2026-12-27',
+    });
+    // Unchanged the next day: nothing written.
+    today = '2026-12-19';
+    expect(await serviceLoans(uc)).toEqual({ examined: 1, updated: 0 });
+    expect((await pledge(id)).version).toBe(p.version);
+
+    today = '2026-12-20';
+    expect(await serviceLoans(uc)).toEqual({ examined: 1, updated: 1 });
+    p = await pledge(id);
+    expect(p.servicing).toMatchObject({ nextDueOn: '2026-12-27', remindedDueOn: '2026-12-27' });
+    expect((await event(id, p.version))?.data).toMatchObject({ overdue: false, instalmentDue: true });
+    expect((await event(id, p.version))?.type).toBe('pledge.serviced');
+    expect(await serviceLoans(uc)).toEqual({ examined: 1, updated: 0 });
+
+    // One day past due: overdue once; the reminder stays the one sent.
+    today = '2026-12-28';
+    expect(await serviceLoans(uc, 1)).toEqual({ examined: 1, updated: 1 });
+    p = await pledge(id);
+    const penalty1 = half(BigInt(each) * RATE * 15_000n * 1n, 36_000_000_000n);
+    expect(p.servicing).toEqual({
+      overdueDays: 1,
+      penaltyInterestFen: penalty1,
+      classification: 'special_mention',
+      outstandingPrincipalFen: P,
+      nextDueOn: '2027-01-27',
+      remindedDueOn: '2026-12-27',
+    });
+    expect((await event(id, p.version))?.data).toMatchObject({ overdue: true, instalmentDue: false });
+    today = '2026-12-29';
+    expect(await serviceLoans(uc)).toEqual({ examined: 1, updated: 1 });
+    p = await pledge(id);
+    expect(p.servicing.overdueDays).toBe(2);
+    expect((await event(id, p.version))?.data).toMatchObject({ overdue: false, instalmentDue: false });
+
+    // The loan book: the active loan, overdue, performing.
+    const book = await loanBookOn(uc);
+    expect(book).toEqual([
+      {
+        pledgeId: id,
+        lenderId: BANK,
+        divisionCode: '330782',
+        outstandingPrincipalFen: P,
+        overdueFen: P,
+        nonPerformingFen: 0,
+      },
+    ]);
+    const page = await loanBookPage(uc, 'active', { limit: 10 });
+    expect(page.items).toEqual([{ ...book[0], status: 'active', outstandingAmountFen: P }]);
+    expect(page.nextCursor ?? null).toBeNull();
+    expect((await loanBookPage(uc, 'defaulted', { limit: 10 })).items).toEqual([]);
+  });
+});
