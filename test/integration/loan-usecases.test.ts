@@ -1,9 +1,22 @@
 import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { SYSTEM_ACTOR } from '../../shared/domain/actor.js';
 import type { Clock } from '../../shared/domain/clock.js';
+import { DomainError } from '../../shared/domain/errors.js';
 import { eventKey, interestFactKey, interestFactsPartition, repaymentKey } from '../../shared/store/keys.js';
 import { useCaseContext } from '../../shared/usecases/context.js';
 import { loanBookOn, loanBookPage, serviceLoans } from '../../shared/usecases/loans.js';
+import {
+  getInterestSubsidy,
+  getPremiumSubsidy,
+  getRiskPool,
+  interestSubsidyTotal,
+  listSubsidies,
+  setInterestSubsidy,
+  setPremiumSubsidy,
+  setRiskPool,
+  subsidyLines,
+} from '../../shared/usecases/programmes.js';
 import { asEnterprise, asLender, office, pledgeFixtures, yiwu } from '../support/pledge-fixtures.js';
 import { createTestPortal, type TestPortal } from '../support/portal.js';
 
@@ -60,6 +73,16 @@ describe('loan use cases', () => {
   const item = async (key: { pk: string; sk: string }) =>
     (await portal.deps.db.send(new GetCommand({ TableName: portal.tableName, Key: key }))).Item;
   const event = (id: string, version: number) => item(eventKey({ kind: 'pledge', id }, version));
+
+  const refusal = async (p: Promise<unknown>) => {
+    try {
+      await p;
+    } catch (e) {
+      expect(e).toBeInstanceOf(DomainError);
+      return e as DomainError;
+    }
+    throw new Error('expected a refusal');
+  };
 
   beforeAll(async () => {
     portal = await createTestPortal({ clock });
@@ -235,6 +258,85 @@ describe('loan use cases', () => {
       pledgeStatus: 'repaid',
       outstandingPrincipalFen: 0,
     });
+  });
+
+  it('the year’s interest subsidy and the city’s programmes: refusals, versions and the list', async () => {
+    const uc = useCaseContext(portal.deps);
+    // The interest facts of 2026: the one month of interest the third test's loan paid (A is in the city).
+    const interest = half(BigInt(P) * RATE, 120_000n);
+    expect(await subsidyLines(uc, 2026)).toEqual([]);
+    expect(await interestSubsidyTotal(uc, 2026)).toBe(0);
+    const missing = await refusal(getInterestSubsidy(uc, 2026));
+    expect([missing.kind, missing.message]).toEqual([
+      'not_found',
+      'The interest subsidy for 2026 has not been set was not found.',
+    ]);
+    await expect(listSubsidies(uc, 2026)).rejects.toMatchObject({ kind: 'not_found' });
+
+    const bad = await refusal(
+      setInterestSubsidy(uc, { year: 2026, shareBps: 10_001, capPerEnterpriseFen: 1 }),
+    );
+    expect(bad.kind).toBe('unprocessable');
+    expect(bad.message).toBe('The interest subsidy was refused.');
+    expect((bad.extra.errors as { path: string }[]).map((e) => e.path)).toEqual(['shareBps']);
+    const set = await setInterestSubsidy(uc, { year: 2026, shareBps: 5000, capPerEnterpriseFen: 1_000_00 });
+    expect(set.created).toBe(true);
+    expect(set.programme).toMatchObject({
+      id: 'interest-subsidy#2026',
+      year: 2026,
+      shareBps: 5000,
+      version: 1,
+    });
+    expect('maxLoanFen' in set.programme).toBe(false);
+    expect(set.programme.createdAt).toBe(set.programme.updatedAt);
+    const share = Number((BigInt(interest) * 5000n) / 10_000n);
+    const line = { uscc: A, interestPaidFen: interest, subsidyFen: share };
+    expect(await listSubsidies(uc, 2026)).toEqual({ year: 2026, items: [line], totalFen: share });
+    expect(await subsidyLines(uc, 2026)).toEqual([line]);
+    expect(await interestSubsidyTotal(uc, 2026)).toBe(share);
+
+    // A stale version is refused; the current one replaces the terms (a cap below the share now binds).
+    const stale = await refusal(
+      setInterestSubsidy(uc, { year: 2026, shareBps: 5000, capPerEnterpriseFen: 100_00, expectedVersion: 7 }),
+    );
+    expect(stale.kind).toBe('precondition_failed');
+    const capped = await setInterestSubsidy(uc, {
+      year: 2026,
+      shareBps: 5000,
+      capPerEnterpriseFen: 100_00,
+      maxLoanFen: P,
+      expectedVersion: 1,
+    });
+    expect(capped.created).toBe(false);
+    expect(capped.programme).toMatchObject({ version: 2, maxLoanFen: P, createdAt: set.programme.createdAt });
+    expect((await listSubsidies(uc, 2026)).totalFen).toBe(100_00);
+    expect((await getInterestSubsidy(uc, 2026)).version).toBe(2);
+
+    // The risk pool: 404 until set, shares must add up, then set and read back.
+    const none = await refusal(getRiskPool(uc, SYSTEM_ACTOR));
+    expect(none.kind).toBe('not_found');
+    const uneven = await refusal(
+      setRiskPool(uc, { poolBps: 5000, lenderBps: 2000, insurerBps: 2000, appraiserBps: 500 }),
+    );
+    expect(uneven.kind).toBe('unprocessable');
+    expect(uneven.message).toBe('The risk pool shares must add up to 10000 bps.');
+    expect(uneven.extra.errors).toEqual(
+      ['pool', 'lender', 'insurer', 'appraiser'].map((p) => ({
+        path: `${p}Bps`,
+        code: 'shares_must_sum_to_10000',
+        message: 'the four shares add up to 9500 bps, not 10000',
+      })),
+    );
+    const shares = { poolBps: 5000, lenderBps: 2000, insurerBps: 2000, appraiserBps: 1000 };
+    const pool = await setRiskPool(uc, { ...shares, expectedVersion: undefined });
+    expect(pool).toMatchObject({ created: true, programme: { id: 'risk-pool', ...shares, version: 1 } });
+    expect(await getRiskPool(uc, SYSTEM_ACTOR)).toEqual(pool.programme);
+
+    // The premium subsidy of a year.
+    expect((await refusal(getPremiumSubsidy(uc, 2026))).kind).toBe('not_found');
+    const premium = await setPremiumSubsidy(uc, { year: 2026, shareBps: 3000 });
+    expect(premium).toMatchObject({ created: true, programme: { year: 2026, shareBps: 3000, version: 1 } });
+    expect(await getPremiumSubsidy(uc, 2026)).toEqual(premium.programme);
   });
 
   it('the schedule: 404 for strangers, 409 before disbursement, the borrower and the office read it', async () => {
