@@ -1,9 +1,15 @@
-import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { SYSTEM_ACTOR } from '../../shared/domain/actor.js';
 import type { Clock } from '../../shared/domain/clock.js';
 import { DomainError } from '../../shared/domain/errors.js';
-import { eventKey, interestFactKey, interestFactsPartition, repaymentKey } from '../../shared/store/keys.js';
+import {
+  assetKey,
+  eventKey,
+  interestFactKey,
+  interestFactsPartition,
+  repaymentKey,
+} from '../../shared/store/keys.js';
 import { useCaseContext } from '../../shared/usecases/context.js';
 import { loanBookOn, loanBookPage, serviceLoans } from '../../shared/usecases/loans.js';
 import {
@@ -337,6 +343,115 @@ describe('loan use cases', () => {
     const premium = await setPremiumSubsidy(uc, { year: 2026, shareBps: 3000 });
     expect(premium).toMatchObject({ created: true, programme: { year: 2026, shareBps: 3000, version: 1 } });
     expect(await getPremiumSubsidy(uc, 2026)).toEqual(premium.programme);
+  });
+
+  it('an extension: the lender asks once, the office registers it, each with its event and refusal', async () => {
+    today = '2026-11-27';
+    const id = await registered('equal_principal');
+    expect((await f.act(id, 'disburse', bank)).status).toBe(200);
+    today = '2026-12-01';
+    const extend = (newMaturesOn: string, as: As = bank) =>
+      portal.call('POST', `/pledges/${id}/extend`, { as, body: { newMaturesOn } });
+    const register = (as: As = office) =>
+      portal.call('POST', `/pledges/${id}/register-change`, { as, body: {} });
+
+    const nothing = await register();
+    expect(nothing.status).toBe(409);
+    expect(nothing.body.detail).toBe('No extension is waiting for registration.');
+    expect(nothing.body.currentState).toBe('active');
+    expect((await extend('2028-05-27', office)).status).toBe(403);
+
+    const asked = await extend('2028-05-27');
+    expect(asked.status, JSON.stringify(asked.body)).toBe(200);
+    expect(asked.body.maturesOn).toBe('2027-11-27');
+    expect(asked.body.changeRequested.newMaturesOn).toBe('2028-05-27');
+    expect(Number.isNaN(Date.parse(asked.body.changeRequested.requestedAt))).toBe(false);
+    expect(await event(id, asked.body.version)).toMatchObject({
+      type: 'pledge.extension_requested',
+      data: { newMaturesOn: '2028-05-27', maturesOn: '2027-11-27' },
+    });
+    const again = await extend('2028-02-27');
+    expect(again.status).toBe(409);
+    expect(again.body.detail).toBe('An extension to 2028-05-27 is already waiting for registration.');
+    expect(again.body.currentState).toBe('active');
+    expect((await register(bank)).status).toBe(403);
+
+    const done = await register();
+    expect(done.status, JSON.stringify(done.body)).toBe(200);
+    expect(done.body).toMatchObject({ status: 'active', maturesOn: '2028-05-27', termMonths: 18 });
+    expect(done.body.changeRequested).toBeUndefined();
+    expect(await event(id, done.body.version)).toMatchObject({
+      type: 'pledge.change_registered',
+      data: { maturesOn: '2028-05-27', previousMaturesOn: '2027-11-27' },
+    });
+    const s = (await schedule(id)).body;
+    expect(s.instalments).toHaveLength(18);
+    expect(s.instalments.at(-1).dueOn).toBe('2028-05-27');
+    expect(s.instalments.reduce((sum: number, i: { principalFen: number }) => sum + i.principalFen, 0)).toBe(
+      P,
+    );
+  });
+
+  it('a bullet loan’s extension keeps its term in months; a partial release frees the rights in the same write', async () => {
+    today = '2026-11-27';
+    const kept = await f.patent(A);
+    const freed = await f.patent(A);
+    const lost = await f.patent(A);
+    const applied = await f.apply(A, { assetIds: [kept, freed, lost], lenderId: BANK, termMonths: 12 });
+    const id = applied.body.id as string;
+    await f.act(id, 'review', bank);
+    await f.act(id, 'approve', bank, {
+      approvedAmountFen: P,
+      annualRateBps: Number(RATE),
+      repaymentType: 'bullet',
+    });
+    await f.act(id, 'register', office, { registrationNumber: 'ZX20261127' });
+    expect((await f.act(id, 'disburse', bank)).status).toBe(200);
+    today = '2026-12-01';
+    expect(
+      (await portal.call('POST', `/pledges/${id}/extend`, { as: bank, body: { newMaturesOn: '2028-01-15' } }))
+        .status,
+    ).toBe(200);
+    const reg = await portal.call('POST', `/pledges/${id}/register-change`, { as: office, body: {} });
+    expect(reg.status, JSON.stringify(reg.body)).toBe(200);
+    expect(reg.body).toMatchObject({ maturesOn: '2028-01-15', termMonths: 12 });
+    expect((await schedule(id)).body.instalments.map((i: { dueOn: string }) => i.dueOn)).toEqual([
+      '2028-01-15',
+    ]);
+
+    const asset = async (aid: string) => (await portal.call('GET', `/assets/${aid}`, { as: office })).body;
+    const release = (assetIds: string[], as: As = office) =>
+      portal.call('POST', `/pledges/${id}/release-assets`, { as, body: { assetIds } });
+    const before = await asset(freed);
+    expect(before.encumbrance.pledgeId).toBe(id);
+    const done = await release([freed]);
+    expect(done.status, JSON.stringify(done.body)).toBe(200);
+    expect(done.body.assetIds).toEqual([kept, lost]);
+    expect(done.body.assets.map((a: { id: string }) => a.id)).toEqual([kept, lost]);
+    expect(await event(id, done.body.version)).toMatchObject({
+      type: 'pledge.assets_released',
+      data: { assetIds: [freed] },
+    });
+    const after = await asset(freed);
+    expect(after.encumbrance ?? null).toBeNull();
+    expect((await item(assetKey(freed)))?.encumbrance).toBeUndefined();
+    expect(after.version).toBe(before.version + 1);
+    expect((await asset(kept)).encumbrance.pledgeId).toBe(id);
+
+    // A right the pledge no longer holds (freed behind its back): 409, and nothing changes.
+    await portal.deps.db.send(
+      new UpdateCommand({
+        TableName: portal.tableName,
+        Key: assetKey(lost),
+        UpdateExpression: 'REMOVE encumbrance',
+      }),
+    );
+    const stale = await release([lost]);
+    expect(stale.status, JSON.stringify(stale.body)).toBe(409);
+    expect(stale.body.detail).toBe(
+      'A right of this pledge is no longer held by it; the IP office must reconcile it.',
+    );
+    expect((await pledge(id)).assetIds).toEqual([kept, lost]);
   });
 
   it('the schedule: 404 for strangers, 409 before disbursement, the borrower and the office read it', async () => {
