@@ -1,7 +1,9 @@
+import { createHash } from 'node:crypto';
 import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { SYSTEM_ACTOR } from '../../shared/domain/actor.js';
 import type { Clock } from '../../shared/domain/clock.js';
+import type { DomainEvent } from '../../shared/domain/domain-event.js';
 import { DomainError } from '../../shared/domain/errors.js';
 import {
   assetKey,
@@ -10,7 +12,14 @@ import {
   interestFactsPartition,
   repaymentKey,
 } from '../../shared/store/keys.js';
+import { toResource } from '../../shared/store/records.js';
+import { Store } from '../../shared/store/toolkit.js';
 import { useCaseContext } from '../../shared/usecases/context.js';
+import {
+  followLossSharing,
+  guaranteeClaimId,
+  openGuaranteeClaims,
+} from '../../shared/usecases/guarantees.js';
 import { loanBookOn, loanBookPage, serviceLoans } from '../../shared/usecases/loans.js';
 import {
   getInterestSubsidy,
@@ -23,6 +32,17 @@ import {
   setRiskPool,
   subsidyLines,
 } from '../../shared/usecases/programmes.js';
+import { ensurePledgeDocuments } from '../support/documents.js';
+import {
+  activePolicy,
+  applicationBody,
+  approvedPledge,
+  asInsurer,
+  asEnterprise as insEnterprise,
+  type Parties,
+  setupParties,
+  trademark,
+} from '../support/insurance-fixtures.js';
 import { asEnterprise, asLender, office, pledgeFixtures, yiwu } from '../support/pledge-fixtures.js';
 import { createTestPortal, type TestPortal } from '../support/portal.js';
 
@@ -584,5 +604,101 @@ describe('the servicing run and the loan book', () => {
     expect(page.items).toEqual([{ ...book[0], status: 'active', outstandingAmountFen: P }]);
     expect(page.nextCursor ?? null).toBeNull();
     expect((await loanBookPage(uc, 'defaulted', { limit: 10 })).items).toEqual([]);
+  });
+});
+
+describe('guarantee claims after a default and a shared loss', () => {
+  const at = new Date('2026-11-27T04:00:00Z');
+  let portal: TestPortal;
+  let p: Parties;
+  let store: Store;
+
+  beforeAll(async () => {
+    portal = await createTestPortal({ now: () => at });
+    p = await setupParties(portal);
+    store = new Store(portal.deps.db, portal.tableName);
+  });
+
+  it('opens one claim per covering policy for what is owed that day, once; follows the insurer’s share', async () => {
+    const asset = await trademark(portal, p.holder);
+    const pledgeId = await approvedPledge(portal, p.holder, p.lender, asset);
+    const policyId = await activePolicy(portal, p, [asset], {
+      coverages: [{ line: 'pledge_guarantee', sumInsuredFen: 8_000_000 }],
+      pledgeId,
+    });
+    // Applied for, never issued: no cover, no claim.
+    const applied = await portal.call('POST', '/policies', {
+      as: insEnterprise(p.holder),
+      body: applicationBody(p.otherInsurer, [asset], {
+        coverages: [{ line: 'pledge_guarantee', sumInsuredFen: 1_000 }],
+        pledgeId,
+      }),
+    });
+    expect(applied.status, JSON.stringify(applied.body)).toBe(201);
+    await ensurePledgeDocuments(portal, pledgeId);
+    expect(
+      (
+        await portal.call('POST', `/pledges/${pledgeId}/register`, {
+          as: office,
+          body: { registrationNumber: `Y2026${pledgeId.slice(0, 8)}` },
+        })
+      ).status,
+    ).toBe(200);
+    expect(
+      (await portal.call('POST', `/pledges/${pledgeId}/disburse`, { as: asLender(p.lender) })).status,
+    ).toBe(200);
+
+    expect(await openGuaranteeClaims(store, 'no-such-pledge', '2026-12-15', at)).toEqual([]);
+    // Bullet at 4.50 %: 18 days of interest actual/360 on 100 000 yuan.
+    const owed = 10_000_000 + half(10_000_000n * 450n * 18n, 3_600_000n);
+    const expectedId = `gc-${createHash('sha256').update(`${pledgeId}\u0000${policyId}`).digest('hex').slice(0, 32)}`;
+    expect(guaranteeClaimId(pledgeId, policyId)).toBe(expectedId);
+    const filed = await openGuaranteeClaims(store, pledgeId, '2026-12-15', at);
+    expect(filed).toHaveLength(1);
+    expect(filed[0]).toMatchObject({
+      id: expectedId,
+      policyId,
+      status: 'filed',
+      line: 'pledge_guarantee',
+      claimedFen: owed,
+      incidentDate: '2026-12-15',
+      description: `Pledge loan ${pledgeId} was declared in default on 2026-12-15; owed ${owed} fen.`,
+    });
+    expect(await openGuaranteeClaims(store, pledgeId, '2026-12-15', at)).toEqual([]);
+    const policy = await portal.call('GET', `/policies/${policyId}`, { as: asLender(p.lender) });
+    expect(policy.body.claims.map((c: { id: string }) => c.id)).toEqual([expectedId]);
+    const other = await portal.call('GET', `/policies/${applied.body.id}`, { as: insEnterprise(p.holder) });
+    expect(other.body.claims).toEqual([]);
+
+    // The shared loss: nothing for a share of 0 or for a loan without claims; the claim follows a new share once.
+    expect(await followLossSharing(store, pledgeId, 0, at)).toEqual([]);
+    expect(await followLossSharing(store, 'no-such-pledge', 1_234_00, at)).toEqual([]);
+    const shared = await followLossSharing(store, pledgeId, 1_234_00, at);
+    expect(shared).toHaveLength(1);
+    expect(shared[0]).toMatchObject({ id: expectedId, claimedFen: 1_234_00, lossShareFen: 1_234_00 });
+    expect(await followLossSharing(store, pledgeId, 1_234_00, at)).toEqual([]);
+    const events = (await store.queryPartition(`CLAIM#${expectedId}`, 'EVENT#')).map((i) =>
+      toResource<DomainEvent>(i),
+    );
+    expect(events.map((e) => [e.type, e.actor.role])).toEqual([
+      ['claim.filed', 'system'],
+      ['claim.loss_shared', 'system'],
+    ]);
+    expect(events[1]!.data).toEqual({ claimedFen: 1_234_00, before: owed });
+
+    // Once assessed the insurer decides: the claim no longer follows.
+    const insurer = asInsurer(p.insurer);
+    expect(
+      (await portal.call('POST', `/claims/${expectedId}/investigate`, { as: insurer, body: {} })).status,
+    ).toBe(200);
+    expect(
+      (
+        await portal.call('POST', `/claims/${expectedId}/assess`, {
+          as: insurer,
+          body: { approvedFen: 1_000_00 },
+        })
+      ).status,
+    ).toBe(200);
+    expect(await followLossSharing(store, pledgeId, 999_00, at)).toEqual([]);
   });
 });
