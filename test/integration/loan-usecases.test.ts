@@ -483,6 +483,8 @@ describe('loan use cases', () => {
     expect(none.body.currentState).toBe('registered');
     expect((await f.act(id, 'disburse', bank)).status).toBe(200);
     for (const as of [bank, asEnterprise(A), office]) expect((await schedule(id, as)).status).toBe(200);
+    // A repayment on the day of the disbursement itself is accepted (and leaves the schedule's figures below).
+    expect((await repay(id, { amountFen: 1, paidOn: '2026-11-27' })).status).toBe(201);
     for (const as of [asLender(OTHER_BANK), asEnterprise(B)]) {
       const res = await schedule(id, as);
       expect(res.status).toBe(404);
@@ -495,10 +497,11 @@ describe('loan use cases', () => {
         n: 1,
         dueOn: '2027-11-27',
         principalFen: P,
-        interestFen: daily(P, '2026-11-27', '2027-11-27'),
-        paidPrincipalFen: 0,
+        // One fen prepaid on the day of the disbursement: a year of interest on what is left.
+        interestFen: daily(P - 1, '2026-11-27', '2027-11-27'),
+        paidPrincipalFen: 1,
         paidInterestFen: 0,
-        status: 'due',
+        status: 'partially_paid',
       },
     ]);
   });
@@ -522,6 +525,16 @@ describe('the servicing run and the loan book', () => {
     f = pledgeFixtures(portal);
     await f.enterprise(A);
     await f.institution(BANK);
+    // The bank's own thresholds: special mention from 2 days overdue (the regulator's: from the first).
+    const policy = await portal.call('PUT', `/institutions/${BANK}/lending-policy`, {
+      as: office,
+      body: {
+        maxLtvBps: { invention: 5000, utility_model: 3000, design: 3000, trademark: 5000 },
+        penaltyFactorBps: 15_000,
+        classificationDays: { specialMention: 2, substandard: 30, doubtful: 60, loss: 90 },
+      },
+    });
+    expect(policy.status, JSON.stringify(policy.body)).toBe(200);
     const patent = await f.patent(A);
     id = (await f.apply(A, { assetIds: [patent], lenderId: BANK, termMonths: 12 })).body.id as string;
     await f.act(id, 'review', bank);
@@ -568,6 +581,10 @@ describe('the servicing run and the loan book', () => {
     expect((await event(id, p.version))?.type).toBe('pledge.serviced');
     expect(await serviceLoans(uc)).toEqual({ examined: 1, updated: 0 });
 
+    // On the due day the unpaid instalment is still the next one: nothing changes.
+    today = '2026-12-27';
+    expect(await serviceLoans(uc)).toEqual({ examined: 1, updated: 0 });
+
     // One day past due: overdue once; the reminder stays the one sent.
     today = '2026-12-28';
     expect(await serviceLoans(uc, 1)).toEqual({ examined: 1, updated: 1 });
@@ -576,7 +593,7 @@ describe('the servicing run and the loan book', () => {
     expect(p.servicing).toEqual({
       overdueDays: 1,
       penaltyInterestFen: penalty1,
-      classification: 'special_mention',
+      classification: 'normal',
       outstandingPrincipalFen: P,
       nextDueOn: '2027-01-27',
       remindedDueOn: '2026-12-27',
@@ -585,7 +602,9 @@ describe('the servicing run and the loan book', () => {
     today = '2026-12-29';
     expect(await serviceLoans(uc)).toEqual({ examined: 1, updated: 1 });
     p = await pledge(id);
-    expect(p.servicing.overdueDays).toBe(2);
+    expect(p.servicing).toMatchObject({ overdueDays: 2, classification: 'special_mention' });
+    const s = await portal.call('GET', `/pledges/${id}/schedule`, { as: bank });
+    expect(s.body).toMatchObject({ overdueDays: 2, classification: 'special_mention' });
     expect((await event(id, p.version))?.data).toMatchObject({ overdue: false, instalmentDue: false });
 
     // The loan book: the active loan, overdue, performing.
