@@ -599,6 +599,9 @@ describe('the servicing run and the loan book', () => {
       remindedDueOn: '2026-12-27',
     });
     expect((await event(id, p.version))?.data).toMatchObject({ overdue: true, instalmentDue: false });
+    // The schedule classifies by the bank's thresholds too: 1 day overdue is still normal for it.
+    const s1 = await portal.call('GET', `/pledges/${id}/schedule`, { as: bank });
+    expect(s1.body).toMatchObject({ overdueDays: 1, classification: 'normal' });
     today = '2026-12-29';
     expect(await serviceLoans(uc)).toEqual({ examined: 1, updated: 1 });
     p = await pledge(id);
