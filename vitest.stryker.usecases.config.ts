@@ -42,7 +42,7 @@ export const PART_TESTS: Record<string, string[]> = {
   ],
   insurance: [i('policies'), i('policy-writes'), i('premiums'), i('expire-policies'), i('renewals')],
   pledges: [i('pledges'), i('legal-events'), i('disposals')],
-  loans: [i('first-loans'), i('guarantees'), i('loan-changes'), i('loans'), i('programmes')],
+  loans: [i('loan-usecases')],
   stats: [i('stats'), i('stats-records')],
   imports: [i('imports')],
   core: [i('http-conventions'), i('documents')],
