@@ -10,7 +10,7 @@ import type { Actor } from '../../shared/domain/actor.js';
 import type { Clock } from '../../shared/domain/clock.js';
 import { DomainError } from '../../shared/domain/errors.js';
 import { withUsccCheck } from '../../shared/domain/uscc.js';
-import { assetKey } from '../../shared/store/keys.js';
+import { assetKey, firstLoanKey, GUARANTEE_LINK_PREFIX, pledgeKey } from '../../shared/store/keys.js';
 import { type UseCaseContext, useCaseContext } from '../../shared/usecases/context.js';
 import { decideOwnershipCase } from '../../shared/usecases/ownership-cases.js';
 import { actOnPledge, submitPledge } from '../../shared/usecases/pledges.js';
@@ -386,6 +386,143 @@ describe('pledge use cases', () => {
       lossFen: 0,
       transfereeUscc: BUYER,
     });
+  });
+
+  it('a trademark brings the owner’s same marks in overlapping classes; a submission replayed by its key; a stored id', async () => {
+    const mark = async (owner: string, number: string) => {
+      const res = await portal.call('POST', `/enterprises/${owner}/assets`, {
+        as: asEnterprise(owner),
+        body: {
+          kind: 'trademark',
+          number,
+          mark: '婺州红',
+          niceClasses: [30],
+          registrationDate: '2020-05-01',
+        },
+      });
+      expect(res.status, JSON.stringify(res.body)).toBe(201);
+      return res.body.id as string;
+    };
+    const first = await mark(A, '40000001');
+    await mark(A, '40000002');
+    const alone = await f.apply(A, { lenderId: BANK, assetIds: [first] });
+    expect(alone.status).toBe(422);
+    expect(alone.body.errors).toEqual([
+      {
+        path: 'assetIds.0',
+        code: 'related_marks_not_included',
+        message:
+          '40000001 「婺州红」 must be pledged together with 40000002, the same mark in an overlapping class',
+      },
+    ]);
+    // Another company's same mark is not the applicant's portfolio.
+    const theirs = await mark(B, '40000003');
+    expect((await f.apply(B, { lenderId: BANK, assetIds: [theirs] })).status).toBe(201);
+
+    const patent = await f.patent(A);
+    const headers = { 'Idempotency-Key': 'pledge-uc-1' };
+    const once = await f.apply(A, { lenderId: BANK, assetIds: [patent] }, headers);
+    expect(once.status).toBe(201);
+    const replay = await f.apply(A, { lenderId: BANK, assetIds: [patent] }, headers);
+    expect(replay.status).toBe(201);
+    expect(replay.headers.get('idempotent-replayed')).toBe('true');
+    expect(replay.body).toEqual(once.body);
+    expect((await asset(patent)).version).toBe(2);
+
+    const other = await f.patent(A);
+    const taken = await refusal(
+      submitPledge({ ...useCaseContext(portal.deps), newId: () => once.body.id }, APPLICANT, {
+        lenderId: BANK,
+        assetIds: [other],
+        ...P,
+      }),
+    );
+    expect(taken.kind).toBe('conflict');
+    expect(taken.message).toBe('The application could not be stored; retry.');
+    expect((await asset(other)).encumbrance).toBeNull();
+  });
+
+  it('an insurer asked to guarantee the loan reads it; another insurer does not', async () => {
+    const { id } = await pledgeAt(0);
+    await portal.deps.db.send(
+      new PutCommand({
+        TableName: portal.tableName,
+        Item: {
+          pk: pledgeKey(id).pk,
+          sk: `${GUARANTEE_LINK_PREFIX}pol-1`,
+          policyId: 'pol-1',
+          insurerId: INSURER,
+        },
+      }),
+    );
+    const read = await get(id, { role: 'insurer', org: INSURER });
+    expect(read.status).toBe(200);
+    expect(read.body.guarantees).toEqual([{ policyId: 'pol-1', insurerId: INSURER }]);
+    expect(read.body.allowedActions).toEqual([]);
+    expect((await get(id, { role: 'insurer', org: 'uc-insurer-2' })).status).toBe(404);
+  });
+
+  it('a further tranche while some is left; the history shows only the life cycle; withdrawal frees the rights', async () => {
+    const { id } = await pledgeAt(4);
+    const tranche = await f.act(id, 'disburse', bank, { amountFen: 50_000_00 });
+    expect(tranche.status, JSON.stringify(tranche.body)).toBe(200);
+    expect(tranche.body).toMatchObject({ status: 'active', disbursedAmountFen: 100_000_00 + 50_000_00 });
+    const history = (await get(id, office)).body.history.map((e: { action: string }) => e.action);
+    expect(history).toEqual(['submit', 'review', 'approve', 'register', 'disburse']);
+    const gone = await f.act(id, 'withdraw', asEnterprise(A));
+    expect(gone.status).toBe(409);
+    expect(gone.body.currentState).toBe('active');
+
+    const { id: w, patent } = await pledgeAt(1);
+    const withdrawn = await f.act(w, 'withdraw', asEnterprise(A));
+    expect(withdrawn.status).toBe(200);
+    expect(await asset(patent)).toMatchObject({ encumbrance: null, version: 3 });
+  });
+
+  it('the first registration of a company is marked once, and a marker taken meanwhile makes it not the first', async () => {
+    const C = yiwu('MA2U00005');
+    await f.enterprise(C);
+    const registered = async (racer?: () => Promise<unknown>) => {
+      const patent = await f.patent(C);
+      const res = await f.apply(C, { lenderId: BANK, assetIds: [patent] });
+      const id = res.body.id as string;
+      await f.act(id, 'review', bank);
+      await f.act(id, 'approve', bank, { approvedAmountFen: 100_00, annualRateBps: 400 });
+      await ensurePledgeDocuments(portal, id);
+      const ctx = racer ? racing(racer) : useCaseContext(portal.deps);
+      return actOnPledge(ctx, OFFICE, {
+        id,
+        action: 'register',
+        body: { registrationNumber: 'Y2026330000200' },
+      });
+    };
+    const raced = await registered(() =>
+      portal.deps.db.send(
+        new PutCommand({
+          TableName: portal.tableName,
+          Item: { ...firstLoanKey(C), entity: 'first-loan', pledgeId: 'pl-elsewhere' },
+        }),
+      ),
+    );
+    expect(raced.status).toBe('registered');
+    expect(raced.firstRegistration).toBeUndefined();
+
+    const D = yiwu('MA2U00006');
+    await f.enterprise(D);
+    const patent = await f.patent(D);
+    const ids: string[] = [];
+    for (let n = 0; n < 2; n++) {
+      const p = await f.patent(D);
+      const id = (await f.apply(D, { lenderId: BANK, assetIds: [n ? p : patent] })).body.id as string;
+      await f.act(id, 'review', bank);
+      await f.act(id, 'approve', bank, { approvedAmountFen: 100_00, annualRateBps: 400 });
+      ids.push(id);
+    }
+    const first = await f.act(ids[0]!, 'register', office, { registrationNumber: 'Y2026330000201' });
+    expect(first.body.firstRegistration).toBe(true);
+    const second = await f.act(ids[1]!, 'register', office, { registrationNumber: 'Y2026330000202' });
+    expect(second.status).toBe(200);
+    expect(second.body.firstRegistration).toBeUndefined();
   });
 
   describe('ownership cases', () => {
