@@ -32,7 +32,6 @@ import { type CallOptions, createTestPortal, type TestPortal } from '../support/
  */
 const A = yiwu('MA2U00001'); // the applicant
 const B = yiwu('MA2U00002'); // another company
-const U = yiwu('MA2U00099'); // never registered
 const BUYER = withUsccCheck('91330702MA2U0000B');
 const BANK = 'uc-bank';
 const OTHER_BANK = 'uc-other-bank';
@@ -333,6 +332,7 @@ describe('pledge use cases', () => {
     const rejected = await f.act(id, 'reject', bank, { reason: 'too risky' });
     expect(rejected.status).toBe(200);
     expect(await asset(patent)).toMatchObject({ encumbrance: null, version: 3, updatedAt: NOW });
+    expect((await asset(patent)).transferredTo).toBeUndefined();
     const early = await pledgeAt(2);
     const res = await f.act(early.id, 'disburse', bank, {});
     expect(res.status).toBe(409);
@@ -417,6 +417,10 @@ describe('pledge use cases', () => {
     ]);
     // Another company's same mark is not the applicant's portfolio.
     const theirs = await mark(B, '40000003');
+    const foreign = await f.apply(A, { lenderId: BANK, assetIds: [theirs] });
+    expect(foreign.body.errors).toEqual([
+      { path: 'assetIds.0', code: 'not_owner', message: 'is not an asset of yours' },
+    ]);
     expect((await f.apply(B, { lenderId: BANK, assetIds: [theirs] })).status).toBe(201);
 
     const patent = await f.patent(A);
@@ -523,6 +527,52 @@ describe('pledge use cases', () => {
     const second = await f.act(ids[1]!, 'register', office, { registrationNumber: 'Y2026330000202' });
     expect(second.status).toBe(200);
     expect(second.body.firstRegistration).toBeUndefined();
+  });
+
+  it('a lender’s own terms: its LTV caps the approval, and it may require verified rights at application', async () => {
+    const POLICY_BANK = 'uc-policy-bank';
+    await f.institution(POLICY_BANK);
+    const policy = {
+      maxLtvBps: { invention: 4000, utility_model: 1500, design: 1000, trademark: 5000 },
+      requireVerifiedRights: true,
+    };
+    const set = await portal.call('PUT', `/institutions/${POLICY_BANK}/lending-policy`, {
+      as: office,
+      body: policy,
+    });
+    expect(set.status, JSON.stringify(set.body)).toBe(200);
+    const patent = await f.patent(A);
+    const unverified = await f.apply(A, { lenderId: POLICY_BANK, assetIds: [patent] });
+    expect(unverified.status).toBe(422);
+    const number = (await asset(patent)).number as string;
+    const words = `${number} is not verified by the IP office, and ${POLICY_BANK} takes only verified rights`;
+    expect(unverified.body.detail).toBe(`The application was refused: assetIds.0 ${words}.`);
+    expect(unverified.body.errors).toEqual([
+      { path: 'assetIds.0', code: 'right_not_verified', message: words },
+    ]);
+    const verified = await portal.call('POST', `/assets/${patent}/verification`, {
+      as: office,
+      body: { source: 'document', reference: 'D-1' },
+    });
+    expect(verified.status).toBe(200);
+    const cap = Number((1_000_000_00n * 4000n) / 10_000n);
+    const res = await f.apply(A, {
+      lenderId: POLICY_BANK,
+      assetIds: [patent],
+      appraisedValueFen: 1_000_000_00,
+      requestedAmountFen: cap,
+    });
+    expect(res.status, JSON.stringify(res.body)).toBe(201);
+    const id = res.body.id as string;
+    const lender = asLender(POLICY_BANK);
+    expect((await f.act(id, 'review', lender)).status).toBe(200);
+    const over = await f.act(id, 'approve', lender, { approvedAmountFen: cap + 1, annualRateBps: 400 });
+    expect(over.status).toBe(422);
+    expect(over.body.maxApprovedAmountFen).toBe(cap);
+    const ok = await f.act(id, 'approve', lender, { approvedAmountFen: cap, annualRateBps: 400 });
+    expect(ok.status, JSON.stringify(ok.body)).toBe(200);
+    const events = await eventsOf(id);
+    expect(events[2].data).toMatchObject({ maxLtvBps: 4000, approvedAmountFen: cap });
   });
 
   describe('ownership cases', () => {
