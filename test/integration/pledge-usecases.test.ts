@@ -333,6 +333,20 @@ describe('pledge use cases', () => {
     expect(rejected.status).toBe(200);
     expect(await asset(patent)).toMatchObject({ encumbrance: null, version: 3, updatedAt: NOW });
     expect((await asset(patent)).transferredTo).toBeUndefined();
+    // A hold lost meanwhile (the office's repair, say): the freeing transition refuses rather than free another's.
+    const lost = await pledgeAt(1);
+    const unheld = await refusal(
+      actOnPledge(
+        racing(() => setOnAsset(lost.patent, 'REMOVE encumbrance SET version = :v', { ':v': 9 })),
+        { role: 'lender', org: BANK, sub: 'sub-bank' },
+        { id: lost.id, action: 'reject', body: { reason: 'no' } },
+      ),
+    );
+    expect(unheld.kind).toBe('conflict');
+    expect(unheld.message).toBe(
+      'An asset of this pledge is no longer held by it; the IP office must reconcile it.',
+    );
+    expect((await get(lost.id, office)).body.status).toBe('under_review');
     const early = await pledgeAt(2);
     const res = await f.act(early.id, 'disburse', bank, {});
     expect(res.status).toBe(409);
