@@ -41,7 +41,7 @@ export const PART_TESTS: Record<string, string[]> = {
     i('designation-usecases'),
   ],
   insurance: [i('policies'), i('policy-writes'), i('premiums'), i('expire-policies'), i('renewals')],
-  pledges: [i('pledges'), i('legal-events'), i('disposals')],
+  pledges: [i('pledge-usecases')],
   loans: [i('loan-usecases')],
   stats: [i('stats'), i('stats-records')],
   imports: [i('imports')],
