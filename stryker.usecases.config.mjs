@@ -18,6 +18,8 @@ export const PARTS = {
   events: [
     'shared/usecases/email.ts',
     'shared/usecases/events.ts',
+    'shared/usecases/monitor.ts',
+    'shared/usecases/notifications.ts',
     'shared/usecases/webhooks.ts',
     'shared/usecases/consumers/*.ts',
   ],
@@ -40,8 +42,6 @@ export const PARTS = {
     'shared/usecases/documents.ts',
     'shared/usecases/engine.ts',
     'shared/usecases/idempotency.ts',
-    'shared/usecases/monitor.ts',
-    'shared/usecases/notifications.ts',
     'shared/usecases/system.ts',
   ],
 };

@@ -7,6 +7,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 
 // The parts live in the Stryker config itself (a plain ES module, outside the TypeScript project).
 const config = new URL('../stryker.usecases.config.mjs', import.meta.url).href;
@@ -45,7 +46,8 @@ for (const part of Object.keys(PARTS)) {
   const file = `reports/mutation/usecases-${part}.json`;
   if (!existsSync(file)) continue;
   const report = JSON.parse(readFileSync(file, 'utf8')) as Report;
-  for (const [name, { mutants }] of Object.entries(report.files).sort(([a], [b]) => a.localeCompare(b))) {
+  const files = Object.entries(report.files).filter(([name]) => PARTS[part]!.some((p) => inPart(name, p)));
+  for (const [name, { mutants }] of files.sort(([a], [b]) => a.localeCompare(b))) {
     const n = (status: string) => mutants.filter((m) => m.status === status).length;
     const c = {
       killed: n('Killed'),
@@ -58,6 +60,13 @@ for (const part of Object.keys(PARTS)) {
   }
 }
 rows.push(['all', '', ...counts(sum)]);
+
+/** A report's file counts for the part that holds it now (a file moved to another part counts there once). */
+function inPart(file: string, pattern: string): boolean {
+  return pattern.endsWith('/*.ts')
+    ? dirname(file) === pattern.slice(0, -'/*.ts'.length) && file.endsWith('.ts')
+    : file === pattern;
+}
 
 function counts(c: typeof sum): string[] {
   const detected = c.killed + c.timeout;
