@@ -160,6 +160,7 @@ async function underwritten(
   ctx: { id: string; now: Date },
   idempotency?: IdempotencyRequest,
 ): Promise<Policy> {
+  // Stryker disable next-line StringLiteral: an enterprise user always has an organisation (user.ts `org_required`), so the fallback is never taken
   const holder = (actor.org ?? '').toUpperCase();
   const items = await uc.engine.read(
     [
@@ -221,6 +222,7 @@ function applicationLinks(uc: UseCaseContext, policy: Policy): TxItem[] {
     ...(policy.pledgeId
       ? [
           {
+            // Stryker disable next-line StringLiteral: an unconditional put never fails, so nothing reads its tag
             tag: 'guarantee-link',
             write: uc.store.put({
               ...pledgeGuaranteeLinkKey(policy.pledgeId, policy.id),
@@ -268,10 +270,12 @@ export async function getPolicy(uc: UseCaseContext, actor: Actor, id: string): P
   const names = policyNames(found.agg);
   const events = found.history.map(policyHistoryEvent);
   const claimIds = found.others
+    // Stryker disable next-line MethodExpression: another item of the partition (a document link) has no claimId; the key it would add, CLAIM#undefined, holds no claim
     .filter((i) => String(i.sk).startsWith(CLAIM_LINK_PREFIX))
     .map((i) => i.claimId as string);
   const items = await uc.store.batchGet([...claimIds.map(claimKey), ...actorNameKeys(events, names)]);
   const history = withActorNames(events, names, items);
+  // Stryker disable next-line MethodExpression: an entry without claimId would only add the key undefined, which no claim looks up
   const filedAt = new Map(history.filter((e) => e.claimId).map((e) => [e.claimId!, e.version]));
   const claims = claimIds
     .flatMap((claimId) => {
@@ -453,14 +457,17 @@ export async function fileClaim(
         data: { claimId, line: claim.line, claimedFen: claim.claimedFen },
         writes: [
           {
+            // Stryker disable next-line StringLiteral: `taken` answers the same conflict whichever of these writes failed
             tag: 'claim',
             write: uc.store.put(
               { ...claimKey(claimId), entity: 'claim', ...claimIndexKeys(claim), ...claim },
               ABSENT,
             ),
           },
+          // Stryker disable next-line StringLiteral: `taken` answers the same conflict whichever write failed (the tag only has to differ from the engine's `event`)
           { ...uc.engine.eventWrite(filed), tag: 'claim-event' },
           {
+            // Stryker disable next-line StringLiteral: `taken` answers the same conflict whichever of these writes failed
             tag: 'claim-link',
             write: uc.store.put(
               { ...policyClaimLinkKey(policy.id, claimId), entity: 'policy-claim', claimId },
@@ -478,7 +485,8 @@ export async function fileClaim(
                   }),
                 },
               ]
-            : []),
+            : // Stryker disable next-line ArrayDeclaration: a string has no `write`, and the transaction drops the undefined item it leaves
+              []),
         ],
         onFailed: taken,
         result: claim,
@@ -491,7 +499,9 @@ export async function fileClaim(
 /** Who a filing is made for: the system files for the guarantee's lender. */
 function claimantOf(actor: Actor, policy: Policy): Claimant {
   if (actor.role === 'enterprise') return { role: 'enterprise', org: policy.holder };
-  return { role: 'lender', org: policy.beneficiaryLenderId ?? actor.org ?? '' };
+  // Stryker disable next-line StringLiteral: only a policy without beneficiary reaches '', and there a lender's or the system's filing is refused (`not_your_line`) before the claimant is used
+  const org = policy.beneficiaryLenderId ?? actor.org ?? '';
+  return { role: 'lender', org };
 }
 
 const RENEWAL_NOTICE: Operation<PolicyStatus> = {
@@ -577,6 +587,7 @@ export async function renewPolicy(
               ABSENT,
             ),
           },
+          // Stryker disable next-line StringLiteral: the renewal's event fails only with its policy item (the same new id), which `renewal` reports; the tag only has to differ from the engine's `event`
           { ...uc.engine.eventWrite(applied), tag: 'renewal-event' },
           ...applicationLinks(uc, renewal),
         ],
@@ -606,6 +617,7 @@ export async function quotePolicy(uc: UseCaseContext, actor: Actor, id: string):
   const subsidyKey = programmeKey(premiumSubsidyId(yearOf(uc.clock.today())));
   const items = await uc.store.batchGet([institutionKey(policy.insurerId), subsidyKey]);
   const insurer = items.get(institutionKey(policy.insurerId));
+  // Stryker disable next-line ArrayDeclaration: a rate list holding a string has no rate for any line either, so the quote's `no_rate` refusal is the same
   const quoted = quote((insurer?.rates as LineRate[] | undefined) ?? [], policy.coverages, policy);
   if (!quoted.ok) throw unprocessable('The insurer cannot quote this policy.', { errors: quoted.issues });
   const subsidy = items.get(subsidyKey);
