@@ -2,14 +2,12 @@ import {
   DeleteCommand,
   type DynamoDBDocumentClient,
   GetCommand,
-  PutCommand,
   TransactWriteCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Actor } from '../../shared/domain/actor.js';
 import type { AssetInput } from '../../shared/domain/asset.js';
-import { DomainError } from '../../shared/domain/errors.js';
 import { assetKey, assetNumberKey, legalEventKey } from '../../shared/store/keys.js';
 import { OwnershipCaseRepository } from '../../shared/store/ownership-case-repository.js';
 import {
@@ -21,6 +19,7 @@ import {
 } from '../../shared/usecases/assets.js';
 import { recordConsent, revokeConsent } from '../../shared/usecases/co-owner-consents.js';
 import { type UseCaseContext, useCaseContext } from '../../shared/usecases/context.js';
+import { interleavingClient } from '../support/interleave.js';
 import {
   asEnterprise,
   asLender,
@@ -31,6 +30,7 @@ import {
   yiwu,
 } from '../support/pledge-fixtures.js';
 import { createTestPortal, type TestPortal } from '../support/portal.js';
+import { refusal } from '../support/refusal.js';
 
 /**
  * A right's life after its registration, pinned down for the assets part of the use-case layer (mutation testing):
@@ -52,10 +52,9 @@ const OWNER: Actor = { role: 'enterprise', org: A, sub: 'sub-a' };
 const STRANGER: Actor = { role: 'enterprise', org: D, sub: 'sub-d' };
 const CO_OWNER: Actor = { role: 'enterprise', org: B, sub: 'sub-b' };
 
-const WRITES = [PutCommand, UpdateCommand, DeleteCommand, TransactWriteCommand];
-
 describe('an asset’s life', () => {
   let portal: TestPortal;
+  const interleaving = interleavingClient();
   let f: ReturnType<typeof pledgeFixtures>;
   let uc: UseCaseContext;
   let serial = 500;
@@ -71,34 +70,14 @@ describe('an asset’s life', () => {
 
   /** A context whose first write waits for `meanwhile`: what another request did between the read and the write. */
   const racing = (meanwhile: () => Promise<unknown>): UseCaseContext => {
-    const real = portal.deps.db;
-    let pending: (() => Promise<unknown>) | undefined = meanwhile;
-    const db = {
-      send: async (command: unknown) => {
-        if (pending && WRITES.some((W) => command instanceof W)) {
-          const run = pending;
-          pending = undefined;
-          await run();
-        }
-        return real.send(command as never);
-      },
-    } as unknown as DynamoDBDocumentClient;
-    return useCaseContext({ ...portal.deps, db });
+    interleaving.beforeNext(meanwhile);
+    return useCaseContext({ ...portal.deps, db: interleaving.db });
   };
   /** The store failing with a fault that is not a condition (a network error, say). */
   const faulty = (fault: Error) =>
     racing(async () => {
       throw fault;
     });
-  const refusal = async (p: Promise<unknown>) => {
-    try {
-      await p;
-    } catch (e) {
-      expect(e).toBeInstanceOf(DomainError);
-      return e as DomainError;
-    }
-    throw new Error('expected a refusal');
-  };
   const setOnAsset = (id: string, update: string, values: Record<string, unknown>) =>
     portal.deps.db.send(
       new UpdateCommand({

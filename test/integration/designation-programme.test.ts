@@ -1,9 +1,9 @@
-import { QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { movableClock } from '../../shared/domain/clock.js';
 import { withUsccCheck } from '../../shared/domain/uscc.js';
 import { DESIGNATIONS_COUNT_PARTITION } from '../../shared/store/keys.js';
-import { enterpriseSummaryDelta, portfolioDelta } from '../../shared/store/stats-facts.js';
+import { givePortfolio, type Portfolio } from '../support/designation-fixtures.js';
 import { createTestPortal, type TestPortal } from '../support/portal.js';
 
 /**
@@ -53,55 +53,12 @@ describe('the designation programme', () => {
   };
 
   /** A registered enterprise with `invention` and `utility` patents and `trademarks` in force, written as the asset transactions write them. */
-  const enterprise = async (p: {
-    invention: number;
-    utility: number;
-    trademarks: number;
-    financed: boolean;
-    insured: boolean;
-  }) => {
+  const enterprise = async (p: Portfolio) => {
     const uscc = newUscc();
     expect((await call('PUT', `/enterprises/${uscc}`, office, { name: `Programme ${uscc}` })).status).toBe(
       201,
     );
-    const asset = (
-      kind: 'patent' | 'trademark',
-      patentType: 'invention' | 'utility_model' | undefined,
-      k: number,
-    ) =>
-      portfolioDelta(
-        {
-          kind,
-          ...(patentType ? { patentType } : {}),
-          status: kind === 'patent' ? 'granted' : 'registered',
-          expiresOn: `2040-01-${String(k + 1).padStart(2, '0')}`,
-          grantYear: 2000 + k,
-          owner: uscc,
-          delta: 1,
-        },
-        portal.tableName,
-      );
-    const writes = [
-      ...Array.from({ length: p.invention }, (_, k) => asset('patent', 'invention', k)),
-      ...Array.from({ length: p.utility }, (_, k) => asset('patent', 'utility_model', 10 + k)),
-      ...Array.from({ length: p.trademarks }, (_, k) => asset('trademark', undefined, 20 + k)),
-    ];
-    for (const items of writes) await portal.deps.db.send(new TransactWriteCommand({ TransactItems: items }));
-    if (p.financed || p.insured)
-      await portal.deps.db.send(
-        new TransactWriteCommand({
-          TransactItems: [
-            enterpriseSummaryDelta(
-              uscc,
-              {
-                ...(p.financed ? { pledgeRegisteredFen: 1_000_000 } : {}),
-                ...(p.insured ? { sumInsuredFen: 500_000 } : {}),
-              },
-              portal.tableName,
-            ),
-          ],
-        }),
-      );
+    await givePortfolio(portal, uscc, p);
     return uscc;
   };
   /** The office nominates `uscc` and publishes it: the candidacy's id, its notice starting today. */

@@ -1,17 +1,16 @@
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import { beforeAll, describe, expect, inject, it } from 'vitest';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { Actor } from '../../shared/domain/actor.js';
 import { movableClock } from '../../shared/domain/clock.js';
-import { DomainError } from '../../shared/domain/errors.js';
 import { withUsccCheck } from '../../shared/domain/uscc.js';
-import { localDocumentClient } from '../../shared/store/dynamo-client.js';
 import { designationCandidacyKey, designationLockKey } from '../../shared/store/keys.js';
-import { enterpriseSummaryDelta, portfolioDelta } from '../../shared/store/stats-facts.js';
 import { type UseCaseContext, useCaseContext } from '../../shared/usecases/context.js';
 import { applyForDesignation, takeStep } from '../../shared/usecases/designation-programme.js';
 import { getDesignation } from '../../shared/usecases/designations.js';
+import { givePortfolio, type Portfolio } from '../support/designation-fixtures.js';
+import { interleavingClient, TRANSACTION_COMMANDS } from '../support/interleave.js';
 import { createTestPortal, type TestPortal } from '../support/portal.js';
+import { refusal } from '../support/refusal.js';
 
 /**
  * The designation use cases' answers pinned down where the flow tests (designations, designation-programme) check
@@ -26,14 +25,6 @@ const otherLender = { role: 'lender' as const, org: 'ducase-bank-2' };
 let serial = 0;
 const newUscc = () => withUsccCheck(`91330782MU${String(++serial).padStart(7, '0')}`);
 
-interface Portfolio {
-  invention: number;
-  utility: number;
-  trademarks: number;
-  financed: boolean;
-  insured: boolean;
-}
-
 /** The score as the programme states it, computed here independently: 8 per invention ≤ 40, share × 20, … */
 const expectedScore = (p: Portfolio) => {
   const patents = p.invention + p.utility;
@@ -46,8 +37,8 @@ const expectedScore = (p: Portfolio) => {
 
 describe('designation use cases: refusals, events, visibility', () => {
   const clock = movableClock('2026-03-02');
-  /** Run once before the next TransactWrite this portal sends (a concurrent request landing just before it). */
-  let beforeNextTransaction: (() => Promise<void>) | undefined;
+  /** Its `beforeNext` runs once before the next TransactWrite the portal sends (a concurrent request landing then). */
+  const interleaving = interleavingClient(TRANSACTION_COMMANDS);
   let portal: TestPortal;
   let uc: UseCaseContext;
   const as = (uscc: string) => ({ role: 'enterprise' as const, org: uscc });
@@ -63,57 +54,11 @@ describe('designation use cases: refusals, events, visibility', () => {
     expect(res.status).toBe(200);
     return res.body.items as { action: string; data: Record<string, unknown>; audience: string[] }[];
   };
-  const refusal = async (p: Promise<unknown>) => {
-    try {
-      await p;
-    } catch (e) {
-      expect(e).toBeInstanceOf(DomainError);
-      return e as DomainError;
-    }
-    throw new Error('expected a refusal');
-  };
 
   const enterprise = async (p: Portfolio) => {
     const uscc = newUscc();
     expect((await call('PUT', `/enterprises/${uscc}`, office, { name: `Case ${uscc}` })).status).toBe(201);
-    const asset = (
-      kind: 'patent' | 'trademark',
-      patentType: 'invention' | 'utility_model' | undefined,
-      k: number,
-    ) =>
-      portfolioDelta(
-        {
-          kind,
-          ...(patentType ? { patentType } : {}),
-          status: kind === 'patent' ? 'granted' : 'registered',
-          expiresOn: `2040-01-${String(k + 1).padStart(2, '0')}`,
-          grantYear: 2000 + k,
-          owner: uscc,
-          delta: 1,
-        },
-        portal.tableName,
-      );
-    const writes = [
-      ...Array.from({ length: p.invention }, (_, k) => asset('patent', 'invention', k)),
-      ...Array.from({ length: p.utility }, (_, k) => asset('patent', 'utility_model', 10 + k)),
-      ...Array.from({ length: p.trademarks }, (_, k) => asset('trademark', undefined, 20 + k)),
-    ];
-    for (const items of writes) await portal.deps.db.send(new TransactWriteCommand({ TransactItems: items }));
-    if (p.financed || p.insured)
-      await portal.deps.db.send(
-        new TransactWriteCommand({
-          TransactItems: [
-            enterpriseSummaryDelta(
-              uscc,
-              {
-                ...(p.financed ? { pledgeRegisteredFen: 1_000_000 } : {}),
-                ...(p.insured ? { sumInsuredFen: 500_000 } : {}),
-              },
-              portal.tableName,
-            ),
-          ],
-        }),
-      );
+    await givePortfolio(portal, uscc, p);
     return uscc;
   };
   const strong: Portfolio = { invention: 5, utility: 2, trademarks: 3, financed: true, insured: true };
@@ -130,19 +75,7 @@ describe('designation use cases: refusals, events, visibility', () => {
   };
 
   beforeAll(async () => {
-    const db = localDocumentClient(inject('dynamoEndpoint'));
-    (db as unknown as DynamoDBClient).middlewareStack.add(
-      (next, context) => async (args) => {
-        if (context.commandName === 'TransactWriteItemsCommand' && beforeNextTransaction) {
-          const run = beforeNextTransaction;
-          beforeNextTransaction = undefined;
-          await run();
-        }
-        return next(args);
-      },
-      { step: 'initialize', name: 'testBeforeTransaction' },
-    );
-    portal = await createTestPortal({ clock, db });
+    portal = await createTestPortal({ clock, db: interleaving.db });
     uc = useCaseContext(portal.deps);
   });
 
@@ -491,11 +424,11 @@ describe('designation use cases: refusals, events, visibility', () => {
     });
 
     it('answers 503 when the table is too busy to set quotas, changing nothing', async () => {
-      beforeNextTransaction = async () => {
+      interleaving.beforeNext(async () => {
         throw Object.assign(new Error('Rate of requests exceeds the allowed throughput.'), {
           name: 'ThrottlingException',
         });
-      };
+      });
       const busy = await call('PUT', '/designation-quotas/2030', office, {
         national_advantage: 4,
         national_demonstration: 2,
@@ -624,13 +557,13 @@ describe('designation use cases: refusals, events, visibility', () => {
         year: 2020,
       });
       let winner: { status: number; body: { id: string } } | undefined;
-      beforeNextTransaction = async () => {
+      interleaving.beforeNext(async () => {
         winner = await call('POST', '/designations', office, {
           uscc,
           level: 'national_demonstration',
           year: 2025,
         });
-      };
+      });
       const loser = await call('POST', '/designations', office, {
         uscc,
         level: 'national_demonstration',
@@ -653,9 +586,9 @@ describe('designation use cases: refusals, events, visibility', () => {
       const body = { uscc, level: 'provincial_advantage', year: 2025 };
       const headers = { 'Idempotency-Key': `race-${uscc}` };
       let first: { status: number; body: { id: string } } | undefined;
-      beforeNextTransaction = async () => {
+      interleaving.beforeNext(async () => {
         first = await call('POST', '/designations', office, body, headers);
-      };
+      });
       const retry = await call('POST', '/designations', office, body, headers);
       expect(first?.status).toBe(201);
       expect(retry.status).toBe(201);

@@ -4,7 +4,6 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { SYSTEM_ACTOR } from '../../shared/domain/actor.js';
 import type { Clock } from '../../shared/domain/clock.js';
 import type { DomainEvent } from '../../shared/domain/domain-event.js';
-import { DomainError } from '../../shared/domain/errors.js';
 import {
   assetKey,
   eventKey,
@@ -45,6 +44,7 @@ import {
 } from '../support/insurance-fixtures.js';
 import { asEnterprise, asLender, office, pledgeFixtures, yiwu } from '../support/pledge-fixtures.js';
 import { createTestPortal, type TestPortal } from '../support/portal.js';
+import { refusal } from '../support/refusal.js';
 
 /**
  * The loans part of the use-case layer pinned down for mutation testing, in small steps on a few loans: further
@@ -99,16 +99,6 @@ describe('loan use cases', () => {
   const item = async (key: { pk: string; sk: string }) =>
     (await portal.deps.db.send(new GetCommand({ TableName: portal.tableName, Key: key }))).Item;
   const event = (id: string, version: number) => item(eventKey({ kind: 'pledge', id }, version));
-
-  const refusal = async (p: Promise<unknown>) => {
-    try {
-      await p;
-    } catch (e) {
-      expect(e).toBeInstanceOf(DomainError);
-      return e as DomainError;
-    }
-    throw new Error('expected a refusal');
-  };
 
   beforeAll(async () => {
     portal = await createTestPortal({ clock });

@@ -1,20 +1,14 @@
-import {
-  DeleteCommand,
-  type DynamoDBDocumentClient,
-  PutCommand,
-  TransactWriteCommand,
-  UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
+import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Actor } from '../../shared/domain/actor.js';
 import type { Clock } from '../../shared/domain/clock.js';
-import { DomainError } from '../../shared/domain/errors.js';
 import { withUsccCheck } from '../../shared/domain/uscc.js';
 import { assetKey, firstLoanKey, GUARANTEE_LINK_PREFIX, pledgeKey } from '../../shared/store/keys.js';
 import { type UseCaseContext, useCaseContext } from '../../shared/usecases/context.js';
 import { decideOwnershipCase } from '../../shared/usecases/ownership-cases.js';
 import { actOnPledge, submitPledge } from '../../shared/usecases/pledges.js';
 import { ensurePledgeDocuments } from '../support/documents.js';
+import { interleavingClient } from '../support/interleave.js';
 import {
   asEnterprise,
   asLender,
@@ -24,6 +18,7 @@ import {
   yiwu,
 } from '../support/pledge-fixtures.js';
 import { type CallOptions, createTestPortal, type TestPortal } from '../support/portal.js';
+import { refusal } from '../support/refusal.js';
 
 /**
  * The pledge use cases (pledges.ts) and the office's ownership cases (ownership-cases.ts), pinned down for the
@@ -44,10 +39,10 @@ const clock: Clock = { now: () => FIXED_NOW, today: () => today };
 
 const APPLICANT: Actor = { role: 'enterprise', org: A, sub: 'sub-a' };
 const OFFICE: Actor = { role: 'ipoffice', org: null, sub: 'office-1' };
-const WRITES = [PutCommand, UpdateCommand, DeleteCommand, TransactWriteCommand];
 
 describe('pledge use cases', () => {
   let portal: TestPortal;
+  const interleaving = interleavingClient();
   let f: ReturnType<typeof pledgeFixtures>;
 
   beforeAll(async () => {
@@ -59,29 +54,10 @@ describe('pledge use cases', () => {
     await f.institution(INSURER, 'insurer');
   });
 
+  /** A context whose first write waits for `meanwhile`: what another request did between the read and the write. */
   const racing = (meanwhile: () => Promise<unknown>): UseCaseContext => {
-    const real = portal.deps.db;
-    let pending: (() => Promise<unknown>) | undefined = meanwhile;
-    const db = {
-      send: async (command: unknown) => {
-        if (pending && WRITES.some((W) => command instanceof W)) {
-          const run = pending;
-          pending = undefined;
-          await run();
-        }
-        return real.send(command as never);
-      },
-    } as unknown as DynamoDBDocumentClient;
-    return useCaseContext({ ...portal.deps, db });
-  };
-  const refusal = async (p: Promise<unknown>) => {
-    try {
-      await p;
-    } catch (e) {
-      expect(e).toBeInstanceOf(DomainError);
-      return e as DomainError;
-    }
-    throw new Error('expected a refusal');
+    interleaving.beforeNext(meanwhile);
+    return useCaseContext({ ...portal.deps, db: interleaving.db });
   };
   const setOnAsset = (id: string, update: string, values: Record<string, unknown>) =>
     portal.deps.db.send(

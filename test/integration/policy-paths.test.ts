@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import type { DomainEvent } from '../../shared/domain/domain-event.js';
@@ -19,6 +18,7 @@ import {
   setupParties,
   trademark,
 } from '../support/insurance-fixtures.js';
+import { interleavingClient, TRANSACTION_COMMANDS } from '../support/interleave.js';
 import { createTestPortal, type TestPortal } from '../support/portal.js';
 
 /** 2026-11-27 noon in Shanghai. */
@@ -38,8 +38,8 @@ describe('policies: effects, guarantees, views, expiry and renewals', () => {
   const raw = localDocumentClient(inject('dynamoEndpoint'));
   /** Ids the next `newId` calls answer, before random ones. */
   const nextIds: string[] = [];
-  /** Runs before the next TransactWrite the portal sends (a write that slips in between read and commit). */
-  let beforeTransact: (() => Promise<void>) | undefined;
+  /** Its `beforeNext` runs before the next TransactWrite the portal sends (a write slipping in before the commit). */
+  const interleaving = interleavingClient(TRANSACTION_COMMANDS);
   const holder = () => asEnterprise(p.holder);
   const insurer = () => asInsurer(p.insurer);
 
@@ -65,19 +65,11 @@ describe('policies: effects, guarantees, views, expiry and renewals', () => {
   };
 
   beforeAll(async () => {
-    const db = localDocumentClient(inject('dynamoEndpoint'));
-    (db as unknown as DynamoDBClient).middlewareStack.add(
-      (next, context) => async (args) => {
-        if (context.commandName === 'TransactWriteItemsCommand' && beforeTransact) {
-          const hook = beforeTransact;
-          beforeTransact = undefined;
-          await hook();
-        }
-        return next(args);
-      },
-      { step: 'initialize', name: 'testBeforeTransact' },
-    );
-    portal = await createTestPortal({ now: () => clock, db, newId: () => nextIds.shift() ?? randomUUID() });
+    portal = await createTestPortal({
+      now: () => clock,
+      db: interleaving.db,
+      newId: () => nextIds.shift() ?? randomUUID(),
+    });
     p = await setupParties(portal);
     store = new Store(portal.deps.db, portal.tableName);
   });
@@ -184,11 +176,11 @@ describe('policies: effects, guarantees, views, expiry and renewals', () => {
     expect((await portal.call('POST', `/pledges/${raced.pledgeId}/withdraw`, { as: holder() })).status).toBe(
       200,
     );
-    beforeTransact = async () => {
+    interleaving.beforeNext(async () => {
       await setField(`PLEDGE#${raced.pledgeId}`, 'PLEDGE', 'status', 'active');
-    };
+    });
     const late = await cancel(raced.policyId);
-    expect(beforeTransact).toBeUndefined();
+    expect(interleaving.waiting()).toBe(false);
     expect(late.status).toBe(409);
     expect(late.body).toMatchObject(outstanding(raced.pledgeId, 'withdrawn'));
     const still = await portal.call('GET', `/policies/${raced.policyId}`, { as: holder() });

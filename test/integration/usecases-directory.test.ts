@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Identity } from '../../shared/auth/principal.js';
 import { type Actor, SYSTEM_ACTOR } from '../../shared/domain/actor.js';
-import { DomainError } from '../../shared/domain/errors.js';
 import type { User } from '../../shared/domain/user.js';
 import { type UseCaseContext, useCaseContext } from '../../shared/usecases/context.js';
 import {
@@ -20,6 +19,7 @@ import {
   type Manager,
 } from '../../shared/usecases/users.js';
 import { createTestPortal, type TestPortal } from '../support/portal.js';
+import { refusal } from '../support/refusal.js';
 
 /**
  * The directory's use cases called directly on DynamoDB Local, for what the HTTP tests (users.test.ts) leave open:
@@ -51,15 +51,6 @@ describe('directory use cases', () => {
     }
   });
 
-  const refusal = async (p: Promise<unknown>) => {
-    try {
-      await p;
-    } catch (e) {
-      expect(e).toBeInstanceOf(DomainError);
-      return e as DomainError;
-    }
-    throw new Error('expected a refusal');
-  };
   const enrol = (role: User['role'], org: string | null) =>
     enrolUser(uc, SYSTEM_ACTOR, {
       sub: `sub-${randomUUID()}`,
