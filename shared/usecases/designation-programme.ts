@@ -26,9 +26,8 @@ import { conflict, notFound, unprocessable, validationError } from '../domain/er
 import { checkUscc } from '../domain/uscc.js';
 import { DesignationRepository, takeQuota } from '../store/designation-repository.js';
 import type { IdempotencyRequest } from '../store/idempotency-store.js';
-import { enterpriseKey } from '../store/keys.js';
 import type { Page, PageRequest } from '../store/query-page.js';
-import { ConditionsFailed, PRESENT, type TxItem } from '../store/toolkit.js';
+import { ConditionsFailed, type TxItem } from '../store/toolkit.js';
 import type { UseCaseContext } from './context.js';
 import {
   DESIGNATION_SPEC,
@@ -98,7 +97,8 @@ async function openCandidacy(
   if (standing.refusal) throw programmeError(uscc, standing.refusal);
   const repo = new DesignationRepository(uc.store);
   const brief = await repo.briefOf(uscc, uc.clock.today());
-  // Said before the score, which an unknown enterprise would fail for the wrong reason.
+  // Said before the score, which an unknown enterprise would fail for the wrong reason. Enterprises are never
+  // deleted, so the transaction need not check again.
   if (brief.name === null) throw notRegistered(uscc);
   const eligibility = eligibilityOf(input.level, brief.portfolio);
   if (eligibility.score < eligibility.minimum)
@@ -131,10 +131,6 @@ async function openCandidacy(
   };
   const outcome = await uc.engine.create(DESIGNATION_SPEC, { actor, action, idempotency }, designation, {
     data: { uscc, level: input.level, year: input.year, score: eligibility.score },
-    // Stryker disable next-line ArrayDeclaration,StringLiteral: the brief's name check above refuses an enterprise the portal does not know, and enterprises are never deleted, so this check cannot fail
-    writes: [{ tag: 'enterprise', write: uc.store.check(enterpriseKey(uscc), PRESENT) }],
-    // Stryker disable next-line ArrowFunction,StringLiteral: as above, the enterprise check cannot fail here
-    onFailed: (failure) => (failure.has('enterprise') ? notRegistered(uscc) : undefined),
     answer: (after, event) => withHistory(after, [event]),
   });
   return outcome.result as DesignationDetail;
