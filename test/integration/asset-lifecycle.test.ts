@@ -31,6 +31,7 @@ import {
 } from '../support/pledge-fixtures.js';
 import { createTestPortal, type TestPortal } from '../support/portal.js';
 import { refusal } from '../support/refusal.js';
+import { bumpAssetVersion, setOnAsset as setOnStoredAsset } from '../support/stored-items.js';
 
 /**
  * A right's life after its registration, pinned down for the assets part of the use-case layer (mutation testing):
@@ -79,15 +80,8 @@ describe('an asset’s life', () => {
       throw fault;
     });
   const setOnAsset = (id: string, update: string, values: Record<string, unknown>) =>
-    portal.deps.db.send(
-      new UpdateCommand({
-        TableName: portal.tableName,
-        Key: assetKey(id),
-        UpdateExpression: update,
-        ExpressionAttributeValues: values,
-      }),
-    );
-  const bumpVersion = (id: string) => setOnAsset(id, 'SET version = version + :one', { ':one': 1 });
+    setOnStoredAsset(portal, id, update, values);
+  const bumpVersion = (id: string) => bumpAssetVersion(portal, id);
   const removeAsset = (id: string) =>
     portal.deps.db.send(new DeleteCommand({ TableName: portal.tableName, Key: assetKey(id) }));
   const read = (id: string) => portal.call('GET', `/assets/${id}`, { as: office });

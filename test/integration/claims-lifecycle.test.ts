@@ -1,11 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { SYSTEM_ACTOR } from '../../shared/domain/actor.js';
-import type { DomainEvent } from '../../shared/domain/domain-event.js';
 import { localDocumentClient } from '../../shared/store/dynamo-client.js';
-import { toResource } from '../../shared/store/records.js';
-import { Store } from '../../shared/store/toolkit.js';
 import { useCaseContext } from '../../shared/usecases/context.js';
 import { fileClaim } from '../../shared/usecases/policies.js';
 import { ensureClaimEvidence } from '../support/documents.js';
@@ -21,6 +18,7 @@ import {
   trademark,
 } from '../support/insurance-fixtures.js';
 import { type CallOptions, createTestPortal, type TestPortal } from '../support/portal.js';
+import { storedEvents, storedItem } from '../support/stored-items.js';
 
 /** 2026-11-27 noon in Shanghai; the policies run through 2026. */
 let clock = new Date('2026-11-27T04:00:00Z');
@@ -45,16 +43,12 @@ const payable = (claimed: number, line: { sumInsured: bigint; deductible: bigint
 describe('claims: every step, refusal and party', () => {
   let portal: TestPortal;
   let p: Parties;
-  let store: Store;
   const raw = localDocumentClient(inject('dynamoEndpoint'));
   const holder = () => asEnterprise(p.holder);
   const insurer = () => asInsurer(p.insurer);
 
-  const item = async (pk: string, sk: string) =>
-    (await raw.send(new GetCommand({ TableName: portal.tableName, Key: { pk, sk }, ConsistentRead: true })))
-      .Item;
-  const events = async (pk: string): Promise<DomainEvent[]> =>
-    (await store.queryPartition(pk, 'EVENT#')).map((i) => toResource<DomainEvent>(i));
+  const item = (pk: string, sk: string) => storedItem(portal, pk, sk);
+  const events = (pk: string) => storedEvents(portal, pk);
   const lastEvent = async (claimId: string) => (await events(`CLAIM#${claimId}`)).at(-1)!;
 
   const file = async (policyId: string, body: Record<string, unknown>, as: CallOptions['as'] = holder()) => {
@@ -73,7 +67,6 @@ describe('claims: every step, refusal and party', () => {
   beforeAll(async () => {
     portal = await createTestPortal({ now: () => clock });
     p = await setupParties(portal);
-    store = new Store(portal.deps.db, portal.tableName);
   });
 
   it('investigates (with or without a reserve), assesses, pays in part and then in full', async () => {

@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { movableClock } from '../../shared/domain/clock.js';
 import { withUsccCheck } from '../../shared/domain/uscc.js';
 import { DESIGNATIONS_COUNT_PARTITION } from '../../shared/store/keys.js';
-import { givePortfolio, type Portfolio } from '../support/designation-fixtures.js';
+import { expectedScore, givePortfolio, type Portfolio } from '../support/designation-fixtures.js';
 import { createTestPortal, type TestPortal } from '../support/portal.js';
 
 /**
@@ -16,22 +16,6 @@ const lender = { role: 'lender' as const, org: 'prog-bank' };
 const otherLender = { role: 'lender' as const, org: 'prog-bank-2' };
 let serial = 0;
 const newUscc = () => withUsccCheck(`91330782MP${String(++serial).padStart(7, '0')}`);
-
-/** The score as DOMAIN-independent arithmetic here: 8 per invention ≤ 40, share × 20, others ≤ 10, … */
-const expectedScore = (p: {
-  invention: number;
-  utility: number;
-  trademarks: number;
-  financed: boolean;
-  insured: boolean;
-}) => {
-  const patents = p.invention + p.utility;
-  let score = Math.min(40, p.invention * 8);
-  if (patents > 0) score += Math.floor((p.invention * 20) / patents);
-  score += Math.min(10, p.utility);
-  score += Math.min(10, p.trademarks * 2);
-  return score + (p.financed ? 10 : 0) + (p.insured ? 10 : 0);
-};
 
 describe('the designation programme', () => {
   const clock = movableClock('2026-03-02');

@@ -7,7 +7,7 @@ import { designationCandidacyKey, designationLockKey } from '../../shared/store/
 import { type UseCaseContext, useCaseContext } from '../../shared/usecases/context.js';
 import { applyForDesignation, takeStep } from '../../shared/usecases/designation-programme.js';
 import { getDesignation } from '../../shared/usecases/designations.js';
-import { givePortfolio, type Portfolio } from '../support/designation-fixtures.js';
+import { expectedScore, givePortfolio, type Portfolio } from '../support/designation-fixtures.js';
 import { interleavingClient, TRANSACTION_COMMANDS } from '../support/interleave.js';
 import { createTestPortal, type TestPortal } from '../support/portal.js';
 import { refusal } from '../support/refusal.js';
@@ -24,16 +24,6 @@ const lender = { role: 'lender' as const, org: 'ducase-bank' };
 const otherLender = { role: 'lender' as const, org: 'ducase-bank-2' };
 let serial = 0;
 const newUscc = () => withUsccCheck(`91330782MU${String(++serial).padStart(7, '0')}`);
-
-/** The score as the programme states it, computed here independently: 8 per invention ≤ 40, share × 20, … */
-const expectedScore = (p: Portfolio) => {
-  const patents = p.invention + p.utility;
-  let score = Math.min(40, p.invention * 8);
-  if (patents > 0) score += Math.floor((p.invention * 20) / patents);
-  score += Math.min(10, p.utility);
-  score += Math.min(10, p.trademarks * 2);
-  return score + (p.financed ? 10 : 0) + (p.insured ? 10 : 0);
-};
 
 describe('designation use cases: refusals, events, visibility', () => {
   const clock = movableClock('2026-03-02');

@@ -19,6 +19,7 @@ import {
 } from '../support/pledge-fixtures.js';
 import { type CallOptions, createTestPortal, type TestPortal } from '../support/portal.js';
 import { refusal } from '../support/refusal.js';
+import { bumpAssetVersion, setOnAsset as setOnStoredAsset } from '../support/stored-items.js';
 
 /**
  * The pledge use cases (pledges.ts) and the office's ownership cases (ownership-cases.ts), pinned down for the
@@ -60,15 +61,8 @@ describe('pledge use cases', () => {
     return useCaseContext({ ...portal.deps, db: interleaving.db });
   };
   const setOnAsset = (id: string, update: string, values: Record<string, unknown>) =>
-    portal.deps.db.send(
-      new UpdateCommand({
-        TableName: portal.tableName,
-        Key: assetKey(id),
-        UpdateExpression: update,
-        ExpressionAttributeValues: values,
-      }),
-    );
-  const bumpVersion = (id: string) => setOnAsset(id, 'SET version = version + :one', { ':one': 1 });
+    setOnStoredAsset(portal, id, update, values);
+  const bumpVersion = (id: string) => bumpAssetVersion(portal, id);
   const asset = async (id: string) => (await portal.call('GET', `/assets/${id}`, { as: office })).body;
   const get = (id: string, as: CallOptions['as']) => portal.call('GET', `/pledges/${id}`, { as });
   const eventsOf = async (id: string) =>

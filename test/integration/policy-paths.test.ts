@@ -1,10 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
-import type { DomainEvent } from '../../shared/domain/domain-event.js';
 import { localDocumentClient } from '../../shared/store/dynamo-client.js';
-import { toResource } from '../../shared/store/records.js';
-import { Store } from '../../shared/store/toolkit.js';
 import { useCaseContext } from '../../shared/usecases/context.js';
 import { expirePolicy, offerRenewal } from '../../shared/usecases/policies.js';
 import {
@@ -20,6 +17,7 @@ import {
 } from '../support/insurance-fixtures.js';
 import { interleavingClient, TRANSACTION_COMMANDS } from '../support/interleave.js';
 import { createTestPortal, type TestPortal } from '../support/portal.js';
+import { storedEvents, storedItem } from '../support/stored-items.js';
 
 /** 2026-11-27 noon in Shanghai. */
 const clock = new Date('2026-11-27T04:00:00Z');
@@ -34,7 +32,6 @@ const TODAY = '2026-11-27';
 describe('policies: effects, guarantees, views, expiry and renewals', () => {
   let portal: TestPortal;
   let p: Parties;
-  let store: Store;
   const raw = localDocumentClient(inject('dynamoEndpoint'));
   /** Ids the next `newId` calls answer, before random ones. */
   const nextIds: string[] = [];
@@ -43,11 +40,8 @@ describe('policies: effects, guarantees, views, expiry and renewals', () => {
   const holder = () => asEnterprise(p.holder);
   const insurer = () => asInsurer(p.insurer);
 
-  const item = async (pk: string, sk: string) =>
-    (await raw.send(new GetCommand({ TableName: portal.tableName, Key: { pk, sk }, ConsistentRead: true })))
-      .Item;
-  const events = async (pk: string): Promise<DomainEvent[]> =>
-    (await store.queryPartition(pk, 'EVENT#')).map((i) => toResource<DomainEvent>(i));
+  const item = (pk: string, sk: string) => storedItem(portal, pk, sk);
+  const events = (pk: string) => storedEvents(portal, pk);
   const setField = (pk: string, sk: string, field: string, value: unknown) =>
     raw.send(
       new UpdateCommand({
@@ -71,7 +65,6 @@ describe('policies: effects, guarantees, views, expiry and renewals', () => {
       newId: () => nextIds.shift() ?? randomUUID(),
     });
     p = await setupParties(portal);
-    store = new Store(portal.deps.db, portal.tableName);
   });
 
   it('refuses an application with one detail, and an issue whose asset left the holder or whose fact exists', async () => {

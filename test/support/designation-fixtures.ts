@@ -11,6 +11,18 @@ export interface Portfolio {
   insured: boolean;
 }
 
+/** The programme's score computed here, independently of the domain: 8 per invention up to 40, the share of
+ * inventions among patents × 20, a point per utility model up to 10, 2 per trademark up to 10, 10 each for having
+ * financed and insured. */
+export const expectedScore = (p: Portfolio) => {
+  const patents = p.invention + p.utility;
+  let score = Math.min(40, p.invention * 8);
+  if (patents > 0) score += Math.floor((p.invention * 20) / patents);
+  score += Math.min(10, p.utility);
+  score += Math.min(10, p.trademarks * 2);
+  return score + (p.financed ? 10 : 0) + (p.insured ? 10 : 0);
+};
+
 /**
  * Gives the registered enterprise `uscc` the portfolio `p`, written as the asset, pledge and policy transactions
  * write the counters the programme's score reads (each right its own expiry date, so none shares a counter item).
