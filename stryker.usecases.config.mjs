@@ -37,13 +37,12 @@ export const PARTS = {
   imports: ['shared/usecases/imports.ts'],
   core: [
     'shared/usecases/actor-names.ts',
-    'shared/usecases/checklists.ts',
     'shared/usecases/context.ts',
-    'shared/usecases/documents.ts',
     'shared/usecases/engine.ts',
     'shared/usecases/idempotency.ts',
     'shared/usecases/system.ts',
   ],
+  documents: ['shared/usecases/checklists.ts', 'shared/usecases/documents.ts'],
 };
 
 const part = process.env.STRYKER_PART ?? 'directory';

@@ -53,7 +53,8 @@ export const PART_TESTS: Record<string, string[]> = {
   loans: [i('loan-usecases')],
   stats: [i('stats'), i('stats-records')],
   imports: [i('imports')],
-  core: [i('http-conventions'), i('documents')],
+  core: [i('engine-core')],
+  documents: [i('documents')],
 };
 
 const part = process.env.STRYKER_PART ?? 'directory';
