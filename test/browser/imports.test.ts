@@ -22,7 +22,7 @@ const CSV = [
 let h: Harness;
 beforeAll(async () => {
   h = await startHarness();
-}, 120_000);
+}, 180_000);
 afterAll(() => h?.close());
 
 const facts = async (page: Page) => {

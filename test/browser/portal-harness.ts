@@ -98,14 +98,16 @@ export async function startHarness(env: Record<string, string> = {}): Promise<Ha
   };
   let browser: Browser | undefined;
   try {
-    for (let attempt = 0; ; attempt++) {
+    // A deadline, not a measure: a loaded CI machine may take a minute to start a JVM and the provider.
+    const deadline = Date.now() + 120_000;
+    for (;;) {
       if (child.exitCode !== null) throw new Error(`The portal exited during start-up:\n${output}`);
       const ready = await fetch(`${base}/healthz`).then(
         (r) => r.ok,
         () => false,
       );
       if (ready) break;
-      if (attempt > 300) throw new Error(`The portal did not become ready:\n${output}`);
+      if (Date.now() > deadline) throw new Error(`The portal did not become ready:\n${output}`);
       await new Promise((r) => setTimeout(r, 100));
     }
     browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
