@@ -52,7 +52,7 @@ export const PART_TESTS: Record<string, string[]> = {
   pledges: [i('pledge-usecases')],
   loans: [i('loan-usecases')],
   stats: [i('stats'), i('stats-records')],
-  imports: [i('imports')],
+  imports: [i('import-usecases'), i('imports')],
   core: [i('engine-core')],
   documents: [i('documents')],
 };
