@@ -26,6 +26,8 @@ export const PART_TESTS: Record<string, string[]> = {
   ],
   search: [i('search')],
   events: [
+    i('event-usecases'),
+    i('guarantees'),
     i('events'),
     i('webhooks'),
     i('history-names'),
