@@ -56,7 +56,7 @@ export const PART_TESTS: Record<string, string[]> = {
   stats: [i('stats'), i('stats-records')],
   imports: [i('import-usecases'), i('imports')],
   core: [i('engine-core')],
-  documents: [i('documents')],
+  documents: [i('document-usecases'), i('documents')],
 };
 
 const part = process.env.STRYKER_PART ?? 'directory';
