@@ -17,6 +17,7 @@ const i = (name: string) => `test/integration/${name}.test.ts`;
 
 export const PART_TESTS: Record<string, string[]> = {
   directory: [
+    i('institution-usecases'),
     i('users'),
     i('enterprises'),
     i('institutions'),
