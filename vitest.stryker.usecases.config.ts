@@ -18,6 +18,7 @@ const i = (name: string) => `test/integration/${name}.test.ts`;
 export const PART_TESTS: Record<string, string[]> = {
   directory: [
     i('institution-usecases'),
+    i('org-claim-usecases'),
     i('users'),
     i('enterprises'),
     i('institutions'),
