@@ -19,6 +19,7 @@ export const PART_TESTS: Record<string, string[]> = {
   directory: [
     i('institution-usecases'),
     i('org-claim-usecases'),
+    i('user-usecases'),
     i('users'),
     i('enterprises'),
     i('institutions'),
