@@ -292,8 +292,8 @@ describe('event use cases', () => {
       expect(sent).toHaveLength(2);
 
       await optOutOfEmail(uc, company);
-      for (const step of [emailOptIn(uc, company), optOutOfEmail(uc, company)]) {
-        const refused = await refusal(step);
+      for (const step of [() => emailOptIn(uc, company), () => optOutOfEmail(uc, company)]) {
+        const refused = await refusal(step());
         expect([refused.kind, refused.message]).toEqual([
           'not_found',
           'An e-mail opt-in of yours was not found.',
@@ -353,10 +353,10 @@ describe('event use cases', () => {
       ]);
       const other: Actor = { role: 'lender', org: 'ev-other-bank' };
       for (const step of [
-        deleteWebhook(uc, other, made.id),
-        listDeliveries(uc, other, made.id, { limit: 10 }),
+        () => deleteWebhook(uc, other, made.id),
+        () => listDeliveries(uc, other, made.id, { limit: 10 }),
       ]) {
-        const refused = await refusal(step);
+        const refused = await refusal(step());
         expect([refused.kind, refused.message]).toEqual(['not_found', `Webhook ${made.id} was not found.`]);
       }
       await deleteWebhook(uc, bank, made.id);
