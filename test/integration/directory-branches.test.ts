@@ -4,6 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { Identity } from '../../shared/auth/principal.js';
 import { type Actor, SYSTEM_ACTOR } from '../../shared/domain/actor.js';
 import type { LendingPolicy } from '../../shared/domain/lending-policy.js';
+import type { User } from '../../shared/domain/user.js';
 import { aggregateKey, userEmailKey } from '../../shared/store/keys.js';
 import { type UseCaseContext, useCaseContext } from '../../shared/usecases/context.js';
 import { getEnterprise, saveEnterprise } from '../../shared/usecases/enterprises.js';
@@ -22,6 +23,7 @@ import {
   type IdentityAdmin,
   inviteUser,
   listUsers,
+  rememberCaller,
   setUserEnabled,
   whoAmI,
 } from '../../shared/usecases/users.js';
@@ -581,6 +583,36 @@ describe('directory use cases, branch by branch', () => {
     await setUserEnabled(uc, OFFICE, { id: mailless.id, enabled: false }, admin);
     await setUserEnabled(uc, OFFICE, { id: mailless.id, enabled: true }, admin);
     expect(calls).toHaveLength(1);
+  });
+
+  it('a warm instance remembers callers, at most 10 000 of them, the oldest forgotten first', async () => {
+    const own = useCaseContext({ ...portal.deps });
+    const at = new Date().toISOString();
+    const fake: User = {
+      ...{ id: 'remembered', status: 'active', email: null, role: 'lender', org: BANK, manager: false },
+      ...{ sub: 'first', invitedBy: SYSTEM_ACTOR, version: 1, createdAt: at, updatedAt: at },
+    } as User;
+    const who = (sub: string): Identity => ({ sub, email: null, emailVerified: false, name: null });
+    const principal = { role: 'lender', org: BANK, sub: 'first', userId: 'remembered', manager: false };
+    rememberCaller(own, 'first', fake);
+    expect(await callerOf(own, who(`s-${short()}`))).toStrictEqual({ identity: expect.any(Object) });
+    expect(await callerOf(own, who('first'))).toStrictEqual({ identity: who('first'), principal });
+    for (let i = 2; i < 10_000; i++) rememberCaller(own, `filler-${i}`, fake);
+    expect(await callerOf(own, who('first'))).toStrictEqual({ identity: who('first'), principal });
+    await callerOf(own, who(`s-${short()}`));
+    expect(await callerOf(own, who('first'))).toStrictEqual({ identity: who('first') });
+  });
+
+  it('a store fault while binding an invitation is no silent newcomer', async () => {
+    const address = email();
+    await inviteUser(uc, OFFICE, { email: address, role: 'lender', org: BANK });
+    const { il, ucI } = interleaved();
+    il.beforeNext(async () => {
+      throw new Error('store fault');
+    });
+    await expect(
+      callerOf(ucI, { sub: `s-${short()}`, email: address, emailVerified: true, name: null }),
+    ).rejects.toThrow('store fault');
   });
 
   it('the office lists by status; a role change with a wrong organisation names the issue', async () => {
