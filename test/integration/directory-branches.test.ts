@@ -494,6 +494,8 @@ describe('directory use cases, branch by branch', () => {
       },
     ]);
     expect((await enrolUser(uc, OFFICE, { sub, role: 'lender', org: BANK })).id).toBe(enrolled.id);
+    // Answered as it is, before the input is even checked.
+    expect((await enrolUser(uc, OFFICE, { sub, role: 'lender', org: null })).id).toBe(enrolled.id);
     const refused = await refusal(
       enrolUser(uc, OFFICE, { sub: `sub-${short()}`, role: 'ipoffice', org: BANK }),
     );
