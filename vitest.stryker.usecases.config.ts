@@ -25,6 +25,7 @@ export const PART_TESTS: Record<string, string[]> = {
     i('institutions'),
     i('auth'),
     i('usecases-directory'),
+    i('directory-branches'),
     i('premiums'),
   ],
   search: [i('search')],

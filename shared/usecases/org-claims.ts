@@ -23,14 +23,15 @@ import type { UseCaseContext } from './context.js';
 import type { AggregateSpec } from './engine.js';
 import { enrolmentWrites, forgetSubject, newUser } from './users.js';
 
-/** The open-claim lock: one pending claim per identity, taken on filing and freed when the claim is decided. */
-const lockEffects = (before: OrgClaim | null, after: OrgClaim, store: Store): TxItem[] => {
-  if (!before)
-    return [{ tag: 'open', write: store.put({ ...openOrgClaimKey(after.sub), claimId: after.id }, ABSENT) }];
-  if (before.status === 'pending' && after.status !== 'pending')
-    return [{ tag: 'open', write: store.remove(openOrgClaimKey(after.sub)) }];
-  return [];
-};
+/**
+ * The open-claim lock: one pending claim per identity, taken on filing and freed when the claim is decided — by any
+ * step after filing, as each (approve, reject, withdraw) leads from `pending` to a final status.
+ */
+const lockEffects = (before: OrgClaim | null, after: OrgClaim, store: Store): TxItem[] =>
+  before
+    ? // Stryker disable next-line StringLiteral: an unconditional delete never fails, so its tag is never read.
+      [{ tag: 'open', write: store.remove(openOrgClaimKey(after.sub)) }]
+    : [{ tag: 'open', write: store.put({ ...openOrgClaimKey(after.sub), claimId: after.id }, ABSENT) }];
 
 export const ORG_CLAIM_SPEC: AggregateSpec<OrgClaim, OrgClaimAction, OrgClaimTransitionRow> = {
   kind: 'org_claim',
