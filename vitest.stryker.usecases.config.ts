@@ -17,9 +17,6 @@ const i = (name: string) => `test/integration/${name}.test.ts`;
 
 export const PART_TESTS: Record<string, string[]> = {
   directory: [
-    i('institution-usecases'),
-    i('org-claim-usecases'),
-    i('user-usecases'),
     i('users'),
     i('enterprises'),
     i('institutions'),
