@@ -24,7 +24,7 @@ export const PART_TESTS: Record<string, string[]> = {
     i('usecases-directory'),
     i('premiums'),
   ],
-  search: [i('search')],
+  search: [i('search-usecases')],
   events: [
     i('events'),
     i('webhooks'),
