@@ -326,6 +326,12 @@ describe('search use case and indexer', () => {
       expect(two.nextCursor).toEqual(cursorOf([`SRCH#office#N#8800`, `88000102#enterprise#88000102`]));
     });
 
+    it('a number query reads only postings under its prefix', async () => {
+      const page = await find(OFFICE, '880001', { limit: 200 });
+      expect(idsOf(page)).toEqual(fakeIds.slice(99));
+      expect(page.nextCursor).toBeNull();
+    });
+
     it('a page of false candidates: no hits but a cursor, then the end', async () => {
       const first = await find(OFFICE, '8800', { kind: 'asset', limit: 10 });
       expect(first).toEqual({
@@ -348,6 +354,12 @@ describe('search use case and indexer', () => {
         ['pledge:pledge-p1'],
       ]);
       expect(pages.map((p) => p.cursor === null)).toEqual([false, false, true]);
+      // `kind` reads only that kind's postings: B is the last enterprise posting, so its page ends the paging.
+      const enterprises = await allPages(OFFICE, '有限公司', 1, 'enterprise');
+      expect(enterprises).toEqual([
+        { ids: [`enterprise:${A}`], cursor: expect.any(String) },
+        { ids: [`enterprise:${B}`], cursor: null },
+      ]);
       const limited = await allPages(OFFICE, 'zq', 60, 'enterprise');
       expect(limited.flatMap((p) => p.ids)).toEqual([...fakeIds, `enterprise:${TARGET}`]);
       expect(limited.map((p) => p.ids.length)).toEqual([60, 46]);
@@ -438,6 +450,14 @@ describe('search use case and indexer', () => {
         assets: [],
       });
       expect(await reindex(store, { kind: 'pledge', id: 'pledge-p2' })).toBe('written');
+      // A posting whose document is gone (a crash between the two writes) is skipped.
+      await put({
+        ...searchGramKey('office', '消失', 'pledge', 'ghost'),
+        entity: 'search-posting',
+        kind: 'pledge',
+        id: 'ghost',
+      });
+      expect(idsOf(await find(OFFICE, '消失'))).toEqual(['pledge:pledge-p2']);
       expect(await find(bank, '消失')).toEqual({
         items: [{ kind: 'pledge', id: 'pledge-p2', title: '消失公司', subtitle: `${BANK} · draft` }],
         nextCursor: null,
