@@ -354,6 +354,19 @@ describe('search use case and indexer', () => {
         ['pledge:pledge-p1'],
       ]);
       expect(pages.map((p) => p.cursor === null)).toEqual([false, false, true]);
+      // A cursor goes on in the partition it names, though the counts (and so the plan) changed since it was issued.
+      const first = await find(OFFICE, '有限公司', { limit: 1 });
+      expect(first.nextCursor).toEqual(cursorOf([`SRCH#office#G#有限`, `enterprise#${A}`]));
+      const count = searchGramCountKey('office', '公司');
+      const before = await storedItem(portal, count.pk, count.sk);
+      await put({ ...count, n: 1 });
+      try {
+        expect(
+          idsOf(await find(OFFICE, '有限公司', { limit: 1, cursor: first.nextCursor as string })),
+        ).toEqual([`enterprise:${B}`]);
+      } finally {
+        await put(before as Record<string, unknown>);
+      }
       // `kind` reads only that kind's postings: B is the last enterprise posting, so its page ends the paging.
       const enterprises = await allPages(OFFICE, '有限公司', 1, 'enterprise');
       expect(enterprises).toEqual([
