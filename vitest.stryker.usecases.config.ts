@@ -25,7 +25,7 @@ export const PART_TESTS: Record<string, string[]> = {
     i('directory-branches'),
     i('premiums'),
   ],
-  search: [i('search')],
+  search: [i('search-usecases')],
   events: [
     i('event-usecases'),
     i('guarantees'),
