@@ -209,6 +209,41 @@ describe('event use cases', () => {
         ]);
       }
     });
+
+    it("pages a subject's events: a page past the last is empty, a page of others' events is still not found", async () => {
+      const first = anEvent();
+      const second = { ...first, id: first.id.replace(/:2$/, ':3'), version: 3, action: 'register' };
+      for (const e of [first, second])
+        await store.write({
+          tag: 'event',
+          write: store.put({ ...eventKey(e.subject, e.version), entity: 'event', ...e }),
+        });
+      const one = await listEvents(uc, company, { subject: first.subject }, { limit: 1 });
+      expect(one.items.map((e) => e.id)).toEqual([first.id]);
+      const two = await listEvents(
+        uc,
+        company,
+        { subject: first.subject },
+        { limit: 1, cursor: one.nextCursor! },
+      );
+      expect(two.items.map((e) => e.id)).toEqual([second.id]);
+      // DynamoDB ends a full page with a cursor even when nothing follows.
+      const past = await listEvents(
+        uc,
+        company,
+        { subject: first.subject },
+        { limit: 1, cursor: two.nextCursor! },
+      );
+      expect(past.items).toEqual([]);
+      const stranger: Actor = { role: 'lender', org: 'ev-other-bank' };
+      const refused = await refusal(
+        listEvents(uc, stranger, { subject: first.subject }, { limit: 1, cursor: one.nextCursor! }),
+      );
+      expect([refused.kind, refused.message]).toEqual([
+        'not_found',
+        `Subject pledge:${first.subject.id} was not found.`,
+      ]);
+    });
   });
 
   describe('the guarantee-claims consumer', () => {
@@ -251,6 +286,7 @@ describe('event use cases', () => {
     it('an inbox lists its notifications with the unread count; marking one read, or an unknown one', async () => {
       const e = anEvent({ type: 'pledge.registered' });
       expect(await consume(store, NOTIFIER, e)).toBe('applied');
+      expect(await consume(store, NOTIFIER, anEvent({ type: 'pledge.registered' }))).toBe('applied');
       expect(NOTIFIER.handles(anEvent({ type: 'pledge.serviced', data: {} }))).toBe(false);
       const inbox = await listNotifications(uc, bank, { unread: true, limit: 10 });
       expect(inbox.unread).toBeGreaterThan(0);
@@ -259,6 +295,12 @@ describe('event use cases', () => {
       await markNotificationRead(uc, bank, mine.id);
       const after = await listNotifications(uc, bank, { unread: true, limit: 10 });
       expect([after.unread, after.items.some((n) => n.id === mine.id)]).toEqual([inbox.unread - 1, false]);
+      const pages = [await listNotifications(uc, bank, { unread: false, limit: 1 })];
+      pages.push(
+        await listNotifications(uc, bank, { unread: false, limit: 1, cursor: pages[0]!.nextCursor! }),
+      );
+      expect(pages.map((p) => p.items.length)).toEqual([1, 1]);
+      expect(pages[0]!.items[0]!.id).not.toBe(pages[1]!.items[0]!.id);
       const refused = await refusal(markNotificationRead(uc, bank, 'no-such-notification'));
       expect([refused.kind, refused.message]).toEqual([
         'not_found',
@@ -421,6 +463,29 @@ describe('event use cases', () => {
       // Refused by the target policy at delivery: the reason is the error.
       expect(await deliverWebhooks(uc, anEvent(), 'public-only')).toEqual({ delivered: 0, failed: 1 });
       await deleteWebhook(uc, bank, closed.id);
+
+      // A reason is kept to its first 300 characters: a 373-character host name does not resolve.
+      const host = [...Array(6).fill('x'.repeat(60)), 'invalid'].join('.');
+      const long = await createWebhook(
+        uc,
+        bank,
+        { url: `https://${host}/hooks`, events: ['pledge.*'] },
+        'any',
+      );
+      expect(await deliverWebhooks(uc, anEvent(), 'public-only')).toEqual({ delivered: 0, failed: 1 });
+      const [kept] = (await listDeliveries(uc, bank, long.id, { limit: 10 })).items;
+      expect(kept!.error).toBe(`${host} does not resolve`.slice(0, 300));
+      await deleteWebhook(uc, bank, long.id);
+    });
+
+    it("reaches an insurer's subscription as a bank's: insurers in the audience are subscribers", async () => {
+      const insurer: Actor = { role: 'insurer', org: 'ev-insurer' };
+      const sub = await createWebhook(uc, insurer, { url, events: ['claim.*'] }, 'any');
+      received.length = 0;
+      const e = anEvent({ type: 'claim.filed', audience: [`enterprise:${COMPANY}`, 'insurer:ev-insurer'] });
+      expect(await deliverWebhooks(uc, e, 'any')).toEqual({ delivered: 1, failed: 0 });
+      expect(received.map((r) => r.headers['webhook-id'])).toEqual([e.id]);
+      await deleteWebhook(uc, insurer, sub.id);
     });
   });
 });

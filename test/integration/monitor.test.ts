@@ -1,10 +1,15 @@
+import { DeleteCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { movableClock } from '../../shared/domain/clock.js';
-import { useCaseContext } from '../../shared/usecases/context.js';
+import { assetKey } from '../../shared/store/keys.js';
+import { Store } from '../../shared/store/toolkit.js';
+import { type UseCaseContext, useCaseContext } from '../../shared/usecases/context.js';
 import { runCollateralMonitor } from '../../shared/usecases/monitor.js';
 import { applicationBody } from '../support/insurance-fixtures.js';
+import { interleavingClient, TRANSACTION_COMMANDS } from '../support/interleave.js';
 import { asEnterprise, asLender, office, pledgeFixtures, yiwu } from '../support/pledge-fixtures.js';
 import { createTestPortal, type TestPortal } from '../support/portal.js';
+import { storedItem } from '../support/stored-items.js';
 
 /**
  * The collateral monitor over the real store: alerts on pledged and insured rights, raised once per right, type and
@@ -147,5 +152,172 @@ describe('collateral monitor', () => {
     ).toBe(201);
     expect(await run()).toMatchObject({ raised: 0, changed: 1 });
     expect((await watchOf(asLender(BANK))).map(([id]) => id)).toEqual([mark]);
+  });
+});
+
+/**
+ * What a run writes, read behind the API: each watch whole (the policy's, which no list shows, included), no watch for
+ * a right with nothing to say, each notification's title and the event id that makes it once; and a run that meets
+ * another run's write of the same watch leaves it to that run.
+ */
+describe('collateral monitor: the records of a run', () => {
+  const clock = movableClock('2026-11-27');
+  const interleaving = interleavingClient(TRANSACTION_COMMANDS);
+  const OWNER = yiwu('MA2M00002');
+  const LENDER = 'monitor-rec-bank';
+  const COVER = 'monitor-rec-insurer';
+  let portal: TestPortal;
+  let uc: UseCaseContext;
+  let f: ReturnType<typeof pledgeFixtures>;
+  const rights: Record<'due' | 'quiet' | 'insured', { id: string; number: string }> = {} as never;
+  let duePledge: string;
+  let quietPledge: string;
+  let policy: string;
+
+  const record = (assetId: string, body: unknown) =>
+    portal.call('POST', `/assets/${assetId}/legal-events`, { as: office, body });
+  const right = async (paidThrough?: string) => {
+    const id = await f.patent(OWNER);
+    if (paidThrough)
+      expect((await record(id, { type: 'annuity_paid', date: '2026-01-05', paidThrough })).status).toBe(201);
+    const asset = await portal.call('GET', `/assets/${id}`, { as: asEnterprise(OWNER) });
+    return { id, number: asset.body.number as string };
+  };
+  const registered = async (assetId: string) => {
+    const id = (await f.apply(OWNER, { lenderId: LENDER, assetIds: [assetId], termMonths: 12 })).body.id;
+    await f.act(id, 'review', asLender(LENDER));
+    await f.act(id, 'approve', asLender(LENDER), { approvedAmountFen: 100_000_00, annualRateBps: 400 });
+    expect(
+      (await f.act(id, 'register', office, { registrationNumber: `Y2026${id.slice(0, 8)}` })).status,
+    ).toBe(200);
+    return id as string;
+  };
+  /** The watch of `assetId` by `subject` in `scope`'s partition, without its keys. */
+  const watchOf = async (scope: string, subject: string, assetId: string) => {
+    const item = await storedItem(portal, `WATCH#${scope}`, `${subject}#${assetId}`);
+    if (!item) return undefined;
+    const { pk, sk, ...rest } = item;
+    return rest;
+  };
+  /** The notifications stored in `tenant`'s inbox as [type, title, eventId]. */
+  const inbox = async (tenant: string) =>
+    (await new Store(portal.deps.db, portal.tableName).queryPartition(`INBOX#${tenant}`, 'N#')).map((n) => [
+      n.type,
+      n.title,
+      n.eventId,
+    ]);
+
+  beforeAll(async () => {
+    portal = await createTestPortal({ clock, db: interleaving.db });
+    uc = useCaseContext(portal.deps);
+    f = pledgeFixtures(portal);
+    await f.enterprise(OWNER);
+    await f.institution(LENDER);
+    await f.institution(COVER, 'insurer');
+    rights.due = await right('2026-12-20');
+    rights.quiet = await right('2027-12-20');
+    rights.insured = await right('2027-12-20');
+    duePledge = await registered(rights.due.id);
+    quietPledge = await registered(rights.quiet.id);
+    const applied = await portal.call('POST', '/policies', {
+      as: asEnterprise(OWNER),
+      body: applicationBody(COVER, [rights.insured.id], {
+        periodStart: '2026-11-01',
+        periodEnd: '2027-10-31',
+      }),
+    });
+    policy = applied.body.id;
+    expect(
+      (
+        await portal.call('POST', `/policies/${policy}/issue`, {
+          as: { role: 'insurer', org: COVER },
+          body: { premiumFen: 1000 },
+        })
+      ).status,
+    ).toBe(200);
+    expect((await record(rights.insured.id, { type: 'dispute_filed', date: '2026-11-20' })).status).toBe(201);
+  });
+
+  it('writes a watch for each right with alerts, whole, and titles each notification with the right and the due date', async () => {
+    expect(await runCollateralMonitor(uc)).toEqual({ watched: 3, raised: 2, changed: 2 });
+    const due = await watchOf(`lender:${LENDER}`, `pledge#${duePledge}`, rights.due.id);
+    expect(due).toEqual({
+      entity: 'collateral-watch',
+      scope: `lender:${LENDER}`,
+      subject: { kind: 'pledge', id: duePledge },
+      asset: {
+        id: rights.due.id,
+        kind: 'patent',
+        number: rights.due.number,
+        legalStatus: { state: 'in_force', flags: [], annuityPaidThrough: '2026-12-20' },
+      },
+      owner: OWNER,
+      open: [{ type: 'annuity_due', dueOn: '2026-12-21', raisedOn: '2026-11-27' }],
+      raised: ['annuity_due#2026-12-21'],
+      version: 1,
+      // Listed for the bank and the office.
+      gsi2pk: `WATCH#lender:${LENDER}`,
+      gsi2sk: `${rights.due.id}#${duePledge}`,
+      gsi3pk: 'COLLATERAL_WATCH',
+      gsi3sk: `${rights.due.id}#${duePledge}`,
+    });
+    expect(await watchOf(`lender:${LENDER}`, `pledge#${quietPledge}`, rights.quiet.id)).toBeUndefined();
+    expect(await watchOf(`insurer:${COVER}`, `policy#${policy}`, rights.insured.id)).toEqual({
+      entity: 'collateral-watch',
+      scope: `insurer:${COVER}`,
+      subject: { kind: 'policy', id: policy },
+      asset: {
+        id: rights.insured.id,
+        kind: 'patent',
+        number: rights.insured.number,
+        legalStatus: { state: 'in_force', flags: ['disputed'], annuityPaidThrough: '2027-12-20' },
+      },
+      owner: OWNER,
+      open: [{ type: 'disputed', raisedOn: '2026-11-27' }],
+      raised: ['disputed#-'],
+      version: 1,
+    });
+
+    const annuity = [
+      'collateral.annuity_due',
+      `${rights.due.number}: annuity due (2026-12-21)`,
+      `monitor:pledge:${duePledge}:${rights.due.id}:annuity_due:2026-12-21`,
+    ];
+    expect(await inbox(`lender:${LENDER}`)).toEqual([annuity]);
+    expect(await inbox(`enterprise:${OWNER}`)).toContainEqual(annuity);
+    expect(await inbox(`insurer:${COVER}`)).toEqual([
+      [
+        'insured_asset.disputed',
+        `${rights.insured.number}: disputed`,
+        `monitor:policy:${policy}:${rights.insured.id}:disputed:-`,
+      ],
+    ]);
+  });
+
+  it("a run whose write meets another run's leaves the watch and the news to that run", async () => {
+    clock.moveTo('2026-12-22');
+    let other: Awaited<ReturnType<typeof runCollateralMonitor>> | undefined;
+    interleaving.beforeNext(async () => {
+      other = await runCollateralMonitor(uc);
+    });
+    expect(await runCollateralMonitor(uc)).toEqual({ watched: 3, raised: 0, changed: 0 });
+    expect(other).toEqual({ watched: 3, raised: 1, changed: 1 });
+    const due = await watchOf(`lender:${LENDER}`, `pledge#${duePledge}`, rights.due.id);
+    expect([due?.open, due?.raised, due?.version]).toEqual([
+      [{ type: 'grace_period', dueOn: '2027-06-20', raisedOn: '2026-12-22' }],
+      ['annuity_due#2026-12-21', 'grace_period#2027-06-20'],
+      2,
+    ]);
+    expect((await inbox(`lender:${LENDER}`)).map(([type]) => type)).toEqual([
+      'collateral.annuity_due',
+      'collateral.grace_period',
+    ]);
+  });
+
+  it('a watched right missing from the store is passed over, not fatal', async () => {
+    await portal.deps.db.send(
+      new DeleteCommand({ TableName: portal.tableName, Key: assetKey(rights.quiet.id) }),
+    );
+    expect(await runCollateralMonitor(uc)).toEqual({ watched: 2, raised: 0, changed: 0 });
   });
 });
