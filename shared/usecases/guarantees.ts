@@ -8,12 +8,11 @@
 import { createHash } from 'node:crypto';
 import { SYSTEM_ACTOR } from '../domain/actor.js';
 import { businessDateClock, fixedClock } from '../domain/clock.js';
-import { coverageOf } from '../domain/coverage.js';
 import type { IsoDate } from '../domain/dates.js';
 import { invalidState, isSettledRefusal } from '../domain/errors.js';
 import { owedOn } from '../domain/loan.js';
 import type { Pledge } from '../domain/pledge.js';
-import type { Claim, ClaimStatus, Policy } from '../domain/policy.js';
+import type { Claim, ClaimStatus } from '../domain/policy.js';
 import type { Store } from '../store/toolkit.js';
 import { CLAIM_SPEC } from './claims.js';
 import { jobContext } from './context.js';
@@ -27,8 +26,8 @@ export const guaranteeClaimId = (pledgeId: string, policyId: string): string =>
 
 /**
  * Files the lender's claim on every guarantee policy of the pledge that covers the day of the default. A policy
- * that gives no cover that day (never issued, declined, ended before it) is passed over; so is a claim already
- * filed. Answers the claims filed now.
+ * that gives no cover that day (never issued, declined, ended before it, no guarantee line) refuses the claim and is
+ * passed over; so is a claim already filed, or nothing owed. Answers the claims filed now.
  */
 export async function openGuaranteeClaims(
   store: Store,
@@ -45,8 +44,6 @@ export async function openGuaranteeClaims(
   const owedFen = pledge.loan ? owedOn(pledge.loan, defaultedOn).totalFen : (pledge.approvedAmountFen ?? 0);
   const filed: Claim[] = [];
   for (const { policyId } of await guaranteesOf(uc, pledgeId)) {
-    const policy = await uc.engine.load<Policy>('policy', policyId);
-    if (!policy || !coverageOf(policy, 'pledge_guarantee') || owedFen <= 0) continue;
     try {
       filed.push(
         await fileClaim(uc, SYSTEM_ACTOR, {
@@ -61,7 +58,7 @@ export async function openGuaranteeClaims(
         }),
       );
     } catch (error) {
-      // Filed before (the same id), or no cover that day: nothing to open on this policy.
+      // Filed before (the same id), no cover that day, or nothing owed: nothing to open on this policy.
       if (!isSettledRefusal(error)) throw error;
     }
   }

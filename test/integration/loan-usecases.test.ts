@@ -42,6 +42,7 @@ import {
   setupParties,
   trademark,
 } from '../support/insurance-fixtures.js';
+import { interleavingClient } from '../support/interleave.js';
 import { asEnterprise, asLender, office, pledgeFixtures, yiwu } from '../support/pledge-fixtures.js';
 import { createTestPortal, type TestPortal } from '../support/portal.js';
 import { refusal } from '../support/refusal.js';
@@ -274,6 +275,28 @@ describe('loan use cases', () => {
       pledgeStatus: 'repaid',
       outstandingPrincipalFen: 0,
     });
+  });
+
+  it('a repayment of everything owed settles the loan: the pledge is repaid, and no interest fact on a day without interest', async () => {
+    today = '2026-11-27';
+    const id = await registered('bullet');
+    expect((await f.act(id, 'disburse', bank)).status).toBe(200);
+    const all = await repay(id, { amountFen: P });
+    expect(all.status, JSON.stringify(all.body)).toBe(201);
+    expect(all.body).toMatchObject({
+      pledgeStatus: 'repaid',
+      outstandingPrincipalFen: 0,
+      allocation: { principalFen: P, interestFen: 0, penaltyFen: 0 },
+    });
+    expect((await pledge(id)).status).toBe('repaid');
+    const facts = await portal.deps.db.send(
+      new QueryCommand({
+        TableName: portal.tableName,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': interestFactsPartition(2026) },
+      }),
+    );
+    expect((facts.Items ?? []).filter((i) => i.pledgeId === id)).toEqual([]);
   });
 
   it('the year’s interest subsidy and the city’s programmes: refusals, versions and the list', async () => {
@@ -624,6 +647,8 @@ describe('guarantee claims after a default and a shared loss', () => {
   let portal: TestPortal;
   let p: Parties;
   let store: Store;
+  const faulty = interleavingClient();
+  const faultyStore = () => new Store(faulty.db, portal.tableName);
 
   beforeAll(async () => {
     portal = await createTestPortal({ now: () => at });
@@ -661,6 +686,11 @@ describe('guarantee claims after a default and a shared loss', () => {
     ).toBe(200);
 
     expect(await openGuaranteeClaims(store, 'no-such-pledge', '2026-12-15', at)).toEqual([]);
+    // A store fault is no refusal: it goes up, and nothing is filed.
+    faulty.beforeNext(() => Promise.reject(new Error('connection reset')));
+    await expect(openGuaranteeClaims(faultyStore(), pledgeId, '2026-12-15', at)).rejects.toThrow(
+      'connection reset',
+    );
     // Bullet at 4.50 %: 18 days of interest actual/360 on 100 000 yuan.
     const owed = 10_000_000 + half(10_000_000n * 450n * 18n, 3_600_000n);
     const expectedId = `gc-${createHash('sha256').update(`${pledgeId}\u0000${policyId}`).digest('hex').slice(0, 32)}`;
@@ -685,6 +715,10 @@ describe('guarantee claims after a default and a shared loss', () => {
     // The shared loss: nothing for a share of 0 or for a loan without claims; the claim follows a new share once.
     expect(await followLossSharing(store, pledgeId, 0, at)).toEqual([]);
     expect(await followLossSharing(store, 'no-such-pledge', 1_234_00, at)).toEqual([]);
+    faulty.beforeNext(() => Promise.reject(new Error('connection reset')));
+    await expect(followLossSharing(faultyStore(), pledgeId, 1_234_00, at)).rejects.toThrow(
+      'connection reset',
+    );
     const shared = await followLossSharing(store, pledgeId, 1_234_00, at);
     expect(shared).toHaveLength(1);
     expect(shared[0]).toMatchObject({ id: expectedId, claimedFen: 1_234_00, lossShareFen: 1_234_00 });
