@@ -42,7 +42,7 @@ import {
   setupParties,
   trademark,
 } from '../support/insurance-fixtures.js';
-import { interleavingClient } from '../support/interleave.js';
+import { interleavingClient, TRANSACTION_COMMANDS } from '../support/interleave.js';
 import { asEnterprise, asLender, office, pledgeFixtures, yiwu } from '../support/pledge-fixtures.js';
 import { createTestPortal, type TestPortal } from '../support/portal.js';
 import { refusal } from '../support/refusal.js';
@@ -639,6 +639,26 @@ describe('the servicing run and the loan book', () => {
     expect(page.items).toEqual([{ ...book[0], status: 'active', outstandingAmountFen: P }]);
     expect(page.nextCursor ?? null).toBeNull();
     expect((await loanBookPage(uc, 'defaulted', { limit: 10 })).items).toEqual([]);
+  });
+
+  it('a run that meets another run’s write, or a loan repaid meanwhile, passes the loan over', async () => {
+    const racing = interleavingClient(TRANSACTION_COMMANDS);
+    const uc = useCaseContext({ ...portal.deps, db: racing.db });
+    today = '2026-12-30';
+    let other: Awaited<ReturnType<typeof serviceLoans>> | undefined;
+    racing.beforeNext(async () => {
+      other = await serviceLoans(useCaseContext(portal.deps));
+    });
+    expect(await serviceLoans(uc)).toEqual({ examined: 1, updated: 0 });
+    expect(other).toEqual({ examined: 1, updated: 1 });
+    expect((await pledge(id)).servicing).toMatchObject({ overdueDays: 3 });
+
+    today = '2026-12-31';
+    racing.beforeNext(() => f.act(id, 'repay', bank));
+    expect(await serviceLoans(uc)).toEqual({ examined: 1, updated: 0 });
+    expect(racing.waiting()).toBe(false);
+    const repaid = await pledge(id);
+    expect([repaid.status, repaid.servicing.overdueDays]).toEqual(['repaid', 3]);
   });
 });
 
