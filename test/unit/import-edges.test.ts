@@ -242,7 +242,7 @@ describe('whole files', () => {
   });
 
   it('keeps rows with any text, drops blank ones, omits empty and missing cells', async () => {
-    const csv = '类型,申请号,名称\n专利,1,\n , , \n商标\n';
+    const csv = '类型,申请号,名称\n专利, 1 ,\n , , \n商标\n';
     expect((await parseImportFile(utf8(csv), assets, 10)).rows).toEqual([
       { line: 2, cells: { kind: '专利', number: '1' } },
       { line: 4, cells: { kind: '商标' } },
@@ -293,7 +293,7 @@ describe('whole files', () => {
 
 describe('headers', () => {
   it('a trailing star, spaces inside an English name, any case; a star elsewhere is no header', () => {
-    const m = mapHeader('assets', ['kind', ' 申请号 ', 'Filing Date', '授权公告日 *', 'OWNERUSCC']);
+    const m = mapHeader('assets', ['kind', ' 申请号 ', 'Filing Date', '授权公告日 * ', 'OWNERUSCC']);
     expect(Object.fromEntries(m.names)).toEqual({
       kind: 'kind',
       number: '申请号',
@@ -537,6 +537,9 @@ describe('legal-event rows', () => {
       {},
     );
     expect(no.ok && no.value.event.exclusive).toBe(false);
+    // A column left empty is no key of the event at all.
+    const bare = legalEventRowInput({ kind: '专利', number: '1', type: 'lapsed', date: '2025-01-02' }, {});
+    expect(bare.ok && Object.keys(bare.value.event)).toEqual(['type', 'date']);
   });
 
   it('each refusal, word for word; a long reason is cut at 240 characters', () => {
