@@ -1,6 +1,4 @@
 import { createHmac } from 'node:crypto';
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Actor } from '../../shared/domain/actor.js';
 import { fixedClock } from '../../shared/domain/clock.js';
@@ -32,6 +30,7 @@ import { interleavingClient, WRITE_COMMANDS } from '../support/interleave.js';
 import { createTestPortal, type TestPortal } from '../support/portal.js';
 import { refusal } from '../support/refusal.js';
 import { storedItem } from '../support/stored-items.js';
+import { type Received, webhookReceiver } from '../support/webhook-receiver.js';
 
 /**
  * The event side of the use-case layer called directly on one portal: consuming exactly once (the marker whole), the
@@ -346,27 +345,16 @@ describe('event use cases', () => {
   });
 
   describe('webhooks', () => {
-    let receiver: Server;
+    let receiver: Awaited<ReturnType<typeof webhookReceiver>>;
     let url: string;
-    const received: { headers: IncomingHttpHeaders; body: string }[] = [];
+    let received: Received[];
     let status = 204;
 
     beforeAll(async () => {
-      receiver = createServer((req, res) => {
-        let body = '';
-        req.on('data', (c) => {
-          body += c;
-        });
-        req.on('end', () => {
-          received.push({ headers: req.headers, body });
-          res.statusCode = status;
-          res.end();
-        });
-      });
-      await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
-      url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hooks`;
+      receiver = await webhookReceiver(() => status);
+      ({ url, received } = receiver);
     });
-    afterAll(() => new Promise<void>((resolve) => receiver.close(() => resolve())));
+    afterAll(() => receiver.close());
 
     it('refuses a bad URL and bad patterns together, the URL first', async () => {
       const refused = await refusal(createWebhook(uc, bank, { url: 'not a url', events: ['nope'] }, 'any'));

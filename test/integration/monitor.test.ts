@@ -50,17 +50,8 @@ describe('collateral monitor', () => {
     )
       .map((n) => `${n.type} ${n.subject.kind}:${n.subject.id}`)
       .sort();
-  const registeredPledge = async (assetIds: string[], termMonths = 12) => {
-    const applied = await f.apply(A, { lenderId: BANK, assetIds, termMonths });
-    expect(applied.status, JSON.stringify(applied.body)).toBe(201);
-    const id = applied.body.id;
-    await f.act(id, 'review', asLender(BANK));
-    await f.act(id, 'approve', asLender(BANK), { approvedAmountFen: 100_000_00, annualRateBps: 400 });
-    expect(
-      (await f.act(id, 'register', office, { registrationNumber: `Y2026${id.slice(0, 8)}` })).status,
-    ).toBe(200);
-    return id;
-  };
+  const registeredPledge = (assetIds: string[], termMonths = 12) =>
+    f.registered(A, { lenderId: BANK, assetIds, termMonths });
 
   beforeAll(async () => {
     portal = await createTestPortal({ clock });
@@ -183,15 +174,7 @@ describe('collateral monitor: the records of a run', () => {
     const asset = await portal.call('GET', `/assets/${id}`, { as: asEnterprise(OWNER) });
     return { id, number: asset.body.number as string };
   };
-  const registered = async (assetId: string) => {
-    const id = (await f.apply(OWNER, { lenderId: LENDER, assetIds: [assetId], termMonths: 12 })).body.id;
-    await f.act(id, 'review', asLender(LENDER));
-    await f.act(id, 'approve', asLender(LENDER), { approvedAmountFen: 100_000_00, annualRateBps: 400 });
-    expect(
-      (await f.act(id, 'register', office, { registrationNumber: `Y2026${id.slice(0, 8)}` })).status,
-    ).toBe(200);
-    return id as string;
-  };
+  const registered = (assetId: string) => f.registered(OWNER, { lenderId: LENDER, assetIds: [assetId] });
   /** The watch of `assetId` by `subject` in `scope`'s partition, without its keys. */
   const watchOf = async (scope: string, subject: string, assetId: string) => {
     const item = await storedItem(portal, `WATCH#${scope}`, `${subject}#${assetId}`);

@@ -1,5 +1,3 @@
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DomainEvent } from '../../shared/domain/domain-event.js';
@@ -15,6 +13,7 @@ import {
   yiwu,
 } from '../support/pledge-fixtures.js';
 import { createTestPortal, type TestPortal } from '../support/portal.js';
+import { type Received, webhookReceiver } from '../support/webhook-receiver.js';
 
 /**
  * Webhooks for a bank's own system: subscribe, receive signed deliveries (verified here with the `standardwebhooks`
@@ -25,33 +24,17 @@ const A = yiwu('MA2W00001');
 const BANK = 'hook-bank';
 const OTHER_BANK = 'hook-other-bank';
 
-interface Received {
-  headers: IncomingHttpHeaders;
-  body: string;
-}
-
 describe('webhooks', () => {
   let portal: TestPortal;
   let f: ReturnType<typeof pledgeFixtures>;
-  let receiver: Server;
+  let receiver: Awaited<ReturnType<typeof webhookReceiver>>;
   let url: string;
-  const received: Received[] = [];
+  let received: Received[];
   let failNext = 0;
 
   beforeAll(async () => {
-    receiver = createServer((req, res) => {
-      let body = '';
-      req.on('data', (c) => {
-        body += c;
-      });
-      req.on('end', () => {
-        received.push({ headers: req.headers, body });
-        res.statusCode = failNext-- > 0 ? 503 : 204;
-        res.end();
-      });
-    });
-    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
-    url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hooks`;
+    receiver = await webhookReceiver(() => (failNext-- > 0 ? 503 : 204));
+    ({ url, received } = receiver);
     // A developer's machine: the receiver is on loopback. The real clock: webhook timestamps are checked against it.
     portal = await createTestPortal({ webhookTargets: 'any' });
     f = pledgeFixtures(portal);
@@ -59,7 +42,7 @@ describe('webhooks', () => {
     await f.institution(BANK);
     await f.institution(OTHER_BANK);
   });
-  afterAll(() => new Promise<void>((resolve) => receiver.close(() => resolve())));
+  afterAll(() => receiver.close());
 
   /** Every event of a pledge, as the stream hands them over. */
   const eventsOf = async (pledgeId: string) =>

@@ -115,5 +115,23 @@ export function pledgeFixtures(portal: TestPortal) {
     return prepared.then(() => portal.call('POST', `/pledges/${id}/${action}`, { as, body, headers }));
   };
 
-  return { enterprise, institution, patent, trademark, apply, act };
+  /** A pledge of `applicant`'s rights applied for, reviewed, approved (100 000 yuan at 4 %) and registered: its id. */
+  const registered = async (
+    applicant: string,
+    { lenderId, assetIds, termMonths = 12 }: { lenderId: string; assetIds: string[]; termMonths?: number },
+  ): Promise<string> => {
+    const applied = await apply(applicant, { lenderId, assetIds, termMonths });
+    expect(applied.status, JSON.stringify(applied.body)).toBe(201);
+    const id = applied.body.id as string;
+    const lender = asLender(lenderId);
+    expect((await act(id, 'review', lender)).status).toBe(200);
+    expect(
+      (await act(id, 'approve', lender, { approvedAmountFen: 100_000_00, annualRateBps: 400 })).status,
+    ).toBe(200);
+    const done = await act(id, 'register', office, { registrationNumber: `Y2026${id.slice(0, 8)}` });
+    expect(done.status, JSON.stringify(done.body)).toBe(200);
+    return id;
+  };
+
+  return { enterprise, institution, patent, trademark, apply, act, registered };
 }

@@ -27,8 +27,8 @@ import {
   zeroCounts,
 } from '../../shared/domain/import.js';
 import { INVALIDATION_OUTCOMES, LEGAL_EVENT_TYPES } from '../../shared/domain/legal-status.js';
-import { patentCheckCharacter } from '../../shared/domain/patent-number.js';
 import { withUsccCheck } from '../../shared/domain/uscc.js';
+import { patentNo } from '../support/pledge-fixtures.js';
 import { zip } from '../support/zip.js';
 
 /**
@@ -40,10 +40,6 @@ import { zip } from '../support/zip.js';
 const A = withUsccCheck('91330782MA2E00001');
 const B = withUsccCheck('91330782MA2E00002');
 const utf8 = (s: string) => new TextEncoder().encode(s);
-const patentNo = (year: number, type: number, serial: number) => {
-  const body = `${year}${type}${String(serial).padStart(7, '0')}`;
-  return `${body}.${patentCheckCharacter(body)}`;
-};
 
 /** The refusal a file gets, as [code, message]. */
 const fileRefusal = async (run: () => unknown): Promise<[string, string]> => {

@@ -18,13 +18,9 @@ import {
   sniffImportFormat,
   UnreadableFile,
 } from '../../shared/domain/import.js';
-import { patentCheckCharacter } from '../../shared/domain/patent-number.js';
 import { withUsccCheck } from '../../shared/domain/uscc.js';
+import { patentNo } from '../support/pledge-fixtures.js';
 
-const patentNo = (year: number, type: number, serial: number) => {
-  const body = `${year}${type}${String(serial).padStart(7, '0')}`;
-  return `${body}.${patentCheckCharacter(body)}`;
-};
 const A = withUsccCheck('91330782MA2E00001');
 const utf8 = (s: string) => new TextEncoder().encode(s);
 /** 类型 in GB18030 (GBK): C0 E0 D0 CD. */
