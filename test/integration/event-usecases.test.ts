@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Actor } from '../../shared/domain/actor.js';
 import { fixedClock } from '../../shared/domain/clock.js';
 import type { DomainEvent } from '../../shared/domain/domain-event.js';
-import { auditEntryKey, consumedKey, eventKey } from '../../shared/store/keys.js';
+import { auditEntryKey, consumedKey } from '../../shared/store/keys.js';
 import { ConditionsFailed, type Store } from '../../shared/store/toolkit.js';
 import { AUDIT_FEED } from '../../shared/usecases/consumers/audit-feed.js';
 import { type Consumer, consume, deliver } from '../../shared/usecases/consumers/consumer.js';
@@ -188,10 +188,7 @@ describe('event use cases', () => {
 
     it("a subject's events for those in their audience; for others the subject is not found", async () => {
       const e = anEvent();
-      await store.write({
-        tag: 'event',
-        write: store.put({ ...eventKey(e.subject, 2), entity: 'event', ...e }),
-      });
+      await store.write(uc.engine.eventWrite(e));
       const page = { limit: 50 };
       expect((await listEvents(uc, company, { subject: e.subject }, page)).items.map((x) => x.id)).toEqual([
         e.id,
@@ -212,11 +209,7 @@ describe('event use cases', () => {
     it("pages a subject's events: a page past the last is empty, a page of others' events is still not found", async () => {
       const first = anEvent();
       const second = { ...first, id: first.id.replace(/:2$/, ':3'), version: 3, action: 'register' };
-      for (const e of [first, second])
-        await store.write({
-          tag: 'event',
-          write: store.put({ ...eventKey(e.subject, e.version), entity: 'event', ...e }),
-        });
+      for (const e of [first, second]) await store.write(uc.engine.eventWrite(e));
       const one = await listEvents(uc, company, { subject: first.subject }, { limit: 1 });
       expect(one.items.map((e) => e.id)).toEqual([first.id]);
       const two = await listEvents(

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { SYSTEM_ACTOR } from '../../shared/domain/actor.js';
 import type { Clock } from '../../shared/domain/clock.js';
@@ -46,6 +46,7 @@ import { interleavingClient, TRANSACTION_COMMANDS } from '../support/interleave.
 import { asEnterprise, asLender, office, pledgeFixtures, yiwu } from '../support/pledge-fixtures.js';
 import { createTestPortal, type TestPortal } from '../support/portal.js';
 import { refusal } from '../support/refusal.js';
+import { storedPartition } from '../support/stored-items.js';
 
 /**
  * The loans part of the use-case layer pinned down for mutation testing, in small steps on a few loans: further
@@ -237,16 +238,8 @@ describe('loan use cases', () => {
     expect(early.body.allocation).toMatchObject({ penaltyFen: 0, interestFen: 0 });
     const v2 = (await pledge(id)).version;
     expect(early.body).toMatchObject({ id: `${id}-${v2}`, outstandingPrincipalFen: P - 10_005_00 });
-    const facts = await portal.deps.db.send(
-      new QueryCommand({
-        TableName: portal.tableName,
-        KeyConditionExpression: 'pk = :pk',
-        ExpressionAttributeValues: { ':pk': interestFactsPartition(2026) },
-      }),
-    );
-    expect((facts.Items ?? []).filter((i) => i.pledgeId === id).map((i) => i.interestFen)).toEqual([
-      interest,
-    ]);
+    const facts = await storedPartition(portal, interestFactsPartition(2026));
+    expect(facts.filter((i) => i.pledgeId === id).map((i) => i.interestFen)).toEqual([interest]);
 
     // The list: oldest first, without the lender's id; the borrower reads it, a stranger gets 404.
     const listed = await repayments(id, asEnterprise(A));
@@ -289,14 +282,8 @@ describe('loan use cases', () => {
       allocation: { principalFen: P, interestFen: 0, penaltyFen: 0 },
     });
     expect((await pledge(id)).status).toBe('repaid');
-    const facts = await portal.deps.db.send(
-      new QueryCommand({
-        TableName: portal.tableName,
-        KeyConditionExpression: 'pk = :pk',
-        ExpressionAttributeValues: { ':pk': interestFactsPartition(2026) },
-      }),
-    );
-    expect((facts.Items ?? []).filter((i) => i.pledgeId === id)).toEqual([]);
+    const facts = await storedPartition(portal, interestFactsPartition(2026));
+    expect(facts.filter((i) => i.pledgeId === id)).toEqual([]);
   });
 
   it('the year’s interest subsidy and the city’s programmes: refusals, versions and the list', async () => {

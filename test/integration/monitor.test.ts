@@ -2,14 +2,13 @@ import { DeleteCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { movableClock } from '../../shared/domain/clock.js';
 import { assetKey } from '../../shared/store/keys.js';
-import { Store } from '../../shared/store/toolkit.js';
 import { type UseCaseContext, useCaseContext } from '../../shared/usecases/context.js';
 import { runCollateralMonitor } from '../../shared/usecases/monitor.js';
 import { applicationBody } from '../support/insurance-fixtures.js';
 import { interleavingClient, TRANSACTION_COMMANDS } from '../support/interleave.js';
 import { asEnterprise, asLender, office, pledgeFixtures, yiwu } from '../support/pledge-fixtures.js';
 import { createTestPortal, type TestPortal } from '../support/portal.js';
-import { storedItem } from '../support/stored-items.js';
+import { storedItem, storedPartition } from '../support/stored-items.js';
 
 /**
  * The collateral monitor over the real store: alerts on pledged and insured rights, raised once per right, type and
@@ -184,11 +183,7 @@ describe('collateral monitor: the records of a run', () => {
   };
   /** The notifications stored in `tenant`'s inbox as [type, title, eventId]. */
   const inbox = async (tenant: string) =>
-    (await new Store(portal.deps.db, portal.tableName).queryPartition(`INBOX#${tenant}`, 'N#')).map((n) => [
-      n.type,
-      n.title,
-      n.eventId,
-    ]);
+    (await storedPartition(portal, `INBOX#${tenant}`, 'N#')).map((n) => [n.type, n.title, n.eventId]);
 
   beforeAll(async () => {
     portal = await createTestPortal({ clock, db: interleaving.db });

@@ -16,10 +16,12 @@ export const storedItem = async (portal: TestPortal, pk: string, sk: string) =>
     )
   ).Item;
 
+/** Every item of partition `pk` (whose sort key starts with `prefix`), keys included, strongly consistent. */
+export const storedPartition = (portal: TestPortal, pk: string, prefix?: string) =>
+  new Store(portal.deps.db, portal.tableName).queryPartition(pk, prefix);
+
 export const storedEvents = async (portal: TestPortal, pk: string): Promise<DomainEvent[]> =>
-  (await new Store(portal.deps.db, portal.tableName).queryPartition(pk, 'EVENT#')).map((i) =>
-    toResource<DomainEvent>(i),
-  );
+  (await storedPartition(portal, pk, 'EVENT#')).map((i) => toResource<DomainEvent>(i));
 
 export const setOnAsset = (portal: TestPortal, id: string, update: string, values: Record<string, unknown>) =>
   portal.deps.db.send(
